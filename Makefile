@@ -1,0 +1,58 @@
+# 监利市质量品牌工作平台 — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+WEB_PORT ?= 8000
+export WEB_PORT
+
+.PHONY: help setup data run test test-fast lint format bench backup restore-drill clean
+
+help:
+	@echo "make run    — set up everything and run web + Celery worker + beat (http://127.0.0.1:$(WEB_PORT)/)"
+	@echo "make test   — set up and run the whole test suite (browser journeys included)"
+	@echo "make lint   — ruff, ruff format --check, makemigrations --check"
+	@echo "make bench  — seed a large data set and measure the main pages (writes bench/RESULTS.md)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s)" % sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_policy
+	@if $(BIN)/python manage.py help setup_schedules >/dev/null 2>&1; then $(BIN)/python manage.py setup_schedules; fi
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py seed_demo
+
+run: data
+	@echo "打开 http://127.0.0.1:$(WEB_PORT)/ （Ctrl-C 停止 web、worker 与 beat）"
+	$(BIN)/honcho -f Procfile start
+
+test: setup
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/broker var/cache var/staticfiles

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Appointment, MemberUnit, Seat
+
+
+@admin.register(MemberUnit)
+class MemberUnitAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "full_name",
+        "kind",
+        "is_member",
+        "contact_person",
+        "contact_phone",
+        "order",
+        "active",
+    )
+    list_filter = ("kind", "is_member", "active")
+    search_fields = ("name", "full_name")
+
+
+class AppointmentInline(admin.TabularInline):
+    model = Appointment
+    extra = 0
+
+
+@admin.register(Seat)
+class SeatAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "role", "title", "unit", "active")
+    list_filter = ("role", "active")
+    search_fields = ("title", "unit__name", "appointments__person_name")
+    inlines = [AppointmentInline]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SimpleHistoryAdmin):
+    list_display = ("person_name", "seat", "start_date", "end_date")
+    search_fields = ("person_name",)

@@ -1,0 +1,104 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class MemberUnit(models.Model):
+    """A body of the committee (附件1) or a 责任单位 named in section 二."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", "市直部门"
+        TOWNSHIP = "township", "乡镇"
+        ZONE = "zone", "管理区/开发区"
+        OTHER = "other", "其他单位"
+
+    name = models.CharField("单位简称", max_length=50, unique=True)
+    full_name = models.CharField("单位全称", max_length=100, blank=True)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.BUREAU)
+    is_member = models.BooleanField("委员会成员单位", default=True)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("有效", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "成员单位"
+        verbose_name_plural = "成员单位"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("committee:unit_detail", args=[self.pk])
+
+
+class Seat(models.Model):
+    """A position on the committee (附件1); the person holding it changes over time."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "主任"
+        VICE_CHAIR = "vice_chair", "副主任"
+        MEMBER = "member", "成员"
+        OFFICE_DIRECTOR = "office_director", "办公室主任"
+        OFFICE_DEPUTY = "office_deputy", "办公室副主任"
+
+    role = models.CharField("职务", max_length=20, choices=Role.choices)
+    title = models.CharField("职务/职称", max_length=100)
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="seats"
+    )
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("有效", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "委员会席位"
+        verbose_name_plural = "委员会席位"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "unit", "title"], name="committee_seat_unique_role_unit_title"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.unit} {self.title}"
+
+
+class Appointment(models.Model):
+    """Who held a seat, from when to when (人事变动 keeps the history)."""
+
+    seat = models.ForeignKey(Seat, verbose_name="席位", on_delete=models.PROTECT, related_name="appointments")
+    person_name = models.CharField("姓名", max_length=50, blank=True, help_text="文件未载明姓名时留空")
+    start_date = models.DateField("任职起始日")
+    end_date = models.DateField("任职截止日", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任职记录"
+        verbose_name_plural = "任职记录"
+        ordering = ["seat__order", "-start_date"]
+        constraints = [
+            # one current holder per seat; overlapping closed terms are refused by the service
+            models.UniqueConstraint(
+                fields=["seat"],
+                condition=Q(end_date__isnull=True),
+                name="committee_appointment_one_current_per_seat",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="committee_appointment_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name or '（未载明）'} {self.seat.title}"

@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import CalendarDay, PolicyRecord, SiteSetting, StoredDocument, WorkerHeartbeat
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+
+@admin.register(SiteSetting)
+class SiteSettingAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "publicity_workdays", "review_service_limit_workdays", "updated_at")
+
+    def has_add_permission(self, request):
+        return not SiteSetting.objects.exists()
+
+
+@admin.register(PolicyRecord)
+class PolicyRecordAdmin(admin.ModelAdmin):
+    list_display = ("model", "key", "loaded_at")
+    list_filter = ("model",)
+    readonly_fields = ("model", "key", "values", "loaded_at")
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "key", "created_at", "created_by")
+    list_filter = ("kind",)
+
+
+admin.site.register(WorkerHeartbeat)

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from .navigation import nav_groups
+
+
+def _maybe_reverse(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def platform(request):
+    context = {
+        "platform_name": settings.PLATFORM_NAME,
+        "publicity_url": _maybe_reverse("awards:publicity"),
+    }
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from notifications.services import unread_count
+
+        context["nav_groups"] = nav_groups(request)
+        context["inbox_url"] = _maybe_reverse("notifications:inbox")
+        context["unread_notifications"] = unread_count(user)
+    return context

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+
+
+class CalendarDay(models.Model):
+    """Office-editable working-day calendar.
+
+    Overrides the statutory calendar (chinesecalendar) for a date, and is the only source for
+    years the library does not know yet.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '休息'}"
+
+
+class SiteSetting(models.Model):
+    """Single-row settings the office can change (公示天数, 审核时限 …)."""
+
+    publicity_workdays = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    review_service_limit_workdays = models.PositiveSmallIntegerField("审核服务时限（工作日）", default=10)
+    report_due_days_after_half = models.PositiveSmallIntegerField(
+        "半年报告截止（半年结束后天数）", default=15
+    )
+    topic_call_days_before_meeting = models.PositiveSmallIntegerField("议题征集截止（会前天数）", default=10)
+    overdue_escalation_days = models.PositiveSmallIntegerField("逾期升级提醒（天）", default=7)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "平台设置"
+        verbose_name_plural = "平台设置"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="core_sitesetting_singleton")]
+
+    def __str__(self):
+        return "平台设置"
+
+    @classmethod
+    def get(cls) -> "SiteSetting":
+        obj, _ = cls.objects.get_or_create(id=1)
+        return obj
+
+
+class PolicyRecord(models.Model):
+    """The values ``load_policy`` last wrote for one object.
+
+    A reload compares the object's current values with this snapshot: equal means nobody has
+    edited it, so the fixture may update it; different means the office edited it, so it is kept.
+    """
+
+    model = models.CharField("模型", max_length=100)
+    key = models.CharField("自然键", max_length=200)
+    values = models.JSONField("载入值")
+    loaded_at = models.DateTimeField("载入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政策载入记录"
+        verbose_name_plural = "政策载入记录"
+        constraints = [models.UniqueConstraint(fields=["model", "key"], name="core_policyrecord_unique_key")]
+
+    def __str__(self):
+        return f"{self.model}:{self.key}"
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by the Celery health task: proves a worker really consumes the queue."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    hostname = models.CharField("工作进程", max_length=200, blank=True)
+    requested_at = models.DateTimeField("发出时间", null=True, blank=True)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务心跳"
+        verbose_name_plural = "后台任务心跳"
+
+    def __str__(self):
+        return self.name
+
+
+class StoredDocument(models.Model):
+    """A generated file (report, export) kept for download by the office."""
+
+    class Kind(models.TextChoices):
+        HALF_YEAR_REPORT = "half_year_report", "半年进度报告"
+        FINAL_EVALUATION = "final_evaluation", "终期评估"
+        EXPORT = "export", "导出文件"
+        IMPORT_SOURCE = "import_source", "导入原始文件"
+
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    key = models.CharField(
+        "业务键", max_length=100, blank=True, help_text="例如 2025H1，用于重建时覆盖同一报告"
+    )
+    file = models.FileField("文件", upload_to="documents/%Y/%m/")
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="生成人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "文档"
+        verbose_name_plural = "文档"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title

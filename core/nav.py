@@ -1,0 +1,5 @@
+def nav_group(user):
+    items = [("工作台", "core:workbench")]
+    if user.role == "admin":
+        items.append(("系统管理后台", "admin:index"))
+    return {"label": "首页", "order": 0, "items": items}

@@ -1,0 +1,50 @@
+"""The sidebar, assembled from each app's ``nav.py``.
+
+An app's ``nav.py`` defines ``nav_group(user) -> dict | None`` returning
+``{"label": "…", "order": 20, "items": [("标签", "app:url_name"), …]}`` for the items that user may
+open. Apps own their entries, so adding a page never means editing another app.
+"""
+
+from importlib import import_module
+
+from django.urls import NoReverseMatch, reverse
+
+NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications")
+
+
+def _modules():
+    for app in NAV_APPS:
+        try:
+            yield import_module(f"{app}.nav")
+        except ModuleNotFoundError:
+            continue
+
+
+def nav_groups(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    groups = []
+    for module in _modules():
+        group = module.nav_group(user)
+        if not group:
+            continue
+        items = []
+        for label, target in group["items"]:
+            try:
+                url = reverse(target) if ":" in target else target
+            except NoReverseMatch:
+                continue
+            items.append({"label": label, "url": url})
+        if items:
+            groups.append({"label": group["label"], "order": group.get("order", 50), "items": items})
+    groups.sort(key=lambda g: g["order"])
+    # the longest matching prefix is the active item
+    best = None
+    for group in groups:
+        for item in group["items"]:
+            if request.path.startswith(item["url"]) and (best is None or len(item["url"]) > len(best["url"])):
+                best = item
+    if best:
+        best["active"] = True
+    return groups

@@ -1,0 +1,17 @@
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+
+@shared_task(bind=True, soft_time_limit=30, time_limit=60)
+def health_check(self, requested_at_iso: str | None = None):
+    """Trivial task that proves a worker consumes the queue: it stamps a heartbeat row."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        name="health",
+        defaults={"hostname": self.request.hostname or socket.gethostname(), "completed_at": now},
+    )
+    return now.isoformat()

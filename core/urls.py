@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("policy/", views.policy, name="policy"),
+    path("rewards/schedule/", views.reward_schedule, name="reward_schedule"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("system/health/", views.health, name="health"),
+    path("system/health/check/", views.health_check, name="health_check"),
+]

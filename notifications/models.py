@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel.
+
+    The unique (occasion, recipient, channel) key makes delivery exactly-once: a retried task, a
+    second beat or a re-run reminder finds the row already there and sends nothing.
+    """
+
+    class Channel(models.TextChoices):
+        INAPP = "inapp", "站内消息"
+        EMAIL = "email", "电子邮件"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    occasion = models.CharField("事由键", max_length=200)
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    url = models.CharField("链接", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.TextField("最近错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occasion", "recipient", "channel"],
+                name="notifications_notification_once_per_occasion",
+            )
+        ]
+        indexes = [
+            # the inbox and its unread badge: WHERE recipient=? AND channel='inapp' [AND read_at IS NULL]
+            models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox_idx"),
+            # the outbox sweep: WHERE status='pending' AND channel=...
+            models.Index(fields=["status", "channel"], name="notif_outbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject
