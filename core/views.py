@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,11 @@ from .workbench import workbench_panels
 
 def _current_plan():
     return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_date").first()
+
+
+def healthz(request):
+    """Trivial view: load balancers' liveness probe and the benchmark's baseline."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

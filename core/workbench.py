@@ -7,7 +7,7 @@ bounded: the workbench is every user's first page.
 
 from importlib import import_module
 
-WORKBENCH_APPS = ("targets", "awards", "meetings", "committee", "notifications")
+WORKBENCH_APPS = ("targets", "awards", "meetings", "committee", "notifications", "scheduler")
 
 
 def workbench_panels(user) -> list[dict]:

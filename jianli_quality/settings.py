@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "awards",
     "meetings",
     "notifications",
+    "scheduler",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("committee/", include("committee.urls")),
     path("meetings/", include("meetings.urls")),
     path("notifications/", include("notifications.urls")),
+    path("scheduler/", include("scheduler.urls")),
     path("admin/", admin.site.urls),
 ]
 
