@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from core import services
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             if heartbeat.completed_at and heartbeat.completed_at >= sent_at:
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"后台任务运行正常：{heartbeat.hostname} 于 {heartbeat.completed_at} 完成检查。"
+                        f"后台任务运行正常：{heartbeat.hostname} 于 {timezone.localtime(heartbeat.completed_at):%Y-%m-%d %H:%M:%S} 完成检查。"
                     )
                 )
                 return
