@@ -15,6 +15,7 @@ def platform(request):
     context = {
         "platform_name": settings.PLATFORM_NAME,
         "publicity_url": _maybe_reverse("awards:publicity"),
+        "register_url": _maybe_reverse("awards:register"),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
