@@ -48,6 +48,9 @@ class Target(models.Model):
         NEW_SINCE_BASELINE = "new_since_baseline", "新增（较基期）"
         TOTAL = "total", "总量达到"
         CUMULATIVE = "cumulative", "累计达到"
+        # lower-is-better kinds: not used by the 2022–2025 plan, available to later plans
+        AT_MOST = "at_most", "不多于（数量）"
+        RATE_AT_MOST = "rate_at_most", "比率不高于"
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="targets")
     code = models.CharField("编号", max_length=20)
@@ -89,7 +92,7 @@ class Target(models.Model):
 
     @property
     def is_rate(self) -> bool:
-        return self.kind in (self.Kind.RATE_AT_LEAST, self.Kind.EXACTLY_100)
+        return self.kind in (self.Kind.RATE_AT_LEAST, self.Kind.EXACTLY_100, self.Kind.RATE_AT_MOST)
 
 
 class TargetOwner(models.Model):

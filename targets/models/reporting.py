@@ -1,0 +1,406 @@
+"""Half-yearly reporting: periods, one report per member unit, its lines, and the numbers behind the dashboard."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from committee.models import MemberUnit
+
+from .plan import Measure, Plan, Target
+
+
+class ReportingPeriod(models.Model):
+    """A half year of a plan; opening it creates one report per responsible member unit."""
+
+    class Half(models.IntegerChoices):
+        FIRST = 1, "上半年"
+        SECOND = 2, "下半年"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "报送中"
+        CLOSED = "closed", "已关闭"
+
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="periods")
+    year = models.PositiveSmallIntegerField("年度")
+    half = models.PositiveSmallIntegerField("半年", choices=Half.choices)
+    start_date = models.DateField("起始日期")
+    end_date = models.DateField("截止日期")
+    due_date = models.DateField("报送截止日")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    backfilled = models.BooleanField("补录期次", default=False, help_text="规划期已过、由办公室依旧表格补录")
+    opened_at = models.DateTimeField("开放时间", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="开放人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报送期次"
+        verbose_name_plural = "报送期次"
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "half"], name="targets_reportingperiod_unique_half"
+            ),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="targets_reportingperiod_half_valid"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")), name="targets_reportingperiod_dates"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_half_display()}"
+
+    def get_absolute_url(self):
+        return reverse("targets:period_detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def key(self) -> str:
+        """Short business key, e.g. ``2025H1``."""
+        return f"{self.year}H{self.half}"
+
+    @staticmethod
+    def bounds(year: int, half: int) -> tuple[dt.date, dt.date]:
+        if half == 1:
+            return dt.date(year, 1, 1), dt.date(year, 6, 30)
+        return dt.date(year, 7, 1), dt.date(year, 12, 31)
+
+
+class Report(models.Model):
+    """One member unit's report for one period (DESIGN.md: 未开始 → 草稿 → 已提交 → 退回 → 已提交 → 已采纳)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未开始"
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "退回"
+        ACCEPTED = "accepted", "已采纳"
+
+    class Timeliness(models.TextChoices):
+        ON_TIME = "on_time", "按时"
+        LATE = "late", "逾期提交"
+        MISSING = "missing", "未报送"
+        PENDING = "pending", "未到期"
+        BACKFILLED = "backfilled", "补录"
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name="期次", on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="成员单位", on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    backfilled = models.BooleanField("补录", default=False)
+    summary = models.TextField("总体情况及其他工作", blank=True)
+    first_submitted_at = models.DateTimeField(
+        "首次提交时间", null=True, blank=True, help_text="是否按时以首次提交时间为准"
+    )
+    submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    return_comment = models.TextField("退回意见", blank=True)
+    return_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("采纳时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "进度报告"
+        verbose_name_plural = "进度报告"
+        ordering = ["period", "unit__order", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="targets_report_unique_unit_per_period"),
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "draft"]) | Q(first_submitted_at__isnull=False),
+                name="targets_report_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.period}进度报告"
+
+    def get_absolute_url(self):
+        return reverse("targets:report_detail", args=[self.pk])
+
+    @property
+    def is_editable_by_unit(self) -> bool:
+        return self.status in (self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED)
+
+    def timeliness(self, today: dt.date | None = None) -> str:
+        """On time / late from the FIRST submission's local date against the due date; missing once overdue."""
+        if self.backfilled:
+            return self.Timeliness.BACKFILLED
+        due = self.period.due_date
+        if self.first_submitted_at:
+            submitted_on = timezone.localdate(self.first_submitted_at)
+            return self.Timeliness.ON_TIME if submitted_on <= due else self.Timeliness.LATE
+        today = today or timezone.localdate()
+        return self.Timeliness.MISSING if today > due else self.Timeliness.PENDING
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # the stored name never reuses the uploader's file name (shown from evidence_name instead)
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"targets/evidence/{timezone.now():%Y/%m}/{instance.report_id}-{instance.target_id}.{suffix}"
+
+
+class ReportTargetLine(models.Model):
+    """The unit's current actual for one target it owns."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="报告", on_delete=models.CASCADE, related_name="target_lines"
+    )
+    target = models.ForeignKey(
+        Target, verbose_name="指标", on_delete=models.PROTECT, related_name="report_lines"
+    )
+    role = models.CharField("责任", max_length=10, default="lead", help_text="牵头单位须填报实际值")
+    value = models.DecimalField("实际值", max_digits=14, decimal_places=2, null=True, blank=True)
+    stat_date = models.DateField("统计日期", null=True, blank=True)
+    source = models.CharField("数据来源", max_length=100, blank=True)
+    evidence = models.FileField("佐证材料", upload_to=evidence_upload_to, blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报告指标行"
+        verbose_name_plural = "报告指标行"
+        ordering = ["report", "target__order", "target_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target"], name="targets_reporttargetline_unique_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="targets_reporttargetline_value_nonnegative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.target.code}"
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == "lead"
+
+
+class ReportMeasureLine(models.Model):
+    """The unit's narrative on one measure it is responsible for."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="报告", on_delete=models.CASCADE, related_name="measure_lines"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name="措施", on_delete=models.PROTECT, related_name="report_lines"
+    )
+    progress = models.TextField("工作进展", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下步计划", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报告措施行"
+        verbose_name_plural = "报告措施行"
+        ordering = ["report", "measure__order", "measure_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "measure"], name="targets_reportmeasureline_unique_measure"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.measure.code}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded xlsx kept with its parsed rows: previewed first, applied only on confirmation."""
+
+    class Kind(models.TextChoices):
+        REPORT_TEMPLATE = "report_template", "报告模板"
+        STATISTICS = "statistics", "统计数据"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        APPLIED = "applied", "已导入"
+        DISCARDED = "discarded", "已放弃"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    file = models.FileField("原始文件", upload_to="targets/imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        Report, verbose_name="报告", null=True, blank=True, on_delete=models.PROTECT, related_name="imports"
+    )
+    source = models.CharField("数据来源", max_length=100, blank=True)
+    rows = models.JSONField("解析结果", default=list)
+    errors = models.JSONField("错误", default=list)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="report_template") | Q(report__isnull=False),
+                name="targets_importbatch_template_has_report",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_name}"
+
+
+class Statistic(models.Model):
+    """A value of a target at a date: what the dashboard reads.
+
+    Written only when the office accepts a report (one row per filled line) or imports official
+    statistics; drafts and submitted-but-unaccepted reports never appear here.
+    """
+
+    class Origin(models.TextChoices):
+        REPORT = "report", "成员单位报告"
+        IMPORT = "import", "办公室导入"
+
+    target = models.ForeignKey(
+        Target, verbose_name="指标", on_delete=models.PROTECT, related_name="statistics"
+    )
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    as_of = models.DateField("统计日期")
+    source = models.CharField("数据来源", max_length=100)
+    origin = models.CharField("来源类别", max_length=10, choices=Origin.choices)
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="报送单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report_line = models.ForeignKey(
+        ReportTargetLine,
+        verbose_name="报告行",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statistics",
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statistics",
+    )
+    backfilled = models.BooleanField("补录", default=False)
+    note = models.TextField("备注", blank=True)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指标数值"
+        verbose_name_plural = "指标数值"
+        ordering = ["target", "-as_of", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="targets_statistic_value_nonnegative"),
+            models.CheckConstraint(
+                condition=~Q(origin="report") | Q(report_line__isnull=False),
+                name="targets_statistic_report_has_line",
+            ),
+        ]
+        indexes = [
+            # latest value per target (dashboard, target page history chart)
+            models.Index(fields=["target", "as_of", "recorded_at"], name="targets_stat_target_asof_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.target.code} {self.value}（{self.as_of:%Y-%m-%d}）"
+
+
+class TargetEvaluation(models.Model):
+    """终期评估 of one target once its plan is over."""
+
+    class Result(models.TextChoices):
+        ACHIEVED = "achieved", "已完成"
+        NOT_ACHIEVED = "not_achieved", "未完成"
+        NOT_MEASURABLE = "not_measurable", "无法衡量"
+
+    target = models.OneToOneField(
+        Target, verbose_name="指标", on_delete=models.PROTECT, related_name="evaluation"
+    )
+    result = models.CharField("评估结论", max_length=20, choices=Result.choices)
+    final_value = models.DecimalField("最终值", max_digits=14, decimal_places=2, null=True, blank=True)
+    final_as_of = models.DateField("最终值统计日期", null=True, blank=True)
+    comment = models.TextField("评估意见", blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评估人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evaluated_at = models.DateTimeField("评估时间", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "终期评估"
+        verbose_name_plural = "终期评估"
+        ordering = ["target__plan", "target__order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result="not_measurable") | Q(final_value__isnull=False),
+                name="targets_targetevaluation_value_unless_unmeasurable",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_value__isnull=True) | Q(final_value__gte=0),
+                name="targets_targetevaluation_value_nonnegative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} — {self.get_result_display()}"

@@ -1,0 +1,254 @@
+"""Reads for the dashboard, the report matrix, the scheduler's half-yearly report and the league table.
+
+Every function runs a fixed number of queries whatever the number of reports or statistics.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When, Window
+from django.db.models.functions import ExtractYear, RowNumber
+from django.utils import timezone
+
+from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
+from .progress import TargetSpec, evaluate, expected_at
+
+SPARK_POINTS = 8
+
+
+def current_plan() -> Plan | None:
+    return Plan.objects.filter(is_current=True).first() or Plan.objects.first()
+
+
+def _half_expr():
+    return Case(When(as_of__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
+
+
+def _bucket():
+    """Half-year bucket of a statistic date: 20251 for 2025 上半年, 20252 for 下半年."""
+    return ExtractYear("as_of") * 10 + _half_expr()
+
+
+def half_year_series(target_ids) -> dict[int, list[dict]]:
+    """Per target, the latest value of each half-year it has values for, oldest first (one query)."""
+    rows = (
+        Statistic.objects.filter(target_id__in=list(target_ids))
+        .annotate(
+            bucket=_bucket(),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("target_id"), ExtractYear("as_of"), _half_expr()],
+                order_by=[F("as_of").desc(), F("recorded_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank=1)
+        .order_by("target_id", "as_of")
+        .values("id", "target_id", "bucket", "value", "as_of", "source", "origin", "unit__name")
+    )
+    out: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        year, half = divmod(row["bucket"], 10)
+        row["label"] = f"{year}{'上' if half == 1 else '下'}半年"
+        out[row["target_id"]].append(row)
+    return out
+
+
+def _owners_prefetch():
+    return Prefetch("owners", queryset=TargetOwner.objects.select_related("unit").order_by("role", "id"))
+
+
+def target_progress_rows(
+    *, plan: Plan, today: dt.date | None = None, category: str | None = None, unit_id: int | None = None
+) -> list[dict]:
+    """Every active target of ``plan`` with its latest accepted value, progress and RAG (3 queries).
+
+    Each dict: target, actual, as_of, progress_pct, bar_pct, rag, rag_label, achieved,
+    expected_by_now (straight line at ``today``), expected_at_as_of, source, series (half-year points),
+    owners (TargetOwner list).
+    """
+    today = today or timezone.localdate()
+    targets = plan.targets.filter(active=True).prefetch_related(_owners_prefetch())
+    if category:
+        targets = targets.filter(category=category)
+    if unit_id:
+        targets = targets.filter(owners__unit_id=unit_id).distinct()
+    targets = list(targets)
+    series = half_year_series(t.pk for t in targets)
+    rows = []
+    for target in targets:
+        points = series.get(target.pk, [])
+        latest = points[-1] if points else None
+        spec = TargetSpec.of(target)
+        progress = evaluate(
+            spec,
+            latest["value"] if latest else None,
+            latest["as_of"] if latest else None,
+            today,
+        )
+        rows.append(
+            {
+                "target": target,
+                "actual": progress.actual,
+                "as_of": progress.as_of,
+                "progress_pct": progress.progress_pct,
+                "bar_pct": progress.bar_pct,
+                "rag": progress.rag,
+                "rag_label": progress.rag_label,
+                "achieved": progress.achieved,
+                "expected_by_now": expected_at(spec, today),
+                "expected_at_as_of": progress.expected,
+                "source": latest["source"] if latest else "",
+                "series": points,
+                "owners": list(target.owners.all()),
+            }
+        )
+    return rows
+
+
+def rag_counts(rows: list[dict]) -> dict[str, int]:
+    counts = {"green": 0, "amber": 0, "red": 0, "gray": 0}
+    for row in rows:
+        counts[row["rag"]] += 1
+    return counts
+
+
+def group_by_category(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    labels = dict(Target.Category.choices)
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["target"].category, []).append(row)
+    order = [c for c in labels if c in groups] + [c for c in groups if c not in labels]
+    return [(labels.get(c, c), groups[c]) for c in order]
+
+
+def period_timeliness(*, period: ReportingPeriod, today: dt.date | None = None) -> list[dict]:
+    """The league table of one period: each unit's report status and timeliness (1 query).
+
+    Ordered on time first (earliest first submission first), then late, then pending, then missing.
+    Timeliness is decided by the FIRST submission's time; a resubmission after a return keeps it.
+    """
+    today = today or timezone.localdate()
+    reports = period.reports.select_related("unit", "period").order_by("unit__order", "unit_id")
+    rank = {
+        Report.Timeliness.ON_TIME: 0,
+        Report.Timeliness.BACKFILLED: 1,
+        Report.Timeliness.LATE: 2,
+        Report.Timeliness.PENDING: 3,
+        Report.Timeliness.MISSING: 4,
+    }
+    rows = []
+    for report in reports:
+        timeliness = report.timeliness(today)
+        rows.append(
+            {
+                "report": report,
+                "unit": report.unit,
+                "status": report.status,
+                "status_label": report.get_status_display(),
+                "submitted_at": report.first_submitted_at,
+                "last_submitted_at": report.submitted_at,
+                "timeliness": timeliness,
+                "timeliness_label": Report.Timeliness(timeliness).label,
+                "returned": report.return_count > 0,
+            }
+        )
+    far_future = timezone.now() + dt.timedelta(days=36500)
+    rows.sort(key=lambda r: (rank[r["timeliness"]], r["submitted_at"] or far_future, r["unit"].order))
+    return rows
+
+
+def unit_timeliness_counts(*, year: int, today: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """Per unit, over the periods of ``year`` (all plans): on_time, late, missing and returned counts.
+
+    on_time/late/missing are exclusive (a not-yet-due report counts in none of them); ``returned``
+    counts reports the office returned at least once, whatever happened next. 1 query.
+    """
+    today = today or timezone.localdate()
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"on_time": 0, "late": 0, "missing": 0, "returned": 0}
+    )
+    for report in Report.objects.filter(period__year=year).select_related("period"):
+        entry = counts[report.unit_id]
+        timeliness = report.timeliness(today)
+        if timeliness in ("on_time", "late", "missing"):
+            entry[timeliness] += 1
+        if report.return_count:
+            entry["returned"] += 1
+    return dict(counts)
+
+
+MATRIX_CELL = {
+    # (badge colour, label) for the period × unit matrix
+    "accepted": ("green", "已采纳"),
+    "on_time": ("green", "按时"),
+    "late": ("amber", "逾期"),
+    "missing": ("red", "未报"),
+    "returned": ("blue", "退回"),
+    "pending": ("gray", "未到期"),
+    "backfilled": ("gray", "补录"),
+}
+
+
+def matrix_cell(report: Report, today: dt.date) -> dict:
+    timeliness = report.timeliness(today)
+    key = "returned" if report.status == Report.Status.RETURNED else timeliness
+    colour, label = MATRIX_CELL[key]
+    return {
+        "report": report,
+        "key": key,
+        "colour": colour,
+        "label": label,
+        "status_label": report.get_status_display(),
+        "timeliness_label": Report.Timeliness(timeliness).label,
+    }
+
+
+def report_matrix(
+    *,
+    plan: Plan,
+    today: dt.date | None = None,
+    unit_id: int | None = None,
+    status: str | None = None,
+    max_periods: int = 8,
+) -> dict:
+    """Periods × units matrix of report status (on time / late / missing / returned). 2 queries.
+
+    ``status`` keeps the units having at least one cell of that key.
+    """
+    today = today or timezone.localdate()
+    periods = list(plan.periods.order_by("-year", "-half")[:max_periods])[::-1]
+    reports = Report.objects.filter(period__in=periods).select_related("unit", "period")
+    if unit_id:
+        reports = reports.filter(unit_id=unit_id)
+    by_unit: dict[int, dict] = {}
+    for report in reports:
+        entry = by_unit.setdefault(report.unit_id, {"unit": report.unit, "cells": {}})
+        entry["cells"][report.period_id] = matrix_cell(report, today)
+    rows = []
+    for entry in sorted(by_unit.values(), key=lambda e: (e["unit"].order, e["unit"].pk)):
+        cells = [entry["cells"].get(p.pk) for p in periods]
+        if status and not any(c and c["key"] == status for c in cells):
+            continue
+        rows.append({"unit": entry["unit"], "cells": cells})
+    return {"periods": periods, "rows": rows}
+
+
+def unit_owned(*, plan: Plan, unit_id: int) -> dict:
+    """What one unit owns in ``plan``: targets (with role) and measures."""
+    owners = list(
+        TargetOwner.objects.filter(target__plan=plan, target__active=True, unit_id=unit_id)
+        .select_related("target")
+        .order_by("target__order")
+    )
+    measures = list(Measure.objects.filter(plan=plan, responsibilities__unit_id=unit_id).order_by("order"))
+    return {"owners": owners, "measures": measures}
+
+
+def latest_accepted_value(target: Target, *, before: dt.date | None = None) -> Decimal | None:
+    """The latest accepted value of ``target`` (optionally dated on or before ``before``)."""
+    qs = Statistic.objects.filter(target=target)
+    if before:
+        qs = qs.filter(as_of__lte=before)
+    row = qs.order_by("-as_of", "-recorded_at", "-id").values_list("value", flat=True).first()
+    return row

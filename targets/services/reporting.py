@@ -1,0 +1,379 @@
+"""Reporting periods and the life of a member unit's report."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from committee.models import MemberUnit
+from core.models import SiteSetting
+from notifications.services import notify
+
+from ..models import (
+    MeasureResponsibility,
+    Plan,
+    Report,
+    ReportingPeriod,
+    ReportMeasureLine,
+    ReportTargetLine,
+    Statistic,
+    TargetOwner,
+)
+
+logger = logging.getLogger(__name__)
+EDITABLE = (Report.Status.NOT_STARTED, Report.Status.DRAFT, Report.Status.RETURNED)
+
+
+class ReportError(Exception):
+    """A rule refused the action; the message is Chinese and safe to show."""
+
+
+@dataclass
+class LineInput:
+    """What a person (or a template row) gives for one target line."""
+
+    value: object = None
+    stat_date: dt.date | None = None
+    source: str = ""
+    note: str = ""
+    evidence: object = None  # an UploadedFile already validated, or None to keep the current one
+    clear_evidence: bool = False
+
+
+@dataclass
+class MeasureInput:
+    progress: str = ""
+    problems: str = ""
+    next_steps: str = ""
+
+
+@dataclass
+class ReportInput:
+    lines: dict[int, LineInput] = field(default_factory=dict)  # by target id
+    measures: dict[int, MeasureInput] = field(default_factory=dict)  # by measure id
+    summary: str | None = None
+
+
+def period_due_date(*, year: int, half: int) -> dt.date:
+    """Default due date: the half's last day plus the office's configured number of days."""
+    _, end = ReportingPeriod.bounds(year, half)
+    return end + dt.timedelta(days=SiteSetting.get().report_due_days_after_half)
+
+
+def responsible_unit_ids(plan: Plan) -> set[int]:
+    """Units owning an active target or a measure of ``plan``, plus units with open follow-up items."""
+    ids = set(
+        TargetOwner.objects.filter(target__plan=plan, target__active=True).values_list("unit_id", flat=True)
+    )
+    ids |= set(MeasureResponsibility.objects.filter(measure__plan=plan).values_list("unit_id", flat=True))
+    ids |= _followup_unit_ids()
+    return set(MemberUnit.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
+
+
+def _followup_unit_ids() -> set[int]:
+    # meetings is developed in parallel: use its selector when it exists
+    try:
+        from meetings.selectors import unit_ids_with_open_followups
+    except (ImportError, AttributeError):
+        return set()
+    return set(unit_ids_with_open_followups())
+
+
+def period_open(
+    *,
+    plan: Plan,
+    year: int,
+    half: int,
+    due_date: dt.date | None = None,
+    opened_by=None,
+    backfilled: bool = False,
+) -> tuple[ReportingPeriod, int]:
+    """Open (or re-open) the half-year ``year``/``half`` of ``plan``; returns (period, new reports).
+
+    Idempotent: one report per responsible unit, whatever the number of calls (the scheduler may run
+    twice, the office may click again). A re-run adds reports for units that became responsible since,
+    and missing lines to reports that are still editable; it never duplicates or deletes.
+    """
+    if half not in (1, 2):
+        raise ReportError("半年只能是上半年（1）或下半年（2）。")
+    start, end = ReportingPeriod.bounds(year, half)
+    if end < plan.start_date or start > plan.end_date:
+        raise ReportError(
+            f"{year}年{'上' if half == 1 else '下'}半年不在规划“{plan.name}”的期限"
+            f"（{plan.start_date:%Y-%m-%d} 至 {plan.end_date:%Y-%m-%d}）内。"
+        )
+    due = due_date or period_due_date(year=year, half=half)
+    if due < start:
+        raise ReportError("报送截止日不能早于期次起始日期。")
+    with transaction.atomic():
+        # race: two openers at once (a second beat, a double click); the unique (plan, year, half)
+        # makes get_or_create return the same row, and the lock serialises report creation below
+        period, _ = ReportingPeriod.objects.get_or_create(
+            plan=plan,
+            year=year,
+            half=half,
+            defaults={
+                "start_date": start,
+                "end_date": end,
+                "due_date": due,
+                "opened_by": opened_by,
+                "backfilled": backfilled,
+            },
+        )
+        period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if period.status != ReportingPeriod.Status.OPEN:
+            period.status = ReportingPeriod.Status.OPEN
+            period._history_user = opened_by
+            period.save(update_fields=["status"])
+        existing = set(period.reports.values_list("unit_id", flat=True))
+        wanted = responsible_unit_ids(plan)
+        new_reports = [
+            Report(period=period, unit_id=unit_id, backfilled=period.backfilled)
+            for unit_id in sorted(wanted - existing)
+        ]
+        if new_reports:
+            bulk_create_with_history(new_reports, Report, default_user=opened_by)
+        _sync_lines(period, user=opened_by)
+    return period, len(new_reports)
+
+
+def _sync_lines(period: ReportingPeriod, *, user) -> None:
+    """Give every editable report of ``period`` a line for each target and measure its unit owns."""
+    reports = {r.unit_id: r for r in period.reports.filter(status__in=EDITABLE)}
+    if not reports:
+        return
+    have_targets = set(
+        ReportTargetLine.objects.filter(report__in=reports.values()).values_list("report_id", "target_id")
+    )
+    have_measures = set(
+        ReportMeasureLine.objects.filter(report__in=reports.values()).values_list("report_id", "measure_id")
+    )
+    target_lines = [
+        ReportTargetLine(report=reports[o.unit_id], target_id=o.target_id, role=o.role)
+        for o in TargetOwner.objects.filter(
+            target__plan=period.plan, target__active=True, unit_id__in=reports
+        ).order_by("target__order", "id")
+        if (reports[o.unit_id].pk, o.target_id) not in have_targets
+    ]
+    measure_lines = [
+        ReportMeasureLine(report=reports[r.unit_id], measure_id=r.measure_id)
+        for r in MeasureResponsibility.objects.filter(measure__plan=period.plan, unit_id__in=reports)
+        if (reports[r.unit_id].pk, r.measure_id) not in have_measures
+    ]
+    if target_lines:
+        bulk_create_with_history(target_lines, ReportTargetLine, default_user=user)
+    if measure_lines:
+        bulk_create_with_history(measure_lines, ReportMeasureLine, default_user=user)
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+
+
+def report_save(*, report: Report, by, data: ReportInput) -> Report:
+    """Save the unit's entries as a draft (values already validated by the form or template parser)."""
+    with transaction.atomic():
+        # race: a save arriving while the office accepts; the lock makes one of them see the new state
+        report = _locked(report)
+        if report.status not in EDITABLE:
+            raise ReportError(
+                f"该报告{report.get_status_display()}，不能修改。"
+                + ("如需更正，请联系办公室。" if report.status == Report.Status.ACCEPTED else "")
+            )
+        _apply_input(report, by=by, data=data)
+        if report.status == Report.Status.NOT_STARTED:
+            report.status = Report.Status.DRAFT
+        report._history_user = by
+        report.save()
+    return report
+
+
+def _apply_input(report: Report, *, by, data: ReportInput) -> None:
+    if data.summary is not None and data.summary != report.summary:
+        report.summary = data.summary
+    lines = {line.target_id: line for line in report.target_lines.all()}
+    for target_id, given in data.lines.items():
+        line = lines.get(target_id)
+        if line is None:
+            raise ReportError("报告中没有该指标，请刷新页面后重试。")
+        changed = False
+        for name in ("value", "stat_date", "source", "note"):
+            new = getattr(given, name)
+            if getattr(line, name) != new:
+                setattr(line, name, new)
+                changed = True
+        if given.clear_evidence and line.evidence:
+            line.evidence, line.evidence_name = None, ""
+            changed = True
+        if given.evidence is not None:
+            line.evidence_name = given.evidence.name[:200]
+            line.evidence.save(given.evidence.name, given.evidence, save=False)
+            changed = True
+        if changed:
+            line._history_user = by
+            line.save()
+    measures = {m.measure_id: m for m in report.measure_lines.all()}
+    for measure_id, given in data.measures.items():
+        line = measures.get(measure_id)
+        if line is None:
+            raise ReportError("报告中没有该措施，请刷新页面后重试。")
+        if (line.progress, line.problems, line.next_steps) != (
+            given.progress,
+            given.problems,
+            given.next_steps,
+        ):
+            line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
+            line._history_user = by
+            line.save()
+
+
+def missing_for_submission(report: Report) -> list[str]:
+    """What still has to be filled before the report can be submitted (Chinese, one item per gap)."""
+    gaps = []
+    for line in report.target_lines.select_related("target"):
+        if not line.is_lead:
+            continue  # 配合单位 may leave the value to the lead unit
+        if line.value is None or line.stat_date is None or not line.source:
+            gaps.append(f"指标“{line.target.code} {line.target.name}”的实际值、统计日期和数据来源")
+    for line in report.measure_lines.select_related("measure"):
+        if not line.progress.strip():
+            gaps.append(f"措施“{line.measure.code} {line.measure.title}”的工作进展")
+    if not report.target_lines.exists() and not report.measure_lines.exists() and not report.summary.strip():
+        gaps.append("总体情况及其他工作")
+    return gaps
+
+
+def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Report:
+    """Submit (or resubmit after a return). The first submission's time decides timeliness."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # race: a double click submitting twice, or a submit racing the office's accept
+        report = _locked(report)
+        if report.status == Report.Status.ACCEPTED:
+            raise ReportError("该报告已采纳，不能再次提交。")
+        if report.status == Report.Status.SUBMITTED:
+            raise ReportError("该报告已提交，正在等待办公室审核。")
+        gaps = missing_for_submission(report)
+        if gaps:
+            raise ReportError("提交前请填写：" + "；".join(gaps) + "。")
+        report.status = Report.Status.SUBMITTED
+        report.first_submitted_at = report.first_submitted_at or now
+        report.submitted_at = now
+        report.submitted_by = by
+        report._history_user = by
+        report.save()
+        notify(
+            occasion=f"report:{report.pk}:submitted:{int(now.timestamp())}",
+            recipients=_office_users(),
+            subject=f"{report.unit}已提交{report.period}进度报告",
+            body=f"{report.unit}于 {timezone.localtime(now):%Y-%m-%d %H:%M} 提交了{report.period}进度报告，请审核。",
+            url=report.get_absolute_url(),
+        )
+    return report
+
+
+def report_return(*, report: Report, by, comment: str) -> Report:
+    """The office sends a submitted report back with a comment; the unit edits and resubmits."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportError("退回时必须填写退回意见。")
+    with transaction.atomic():
+        # race: two office staff reviewing the same report; only a still-submitted report moves
+        report = _locked(report)
+        if report.status != Report.Status.SUBMITTED:
+            raise ReportError(f"只能退回已提交的报告，该报告当前为“{report.get_status_display()}”。")
+        report.status = Report.Status.RETURNED
+        report.returned_at = timezone.now()
+        report.return_comment = comment
+        report.return_count += 1
+        report.reviewed_by = by
+        report._history_user = by
+        report.save()
+        notify(
+            occasion=f"report:{report.pk}:returned:{report.return_count}",
+            recipients=_unit_users(report.unit_id),
+            subject=f"{report.period}进度报告被退回",
+            body=f"办公室退回了贵单位{report.period}进度报告，意见：{comment}。请修改后重新提交。",
+            url=report.get_absolute_url(),
+        )
+    return report
+
+
+def report_accept(*, report: Report, by) -> Report:
+    """Accept a submitted report: its values become the targets' latest actuals (Statistic rows)."""
+    with transaction.atomic():
+        # race: accept racing a return or a second accept; the lock lets exactly one act on "submitted"
+        report = _locked(report)
+        if report.status == Report.Status.ACCEPTED:
+            raise ReportError("该报告已采纳。")
+        if report.status != Report.Status.SUBMITTED:
+            raise ReportError(f"只能采纳已提交的报告，该报告当前为“{report.get_status_display()}”。")
+        _accept(report, by=by)
+        notify(
+            occasion=f"report:{report.pk}:accepted",
+            recipients=_unit_users(report.unit_id),
+            subject=f"{report.period}进度报告已采纳",
+            body=f"办公室已采纳贵单位{report.period}进度报告。",
+            url=report.get_absolute_url(),
+        )
+    return report
+
+
+def _accept(report: Report, *, by) -> None:
+    now = timezone.now()
+    report.status = Report.Status.ACCEPTED
+    report.accepted_at = now
+    report.reviewed_by = by
+    report._history_user = by
+    report.save()
+    rows = [
+        Statistic(
+            target_id=line.target_id,
+            value=line.value,
+            as_of=line.stat_date or report.period.end_date,
+            source=line.source or f"{report.unit}{report.period}进度报告",
+            origin=Statistic.Origin.REPORT,
+            unit_id=report.unit_id,
+            report_line=line,
+            backfilled=report.backfilled,
+            note=line.note,
+            recorded_at=now,
+            recorded_by=by,
+        )
+        for line in report.target_lines.filter(value__isnull=False)
+    ]
+    if rows:
+        bulk_create_with_history(rows, Statistic, default_user=by)
+
+
+def report_backfill(*, report: Report, by, data: ReportInput) -> Report:
+    """The office enters a past period's report from its old spreadsheets and accepts it at once."""
+    with transaction.atomic():
+        report = _locked(report)
+        if not report.period.backfilled:
+            raise ReportError("只有补录期次的报告可由办公室直接补录。")
+        if report.status == Report.Status.ACCEPTED:
+            raise ReportError("该报告已采纳，不能再次补录。")
+        _apply_input(report, by=by, data=data)
+        now = timezone.now()
+        report.backfilled = True
+        report.first_submitted_at = report.first_submitted_at or now
+        report.submitted_at = now
+        report.submitted_by = by
+        _accept(report, by=by)
+    return report
+
+
+def _office_users():
+    from accounts.permissions import OFFICE_ROLES
+
+    return list(get_user_model().objects.filter(role__in=OFFICE_ROLES, is_active=True))
+
+
+def _unit_users(unit_id: int):
+    return list(get_user_model().objects.filter(Q(member_unit_id=unit_id) & Q(is_active=True)))
