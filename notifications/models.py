@@ -6,7 +6,11 @@ class Notification(models.Model):
     """One message to one recipient on one channel.
 
     The unique (occasion, recipient, channel) key makes delivery exactly-once: a retried task, a
-    second beat or a re-run reminder finds the row already there and sends nothing.
+    second beat or a re-run reminder finds the row already there and sends nothing. A row moves
+    待发送 → 发送中 (claimed by one worker with a conditional UPDATE) → 已发送, or back to 待发送
+    with a back-off after a refused send, or to 发送失败 when it gives up or when a claim went stale
+    (the worker died mid-send and nobody can tell whether the mail left: it is never sent again
+    automatically, see docs/scheduler.md "Exactly once").
     """
 
     class Channel(models.TextChoices):
@@ -15,6 +19,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "待发送"
+        SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
 
@@ -33,6 +38,8 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     last_error = models.TextField("最近错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("开始发送时间", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 
@@ -44,14 +51,22 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["occasion", "recipient", "channel"],
                 name="notifications_notification_once_per_occasion",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notifications_notification_sent_has_time",
+            ),
         ]
         indexes = [
-            # the inbox and its unread badge: WHERE recipient=? AND channel='inapp' [AND read_at IS NULL]
+            # the unread badge on every page: WHERE recipient=? AND channel='inapp' AND read_at IS NULL
             models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox_idx"),
-            # the outbox sweep: WHERE status='pending' AND channel=...
-            models.Index(fields=["status", "channel"], name="notif_outbox_idx"),
+            # the outbox sweep: WHERE status='pending' [AND next_attempt_at <= now] / status='sending'
+            models.Index(fields=["status", "next_attempt_at"], name="notif_outbox_idx"),
         ]
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_unread(self) -> bool:
+        return self.channel == self.Channel.INAPP and self.read_at is None

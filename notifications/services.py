@@ -1,8 +1,27 @@
-import logging
-from collections.abc import Iterable
+"""Recording and delivering notifications: the outbox.
 
+``notify`` only writes rows (inside the caller's transaction) and, after commit, asks a worker to
+deliver them. The rows are the outbox: if the broker is down the caller's action still commits,
+the rows stay 待发送 and the periodic sweep (``notifications.tasks.deliver_pending``, every minute)
+sends them once the worker runs again.
+
+Exactly once: a row is unique per (occasion, recipient, channel), and a worker sends a row only
+after claiming it with a conditional UPDATE 待发送 → 发送中 that succeeds for one worker only. A
+worker that dies between the claim and the end of the send leaves the row 发送中; the sweep turns
+such a stale claim into 发送失败 ("状态未知") and never re-sends it by itself, because the mail may
+already have left. The office can resend it by hand (a conscious decision, see docs/scheduler.md).
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .channels import CHANNELS
@@ -10,20 +29,43 @@ from .models import Notification
 
 logger = logging.getLogger(__name__)
 
+# a refused send is tried again after 1, 2, 4, 8, 16 minutes, then given up (发送失败)
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 60
+# a claim older than this belongs to a dead worker: longer than the delivery task's hard time limit
+STALE_CLAIM_AFTER = timedelta(minutes=15)
+# after a failed publish, this process does not try the broker again for a while: the user's
+# request is not slowed down twice, and the sweep sends the rows
+BROKER_BACKOFF_SECONDS = 30
+UNKNOWN_OUTCOME = (
+    "发送过程中断（工作进程退出或超时），无法确认邮件是否已发出；为避免重复发送，系统不再自动重发。"
+)
+
+_local = threading.local()
+_broker_down_until = 0.0
+
 
 def notify(
-    *, occasion: str, recipients: Iterable, subject: str, body: str, url: str = ""
+    *,
+    occasion: str,
+    recipients: Iterable,
+    subject: str,
+    body: str,
+    url: str = "",
+    channels: Iterable[str] | None = None,
 ) -> list[Notification]:
     """Record a message for each recipient on each channel they can receive; deliver after commit.
 
     ``occasion`` names the event (e.g. ``report:12:due14``); with the recipient and channel it is
     the delivery's unique key, so calling this twice for the same occasion sends nothing new.
+    ``channels`` limits the channels (codes of ``Notification.Channel``); default: all.
     Returns the rows created by this call.
     """
+    wanted = [c for code, c in CHANNELS.items() if channels is None or code in set(channels)]
     created: list[Notification] = []
     now = timezone.now()
     for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        for channel in CHANNELS.values():
+        for channel in wanted:
             if not channel.wants(user):
                 continue
             try:
@@ -35,59 +77,147 @@ def notify(
                         channel=channel.code,
                         subject=subject[:200],
                         body=body,
-                        url=url,
+                        url=url[:300],
                         status=Notification.Status.SENT if channel.immediate else Notification.Status.PENDING,
                         sent_at=now if channel.immediate else None,
                     )
             except IntegrityError:
                 continue  # already recorded for this occasion: exactly once
             created.append(row)
-    if any(n.status == Notification.Status.PENDING for n in created):
-        transaction.on_commit(_enqueue_delivery)
+    pending = [n.pk for n in created if n.status == Notification.Status.PENDING]
+    if pending:
+        batch = getattr(_local, "batch", None)
+        if batch is not None:
+            batch.extend(pending)
+        else:
+            transaction.on_commit(lambda: enqueue_delivery(pending))
     return created
 
 
-def _enqueue_delivery() -> None:
-    from .tasks import deliver_pending
+@contextmanager
+def delivery_batch():
+    """Collect the rows of many ``notify`` calls and enqueue one delivery task at the end.
 
+    Used by the scheduled jobs that notify hundreds of people in one run.
+    """
+    outer = getattr(_local, "batch", None)
+    if outer is not None:  # nested: the outermost batch enqueues
+        yield
+        return
+    _local.batch = batch = []
     try:
-        deliver_pending.delay()
+        yield
+    finally:
+        _local.batch = None
+        if batch:  # also after an error: what was committed goes out now, not at the next sweep
+            transaction.on_commit(lambda: enqueue_delivery(batch))
+
+
+def enqueue_delivery(notification_ids: list[int]) -> bool:
+    """Ask a worker to deliver these rows now. Never raises: the sweep is the safety net."""
+    global _broker_down_until
+    from .tasks import deliver_notifications
+
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        deliver_notifications.delay(notification_ids)
     except Exception:  # broker down: the rows stay pending and the periodic sweep sends them
-        logger.warning("broker unavailable; pending notifications will be sent by the sweep", exc_info=True)
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("broker unavailable; %d notification(s) left to the sweep", len(notification_ids))
+        return False
+    return True
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
 
 
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one pending notification. Returns True if this call sent it.
 
-    Claimed by a conditional UPDATE so that two workers (a retried task, a second sweep) never
-    both send the same row.
+    At most once: the row is claimed before the send, so a retried task, a second sweep or a
+    redelivered message finds it 发送中 or 已发送 and does nothing.
     """
+    now = timezone.now()
     # race: two workers picking the same pending row; the UPDATE ... WHERE status=pending wins once
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING, sent_at__isnull=True
-    ).update(status=Notification.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1)
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    claimed_row = Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING)
     try:
         CHANNELS[notification.channel].send(notification)
-    except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.PENDING, sent_at=None, last_error=str(exc)[:2000]
-        )
+    except SoftTimeLimitExceeded:
+        # interrupted at an unknown point of the send: never retried automatically
+        claimed_row.update(status=Notification.Status.FAILED, last_error=UNKNOWN_OUTCOME)
         raise
+    except Exception as exc:  # refused by the transport: nothing left, so retrying is safe
+        logger.warning("notification %s not sent: %s", notification_id, exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if notification.attempts >= MAX_ATTEMPTS:
+            claimed_row.update(status=Notification.Status.FAILED, last_error=error)
+        else:
+            claimed_row.update(
+                status=Notification.Status.PENDING,
+                last_error=error,
+                next_attempt_at=timezone.now() + _backoff(notification.attempts),
+            )
+        return False
+    claimed_row.update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 
-def pending_notification_ids(limit: int = 500) -> list[int]:
+def notifications_deliver(*, notification_ids: Iterable[int], deadline: float | None = None) -> int:
+    """Deliver the given rows (those still pending and due); stop claiming new ones at ``deadline``."""
+    sent = 0
+    for notification_id in notification_ids:
+        if deadline is not None and time.monotonic() > deadline:
+            break
+        if notification_deliver(notification_id=notification_id):
+            sent += 1
+    return sent
+
+
+def outbox_due_ids(*, limit: int = 200) -> list[int]:
+    now = timezone.now()
     return list(
         Notification.objects.filter(status=Notification.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
 
 
+# kept for callers of the first version
+pending_notification_ids = outbox_due_ids
+
+
+def outbox_release_stale_claims(*, now=None) -> int:
+    """Mark claims left by dead workers as failed with an unknown outcome (never re-sent)."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        status=Notification.Status.SENDING, claimed_at__lt=now - STALE_CLAIM_AFTER
+    ).update(status=Notification.Status.FAILED, last_error=UNKNOWN_OUTCOME)
+
+
+def notification_resend(*, notification_id: int) -> bool:
+    """The office decides to send a failed message again (possibly a second copy if it had left)."""
+    # race: two clicks on 重新发送; only a row still 发送失败 is put back into the outbox
+    changed = Notification.objects.filter(pk=notification_id, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING, next_attempt_at=None, attempts=0
+    )
+    if changed:
+        transaction.on_commit(lambda: enqueue_delivery([notification_id]))
+    return bool(changed)
+
+
 def inbox_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own in-app messages read (all unread ones when no ids are given)."""
     qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
