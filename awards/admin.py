@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, RewardItem
+from .models import (
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Enterprise,
+    Objection,
+    PublicityBatch,
+    RewardItem,
+)
 
 
 @admin.register(RewardItem)
@@ -25,3 +33,65 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "contact_person", "contact_phone", "verified_at")
     search_fields = ("name", "credit_code")
     readonly_fields = ("created_at",)
+
+
+class NeverDeleteMixin:
+    """Money-related records are never hard-deleted (DESIGN.md); withdraw or reject instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(NeverDeleteMixin, admin.TabularInline):
+    model = Attachment
+    extra = 0
+    readonly_fields = ("original_name", "kind", "size", "uploaded_by", "uploaded_at")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(NeverDeleteMixin, admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    readonly_fields = ("action", "from_status", "to_status", "actor", "comment", "created_at")
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("id", "enterprise", "reward_item", "reference", "status", "amount_yuan", "is_legacy")
+    list_filter = ("status", "funding_source", "is_legacy")
+    search_fields = ("enterprise__name", "enterprise__credit_code", "reference")
+    list_select_related = ("enterprise", "reward_item")
+    raw_id_fields = ("enterprise", "publicity_batch")
+    readonly_fields = (
+        "reference_normalized",
+        "status",
+        "first_reviewed_by",
+        "second_reviewed_by",
+        "payment_recorded_by",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [AttachmentInline, EventInline]
+
+
+@admin.register(PublicityBatch)
+class PublicityBatchAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("title", "start_date", "end_date", "workdays", "published_by")
+    readonly_fields = ("published_by", "published_at")
+
+
+@admin.register(Objection)
+class ObjectionAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("application", "received_on", "outcome", "recorded_by")
+    list_filter = ("outcome",)
+    raw_id_fields = ("application",)

@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "awards"
 
-urlpatterns: list = []
+urlpatterns = [
+    # public
+    path("register/", views.register, name="register"),
+    path("publicity/", views.publicity, name="publicity"),
+    path("publicity/<int:pk>/", views.publicity_batch, name="publicity_batch"),
+    # enterprise users (and the office for the shared pages)
+    path("applications/", views.my_applications, name="my_applications"),
+    path("applications/new/", views.application_create, name="application_create"),
+    path("applications/check/", views.application_check, name="application_check"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("enterprise/", views.my_enterprise, name="my_enterprise"),
+    path("enterprise/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/licence/", views.enterprise_licence, name="enterprise_licence"),
+    # office
+    path("office/applications/", views.office_applications, name="office_applications"),
+    path("applications/<int:pk>/first-review/", views.first_review, name="first_review"),
+    path("applications/<int:pk>/second-review/", views.second_review, name="second_review"),
+    path("applications/<int:pk>/objections/", views.objection_create, name="objection_create"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+    path("applications/<int:pk>/payment/", views.payment_record, name="payment_record"),
+    path("office/enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/verify/", views.enterprise_verify, name="enterprise_verify"),
+    path("office/publicity/", views.publicity_manage, name="publicity_manage"),
+    path("office/publicity/<int:pk>/list.docx", views.publicity_docx, name="publicity_docx"),
+    path("office/money/", views.money, name="money"),
+    path("office/money/ledger.xlsx", views.money_xlsx, name="money_xlsx"),
+    path("office/payments.docx", views.payments_docx, name="payments_docx"),
+    path("office/legacy/", views.legacy_create, name="legacy_create"),
+    path("office/legacy/import/", views.legacy_import, name="legacy_import"),
+    path("office/legacy/import/confirm/", views.legacy_import_confirm, name="legacy_import_confirm"),
+    path("office/legacy/template.xlsx", views.legacy_template, name="legacy_template"),
+    path("office/reward-items/", views.reward_items, name="reward_items"),
+    path("office/reward-items/<slug:code>/", views.reward_item_edit, name="reward_item_edit"),
+    path("office/settings/", views.office_settings, name="office_settings"),
+    path("office/calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
+]

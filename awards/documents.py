@@ -1,0 +1,200 @@
+"""Exports in the office's usual layouts: 公示名单 and 拨付清单 (.docx), money ledger (.xlsx)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from core.documents import add_paragraph, add_table, new_document
+
+from .formatting import cn_date, wan
+from .models import FundingSource, PublicityBatch, RewardItem
+from .services.legacy import COLUMNS
+
+OFFICE = "监利市质量强市及品牌建设工作委员会办公室"
+
+
+def _amount_text(application) -> str:
+    text = wan(application.amount_yuan)
+    if application.provisional:
+        text += "（以省级财政拨付为准）"
+    return text
+
+
+def publicity_document(batch: PublicityBatch, entries):
+    doc = new_document(title=batch.title, landscape=True)
+    add_paragraph(
+        doc,
+        "根据《监利市人民政府关于开展质量品牌提升行动促进经济高质量发展的实施意见》（监政发〔2022〕1号）"
+        "三（二）的规定，经企业申报、办公室初审和复核，现将拟奖励名单予以公示。",
+    )
+    add_paragraph(
+        doc,
+        f"公示期：{cn_date(batch.start_date)}至{cn_date(batch.end_date)}（{batch.workdays}个工作日）。",
+    )
+    rows = [
+        [
+            index,
+            a.enterprise.name,
+            a.reward_item.name,
+            a.reference,
+            a.reward_item.clause,
+            _amount_text(a),
+            a.get_funding_source_display(),
+        ]
+        for index, a in enumerate(entries, start=1)
+    ]
+    add_table(
+        doc,
+        ["序号", "企业名称", "奖励项目", "证书/标准/商标编号", "政策条款", "拟奖励金额", "资金来源"],
+        rows,
+    )
+    add_paragraph(
+        doc,
+        "公示期间，任何单位和个人对公示对象有异议的，可在公示期内以书面或电话方式向"
+        f"{OFFICE}（设在市市场监督管理局）反映。反映情况应实事求是，以单位名义反映的请加盖公章，"
+        "以个人名义反映的请署真实姓名并留联系方式。",
+    )
+    add_paragraph(doc, f"联系电话：{batch.contact_phone}　　地址：{batch.contact_address}")
+    if batch.note:
+        add_paragraph(doc, batch.note)
+    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, cn_date(batch.start_date), indent=False, align_right=True)
+    return doc
+
+
+def payments_document(applications, *, start: dt.date, end: dt.date):
+    doc = new_document(title="质量品牌奖励资金拨付清单", landscape=True)
+    add_paragraph(doc, f"统计期间：{cn_date(start)}至{cn_date(end)}（按拨付日期）。")
+    rows = []
+    totals = {source.value: 0 for source in FundingSource}
+    for index, a in enumerate(applications, start=1):
+        totals[a.funding_source] = totals.get(a.funding_source, 0) + a.paid_amount_yuan
+        rows.append(
+            [
+                index,
+                a.enterprise.name,
+                a.reward_item.name,
+                a.get_funding_source_display(),
+                f"{a.amount_yuan:,}",
+                f"{a.paid_amount_yuan:,}",
+                a.paid_on.strftime("%Y-%m-%d"),
+                a.voucher_number,
+                "历史录入" if a.is_legacy else a.code,
+            ]
+        )
+    add_table(
+        doc,
+        [
+            "序号",
+            "企业名称",
+            "奖励项目",
+            "资金来源",
+            "核定金额（元）",
+            "实拨金额（元）",
+            "拨付日期",
+            "凭证号",
+            "申报编号",
+        ],
+        rows,
+    )
+    summary = "；".join(f"{FundingSource(k).label} {v:,} 元" for k, v in totals.items() if v)
+    add_paragraph(doc, f"合计：{len(rows)} 笔，{sum(totals.values()):,} 元。{summary}")
+    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, cn_date(timezone.localdate()), indent=False, align_right=True)
+    return doc
+
+
+def money_sheets(rows: list[dict], applications) -> list[tuple[str, list[str], list[list]]]:
+    summary = [
+        [
+            r["year"],
+            r["funding_source_label"],
+            r["requested_count"],
+            r["requested"],
+            r["approved_count"],
+            r["approved"],
+            r["paid_count"],
+            r["paid"],
+            r["pending"],
+        ]
+        for r in rows
+    ]
+    detail = [
+        [
+            "历史录入" if a.is_legacy else a.code,
+            a.enterprise.name,
+            a.enterprise.credit_code,
+            a.reward_item.name,
+            a.award_date,
+            a.reference,
+            a.get_funding_source_display(),
+            a.get_status_display(),
+            a.amount_yuan,
+            "是" if a.provisional else "",
+            a.paid_amount_yuan,
+            a.paid_on,
+            a.voucher_number,
+        ]
+        for a in applications
+    ]
+    return [
+        (
+            "汇总",
+            [
+                "获奖年度",
+                "资金来源",
+                "申报笔数",
+                "申报金额（元）",
+                "核准笔数",
+                "核准金额（元）",
+                "已拨付笔数",
+                "已拨付（元）",
+                "待拨付（元）",
+            ],
+            summary,
+        ),
+        (
+            "明细",
+            [
+                "申报编号",
+                "企业名称",
+                "统一社会信用代码",
+                "奖励项目",
+                "获奖日期",
+                "证书/标准/商标编号",
+                "资金来源",
+                "状态",
+                "核定金额（元）",
+                "以上级拨付为准",
+                "实拨金额（元）",
+                "拨付日期",
+                "凭证号",
+            ],
+            detail,
+        ),
+    ]
+
+
+def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
+    example = [
+        [
+            "91421081MA49R8XA1X",
+            "监利示范米业有限公司",
+            "中国驰名商标",
+            "2022-06-15",
+            "第1234567号",
+            "国家知识产权局",
+            500000,
+            "2022-12-20",
+            "JL-2022-0001",
+            "示例行，导入前请删除",
+        ]
+    ]
+    items = [
+        [i.code, i.name, i.amount_yuan, i.get_funding_source_display()]
+        for i in RewardItem.objects.order_by("order")
+    ]
+    return [
+        ("历史兑现记录", [label for _, label in COLUMNS], example),
+        ("奖励项目", ["代码", "名称", "金额（元）", "资金来源"], items),
+    ]

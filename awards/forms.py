@@ -1,0 +1,316 @@
+"""Forms validate and normalise only; saving is the services' job."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from accounts.models import User
+from core.uploads import validate_upload
+
+from .formatting import wan
+from .models import Application, Enterprise, FundingSource, Objection, RewardItem
+from .services import Decision
+from .validators import validate_credit_code
+
+MAX_FILES = 10
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several attachments in one input, each checked by its content and size."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"一次最多上传 {MAX_FILES} 个文件。")
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload, kinds=("pdf", "jpg", "png"), max_bytes=settings.MAX_ATTACHMENT_BYTES)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return list(files)
+
+
+def _limit_mb() -> str:
+    return f"{settings.MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(label="企业名称", max_length=200)
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=40, help_text="18 位，见营业执照；系统按 GB 32100 校验位核对"
+    )
+    address = forms.CharField(label="企业地址", max_length=200)
+    contact_person = forms.CharField(label="联系人", max_length=50)
+    contact_phone = forms.CharField(label="联系电话", max_length=30)
+    licence = forms.FileField(label="营业执照", help_text="PDF、JPG 或 PNG 扫描件")
+    username = forms.CharField(
+        label="登录用户名",
+        max_length=150,
+        validators=[User.username_validator],
+        help_text="字母、数字或 @.+-_",
+    )
+    full_name = forms.CharField(label="您的姓名", max_length=50)
+    phone = forms.CharField(label="手机号", max_length=20)
+    email = forms.EmailField(label="电子邮箱", help_text="审核进展将发送到此邮箱")
+    password1 = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["licence"].help_text = f"PDF、JPG 或 PNG 扫描件，不超过 {_limit_mb()}"
+
+    def clean_credit_code(self):
+        code = validate_credit_code(self.cleaned_data["credit_code"])
+        if Enterprise.objects.filter(credit_code=code).exists():
+            raise ValidationError(
+                "该统一社会信用代码已经注册。一个统一社会信用代码只能注册一家企业；如需新增账户，请联系本企业已注册的用户或办公室。"
+            )
+        return code
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("该用户名已被使用，请换一个。")
+        return username
+
+    def clean_licence(self):
+        licence = self.cleaned_data["licence"]
+        validate_upload(licence, kinds=("pdf", "jpg", "png"), max_bytes=settings.MAX_ATTACHMENT_BYTES)
+        return licence
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "两次输入的密码不一致。")
+        elif p1:
+            probe = User(
+                username=data.get("username", ""),
+                full_name=data.get("full_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(p1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class EnterpriseContactForm(forms.Form):
+    address = forms.CharField(label="企业地址", max_length=200)
+    contact_person = forms.CharField(label="联系人", max_length=50)
+    contact_phone = forms.CharField(label="联系电话", max_length=30)
+
+
+class RewardItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{wan(obj.amount_yuan)}）"
+
+
+class ApplicationForm(forms.Form):
+    """One form for 保存草稿, 检查 and 提交: submission needs everything, a draft only the item."""
+
+    INTENTS = ("draft", "check", "submit")
+
+    reward_item = RewardItemChoiceField(
+        label="奖励项目",
+        queryset=RewardItem.objects.filter(active=True),
+        to_field_name="code",
+        empty_label="请选择",
+    )
+    award_date = forms.DateField(
+        label="获奖（发布）日期", required=False, widget=DATE, help_text="证书或文件上的日期"
+    )
+    reference = forms.CharField(
+        label="证书/标准/商标编号",
+        max_length=100,
+        required=False,
+        help_text="如证书编号、标准号（GB/T …）、商标注册号",
+    )
+    issuing_body = forms.CharField(label="颁发（发布）机构", max_length=200, required=False)
+    description = forms.CharField(label="申报说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = MultipleFileField(label="证明材料")
+    declaration = forms.BooleanField(
+        label="本单位承诺：所填信息及所附材料真实、准确、完整，如有虚假，愿承担相应责任并退回奖励资金。",
+        required=False,
+    )
+
+    def __init__(self, *args, intent: str = "draft", existing_attachments: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.intent = intent if intent in self.INTENTS else "draft"
+        self.existing_attachments = existing_attachments
+        self.fields[
+            "attachments"
+        ].help_text = f"获奖证书、标准文本或商标注册证等，PDF、JPG 或 PNG，单个不超过 {_limit_mb()}，可多选"
+
+    def clean(self):
+        data = super().clean()
+        if self.intent != "submit":
+            return data
+        for name, message in (
+            ("award_date", "请填写获奖（发布）日期。"),
+            ("reference", "请填写证书、标准或商标编号。"),
+            ("issuing_body", "请填写颁发（发布）机构。"),
+        ):
+            if name in data and not data.get(name):
+                self.add_error(name, message)
+        if "attachments" in data and not data.get("attachments") and not self.existing_attachments:
+            self.add_error("attachments", "请上传至少一份证明材料（如获奖证书）。")
+        if not data.get("declaration"):
+            self.add_error("declaration", "提交前请阅读并勾选真实性承诺。")
+        return data
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审核结论", choices=Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="退回或不予通过时必填，企业可见",
+    )
+
+    def __init__(self, *args, second: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if second:
+            self.fields["decision"].label = "复核结论"
+            self.fields["decision"].choices = [
+                (Decision.PASS, "复核通过"),
+                (Decision.RETURN, "退回初审"),
+                (Decision.REJECT, "不予通过"),
+            ]
+        else:
+            self.fields["decision"].choices = [
+                (Decision.PASS, "初审通过"),
+                (Decision.RETURN, "退回企业补正"),
+                (Decision.REJECT, "不予通过"),
+            ]
+
+
+class PublishForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label="拟公示的申报",
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "请至少选择一项复核通过的申报。",
+            "invalid_choice": "所选申报已不在待公示列表中。",
+        },
+    )
+    start_date = forms.DateField(label="公示开始日期", widget=DATE)
+    contact_phone = forms.CharField(label="异议受理电话", max_length=50)
+    contact_address = forms.CharField(label="异议受理地址", max_length=200)
+    note = forms.CharField(label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            self.fields["applications"].queryset = queryset
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["received_on", "objector", "content"]
+        widgets = {"received_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+
+
+class ObjectionResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="核查结论",
+        choices=[("dismissed", "异议不成立，继续办理"), ("upheld", "异议成立，不予奖励")],
+        widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(label="核查意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaymentForm(forms.Form):
+    amount_yuan = forms.IntegerField(label="实际拨付金额（元）", min_value=1)
+    paid_on = forms.DateField(label="拨付日期", widget=DATE)
+    voucher_number = forms.CharField(label="凭证号", max_length=60)
+    note = forms.CharField(
+        label="拨付说明", max_length=200, required=False, help_text="金额与核定金额不一致时必填"
+    )
+
+
+class LegacyForm(forms.Form):
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=40)
+    enterprise_name = forms.CharField(
+        label="企业名称", max_length=200, required=False, help_text="企业尚未在平台登记时必填"
+    )
+    reward_item = forms.ModelChoiceField(
+        label="奖励项目", queryset=RewardItem.objects.all(), to_field_name="code", empty_label="请选择"
+    )
+    award_date = forms.DateField(label="获奖（发布）日期", widget=DATE)
+    reference = forms.CharField(label="证书/标准/商标编号", max_length=100)
+    issuing_body = forms.CharField(label="颁发（发布）机构", max_length=200, required=False)
+    amount_yuan = forms.IntegerField(label="实际拨付金额（元）", min_value=1)
+    paid_on = forms.DateField(label="拨付日期", widget=DATE)
+    voucher_number = forms.CharField(label="凭证号", max_length=60, required=False)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def clean_credit_code(self):
+        return validate_credit_code(self.cleaned_data["credit_code"])
+
+
+class XlsxUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
+        return upload
+
+
+class RewardItemForm(forms.Form):
+    amount_yuan = forms.IntegerField(label="奖励金额（元）", min_value=1)
+    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.choices)
+    provisional = forms.BooleanField(label="金额以上级拨付为准", required=False)
+    active = forms.BooleanField(label="有效（受理申报）", required=False)
+    effective_from = forms.DateField(label="适用起始日（含）", widget=DATE)
+    reason = forms.CharField(
+        label="修改依据", max_length=100, help_text="如文件文号或会议纪要，修改记录长期保存"
+    )
+
+
+class SettingsForm(forms.Form):
+    publicity_workdays = forms.IntegerField(label="公示期（工作日）", min_value=1, max_value=30)
+    review_service_limit_workdays = forms.IntegerField(
+        label="审核服务时限（工作日）", min_value=1, max_value=60
+    )
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label="日期", widget=DATE)
+    is_workday = forms.TypedChoiceField(
+        label="安排",
+        choices=[("0", "放假（休息日）"), ("1", "调休上班（工作日）")],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label="说明", max_length=100, required=False, help_text="如“2027年春节”")
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部")] + [c for c in Application.Status.choices if c[0] != "draft"],
+    )
+    funding_source = forms.ChoiceField(
+        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+    )
+    q = forms.CharField(label="企业/编号", required=False, max_length=50)

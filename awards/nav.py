@@ -1,0 +1,30 @@
+from accounts.permissions import is_enterprise_user, is_office
+
+
+def nav_group(user):
+    if is_enterprise_user(user):
+        return {
+            "label": "奖励申报",
+            "order": 20,
+            "items": [
+                ("我的申报", "awards:my_applications"),
+                ("新建申报", "awards:application_create"),
+                ("企业信息", "awards:my_enterprise"),
+                ("公示公告", "awards:publicity"),
+            ],
+        }
+    if is_office(user):
+        return {
+            "label": "奖励兑现",
+            "order": 30,
+            "items": [
+                ("申报审核", "awards:office_applications"),
+                ("企业核验", "awards:enterprise_list"),
+                ("公示管理", "awards:publicity_manage"),
+                ("资金台账", "awards:money"),
+                ("历史兑现录入", "awards:legacy_create"),
+                ("奖励标准维护", "awards:reward_items"),
+                ("公示期与工作日历", "awards:office_settings"),
+            ],
+        }
+    return None

@@ -1,0 +1,88 @@
+"""Reminders of reward applications (contract: notifications/reminders.py).
+
+- waiting for 初审 longer than the office's service limit → office staff,
+  ``application:<id>:review_overdue:submitted``;
+- waiting for 复核 longer than the limit → approvers, ``application:<id>:review_overdue:first_passed``;
+- a 公示 window closing today → office staff, ``publicity:<batch id>:closing``.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from core.models import SiteSetting
+from core.workdays import workdays_between
+from notifications.reminders import Reminder
+
+from .models import Application, PublicityBatch
+from .services._workflow import approvers, cn_date, office_staff
+
+Status = Application.Status
+
+
+def overdue_before(today: dt.date, limit: int) -> dt.date:
+    """Waiting since a day before the returned date means more than ``limit`` working days by today."""
+    span = dt.timedelta(days=limit * 3 + 45)
+    days = workdays_between(today - span, today)
+    while len(days) < limit + 1:  # a very long holiday table: look further back
+        span *= 2
+        days = workdays_between(today - span, today)
+    # count_workdays(start, today) > limit  ⇔  start < the (limit + 1)-th last working day up to today
+    return days[-(limit + 1)]
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def collect(today: dt.date) -> Iterable[Reminder]:
+    limit = SiteSetting.get().review_service_limit_workdays
+    cutoff = _start_of(overdue_before(today, limit))
+    staff = tuple(office_staff())
+    heads = tuple(approvers())
+    waiting_first = (
+        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
+        .select_related("enterprise", "reward_item")
+        .order_by("submitted_at")
+    )
+    for application in waiting_first:
+        yield Reminder(
+            occasion=f"application:{application.pk}:review_overdue:{Status.SUBMITTED}",
+            recipients=staff,
+            subject=f"奖励申报 {application.code} 初审已超过 {limit} 个工作日",
+            body=(
+                f"{application.enterprise.name} 的 {application.reward_item.name} 申报于 "
+                f"{cn_date(timezone.localdate(application.submitted_at))} 提交，至今未办理初审，"
+                f"已超过 {limit} 个工作日的服务时限，请尽快办理。"
+            ),
+            url=application.get_absolute_url(),
+        )
+    waiting_second = (
+        Application.objects.filter(status=Status.FIRST_PASSED, first_reviewed_at__lt=cutoff)
+        .select_related("enterprise", "reward_item")
+        .order_by("first_reviewed_at")
+    )
+    for application in waiting_second:
+        yield Reminder(
+            occasion=f"application:{application.pk}:review_overdue:{Status.FIRST_PASSED}",
+            recipients=heads,
+            subject=f"奖励申报 {application.code} 待复核已超过 {limit} 个工作日",
+            body=(
+                f"{application.enterprise.name} 的 {application.reward_item.name} 申报于 "
+                f"{cn_date(timezone.localdate(application.first_reviewed_at))} 初审通过，至今未复核，"
+                f"已超过 {limit} 个工作日的服务时限，请尽快复核。"
+            ),
+            url=application.get_absolute_url(),
+        )
+    for batch in PublicityBatch.objects.filter(end_date=today):
+        yield Reminder(
+            occasion=f"publicity:{batch.pk}:closing",
+            recipients=staff,
+            subject=f"{batch.title}今天截止",
+            body=(
+                f"{batch.title}的公示期于今天（{cn_date(today)}）截止。如收到异议，请在今天登记；"
+                "公示期满无未处理异议的申报将于下一日自动转入“待拨付”。"
+            ),
+            url=batch.get_absolute_url(),
+        )

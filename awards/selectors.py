@@ -1,0 +1,130 @@
+"""Reads that are more than a one-line query: queues, money, 公示 lists, the timeline."""
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from .models import Application, FundingSource, Objection, PublicityBatch
+
+Status = Application.Status
+
+# requested: everything an enterprise submitted (later rejected included), not drafts or withdrawals
+REQUESTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
+# approved: passed 复核 (and not since refused after an objection)
+APPROVED_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT, Status.PAID]
+PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT]
+UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
+
+
+def money_summary(*, year: int | None = None) -> list[dict]:
+    """Requested / approved / paid / pending 元 by funding source and award year (one query).
+
+    ``year`` is the year of the award (获奖年度). ``pending`` is approved but not yet paid.
+    Amounts are the assessed amounts stored at submission; ``paid`` is what was actually paid.
+    """
+    qs = Application.objects.filter(REQUESTED).annotate(year=ExtractYear("award_date"))
+    if year is not None:
+        qs = qs.filter(award_date__year=year)
+    rows = (
+        qs.values("funding_source", "year")
+        .annotate(
+            requested=Sum("amount_yuan", default=0),
+            requested_count=Count("id"),
+            approved=Sum("amount_yuan", filter=Q(status__in=APPROVED_STATUSES), default=0),
+            approved_count=Count("id", filter=Q(status__in=APPROVED_STATUSES)),
+            paid=Sum("paid_amount_yuan", filter=Q(status=Status.PAID), default=0),
+            paid_count=Count("id", filter=Q(status=Status.PAID)),
+            pending=Sum("amount_yuan", filter=Q(status__in=PENDING_STATUSES), default=0),
+            pending_count=Count("id", filter=Q(status__in=PENDING_STATUSES)),
+        )
+        .order_by("year", "funding_source")
+    )
+    order = {value: index for index, value in enumerate(FundingSource.values)}
+    out = []
+    for row in rows:
+        row["funding_source_label"] = (
+            FundingSource(row["funding_source"]).label if row["funding_source"] else ""
+        )
+        out.append(row)
+    out.sort(key=lambda r: (r["year"] or 0, order.get(r["funding_source"], 99)))
+    return out
+
+
+def money_totals(rows: list[dict]) -> dict:
+    keys = ("requested", "approved", "paid", "pending", "requested_count", "approved_count", "paid_count")
+    return {key: sum(r[key] for r in rows) for key in keys}
+
+
+def money_by_source(rows: list[dict]) -> list[dict]:
+    """The summary folded over years: one row per funding source, in the schedule's order."""
+    out = []
+    for source in FundingSource:
+        mine = [r for r in rows if r["funding_source"] == source.value]
+        out.append(
+            {"funding_source": source.value, "funding_source_label": source.label, **money_totals(mine)}
+        )
+    return out
+
+
+def paid_between(*, start: dt.date, end: dt.date):
+    """Applications paid in [start, end] (both inclusive), for the half-year report and the payment list."""
+    return (
+        Application.objects.filter(status=Status.PAID, paid_on__range=(start, end))
+        .select_related("enterprise", "reward_item")
+        .order_by("paid_on", "id")
+    )
+
+
+def award_years() -> list[int]:
+    return sorted(
+        {d.year for d in Application.objects.filter(REQUESTED).dates("award_date", "year")}, reverse=True
+    )
+
+
+def enterprise_applications(enterprise):
+    return Application.objects.filter(enterprise=enterprise).select_related("reward_item").order_by("-id")
+
+
+def office_applications(*, status: str = "", funding_source: str = "", q: str = ""):
+    qs = Application.objects.exclude(status=Status.DRAFT).select_related("enterprise", "reward_item")
+    if status:
+        qs = qs.filter(status=status)
+    if funding_source:
+        qs = qs.filter(funding_source=funding_source)
+    if q:
+        qs = qs.filter(
+            Q(enterprise__name__icontains=q)
+            | Q(enterprise__credit_code__icontains=q)
+            | Q(reference__icontains=q)
+        )
+    return qs.annotate(
+        open_objections=Count("objections", filter=Q(objections__outcome=Objection.Outcome.OPEN))
+    )
+
+
+def status_counts(qs=None) -> dict[str, int]:
+    qs = Application.objects.all() if qs is None else qs
+    return dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def timeline(application):
+    return application.events.select_related("actor").order_by("created_at", "id")
+
+
+def current_batches(today: dt.date):
+    """公示 lists whose window has not ended (including those announced to start soon)."""
+    return PublicityBatch.objects.filter(end_date__gte=today).order_by("start_date", "id")
+
+
+def past_batches(today: dt.date):
+    return (
+        PublicityBatch.objects.filter(end_date__lt=today)
+        .annotate(n=Count("applications"))
+        .order_by("-end_date", "-id")
+    )
+
+
+def batch_entries(batch):
+    """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
+    return batch.applications.select_related("enterprise", "reward_item").order_by("reward_item__order", "id")

@@ -1,0 +1,214 @@
+"""What an enterprise does with its applications: drafts, submission, withdrawal, attachments."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.services import notify
+
+from ..models import Application, Attachment, Enterprise, RewardItem
+from ..validators import normalize_reference
+from ._workflow import Action, Status, lock, office_staff, record, refuse_state, wan
+from .eligibility import EligibilityResult, check_eligibility, duplicate_message
+
+
+def _require_own(enterprise: Enterprise, user: User) -> None:
+    if user.enterprise_id != enterprise.pk:
+        raise PermissionDenied("只能为本企业办理申报。")
+
+
+def _store_attachments(application: Application, files: Sequence, user: User) -> list[Attachment]:
+    """Files already checked by the form (core.uploads.validate_upload): size and real content."""
+    from core.uploads import detect_kind
+
+    stored = []
+    for upload in files:
+        stored.append(
+            Attachment.objects.create(
+                application=application,
+                file=upload,
+                original_name=(upload.name or "附件")[:200],
+                kind=detect_kind(upload) or "",
+                size=upload.size,
+                uploaded_by=user,
+            )
+        )
+    return stored
+
+
+def _save_unique(application: Application, *, create: bool) -> None:
+    """Save, turning a violation of 同一奖项不得重复奖励 into the Chinese message.
+
+    race: two submissions of the same award at once both pass check_eligibility; the partial
+    unique constraint lets one INSERT/UPDATE through and the other fails here.
+    """
+    try:
+        with transaction.atomic():  # savepoint: the caller's transaction stays usable
+            if create:
+                application.save(force_insert=True)
+            else:
+                application.save()
+    except IntegrityError as exc:
+        if "awards_application_one_live_per_award" in str(exc) or "UNIQUE" in str(exc).upper():
+            raise ValidationError(duplicate_message(), code="duplicate") from exc
+        raise
+
+
+def application_save_draft(
+    *,
+    enterprise: Enterprise,
+    reward_code: str,
+    saved_by: User,
+    award_date: dt.date | None = None,
+    reference: str = "",
+    issuing_body: str = "",
+    description: str = "",
+    application: Application | None = None,
+    attachments: Sequence = (),
+) -> Application:
+    """Create or update a draft; nothing is checked but the reward item and duplicates."""
+    _require_own(enterprise, saved_by)
+    item = RewardItem.objects.filter(code=reward_code, active=True).first()
+    if item is None:
+        raise ValidationError("请选择有效的奖励项目。", code="unknown_item")
+    with transaction.atomic():
+        create = application is None
+        if create:
+            application = Application(enterprise=enterprise, created_by=saved_by)
+        else:
+            application = lock(application)
+            if application.enterprise_id != enterprise.pk:
+                raise PermissionDenied("只能为本企业办理申报。")
+            if not application.is_editable:
+                raise refuse_state(application, "修改")
+        application.reward_item = item
+        application.award_date = award_date
+        application.reference = reference.strip()
+        application.reference_normalized = normalize_reference(reference)
+        application.issuing_body = issuing_body.strip()
+        application.description = description.strip()
+        application.updated_at = timezone.now()
+        _save_unique(application, create=create)
+        _store_attachments(application, attachments, saved_by)
+        if create:
+            record(application, action=Action.CREATE, from_status="", actor=saved_by, notify_enterprise=False)
+    return application
+
+
+def application_submit(
+    *,
+    enterprise: Enterprise,
+    reward_code: str,
+    award_date: dt.date | None,
+    reference: str,
+    submitted_by: User,
+    issuing_body: str = "",
+    description: str = "",
+    application: Application | None = None,
+    attachments: Sequence = (),
+    today: dt.date | None = None,
+) -> Application:
+    """Submit an application (new, a draft, or one returned for correction).
+
+    The rules are those of ``check_eligibility``; the amount, funding source and provisional flag
+    it concludes are stored on the application (the assessment it keeps). Raises ValidationError
+    with the Chinese reasons when the application is not allowed; nothing is then changed. The
+    caller has obtained the declaration of truth (the form requires it).
+    """
+    _require_own(enterprise, submitted_by)
+    with transaction.atomic():
+        create = application is None
+        if create:
+            application = Application(enterprise=enterprise, created_by=submitted_by)
+            from_status = ""
+        else:
+            application = lock(application)
+            if application.enterprise_id != enterprise.pk:
+                raise PermissionDenied("只能为本企业办理申报。")
+            if not application.is_editable:
+                raise refuse_state(application, "提交")
+            from_status = application.status
+        result = check_eligibility(
+            enterprise=enterprise,
+            reward_code=reward_code,
+            award_date=award_date,
+            reference=reference,
+            today=today,
+            exclude_application_id=application.pk,
+        )
+        if not result.eligible:
+            raise ValidationError(result.reasons, code="not_eligible")
+        now = timezone.now()
+        _apply_assessment(application, result)
+        application.award_date = award_date
+        application.reference = reference.strip()
+        application.reference_normalized = normalize_reference(reference)
+        application.issuing_body = issuing_body.strip()
+        application.description = description.strip()
+        application.status = Status.SUBMITTED
+        application.declared_at = now
+        application.submitted_at = now
+        application.updated_at = now
+        application.submission_count += 1
+        _save_unique(application, create=create)
+        _store_attachments(application, attachments, submitted_by)
+        action = Action.RESUBMIT if from_status == Status.RETURNED else Action.SUBMIT
+        record(application, action=action, from_status=from_status, actor=submitted_by)
+        _notify_office_of_submission(application)
+    return application
+
+
+def _apply_assessment(application: Application, result: EligibilityResult) -> None:
+    application.reward_item = result.reward_item
+    application.amount_yuan = result.amount_yuan
+    application.funding_source = result.funding_source
+    application.provisional = result.provisional
+    application.review_flags = list(result.flags)
+
+
+def _notify_office_of_submission(application: Application) -> None:
+    n = application.submission_count
+    again = "（补正后重新提交）" if n > 1 else ""
+    notify(
+        occasion=f"application:{application.pk}:submitted:{n}",
+        recipients=office_staff(),
+        subject=f"新的奖励申报待初审：{application.enterprise.name}",
+        body=(
+            f"{application.enterprise.name} 提交了奖励申报 {application.code}{again}："
+            f"{application.reward_item.name}，核定金额 {wan(application.amount_yuan)}。请办理初审。"
+        ),
+        url=application.get_absolute_url(),
+    )
+
+
+def application_withdraw(*, application: Application, withdrawn_by: User, reason: str = "") -> Application:
+    """Withdraw a draft or an application not yet reviewed (已提交 / 退回补正)."""
+    with transaction.atomic():
+        application = lock(application)
+        _require_own(application.enterprise, withdrawn_by)
+        if not application.is_withdrawable:
+            raise refuse_state(application, "撤回（已进入审核的申报不能撤回）")
+        from_status = application.status
+        application.status = Status.WITHDRAWN
+        application.updated_at = timezone.now()
+        application.save()
+        record(
+            application, action=Action.WITHDRAW, from_status=from_status, actor=withdrawn_by, comment=reason
+        )
+    return application
+
+
+def attachment_remove(*, attachment: Attachment, removed_by: User) -> None:
+    """Remove evidence from an application still being edited (草稿 / 退回补正)."""
+    with transaction.atomic():
+        application = lock(attachment.application)
+        _require_own(application.enterprise, removed_by)
+        if not application.is_editable:
+            raise refuse_state(application, "删除材料")
+        name, storage = attachment.file.name, attachment.file.storage
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))

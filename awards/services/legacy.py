@@ -1,0 +1,312 @@
+"""Rewards paid before the system existed (since 2022): entered by the office, by form or xlsx.
+
+They become paid applications marked legacy, so 同一奖项不得重复奖励 covers them too.
+"""
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.uploads import is_formula_text, open_workbook
+
+from ..models import Application, Enterprise, RewardItem
+from ..validators import normalize_credit_code, normalize_reference, validate_credit_code
+from ._workflow import Action, Status, record, require_office, wan
+from .applications import _apply_assessment, _save_unique
+from .eligibility import check_eligibility
+from .payment import validate_payment
+
+MAX_IMPORT_ROWS = 1000
+
+COLUMNS = [
+    ("credit_code", "统一社会信用代码"),
+    ("enterprise_name", "企业名称"),
+    ("reward", "奖励项目"),
+    ("award_date", "获奖日期"),
+    ("reference", "证书/标准/商标编号"),
+    ("issuing_body", "颁发机构"),
+    ("amount_yuan", "实际拨付金额（元）"),
+    ("paid_on", "拨付日期"),
+    ("voucher_number", "凭证号"),
+    ("note", "备注"),
+]
+REQUIRED = {"credit_code", "reward", "award_date", "reference", "amount_yuan", "paid_on"}
+
+
+@dataclass
+class LegacyRow:
+    row_number: int
+    credit_code: str
+    enterprise_name: str
+    reward_code: str
+    award_date: dt.date | None
+    reference: str
+    issuing_body: str
+    amount_yuan: int | None
+    paid_on: dt.date | None
+    voucher_number: str
+    note: str
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        for key in ("award_date", "paid_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LegacyRow":
+        data = dict(data)
+        for key in ("award_date", "paid_on"):
+            data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
+        return cls(**data)
+
+
+def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, str, list[str]]:
+    """Every rule a legacy record must meet; returns (existing enterprise, credit code, errors)."""
+    errors: list[str] = []
+    enterprise = None
+    code = ""
+    try:
+        code = validate_credit_code(row.credit_code)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if code:
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+    name = (row.enterprise_name or "").strip()
+    if enterprise and name and enterprise.name != name:
+        errors.append(
+            f"统一社会信用代码 {code} 已登记为“{enterprise.name}”，与填写的企业名称“{name}”不一致。"
+        )
+    if code and not enterprise and not name:
+        errors.append("该企业尚未登记，请填写企业名称。")
+    result = check_eligibility(
+        enterprise=enterprise or Enterprise(credit_code=code),
+        reward_code=row.reward_code,
+        award_date=row.award_date,
+        reference=row.reference,
+        today=today,
+    )
+    errors.extend(result.reasons)
+    try:
+        validate_payment(
+            amount_yuan=row.amount_yuan, paid_on=row.paid_on, award_date=row.award_date, today=today
+        )
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    return enterprise, code, errors
+
+
+def legacy_record(
+    *, row: LegacyRow, recorded_by: User, source: str = "", today: dt.date | None = None
+) -> Application:
+    """Enter one reward paid before the system existed, as a paid application marked legacy."""
+    require_office(recorded_by)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        enterprise, code, errors = _legacy_check(row, today)
+        if errors:
+            raise ValidationError(errors, code="bad_legacy")
+        if enterprise is None:
+            # the office paid it, so the office knows the enterprise: recorded as verified
+            enterprise = Enterprise.objects.create(
+                name=row.enterprise_name.strip(),
+                credit_code=code,
+                verified_at=timezone.now(),
+                verified_by=recorded_by,
+            )
+        result = check_eligibility(
+            enterprise=enterprise,
+            reward_code=row.reward_code,
+            award_date=row.award_date,
+            reference=row.reference,
+            today=today,
+        )
+        now = timezone.now()
+        application = Application(
+            enterprise=enterprise,
+            award_date=row.award_date,
+            reference=row.reference.strip(),
+            reference_normalized=normalize_reference(row.reference),
+            issuing_body=row.issuing_body.strip(),
+            status=Status.PAID,
+            paid_amount_yuan=row.amount_yuan,
+            paid_on=row.paid_on,
+            voucher_number=row.voucher_number.strip(),
+            payment_note=row.note.strip()[:200],
+            payment_recorded_by=recorded_by,
+            payment_recorded_at=now,
+            is_legacy=True,
+            created_by=recorded_by,
+        )
+        _apply_assessment(application, result)
+        application._change_reason = "录入系统上线前的兑现记录"
+        _save_unique(application, create=True)
+        comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
+        if row.voucher_number:
+            comment += f"，凭证号 {row.voucher_number}"
+        if source:
+            comment += f"。来源：{source}"
+        record(
+            application,
+            action=Action.LEGACY,
+            from_status="",
+            actor=recorded_by,
+            comment=comment,
+            notify_enterprise=False,
+        )
+    return application
+
+
+# --- xlsx import -------------------------------------------------------------------------------
+
+
+@dataclass
+class LegacyPreview:
+    rows: list[LegacyRow]
+    errors: list[str]  # "第 N 行：…", Chinese
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value, label: str, errors: list[str]) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    try:
+        return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    except ValueError:
+        errors.append(f"{label}“{_text(value)}”不是有效日期（应为 2023-05-01 这样的格式）。")
+        return None
+
+
+def _amount(value, errors: list[str]) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    text = _text(value).replace(",", "").replace("，", "")
+    if text.isdigit():
+        return int(text)
+    errors.append(f"实际拨付金额“{_text(value)}”应为整数（元）。")
+    return None
+
+
+def _resolve_item(value: str, items: dict[str, str], errors: list[str]) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    code = items.get(value) or items.get(value.lower())
+    if code is None:
+        errors.append(f"奖励项目“{value}”不在奖励标准中（可填写奖项名称或代码）。")
+        return ""
+    return code
+
+
+def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPreview:
+    """Read and check every row of an uploaded workbook (already size- and type-checked)."""
+    today = today or timezone.localdate()
+    workbook = open_workbook(upload)
+    sheet = workbook.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    header = next(rows_iter, None)
+    if not header:
+        raise ValidationError("工作表是空的，请使用下载的模板填写。", code="empty")
+    labels = {label: key for key, label in COLUMNS}
+    positions = {}
+    for index, cell in enumerate(header):
+        key = labels.get(_text(cell))
+        if key:
+            positions[key] = index
+    missing = [label for key, label in COLUMNS if key in REQUIRED and key not in positions]
+    if missing:
+        raise ValidationError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header")
+    items = {}
+    for code, name in RewardItem.objects.values_list("code", "name"):
+        items[code] = code
+        items[name] = code
+    rows: list[LegacyRow] = []
+    errors: list[str] = []
+    seen: dict[tuple, int] = {}
+    for number, values in enumerate(rows_iter, start=2):
+        if values is None or all(v is None or _text(v) == "" for v in values):
+            continue
+        if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
+            raise ValidationError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。", code="too_many")
+        cell = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+        row_errors: list[str] = []
+        formulas = [label for key, label in COLUMNS if is_formula_text(cell.get(key))]
+        if formulas:
+            errors.append(
+                f"第 {number} 行：“{'、'.join(formulas)}”的内容以 = + - @ 开头，疑似公式，已拒绝导入。"
+            )
+            continue
+        row = LegacyRow(
+            row_number=number,
+            credit_code=normalize_credit_code(_text(cell.get("credit_code"))),
+            enterprise_name=_text(cell.get("enterprise_name"))[:200],
+            reward_code=_resolve_item(_text(cell.get("reward")), items, row_errors),
+            award_date=_date(cell.get("award_date"), "获奖日期", row_errors),
+            reference=_text(cell.get("reference"))[:100],
+            issuing_body=_text(cell.get("issuing_body"))[:200],
+            amount_yuan=_amount(cell.get("amount_yuan"), row_errors),
+            paid_on=_date(cell.get("paid_on"), "拨付日期", row_errors),
+            voucher_number=_text(cell.get("voucher_number"))[:60],
+            note=_text(cell.get("note"))[:200],
+        )
+        if not row_errors:
+            row_errors.extend(_legacy_check(row, today)[2])
+        key = (row.credit_code, row.reward_code, normalize_reference(row.reference))
+        if row.reference and key in seen:
+            row_errors.append(f"与第 {seen[key]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
+        seen.setdefault(key, number)
+        if row_errors:
+            errors.append(f"第 {number} 行：" + "；".join(row_errors))
+        else:
+            rows.append(row)
+    if not rows and not errors:
+        raise ValidationError("工作表中没有数据行。", code="empty")
+    return LegacyPreview(rows=rows, errors=errors)
+
+
+def legacy_import_confirm(
+    *, rows: list[LegacyRow], recorded_by: User, source_name: str, today: dt.date | None = None
+) -> list[Application]:
+    """Store all previewed rows, or none: every row is checked again inside the transaction."""
+    require_office(recorded_by)
+    if not rows:
+        raise ValidationError("没有可导入的行。", code="empty")
+    created = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                created.append(
+                    legacy_record(
+                        row=row,
+                        recorded_by=recorded_by,
+                        source=f"批量导入《{source_name}》第 {row.row_number} 行",
+                        today=today,
+                    )
+                )
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"第 {row.row_number} 行：{'；'.join(exc.messages)}（本次导入已全部取消）", code="bad_row"
+                ) from exc
+    return created

@@ -1,0 +1,105 @@
+"""初审 by office staff, 复核 by an office approver who is never the first reviewer."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import Application
+from ._workflow import Action, Status, lock, record, refuse_state, require_approver, require_office
+
+
+class Decision(models.TextChoices):
+    PASS = "pass", "通过"
+    RETURN = "return", "退回"
+    REJECT = "reject", "不予通过"
+
+
+def _require_comment(decision: str, comment: str) -> str:
+    comment = (comment or "").strip()
+    if decision == Decision.RETURN and not comment:
+        raise ValidationError("退回时请写明需要补正或重新审核的内容。", code="comment_required")
+    if decision == Decision.REJECT and not comment:
+        raise ValidationError("不予通过时请写明理由，企业将看到该理由。", code="comment_required")
+    return comment
+
+
+def application_first_review(
+    *, application: Application, reviewer: User, decision: str, comment: str = ""
+) -> Application:
+    """初审: pass, return to the enterprise for correction, or reject (with a reason)."""
+    require_office(reviewer)
+    if decision not in Decision.values:
+        raise ValidationError("请选择审核结论。", code="bad_decision")
+    comment = _require_comment(decision, comment)
+    with transaction.atomic():
+        application = lock(application)
+        if application.status != Status.SUBMITTED:
+            raise refuse_state(application, "办理初审")
+        if not application.enterprise.is_verified:
+            raise ValidationError(
+                "该企业尚未通过办公室核验，请先在“企业核验”中核验企业信息，再审核其申报。",
+                code="enterprise_unverified",
+            )
+        now = timezone.now()
+        from_status = application.status
+        if decision == Decision.PASS:
+            application.status = Status.FIRST_PASSED
+            application.first_reviewed_by = reviewer
+            application.first_reviewed_at = now
+            action = Action.FIRST_PASS
+        elif decision == Decision.RETURN:
+            application.status = Status.RETURNED
+            action = Action.RETURN
+        else:
+            application.status = Status.REJECTED
+            application.first_reviewed_by = reviewer
+            application.first_reviewed_at = now
+            action = Action.FIRST_REJECT
+        application.updated_at = now
+        application.save()
+        record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
+    return application
+
+
+def application_second_review(
+    *, application: Application, reviewer: User, decision: str, comment: str = ""
+) -> Application:
+    """复核 by an office approver: pass, send back to 初审, or reject. Never the first reviewer."""
+    require_approver(reviewer)
+    if decision not in Decision.values:
+        raise ValidationError("请选择复核结论。", code="bad_decision")
+    comment = _require_comment(decision, comment)
+    with transaction.atomic():
+        application = lock(application)
+        if application.status != Status.FIRST_PASSED:
+            raise refuse_state(application, "复核")
+        # separation of duties for money (DESIGN.md); the database check constraint holds it too
+        if application.first_reviewed_by_id == reviewer.pk:
+            raise ValidationError(
+                "复核人不能与初审人为同一人：该申报由您办理初审，请由另一位办公室负责人复核。",
+                code="same_reviewer",
+            )
+        now = timezone.now()
+        from_status = application.status
+        if decision == Decision.PASS:
+            application.status = Status.SECOND_PASSED
+            application.second_reviewed_by = reviewer
+            application.second_reviewed_at = now
+            action = Action.SECOND_PASS
+        elif decision == Decision.RETURN:
+            # back to 初审: the next first review is a fresh one
+            application.status = Status.SUBMITTED
+            application.first_reviewed_by = None
+            application.first_reviewed_at = None
+            action = Action.SECOND_RETURN
+        else:
+            application.status = Status.REJECTED
+            application.second_reviewed_by = reviewer
+            application.second_reviewed_at = now
+            action = Action.SECOND_REJECT
+        application.updated_at = now
+        application.save()
+        record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
+    return application

@@ -1,0 +1,25 @@
+from django import template
+
+from ..formatting import wan as _wan
+
+register = template.Library()
+
+
+@register.filter
+def wan(amount_yuan):
+    """{{ application.amount_yuan|wan }} → "20 万元"."""
+    return _wan(amount_yuan)
+
+
+@register.filter
+def yuan(amount_yuan):
+    """{{ amount|yuan }} → "200,000 元"."""
+    if amount_yuan is None:
+        return "—"
+    return f"{int(amount_yuan):,} 元"
+
+
+@register.filter
+def field(form, name):
+    """{{ form|field:"name" }}: a bound field by name, for laying out a form in sections."""
+    return form[name]

@@ -1,0 +1,67 @@
+"""One application, seen by its enterprise or by the office, with the actions each may take."""
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import is_approver, is_office
+from core.files import serve_protected_file
+
+from .. import selectors
+from ..forms import ObjectionForm, ObjectionResolveForm, ReviewForm
+from ..models import Application
+from ..permissions import applicant_or_office_required, get_application, get_attachment, get_enterprise
+
+Status = Application.Status
+
+
+def detail_context(request, application, **forms_in_error) -> dict:
+    user = request.user
+    office = is_office(user)
+    context = {
+        "application": application,
+        "events": selectors.timeline(application),
+        "attachments": application.attachments.all(),
+        "is_office_view": office,
+        "today": timezone.localdate(),
+    }
+    if office:
+        context["objections"] = application.objections.select_related("recorded_by", "resolved_by")
+        if application.status == Status.SUBMITTED:
+            context["first_review_form"] = forms_in_error.get("first_review_form") or ReviewForm()
+        if application.status == Status.FIRST_PASSED and is_approver(user):
+            if application.first_reviewed_by_id == user.pk:
+                context["same_reviewer"] = True
+            else:
+                context["second_review_form"] = forms_in_error.get("second_review_form") or ReviewForm(
+                    second=True
+                )
+        if application.status == Status.PUBLICITY:
+            context["objection_form"] = forms_in_error.get("objection_form") or ObjectionForm(
+                initial={"received_on": timezone.localdate()}
+            )
+            context["resolve_form"] = forms_in_error.get("resolve_form") or ObjectionResolveForm()
+    return context
+
+
+@applicant_or_office_required
+def application_detail(request, pk):
+    application = get_application(request.user, pk)
+    return render(request, "awards/application_detail.html", detail_context(request, application))
+
+
+@applicant_or_office_required
+def attachment_download(request, pk, attachment_pk):
+    attachment = get_attachment(request.user, pk, attachment_pk)
+    return serve_protected_file(attachment.file, filename=attachment.original_name, inline=True)
+
+
+@applicant_or_office_required
+def enterprise_licence(request, pk):
+    enterprise = get_enterprise(request.user, pk)
+    return serve_protected_file(
+        enterprise.licence, filename=f"{enterprise.name}-营业执照{_ext(enterprise.licence.name)}", inline=True
+    )
+
+
+def _ext(name: str) -> str:
+    return name[name.rfind(".") :] if "." in (name or "") else ""

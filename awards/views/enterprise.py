@@ -1,0 +1,179 @@
+"""Pages of enterprise users: their applications, the application form, their enterprise."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import enterprise_required
+
+from .. import selectors, services
+from ..forms import ApplicationForm, EnterpriseContactForm
+from ..permissions import get_own_application
+from ._common import add_service_errors, error_text
+
+
+@enterprise_required
+def my_applications(request):
+    enterprise = request.user.enterprise
+    qs = selectors.enterprise_applications(enterprise)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "awards/my_applications.html", {"enterprise": enterprise, "page_obj": page})
+
+
+class _Probe(forms.Form):
+    reward_item = forms.CharField(required=False)
+    award_date = forms.DateField(required=False)
+    reference = forms.CharField(required=False)
+
+
+def conclusion(enterprise, data, *, exclude_id=None):
+    """What the system concludes for the values typed so far (None until an item is chosen)."""
+    probe = _Probe(data)
+    if not probe.is_valid() or not probe.cleaned_data["reward_item"]:
+        return None
+    values = probe.cleaned_data
+    return services.check_eligibility(
+        enterprise=enterprise,
+        reward_code=values["reward_item"],
+        award_date=values["award_date"],
+        reference=values["reference"],
+        exclude_application_id=exclude_id,
+    )
+
+
+def _initial(application):
+    return {
+        "reward_item": application.reward_item.code,
+        "award_date": application.award_date,
+        "reference": application.reference,
+        "issuing_body": application.issuing_body,
+        "description": application.description,
+    }
+
+
+def _save(request, form, application):
+    """Run the service the button asked for; returns the application or None (errors on the form)."""
+    data = form.cleaned_data
+    common = {
+        "enterprise": request.user.enterprise,
+        "reward_code": data["reward_item"].code,
+        "award_date": data["award_date"],
+        "reference": data["reference"],
+        "issuing_body": data["issuing_body"],
+        "description": data["description"],
+        "application": application,
+        "attachments": data["attachments"],
+    }
+    try:
+        if form.intent == "submit":
+            return services.application_submit(submitted_by=request.user, **common)
+        return services.application_save_draft(saved_by=request.user, **common)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _form_page(request, application=None):
+    enterprise = request.user.enterprise
+    existing = application.attachments.count() if application else 0
+    exclude_id = application.pk if application else None
+    if request.method == "POST":
+        intent = request.POST.get("intent", "draft")
+        form = ApplicationForm(request.POST, request.FILES, intent=intent, existing_attachments=existing)
+        if form.is_valid() and form.intent != "check":
+            saved = _save(request, form, application)
+            if saved is not None:
+                if form.intent == "submit":
+                    messages.success(request, f"申报 {saved.code} 已提交，办公室将进行初审。")
+                    return redirect("awards:application_detail", pk=saved.pk)
+                messages.success(request, f"草稿 {saved.code} 已保存。")
+                return redirect("awards:application_edit", pk=saved.pk)
+        result = conclusion(enterprise, request.POST, exclude_id=exclude_id)
+    else:
+        initial = _initial(application) if application else {"reward_item": request.GET.get("item", "")}
+        form = ApplicationForm(initial=initial)
+        result = conclusion(enterprise, initial, exclude_id=exclude_id)
+    return render(
+        request,
+        "awards/application_form.html",
+        {"form": form, "application": application, "result": result, "enterprise": enterprise},
+    )
+
+
+@enterprise_required
+def application_create(request):
+    return _form_page(request)
+
+
+@enterprise_required
+def application_edit(request, pk):
+    application = get_own_application(request.user, pk)
+    if not application.is_editable:
+        messages.error(request, f"该申报当前状态为“{application.get_status_display()}”，不能修改。")
+        return redirect("awards:application_detail", pk=application.pk)
+    return _form_page(request, application)
+
+
+@require_POST
+@enterprise_required
+def application_check(request):
+    """htmx: the system's conclusion for the values in the form, before anything is saved."""
+    exclude_id = request.POST.get("application") or None
+    if exclude_id is not None:
+        if not exclude_id.isdigit():
+            return HttpResponseBadRequest("参数错误")
+        exclude_id = get_own_application(request.user, exclude_id).pk
+    result = conclusion(request.user.enterprise, request.POST, exclude_id=exclude_id)
+    return render(request, "awards/partials/eligibility.html", {"result": result})
+
+
+@require_POST
+@enterprise_required
+def application_withdraw(request, pk):
+    application = get_own_application(request.user, pk)
+    try:
+        services.application_withdraw(
+            application=application, withdrawn_by=request.user, reason=request.POST.get("reason", "")[:500]
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"申报 {application.code} 已撤回。")
+    return redirect("awards:application_detail", pk=application.pk)
+
+
+@require_POST
+@enterprise_required
+def attachment_delete(request, pk, attachment_pk):
+    application = get_own_application(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    try:
+        services.attachment_remove(attachment=attachment, removed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已删除材料“{attachment.original_name}”。")
+    return redirect("awards:application_edit", pk=application.pk)
+
+
+@enterprise_required
+def my_enterprise(request):
+    return redirect("awards:enterprise_detail", pk=request.user.enterprise_id)
+
+
+@enterprise_required
+def enterprise_edit(request):
+    enterprise = request.user.enterprise
+    initial = {f: getattr(enterprise, f) for f in ("address", "contact_person", "contact_phone")}
+    form = EnterpriseContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.enterprise_update_contact(
+            enterprise=enterprise, updated_by=request.user, **form.cleaned_data
+        )
+        messages.success(request, "联系信息已更新。")
+        return redirect("awards:enterprise_detail", pk=enterprise.pk)
+    return render(request, "awards/enterprise_edit.html", {"form": form, "enterprise": enterprise})

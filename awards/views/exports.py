@@ -1,0 +1,89 @@
+"""Money overview and the downloads of the office."""
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accounts.permissions import office_required
+from core.documents import docx_response, xlsx_response
+
+from .. import documents, selectors
+from ..models import Application, PublicityBatch
+
+MAX_EXPORT_ROWS = 20000
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+
+
+@office_required
+def money(request):
+    year = _year(request)
+    rows = selectors.money_summary(year=year)
+    today = timezone.localdate()
+    context = {
+        "rows": rows,
+        "by_source": selectors.money_by_source(rows),
+        "totals": selectors.money_totals(rows),
+        "year": year,
+        "years": selectors.award_years(),
+        "under_review": selectors.status_counts(),
+        "today": today,
+        "chart": _chart(rows),
+    }
+    return render(request, "awards/money.html", context)
+
+
+def _chart(rows: list[dict]) -> dict:
+    years = sorted({r["year"] for r in rows if r["year"]})
+    series = []
+    for key, label in (("approved", "核准"), ("paid", "已拨付"), ("pending", "待拨付")):
+        data = [round(sum(r[key] for r in rows if r["year"] == y) / 10000, 4) for y in years]
+        series.append({"name": label, "type": "bar", "data": data})
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": [f"{y}年" for y in years]},
+        "yAxis": {"type": "value", "name": "万元"},
+        "series": series,
+    }
+
+
+@office_required
+def money_xlsx(request):
+    year = _year(request)
+    rows = selectors.money_summary(year=year)
+    applications = (
+        Application.objects.filter(selectors.REQUESTED)
+        .select_related("enterprise", "reward_item")
+        .order_by("award_date", "id")
+    )
+    if year:
+        applications = applications.filter(award_date__year=year)
+    sheets = documents.money_sheets(rows, applications[:MAX_EXPORT_ROWS])
+    name = f"质量品牌奖励资金台账{'-' + str(year) if year else ''}-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(sheets, name)
+
+
+@office_required
+def publicity_docx(request, pk):
+    batch = get_object_or_404(PublicityBatch, pk=pk)
+    doc = documents.publicity_document(batch, selectors.batch_entries(batch))
+    return docx_response(doc, f"{batch.title}.docx")
+
+
+@office_required
+def payments_docx(request):
+    year = _year(request) or timezone.localdate().year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    doc = documents.payments_document(selectors.paid_between(start=start, end=end), start=start, end=end)
+    return docx_response(doc, f"{year}年质量品牌奖励资金拨付清单.docx")
+
+
+@office_required
+def legacy_template(request):
+    return xlsx_response(documents.legacy_template_sheets(), "历史兑现记录导入模板.xlsx")

@@ -1,0 +1,406 @@
+"""The office's pages: review, 公示, objections, payment, enterprises, legacy records, settings."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import approver_required, office_required
+from core.models import CalendarDay, SiteSetting
+from core.workdays import statutory_calendar_known
+
+from .. import selectors, services
+from ..forms import (
+    ApplicationFilterForm,
+    CalendarDayForm,
+    LegacyForm,
+    ObjectionForm,
+    ObjectionResolveForm,
+    PaymentForm,
+    PublishForm,
+    ReviewForm,
+    RewardItemForm,
+    SettingsForm,
+    XlsxUploadForm,
+)
+from ..models import Application, Enterprise, Objection, PublicityBatch, RewardItem
+from ..permissions import applicant_or_office_required, get_application, get_enterprise
+from ._common import add_service_errors, error_text
+from .detail import detail_context
+
+Status = Application.Status
+LEGACY_SESSION_KEY = "awards_legacy_import"
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+@office_required
+def office_applications(request):
+    form = ApplicationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.office_applications(
+        status=filters.get("status", ""),
+        funding_source=filters.get("funding_source", ""),
+        q=filters.get("q", ""),
+    ).order_by("-submitted_at", "-id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    counts = selectors.status_counts()
+    return render(
+        request, "awards/office_applications.html", {"form": form, "page_obj": page, "counts": counts}
+    )
+
+
+def _review(request, pk, *, second: bool):
+    application = get_application(request.user, pk)
+    form = ReviewForm(request.POST, second=second)
+    if form.is_valid():
+        service = services.application_second_review if second else services.application_first_review
+        try:
+            service(
+                application=application,
+                reviewer=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            application.refresh_from_db()
+            messages.success(
+                request, f"已办理：{application.code} 当前状态为“{application.get_status_display()}”。"
+            )
+            return redirect("awards:application_detail", pk=application.pk)
+    key = "second_review_form" if second else "first_review_form"
+    context = detail_context(request, application, **{key: form})
+    context[key] = form
+    return render(request, "awards/application_detail.html", context, status=400)
+
+
+@require_POST
+@office_required
+def first_review(request, pk):
+    return _review(request, pk, second=False)
+
+
+@require_POST
+@approver_required
+def second_review(request, pk):
+    return _review(request, pk, second=True)
+
+
+@require_POST
+@office_required
+def objection_create(request, pk):
+    application = get_application(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_record(application=application, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "异议已登记。该申报在异议处理完成前不会进入拨付。")
+            return redirect("awards:application_detail", pk=application.pk)
+    context = detail_context(request, application, objection_form=form)
+    return render(request, "awards/application_detail.html", context, status=400)
+
+
+@require_POST
+@office_required
+def objection_resolve(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("application"), pk=pk)
+    application = objection.application
+    form = ObjectionResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_resolve(
+                objection=objection,
+                resolved_by=request.user,
+                upheld=form.cleaned_data["outcome"] == "upheld",
+                resolution=form.cleaned_data["resolution"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "异议处理结果已记录。")
+            return redirect("awards:application_detail", pk=application.pk)
+    context = detail_context(request, application, resolve_form=form)
+    return render(request, "awards/application_detail.html", context, status=400)
+
+
+@office_required
+def payment_record(request, pk):
+    application = get_application(request.user, pk)
+    form = PaymentForm(
+        request.POST or None,
+        initial={"amount_yuan": application.amount_yuan, "paid_on": timezone.localdate()},
+    )
+    if application.status != Status.AWAITING_PAYMENT:
+        messages.error(request, f"该申报当前状态为“{application.get_status_display()}”，不能登记拨付。")
+        return redirect("awards:application_detail", pk=application.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_record(application=application, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{application.code} 已登记拨付。")
+            return redirect("awards:application_detail", pk=application.pk)
+    return render(request, "awards/payment_form.html", {"form": form, "application": application})
+
+
+# --- enterprises --------------------------------------------------------------------------------
+
+
+@office_required
+def enterprise_list(request):
+    show = request.GET.get("show", "unverified")
+    qs = Enterprise.objects.annotate(n=Count("applications", filter=~Q(applications__status=Status.DRAFT)))
+    if show == "unverified":
+        qs = qs.filter(verified_at__isnull=True)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
+    page = Paginator(qs.order_by("verified_at", "-created_at"), 25).get_page(request.GET.get("page"))
+    return render(request, "awards/enterprise_list.html", {"page_obj": page, "show": show, "q": q})
+
+
+@applicant_or_office_required
+def enterprise_detail(request, pk):
+    enterprise = get_enterprise(request.user, pk)
+    applications = enterprise.applications.select_related("reward_item")
+    if request.user.is_office:
+        applications = applications.exclude(status=Status.DRAFT)
+    return render(
+        request,
+        "awards/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "applications": applications.order_by("-id")[:50],
+            "users": enterprise.users.all(),
+        },
+    )
+
+
+@require_POST
+@office_required
+def enterprise_verify(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    try:
+        services.enterprise_verify(enterprise=enterprise, verified_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"{enterprise.name} 已核验，其申报可以进入审核。")
+    return redirect("awards:enterprise_detail", pk=enterprise.pk)
+
+
+# --- 公示 ----------------------------------------------------------------------------------------
+
+
+def _publishable():
+    return (
+        Application.objects.filter(status=Status.SECOND_PASSED)
+        .select_related("enterprise", "reward_item")
+        .order_by("second_reviewed_at", "id")
+    )
+
+
+@office_required
+def publicity_manage(request):
+    today = timezone.localdate()
+    last = PublicityBatch.objects.order_by("-id").first()
+    initial = {"start_date": today}
+    if last:
+        initial.update(contact_phone=last.contact_phone, contact_address=last.contact_address)
+    candidates = _publishable()
+    form = PublishForm(request.POST or None, queryset=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = services.publicity_publish(
+                applications=list(data["applications"]),
+                start_date=data["start_date"],
+                published_by=request.user,
+                contact_phone=data["contact_phone"],
+                contact_address=data["contact_address"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已发布《{batch.title}》，公示期至 {batch.end_date:%Y-%m-%d}。")
+            return redirect("awards:publicity_batch", pk=batch.pk)
+    batches = PublicityBatch.objects.annotate(
+        n=Count("applications"),
+        open_objections=Count("applications__objections", filter=Q(applications__objections__outcome="open")),
+    ).order_by("-start_date", "-id")
+    page = Paginator(batches, 20).get_page(request.GET.get("page"))
+    setting = SiteSetting.get()
+    return render(
+        request,
+        "awards/publicity_manage.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "page_obj": page,
+            "workdays": setting.publicity_workdays,
+            "window_end": services.publicity_window(today),
+            "today": today,
+        },
+    )
+
+
+# --- legacy records ------------------------------------------------------------------------------
+
+
+@office_required
+def legacy_create(request):
+    form = LegacyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        row = services.LegacyRow(
+            row_number=0,
+            credit_code=data["credit_code"],
+            enterprise_name=data["enterprise_name"],
+            reward_code=data["reward_item"].code,
+            award_date=data["award_date"],
+            reference=data["reference"],
+            issuing_body=data["issuing_body"],
+            amount_yuan=data["amount_yuan"],
+            paid_on=data["paid_on"],
+            voucher_number=data["voucher_number"],
+            note=data["note"],
+        )
+        try:
+            application = services.legacy_record(row=row, recorded_by=request.user, source="办公室逐条录入")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已录入历史兑现记录 {application.code}（{application.enterprise.name}）。"
+            )
+            return redirect("awards:application_detail", pk=application.pk)
+    return render(request, "awards/legacy_form.html", {"form": form})
+
+
+@office_required
+def legacy_import(request):
+    form = XlsxUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            preview = services.legacy_import_preview(upload=upload)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if preview.ok:
+                request.session[LEGACY_SESSION_KEY] = {
+                    "name": upload.name[:100],
+                    "rows": [row.to_json() for row in preview.rows],
+                }
+            else:
+                request.session.pop(LEGACY_SESSION_KEY, None)
+    return render(request, "awards/legacy_import.html", {"form": form, "preview": preview})
+
+
+@require_POST
+@office_required
+def legacy_import_confirm(request):
+    pending = request.session.get(LEGACY_SESSION_KEY)
+    if not pending:
+        messages.error(request, "没有待确认的导入，请重新上传文件。")
+        return redirect("awards:legacy_import")
+    rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
+    try:
+        created = services.legacy_import_confirm(
+            rows=rows, recorded_by=request.user, source_name=pending["name"]
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("awards:legacy_import")
+    request.session.pop(LEGACY_SESSION_KEY, None)
+    messages.success(request, f"已导入 {len(created)} 条历史兑现记录。")
+    return redirect(f"{reverse('awards:office_applications')}?status=paid")
+
+
+# --- schedule, 公示 length and calendar ----------------------------------------------------------
+
+
+@office_required
+def reward_items(request):
+    items = RewardItem.objects.order_by("order", "id")
+    return render(request, "awards/reward_items.html", {"items": items})
+
+
+@office_required
+def reward_item_edit(request, code):
+    item = get_object_or_404(RewardItem, code=code)
+    initial = {
+        f: getattr(item, f)
+        for f in ("amount_yuan", "funding_source", "provisional", "active", "effective_from")
+    }
+    form = RewardItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reward_item_update(item=item, updated_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已更新奖励项目“{item.name}”。已提交的申报仍按提交时核定的金额办理。")
+            return redirect("awards:reward_items")
+    history = item.history.select_related("history_user").order_by("-history_date")[:30]
+    return render(request, "awards/reward_item_form.html", {"form": form, "item": item, "history": history})
+
+
+@office_required
+def office_settings(request):
+    setting = SiteSetting.get()
+    settings_form = SettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        initial={
+            "publicity_workdays": setting.publicity_workdays,
+            "review_service_limit_workdays": setting.review_service_limit_workdays,
+        },
+    )
+    day_form = CalendarDayForm(request.POST if request.POST.get("form") == "day" else None)
+    if settings_form.is_bound and settings_form.is_valid():
+        try:
+            services.publicity_settings_update(updated_by=request.user, **settings_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(settings_form, exc)
+        else:
+            messages.success(request, "设置已保存，新的公示期适用于此后发布的公示。")
+            return redirect("awards:office_settings")
+    if day_form.is_bound and day_form.is_valid():
+        services.calendar_day_set(updated_by=request.user, **day_form.cleaned_data)
+        messages.success(request, "工作日历已更新。")
+        return redirect("awards:office_settings")
+    today = timezone.localdate()
+    years = [today.year + offset for offset in range(0, 3)]
+    days = CalendarDay.objects.filter(date__year__gte=today.year - 1).order_by("date")[:200]
+    return render(
+        request,
+        "awards/office_settings.html",
+        {
+            "settings_form": settings_form,
+            "day_form": day_form,
+            "days": days,
+            "known": [(year, statutory_calendar_known(year)) for year in years],
+        },
+    )
+
+
+@require_POST
+@office_required
+def calendar_day_delete(request, pk):
+    entry = get_object_or_404(CalendarDay, pk=pk)
+    services.calendar_day_remove(updated_by=request.user, entry=entry)
+    messages.success(request, f"已删除 {entry.date:%Y-%m-%d} 的调整。")
+    return redirect("awards:office_settings")

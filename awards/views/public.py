@@ -1,0 +1,70 @@
+"""Pages for everyone: enterprise registration and the 公示 lists."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from .. import selectors, services
+from ..forms import RegistrationForm
+from ..models import PublicityBatch
+from ._common import add_service_errors
+
+
+def register(request):
+    if request.user.is_authenticated:
+        messages.info(request, "您已登录。如需为另一家企业注册，请先退出当前账户。")
+        return redirect("core:workbench")
+    form = RegistrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enterprise, user = services.enterprise_register(
+                name=data["name"],
+                credit_code=data["credit_code"],
+                address=data["address"],
+                contact_person=data["contact_person"],
+                contact_phone=data["contact_phone"],
+                licence=data["licence"],
+                username=data["username"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"{enterprise.name} 注册成功。办公室核验企业信息后，您提交的申报即可进入审核；现在就可以填写申报。",
+            )
+            return redirect("awards:my_applications")
+    return render(request, "awards/register.html", {"form": form})
+
+
+def publicity(request):
+    today = timezone.localdate()
+    current = [
+        (batch, list(selectors.batch_entries(batch))) for batch in selectors.current_batches(today)[:10]
+    ]
+    past = Paginator(selectors.past_batches(today), 20).get_page(request.GET.get("page"))
+    return render(request, "awards/publicity.html", {"current": current, "page_obj": past, "today": today})
+
+
+def publicity_batch(request, pk):
+    batch = get_object_or_404(PublicityBatch, pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "awards/publicity_batch.html",
+        {
+            "batch": batch,
+            "entries": selectors.batch_entries(batch),
+            "today": today,
+            "is_open": batch.is_open(today),
+        },
+    )
