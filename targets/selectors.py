@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When, Window
 from django.db.models.functions import ExtractYear, RowNumber
 from django.utils import timezone
@@ -75,35 +76,29 @@ def target_progress_rows(
         targets = targets.filter(owners__unit_id=unit_id).distinct()
     targets = list(targets)
     series = half_year_series(t.pk for t in targets)
-    rows = []
-    for target in targets:
-        points = series.get(target.pk, [])
-        latest = points[-1] if points else None
-        spec = TargetSpec.of(target)
-        progress = evaluate(
-            spec,
-            latest["value"] if latest else None,
-            latest["as_of"] if latest else None,
-            today,
-        )
-        rows.append(
-            {
-                "target": target,
-                "actual": progress.actual,
-                "as_of": progress.as_of,
-                "progress_pct": progress.progress_pct,
-                "bar_pct": progress.bar_pct,
-                "rag": progress.rag,
-                "rag_label": progress.rag_label,
-                "achieved": progress.achieved,
-                "expected_by_now": expected_at(spec, today),
-                "expected_at_as_of": progress.expected,
-                "source": latest["source"] if latest else "",
-                "series": points,
-                "owners": list(target.owners.all()),
-            }
-        )
-    return rows
+    return [progress_row(target, series.get(target.pk, []), today) for target in targets]
+
+
+def progress_row(target: Target, points: list[dict], today: dt.date) -> dict:
+    """One target's progress dict from its half-year points (see ``target_progress_rows``)."""
+    latest = points[-1] if points else None
+    spec = TargetSpec.of(target)
+    progress = evaluate(spec, latest["value"] if latest else None, latest["as_of"] if latest else None, today)
+    return {
+        "target": target,
+        "actual": progress.actual,
+        "as_of": progress.as_of,
+        "progress_pct": progress.progress_pct,
+        "bar_pct": progress.bar_pct,
+        "rag": progress.rag,
+        "rag_label": progress.rag_label,
+        "achieved": progress.achieved,
+        "expected_by_now": expected_at(spec, today),
+        "expected_at_as_of": progress.expected,
+        "source": latest["source"] if latest else "",
+        "series": points,
+        "owners": list(target.owners.all()),
+    }
 
 
 def rag_counts(rows: list[dict]) -> dict[str, int]:
@@ -252,3 +247,43 @@ def latest_accepted_value(target: Target, *, before: dt.date | None = None) -> D
         qs = qs.filter(as_of__lte=before)
     row = qs.order_by("-as_of", "-recorded_at", "-id").values_list("value", flat=True).first()
     return row
+
+
+def target_history(target: Target, *, limit: int = 1000) -> list[Statistic]:
+    """The target's accepted values, oldest first, for its history chart (bounded)."""
+    rows = list(Statistic.objects.filter(target=target).order_by("-as_of", "-recorded_at", "-id")[:limit])
+    return rows[::-1]
+
+
+def target_statistics(target: Target):
+    """Every accepted value with where it came from (report, import batch), newest first; paginate."""
+    return (
+        Statistic.objects.filter(target=target)
+        .select_related("unit", "report_line__report__period", "batch", "recorded_by")
+        .order_by("-as_of", "-recorded_at", "-id")
+    )
+
+
+def unit_reports(*, unit_id: int, plan: Plan | None = None, today: dt.date | None = None) -> list[dict]:
+    """A unit's reporting record: each report with its status and timeliness, newest period first."""
+    today = today or timezone.localdate()
+    reports = Report.objects.filter(unit_id=unit_id).select_related("period", "period__plan", "unit")
+    if plan is not None:
+        reports = reports.filter(period__plan=plan)
+    return [
+        {"report": r, "timeliness": r.timeliness(today), "cell": matrix_cell(r, today)}
+        for r in reports.order_by("-period__year", "-period__half", "period__plan_id")
+    ]
+
+
+def period_status_counts(periods) -> dict[int, dict[str, int]]:
+    """Per period: number of reports in each status (1 query)."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        Report.objects.filter(period__in=list(periods))
+        .values("period_id", "status")
+        .annotate(n=models.Count("id"))
+    ):
+        counts[row["period_id"]][row["status"]] = row["n"]
+        counts[row["period_id"]]["total"] += row["n"]
+    return counts

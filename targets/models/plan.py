@@ -24,7 +24,9 @@ class Plan(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gt=models.F("start_date")), name="targets_plan_dates"
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="targets_plan_dates",
+                violation_error_message="截止日期必须晚于起始日期。",
             ),
         ]
 
@@ -80,7 +82,9 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="targets_target_unique_code_per_plan"),
             models.CheckConstraint(
-                condition=models.Q(target_value__gte=0), name="targets_target_value_nonnegative"
+                condition=models.Q(target_value__gte=0),
+                name="targets_target_value_nonnegative",
+                violation_error_message="目标值不能为负数。",
             ),
         ]
 

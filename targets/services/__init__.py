@@ -5,11 +5,21 @@ targets and the final evaluation (``plans``). Everything public is re-exported h
 write ``from targets.services import period_open``.
 """
 
+from .imports import (
+    ImportRefused,
+    Preview,
+    report_template_apply,
+    report_template_preview,
+    statistics_import_apply,
+    statistics_import_preview,
+)
+from .plans import measure_save, plan_save, target_evaluate, target_save
 from .reporting import (
     LineInput,
     MeasureInput,
     ReportError,
     ReportInput,
+    missing_for_submission,
     period_due_date,
     period_open,
     report_accept,
@@ -20,15 +30,26 @@ from .reporting import (
 )
 
 __all__ = [
+    "ImportRefused",
     "LineInput",
     "MeasureInput",
+    "Preview",
     "ReportError",
     "ReportInput",
+    "measure_save",
+    "missing_for_submission",
     "period_due_date",
     "period_open",
+    "plan_save",
     "report_accept",
     "report_backfill",
     "report_return",
     "report_save",
     "report_submit",
+    "report_template_apply",
+    "report_template_preview",
+    "statistics_import_apply",
+    "statistics_import_preview",
+    "target_evaluate",
+    "target_save",
 ]

@@ -1,0 +1,53 @@
+"""ECharts options (rendered through json_script + data-chart-src, no inline script)."""
+
+from .progress import TargetSpec, start_value
+
+
+def history_chart(target, statistics) -> dict:
+    """The target's accepted values over time, its goal, and the straight line from baseline to goal."""
+    spec = TargetSpec.of(target)
+    start = start_value(spec)
+    actual = [[s.as_of.isoformat(), float(s.value)] for s in statistics]
+    series = [
+        {
+            "name": "实际值",
+            "type": "line",
+            "data": actual,
+            "symbolSize": 7,
+            "lineStyle": {"width": 2.5, "color": "#a61b1b"},
+            "itemStyle": {"color": "#a61b1b"},
+        },
+        {
+            "name": "目标值",
+            "type": "line",
+            "data": [
+                [(target.baseline_date or target.plan.start_date).isoformat(), float(target.target_value)],
+                [target.deadline.isoformat(), float(target.target_value)],
+            ],
+            "symbol": "none",
+            "lineStyle": {"type": "dashed", "color": "#15803d"},
+            "itemStyle": {"color": "#15803d"},
+        },
+    ]
+    if start is not None and target.baseline_date:
+        series.append(
+            {
+                "name": "进度参照线",
+                "type": "line",
+                "data": [
+                    [target.baseline_date.isoformat(), float(start)],
+                    [target.deadline.isoformat(), float(target.target_value)],
+                ],
+                "symbol": "none",
+                "lineStyle": {"type": "dotted", "color": "#6b7280"},
+                "itemStyle": {"color": "#6b7280"},
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0},
+        "grid": {"left": 50, "right": 24, "top": 36, "bottom": 30},
+        "xAxis": {"type": "time"},
+        "yAxis": {"type": "value", "name": target.measure_unit, "min": 0},
+        "series": series,
+    }

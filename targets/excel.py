@@ -1,0 +1,254 @@
+"""The Excel files of the targets app: the member unit's pre-filled report template, the office's
+statistics template, and reading uploaded workbooks cell by cell.
+
+Templates carry a signed, hidden ``_meta`` sheet naming the report, unit and period they were made
+for, so a template of another unit or period is recognised and refused. Uploaded workbooks are read
+with formulas left as text (``data_only=False``), so a formula cell is seen and refused, never
+evaluated; the archive itself has been checked (size, zip bomb) by ``core.uploads`` before.
+"""
+
+import io
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.uploads import check_xlsx_archive, escape_cell
+
+from .models import Report
+
+META_SHEET = "_meta"
+SIGNING_SALT = "targets.report-template"
+TARGET_SHEET = "指标填报"
+MEASURE_SHEET = "措施进展"
+GUIDE_SHEET = "填报说明"
+STAT_SHEET = "统计数据"
+SOURCE_CHOICES = ["统计部门数据", "业务主管部门台账", "上级通报", "第三方评估", "其他"]
+
+TARGET_HEADERS = [
+    "指标编号",
+    "指标名称",
+    "填报口径",
+    "计量单位",
+    "目标值",
+    "责任",
+    "本期实际值",
+    "统计日期",
+    "数据来源",
+    "说明",
+]
+MEASURE_HEADERS = ["措施编号", "措施标题", "工作进展", "存在问题", "下步计划"]
+STAT_HEADERS = ["指标编号", "指标名称", "数值", "统计日期", "数据来源", "备注"]
+HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
+INPUT_FILL = PatternFill("solid", fgColor="FFF7E6")
+MAX_STAT_ROWS = 20000
+
+
+class TemplateRefused(Exception):
+    """The whole file is refused (not our template, another unit's or period's); Chinese message."""
+
+
+def value_basis(target) -> str:
+    """What the unit enters for ``target`` (see targets/progress.py)."""
+    kind = target.kind
+    if kind == "new_since_baseline":
+        return "自基期以来新增数（不是总量）"
+    if kind == "cumulative":
+        return "规划期内累计数（不得小于上期）"
+    if kind == "zero_breakthrough":
+        return "已实现数量（≥1 即实现零的突破）"
+    if target.is_rate:
+        return "百分比（0–100，不带%）"
+    return "当前总数"
+
+
+def _header(ws, headers, widths):
+    ws.append(headers)
+    for idx, width in enumerate(widths, start=1):
+        cell = ws.cell(row=1, column=idx)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(idx)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _mark_inputs(ws, columns, last_row):
+    for row in range(2, last_row + 1):
+        for col in columns:
+            cell = ws.cell(row=row, column=col)
+            cell.fill = INPUT_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.protection = Protection(locked=False)
+
+
+def template_token(report: Report) -> str:
+    return signing.dumps({"r": report.pk, "u": report.unit_id, "p": report.period_id}, salt=SIGNING_SALT)
+
+
+def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
+    """The pre-filled template of one report: its own targets and measures only, current values filled."""
+    period = report.period
+    wb = Workbook()
+    guide = wb.active
+    guide.title = GUIDE_SHEET
+    guide.column_dimensions["A"].width = 100
+    for text in [
+        f"{period.plan.name} · {period}进度报告填报模板",
+        f"填报单位：{report.unit}",
+        f"报送截止：{period.due_date:%Y年%m月%d日}（是否按时以首次提交时间为准）",
+        "填写方法：",
+        f"1. 在“{TARGET_SHEET}”表的浅黄色单元格填写本期实际值、统计日期、数据来源和说明；"
+        "牵头单位须填写实际值，配合单位可只填说明。",
+        f"2. 统计日期须在本期内（{period.start_date:%Y-%m-%d} 至 {period.end_date:%Y-%m-%d}）。",
+        "3. 实际值填数字，不要带单位；百分比指标填 0–100 之间的数字。",
+        f"4. 在“{MEASURE_SHEET}”表填写各项措施的工作进展、存在问题和下步计划。",
+        "5. 请勿修改指标编号、措施编号，也不要增删工作表；单元格内容不能以 = + - @ 开头。",
+        "6. 填好后在平台“上传模板”处上传，预览无误后确认导入（导入后为草稿，仍须在平台提交）。",
+        "本模板仅适用于上述单位和期次，上传到其他单位或期次的报告将被拒绝。",
+    ]:
+        guide.append([text])
+    guide["A1"].font = Font(bold=True, size=14)
+
+    ws = wb.create_sheet(TARGET_SHEET)
+    _header(ws, TARGET_HEADERS, [9, 34, 22, 8, 9, 7, 12, 13, 18, 40])
+    for line in target_lines:
+        t = line.target
+        ws.append(
+            [
+                t.code,
+                escape_cell(t.name),
+                value_basis(t),
+                t.measure_unit,
+                float(t.target_value),
+                "牵头" if line.is_lead else "配合",
+                None if line.value is None else float(line.value),
+                line.stat_date,
+                escape_cell(line.source),
+                escape_cell(line.note),
+            ]
+        )
+        ws.cell(row=ws.max_row, column=8).number_format = "yyyy-mm-dd"
+    last = ws.max_row
+    _mark_inputs(ws, (7, 8, 9, 10), last)
+    if last >= 2:
+        value_rule = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="999999999999",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="实际值有误",
+            error="请填写不小于 0 的数字（百分比指标不超过 100）。",
+        )
+        value_rule.add(f"G2:G{last}")
+        date_rule = DataValidation(
+            type="date",
+            operator="between",
+            formula1=f"DATE({period.start_date.year},{period.start_date.month},{period.start_date.day})",
+            formula2=f"DATE({period.end_date.year},{period.end_date.month},{period.end_date.day})",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="统计日期有误",
+            error=f"统计日期须在 {period.start_date:%Y-%m-%d} 至 {period.end_date:%Y-%m-%d} 之间。",
+        )
+        date_rule.add(f"H2:H{last}")
+        source_rule = DataValidation(
+            type="list",
+            formula1='"' + ",".join(SOURCE_CHOICES) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="information",  # a suggestion list: other text is allowed
+            errorTitle="数据来源",
+            error="建议从列表中选择；如确需其他来源，可直接填写。",
+        )
+        source_rule.add(f"I2:I{last}")
+        for rule in (value_rule, date_rule, source_rule):
+            ws.add_data_validation(rule)
+
+    ms = wb.create_sheet(MEASURE_SHEET)
+    _header(ms, MEASURE_HEADERS, [9, 36, 50, 36, 36])
+    for line in measure_lines:
+        ms.append(
+            [
+                line.measure.code,
+                escape_cell(line.measure.title),
+                escape_cell(line.progress),
+                escape_cell(line.problems),
+                escape_cell(line.next_steps),
+            ]
+        )
+    _mark_inputs(ms, (3, 4, 5), ms.max_row)
+
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"] = template_token(report)
+    meta.sheet_state = "hidden"
+    wb.active = 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def build_statistics_template(targets) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = STAT_SHEET
+    _header(ws, STAT_HEADERS, [9, 36, 12, 13, 24, 36])
+    for t in targets:
+        ws.append([t.code, escape_cell(t.name), None, None, None, None])
+    _mark_inputs(ws, (3, 4, 5, 6), ws.max_row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@dataclass
+class SheetRow:
+    number: int  # the Excel row number, as the user sees it
+    cells: dict  # header -> raw value
+
+
+def open_upload(uploaded):
+    """Open an uploaded workbook (already validated) read-only, formulas kept as their text."""
+    check_xlsx_archive(uploaded)
+    uploaded.seek(0)
+    try:
+        return load_workbook(io.BytesIO(uploaded.read()), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。") from exc
+
+
+def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[SheetRow]:
+    """Rows of a sheet keyed by its header row; refuses a sheet missing a required column."""
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header = [str(h).strip() if h is not None else "" for h in next(rows)]
+    except StopIteration:
+        raise TemplateRefused(f"工作表“{ws.title}”是空的。") from None
+    missing = [h for h in required if h not in header]
+    if missing:
+        raise TemplateRefused(f"工作表“{ws.title}”缺少列：{'、'.join(missing)}。请使用平台下载的模板。")
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if max_rows and len(out) >= max_rows:
+            raise TemplateRefused(f"文件超过 {max_rows} 行数据，请分批导入。")
+        out.append(SheetRow(number, {h: v for h, v in zip(header, values, strict=False) if h}))
+    return out
+
+
+def template_meta(wb) -> dict:
+    """The signed identity of a report template, or TemplateRefused."""
+    if META_SHEET not in wb.sheetnames or TARGET_SHEET not in wb.sheetnames:
+        raise TemplateRefused("该文件不是本平台生成的报告模板，请先在报告页面下载本单位本期的模板。")
+    token = next(wb[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
+    try:
+        return signing.loads(str(token or ""), salt=SIGNING_SALT)
+    except signing.BadSignature:
+        raise TemplateRefused("模板的校验信息已损坏或被修改，请重新下载本单位本期的模板。") from None

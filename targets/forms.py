@@ -1,0 +1,469 @@
+"""Forms of the targets app: they validate and normalise; saving is the services'."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from committee.models import MemberUnit
+from core.uploads import ATTACHMENT_KINDS, validate_upload
+
+from .excel import SOURCE_CHOICES, value_basis
+from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
+from .progress import RAG_LABELS
+from .services import LineInput, MeasureInput, ReportInput
+from .validation import clean_date, clean_text, clean_value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _units():
+    return MemberUnit.objects.filter(active=True).order_by("order", "id")
+
+
+class ReportForm(forms.Form):
+    """The member unit's half-yearly report: one group of fields per target line and per measure line."""
+
+    summary = forms.CharField(
+        label="总体情况及其他工作",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="可填写本期总体工作情况、督办事项落实情况等。",
+    )
+
+    def __init__(self, *args, report: Report, target_lines, measure_lines, floors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.floors = floors or {}
+        self.target_lines = list(target_lines)
+        self.measure_lines = list(measure_lines)
+        period = report.period
+        self.fields["summary"].initial = report.summary
+        for line in self.target_lines:
+            p = f"t{line.target_id}_"
+            t = line.target
+            self.fields[p + "value"] = forms.CharField(
+                label=f"本期实际值（{t.measure_unit}）",
+                required=False,
+                initial=None if line.value is None else f"{line.value.normalize():f}",
+                help_text=value_basis(t),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.fields[p + "stat_date"] = forms.CharField(
+                label="统计日期",
+                required=False,
+                initial=line.stat_date.isoformat() if line.stat_date else "",
+                widget=forms.TextInput(
+                    attrs={
+                        "type": "date",
+                        "min": period.start_date.isoformat(),
+                        "max": period.end_date.isoformat(),
+                    }
+                ),
+            )
+            self.fields[p + "source"] = forms.CharField(
+                label="数据来源",
+                required=False,
+                initial=line.source,
+                widget=forms.TextInput(attrs={"list": "source-choices", "maxlength": 100}),
+            )
+            self.fields[p + "note"] = forms.CharField(
+                label="说明", required=False, initial=line.note, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[p + "evidence"] = forms.FileField(
+                label="佐证材料", required=False, help_text="PDF、JPG 或 PNG，不超过 10 MB"
+            )
+            self.fields[p + "clear_evidence"] = forms.BooleanField(
+                label="删除已上传的佐证材料", required=False
+            )
+        for line in self.measure_lines:
+            p = f"m{line.measure_id}_"
+            for name, label, initial in (
+                ("progress", "工作进展", line.progress),
+                ("problems", "存在问题", line.problems),
+                ("next_steps", "下步计划", line.next_steps),
+            ):
+                self.fields[p + name] = forms.CharField(
+                    label=label, required=False, initial=initial, widget=forms.Textarea(attrs={"rows": 3})
+                )
+
+    source_choices = SOURCE_CHOICES
+
+    @property
+    def target_rows(self):
+        for line in self.target_lines:
+            p = f"t{line.target_id}_"
+            yield {
+                "line": line,
+                "fields": [self[p + n] for n in ("value", "stat_date", "source")],
+                "note": self[p + "note"],
+                "evidence": self[p + "evidence"],
+                "clear_evidence": self[p + "clear_evidence"],
+            }
+
+    @property
+    def measure_rows(self):
+        for line in self.measure_lines:
+            p = f"m{line.measure_id}_"
+            yield {"line": line, "fields": [self[p + n] for n in ("progress", "problems", "next_steps")]}
+
+    def _check(self, name, parse, *args, **kwargs):
+        try:
+            return parse(*args, **kwargs)
+        except ValidationError as exc:
+            self.add_error(name, exc)
+            return None
+
+    def clean(self):
+        data = super().clean()
+        period = self.report.period
+        data["summary"] = self._check(
+            "summary", clean_text, data.get("summary"), label="总体情况", field="progress"
+        )
+        for line in self.target_lines:
+            p = f"t{line.target_id}_"
+            t = line.target
+            data[p + "value"] = self._check(
+                p + "value", clean_value, t, data.get(p + "value"), floor=self.floors.get(line.target_id)
+            )
+            data[p + "stat_date"] = self._check(
+                p + "stat_date",
+                clean_date,
+                data.get(p + "stat_date"),
+                label="统计日期",
+                start=period.start_date,
+                end=period.end_date,
+                what="本期",
+            )
+            data[p + "source"] = self._check(
+                p + "source", clean_text, data.get(p + "source"), label="数据来源", field="source"
+            )
+            data[p + "note"] = self._check(p + "note", clean_text, data.get(p + "note"), label="说明")
+            evidence = data.get(p + "evidence")
+            if evidence:
+                self._check(p + "evidence", validate_upload, evidence, kinds=ATTACHMENT_KINDS)
+        for line in self.measure_lines:
+            p = f"m{line.measure_id}_"
+            for name, label in (
+                ("progress", "工作进展"),
+                ("problems", "存在问题"),
+                ("next_steps", "下步计划"),
+            ):
+                data[p + name] = self._check(
+                    p + name, clean_text, data.get(p + name), label=label, field=name
+                )
+        return data
+
+    def to_input(self) -> ReportInput:
+        data = self.cleaned_data
+        out = ReportInput(summary=data.get("summary") or "")
+        for line in self.target_lines:
+            p = f"t{line.target_id}_"
+            out.lines[line.target_id] = LineInput(
+                value=data.get(p + "value"),
+                stat_date=data.get(p + "stat_date"),
+                source=data.get(p + "source") or "",
+                note=data.get(p + "note") or "",
+                evidence=data.get(p + "evidence") or None,
+                clear_evidence=bool(data.get(p + "clear_evidence")),
+            )
+        for line in self.measure_lines:
+            p = f"m{line.measure_id}_"
+            out.measures[line.measure_id] = MeasureInput(
+                progress=data.get(p + "progress") or "",
+                problems=data.get(p + "problems") or "",
+                next_steps=data.get(p + "next_steps") or "",
+            )
+        return out
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True
+    )
+
+    def clean_comment(self):
+        return clean_text(self.cleaned_data["comment"], label="退回意见")
+
+
+class OpenPeriodForm(forms.Form):
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
+    due_date = forms.DateField(
+        label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
+    )
+    backfilled = forms.BooleanField(
+        label="补录期次（规划期已过，由办公室依旧表格补录）",
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        year, half = data.get("year"), data.get("half")
+        if year and half:
+            start, end = ReportingPeriod.bounds(year, half)
+            today = timezone.localdate()
+            if data.get("backfilled") and end >= today:
+                self.add_error("backfilled", "只有已经结束的半年才能作为补录期次。")
+            if not data.get("backfilled") and start > today + dt.timedelta(days=31):
+                self.add_error("year", "不能提前一个月以上开放尚未开始的期次。")
+            due = data.get("due_date")
+            if due and due < start:
+                self.add_error("due_date", "报送截止日不能早于该半年的起始日期。")
+        return data
+
+
+class XlsxUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）", help_text="不超过 5 MB")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        validate_upload(f, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
+        return f
+
+
+class StatisticsImportForm(XlsxUploadForm):
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    source = forms.CharField(
+        label="数据来源",
+        max_length=100,
+        help_text="例如：市统计局《2025年国民经济和社会发展统计公报》；文件中某行填写了来源时以该行为准",
+    )
+    backfilled = forms.BooleanField(label="补录历史数据", required=False)
+
+    field_order = ["plan", "source", "backfilled", "file"]
+
+    def clean_source(self):
+        return clean_text(self.cleaned_data["source"], label="数据来源", field="source")
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["code", "name", "document_number", "issued_on", "start_date", "end_date", "is_current"]
+        widgets = {"issued_on": DateInput(), "start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "code": "英文字母、数字和短横线，例如 jl-2026-2030",
+            "is_current": "看板默认显示当前规划",
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "截止日期必须晚于起始日期。")
+        return data
+
+
+class TargetForm(forms.ModelForm):
+    lead_units = forms.ModelMultipleChoiceField(
+        label="牵头单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    support_units = forms.ModelMultipleChoiceField(
+        label="配合单位",
+        queryset=MemberUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "code",
+            "category",
+            "kind",
+            "name",
+            "measure_unit",
+            "target_value",
+            "baseline_value",
+            "baseline_date",
+            "deadline",
+            "clause",
+            "source_text",
+            "note",
+            "order",
+            "active",
+        ]
+        widgets = {
+            "baseline_date": DateInput(),
+            "deadline": DateInput(),
+            "source_text": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "baseline_value": "新增类指标填期初存量（仅作参考）；比率类指标留空表示无基期值",
+            "baseline_date": "进度参照线的起点；留空为规划起始日前一天",
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+        for name in ("lead_units", "support_units"):
+            self.fields[name].queryset = _units()
+        if self.instance.pk:
+            owners = list(self.instance.owners.all())
+            self.fields["lead_units"].initial = [o.unit_id for o in owners if o.role == "lead"]
+            self.fields["support_units"].initial = [o.unit_id for o in owners if o.role == "support"]
+        else:
+            self.fields["deadline"].initial = plan.end_date
+            self.fields["baseline_date"].initial = plan.start_date - dt.timedelta(days=1)
+
+    def clean(self):
+        data = super().clean()
+        kind, value = data.get("kind"), data.get("target_value")
+        if kind and value is not None:
+            if kind in ("rate_at_least", "rate_at_most", "exactly_100") and value > 100:
+                self.add_error("target_value", "比率类指标的目标值不能超过 100。")
+            if kind == "exactly_100" and value != 100:
+                self.add_error("target_value", "“达到100%”类指标的目标值必须是 100。")
+            if kind == "zero_breakthrough" and value != 1:
+                self.add_error("target_value", "“零的突破”类指标的目标值必须是 1。")
+            if value < 0:
+                self.add_error("target_value", "目标值不能为负数。")
+        deadline = data.get("deadline")
+        if deadline and not self.plan.start_date <= deadline <= self.plan.end_date:
+            self.add_error("deadline", "完成时限须在规划期内。")
+        baseline_date = data.get("baseline_date")
+        if baseline_date and deadline and baseline_date >= deadline:
+            self.add_error("baseline_date", "基期日期必须早于完成时限。")
+        if data.get("baseline_value") is not None and data["baseline_value"] < 0:
+            self.add_error("baseline_value", "基期值不能为负数。")
+        leads, supports = set(data.get("lead_units") or []), set(data.get("support_units") or [])
+        if leads & supports:
+            self.add_error("support_units", "同一单位不能既是牵头单位又是配合单位。")
+        for name in ("name", "source_text", "note", "clause", "code", "measure_unit"):
+            if data.get(name):
+                try:
+                    data[name] = clean_text(data[name], label=self.fields[name].label)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        if not data.get("baseline_date") and deadline:
+            data["baseline_date"] = self.plan.start_date - dt.timedelta(days=1)
+            self.instance.baseline_date = data["baseline_date"]
+        return data
+
+    def validate_unique(self):
+        # plan is not a form field; check (plan, code) here so a duplicate gets a form error, not a 500
+        super().validate_unique()
+        code = self.cleaned_data.get("code")
+        if code and Target.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("code", "本规划中已有相同编号的指标。")
+
+
+class MeasureForm(forms.ModelForm):
+    units = forms.ModelMultipleChoiceField(
+        label="责任单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+
+    class Meta:
+        model = Measure
+        fields = ["code", "group", "number", "title", "text", "responsible_text", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+        self.fields["units"].queryset = _units()
+        if self.instance.pk:
+            self.fields["units"].initial = [r.unit_id for r in self.instance.responsibilities.all()]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("code", "group", "title", "text", "responsible_text"):
+            if data.get(name):
+                try:
+                    data[name] = clean_text(data[name], label=self.fields[name].label, field="progress")
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+    def validate_unique(self):
+        super().validate_unique()
+        code = self.cleaned_data.get("code")
+        if code and Measure.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("code", "本规划中已有相同编号的措施。")
+
+
+class EvaluationForm(forms.Form):
+    result = forms.ChoiceField(label="评估结论", choices=TargetEvaluation.Result.choices)
+    final_value = forms.CharField(label="最终值", required=False)
+    final_as_of = forms.DateField(label="最终值统计日期", required=False, widget=DateInput())
+    comment = forms.CharField(label="评估意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, target: Target, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def clean(self):
+        data = super().clean()
+        try:
+            value = clean_value(self.target, data.get("final_value"))
+        except ValidationError as exc:
+            self.add_error("final_value", exc)
+            value = None
+        result = data.get("result")
+        if (
+            result
+            and result != TargetEvaluation.Result.NOT_MEASURABLE
+            and value is None
+            and "final_value" not in self.errors
+        ):
+            self.add_error("final_value", "结论为“已完成”或“未完成”时须填写最终值。")
+        if result == TargetEvaluation.Result.NOT_MEASURABLE and not (data.get("comment") or "").strip():
+            self.add_error("comment", "结论为“无法衡量”时请在评估意见中说明原因。")
+        data["final_value"] = value
+        try:
+            data["comment"] = clean_text(data.get("comment"), label="评估意见")
+        except ValidationError as exc:
+            self.add_error("comment", exc)
+        return data
+
+
+class DashboardFilterForm(forms.Form):
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部类别"), *Target.Category.choices]
+    )
+    unit = forms.ModelChoiceField(
+        label="责任单位", queryset=MemberUnit.objects.none(), required=False, empty_label="全部单位"
+    )
+    rag = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()
+
+
+class MatrixFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", "全部"),
+        ("on_time", "按时"),
+        ("late", "逾期提交"),
+        ("missing", "未报送"),
+        ("returned", "退回"),
+        ("pending", "未到期"),
+    ]
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    unit = forms.ModelChoiceField(
+        label="单位", queryset=MemberUnit.objects.none(), required=False, empty_label="全部单位"
+    )
+    status = forms.ChoiceField(label="报送情况", required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units()
+
+
+def decimal_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{Decimal(value).normalize():f}"

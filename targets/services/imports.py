@@ -1,0 +1,324 @@
+"""Excel imports: a member unit's filled template, and the office's official statistics.
+
+Both run in two steps. ``*_preview`` reads and checks every row and changes nothing; if any row is
+wrong it returns the errors (nothing is stored), otherwise it stores an ``ImportBatch`` with the
+parsed rows and the original file (provenance). ``*_apply`` writes the batch once the person has
+looked at the preview and confirmed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from .. import excel
+from ..models import ImportBatch, Plan, Report, Statistic
+from ..validation import clean_date, clean_text, clean_value
+from .reporting import LineInput, MeasureInput, ReportError, ReportInput, report_save
+
+STAT_BATCH = 1000
+
+
+class ImportRefused(Exception):
+    """The whole file is refused; the Chinese message says why. Nothing was stored."""
+
+
+@dataclass
+class Preview:
+    """What a person sees before confirming: every row with its parsed values and errors."""
+
+    rows: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {"sheet", "row", "message"}
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.batch is not None
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _store(uploaded, **fields) -> ImportBatch:
+    uploaded.seek(0)
+    batch = ImportBatch(original_name=(uploaded.name or "upload.xlsx")[:200], **fields)
+    batch.file.save("upload.xlsx", ContentFile(uploaded.read()), save=False)
+    batch.save()
+    return batch
+
+
+# --- member unit's template ---------------------------------------------------------------------
+
+
+def cumulative_floors(report: Report) -> dict[int, Decimal]:
+    """For cumulative targets of ``report``: the latest value accepted before its period."""
+    ids = [line.target_id for line in report.target_lines.all() if line.target.kind == "cumulative"]
+    if not ids:
+        return {}
+    floors: dict[int, Decimal] = {}
+    for target_id, value in (
+        Statistic.objects.filter(target_id__in=ids, as_of__lt=report.period.start_date)
+        .order_by("target_id", "-as_of", "-recorded_at", "-id")
+        .values_list("target_id", "value")
+    ):
+        floors.setdefault(target_id, value)
+    return floors
+
+
+def report_template_preview(*, report: Report, uploaded, by) -> Preview:
+    """Check an uploaded template against ``report``; stores a batch only when every row is right."""
+    if not report.is_editable_by_unit:
+        raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
+    try:
+        wb = excel.open_upload(uploaded)
+        meta = excel.template_meta(wb)
+        _check_identity(report, meta)
+        target_rows = excel.read_rows(wb[excel.TARGET_SHEET], required=["指标编号", "本期实际值", "统计日期"])
+        measure_rows = (
+            excel.read_rows(wb[excel.MEASURE_SHEET], required=["措施编号", "工作进展"])
+            if excel.MEASURE_SHEET in wb.sheetnames
+            else []
+        )
+    except excel.TemplateRefused as exc:
+        raise ImportRefused(str(exc)) from None
+    except ValidationError as exc:
+        raise ImportRefused(_error_text(exc)) from None
+    lines = {line.target.code: line for line in report.target_lines.select_related("target")}
+    measures = {line.measure.code: line for line in report.measure_lines.select_related("measure")}
+    floors = cumulative_floors(report)
+    period = report.period
+    preview = Preview()
+    seen: set[str] = set()
+    for row in target_rows:
+        code = str(row.cells.get("指标编号") or "").strip()
+        parsed = {"sheet": excel.TARGET_SHEET, "row": row.number, "code": code, "errors": []}
+        line = lines.get(code)
+        if line is None:
+            parsed["errors"].append(f"指标编号“{code}”不在本单位本期报告中。")
+        elif code in seen:
+            parsed["errors"].append(f"指标编号“{code}”重复出现。")
+        else:
+            seen.add(code)
+            parsed["name"] = line.target.name
+            parsed["target_id"] = line.target_id
+            cells = row.cells
+            _parse_cell(
+                parsed,
+                "value",
+                clean_value,
+                line.target,
+                cells.get("本期实际值"),
+                floor=floors.get(line.target_id),
+            )
+            _parse_cell(
+                parsed,
+                "stat_date",
+                clean_date,
+                cells.get("统计日期"),
+                label="统计日期",
+                start=period.start_date,
+                end=period.end_date,
+                what="本期",
+            )
+            _parse_cell(parsed, "source", clean_text, cells.get("数据来源"), label="数据来源", field="source")
+            _parse_cell(parsed, "note", clean_text, cells.get("说明"), label="说明")
+        preview.rows.append(parsed)
+    seen.clear()
+    for row in measure_rows:
+        code = str(row.cells.get("措施编号") or "").strip()
+        parsed = {"sheet": excel.MEASURE_SHEET, "row": row.number, "code": code, "errors": []}
+        line = measures.get(code)
+        if line is None:
+            parsed["errors"].append(f"措施编号“{code}”不在本单位本期报告中。")
+        elif code in seen:
+            parsed["errors"].append(f"措施编号“{code}”重复出现。")
+        else:
+            seen.add(code)
+            parsed["name"] = line.measure.title
+            parsed["measure_id"] = line.measure_id
+            for key, header in (
+                ("progress", "工作进展"),
+                ("problems", "存在问题"),
+                ("next_steps", "下步计划"),
+            ):
+                _parse_cell(parsed, key, clean_text, row.cells.get(header), label=header, field=key)
+        preview.rows.append(parsed)
+    preview.errors = [
+        {"sheet": r["sheet"], "row": r["row"], "message": m} for r in preview.rows for m in r["errors"]
+    ]
+    if not preview.errors:
+        preview.batch = _store(
+            uploaded,
+            kind=ImportBatch.Kind.REPORT_TEMPLATE,
+            plan=period.plan,
+            report=report,
+            rows=[_jsonable(r) for r in preview.rows],
+            row_count=len(preview.rows),
+            uploaded_by=by,
+        )
+    return preview
+
+
+def _check_identity(report: Report, meta: dict) -> None:
+    if meta.get("u") != report.unit_id:
+        raise excel.TemplateRefused(
+            f"该模板属于其他单位，不能导入“{report.unit}”的报告。请下载本单位的模板。"
+        )
+    if meta.get("p") != report.period_id or meta.get("r") != report.pk:
+        raise excel.TemplateRefused(f"该模板属于其他期次，不能导入{report.period}的报告。请下载本期的模板。")
+
+
+def _parse_cell(parsed: dict, key: str, parse, *args, **kwargs) -> None:
+    """``parsed[key] = parse(*args, **kwargs)``, or the error message appended to the row's errors."""
+    try:
+        parsed[key] = parse(*args, **kwargs)
+    except ValidationError as exc:
+        parsed["errors"].append(_error_text(exc))
+
+
+def _jsonable(row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+def report_template_apply(*, batch: ImportBatch, by) -> Report:
+    """Write a previewed template into its report as a draft (the unit still submits on the page)."""
+    with transaction.atomic():
+        # race: the same preview confirmed twice (double click, two tabs); only a pending batch applies
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEW or batch.kind != ImportBatch.Kind.REPORT_TEMPLATE:
+            raise ReportError("该导入已处理，不能重复确认。")
+        data = ReportInput()
+        for row in batch.rows:
+            if "target_id" in row:
+                data.lines[row["target_id"]] = LineInput(
+                    value=None if row.get("value") is None else Decimal(row["value"]),
+                    stat_date=dt.date.fromisoformat(row["stat_date"]) if row.get("stat_date") else None,
+                    source=row.get("source", ""),
+                    note=row.get("note", ""),
+                )
+            elif "measure_id" in row:
+                data.measures[row["measure_id"]] = MeasureInput(
+                    progress=row.get("progress", ""),
+                    problems=row.get("problems", ""),
+                    next_steps=row.get("next_steps", ""),
+                )
+        report = report_save(report=batch.report, by=by, data=data)
+        batch.status = ImportBatch.Status.APPLIED
+        batch.applied_at = timezone.now()
+        batch.save(update_fields=["status", "applied_at"])
+    return report
+
+
+# --- the office's official statistics -----------------------------------------------------------
+
+
+def statistics_import_preview(
+    *, plan: Plan, uploaded, source: str, by, backfilled: bool = False, today: dt.date | None = None
+) -> Preview:
+    """Check a statistics file (指标编号, 数值, 统计日期[, 数据来源, 备注]) for ``plan``."""
+    today = today or timezone.localdate()
+    try:
+        wb = excel.open_upload(uploaded)
+        ws = wb[excel.STAT_SHEET] if excel.STAT_SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = excel.read_rows(ws, required=["指标编号", "数值", "统计日期"], max_rows=excel.MAX_STAT_ROWS)
+    except excel.TemplateRefused as exc:
+        raise ImportRefused(str(exc)) from None
+    except ValidationError as exc:
+        raise ImportRefused(_error_text(exc)) from None
+    if not rows:
+        raise ImportRefused("文件中没有数据行。")
+    targets = {t.code: t for t in plan.targets.all()}
+    last_day = min(plan.end_date, today)
+    preview = Preview()
+    seen: set[tuple] = set()
+    for row in rows:
+        code = str(row.cells.get("指标编号") or "").strip()
+        parsed = {"sheet": ws.title, "row": row.number, "code": code, "errors": []}
+        target = targets.get(code)
+        if target is None:
+            parsed["errors"].append(f"指标编号“{code}”不是“{plan.name}”的指标。")
+        else:
+            parsed["target_id"] = target.pk
+            parsed["name"] = target.name
+            cells = row.cells
+            _parse_cell(parsed, "value", clean_value, target, cells.get("数值"))
+            if "value" in parsed and parsed["value"] is None:
+                parsed["errors"].append("数值不能为空。")
+            _parse_cell(
+                parsed,
+                "as_of",
+                clean_date,
+                cells.get("统计日期"),
+                label="统计日期",
+                start=plan.start_date,
+                end=last_day,
+                what="规划期内且不晚于今天",
+            )
+            if "as_of" in parsed and parsed["as_of"] is None:
+                parsed["errors"].append("统计日期不能为空。")
+            _parse_cell(parsed, "source", clean_text, cells.get("数据来源"), label="数据来源", field="source")
+            parsed["source"] = parsed.get("source") or source
+            _parse_cell(parsed, "note", clean_text, cells.get("备注"), label="备注")
+            key = (code, parsed.get("as_of"))
+            if key in seen:
+                parsed["errors"].append("同一指标同一统计日期在文件中重复出现。")
+            seen.add(key)
+        if parsed["errors"]:
+            preview.errors.extend(
+                {"sheet": ws.title, "row": row.number, "message": m} for m in parsed["errors"]
+            )
+        preview.rows.append(parsed)
+    if not preview.errors:
+        preview.batch = _store(
+            uploaded,
+            kind=ImportBatch.Kind.STATISTICS,
+            plan=plan,
+            source=source,
+            rows=[_jsonable(r) | {"backfilled": backfilled} for r in preview.rows],
+            row_count=len(preview.rows),
+            uploaded_by=by,
+        )
+    return preview
+
+
+def statistics_import_apply(*, batch: ImportBatch, by) -> int:
+    """Write a previewed statistics batch (one Statistic and one history row per line)."""
+    with transaction.atomic():
+        # race: the same preview confirmed twice; only a pending batch applies
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEW or batch.kind != ImportBatch.Kind.STATISTICS:
+            raise ReportError("该导入已处理，不能重复确认。")
+        now = timezone.now()
+        rows = [
+            Statistic(
+                target_id=row["target_id"],
+                value=Decimal(row["value"]),
+                as_of=dt.date.fromisoformat(row["as_of"]),
+                source=row["source"] or batch.source,
+                origin=Statistic.Origin.IMPORT,
+                batch=batch,
+                backfilled=bool(row.get("backfilled")),
+                note=row.get("note", ""),
+                recorded_at=now,
+                recorded_by=by,
+            )
+            for row in batch.rows
+        ]
+        bulk_create_with_history(rows, Statistic, batch_size=STAT_BATCH, default_user=by)
+        batch.status = ImportBatch.Status.APPLIED
+        batch.applied_at = now
+        batch.save(update_fields=["status", "applied_at"])
+    return len(rows)

@@ -1,0 +1,98 @@
+"""Plans, their targets and measures (data, not code: a 2026–2030 plan is added through pages),
+and the final evaluation (终期评估) of a plan that is over."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from committee.models import MemberUnit
+
+from ..models import Measure, MeasureResponsibility, Plan, Target, TargetEvaluation, TargetOwner
+
+
+def _save(obj, by) -> None:
+    obj._history_user = by
+    obj.full_clean(validate_unique=True)
+    obj.save()
+
+
+def plan_save(*, plan: Plan, by) -> Plan:
+    """Create or update a plan; the plan marked current becomes the only current one."""
+    with transaction.atomic():
+        _save(plan, by)
+        if plan.is_current:
+            # race: two office staff marking different plans current; the last write wins, never two
+            for other in Plan.objects.select_for_update().filter(is_current=True).exclude(pk=plan.pk):
+                other.is_current = False
+                _save(other, by)
+    return plan
+
+
+def target_save(
+    *, target: Target, by, lead_units: list[MemberUnit], support_units: list[MemberUnit]
+) -> Target:
+    """Create or update a target with its owning units (牵头 and 配合); owners not listed are removed."""
+    with transaction.atomic():
+        _save(target, by)
+        wanted = {u.pk: TargetOwner.Role.LEAD for u in lead_units}
+        for unit in support_units:
+            wanted.setdefault(unit.pk, TargetOwner.Role.SUPPORT)
+        current = {o.unit_id: o for o in target.owners.all()}
+        for unit_id, owner in current.items():
+            if unit_id not in wanted:
+                owner._history_user = by
+                owner.delete()
+        for unit_id, role in wanted.items():
+            owner = current.get(unit_id)
+            if owner is None:
+                owner = TargetOwner(target=target, unit_id=unit_id, role=role, assumed=False)
+            elif owner.role == role:
+                continue
+            owner.role = role
+            owner._history_user = by
+            owner.save()
+    return target
+
+
+def measure_save(*, measure: Measure, by, units: list[MemberUnit]) -> Measure:
+    """Create or update a measure with its responsible units, in the order given."""
+    with transaction.atomic():
+        _save(measure, by)
+        current = {r.unit_id: r for r in measure.responsibilities.all()}
+        wanted = [u.pk for u in units]
+        for unit_id, row in current.items():
+            if unit_id not in wanted:
+                row.delete()
+        for order, unit_id in enumerate(wanted, start=1):
+            row = current.get(unit_id) or MeasureResponsibility(measure=measure, unit_id=unit_id)
+            if row.pk and row.order == order:
+                continue
+            row.order = order
+            row.save()
+    return measure
+
+
+def target_evaluate(
+    *,
+    target: Target,
+    by,
+    result: str,
+    final_value: Decimal | None,
+    final_as_of: dt.date | None,
+    comment: str,
+) -> TargetEvaluation:
+    """Record (or revise) the 终期评估 of one target; every revision stays in the history."""
+    with transaction.atomic():
+        # race: two office staff evaluating the same target; the one-to-one row is locked and updated
+        evaluation = TargetEvaluation.objects.select_for_update().filter(target=target).first()
+        evaluation = evaluation or TargetEvaluation(target=target)
+        evaluation.result = result
+        evaluation.final_value = None if result == TargetEvaluation.Result.NOT_MEASURABLE else final_value
+        evaluation.final_as_of = final_as_of
+        evaluation.comment = comment
+        evaluation.evaluated_by = by
+        evaluation.evaluated_at = timezone.now()
+        _save(evaluation, by)
+    return evaluation

@@ -1,0 +1,127 @@
+"""The overall dashboard (office; member units read-only), target and unit pages, the status matrix."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from accounts.permissions import is_office, office_required, progress_viewer_required
+from committee.models import MemberUnit
+
+from .. import selectors
+from ..charts import history_chart
+from ..forms import DashboardFilterForm, MatrixFilterForm
+from ..models import Plan, Target
+from ..permissions import can_see_unit
+
+
+def _plan_from(form) -> Plan | None:
+    plan = form.cleaned_data.get("plan") if form.is_valid() else None
+    return plan or selectors.current_plan()
+
+
+@progress_viewer_required
+def dashboard(request):
+    form = DashboardFilterForm(request.GET or None)
+    plan = _plan_from(form)
+    if plan is None:
+        return render(request, "targets/dashboard.html", {"plan": None, "form": form})
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = data.get("unit")
+    rows = selectors.target_progress_rows(
+        plan=plan, category=data.get("category") or None, unit_id=unit.pk if unit else None
+    )
+    counts = selectors.rag_counts(rows)
+    if data.get("rag"):
+        rows = [r for r in rows if r["rag"] == data["rag"]]
+    form.initial["plan"] = plan.pk
+    return render(
+        request,
+        "targets/dashboard.html",
+        {
+            "plan": plan,
+            "form": form,
+            "groups": selectors.group_by_category(rows),
+            "counts": counts,
+            "total": sum(counts.values()),
+            "is_office": is_office(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@office_required
+def matrix(request):
+    form = MatrixFilterForm(request.GET or None)
+    plan = _plan_from(form)
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = data.get("unit")
+    table = (
+        selectors.report_matrix(
+            plan=plan, unit_id=unit.pk if unit else None, status=data.get("status") or None
+        )
+        if plan
+        else {"periods": [], "rows": []}
+    )
+    return render(request, "targets/matrix.html", {"plan": plan, "form": form, **table})
+
+
+@progress_viewer_required
+def target_detail(request, pk):
+    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
+    today = timezone.localdate()
+    points = selectors.half_year_series([target.pk]).get(target.pk, [])
+    row = selectors.progress_row(target, points, today)
+    page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
+    user = request.user
+    for stat in page:
+        stat.report_visible = stat.report_line_id is not None and can_see_unit(
+            user, stat.report_line.report.unit_id
+        )
+    return render(
+        request,
+        "targets/target_detail.html",
+        {
+            "target": target,
+            "row": row,
+            "page_obj": page,
+            "chart": history_chart(target, selectors.target_history(target)),
+            "is_office": is_office(user),
+            "evaluation": getattr(target, "evaluation", None),
+        },
+    )
+
+
+@progress_viewer_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(MemberUnit, pk=pk)
+    if not can_see_unit(request.user, unit.pk):
+        raise Http404("单位不存在")
+    form = DashboardFilterForm(request.GET or None)
+    plan = _plan_from(form)
+    rows = selectors.target_progress_rows(plan=plan, unit_id=unit.pk) if plan else []
+    owned = selectors.unit_owned(plan=plan, unit_id=unit.pk) if plan else {"owners": [], "measures": []}
+    roles = {o.target_id: o.get_role_display() for o in owned["owners"]}
+    for row in rows:
+        row["role"] = roles.get(row["target"].pk, "")
+    record = selectors.unit_reports(unit_id=unit.pk, plan=plan)
+    tally = {"on_time": 0, "late": 0, "missing": 0, "returned": 0}
+    for entry in record:
+        if entry["timeliness"] in tally:
+            tally[entry["timeliness"]] += 1
+        if entry["report"].return_count:
+            tally["returned"] += 1
+    return render(
+        request,
+        "targets/unit_detail.html",
+        {
+            "unit": unit,
+            "plan": plan,
+            "plans": Plan.objects.all(),
+            "rows": rows,
+            "measures": owned["measures"],
+            "record": record,
+            "tally": tally,
+            "is_office": is_office(request.user),
+        },
+    )

@@ -1,0 +1,182 @@
+"""Excel both ways: templates down and up (preview, confirm), statistics import, xlsx exports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_unit_user, office_required
+from core.documents import XLSX_MIME, attachment_response, xlsx_response
+
+from .. import exports, selectors
+from ..excel import build_report_template, build_statistics_template
+from ..forms import StatisticsImportForm, XlsxUploadForm
+from ..models import ImportBatch, Plan, ReportingPeriod
+from ..permissions import can_edit_report, get_batch_for_user, get_report_for_user, report_user_required
+from ..services import (
+    ImportRefused,
+    ReportError,
+    report_template_apply,
+    report_template_preview,
+    statistics_import_apply,
+    statistics_import_preview,
+)
+
+
+def _own_unit_report(request, pk):
+    report = get_report_for_user(request.user, pk)
+    if not (is_unit_user(request.user) and request.user.member_unit_id == report.unit_id):
+        raise PermissionDenied("只有本单位用户可以使用填报模板。")
+    return report
+
+
+@report_user_required
+def report_template(request, pk):
+    report = get_report_for_user(request.user, pk)
+    target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
+    measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
+    content = build_report_template(report, target_lines, measure_lines)
+    filename = f"{report.unit}-{report.period.key}-进度报告模板.xlsx"
+    return attachment_response(content, filename=filename, content_type=XLSX_MIME)
+
+
+@report_user_required
+def report_upload(request, pk):
+    report = _own_unit_report(request, pk)
+    if not can_edit_report(request.user, report):
+        messages.error(request, f"该报告{report.get_status_display()}，不能再导入模板。")
+        return redirect(report)
+    preview = None
+    form = XlsxUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                preview = report_template_preview(
+                    report=report, uploaded=form.cleaned_data["file"], by=request.user
+                )
+            except ImportRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                if preview.ok:
+                    return redirect("targets:import_preview", pk=preview.batch.pk)
+        status = 400
+    return render(
+        request,
+        "targets/report_upload.html",
+        {"report": report, "form": form, "preview": preview},
+        status=status,
+    )
+
+
+def _batch_for(request, pk):
+    batch = get_object_or_404(ImportBatch.objects.only("kind"), pk=pk)
+    return get_batch_for_user(request.user, pk, kind=batch.kind)
+
+
+@report_user_required
+def import_preview(request, pk):
+    batch = _batch_for(request, pk)
+    return render(request, "targets/import_preview.html", {"batch": batch, "rows": batch.rows[:500]})
+
+
+@report_user_required
+@require_POST
+def import_confirm(request, pk):
+    batch = _batch_for(request, pk)
+    try:
+        if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
+            report = get_report_for_user(request.user, batch.report_id)
+            if not can_edit_report(request.user, report):
+                raise ReportError(f"该报告{report.get_status_display()}，不能再导入模板。")
+            report_template_apply(batch=batch, by=request.user)
+            messages.success(request, "模板内容已导入为草稿，请核对后提交。")
+            return redirect(report)
+        if not request.user.is_office:
+            raise PermissionDenied("只有办公室可以导入统计数据。")
+        count = statistics_import_apply(batch=batch, by=request.user)
+        messages.success(request, f"已导入 {count} 条统计数据，看板已更新。")
+        return redirect("targets:dashboard")
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect("targets:import_preview", pk=batch.pk)
+
+
+@report_user_required
+@require_POST
+def import_discard(request, pk):
+    batch = _batch_for(request, pk)
+    if batch.status == ImportBatch.Status.PREVIEW:
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.save(update_fields=["status"])
+        messages.info(request, "已放弃本次导入，数据未作任何修改。")
+    if batch.report_id:
+        return redirect(batch.report)
+    return redirect("targets:statistics_import")
+
+
+@office_required
+def statistics_import(request):
+    form = StatisticsImportForm(
+        request.POST or None, request.FILES or None, initial={"plan": selectors.current_plan()}
+    )
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                preview = statistics_import_preview(
+                    plan=data["plan"],
+                    uploaded=data["file"],
+                    source=data["source"],
+                    by=request.user,
+                    backfilled=data["backfilled"],
+                )
+            except ImportRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                if preview.ok:
+                    return redirect("targets:import_preview", pk=preview.batch.pk)
+        status = 400
+    recent = ImportBatch.objects.filter(kind=ImportBatch.Kind.STATISTICS).select_related(
+        "uploaded_by", "plan"
+    )[:10]
+    return render(
+        request,
+        "targets/statistics_import.html",
+        {"form": form, "preview": preview, "recent": recent, "plans": Plan.objects.all()},
+        status=status,
+    )
+
+
+@office_required
+def statistics_template(request):
+    plan_id = request.GET.get("plan", "")
+    plan = get_object_or_404(Plan, pk=plan_id) if plan_id.isdigit() else selectors.current_plan()
+    content = build_statistics_template(plan.targets.filter(active=True).order_by("order"))
+    return attachment_response(content, filename=f"{plan.code}-统计数据导入模板.xlsx", content_type=XLSX_MIME)
+
+
+@office_required
+def import_file(request, pk):
+    """The original file of an import (provenance), for the office."""
+    from core.files import serve_protected_file
+
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    return serve_protected_file(batch.file, filename=batch.original_name)
+
+
+@office_required
+def dashboard_export(request):
+    plan_id = request.GET.get("plan", "")
+    plan = get_object_or_404(Plan, pk=plan_id) if plan_id.isdigit() else selectors.current_plan()
+    sheets = exports.dashboard_sheets(plan)
+    return xlsx_response(sheets, f"{plan.code}-目标进度-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@office_required
+def period_export(request, pk):
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    return xlsx_response(exports.period_sheets(period), f"{period.plan.code}-{period.key}-进度报告汇总.xlsx")

@@ -1,0 +1,270 @@
+"""Periods (office), the member unit's report (fill, save, submit), review (return, accept), history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_office, is_unit_user, office_required
+from core.files import serve_protected_file
+
+from .. import selectors
+from ..excel import SOURCE_CHOICES
+from ..forms import OpenPeriodForm, ReportForm, ReturnForm
+from ..history import report_changes
+from ..models import Plan, Report, ReportingPeriod
+from ..permissions import (
+    can_backfill_report,
+    can_edit_report,
+    get_line_for_user,
+    get_report_for_user,
+    report_user_required,
+    visible_reports,
+)
+from ..services import (
+    ReportError,
+    missing_for_submission,
+    period_open,
+    report_accept,
+    report_backfill,
+    report_return,
+    report_save,
+    report_submit,
+)
+from ..services.imports import cumulative_floors
+
+
+@office_required
+def period_list(request):
+    plan_id = request.GET.get("plan")
+    plan = Plan.objects.filter(pk=plan_id).first() if plan_id and plan_id.isdigit() else None
+    plan = plan or selectors.current_plan()
+    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
+    counts = selectors.period_status_counts(periods)
+    for period in periods:
+        period.counts = counts.get(period.pk, {})
+    today = timezone.localdate()
+    form = OpenPeriodForm(initial={"plan": plan, "year": today.year, "half": 1 if today.month <= 6 else 2})
+    return render(
+        request,
+        "targets/period_list.html",
+        {"plan": plan, "plans": Plan.objects.all(), "periods": periods, "form": form},
+    )
+
+
+@office_required
+@require_POST
+def period_open_view(request):
+    form = OpenPeriodForm(request.POST)
+    if not form.is_valid():
+        plan = form.cleaned_data.get("plan") or selectors.current_plan()
+        periods = list(ReportingPeriod.objects.filter(plan=plan)) if plan else []
+        counts = selectors.period_status_counts(periods)
+        for period in periods:
+            period.counts = counts.get(period.pk, {})
+        return render(
+            request,
+            "targets/period_list.html",
+            {"plan": plan, "plans": Plan.objects.all(), "periods": periods, "form": form},
+            status=400,
+        )
+    data = form.cleaned_data
+    try:
+        period, created = period_open(
+            plan=data["plan"],
+            year=data["year"],
+            half=data["half"],
+            due_date=data.get("due_date"),
+            opened_by=request.user,
+            backfilled=data.get("backfilled", False),
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{request.path.rsplit('open/', 1)[0]}?plan={data['plan'].pk}")
+    if created:
+        messages.success(request, f"已开放{period}报送，新建 {created} 份单位报告。")
+    else:
+        messages.info(request, f"{period}已开放，没有需要新建的报告。")
+    return redirect(period)
+
+
+@office_required
+def period_detail(request, pk):
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
+    table = selectors.period_timeliness(period=period)
+    tally: dict[str, int] = {}
+    for row in table:
+        tally[row["timeliness"]] = tally.get(row["timeliness"], 0) + 1
+        tally["status_" + row["status"]] = tally.get("status_" + row["status"], 0) + 1
+    return render(request, "targets/period_detail.html", {"period": period, "table": table, "tally": tally})
+
+
+@report_user_required
+def report_list(request):
+    """Member units: their own reports. The office: every report, filterable, paginated."""
+    reports = visible_reports(request.user).order_by("-period__year", "-period__half", "unit__order")
+    status = request.GET.get("status")
+    if status in Report.Status.values:
+        reports = reports.filter(status=status)
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for report in page:
+        report.cell = selectors.matrix_cell(report, today)
+    return render(
+        request,
+        "targets/report_list.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": Report.Status.choices,
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+def _lines(report: Report):
+    target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
+    measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
+    return list(target_lines), list(measure_lines)
+
+
+def _report_form(report, data=None, files=None):
+    target_lines, measure_lines = _lines(report)
+    return ReportForm(
+        data,
+        files,
+        report=report,
+        target_lines=target_lines,
+        measure_lines=measure_lines,
+        floors=cumulative_floors(report),
+    )
+
+
+@report_user_required
+def report_detail(request, pk):
+    report = get_report_for_user(request.user, pk)
+    user = request.user
+    editable = can_edit_report(user, report)
+    backfill = can_backfill_report(user, report)
+    if request.method == "POST":
+        if not (editable or backfill):
+            if is_unit_user(user) and user.member_unit_id == report.unit_id:
+                messages.error(request, f"该报告{report.get_status_display()}，不能修改。")
+                return redirect(report)
+            raise PermissionDenied("您没有权限修改该报告。")
+        form = _report_form(report, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                if backfill:
+                    report_backfill(report=report, by=user, data=form.to_input())
+                    messages.success(request, "已补录并采纳该报告。")
+                    return redirect(report)
+                report_save(report=report, by=user, data=form.to_input())
+                if request.POST.get("action") == "submit":
+                    report_submit(report=report, by=user)
+                    messages.success(request, "报告已提交，等待办公室审核。")
+                else:
+                    messages.success(request, "已保存草稿。")
+                return redirect(report)
+            except ReportError as exc:
+                messages.error(request, str(exc))
+                return redirect(report)
+        messages.error(request, "填写有误，请按提示修改后再保存。")
+        status = 400
+    else:
+        form = _report_form(report) if (editable or backfill) else None
+        status = 200
+    target_lines, measure_lines = _lines(report)
+    return render(
+        request,
+        "targets/report_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "backfill": backfill,
+            "target_lines": target_lines,
+            "measure_lines": measure_lines,
+            "gaps": missing_for_submission(report) if editable else [],
+            "return_form": ReturnForm() if is_office(user) else None,
+            "is_office": is_office(user),
+            "timeliness": Report.Timeliness(report.timeliness()).label,
+            "source_choices": SOURCE_CHOICES,
+            "followups": _followups(report),
+        },
+        status=status,
+    )
+
+
+def _followups(report: Report) -> list:
+    # the follow-up items assigned to the unit (meetings app), when that app offers them
+    try:
+        from meetings.selectors import followups_for_unit
+    except (ImportError, AttributeError):
+        return []
+    try:
+        return list(followups_for_unit(unit_id=report.unit_id))[:50]
+    except TypeError:
+        return []
+
+
+@report_user_required
+@require_POST
+def report_submit_view(request, pk):
+    report = get_report_for_user(request.user, pk)
+    if not (is_unit_user(request.user) and request.user.member_unit_id == report.unit_id):
+        raise PermissionDenied("只有本单位用户可以提交报告。")
+    try:
+        report_submit(report=report, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "报告已提交，等待办公室审核。")
+    return redirect(report)
+
+
+@office_required
+@require_POST
+def report_return_view(request, pk):
+    report = get_object_or_404(Report, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "退回时必须填写退回意见：" + "；".join(e for errs in form.errors.values() for e in errs)
+        )
+        return redirect(report)
+    try:
+        report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已退回{report.unit}的报告。")
+    return redirect(report)
+
+
+@office_required
+@require_POST
+def report_accept_view(request, pk):
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        report_accept(report=report, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已采纳{report.unit}的报告，看板已更新。")
+    return redirect(report)
+
+
+@report_user_required
+def report_history(request, pk):
+    report = get_report_for_user(request.user, pk)
+    entries = report_changes(report)
+    return render(request, "targets/report_history.html", {"report": report, "entries": entries})
+
+
+@report_user_required
+def evidence_download(request, pk):
+    line = get_line_for_user(request.user, pk)
+    return serve_protected_file(line.evidence, filename=line.evidence_name or None)

@@ -1,0 +1,53 @@
+"""Panels of the targets app on the role home page (bounded queries)."""
+
+from django.utils import timezone
+
+from accounts.permissions import is_office, is_unit_user
+
+from . import selectors
+from .models import Report, ReportingPeriod
+
+
+def panels(user) -> list[dict]:
+    if is_unit_user(user):
+        return [_unit_panel(user)]
+    if is_office(user):
+        return [_office_panel()]
+    return []
+
+
+def _unit_panel(user) -> dict:
+    today = timezone.localdate()
+    reports = list(
+        Report.objects.filter(unit_id=user.member_unit_id, period__status=ReportingPeriod.Status.OPEN)
+        .exclude(status=Report.Status.ACCEPTED)
+        .select_related("period", "period__plan")
+        .order_by("period__due_date")[:10]
+    )
+    for report in reports:
+        report.days_left = (report.period.due_date - today).days
+        report.overdue_days = -report.days_left
+        report.cell = selectors.matrix_cell(report, today)
+    return {"template": "targets/_workbench_unit.html", "order": 10, "reports": reports}
+
+
+def _office_panel() -> dict:
+    plan = selectors.current_plan()
+    rows = selectors.target_progress_rows(plan=plan) if plan else []
+    waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
+    open_periods = list(
+        ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, backfilled=False)
+        .select_related("plan")
+        .order_by("-year", "-half")[:4]
+    )
+    counts = selectors.period_status_counts(open_periods)
+    for period in open_periods:
+        period.counts = counts.get(period.pk, {})
+    return {
+        "template": "targets/_workbench_office.html",
+        "order": 10,
+        "plan": plan,
+        "rag": selectors.rag_counts(rows),
+        "waiting": waiting,
+        "periods": open_periods,
+    }
