@@ -1,0 +1,11 @@
+from accounts.permissions import is_office
+
+
+def nav_group(user) -> dict | None:
+    if not is_office(user):
+        return None
+    return {
+        "label": "报告与计划任务",
+        "order": 80,
+        "items": [("半年进度报告", "scheduler:reports"), ("计划任务", "scheduler:schedules")],
+    }

@@ -1,0 +1,314 @@
+"""The scheduled work. Every job is idempotent: a second beat, a retried task or a re-run on the
+same day changes nothing more and sends nothing twice (notification occasion keys, get-or-create
+of periods, meetings and reports)."""
+
+import datetime as dt
+import logging
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import StoredDocument
+from core.workdays import is_workday
+from notifications.reminders import collectors
+from notifications.services import delivery_batch, notify
+
+from . import reports
+from .halves import HalfYear
+from .models import HalfYearReport
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """Some part of a job failed after the rest was done; the task retries (the rest is idempotent)."""
+
+
+# --- 半年周期 --------------------------------------------------------------------------------
+
+
+def _plan_covering(half: HalfYear):
+    from targets.models import Plan
+
+    return (
+        Plan.objects.filter(start_date__lte=half.start, end_date__gte=half.start)
+        .order_by("-is_current", "-start_date")
+        .first()
+    )
+
+
+def half_year_open(*, today: dt.date) -> dict:
+    """Open the reporting period of the half year ``today`` is in, and draft its joint meeting.
+
+    Called on 1 January and 1 July, and again every morning as a catch-up (a beat that was down on
+    the 1st). A period the office has already opened (or closed) is left alone. The two steps are
+    independent: one failing does not stop the other (the task then retries both, idempotently).
+    """
+    half = HalfYear.of(today)
+    result: dict = {"half": half.key}
+    errors = []
+    try:
+        result["period"] = _period_open_for(half)
+    except Exception as exc:
+        logger.exception("opening the reporting period of %s failed", half.key)
+        errors.append(f"period: {exc}")
+    try:
+        from meetings.services import meeting_draft_for_term
+
+        with delivery_batch():
+            meeting, created = meeting_draft_for_term(year=half.year, half=half.half)
+        result["meeting"] = f"{'drafted' if created else 'exists'} {meeting.pk}"
+    except Exception as exc:
+        logger.exception("drafting the joint meeting of %s failed", half.key)
+        errors.append(f"meeting: {exc}")
+    if errors:
+        raise JobError("; ".join(errors))
+    return result
+
+
+def _period_open_for(half: HalfYear) -> str:
+    from targets.models import ReportingPeriod
+    from targets.services import period_open
+
+    plan = _plan_covering(half)
+    if plan is None:
+        return "no plan covers this half year"
+    if ReportingPeriod.objects.filter(plan=plan, year=half.year, half=half.half).exists():
+        return "exists"
+    with delivery_batch():
+        period, n_new = period_open(plan=plan, year=half.year, half=half.half)
+    return f"opened {period.key} with {n_new} reports"
+
+
+# --- 每日提醒 --------------------------------------------------------------------------------
+
+
+def reminders_send(*, today: dt.date) -> dict:
+    """On a working day, turn every reminder the apps report into notifications (each once).
+
+    On a non-working day nothing is sent: the collectors return everything still in its window,
+    so what falls on a holiday goes out on the next working day.
+    """
+    if not is_workday(today):
+        return {"workday": False}
+    result = {"workday": True, "reminders": 0, "created": 0, "failed_apps": []}
+    with delivery_batch():
+        for app, collect in collectors():
+            try:
+                reminders = list(collect(today))
+            except Exception:
+                logger.exception("reminder collector of %s failed on %s", app, today)
+                result["failed_apps"].append(app)
+                continue
+            for reminder in reminders:
+                # one transaction per reminder: a failure later in the run keeps what was recorded
+                with transaction.atomic():
+                    created = notify(
+                        occasion=reminder.occasion,
+                        recipients=reminder.recipients,
+                        subject=reminder.subject,
+                        body=reminder.body,
+                        url=reminder.url,
+                    )
+                result["reminders"] += 1
+                result["created"] += len(created)
+    if result["failed_apps"]:
+        raise JobError(f"reminder collectors failed: {', '.join(result['failed_apps'])}")
+    return result
+
+
+def publicity_advance(*, today: dt.date) -> dict:
+    """On a working day, move 公示 windows that ended without an open objection on (awards)."""
+    if not is_workday(today):
+        return {"workday": False}
+    from awards.services import publicity_advance_due
+
+    with delivery_batch():
+        moved = publicity_advance_due(today=today)
+    return {"workday": True, "advanced": moved}
+
+
+# --- 半年进度报告 ----------------------------------------------------------------------------
+
+
+def report_recipients():
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[User.Role.OFFICE_STAFF, User.Role.OFFICE_APPROVER]
+        ).order_by("pk")
+    )
+
+
+def _store(document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by):
+    """Write the file into the report's document, replacing the previous file of the same key."""
+    if document is None:
+        document = StoredDocument(kind=StoredDocument.Kind.HALF_YEAR_REPORT, key=half.key)
+    elif document.file:
+        document.file.delete(save=False)
+    document.title = title
+    document.created_by = by
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = None) -> HalfYearReport:
+    """Build (or rebuild) the progress report of ``half``: figures, xlsx and docx, stored under its key.
+
+    The first build notifies the office staff and approvers; a rebuild replaces the files and the
+    figures (identical for identical data) and notifies nobody.
+    """
+    today = today or timezone.localdate()
+    figures = reports.report_figures(half)
+    xlsx = reports.workbook_bytes(figures)
+    docx = reports.document_bytes(figures, built_on=today)
+    title = reports.report_title(half)
+    with transaction.atomic():
+        # race: two builds of the same half (a second beat, the office clicking 重新生成); the
+        # unique key gives one row and the row lock serialises the file replacement
+        try:
+            with transaction.atomic():
+                report, _ = HalfYearReport.objects.get_or_create(
+                    key=half.key, defaults={"year": half.year, "half": half.half, "title": title}
+                )
+        except IntegrityError:
+            pass
+        report = HalfYearReport.objects.select_for_update().select_related("xlsx", "docx").get(key=half.key)
+        first = report.build_count == 0
+        report.xlsx = _store(
+            report.xlsx,
+            half=half,
+            title=f"{title}（Excel）",
+            name=f"{half.key}-progress.xlsx",
+            content=xlsx,
+            by=by,
+        )
+        report.docx = _store(
+            report.docx,
+            half=half,
+            title=f"{title}（Word）",
+            name=f"{half.key}-progress.docx",
+            content=docx,
+            by=by,
+        )
+        report.title = title
+        report.figures = figures
+        report.built_at = timezone.now()
+        report.built_by = by
+        report.build_count += 1
+        report.save()
+        if first:
+            notify(
+                occasion=f"half_year_report:{half.key}:ready",
+                recipients=report_recipients(),
+                subject=f"{half.label}工作进度报告已生成",
+                body=(
+                    f"{half.label}进度报送已于 {figures['due_date'] or '截止日'} 截止，系统已生成"
+                    f"《{title}》（Excel 与 Word 两个版本），请登录平台查看、下载。"
+                ),
+                url=report.get_absolute_url(),
+            )
+    return report
+
+
+def half_year_reports_due(*, today: dt.date) -> dict:
+    """On a working day, build the report of every reporting period whose due date has passed.
+
+    Periods the office back-filled from old spreadsheets are not built automatically (the office
+    builds them on demand from /scheduler/reports/).
+    """
+    if not is_workday(today):
+        return {"workday": False}
+    from targets.models import ReportingPeriod
+
+    built_keys = set(HalfYearReport.objects.filter(build_count__gt=0).values_list("key", flat=True))
+    due = ReportingPeriod.objects.filter(due_date__lt=today, backfilled=False).order_by("year", "half")
+    built = []
+    for period in due:
+        half = HalfYear(period.year, period.half)
+        if half.key in built_keys:
+            continue
+        half_year_report_build(half=half, today=today)
+        built_keys.add(half.key)
+        built.append(half.key)
+    return {"workday": True, "built": built}
+
+
+def buildable_halves(*, today: dt.date) -> list[HalfYear]:
+    """Half years the office may build a report for: every period whose due date has passed."""
+    from targets.models import ReportingPeriod
+
+    keys = (
+        ReportingPeriod.objects.filter(due_date__lt=today)
+        .values_list("year", "half")
+        .distinct()
+        .order_by("-year", "-half")
+    )
+    return [HalfYear(y, h) for y, h in keys]
+
+
+# --- 计划任务（办公室在平台上查看与修改） ------------------------------------------------------
+
+
+def _describe(task) -> str:
+    state = "启用" if task.enabled else "停用"
+    if task.crontab_id:
+        c = task.crontab
+        return (
+            f"{state}；{c.minute} {c.hour} {c.day_of_month} {c.month_of_year} {c.day_of_week}（{c.timezone}）"
+        )
+    if task.interval_id:
+        return f"{state}；每 {task.interval.every} {task.interval.get_period_display()}"
+    return state
+
+
+def schedule_update(
+    *, task, enabled: bool, crontab: dict | None = None, every_seconds: int | None = None, by
+) -> bool:
+    """Change a periodic task's schedule and enabled flag; returns whether anything changed.
+
+    The beat notices the change by itself (django-celery-beat's change marker); setup_schedules
+    keeps this edit later (it only restores schedules with --reset).
+    """
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    from .models import ScheduleChange
+    from .schedules import TIMEZONE
+
+    with transaction.atomic():
+        # race: two office users editing the same task; the row lock makes the second edit see the first
+        task = PeriodicTask.objects.select_for_update().select_related("crontab", "interval").get(pk=task.pk)
+        before = _describe(task)
+        if crontab is not None:
+            schedule = CrontabSchedule.objects.filter(timezone=TIMEZONE, **crontab).first()
+            task.crontab = schedule or CrontabSchedule.objects.create(timezone=TIMEZONE, **crontab)
+            task.interval = None
+        if every_seconds is not None:
+            task.interval, _ = IntervalSchedule.objects.get_or_create(
+                every=every_seconds, period=IntervalSchedule.SECONDS
+            )
+            task.crontab = None
+        task.enabled = enabled
+        after = _describe(task)
+        if after == before:
+            return False
+        task.save()
+        ScheduleChange.objects.create(task_name=task.name, before=before, after=after, changed_by=by)
+    return True
+
+
+def schedule_run_now(*, task) -> bool:
+    """Queue one run of a periodic task now (all tasks are idempotent). False if the broker is down."""
+    import json
+
+    from jianli_quality.celery import app
+
+    try:
+        app.send_task(task.task, args=json.loads(task.args or "[]"), kwargs=json.loads(task.kwargs or "{}"))
+    except Exception:
+        logger.warning("broker unavailable; %s not queued", task.name, exc_info=True)
+        return False
+    return True

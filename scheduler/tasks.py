@@ -1,0 +1,54 @@
+"""Periodic tasks (installed by ``manage.py setup_schedules``, see schedules.py). Thin: each loads
+the local date and calls one idempotent service; a failure retries with back-off."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+_options = {
+    "bind": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 60,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "soft_time_limit": 600,
+    "time_limit": 720,
+}
+
+
+def _day(day: str | None) -> dt.date:
+    return dt.date.fromisoformat(day) if day else timezone.localdate()
+
+
+@shared_task(**_options)
+def half_year_start(self, day: str | None = None):
+    return services.half_year_open(today=_day(day))
+
+
+@shared_task(**_options)
+def daily_reminders(self, day: str | None = None):
+    today = _day(day)
+    # catch-up: a beat that was down on 1 January / 1 July still opens the half year; a failure
+    # there must not hold the reminders back (the retry redoes both, idempotently)
+    try:
+        opened = services.half_year_open(today=today)
+    except services.JobError as exc:
+        opened = exc
+    sent = services.reminders_send(today=today)
+    if isinstance(opened, Exception):
+        raise opened
+    return {"half_year": opened, "reminders": sent}
+
+
+@shared_task(**_options)
+def publicity_advance(self, day: str | None = None):
+    return services.publicity_advance(today=_day(day))
+
+
+@shared_task(**_options)
+def half_year_reports(self, day: str | None = None):
+    return services.half_year_reports_due(today=_day(day))

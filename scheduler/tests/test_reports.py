@@ -1,0 +1,152 @@
+import datetime as dt
+import io
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+from core.models import StoredDocument
+from notifications.models import Notification
+from scheduler import services
+from scheduler.halves import HalfYear
+from scheduler.models import HalfYearReport
+from targets.models import Report, Statistic
+from targets.services import period_open
+
+pytestmark = pytest.mark.django_db
+
+H1 = HalfYear(2025, 1)
+AFTER_DUE = dt.date(2025, 7, 16)  # 2025H1 is due on 15 July (30 June + 15 days)
+
+
+@pytest.fixture
+def period(policy):
+    period, _ = period_open(plan=policy, year=2025, half=1)
+    return period
+
+
+@pytest.fixture
+def data(period, users):
+    """Some submitted reports, one late, and accepted values for two targets."""
+    reports = list(period.reports.select_related("unit").order_by("unit__order", "unit_id"))
+    on_time = timezone.make_aware(dt.datetime(2025, 7, 10, 9))
+    late = timezone.make_aware(dt.datetime(2025, 7, 20, 9))
+    Report.objects.filter(pk=reports[0].pk).update(
+        status=Report.Status.SUBMITTED, first_submitted_at=on_time, submitted_at=on_time
+    )
+    Report.objects.filter(pk=reports[1].pk).update(
+        status=Report.Status.SUBMITTED, first_submitted_at=late, submitted_at=late
+    )
+    targets = list(period.plan.targets.filter(active=True).order_by("order")[:2])
+    for target, value in zip(targets, (Decimal(3), Decimal(1)), strict=True):
+        Statistic.objects.create(
+            target=target, value=value, as_of=dt.date(2025, 6, 30), source="测试", origin="import"
+        )
+    # a value from the next half year must not change this half's report
+    Statistic.objects.create(
+        target=targets[0], value=Decimal(99), as_of=dt.date(2025, 12, 31), source="测试", origin="import"
+    )
+    return {"reports": reports, "targets": targets}
+
+
+def test_the_report_is_built_stored_as_xlsx_and_docx_and_the_office_notified(data, users):
+    report = services.half_year_report_build(half=H1, today=AFTER_DUE)
+    assert report.key == "2025H1" and report.build_count == 1
+    docs = StoredDocument.objects.filter(kind=StoredDocument.Kind.HALF_YEAR_REPORT, key="2025H1")
+    assert docs.count() == 2
+    assert {report.xlsx.file.name.rsplit(".", 1)[-1], report.docx.file.name.rsplit(".", 1)[-1]} == {
+        "xlsx",
+        "docx",
+    }
+    notified = set(
+        Notification.objects.filter(occasion="half_year_report:2025H1:ready", channel="inapp").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert notified == {"office1", "approver1", "approver2"}
+
+
+def test_the_figures_show_rag_timeliness_as_at_the_end_of_the_half(data):
+    figures = services.half_year_report_build(half=H1, today=AFTER_DUE).figures
+    targets, league = figures["sections"][0], figures["sections"][1]
+    first = next(r for r in targets["rows"] if r[0] == data["targets"][0].code)
+    assert first[5] == "3"  # the value as at 30 June, not the later 99
+    assert first[6] == "2025-06-30"
+    assert sum(targets["counts"].values()) == len(targets["rows"])
+    assert league["counts"]["on_time"] == 1 and league["counts"]["late"] == 1
+    assert league["rows"][0][1] == data["reports"][0].unit.name  # on time ranks first
+    assert league["counts"]["missing"] == len(league["rows"]) - 2
+
+
+def test_rebuilding_gives_the_same_figures_and_replaces_the_files(data):
+    first = services.half_year_report_build(half=H1, today=AFTER_DUE)
+    xlsx_id, docx_id, old_name = first.xlsx_id, first.docx_id, first.xlsx.file.name
+    storage = first.xlsx.file.storage
+    figures = first.figures
+    again = services.half_year_report_build(half=H1, today=AFTER_DUE + dt.timedelta(days=30))
+    assert again.figures == figures
+    assert again.build_count == 2 and HalfYearReport.objects.count() == 1
+    assert (again.xlsx_id, again.docx_id) == (xlsx_id, docx_id)
+    assert StoredDocument.objects.filter(key="2025H1").count() == 2
+    if again.xlsx.file.name != old_name:
+        assert not storage.exists(old_name)
+    # the office is notified of the first build only
+    assert Notification.objects.filter(occasion__startswith="half_year_report:", channel="inapp").count() == 3
+
+
+def test_the_xlsx_holds_the_same_numbers_as_the_figures(data):
+    report = services.half_year_report_build(half=H1, today=AFTER_DUE)
+    with report.xlsx.file.open("rb") as f:
+        wb = load_workbook(io.BytesIO(f.read()))
+    assert wb.sheetnames[0] == "概况"
+    targets = report.figures["sections"][0]
+    sheet = wb["目标指标完成进度"]
+    assert [c.value for c in sheet[1]] == targets["headers"]
+    assert sheet.max_row == len(targets["rows"]) + 1
+    assert [str(c.value) if c.value is not None else "" for c in sheet[2]] == targets["rows"][0]
+
+
+def test_the_docx_is_a_chinese_document_with_the_sections(data):
+    report = services.half_year_report_build(half=H1, today=AFTER_DUE)
+    with report.docx.file.open("rb") as f:
+        doc = Document(io.BytesIO(f.read()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "2025年上半年工作进度报告" in text
+    assert "一、目标指标完成进度" in text and "二、成员单位报送及时性排名" in text
+    assert len(doc.tables) >= 2
+
+
+def test_reports_are_built_on_the_first_working_day_after_the_due_date(period, users):
+    assert services.half_year_reports_due(today=dt.date(2025, 7, 15)) == {"workday": True, "built": []}
+    assert services.half_year_reports_due(today=dt.date(2025, 7, 19)) == {"workday": False}  # Saturday
+    assert services.half_year_reports_due(today=dt.date(2025, 7, 16))["built"] == ["2025H1"]
+    assert services.half_year_reports_due(today=dt.date(2025, 7, 17))["built"] == []
+    assert HalfYearReport.objects.get().build_count == 1
+
+
+def test_backfilled_periods_are_not_built_automatically(policy):
+    period_open(plan=policy, year=2023, half=1, backfilled=True)
+    assert services.half_year_reports_due(today=dt.date(2025, 7, 16))["built"] == []
+
+
+def test_a_build_racing_another_one_uses_the_row_the_other_created(data):
+    # the other build committed its row after our lookup: our insert hits the unique key
+    HalfYearReport.objects.create(key="2025H1", year=2025, half=1, title="x")
+    conflict = IntegrityError("UNIQUE constraint failed: scheduler_halfyearreport.key")
+    with mock.patch.object(HalfYearReport.objects, "get_or_create", side_effect=conflict):
+        report = services.half_year_report_build(half=H1, today=AFTER_DUE)
+    assert report.build_count == 1 and report.xlsx_id and report.docx_id
+    assert HalfYearReport.objects.count() == 1
+    assert StoredDocument.objects.filter(key="2025H1").count() == 2
+
+
+def test_half_year_keys_parse_and_refuse_garbage():
+    assert HalfYear.parse("2025h2") == HalfYear(2025, 2)
+    assert HalfYear(2025, 1).previous == HalfYear(2024, 2) and HalfYear(2025, 2).next == HalfYear(2026, 1)
+    for bad in ("2025H3", "25H1", "2025", "H1", "abcdH1"):
+        with pytest.raises(ValueError):
+            HalfYear.parse(bad)
