@@ -1,11 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Appointment, MemberUnit, Seat
+from .models import Appointment, MemberUnit, Seat, UnitContact
+
+
+class UnitContactInline(admin.TabularInline):
+    model = UnitContact
+    extra = 0
 
 
 @admin.register(MemberUnit)
 class MemberUnitAdmin(SimpleHistoryAdmin):
+    inlines = [UnitContactInline]
     list_display = (
         "name",
         "full_name",

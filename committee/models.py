@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -71,6 +72,20 @@ class Seat(models.Model):
     def __str__(self):
         return f"{self.get_role_display()} {self.unit} {self.title}"
 
+    @property
+    def display_title(self) -> str:
+        """The post as 附件1 prints it: 市长 for the leadership, 市市场监管局局长 for the others."""
+        if self.role in (self.Role.CHAIR, self.Role.VICE_CHAIR):
+            return self.title
+        return f"{self.unit.name}{self.title}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Appointments in force on ``on`` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
 
 class Appointment(models.Model):
     """Who held a seat, from when to when (人事变动 keeps the history)."""
@@ -82,6 +97,7 @@ class Appointment(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
 
     history = HistoricalRecords()
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "任职记录"
@@ -102,3 +118,35 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.person_name or '（未载明）'} {self.seat.title}"
+
+
+class UnitContact(models.Model):
+    """A contact person (联络员) of a member unit; the office keeps the list up to date."""
+
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="单位", on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("办公电话", max_length=30, blank=True)
+    mobile = models.CharField("手机", max_length=20, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    is_primary = models.BooleanField("主要联络员", default=False)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位联系人"
+        verbose_name_plural = "单位联系人"
+        ordering = ["unit", "-is_primary", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(is_primary=True),
+                name="committee_unitcontact_one_primary_per_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.name}"

@@ -1,0 +1,249 @@
+"""The roster as a spreadsheet and as a document: export, and import with a preview.
+
+Export and import use the same columns, so the office can export the roster, edit it in Excel and
+import it back. Import never deletes: a seat missing from the file is left as it is.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.documents import add_paragraph, new_document
+from core.uploads import is_formula_text, open_workbook
+
+from .models import Appointment, MemberUnit, Seat
+from .selectors import COMMITTEE_NAME, OFFICE_NAME, unit_lookup
+
+COLUMNS = ["排序", "职务", "单位", "职务名称", "姓名", "任职起始日"]
+REQUIRED_COLUMNS = ["职务", "单位", "职务名称", "姓名"]
+MAX_ROWS = 500
+ROLE_BY_LABEL = {label: value for value, label in Seat.Role.choices}
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def roster_sheet(entries) -> tuple[str, list[str], list[list]]:
+    rows = [
+        [
+            e.seat.order,
+            e.seat.get_role_display(),
+            e.seat.unit.name,
+            e.seat.title,
+            e.person_name,
+            e.start_date.isoformat() if e.start_date else "",
+        ]
+        for e in entries
+    ]
+    return ("委员会名单", COLUMNS, rows)
+
+
+def roster_document(entries, *, on: dt.date):
+    """附件1 as printed: 主任, 副主任, 成员 …, then the sentence naming the office's director and deputy."""
+    doc = new_document(title=f"{COMMITTEE_NAME}名单")
+    office = {}
+    first_member = True
+    for e in entries:
+        role = e.seat.role
+        if role in (Seat.Role.OFFICE_DIRECTOR, Seat.Role.OFFICE_DEPUTY):
+            office[role] = e
+            continue
+        who = f"{e.person_name or ''} {e.seat.display_title}".strip()
+        if role == Seat.Role.MEMBER:
+            prefix = "成员：" if first_member else "　　　"
+            first_member = False
+        else:
+            prefix = f"{e.seat.get_role_display()}："
+        add_paragraph(doc, prefix + who)
+    director, deputy = office.get(Seat.Role.OFFICE_DIRECTOR), office.get(Seat.Role.OFFICE_DEPUTY)
+    sentence = f"{OFFICE_NAME}设在市市场监管局，主要承担统筹协调、督促指导全市品牌强市工作。"
+    if director:
+        sentence += (
+            f"{director.seat.unit.name}{_member_title(entries, director)}{director.person_name}兼任办公室主任"
+        )
+        if deputy:
+            sentence += f"，{_member_title(entries, deputy)}{deputy.person_name}兼任办公室副主任"
+        sentence += "。"
+    add_paragraph(doc, sentence)
+    add_paragraph(doc, f"（截至 {on:%Y年%m月%d日}）", align_right=True)
+    return doc
+
+
+def _member_title(entries, office_entry) -> str:
+    """瞿建民 is 局长 of 市市场监管局: the sentence names the post he holds in his unit."""
+    for e in entries:
+        if (
+            e.seat.role == Seat.Role.MEMBER
+            and e.seat.unit_id == office_entry.seat.unit_id
+            and e.person_name == office_entry.person_name
+        ):
+            return e.seat.title
+    return ""
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_roster_workbook(uploaded) -> list[dict]:
+    """The rows of an uploaded roster (after ``validate_upload``), as plain JSON-able dicts."""
+    wb = open_workbook(uploaded)
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_cell_text(c) for c in next(rows, ())]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise ValidationError(
+            f"表头缺少列：{'、'.join(missing)}。请使用“导出 Excel”得到的模板（列：{'、'.join(COLUMNS)}）。",
+            code="bad_header",
+        )
+    index = {name: header.index(name) for name in COLUMNS if name in header}
+    out = []
+    for line, values in enumerate(rows, start=2):
+        values = list(values)
+        if not any(v not in (None, "") for v in values):
+            continue
+        if len(out) >= MAX_ROWS:
+            raise ValidationError(f"行数超过上限 {MAX_ROWS} 行。", code="too_many_rows")
+        for v in values:
+            if is_formula_text(v):
+                raise ValidationError(
+                    f"第 {line} 行含有公式或以 = + - @ 开头的内容，已拒绝导入。", code="formula"
+                )
+        row = {"line": line}
+        for name, idx in index.items():
+            row[name] = _cell_text(values[idx]) if idx < len(values) else ""
+        out.append(row)
+    if not out:
+        raise ValidationError("文件中没有数据行。", code="empty")
+    return out
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    role_label: str
+    unit_name: str
+    title: str
+    person: str
+    start_text: str
+    order: int | None = None
+    role: str = ""
+    unit: MemberUnit | None = None
+    start_date: dt.date | None = None
+    seat: Seat | None = None
+    current: Appointment | None = None
+    action: str = ""
+    errors: list = field(default_factory=list)
+
+    ACTIONS = {
+        "unchanged": "未变",
+        "reorder": "调整排序",
+        "replace": "人事变动",
+        "new_seat": "新增席位",
+    }
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTIONS.get(self.action, "有错误")
+
+    @property
+    def current_person(self) -> str:
+        return self.current.person_name if self.current else ""
+
+
+def _parse_date(text: str) -> dt.date:
+    text = text.replace("/", "-").replace(".", "-")
+    return dt.date.fromisoformat(text[:10])
+
+
+def roster_import_plan(raw_rows: list[dict], *, today: dt.date | None = None) -> list[PlannedRow]:
+    """What importing these rows would do, row by row, with every problem named."""
+    today = today or timezone.localdate()
+    units = unit_lookup()
+    seats = {(s.role, s.unit_id, s.title): s for s in Seat.objects.all()}
+    current = {a.seat_id: a for a in Appointment.objects.filter(end_date__isnull=True)}
+    seen = {}
+    planned = []
+    for raw in raw_rows:
+        row = PlannedRow(
+            line=raw["line"],
+            role_label=raw.get("职务", ""),
+            unit_name=raw.get("单位", ""),
+            title=raw.get("职务名称", ""),
+            person=raw.get("姓名", "").replace(" ", "").replace("\u3000", ""),
+            start_text=raw.get("任职起始日", ""),
+        )
+        planned.append(row)
+        row.role = ROLE_BY_LABEL.get(row.role_label, "")
+        if not row.role:
+            row.errors.append(f"职务“{row.role_label}”无法识别（可填：{'、'.join(ROLE_BY_LABEL)}）")
+        row.unit = units.get(row.unit_name)
+        if row.unit is None:
+            row.errors.append(f"单位“{row.unit_name}”不在成员单位名单中")
+        if not row.title:
+            row.errors.append("职务名称为空")
+        order_text = raw.get("排序", "")
+        if order_text:
+            try:
+                row.order = int(order_text)
+            except ValueError:
+                row.errors.append(f"排序“{order_text}”不是整数")
+        if row.start_text:
+            try:
+                row.start_date = _parse_date(row.start_text)
+            except ValueError:
+                row.errors.append(f"任职起始日“{row.start_text}”不是有效日期（格式 2025-01-31）")
+        if row.errors:
+            continue
+        key = (row.role, row.unit.pk, row.title)
+        if key in seen:
+            row.errors.append(f"与第 {seen[key]} 行是同一席位")
+            continue
+        seen[key] = row.line
+        row.seat = seats.get(key)
+        row.current = current.get(row.seat.pk) if row.seat else None
+        _decide(row, today)
+    return planned
+
+
+def _decide(row: PlannedRow, today: dt.date) -> None:
+    if row.seat is not None and not row.seat.active:
+        row.errors.append("该席位已撤销，不能通过导入恢复")
+        return
+    if row.seat is None:
+        if row.start_date is None:
+            row.errors.append("新增席位须填写任职起始日")
+        else:
+            row.action = "new_seat"
+        return
+    if row.person == row.current_person:
+        order_changed = row.order is not None and row.order != row.seat.order
+        row.action = "reorder" if order_changed else "unchanged"
+        return
+    if not row.person:
+        row.errors.append("姓名为空：撤销席位请在名单页操作")
+        return
+    if row.start_date is None:
+        row.errors.append("人事变动须填写新任人员的任职起始日")
+        return
+    if row.current is not None and row.start_date <= row.current.start_date:
+        row.errors.append(
+            f"任期重叠：任职起始日须晚于现任 {row.current.person_name or '（未载明）'} 的任职起始日"
+            f"（{row.current.start_date:%Y-%m-%d}）"
+        )
+        return
+    row.action = "replace"

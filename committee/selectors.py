@@ -1,0 +1,87 @@
+"""Reads of the roster: who holds which seat on a given day, and who acts for a unit."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.models import User
+
+from .models import Appointment, MemberUnit, Seat
+
+COMMITTEE_NAME = "监利市质量强市及品牌建设工作委员会"
+OFFICE_NAME = "监利市质量强市及品牌建设工作委员会办公室"
+
+# 附件1 lists the leadership, then the members, then the office (in the sentence after the list)
+ROLE_GROUPS = [
+    ("领导", (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR)),
+    ("成员", (Seat.Role.MEMBER,)),
+    ("委员会办公室", (Seat.Role.OFFICE_DIRECTOR, Seat.Role.OFFICE_DEPUTY)),
+]
+
+
+@dataclass
+class RosterEntry:
+    seat: Seat
+    appointment: Appointment | None
+
+    @property
+    def person_name(self) -> str:
+        return self.appointment.person_name if self.appointment else ""
+
+    @property
+    def start_date(self) -> dt.date | None:
+        return self.appointment.start_date if self.appointment else None
+
+
+def current_roster(on: dt.date | None = None) -> list[RosterEntry]:
+    """Active seats in 附件1 order with the person holding each on ``on`` (two queries)."""
+    on = on or timezone.localdate()
+    seats = (
+        Seat.objects.filter(active=True)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("appointments", queryset=Appointment.objects.current(on), to_attr="current_terms")
+        )
+        .order_by("order", "id")
+    )
+    return [RosterEntry(seat, seat.current_terms[0] if seat.current_terms else None) for seat in seats]
+
+
+def roster_groups(entries: list[RosterEntry]) -> list[tuple[str, list[RosterEntry]]]:
+    return [(label, [e for e in entries if e.seat.role in roles]) for label, roles in ROLE_GROUPS]
+
+
+def current_holder(role: str, on: dt.date | None = None) -> Appointment | None:
+    """The term in force for the first active seat of ``role`` (e.g. the office director)."""
+    return (
+        Appointment.objects.current(on)
+        .filter(seat__role=role, seat__active=True)
+        .select_related("seat__unit")
+        .order_by("seat__order", "seat_id")
+        .first()
+    )
+
+
+def seat_terms(seat: Seat):
+    return seat.appointments.order_by("-start_date")
+
+
+def unit_lookup() -> dict[str, MemberUnit]:
+    """Units by name and by alias (the spellings the policy uses)."""
+    lookup = {}
+    for unit in MemberUnit.objects.all():
+        lookup[unit.name] = unit
+        for alias in unit.aliases or []:
+            lookup.setdefault(alias, unit)
+    return lookup
+
+
+def unit_users(unit_ids) -> list[User]:
+    """Active member-unit users acting for any of ``unit_ids``."""
+    return list(
+        User.objects.filter(role=User.Role.UNIT, member_unit_id__in=list(unit_ids), is_active=True).order_by(
+            "id"
+        )
+    )

@@ -1,0 +1,170 @@
+"""Writes to the committee roster (附件1) and the member units' contact lists."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .models import Appointment, MemberUnit, Seat, UnitContact
+from .roster_io import roster_import_plan
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _save(obj, by) -> None:
+    """Save with the acting user recorded in the history row (services run outside requests too)."""
+    obj._history_user = by
+    obj.save()
+
+
+def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, ignore=None) -> None:
+    for other in appointments:
+        if other is ignore:
+            continue
+        if other.end_date is None or other.end_date >= start_date:
+            end = other.end_date.isoformat() if other.end_date else "至今"
+            raise ValidationError(
+                f"任期重叠：该席位已有 {other.person_name or '（未载明）'} 的任期"
+                f"（{other.start_date:%Y-%m-%d} 至 {end}），新任期须在其后开始。",
+                code="overlap",
+            )
+
+
+@transaction.atomic
+def appointment_replace(
+    *, seat: Seat, person_name: str, start_date: dt.date, by=None, note: str = ""
+) -> Appointment:
+    """人事变动: end the current holder's term the day before ``start_date`` and open the new one.
+
+    Refuses a new term that would overlap any term already recorded for the seat.
+    """
+    person_name = (person_name or "").strip()
+    if not person_name:
+        raise ValidationError("请填写新任人员姓名。", code="required")
+    # race: two office users replacing the same holder at once; lock the seat's terms first
+    terms = list(Appointment.objects.select_for_update().filter(seat=seat).order_by("start_date"))
+    current = next((a for a in terms if a.end_date is None), None)
+    if current is not None:
+        if current.person_name == person_name:
+            raise ValidationError(f"{person_name} 已是该席位的现任人员，无需变更。", code="same_person")
+        if start_date <= current.start_date:
+            raise ValidationError(
+                f"任期重叠：新任职起始日须晚于现任 {current.person_name or '（未载明）'} 的任职起始日"
+                f"（{current.start_date:%Y-%m-%d}）。",
+                code="overlap",
+            )
+    _check_no_overlap(terms, start_date=start_date, ignore=current)
+    if current is not None:
+        current.end_date = start_date - ONE_DAY
+        _save(current, by)
+    new = Appointment(seat=seat, person_name=person_name, start_date=start_date, note=note.strip())
+    try:
+        with transaction.atomic():
+            _save(new, by)
+    except IntegrityError as exc:  # committee_appointment_one_current_per_seat, if a race slipped through
+        raise ValidationError("该席位已有现任人员，请刷新后重试。", code="conflict") from exc
+    return new
+
+
+@transaction.atomic
+def seat_create(
+    *,
+    role: str,
+    unit: MemberUnit,
+    title: str,
+    order: int,
+    person_name: str,
+    start_date: dt.date,
+    by=None,
+) -> Seat:
+    """A new position on the committee with its first holder."""
+    title = title.strip()
+    if not title:
+        raise ValidationError("请填写职务名称。", code="required")
+    if Seat.objects.filter(role=role, unit=unit, title=title).exists():
+        raise ValidationError(
+            f"席位“{Seat.Role(role).label} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
+            code="duplicate",
+        )
+    seat = Seat(role=role, unit=unit, title=title, order=order)
+    _save(seat, by)
+    _save(Appointment(seat=seat, person_name=person_name.strip(), start_date=start_date), by)
+    return seat
+
+
+@transaction.atomic
+def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
+    """The position is abolished: its current term ends on ``end_date`` and it leaves the roster."""
+    current = Appointment.objects.select_for_update().filter(seat=seat, end_date__isnull=True).first()
+    if current is not None:
+        if end_date < current.start_date:
+            raise ValidationError(
+                f"撤销日期不能早于现任人员的任职起始日（{current.start_date:%Y-%m-%d}）。",
+                code="before_start",
+            )
+        current.end_date = end_date
+        _save(current, by)
+    seat.active = False
+    _save(seat, by)
+    return seat
+
+
+def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
+    if seat.order != order:
+        seat.order = order
+        _save(seat, by)
+    return seat
+
+
+@transaction.atomic
+def unit_contact_save(
+    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by=None
+) -> UnitContact:
+    """Create or update a contact person; at most one is the unit's primary contact."""
+    contact = contact or UnitContact(unit=unit)
+    if contact.unit_id != unit.pk:
+        raise ValidationError("联系人不属于该单位。", code="wrong_unit")
+    for field, value in data.items():
+        setattr(contact, field, value)
+    if contact.is_primary:
+        # committee_unitcontact_one_primary_per_unit: demote the previous primary contact first
+        for other in UnitContact.objects.select_for_update().filter(unit=unit, is_primary=True):
+            if other.pk != contact.pk:
+                other.is_primary = False
+                _save(other, by)
+    _save(contact, by)
+    return contact
+
+
+def unit_contact_delete(*, contact: UnitContact, by=None) -> None:
+    contact._history_user = by
+    contact.delete()
+
+
+@transaction.atomic
+def roster_import_apply(*, raw_rows: list[dict], by=None) -> dict:
+    """Apply a previewed import in one transaction; any problem refuses the whole file."""
+    planned = roster_import_plan(raw_rows)
+    problems = [f"第 {r.line} 行：{'；'.join(r.errors)}" for r in planned if r.errors]
+    if problems:
+        raise ValidationError(problems, code="invalid_rows")
+    counts = {"new_seat": 0, "replace": 0, "reorder": 0, "unchanged": 0}
+    for row in planned:
+        if row.action == "new_seat":
+            seat_create(
+                role=row.role,
+                unit=row.unit,
+                title=row.title,
+                order=row.order or 0,
+                person_name=row.person,
+                start_date=row.start_date,
+                by=by,
+            )
+        elif row.action == "replace":
+            appointment_replace(
+                seat=row.seat, person_name=row.person, start_date=row.start_date, by=by, note="Excel 导入"
+            )
+        if row.action in ("replace", "reorder") and row.order is not None:
+            seat_reorder(seat=row.seat, order=row.order, by=by)
+        counts[row.action] += 1
+    return counts

@@ -1,0 +1,236 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import is_office, office_required
+from core.documents import docx_response, xlsx_response
+
+from . import services
+from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, SeatRetireForm
+from .models import Appointment, MemberUnit, Seat, UnitContact
+from .permissions import roster_viewer_required
+from .roster_io import roster_document, roster_import_plan, roster_sheet
+from .selectors import COMMITTEE_NAME, current_roster, roster_groups, seat_terms
+
+IMPORT_SESSION_KEY = "committee_roster_import"
+
+
+def _show_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@roster_viewer_required
+def roster(request):
+    today = timezone.localdate()
+    entries = current_roster(today)
+    return render(
+        request,
+        "committee/roster.html",
+        {
+            "groups": roster_groups(entries),
+            "today": today,
+            "committee_name": COMMITTEE_NAME,
+            "can_edit": is_office(request.user),
+        },
+    )
+
+
+@roster_viewer_required
+def roster_export_xlsx(request):
+    today = timezone.localdate()
+    return xlsx_response([roster_sheet(current_roster(today))], f"委员会名单-{today:%Y%m%d}.xlsx")
+
+
+@roster_viewer_required
+def roster_export_docx(request):
+    today = timezone.localdate()
+    doc = roster_document(current_roster(today), on=today)
+    return docx_response(doc, f"委员会名单-{today:%Y%m%d}.docx")
+
+
+@roster_viewer_required
+def seat_detail(request, pk):
+    seat = get_object_or_404(Seat.objects.select_related("unit"), pk=pk)
+    terms = list(seat_terms(seat))
+    return render(
+        request,
+        "committee/seat_detail.html",
+        {
+            "seat": seat,
+            "terms": terms,
+            "current": next((t for t in terms if t.end_date is None), None),
+            "replace_form": ReplaceForm(),
+            "retire_form": SeatRetireForm(),
+            "can_edit": is_office(request.user),
+        },
+    )
+
+
+@require_POST
+@office_required
+def seat_replace(request, pk):
+    seat = get_object_or_404(Seat, pk=pk, active=True)
+    form = ReplaceForm(request.POST)
+    if not form.is_valid():
+        _show_errors(request, ValidationError(form.errors))
+        return redirect("committee:seat_detail", pk=seat.pk)
+    try:
+        new = services.appointment_replace(seat=seat, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            f"已完成人事变动：{new.person_name} 自 {new.start_date:%Y-%m-%d} 起任 {seat.display_title}。",
+        )
+    return redirect("committee:seat_detail", pk=seat.pk)
+
+
+@require_POST
+@office_required
+def seat_retire(request, pk):
+    seat = get_object_or_404(Seat, pk=pk, active=True)
+    form = SeatRetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写有效的撤销日期。")
+        return redirect("committee:seat_detail", pk=seat.pk)
+    try:
+        services.seat_retire(seat=seat, end_date=form.cleaned_data["end_date"], by=request.user)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return redirect("committee:seat_detail", pk=seat.pk)
+    messages.success(request, f"席位“{seat.display_title}”已撤销，任职记录保留。")
+    return redirect("committee:roster")
+
+
+@office_required
+def seat_create(request):
+    form = SeatCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seat = services.seat_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已新增席位：{seat.display_title}。")
+            return redirect("committee:seat_detail", pk=seat.pk)
+    return render(request, "committee/seat_form.html", {"form": form})
+
+
+@office_required
+def roster_import(request):
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    planned = None
+    if request.method == "POST" and form.is_valid():
+        request.session[IMPORT_SESSION_KEY] = form.rows
+        planned = roster_import_plan(form.rows)
+    elif request.method == "GET" and request.GET.get("preview") and IMPORT_SESSION_KEY in request.session:
+        planned = roster_import_plan(request.session[IMPORT_SESSION_KEY])
+    has_errors = bool(planned) and any(r.errors for r in planned)
+    return render(
+        request,
+        "committee/roster_import.html",
+        {"form": form, "planned": planned, "has_errors": has_errors},
+    )
+
+
+@require_POST
+@office_required
+def roster_import_confirm(request):
+    rows = request.session.get(IMPORT_SESSION_KEY)
+    if not rows:
+        messages.error(request, "没有待确认的导入内容，请重新上传文件。")
+        return redirect("committee:roster_import")
+    try:
+        counts = services.roster_import_apply(raw_rows=rows, by=request.user)
+    except ValidationError as exc:
+        _show_errors(request, exc)
+        return redirect(reverse("committee:roster_import") + "?preview=1")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"
+        f"调整排序 {counts['reorder']} 项，未变 {counts['unchanged']} 项。",
+    )
+    return redirect("committee:roster")
+
+
+@roster_viewer_required
+def unit_list(request):
+    units = (
+        MemberUnit.objects.filter(active=True)
+        .annotate(
+            contact_count=Count("contacts", distinct=True),
+            user_count=Count(
+                "users", filter=Q(users__is_active=True, users__role=User.Role.UNIT), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch("contacts", queryset=UnitContact.objects.filter(is_primary=True), to_attr="primary")
+        )
+        .order_by("order", "id")
+    )
+    kind = request.GET.get("kind", "")
+    if kind in MemberUnit.Kind.values:
+        units = units.filter(kind=kind)
+    return render(
+        request, "committee/unit_list.html", {"units": units, "kinds": MemberUnit.Kind.choices, "kind": kind}
+    )
+
+
+@roster_viewer_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(MemberUnit, pk=pk)
+    today = timezone.localdate()
+    seats = (
+        Seat.objects.filter(unit=unit, active=True)
+        .prefetch_related(
+            Prefetch("appointments", queryset=Appointment.objects.current(today), to_attr="current_terms")
+        )
+        .order_by("order")
+    )
+    users = unit.users.filter(role=User.Role.UNIT, is_active=True).order_by("id")
+    return render(
+        request,
+        "committee/unit_detail.html",
+        {
+            "unit": unit,
+            "contacts": unit.contacts.all(),
+            "seats": seats,
+            "unit_users": users,
+            "can_edit": is_office(request.user),
+            "is_own_unit": request.user.member_unit_id == unit.pk,
+        },
+    )
+
+
+@office_required
+def contact_edit(request, unit_pk, pk=None):
+    unit = get_object_or_404(MemberUnit, pk=unit_pk)
+    contact = get_object_or_404(UnitContact, pk=pk, unit=unit) if pk else None
+    initial = (
+        {f: getattr(contact, f) for f in ContactForm.base_fields}
+        if contact
+        else {"order": unit.contacts.count() + 1}
+    )
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.unit_contact_save(unit=unit, contact=contact, data=form.cleaned_data, by=request.user)
+        messages.success(request, f"已保存联系人：{form.cleaned_data['name']}。")
+        return redirect(unit)
+    return render(request, "committee/contact_form.html", {"form": form, "unit": unit, "contact": contact})
+
+
+@require_POST
+@office_required
+def contact_delete(request, unit_pk, pk):
+    contact = get_object_or_404(UnitContact, pk=pk, unit_id=unit_pk)
+    services.unit_contact_delete(contact=contact, by=request.user)
+    messages.success(request, f"已删除联系人：{contact.name}。")
+    return redirect("committee:unit_detail", pk=unit_pk)
