@@ -1,5 +1,15 @@
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from committee.models import Appointment, MemberUnit
+
+from .status import FollowUpStatus, followup_status
 
 
 class MeetingRule(models.Model):
@@ -23,6 +33,8 @@ class MeetingRule(models.Model):
 class BusinessKind(models.Model):
     """One of the eight kinds of business of 第二条; each agenda item is tagged with one."""
 
+    INSPECTION = "inspection"  # 第二条(六): the standing first item of every meeting
+
     code = models.SlugField("代码", max_length=30, unique=True)
     clause = models.CharField("条款", max_length=20)
     name = models.CharField("名称", max_length=30)
@@ -36,3 +48,557 @@ class BusinessKind(models.Model):
 
     def __str__(self):
         return f"{self.clause} {self.name}"
+
+
+class Meeting(models.Model):
+    """One half-yearly 联席会议 (附件2 第三条: 每半年召开一次)."""
+
+    class Half(models.IntegerChoices):
+        FIRST = 1, "上半年"
+        SECOND = 2, "下半年"
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "筹备中"
+        NOTIFIED = "notified", "已发通知"
+        HELD = "held", "已召开"
+        PUBLISHED = "published", "纪要已发布"
+
+    year = models.PositiveSmallIntegerField("年度")
+    half = models.PositiveSmallIntegerField("半年", choices=Half.choices)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREPARING)
+    planned_date = models.DateField("计划召开日期")
+    start_time = models.TimeField("开始时间", null=True, blank=True)
+    place = models.CharField("会议地点", max_length=200, blank=True)
+    topic_deadline = models.DateField("议题征集截止日")
+    convener = models.ForeignKey(
+        Appointment,
+        verbose_name="召集人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="convened_meetings",
+    )
+    convener_delegated = models.BooleanField("由主任委托副主任召集", default=False)
+    delegation_note = models.CharField("委托说明", max_length=200, blank=True)
+    notice_number = models.CharField("通知文号", max_length=50, blank=True)
+    notice_requirements = models.TextField("会议要求", blank=True)
+    notice_issued_at = models.DateTimeField("通知印发时间", null=True, blank=True)
+    held_on = models.DateField("实际召开日期", null=True, blank=True)
+    minutes_number = models.CharField("纪要编号", max_length=50, blank=True)
+    minutes_overview = models.TextField("会议概况", blank=True)
+    minutes_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="纪要签发人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    minutes_signed_at = models.DateTimeField("纪要签发时间", null=True, blank=True)
+    minutes_published_at = models.DateTimeField("纪要发布时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "联席会议"
+        verbose_name_plural = "联席会议"
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="meetings_meeting_one_per_term"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="meetings_meeting_half_valid"),
+            models.CheckConstraint(
+                condition=Q(minutes_published_at__isnull=True) | Q(minutes_signed_at__isnull=False),
+                name="meetings_meeting_published_after_signed",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.pk])
+
+    @property
+    def term_label(self) -> str:
+        return f"{self.year}年{self.get_half_display()}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.term_label}联席会议"
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.term_label}监利市质量强市及品牌建设联席会议"
+
+    @property
+    def is_open_for_topics(self) -> bool:
+        return self.status in (self.Status.PREPARING, self.Status.NOTIFIED)
+
+    def topic_call_open(self, today: dt.date) -> bool:
+        return self.is_open_for_topics and today <= self.topic_deadline
+
+    @property
+    def minutes_editable(self) -> bool:
+        return self.status == self.Status.HELD and self.minutes_signed_at is None
+
+
+class Invitation(models.Model):
+    """Who is invited: every member unit, plus bodies invited for a topic (第三条)."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "待回执"
+        ATTENDING = "attending", "参加"
+        ABSENT = "absent", "请假"
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="invitations"
+    )
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_invitations",
+    )
+    guest_name = models.CharField("受邀单位（非成员）", max_length=100, blank=True)
+    is_member = models.BooleanField("成员单位", default=True)
+    response = models.CharField("回执", max_length=20, choices=Response.choices, default=Response.PENDING)
+    attendees = models.CharField("参会人员（姓名、职务）", max_length=200, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="回执人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField("回执时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "会议邀请"
+        verbose_name_plural = "会议邀请"
+        ordering = ["meeting", "-is_member", "unit__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "unit"],
+                condition=Q(unit__isnull=False),
+                name="meetings_invitation_one_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | ~Q(guest_name=""), name="meetings_invitation_unit_or_guest"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.unit.name if self.unit_id else self.guest_name
+
+
+class Topic(models.Model):
+    """A topic proposed by a member unit (第五条) and curated by the office (第四条)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        ACCEPTED = "accepted", "已列入议程"
+        MERGED = "merged", "已合并"
+        DEFERRED = "deferred", "缓议（转下次会议）"
+        DECLINED = "declined", "不予采纳"
+
+    meeting = models.ForeignKey(Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="topics")
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="提出单位", on_delete=models.PROTECT, related_name="topics"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField("议题名称", max_length=200)
+    background = models.TextField("背景情况")
+    request = models.TextField("提请会议研究决定的事项")
+    business_kind = models.ForeignKey(
+        BusinessKind, verbose_name="议事内容类别", null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.TextField("处理意见", blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="并入议题",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name="由上次会议缓议转入",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_to",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "会议议题"
+        verbose_name_plural = "会议议题"
+        ordering = ["meeting", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False),
+                name="meetings_topic_merged_has_target",
+            ),
+            # a deferred topic is carried to the next meeting once
+            models.UniqueConstraint(fields=["carried_from"], name="meetings_topic_carried_once"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:topic_detail", args=[self.pk])
+
+
+def _upload_path(instance, filename: str) -> str:
+    return f"meetings/{instance.UPLOAD_DIR}/{timezone.now():%Y/%m}/{filename}"
+
+
+class StoredUpload(models.Model):
+    """An uploaded file (checked by core.uploads), served only through a permission-checked view."""
+
+    UPLOAD_DIR = "files"
+
+    file = models.FileField("文件", upload_to=_upload_path)
+    name = models.CharField("文件名", max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class TopicAttachment(StoredUpload):
+    UPLOAD_DIR = "topics"
+
+    topic = models.ForeignKey(
+        Topic, verbose_name="议题", on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = "议题附件"
+        verbose_name_plural = "议题附件"
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda, tagged with the kind of business of 第二条."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    title = models.CharField("议程事项", max_length=200)
+    business_kind = models.ForeignKey(BusinessKind, verbose_name="议事内容类别", on_delete=models.PROTECT)
+    topic = models.OneToOneField(
+        Topic,
+        verbose_name="来源议题",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_item",
+    )
+    presenter = models.CharField("汇报单位", max_length=100, blank=True)
+    is_generated = models.BooleanField("系统生成（上次会议决定落实情况）", default=False)
+    generated_snapshot = models.JSONField("落实情况（会议召开时定格）", null=True, blank=True)
+    discussion = models.TextField("讨论情况", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "议程事项"
+        verbose_name_plural = "议程事项"
+        ordering = ["meeting", "order", "id"]
+        constraints = [
+            # 第二条(六): exactly one standing item on the previous meeting's decisions
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(is_generated=True), name="meetings_agendaitem_one_generated"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class WorkPlan(models.Model):
+    """The office's annual work plan (第四条), decomposed into follow-up items for the units."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    title = models.CharField("名称", max_length=200)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度工作计划"
+        verbose_name_plural = "年度工作计划"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:workplan_detail", args=[self.pk])
+
+
+class FollowUpItem(models.Model):
+    """A 督办事项: a meeting decision or a work-plan task, carried out by one or more units."""
+
+    class Source(models.TextChoices):
+        MEETING = "meeting", "联席会议决定"
+        WORK_PLAN = "work_plan", "年度工作计划"
+
+    source = models.CharField("来源", max_length=20, choices=Source.choices)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name="议程事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    work_plan = models.ForeignKey(
+        WorkPlan,
+        verbose_name="年度工作计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("事项", max_length=300)
+    content = models.TextField("具体要求", blank=True)
+    deadline = models.DateField("办理时限")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    released_at = models.DateTimeField("下发时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督办事项"
+        verbose_name_plural = "督办事项"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source="meeting") & Q(agenda_item__isnull=False) & Q(work_plan__isnull=True))
+                | (Q(source="work_plan") & Q(work_plan__isnull=False) & Q(agenda_item__isnull=True)),
+                name="meetings_followupitem_one_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def _unit_names(self, role: str) -> str:
+        # iterates .all() so a prefetch of assignments (with unit) is used
+        return "、".join(a.unit.name for a in self.assignments.all() if a.role == role)
+
+    @property
+    def lead_names(self) -> str:
+        return self._unit_names(FollowUpAssignment.Role.LEAD)
+
+    @property
+    def support_names(self) -> str:
+        return self._unit_names(FollowUpAssignment.Role.SUPPORT)
+
+    @property
+    def source_label(self) -> str:
+        if self.source == self.Source.MEETING:
+            return f"{self.agenda_item.meeting.title}决定"
+        return str(self.work_plan)
+
+
+class FollowUpAssignmentQuerySet(models.QuerySet):
+    def released(self):
+        return self.filter(item__released_at__isnull=False)
+
+    def open(self):
+        return self.exclude(phase=FollowUpAssignment.Phase.CLOSED)
+
+    def with_status(self, today: dt.date):
+        """Annotate ``computed_status`` (see meetings.status) and ``status_rank`` (overdue first)."""
+        from .status import status_annotations
+
+        return self.annotate(**status_annotations(today))
+
+
+class FollowUpAssignment(models.Model):
+    """One unit's part in a follow-up item: it signs, reports, asks for closure; the office closes."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头"
+        SUPPORT = "support", "配合"
+
+    class Phase(models.TextChoices):
+        ASSIGNED = "assigned", "待签收"
+        SIGNED = "signed", "办理中"
+        REQUESTED = "requested", "申请销号"
+        CLOSED = "closed", "已销号"
+
+    item = models.ForeignKey(
+        FollowUpItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="followups"
+    )
+    role = models.CharField("分工", max_length=10, choices=Role.choices, default=Role.LEAD)
+    phase = models.CharField("办理环节", max_length=20, choices=Phase.choices, default=Phase.ASSIGNED)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_report_at = models.DateTimeField("最近报送时间", null=True, blank=True)
+    closure_requested_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    completed_on = models.DateField("办结日期", null=True, blank=True, help_text="获准销号的那次申请的日期")
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FollowUpAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督办分工"
+        verbose_name_plural = "督办分工"
+        ordering = ["item", "role", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "unit"], name="meetings_followupassignment_one_per_unit"),
+            models.CheckConstraint(
+                condition=~Q(phase="closed") | Q(completed_on__isnull=False, closed_at__isnull=False),
+                name="meetings_followupassignment_closed_has_dates",
+            ),
+        ]
+        indexes = [
+            # a unit's open items: the unit's home page and unit_ids_with_open_followups()
+            models.Index(fields=["unit", "phase"], name="meetings_fua_unit_phase_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} — {self.unit}（{self.get_role_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("meetings:followup_detail", args=[self.pk])
+
+    def status_on(self, today: dt.date) -> FollowUpStatus:
+        return followup_status(phase=self.phase, deadline=self.item.deadline, today=today)
+
+    @property
+    def state(self) -> FollowUpStatus:
+        """The status annotated by ``.with_status(today)``."""
+        return FollowUpStatus(self.computed_status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == self.Phase.CLOSED
+
+
+class FollowUpEvent(models.Model):
+    """The timeline of one assignment: what the unit reported and what the office decided."""
+
+    class Kind(models.TextChoices):
+        RELEASED = "released", "下发"
+        SIGNED = "signed", "签收"
+        PROGRESS = "progress", "报送进展"
+        CLOSURE_REQUESTED = "closure_requested", "申请销号"
+        CLOSED = "closed", "销号"
+        RETURNED = "returned", "退回"
+
+    assignment = models.ForeignKey(
+        FollowUpAssignment, verbose_name="督办分工", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    text = models.TextField("内容", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办记录"
+        verbose_name_plural = "督办记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class FollowUpEvidence(StoredUpload):
+    UPLOAD_DIR = "followups"
+
+    event = models.ForeignKey(
+        FollowUpEvent, verbose_name="督办记录", on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"

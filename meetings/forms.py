@@ -1,0 +1,237 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from committee.models import MemberUnit
+from core.uploads import validate_upload
+
+from .models import BusinessKind, Invitation, Meeting, Topic
+from .status import FollowUpStatus
+
+MAX_FILES = 5
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to MAX_FILES PDF/JPG/PNG files, each checked by content (core.uploads)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", f"PDF、JPG、PNG，最多 {MAX_FILES} 个，每个不超过 10 MB。")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if self.required and not files:
+            raise ValidationError("请上传佐证材料。", code="required")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"最多上传 {MAX_FILES} 个文件。", code="too_many")
+        for f in files:
+            super().clean(f, initial)
+            validate_upload(f)
+        return files
+
+
+def _active_units():
+    return MemberUnit.objects.filter(active=True).order_by("order", "id")
+
+
+class MeetingCreateForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
+
+
+class MeetingForm(forms.Form):
+    planned_date = forms.DateField(label="计划召开日期", widget=DateInput)
+    start_time = forms.TimeField(label="开始时间", widget=TimeInput, required=False)
+    place = forms.CharField(label="会议地点", max_length=200, required=False)
+    topic_deadline = forms.DateField(label="议题征集截止日", widget=DateInput)
+    convener_delegated = forms.BooleanField(label="由办公室主任委托副主任召集（第三条）", required=False)
+    delegation_note = forms.CharField(label="委托说明", max_length=200, required=False)
+    notice_number = forms.CharField(label="通知文号", max_length=50, required=False)
+    notice_requirements = forms.CharField(
+        label="会议要求（写入会议通知）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class HeldForm(forms.Form):
+    held_on = forms.DateField(label="实际召开日期", widget=DateInput, initial=timezone.localdate)
+
+
+class GuestForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label="非成员单位",
+        queryset=MemberUnit.objects.filter(active=True, is_member=False),
+        required=False,
+    )
+    guest_name = forms.CharField(label="或填写单位名称", max_length=100, required=False)
+
+
+class AttendanceForm(forms.Form):
+    response = forms.ChoiceField(
+        label="是否参加",
+        choices=[(Invitation.Response.ATTENDING, "参加"), (Invitation.Response.ABSENT, "请假")],
+        widget=forms.RadioSelect,
+    )
+    attendees = forms.CharField(label="参会人员（姓名、职务）", max_length=200, required=False)
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label="议题名称", max_length=200)
+    background = forms.CharField(label="背景情况", widget=forms.Textarea(attrs={"rows": 4}))
+    request = forms.CharField(label="提请会议研究决定的事项", widget=forms.Textarea(attrs={"rows": 3}))
+    business_kind = forms.ModelChoiceField(
+        label="议事内容类别（第二条）", queryset=BusinessKind.objects.all(), required=False
+    )
+    files = AttachmentsField(label="附件")
+
+
+class TopicDecisionForm(forms.Form):
+    ACTIONS = [
+        ("accept", "列入议程"),
+        ("merge", "合并到其他议题"),
+        ("defer", "缓议（转下次会议）"),
+        ("decline", "不予采纳"),
+    ]
+
+    action = forms.ChoiceField(label="处理方式", choices=ACTIONS, widget=forms.RadioSelect)
+    business_kind = forms.ModelChoiceField(
+        label="议事内容类别（列入议程时必选）", queryset=BusinessKind.objects.all(), required=False
+    )
+    into = forms.ModelChoiceField(
+        label="并入议题（合并时必选）", queryset=Topic.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label="处理意见（合并、缓议、不予采纳时必填）",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, topic: Topic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Topic.objects.filter(
+            meeting_id=topic.meeting_id, status=Topic.Status.ACCEPTED
+        ).exclude(pk=topic.pk)
+        if topic.business_kind_id:
+            self.fields["business_kind"].initial = topic.business_kind_id
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "accept" and not data.get("business_kind"):
+            self.add_error("business_kind", "列入议程时请选择议事内容类别。")
+        if action == "merge" and not data.get("into"):
+            self.add_error("into", "请选择要并入的议题。")
+        if action in ("merge", "defer", "decline") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "请填写处理理由。")
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label="议程事项", max_length=200)
+    business_kind = forms.ModelChoiceField(
+        label="议事内容类别（第二条）", queryset=BusinessKind.objects.all()
+    )
+    presenter = forms.CharField(label="汇报单位", max_length=100, required=False)
+
+
+class MinutesForm(forms.Form):
+    minutes_number = forms.CharField(label="纪要编号", max_length=50, required=False)
+    overview = forms.CharField(label="会议概况", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, meeting: Meeting, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["minutes_number"].initial = meeting.minutes_number
+        self.fields["overview"].initial = meeting.minutes_overview
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"discussion_{item.pk}"] = forms.CharField(
+                label=f"{item.order}. {item.title} — 讨论情况",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                initial=item.discussion,
+            )
+
+    def discussions(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"discussion_{item.pk}", "") for item in self.items}
+
+
+class AssignmentForm(forms.Form):
+    """A decision of the meeting or a task of the work plan: what, who, by when."""
+
+    title = forms.CharField(label="事项", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    content = forms.CharField(label="具体要求", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    lead_unit = forms.ModelChoiceField(
+        label="牵头单位",
+        queryset=_active_units(),
+        error_messages={"required": "请指定牵头单位：每项决定事项都要落实到单位。"},
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label="配合单位",
+        queryset=_active_units(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    deadline = forms.DateField(
+        label="办理时限", widget=DateInput, error_messages={"required": "请填写办理时限。"}
+    )
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label="办理进展", widget=forms.Textarea(attrs={"rows": 4}))
+    files = AttachmentsField(label="佐证材料")
+
+
+class ClosureRequestForm(forms.Form):
+    text = forms.CharField(label="办结情况", widget=forms.Textarea(attrs={"rows": 4}))
+    files = AttachmentsField(label="佐证材料")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label="销号意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class WorkPlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    title = forms.CharField(
+        label="名称", max_length=200, required=False, help_text="留空则为“某年质量强市及品牌建设工作计划”。"
+    )
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class FollowUpFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=_active_units(), required=False)
+    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False)
+    source = forms.ChoiceField(label="来源", required=False)
+    year = forms.IntegerField(label="年度", required=False, min_value=2022, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meetings = Meeting.objects.order_by("-year", "-half").values_list("pk", "year", "half")
+        self.fields["source"].choices = [
+            ("", "全部"),
+            ("work_plan", "年度工作计划"),
+            *[(f"meeting-{pk}", f"{y}年{Meeting.Half(h).label}联席会议") for pk, y, h in meetings],
+        ]
+
+
+class AssessmentForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)

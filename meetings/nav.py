@@ -1,0 +1,12 @@
+from accounts.permissions import is_office
+
+from .permissions import can_use_meetings
+
+
+def nav_group(user):
+    if not can_use_meetings(user):
+        return None
+    items = [("联席会议", "meetings:meeting_list"), ("督办事项", "meetings:followup_list")]
+    if is_office(user):
+        items += [("年度工作计划", "meetings:workplan_list"), ("年度督查考核", "meetings:assessment")]
+    return {"label": "联席会议与督办", "order": 30, "items": items}

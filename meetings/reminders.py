@@ -1,0 +1,121 @@
+"""Reminders of the joint meeting and of 督办 (see notifications/reminders.py for the contract).
+
+- ``topic_call:<meeting>:closing``   the topic call closes within TOPIC_CALL_DAYS days → invited units
+- ``meeting:<meeting>:eve``          the meeting is on the next working day → invited units and office
+- ``followup:<item>:<unit>:due3``    an open item is due within FOLLOWUP_DUE_DAYS days → that unit
+- ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit
+
+(The meeting notice itself is sent by ``meeting_issue_notice`` when the office issues it.)
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.urls import reverse
+
+from accounts.models import User
+from committee.selectors import unit_users
+from core.workdays import add_workdays
+from notifications.reminders import Reminder
+
+from .models import FollowUpAssignment, Invitation, Meeting
+from .services._common import office_users
+
+TOPIC_CALL_DAYS = 3
+FOLLOWUP_DUE_DAYS = 3
+
+
+def _users_by_unit(unit_ids) -> dict[int, list[User]]:
+    by_unit = defaultdict(list)
+    for user in unit_users(unit_ids):
+        by_unit[user.member_unit_id].append(user)
+    return by_unit
+
+
+def _invited(meetings) -> dict[int, list[int]]:
+    invited = defaultdict(list)
+    rows = Invitation.objects.filter(meeting__in=meetings, unit__isnull=False).values_list(
+        "meeting_id", "unit_id"
+    )
+    for meeting_id, unit_id in rows:
+        invited[meeting_id].append(unit_id)
+    return invited
+
+
+def _meeting_reminders(today: dt.date) -> list[Reminder]:
+    open_statuses = (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED)
+    closing = list(
+        Meeting.objects.filter(
+            status__in=open_statuses,
+            topic_deadline__gte=today,
+            topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS),
+        )
+    )
+    # the last working day before the meeting (a Monday meeting is announced on Friday)
+    next_workday = add_workdays(today, 1)
+    eve = list(
+        Meeting.objects.filter(
+            status=Meeting.Status.NOTIFIED, planned_date__gt=today, planned_date__lte=next_workday
+        )
+    )
+    invited = _invited(closing + eve)
+    users = _users_by_unit({u for ids in invited.values() for u in ids})
+    office = office_users() if eve else []
+    out = []
+    for m in closing:
+        out.append(
+            Reminder(
+                occasion=f"topic_call:{m.pk}:closing",
+                recipients=tuple(u for unit_id in invited[m.pk] for u in users[unit_id]),
+                subject=f"议题征集即将截止：{m.title}",
+                body=f"{m.title}议题征集将于 {m.topic_deadline:%Y年%m月%d日} 截止，如有需提请会议研究的议题请及时提交。",
+                url=reverse("meetings:meeting_detail", args=[m.pk]),
+            )
+        )
+    for m in eve:
+        when = f"{m.planned_date:%Y年%m月%d日}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
+        out.append(
+            Reminder(
+                occasion=f"meeting:{m.pk}:eve",
+                recipients=tuple(u for unit_id in invited[m.pk] for u in users[unit_id]) + tuple(office),
+                subject=f"会议提醒：{m.title}",
+                body=f"{m.full_title}将于 {when} 在 {m.place or '（地点见通知）'} 召开，请准时参加。",
+                url=reverse("meetings:meeting_detail", args=[m.pk]),
+            )
+        )
+    return out
+
+
+def _followup_reminders(today: dt.date) -> list[Reminder]:
+    assignments = list(
+        FollowUpAssignment.objects.released()
+        .open()
+        .filter(item__deadline__lte=today + dt.timedelta(days=FOLLOWUP_DUE_DAYS))
+        .select_related("item")
+        .order_by("item__deadline", "pk")
+    )
+    users = _users_by_unit({a.unit_id for a in assignments})
+    out = []
+    for a in assignments:
+        item = a.item
+        overdue = item.deadline < today
+        if overdue:
+            subject = f"督办事项已逾期：{item.title}"
+            body = f"督办事项“{item.title}”的办理时限 {item.deadline:%Y年%m月%d日} 已过，请尽快办结并申请销号，或报送进展说明原因。"
+        else:
+            subject = f"督办事项即将到期：{item.title}"
+            body = f"督办事项“{item.title}”将于 {item.deadline:%Y年%m月%d日} 到期，请按时办结并申请销号。"
+        out.append(
+            Reminder(
+                occasion=f"followup:{item.pk}:{a.unit_id}:{'overdue' if overdue else 'due3'}",
+                recipients=tuple(users[a.unit_id]),
+                subject=subject,
+                body=body,
+                url=reverse("meetings:followup_detail", args=[a.pk]),
+            )
+        )
+    return out
+
+
+def collect(today: dt.date):
+    return _meeting_reminders(today) + _followup_reminders(today)

@@ -1,0 +1,50 @@
+"""Helpers shared by the meetings services."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import OFFICE_ROLES, is_office
+from committee.selectors import unit_users
+from notifications.services import notify
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def save(obj, by, **kwargs) -> None:
+    """Save with the acting user recorded in the history row (services also run from tasks)."""
+    obj._history_user = by
+    obj.save(**kwargs)
+
+
+def ensure_office(by) -> None:
+    if not is_office(by):
+        raise PermissionDenied("只有质量强市办公室工作人员可以执行此操作。")
+
+
+def ensure_unit_user_of(by, unit_id: int) -> None:
+    if by is None or by.role != User.Role.UNIT or by.member_unit_id != unit_id:
+        raise PermissionDenied("只有本单位的用户可以执行此操作。")
+
+
+def require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(f"{what}须填写理由。", code="reason_required")
+    return reason
+
+
+def office_users() -> list[User]:
+    return list(User.objects.filter(role__in=OFFICE_ROLES, is_active=True).order_by("id"))
+
+
+def notify_units(*, occasion: str, unit_ids, subject: str, body: str, url: str = "") -> None:
+    notify(occasion=occasion, recipients=unit_users(unit_ids), subject=subject, body=body, url=url)
+
+
+def notify_office(*, occasion: str, subject: str, body: str, url: str = "") -> None:
+    notify(occasion=occasion, recipients=office_users(), subject=subject, body=body, url=url)

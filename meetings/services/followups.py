@@ -1,0 +1,314 @@
+"""督办: follow-up items for meeting decisions and work-plan tasks, one mechanism for both (第四条).
+
+A unit signs for its part (签收), reports progress with evidence, asks for closure; the office
+closes it (销号) or sends it back. Each step is an event on the assignment's timeline.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from committee.models import MemberUnit
+
+from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
+from ._common import (
+    ensure_office,
+    ensure_unit_user_of,
+    notify_office,
+    notify_units,
+    require_reason,
+    save,
+    today,
+)
+
+
+def _clean_units(lead_unit: MemberUnit | None, co_units) -> list[MemberUnit]:
+    if lead_unit is None:
+        raise ValidationError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
+    co = [u for u in (co_units or []) if u.pk != lead_unit.pk]
+    return [lead_unit, *sorted(set(co), key=lambda u: (u.order, u.pk))]
+
+
+def _check_deadline(deadline: dt.date | None) -> None:
+    if deadline is None:
+        raise ValidationError("请填写办理时限。", code="no_deadline")
+    if deadline < today():
+        raise ValidationError(
+            f"办理时限 {deadline:%Y-%m-%d} 已过，请填写今天或以后的日期。", code="past_deadline"
+        )
+
+
+def _write_item(item: FollowUpItem, *, by, lead_unit, co_units) -> FollowUpItem:
+    units = _clean_units(lead_unit, co_units)
+    item.title = item.title.strip()
+    if not item.title:
+        raise ValidationError("请填写事项内容。", code="no_title")
+    _check_deadline(item.deadline)
+    save(item, by)
+    item.assignments.all().delete()
+    for n, unit in enumerate(units):
+        role = FollowUpAssignment.Role.LEAD if n == 0 else FollowUpAssignment.Role.SUPPORT
+        save(FollowUpAssignment(item=item, unit=unit, role=role), by)
+    return item
+
+
+def _release(item: FollowUpItem, by) -> None:
+    """Make the item visible to its units and tell them (minutes published, or a work-plan task)."""
+    item.released_at = timezone.now()
+    save(item, by)
+    for a in item.assignments.select_related("unit"):
+        FollowUpEvent.objects.create(assignment=a, kind=FollowUpEvent.Kind.RELEASED, by=by)
+        notify_units(
+            occasion=f"followup:{item.pk}:{a.unit_id}:released",
+            unit_ids=[a.unit_id],
+            subject=f"督办事项：{item.title}",
+            body=(
+                f"贵单位为{a.get_role_display()}单位，来源：{item.source_label}，办理时限 {item.deadline:%Y年%m月%d日}。"
+                "请登录平台签收并按时报送办理情况。"
+            ),
+            url=reverse("meetings:followup_detail", args=[a.pk]),
+        )
+
+
+# --- meeting decisions ---------------------------------------------------------------------
+
+
+def _ensure_minutes_editable(agenda_item: AgendaItem) -> None:
+    meeting = agenda_item.meeting
+    if not meeting.minutes_editable:
+        raise ValidationError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    agenda_item: AgendaItem,
+    by,
+    title: str,
+    lead_unit: MemberUnit | None,
+    deadline: dt.date | None,
+    co_units=(),
+    content: str = "",
+) -> FollowUpItem:
+    """A decision of the meeting: it becomes a follow-up item when the minutes are published."""
+    ensure_office(by)
+    _ensure_minutes_editable(agenda_item)
+    item = FollowUpItem(
+        source=FollowUpItem.Source.MEETING,
+        agenda_item=agenda_item,
+        year=agenda_item.meeting.year,
+        title=title,
+        content=content.strip(),
+        deadline=deadline,
+        order=agenda_item.decisions.count() + 1,
+        created_by=by,
+    )
+    return _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    item: FollowUpItem,
+    by,
+    title: str,
+    lead_unit: MemberUnit | None,
+    deadline: dt.date | None,
+    co_units=(),
+    content: str = "",
+) -> FollowUpItem:
+    ensure_office(by)
+    item = FollowUpItem.objects.select_for_update().select_related("agenda_item__meeting").get(pk=item.pk)
+    _ensure_minutes_editable(item.agenda_item)
+    item.title, item.content, item.deadline = title, content.strip(), deadline
+    return _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+
+
+@transaction.atomic
+def decision_delete(*, item: FollowUpItem, by) -> None:
+    ensure_office(by)
+    _ensure_minutes_editable(item.agenda_item)
+    item._history_user = by
+    item.delete()
+
+
+def release_meeting_decisions(*, meeting, by) -> int:
+    items = FollowUpItem.objects.filter(agenda_item__meeting=meeting, released_at__isnull=True)
+    count = 0
+    for item in items.select_related("agenda_item__meeting"):
+        _release(item, by)
+        count += 1
+    return count
+
+
+# --- annual work plan ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
+    ensure_office(by)
+    title = title.strip() or f"{year}年质量强市及品牌建设工作计划"
+    try:
+        with transaction.atomic():
+            plan = WorkPlan(year=year, title=title, note=note.strip(), created_by=by)
+            save(plan, by)
+    except IntegrityError as exc:
+        raise ValidationError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
+    return plan
+
+
+@transaction.atomic
+def workplan_task_create(
+    *,
+    work_plan: WorkPlan,
+    by,
+    title: str,
+    lead_unit: MemberUnit | None,
+    deadline: dt.date | None,
+    co_units=(),
+    content: str = "",
+) -> FollowUpItem:
+    """第四条: a task of the annual work plan, assigned to member units and followed like a decision."""
+    ensure_office(by)
+    item = FollowUpItem(
+        source=FollowUpItem.Source.WORK_PLAN,
+        work_plan=work_plan,
+        year=work_plan.year,
+        title=title,
+        content=content.strip(),
+        deadline=deadline,
+        order=work_plan.tasks.count() + 1,
+        created_by=by,
+    )
+    _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+    _release(item, by)
+    return item
+
+
+# --- the unit's part and the office's closure ------------------------------------------------
+
+
+def _lock(assignment: FollowUpAssignment) -> FollowUpAssignment:
+    # race: the unit and the office acting on the same assignment at once (e.g. a report arriving
+    # while the office closes it); the row lock serialises them and each re-checks the phase
+    return (
+        FollowUpAssignment.objects.select_for_update()
+        .select_related("item", "unit")
+        .get(pk=assignment.pk, item__released_at__isnull=False)
+    )
+
+
+def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
+    event = FollowUpEvent.objects.create(assignment=assignment, kind=kind, by=by, text=text)
+    for f in files:
+        event.evidence.create(file=f, name=f.name[:200])
+    return event
+
+
+def _ensure_not_closed(a: FollowUpAssignment) -> None:
+    if a.phase == FollowUpAssignment.Phase.CLOSED:
+        raise ValidationError("该事项已销号办结，不能再操作。", code="closed")
+
+
+@transaction.atomic
+def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
+    """签收: the unit acknowledges the item."""
+    ensure_unit_user_of(by, assignment.unit_id)
+    a = _lock(assignment)
+    if a.phase != FollowUpAssignment.Phase.ASSIGNED:
+        raise ValidationError("该事项已签收。", code="signed")
+    a.phase = FollowUpAssignment.Phase.SIGNED
+    a.signed_at, a.signed_by = timezone.now(), by
+    save(a, by)
+    _event(a, FollowUpEvent.Kind.SIGNED, by)
+    return a
+
+
+@transaction.atomic
+def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+    """第五条: the unit reports how far it has got, with evidence."""
+    ensure_unit_user_of(by, assignment.unit_id)
+    a = _lock(assignment)
+    _ensure_not_closed(a)
+    if a.phase == FollowUpAssignment.Phase.ASSIGNED:
+        raise ValidationError("请先签收该事项，再报送办理进展。", code="not_signed")
+    text = text.strip()
+    if not text:
+        raise ValidationError("请填写办理进展。", code="no_text")
+    a.last_report_at = timezone.now()
+    save(a, by)
+    return _event(a, FollowUpEvent.Kind.PROGRESS, by, text, files)
+
+
+@transaction.atomic
+def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+    """The unit says the work is done and asks the office to close the item."""
+    ensure_unit_user_of(by, assignment.unit_id)
+    a = _lock(assignment)
+    _ensure_not_closed(a)
+    if a.phase == FollowUpAssignment.Phase.ASSIGNED:
+        raise ValidationError("请先签收该事项。", code="not_signed")
+    if a.phase == FollowUpAssignment.Phase.REQUESTED:
+        raise ValidationError("已申请销号，请等待办公室审核。", code="requested")
+    text = text.strip()
+    if not text:
+        raise ValidationError("请填写办结情况。", code="no_text")
+    now = timezone.now()
+    a.phase = FollowUpAssignment.Phase.REQUESTED
+    a.closure_requested_at = a.last_report_at = now
+    save(a, by)
+    event = _event(a, FollowUpEvent.Kind.CLOSURE_REQUESTED, by, text, files)
+    notify_office(
+        occasion=f"followup:{a.item_id}:{a.unit_id}:closure:{event.pk}",
+        subject=f"申请销号：{a.item.title}",
+        body=f"{a.unit.name} 申请对督办事项“{a.item.title}”销号，请审核。",
+        url=reverse("meetings:followup_detail", args=[a.pk]),
+    )
+    return event
+
+
+@transaction.atomic
+def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> FollowUpAssignment:
+    """销号: the office accepts the unit's closure request. Timeliness counts from the request date."""
+    ensure_office(by)
+    a = _lock(assignment)
+    if a.phase != FollowUpAssignment.Phase.REQUESTED:
+        raise ValidationError("只有单位已申请销号的事项才能销号。", code="not_requested")
+    a.phase = FollowUpAssignment.Phase.CLOSED
+    a.completed_on = timezone.localdate(a.closure_requested_at)
+    a.closed_at, a.closed_by = timezone.now(), by
+    save(a, by)
+    _event(a, FollowUpEvent.Kind.CLOSED, by, note.strip())
+    notify_units(
+        occasion=f"followup:{a.item_id}:{a.unit_id}:closed",
+        unit_ids=[a.unit_id],
+        subject=f"已销号：{a.item.title}",
+        body=f"督办事项“{a.item.title}”已由办公室销号办结。",
+        url=reverse("meetings:followup_detail", args=[a.pk]),
+    )
+    return a
+
+
+@transaction.atomic
+def followup_return(*, assignment: FollowUpAssignment, by, reason: str) -> FollowUpAssignment:
+    """The office sends a closure request back: the unit keeps working on it."""
+    ensure_office(by)
+    reason = require_reason(reason, "退回")
+    a = _lock(assignment)
+    if a.phase != FollowUpAssignment.Phase.REQUESTED:
+        raise ValidationError("只有单位已申请销号的事项才能退回。", code="not_requested")
+    a.phase = FollowUpAssignment.Phase.SIGNED
+    a.closure_requested_at = None
+    save(a, by)
+    event = _event(a, FollowUpEvent.Kind.RETURNED, by, reason)
+    notify_units(
+        occasion=f"followup:{a.item_id}:{a.unit_id}:returned:{event.pk}",
+        unit_ids=[a.unit_id],
+        subject=f"销号申请被退回：{a.item.title}",
+        body=f"办公室退回了督办事项“{a.item.title}”的销号申请：{reason}",
+        url=reverse("meetings:followup_detail", args=[a.pk]),
+    )
+    return a

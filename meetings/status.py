@@ -1,0 +1,84 @@
+"""The computed status of a follow-up assignment (督办事项状态) and its three-colour marking.
+
+Rules, first match wins (the same rules in Python and in SQL, see ``status_annotations``):
+
+1. the office has closed it (销号)                  → 已办结 (done)
+2. its deadline has passed                          → 逾期 (red)
+3. the unit has not signed for it yet               → 未签收
+4. its deadline is within ``DUE_SOON_DAYS`` days     → 临期 (amber)
+5. otherwise                                        → 正常 (green)
+
+An overdue item is shown as 逾期 even when it was never signed: being late is what matters most.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Case, Value, When
+
+DUE_SOON_DAYS = 7  # 临期: the deadline is at most this many days away
+
+
+class FollowUpStatus(models.TextChoices):
+    OVERDUE = "overdue", "逾期"
+    DUE_SOON = "due_soon", "临期"
+    UNSIGNED = "unsigned", "未签收"
+    NORMAL = "normal", "正常"
+    DONE = "done", "已办结"
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self]
+
+    @property
+    def rank(self) -> int:
+        return RANKS[self]
+
+
+COLOURS = {
+    FollowUpStatus.OVERDUE: "red",
+    FollowUpStatus.DUE_SOON: "amber",
+    FollowUpStatus.UNSIGNED: "blue",
+    FollowUpStatus.NORMAL: "green",
+    FollowUpStatus.DONE: "gray",
+}
+# list order: overdue first, done last
+RANKS = {status: rank for rank, status in enumerate(FollowUpStatus)}
+
+
+def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowUpStatus:
+    from .models import FollowUpAssignment
+
+    if phase == FollowUpAssignment.Phase.CLOSED:
+        return FollowUpStatus.DONE
+    if deadline < today:
+        return FollowUpStatus.OVERDUE
+    if phase == FollowUpAssignment.Phase.ASSIGNED:
+        return FollowUpStatus.UNSIGNED
+    if deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return FollowUpStatus.DUE_SOON
+    return FollowUpStatus.NORMAL
+
+
+def status_annotations(today: dt.date) -> dict:
+    """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
+    from .models import FollowUpAssignment
+
+    deadline, phase = "item__deadline", "phase"
+    rules = [
+        ({phase: FollowUpAssignment.Phase.CLOSED}, FollowUpStatus.DONE),
+        ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),
+        ({phase: FollowUpAssignment.Phase.ASSIGNED}, FollowUpStatus.UNSIGNED),
+        ({f"{deadline}__lte": today + dt.timedelta(days=DUE_SOON_DAYS)}, FollowUpStatus.DUE_SOON),
+    ]
+    status = Case(
+        *[When(**cond, then=Value(s.value)) for cond, s in rules],
+        default=Value(FollowUpStatus.NORMAL.value),
+        output_field=models.CharField(),
+    )
+    rank = Case(
+        *[When(**cond, then=Value(s.rank)) for cond, s in rules],
+        default=Value(FollowUpStatus.NORMAL.rank),
+        output_field=models.IntegerField(),
+    )
+    return {"computed_status": status, "status_rank": rank}

@@ -1,0 +1,85 @@
+"""Factories and builders for meetings tests: rows straight in the database, or through services."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import factory
+import time_machine
+from factory.django import DjangoModelFactory
+
+from committee.models import MemberUnit
+from meetings import services
+from meetings.models import FollowUpItem, Meeting, WorkPlan
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A bare meeting row (no invitations, no agenda): use ``draft_meeting`` for the real thing."""
+
+    class Meta:
+        model = Meeting
+        django_get_or_create = ("year", "half")
+
+    year = 2025
+    half = 1
+    planned_date = factory.LazyAttribute(lambda o: dt.date(o.year, 6 if o.half == 1 else 12, 16))
+    topic_deadline = factory.LazyAttribute(lambda o: o.planned_date - dt.timedelta(days=10))
+    place = "市市场监管局三楼会议室"
+
+
+class WorkPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkPlan
+        django_get_or_create = ("year",)
+
+    year = 2025
+    title = factory.LazyAttribute(lambda o: f"{o.year}年质量强市及品牌建设工作计划")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def on(day: dt.date, hour: int = 10):
+    """Freeze time at ``hour`` o'clock, Beijing time, on ``day``."""
+    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), tzinfo=SHANGHAI), tick=False)
+
+
+def unit(name: str) -> MemberUnit:
+    return MemberUnit.objects.get(name=name)
+
+
+def draft_meeting(year: int = 2025, half: int = 1, by=None) -> Meeting:
+    meeting, _ = services.meeting_draft_for_term(year=year, half=half, by=by)
+    return meeting
+
+
+def notified_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
+    """Drafted, arranged and notified, as of a day before the topic deadline."""
+    meeting = draft_meeting(year, half, by=office)
+    with on(meeting.topic_deadline - dt.timedelta(days=5)):
+        services.meeting_update(
+            meeting=meeting,
+            by=office,
+            planned_date=meeting.planned_date,
+            place="市市场监管局三楼会议室",
+            topic_deadline=meeting.topic_deadline,
+        )
+        services.meeting_issue_notice(meeting=meeting, by=office)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def held_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
+    meeting = notified_meeting(office, year=year, half=half)
+    with on(meeting.planned_date):
+        services.meeting_mark_held(meeting=meeting, held_on=meeting.planned_date, by=office)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def work_plan_task(
+    office, *, lead, co=(), deadline: dt.date, title="推进质量提升行动", year=None
+) -> FollowUpItem:
+    plan = WorkPlanFactory(year=year or deadline.year)
+    return services.workplan_task_create(
+        work_plan=plan, by=office, title=title, lead_unit=lead, co_units=list(co), deadline=deadline
+    )

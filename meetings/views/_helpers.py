@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+
+def show_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def form_errors(request, form) -> None:
+    """Report a POSTed form's errors as messages (for the small action forms on detail pages)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def perform(request, action, /, *, success: str = "", **kwargs):
+    """Call a service as the current user; a refused action becomes an error message.
+
+    Returns the service's result, or None when it was refused (nothing changed).
+    """
+    try:
+        result = action(by=request.user, **kwargs)
+    except ValidationError as exc:
+        show_errors(request, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True
+
+
+def perform_in_form(request, form, action, /, *, success=None, **kwargs):
+    """Like ``perform`` for a full-page form: a refusal is shown at the top of the form."""
+    try:
+        result = action(by=request.user, **kwargs)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return result if result is not None else True

@@ -1,0 +1,198 @@
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_office, office_required, unit_required
+from core.documents import docx_response, xlsx_response
+from core.files import serve_protected_file
+
+from .. import documents, services
+from ..forms import CloseForm, ClosureRequestForm, FollowUpFilterForm, ReasonForm, ReportForm
+from ..models import FollowUpAssignment, FollowUpEvidence
+from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
+from ..status import FollowUpStatus
+from ._helpers import form_errors, perform
+
+PAGE_SIZE = 30
+
+
+def _filtered(request, today):
+    """The user's released assignments, filtered by the query string, overdue first."""
+    qs = (
+        visible_assignments(request.user)
+        .released()
+        .with_status(today)
+        .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
+    )
+    form = FollowUpFilterForm(request.GET or None)
+    status = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["unit"] and is_office(request.user):
+            qs = qs.filter(unit=data["unit"])
+        source = data["source"]
+        if source == "work_plan":
+            qs = qs.filter(item__source="work_plan")
+        elif source.startswith("meeting-") and source[8:].isdigit():
+            qs = qs.filter(item__agenda_item__meeting_id=int(source[8:]))
+        if data["year"]:
+            qs = qs.filter(item__year=data["year"])
+        status = data["status"]
+    counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
+    if status:
+        qs = qs.filter(computed_status=status)
+    qs = qs.order_by("status_rank", "item__deadline", "item_id", "unit__order")
+    return form, qs, counts
+
+
+@meetings_user_required
+def followup_list(request):
+    today = timezone.localdate()
+    form, qs, counts = _filtered(request, today)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    stats = [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus]
+    return render(
+        request,
+        "meetings/followup_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "assignments": page.object_list,
+            "stats": stats,
+            "today": today,
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@office_required
+def followup_export(request):
+    today = timezone.localdate()
+    _, qs, _ = _filtered(request, today)
+    rows = [
+        [
+            a.item.title,
+            a.item.source_label,
+            a.unit.name,
+            a.get_role_display(),
+            a.item.deadline.isoformat(),
+            a.get_phase_display(),
+            a.state.label,
+            a.completed_on.isoformat() if a.completed_on else "",
+        ]
+        for a in qs[:5000]
+    ]
+    headers = ["事项", "来源", "单位", "分工", "办理时限", "办理环节", "状态", "办结日期"]
+    return xlsx_response([("督办事项", headers, rows)], f"督办事项-{today:%Y%m%d}.xlsx")
+
+
+@meetings_user_required
+def followup_detail(request, pk):
+    assignment = get_assignment_for_user(request.user, pk)
+    today = timezone.localdate()
+    item = assignment.item
+    office = is_office(request.user)
+    own = request.user.member_unit_id == assignment.unit_id
+    phase = assignment.phase
+    Phase = FollowUpAssignment.Phase
+    released = item.released_at is not None
+    return render(
+        request,
+        "meetings/followup_detail.html",
+        {
+            "a": assignment,
+            "item": item,
+            "status": assignment.status_on(today),
+            "siblings": item.assignments.with_status(today)
+            .select_related("unit")
+            .order_by("role", "unit__order"),
+            "events": assignment.events.select_related("by").prefetch_related("evidence"),
+            "can_sign": own and released and phase == Phase.ASSIGNED,
+            "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
+            "closure_form": ClosureRequestForm() if own and phase == Phase.SIGNED else None,
+            "close_form": CloseForm() if office and phase == Phase.REQUESTED else None,
+            "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
+            "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,
+            "is_office": office,
+        },
+    )
+
+
+def _unit_action(request, pk, service, form_class=None, success=""):
+    assignment = get_assignment_for_user(request.user, pk)
+    if form_class is None:
+        perform(request, service, assignment=assignment, success=success)
+    else:
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            perform(request, service, assignment=assignment, success=success, **form.cleaned_data)
+        else:
+            form_errors(request, form)
+    return redirect(assignment)
+
+
+@require_POST
+@unit_required
+def followup_sign(request, pk):
+    return _unit_action(request, pk, services.followup_sign, success="已签收，请按时限办理并报送进展。")
+
+
+@require_POST
+@unit_required
+def followup_report(request, pk):
+    return _unit_action(request, pk, services.followup_report, ReportForm, "办理进展已报送。")
+
+
+@require_POST
+@unit_required
+def followup_request_closure(request, pk):
+    return _unit_action(
+        request, pk, services.followup_request_closure, ClosureRequestForm, "已申请销号，等待办公室审核。"
+    )
+
+
+def _office_action(request, pk, service, form_class, success):
+    assignment = get_object_or_404(FollowUpAssignment.objects.released(), pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        perform(request, service, assignment=assignment, success=success, **form.cleaned_data)
+    else:
+        form_errors(request, form)
+    return redirect(assignment)
+
+
+@require_POST
+@office_required
+def followup_close(request, pk):
+    return _office_action(request, pk, services.followup_close, CloseForm, "已销号办结。")
+
+
+@require_POST
+@office_required
+def followup_return(request, pk):
+    return _office_action(request, pk, services.followup_return, ReasonForm, "已退回，单位继续办理。")
+
+
+@meetings_user_required
+def evidence_download(request, pk):
+    evidence = get_object_or_404(FollowUpEvidence.objects.select_related("event"), pk=pk)
+    get_assignment_for_user(request.user, evidence.event.assignment_id)
+    return serve_protected_file(evidence.file, filename=evidence.name)
+
+
+@office_required
+def followup_notice_docx(request, pk):
+    assignment = get_object_or_404(
+        FollowUpAssignment.objects.released().select_related(
+            "item__agenda_item__meeting", "item__work_plan", "unit"
+        ),
+        pk=pk,
+    )
+    today = timezone.localdate()
+    if assignment.status_on(today) != FollowUpStatus.OVERDUE:
+        raise Http404("该事项未逾期，无需督办通知单")
+    doc = documents.followup_notice_document(assignment, today=today)
+    return docx_response(doc, f"督办通知单-{assignment.unit.name}-{assignment.item_id}.docx")

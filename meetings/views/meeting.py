@@ -1,0 +1,193 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import is_office, office_required, unit_required
+from core.documents import docx_response
+
+from .. import documents, services
+from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, MeetingCreateForm, MeetingForm
+from ..models import Invitation, Meeting, Topic
+from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
+from ..selectors import agenda_items, first_item_status
+from ._helpers import form_errors, perform, perform_in_form
+
+
+@meetings_user_required
+def meeting_list(request):
+    meetings = visible_meetings(request.user).select_related("convener").order_by("-year", "-half")
+    if is_office(request.user):
+        meetings = meetings.annotate(
+            pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
+        )
+    page = Paginator(meetings, 20).get_page(request.GET.get("page"))
+    year, half = services.term_of(timezone.localdate())
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "page_obj": page,
+            "meetings": page.object_list,
+            "create_form": MeetingCreateForm(initial={"year": year, "half": half}),
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@require_POST
+@office_required
+def meeting_create(request):
+    form = MeetingCreateForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("meetings:meeting_list")
+    result = perform(request, services.meeting_draft_for_term, **form.cleaned_data)
+    if not result:
+        return redirect("meetings:meeting_list")
+    meeting, created = result
+    if created:
+        messages.success(
+            request, f"已创建{meeting.title}（筹备中），议题征集截止 {meeting.topic_deadline:%Y-%m-%d}。"
+        )
+    else:
+        messages.info(request, f"{meeting.title}已存在，每半年只召开一次联席会议。")
+    return redirect(meeting)
+
+
+@meetings_user_required
+def meeting_detail(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    user = request.user
+    office = is_office(user)
+    today = timezone.localdate()
+    context = {"meeting": meeting, "is_office": office, "today": today}
+    if can_see_agenda(user, meeting):
+        items = agenda_items(meeting)
+        context.update(agenda=items, first_status=first_item_status(meeting, items))
+    topics = meeting.topics.select_related("unit", "business_kind").order_by("created_at", "id")
+    if office:
+        context.update(
+            topics=topics,
+            invitations=meeting.invitations.select_related("unit", "responded_by"),
+            guest_form=GuestForm(),
+            agenda_form=AgendaItemForm(),
+            held_form=HeldForm(initial={"held_on": min(today, meeting.planned_date)}),
+        )
+    else:
+        invitation = meeting.invitations.filter(unit_id=user.member_unit_id).first()
+        context.update(
+            topics=topics.filter(unit_id=user.member_unit_id),
+            invitation=invitation,
+            attendance_form=AttendanceForm(
+                initial={"response": invitation.response, "attendees": invitation.attendees}
+            )
+            if invitation
+            else None,
+            can_propose=meeting.topic_call_open(today),
+        )
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@office_required
+def meeting_edit(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    fields = MeetingForm.base_fields
+    form = MeetingForm(request.POST or None, initial={f: getattr(meeting, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        done = perform_in_form(
+            request,
+            form,
+            services.meeting_update,
+            meeting=meeting,
+            success="会议安排已保存。",
+            **form.cleaned_data,
+        )
+        if done:
+            return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+@office_required
+def meeting_issue_notice(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    perform(
+        request, services.meeting_issue_notice, meeting=meeting, success="会议通知已发出，已通知各受邀单位。"
+    )
+    return redirect(meeting)
+
+
+@require_POST
+@office_required
+def meeting_mark_held(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = HeldForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect(meeting)
+    if perform(
+        request,
+        services.meeting_mark_held,
+        meeting=meeting,
+        success="已登记会议召开，请整理会议纪要。",
+        **form.cleaned_data,
+    ):
+        return redirect("meetings:minutes", pk=meeting.pk)
+    return redirect(meeting)
+
+
+@require_POST
+@office_required
+def guest_add(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            services.invitation_add_guest,
+            meeting=meeting,
+            success="已添加受邀单位。",
+            **form.cleaned_data,
+        )
+    else:
+        form_errors(request, form)
+    return redirect(meeting)
+
+
+@require_POST
+@unit_required
+def attendance(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    invitation = get_object_or_404(Invitation, meeting=meeting, unit_id=request.user.member_unit_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        perform(
+            request,
+            services.invitation_respond,
+            invitation=invitation,
+            success="参会回执已提交。",
+            **form.cleaned_data,
+        )
+    else:
+        form_errors(request, form)
+    return redirect(meeting)
+
+
+@meetings_user_required
+def notice_docx(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not can_see_agenda(request.user, meeting):
+        raise Http404("会议通知尚未印发")
+    return docx_response(documents.notice_document(meeting), f"{meeting.title}通知.docx")
+
+
+@meetings_user_required
+def agenda_docx(request, pk):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not can_see_agenda(request.user, meeting):
+        raise Http404("议程尚未公布")
+    return docx_response(documents.agenda_document(meeting), f"{meeting.title}议程.docx")

@@ -1,0 +1,76 @@
+"""Home-page panels: a unit's follow-up items and meetings; the office's 督办 overview."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.permissions import is_approver, is_office, is_unit_user
+
+from .models import FollowUpAssignment, Meeting, Topic
+from .status import FollowUpStatus
+
+PANEL_ROWS = 8
+
+
+def _open_meetings(qs):
+    return qs.exclude(status=Meeting.Status.PUBLISHED).order_by("year", "half")[:3]
+
+
+def panels(user) -> list[dict]:
+    today = timezone.localdate()
+    if is_unit_user(user):
+        items = list(
+            FollowUpAssignment.objects.released()
+            .open()
+            .filter(unit_id=user.member_unit_id)
+            .with_status(today)
+            .select_related("item__agenda_item__meeting", "item__work_plan")
+            .order_by("status_rank", "item__deadline")[:PANEL_ROWS]
+        )
+        meetings = list(_open_meetings(Meeting.objects.filter(invitations__unit_id=user.member_unit_id)))
+        return [
+            {
+                "template": "meetings/_workbench_unit_followups.html",
+                "order": 15,
+                "items": items,
+                "today": today,
+            },
+            {
+                "template": "meetings/_workbench_meetings.html",
+                "order": 25,
+                "meetings": meetings,
+                "today": today,
+            },
+        ]
+    if is_office(user):
+        counts = dict(
+            FollowUpAssignment.objects.released()
+            .with_status(today)
+            .order_by()
+            .values_list("computed_status")
+            .annotate(n=Count("id"))
+        )
+        requested = FollowUpAssignment.objects.filter(phase=FollowUpAssignment.Phase.REQUESTED).count()
+        meetings = list(
+            _open_meetings(Meeting.objects.all()).annotate(
+                pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
+            )
+        )
+        to_sign = []
+        if is_approver(user):
+            to_sign = list(
+                Meeting.objects.filter(status=Meeting.Status.HELD, minutes_signed_at__isnull=True).order_by(
+                    "year", "half"
+                )
+            )
+        return [
+            {
+                "template": "meetings/_workbench_office.html",
+                "order": 20,
+                "stats": [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus],
+                "requested": requested,
+                "meetings": meetings,
+                "to_sign": to_sign,
+                "today": today,
+            }
+        ]
+    return []
