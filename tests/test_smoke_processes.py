@@ -1,0 +1,173 @@
+"""End to end: the real processes of ``make run`` (gunicorn, Celery worker, beat under honcho).
+
+A fresh var directory and SQLite database are prepared as ``make data`` does; a progress report
+is made due in three days and the daily reminders are set to run every few seconds; the reminder
+must arrive as an e-mail file under ``<var>/mail/`` within a bounded time, once. Then everything is
+stopped with SIGTERM, as Ctrl-C on ``make run`` does, and must exit cleanly.
+
+Runs on the embedded default (filesystem broker) and, where Redis is available (CI), on a Redis
+server of the test's own.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from scheduler.tests.conftest import RedisServer, free_port, wait_until
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SEED = """
+import datetime as dt
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from accounts.models import User
+from core.models import CalendarDay
+from scheduler.services import schedule_update
+from targets.models import Plan
+from targets.services import period_open
+
+today = timezone.localdate()
+# the test may run on a weekend or a holiday: the office's calendar makes today a working day
+CalendarDay.objects.update_or_create(date=today, defaults={"is_workday": True})
+plan = Plan.objects.get(code="jl-2022-2025")
+period, _ = period_open(plan=plan, year=2025, half=2, due_date=today + dt.timedelta(days=3))
+report = period.reports.select_related("unit").order_by("unit__order", "unit_id").first()
+User.objects.create_user(
+    username="smoke_unit", email="smoke-unit@test.jianli.local", role="unit", member_unit=report.unit,
+    password="Smoke#Passw0rd-2026",
+)
+daily = PeriodicTask.objects.get(name="每日提醒")
+schedule_update(task=daily, enabled=True, every_seconds=3, by=None)
+print(f"OCCASION=report:{report.pk}:due3")
+"""
+
+
+def _env(var: Path, port: int, redis_url: str = "") -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "EMAIL_BACKEND", "CELERY_TASK_ALWAYS_EAGER")
+        and not k.startswith("PYTEST")
+    }
+    env.update(
+        JIANLI_VAR_DIR=str(var),
+        DATABASE_URL=f"sqlite:///{var}/db.sqlite3",
+        WEB_PORT=str(port),
+        SITE_URL=f"http://127.0.0.1:{port}",
+        DJANGO_SETTINGS_MODULE="jianli_quality.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def _manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [str(BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def _healthz(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2) as response:  # noqa: S310
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+def _mails_with(mail_dir: Path, needle: bytes) -> list[Path]:
+    return [p for p in mail_dir.glob("*.log") if needle in p.read_bytes()]
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["embedded", "redis"])
+def broker(request):
+    if request.param == "embedded":
+        yield ""
+        return
+    server = RedisServer(request.getfixturevalue("throwaway_redis_binary"))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def throwaway_redis_binary(require_redis):
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("redis-server binary not found")
+        pytest.skip("redis-server binary not found")
+    return binary
+
+
+def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tmp_path, broker):
+    started = time.monotonic()
+    var = tmp_path / "var"
+    port = free_port()
+    env = _env(var, port, broker)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "load_policy")
+    assert "计划任务已就绪" in _manage(env, "setup_schedules")
+    occasion = _manage(env, "shell", "-c", SEED).strip().rsplit("OCCASION=", 1)[-1].encode()
+    log = (tmp_path / "honcho.log").open("wb")
+    honcho = subprocess.Popen(
+        [str(BIN / "honcho"), "-f", "Procfile", "start"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopped as a whole below
+    )
+    try:
+        assert wait_until(lambda: _healthz(port), timeout=40, interval=0.5), "gunicorn did not answer"
+        needle = b"X-Jianli-Occasion: " + occasion
+        mails = wait_until(lambda: _mails_with(var / "mail", needle), timeout=45, interval=0.5)
+        assert mails, (
+            "no reminder e-mail arrived; honcho output:\n" + (tmp_path / "honcho.log").read_text()[-4000:]
+        )
+        # the beat keeps firing every 3 seconds: the reminder still exists once
+        time.sleep(4)
+        mails = _mails_with(var / "mail", needle)
+        assert len(mails) == 1
+        assert b"smoke-unit@test.jianli.local" in mails[0].read_bytes()
+    finally:
+        if honcho.poll() is None:
+            os.killpg(honcho.pid, signal.SIGTERM)
+        try:
+            honcho.wait(timeout=20)
+            stopped = wait_until(lambda: not _group_alive(honcho.pid), timeout=10)
+        except subprocess.TimeoutExpired:
+            stopped = False
+        if not stopped:
+            os.killpg(honcho.pid, signal.SIGKILL)
+        log.close()
+    assert stopped, "the processes did not stop on SIGTERM:\n" + (tmp_path / "honcho.log").read_text()[-4000:]
+    assert not (var / "celerybeat.pid").exists()  # beat removed its pid file: a clean exit
+    assert time.monotonic() - started < 120
