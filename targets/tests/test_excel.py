@@ -1,0 +1,347 @@
+"""Excel both ways: the unit's template (download, fill, upload, preview, confirm), the office's
+statistics import, the exports, and every kind of bad file."""
+
+import datetime as dt
+import io
+import time
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from targets.excel import MEASURE_SHEET, META_SHEET, TARGET_SHEET
+from targets.models import ImportBatch, Report, ReportTargetLine, Statistic
+from targets.services import period_open
+
+pytestmark = pytest.mark.django_db
+
+
+def download_template(client, report) -> Workbook:
+    response = client.get(reverse("targets:report_template", args=[report.pk]))
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def fill_template(wb, *, value=95, stat_date=dt.date(2025, 6, 30), note="", overrides=None):
+    ws = wb[TARGET_SHEET]
+    for row in ws.iter_rows(min_row=2):
+        row[6].value = value
+        row[7].value = stat_date
+        row[8].value = "统计部门数据"
+        row[9].value = note
+        for col, val in (overrides or {}).get(row[0].value, {}).items():
+            row[col].value = val
+    ms = wb[MEASURE_SHEET]
+    for row in ms.iter_rows(min_row=2):
+        row[2].value = "已完成年度任务"
+        row[4].value = "继续推进"
+    return wb
+
+
+def as_upload(wb, name="模板.xlsx") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="application/octet-stream")
+
+
+def upload(client, report, file):
+    return client.post(reverse("targets:report_upload", args=[report.pk]), {"file": file})
+
+
+def values(report):
+    return list(ReportTargetLine.objects.filter(report=report).order_by("id").values_list("value", flat=True))
+
+
+# --- the template ---------------------------------------------------------------------------------
+
+
+def test_template_has_chinese_headers_and_only_the_units_own_lines(client, report_a, users):
+    client.force_login(users["unit_a"])
+    wb = download_template(client, report_a)
+    ws = wb[TARGET_SHEET]
+    assert [c.value for c in ws[1]][:8] == [
+        "指标编号",
+        "指标名称",
+        "填报口径",
+        "计量单位",
+        "目标值",
+        "责任",
+        "本期实际值",
+        "统计日期",
+    ]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["T04", "T16", "T20", "T21"]
+    assert [r[0] for r in wb[MEASURE_SHEET].iter_rows(min_row=2, values_only=True)] == [
+        "二(一)2",
+        "二(二)3",
+        "二(三)1",
+        "二(三)3",
+    ]
+    assert wb[META_SHEET].sheet_state == "hidden"
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert kinds == {"decimal", "date", "list"}
+
+
+def test_office_may_download_a_units_template_but_another_unit_may_not(client, report_a, users, market_user):
+    client.force_login(users["office"])
+    assert client.get(reverse("targets:report_template", args=[report_a.pk])).status_code == 200
+    client.force_login(market_user)
+    assert client.get(reverse("targets:report_template", args=[report_a.pk])).status_code == 404
+
+
+def test_filled_template_is_previewed_then_confirmed_as_a_draft_with_history(client, report_a, users):
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a), overrides={"T16": {6: 12}})
+    response = upload(client, report_a, as_upload(wb))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response.url == reverse("targets:import_preview", args=[batch.pk])
+    assert all(v is None for v in values(report_a))  # nothing written before confirmation
+    page = client.get(response.url).content.decode()
+    assert "确认导入" in page and "T16" in page
+    response = client.post(reverse("targets:import_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    report_a.refresh_from_db()
+    assert report_a.status == Report.Status.DRAFT
+    t16 = report_a.target_lines.get(target__code="T16")
+    assert t16.value == Decimal("12") and t16.source == "统计部门数据"
+    assert t16.history.latest().history_user == users["unit_a"]
+    assert report_a.measure_lines.filter(progress="已完成年度任务").count() == 4
+    # a second confirmation of the same preview changes nothing
+    response = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
+    assert "已处理" in response.content.decode()
+
+
+def test_another_users_import_preview_is_404(client, report_a, users, market_user):
+    client.force_login(users["unit_a"])
+    upload(client, report_a, as_upload(fill_template(download_template(client, report_a))))
+    batch = ImportBatch.objects.get()
+    client.force_login(market_user)
+    assert client.get(reverse("targets:import_preview", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("targets:import_confirm", args=[batch.pk])).status_code == 404
+    assert all(v is None for v in values(report_a))
+
+
+# --- bad templates: clear Chinese message, nothing saved ------------------------------------------
+
+
+def assert_refused(response, message, report):
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert all(v is None for v in values(report))
+
+
+def test_template_of_another_unit_is_refused(client, report_a, report_market, users, market_user):
+    client.force_login(market_user)
+    wb = fill_template(download_template(client, report_market))
+    client.force_login(users["unit_a"])
+    assert_refused(upload(client, report_a, as_upload(wb)), "属于其他单位", report_a)
+
+
+def test_template_of_another_period_is_refused(client, report_a, users, policy):
+    h2, _ = period_open(plan=policy, year=2025, half=2)
+    other = h2.reports.get(unit=report_a.unit)
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, other), stat_date=dt.date(2025, 6, 30))
+    assert_refused(upload(client, report_a, as_upload(wb)), "属于其他期次", report_a)
+
+
+def test_a_workbook_that_is_not_our_template_is_refused(client, report_a, users):
+    client.force_login(users["unit_a"])
+    wb = Workbook()
+    wb.active.append(["指标编号", "本期实际值"])
+    assert_refused(upload(client, report_a, as_upload(wb)), "不是本平台生成的报告模板", report_a)
+
+
+def test_a_tampered_template_signature_is_refused(client, report_a, users):
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a))
+    wb[META_SHEET]["A1"] = wb[META_SHEET]["A1"].value[:-2] + "xx"
+    assert_refused(upload(client, report_a, as_upload(wb)), "校验信息已损坏", report_a)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"T04": {6: "九十五"}}, "不是数字"),
+        ({"T04": {6: -1}}, "不能为负数"),
+        ({"T04": {6: 100.5}}, "不能超过 100%"),
+        ({"T04": {7: dt.date(2025, 7, 1)}}, "不在本期"),
+        ({"T04": {9: '=HYPERLINK("http://x","点击")'}}, "疑似公式"),
+        ({"T04": {6: "=SUM(90,5)"}}, "不是数字"),
+        ({"T04": {0: "T99"}}, "不在本单位本期报告中"),
+    ],
+)
+def test_bad_rows_are_listed_with_their_row_number_and_nothing_is_saved(
+    client, report_a, users, overrides, message
+):
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a), overrides=overrides)
+    response = upload(client, report_a, as_upload(wb))
+    assert_refused(response, message, report_a)
+    errors = response.context["preview"].errors
+    assert errors[0]["row"] == 2 and errors[0]["sheet"] == TARGET_SHEET
+
+
+def test_a_file_that_is_not_really_xlsx_is_refused(client, report_a, users):
+    client.force_login(users["unit_a"])
+    fake = SimpleUploadedFile("模板.xlsx", "指标编号,本期实际值\nT04,95\n".encode(), content_type="text/csv")
+    assert_refused(upload(client, report_a, fake), "不是允许的格式", report_a)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(client, report_a, users):
+    client.force_login(users["unit_a"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    fake = SimpleUploadedFile("模板.xlsx", buf.getvalue())
+    assert_refused(upload(client, report_a, fake), "不是有效的 Excel", report_a)
+
+
+def test_an_oversized_file_is_refused(client, report_a, users, settings):
+    settings.MAX_XLSX_BYTES = 10_000
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a), note="很长的说明" * 2000)
+    assert_refused(upload(client, report_a, as_upload(wb)), "超过上限", report_a)
+
+
+def test_a_zip_bomb_disguised_as_xlsx_is_refused_quickly(client, report_a, users):
+    client.force_login(users["unit_a"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as entry:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):  # 300 MB once expanded, a few hundred KB on disk
+                entry.write(chunk)
+    bomb = SimpleUploadedFile("模板.xlsx", buf.getvalue())
+    assert bomb.size < 1_000_000
+    started = time.perf_counter()
+    response = upload(client, report_a, bomb)
+    assert time.perf_counter() - started < 2
+    assert_refused(response, "压缩炸弹", report_a)
+
+
+def test_upload_to_an_accepted_report_is_refused(client, report_a, users, fill):
+    from targets.services import report_accept, report_submit
+
+    fill(report_a, users["unit_a"])
+    report_submit(report=report_a, by=users["unit_a"])
+    report_accept(report=report_a, by=users["office"])
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a), value=1)
+    response = upload(client, report_a, as_upload(wb))
+    assert response.status_code == 302
+    assert not ImportBatch.objects.exists()
+    assert report_a.target_lines.get(target__code="T04").value == Decimal("50")
+
+
+# --- the office's statistics import ---------------------------------------------------------------
+
+
+def stats_file(rows, headers=("指标编号", "数值", "统计日期", "数据来源", "备注")):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "统计数据"
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+    return as_upload(wb, "2025年统计公报.xlsx")
+
+
+def post_stats(client, policy, file, source="市统计局2025年统计公报"):
+    return client.post(
+        reverse("targets:statistics_import"), {"plan": policy.pk, "source": source, "file": file}
+    )
+
+
+def test_office_imports_official_statistics_with_provenance(client, policy, users, clock):
+    client.force_login(users["office"])
+    file = stats_file(
+        [("T17", 11800, dt.date(2025, 6, 30), "", "商标局数据"), ("T25", "160", "2025-06-30", "认监委", "")]
+    )
+    response = post_stats(client, policy, file)
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and batch.status == ImportBatch.Status.PREVIEW
+    assert not Statistic.objects.exists()
+    client.post(reverse("targets:import_confirm", args=[batch.pk]))
+    t17 = Statistic.objects.get(target__code="T17")
+    assert (t17.value, t17.source, t17.batch, t17.origin) == (
+        Decimal("11800"),
+        "市统计局2025年统计公报",
+        batch,
+        Statistic.Origin.IMPORT,
+    )
+    assert Statistic.objects.get(target__code="T25").source == "认监委"
+    assert Statistic.history.filter(history_user=users["office"]).count() == 2
+    kept = client.get(reverse("targets:import_file", args=[batch.pk]))
+    assert kept.status_code == 200 and b"".join(kept.streaming_content).startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (("T99", 1, dt.date(2025, 6, 30), "", ""), "不是"),
+        (("T17", "很多", dt.date(2025, 6, 30), "", ""), "不是数字"),
+        (("T17", -5, dt.date(2025, 6, 30), "", ""), "不能为负数"),
+        (("T04", 120, dt.date(2025, 6, 30), "", ""), "不能超过 100%"),
+        (("T17", 1, dt.date(2021, 6, 30), "", ""), "不在规划期内"),
+        (("T17", 1, "明年", "", ""), "不是有效日期"),
+        (("T17", 1, dt.date(2025, 6, 30), "@SUM(A1)", ""), "疑似公式"),
+        (("T17", "", dt.date(2025, 6, 30), "", ""), "数值不能为空"),
+    ],
+)
+def test_bad_statistics_rows_are_refused_and_nothing_is_saved(client, policy, users, clock, row, message):
+    client.force_login(users["office"])
+    response = post_stats(client, policy, stats_file([("T25", 160, dt.date(2025, 6, 30), "", ""), row]))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert response.context["preview"].errors[0]["row"] == 3
+    assert not ImportBatch.objects.exists() and not Statistic.objects.exists()
+
+
+def test_statistics_file_missing_a_column_is_refused(client, policy, users, clock):
+    client.force_login(users["office"])
+    response = post_stats(client, policy, stats_file([("T17", 1)], headers=("指标编号", "数值")))
+    assert response.status_code == 400 and "缺少列：统计日期" in response.content.decode()
+
+
+def test_member_units_and_enterprises_cannot_import_statistics(client, users):
+    for name in ("unit_a", "enterprise_a"):
+        client.force_login(users[name])
+        assert client.get(reverse("targets:statistics_import")).status_code == 403
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+
+def test_dashboard_export_escapes_formula_looking_text(client, policy, users, clock):
+    Statistic.objects.create(
+        target=policy.targets.get(code="T17"),
+        value=1,
+        as_of=dt.date(2025, 6, 30),
+        source="=cmd|' /C calc'!A0",
+        origin="import",
+    )
+    client.force_login(users["office"])
+    response = client.get(reverse("targets:dashboard_export"), {"plan": policy.pk})
+    wb = load_workbook(io.BytesIO(response.content))
+    sources = [row[11] for row in wb["指标进度"].iter_rows(min_row=2, values_only=True)]
+    assert "'=cmd|' /C calc'!A0" in sources
+    assert "报送情况" in wb.sheetnames
+
+
+def test_period_export_lists_every_report_and_line(client, period, report_a, users, fill):
+    fill(report_a, users["unit_a"])
+    client.force_login(users["office"])
+    response = client.get(reverse("targets:period_export", args=[period.pk]))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["报告状态", "指标填报", "措施进展"]
+    assert wb["报告状态"].max_row == period.reports.count() + 1
+    lines = list(wb["指标填报"].iter_rows(min_row=2, values_only=True))
+    assert ("市农业农村局", "草稿", "T04") in {r[:3] for r in lines}
+    assert ("市市场监管局", "未开始", "T04") in {r[:3] for r in lines}
+    client.force_login(users["unit_a"])
+    assert client.get(reverse("targets:period_export", args=[period.pk])).status_code == 403
