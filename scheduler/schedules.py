@@ -56,11 +56,11 @@ SCHEDULES: tuple[Schedule, ...] = (
         name="半年周期启动",
         task="scheduler.tasks.half_year_start",
         description=(
-            "每年1月1日、7月1日：开启本半年的进度报送期次（每个成员单位一份报告），"
-            "起草本半年的联席会议并发出议题征集。可重复执行，已开启的不会重复创建；"
-            "“每日提醒”每天也会补做一次。"
+            "每年1月1日、7月1日上午：开启本半年的进度报送期次（每个成员单位一份报告），"
+            "起草本半年的联席会议并发出议题征集。当天不是工作日时顺延到第一个工作日"
+            "（由“每日提醒”补做）。可重复执行，已开启的不会重复创建。"
         ),
-        crontab=_cron(minute="30", hour="0", day_of_month="1", month_of_year="1,7"),
+        crontab=_cron(minute="10", hour="8", day_of_month="1", month_of_year="1,7"),
         expire_seconds=None,
     ),
     Schedule(

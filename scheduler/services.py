@@ -43,9 +43,13 @@ def half_year_open(*, today: dt.date) -> dict:
     """Open the reporting period of the half year ``today`` is in, and draft its joint meeting.
 
     Called on 1 January and 1 July, and again every morning as a catch-up (a beat that was down on
-    the 1st). A period the office has already opened (or closed) is left alone. The two steps are
-    independent: one failing does not stop the other (the task then retries both, idempotently).
+    the 1st). Only on working days: opening the period and the topic call notify people, so when the
+    1st is a holiday (元旦 always is) the half year opens on its first working day. A period the
+    office has already opened (or closed) is left alone. The two steps are independent: one failing
+    does not stop the other (the task then retries both, idempotently).
     """
+    if not is_workday(today):
+        return {"workday": False}
     half = HalfYear.of(today)
     result: dict = {"half": half.key}
     errors = []

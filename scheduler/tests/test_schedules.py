@@ -26,7 +26,7 @@ def test_setup_schedules_installs_every_declared_task_in_shanghai_time():
     assert (daily.crontab.hour, daily.crontab.minute) == ("8", "30")
     assert str(daily.crontab.timezone) == "Asia/Shanghai"
     start = tasks["半年周期启动"].crontab
-    assert (start.day_of_month, start.month_of_year, start.hour) == ("1", "1,7", "0")
+    assert (start.day_of_month, start.month_of_year, start.hour) == ("1", "1,7", "8")
     sweep = tasks["消息发送补偿"]
     assert sweep.interval.every == 60 and sweep.interval.period == IntervalSchedule.SECONDS
     assert sweep.expire_seconds == 120
