@@ -50,7 +50,7 @@ def sparkline(points, target_value=None, rag="gray"):
         '<svg class="sparkline spark-{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
         "<title>{}</title>"
         '<polyline points="{}" fill="none" stroke-width="1.8"/>'
-        '<circle cx="{:.1f}" cy="{:.1f}" r="2.4"/></svg>',
+        '<circle cx="{}" cy="{}" r="2.4"/></svg>',
         rag,
         SPARK_W,
         SPARK_H,
@@ -59,6 +59,6 @@ def sparkline(points, target_value=None, rag="gray"):
         title,
         title,
         path,
-        last_x,
-        last_y,
+        f"{last_x:.1f}",
+        f"{last_y:.1f}",
     )
