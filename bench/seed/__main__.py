@@ -1,0 +1,5 @@
+import sys
+
+from bench.seed import main
+
+sys.exit(main())
