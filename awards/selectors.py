@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 
 from .models import Application, FundingSource, Objection, PublicityBatch
@@ -115,6 +115,18 @@ def timeline(application):
 def current_batches(today: dt.date):
     """公示 lists whose window has not ended (including those announced to start soon)."""
     return PublicityBatch.objects.filter(end_date__gte=today).order_by("start_date", "id")
+
+
+def current_lists(today: dt.date, limit: int = 10) -> list[PublicityBatch]:
+    """Current 公示 lists with their entries in ``batch.entries`` (two queries whatever the size)."""
+    entries = Prefetch(
+        "applications",
+        queryset=Application.objects.select_related("enterprise", "reward_item").order_by(
+            "reward_item__order", "id"
+        ),
+        to_attr="entries",
+    )
+    return list(current_batches(today).prefetch_related(entries)[:limit])
 
 
 def past_batches(today: dt.date):

@@ -48,9 +48,7 @@ def register(request):
 
 def publicity(request):
     today = timezone.localdate()
-    current = [
-        (batch, list(selectors.batch_entries(batch))) for batch in selectors.current_batches(today)[:10]
-    ]
+    current = selectors.current_lists(today)
     past = Paginator(selectors.past_batches(today), 20).get_page(request.GET.get("page"))
     return render(request, "awards/publicity.html", {"current": current, "page_obj": past, "today": today})
 
