@@ -1,0 +1,256 @@
+"""Plans, targets and measures through pages (a 2026–2030 plan without code), and the final evaluation."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from committee.models import MemberUnit
+from targets.models import Measure, Plan, Report, Target, TargetEvaluation, TargetOwner
+from targets.services import period_open
+
+pytestmark = pytest.mark.django_db
+
+PLAN_DATA = {
+    "code": "jl-2026-2030",
+    "name": "监利市质量强市建设规划（2026—2030年）",
+    "document_number": "监政发〔2026〕3号",
+    "issued_on": "2026-03-01",
+    "start_date": "2026-01-01",
+    "end_date": "2030-12-31",
+    "is_current": "on",
+}
+
+
+def target_data(**overrides):
+    market = MemberUnit.objects.get(name="市市场监管局")
+    agriculture = MemberUnit.objects.get(name="市农业农村局")
+    data = {
+        "code": "N01",
+        "category": "quality",
+        "kind": "rate_at_most",
+        "name": "产品质量监督抽查不合格发现率",
+        "measure_unit": "%",
+        "target_value": "3",
+        "baseline_value": "6",
+        "baseline_date": "2025-12-31",
+        "deadline": "2030-12-31",
+        "clause": "一(一)",
+        "source_text": "",
+        "note": "",
+        "order": "10",
+        "active": "on",
+        "lead_units": [market.pk],
+        "support_units": [agriculture.pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_office_creates_a_new_plan_and_its_targets_through_pages(client, policy, users):
+    client.force_login(users["office"])
+    response = client.post(reverse("targets:plan_create"), PLAN_DATA)
+    plan = Plan.objects.get(code="jl-2026-2030")
+    assert response.status_code == 302 and plan.is_current
+    policy.refresh_from_db()
+    assert not policy.is_current  # one current plan: the dashboard's default
+    response = client.post(reverse("targets:target_create", args=[plan.pk]), target_data())
+    assert response.status_code == 302
+    target = Target.objects.get(plan=plan, code="N01")
+    assert set(target.owners.values_list("unit__name", "role")) == {
+        ("市市场监管局", "lead"),
+        ("市农业农村局", "support"),
+    }
+    assert target.history.latest().history_user == users["office"]
+    market = MemberUnit.objects.get(name="市市场监管局")
+    response = client.post(
+        reverse("targets:measure_create", args=[plan.pk]),
+        {
+            "code": "M01",
+            "group": "质量提升",
+            "number": 1,
+            "title": "实施质量强企行动",
+            "text": "……",
+            "responsible_text": "市市场监管局",
+            "order": 10,
+            "units": [market.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert Measure.objects.get(plan=plan, code="M01").responsibilities.get().unit == market
+    # the new plan is reported on like the old one
+    with time_machine.travel(dt.datetime(2026, 7, 1, 9, 0), tick=False):
+        period, created = period_open(plan=plan, year=2026, half=1)
+    report = Report.objects.get(period=period, unit=market)
+    assert created == 2  # 市市场监管局 (target, measure) and 市农业农村局 (support)
+    assert [line.target.code for line in report.target_lines.all()] == ["N01"]
+    body = client.get(reverse("targets:dashboard")).content.decode()
+    assert "产品质量监督抽查不合格发现率" in body
+
+
+def test_editing_a_targets_owners_replaces_them(client, policy, users):
+    target = policy.targets.get(code="T05")
+    client.force_login(users["office"])
+    agriculture = MemberUnit.objects.get(name="市农业农村局")
+    data = target_data(
+        code="T05",
+        kind="rate_at_least",
+        target_value="98",
+        baseline_value="",
+        baseline_date="2021-12-31",
+        deadline="2025-12-31",
+        lead_units=[agriculture.pk],
+        support_units=[],
+    )
+    assert client.post(reverse("targets:target_edit", args=[target.pk]), data).status_code == 302
+    assert list(TargetOwner.objects.filter(target=target).values_list("unit__name", "role")) == [
+        ("市农业农村局", "lead")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"kind": "rate_at_least", "target_value": "120"}, "不能超过 100"),
+        ({"kind": "exactly_100", "target_value": "99"}, "必须是 100"),
+        ({"kind": "zero_breakthrough", "target_value": "2"}, "必须是 1"),
+        ({"target_value": "-1"}, "不能为负数"),
+        ({"target_value": "很多"}, "数字"),
+        ({"deadline": "2031-06-30"}, "须在规划期内"),
+        ({"baseline_date": "2031-01-01"}, "必须早于完成时限"),
+        ({"code": "T04"}, "相同编号"),
+        ({"name": "=cmd()"}, "疑似公式"),
+        ({"lead_units": []}, "这个字段是必填项"),
+    ],
+)
+def test_bad_target_input_is_refused_and_nothing_saved(client, policy, users, overrides, message):
+    client.force_login(users["office"])
+    before = Target.objects.count()
+    data = target_data(deadline="2025-12-31", baseline_date="2021-12-31", code="T99") | overrides
+    response = client.post(reverse("targets:target_create", args=[policy.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Target.objects.count() == before
+
+
+def test_plan_with_end_before_start_is_refused(client, users, policy):
+    client.force_login(users["office"])
+    response = client.post(reverse("targets:plan_create"), PLAN_DATA | {"end_date": "2025-01-01"})
+    assert response.status_code == 400 and "截止日期必须晚于起始日期" in response.content.decode()
+    assert not Plan.objects.filter(code="jl-2026-2030").exists()
+
+
+def test_plan_pages_access(client, policy, users):
+    urls = [
+        reverse("targets:plan_detail", args=[policy.pk]),
+        reverse("targets:target_create", args=[policy.pk]),
+        reverse("targets:evaluation", args=[policy.pk]),
+        reverse("targets:evaluation_xlsx", args=[policy.pk]),
+        reverse("targets:evaluation_docx", args=[policy.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302
+    for name in ("unit_a", "enterprise_a"):
+        client.force_login(users[name])
+        for url in urls:
+            assert client.get(url).status_code == 403, url
+    client.force_login(users["approver"])
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+# --- final evaluation -----------------------------------------------------------------------------
+
+
+def evaluate(client, plan, target, **data):
+    prefix = f"t{target.pk}-"
+    return client.post(
+        reverse("targets:evaluation_save", args=[plan.pk, target.pk]),
+        {prefix + k: v for k, v in data.items()},
+    )
+
+
+def test_office_runs_the_final_evaluation_and_exports_it(client, policy, users):
+    client.force_login(users["office"])
+    t04, t09, t14 = (policy.targets.get(code=c) for c in ("T04", "T09", "T14"))
+    assert (
+        evaluate(
+            client,
+            policy,
+            t04,
+            result="achieved",
+            final_value="98.6",
+            final_as_of="2025-12-31",
+            comment="连续四年达标",
+        ).status_code
+        == 302
+    )
+    evaluate(
+        client,
+        policy,
+        t09,
+        result="not_achieved",
+        final_value="0",
+        final_as_of="2025-12-31",
+        comment="未获奖",
+    )
+    evaluate(client, policy, t14, result="not_measurable", final_value="", comment="领军企业口径未明确")
+    e = TargetEvaluation.objects.get(target=t04)
+    assert (e.result, e.final_value, e.evaluated_by) == ("achieved", Decimal("98.6"), users["office"])
+    assert TargetEvaluation.objects.get(target=t14).final_value is None
+    evaluate(
+        client, policy, t04, result="achieved", final_value="98.7", final_as_of="2025-12-31", comment="修正"
+    )
+    assert [h.final_value for h in e.history.order_by("history_date")] == [Decimal("98.6"), Decimal("98.7")]
+
+    wb = load_workbook(io.BytesIO(client.get(reverse("targets:evaluation_xlsx", args=[policy.pk])).content))
+    rows = {r[0]: r for r in wb["终期评估"].iter_rows(min_row=2, values_only=True)}
+    assert rows["T04"][6] == "已完成" and rows["T09"][6] == "未完成" and rows["T14"][6] == "无法衡量"
+    assert rows["T01"][6] == "未评估"
+    response = client.get(reverse("targets:evaluation_docx", args=[policy.pk]))
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "终期评估报告" in text and "已完成 1 项" in text
+    assert doc.tables[0].rows[0].cells[0].text == "编号"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"result": "achieved", "final_value": ""}, "须填写最终值"),
+        ({"result": "achieved", "final_value": "-1"}, "不能为负数"),
+        ({"result": "achieved", "final_value": "120"}, "不能超过 100%"),
+        ({"result": "not_measurable", "final_value": "", "comment": ""}, "说明原因"),
+        ({"result": "maybe", "final_value": "1"}, "选择一个有效的选项"),
+    ],
+)
+def test_bad_evaluation_input_is_refused(client, policy, users, data, message):
+    client.force_login(users["office"])
+    response = evaluate(client, policy, policy.targets.get(code="T04"), **data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not TargetEvaluation.objects.exists()
+
+
+def test_evaluation_page_suggests_results_from_the_latest_accepted_values(client, policy, users):
+    from targets.models import Statistic
+
+    Statistic.objects.create(
+        target=policy.targets.get(code="T04"),
+        value=99,
+        as_of=dt.date(2025, 12, 31),
+        source="x",
+        origin="import",
+    )
+    client.force_login(users["office"])
+    rows = {
+        r["target"].code: r
+        for r in client.get(reverse("targets:evaluation", args=[policy.pk])).context["rows"]
+    }
+    assert rows["T04"]["form"].initial["result"] == "achieved"
+    assert rows["T01"]["form"].initial["result"] == "not_measurable"
