@@ -1,0 +1,91 @@
+"""Two simultaneous submissions of the same award: exactly one is stored (PostgreSQL)."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from awards import services
+from awards.models import Application
+from awards.services import applications as applications_module
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_simultaneous_submissions_store_exactly_one(require_postgres, policy, users, monkeypatch):
+    user = users["enterprise_a"]
+    both_checked = threading.Barrier(2, timeout=10)
+    real_check = applications_module.check_eligibility
+
+    def check_then_wait(**kwargs):
+        # both requests have passed the rule check before either writes: the race the constraint closes
+        result = real_check(**kwargs)
+        both_checked.wait()
+        return result
+
+    monkeypatch.setattr(applications_module, "check_eligibility", check_then_wait)
+    outcomes: list = []
+
+    def submit(reference):
+        try:
+            services.application_submit(
+                enterprise=user.enterprise,
+                reward_code="national_standard",
+                award_date=dt.date(2023, 5, 1),
+                reference=reference,
+                submitted_by=user,
+            )
+            outcomes.append("stored")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        except Exception as exc:  # anything else is a failure of the test
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=submit, args=("GB/T 43210-2023",)),
+        threading.Thread(target=submit, args=("gb/t 43210-2023",)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes.count("stored") == 1
+    refused = [o for o in outcomes if o != "stored"][0]
+    assert "同一奖项不得重复奖励" in refused
+    assert Application.objects.filter(enterprise=user.enterprise).count() == 1
+
+
+def test_two_simultaneous_payments_record_one(require_postgres, policy, users):
+    from awards.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(awaiting_payment=True)
+    outcomes: list = []
+    start = threading.Barrier(2, timeout=10)
+
+    def pay(voucher):
+        try:
+            start.wait()
+            services.payment_record(
+                application=Application.objects.get(pk=application.pk),
+                recorded_by=users["office"],
+                amount_yuan=200_000,
+                paid_on=dt.date(2025, 4, 1),
+                voucher_number=voucher,
+            )
+            outcomes.append("paid")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pay, args=(v,)) for v in ("V-1", "V-2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert outcomes.count("paid") == 1
+    assert application.events.filter(action="pay").count() == 1
