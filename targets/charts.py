@@ -1,5 +1,7 @@
 """ECharts options (rendered through json_script + data-chart-src, no inline script)."""
 
+import datetime as dt
+
 from .progress import TargetSpec, start_value
 
 
@@ -13,7 +15,7 @@ def history_chart(target, statistics) -> dict:
             "name": "实际值",
             "type": "line",
             "data": actual,
-            "symbolSize": 7,
+            "symbolSize": 9,
             "lineStyle": {"width": 2.5, "color": "#a61b1b"},
             "itemStyle": {"color": "#a61b1b"},
         },
@@ -43,11 +45,22 @@ def history_chart(target, statistics) -> dict:
                 "itemStyle": {"color": "#6b7280"},
             }
         )
+    begin = target.baseline_date or target.plan.start_date
+    end = max([target.deadline] + [s.as_of for s in statistics])
+    y_axis = {"type": "value", "name": target.measure_unit}
+    if target.is_rate:
+        y_axis |= {"scale": True, "max": 100}  # rates sit near their level: do not flatten them at 0
+    else:
+        y_axis["min"] = 0
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 0},
         "grid": {"left": 50, "right": 24, "top": 36, "bottom": 30},
-        "xAxis": {"type": "time"},
-        "yAxis": {"type": "value", "name": target.measure_unit, "min": 0},
+        "xAxis": {
+            "type": "time",
+            "min": begin.isoformat(),
+            "max": (end + dt.timedelta(days=90)).isoformat(),
+        },
+        "yAxis": y_axis,
         "series": series,
     }
