@@ -83,3 +83,48 @@ def work_plan_task(
     return services.workplan_task_create(
         work_plan=plan, by=office, title=title, lead_unit=lead, co_units=list(co), deadline=deadline
     )
+
+
+def decision(
+    office, meeting: Meeting, *, lead, co=(), deadline: dt.date, title="制定区域品牌管理办法"
+) -> FollowUpItem:
+    """A decision recorded on the meeting's first non-generated agenda item (one is added if needed)."""
+    from meetings.models import BusinessKind
+
+    item = meeting.agenda_items.filter(is_generated=False).order_by("order").first()
+    with on(meeting.held_on or meeting.planned_date):
+        if item is None:
+            item = services.agenda_item_add(
+                meeting=meeting,
+                by=office,
+                title="研究品牌建设工作",
+                business_kind=BusinessKind.objects.get(code="targets"),
+            )
+        return services.decision_create(
+            agenda_item=item, by=office, title=title, lead_unit=lead, co_units=list(co), deadline=deadline
+        )
+
+
+def publish(meeting: Meeting, office, approver) -> Meeting:
+    """Fill in the minutes, sign them off and publish them (on the day of the meeting)."""
+    with on(meeting.held_on):
+        services.minutes_update(
+            meeting=meeting,
+            by=office,
+            overview=meeting.minutes_overview or "会议概况",
+            minutes_number="",
+            discussions={i.pk: f"讨论了{i.title}" for i in meeting.agenda_items.all()},
+        )
+        services.minutes_sign_off(meeting=meeting, by=approver)
+        services.minutes_publish(meeting=meeting, by=office)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def published_decision(users, *, deadline=dt.date(2025, 9, 30), co=(), year=2025, half=1) -> FollowUpItem:
+    """A held meeting whose minutes are published with one decision led by unit_a."""
+    meeting = held_meeting(users["office"], year=year, half=half)
+    item = decision(users["office"], meeting, lead=users["unit_a"].member_unit, co=co, deadline=deadline)
+    publish(meeting, users["office"], users["approver"])
+    item.refresh_from_db()
+    return item

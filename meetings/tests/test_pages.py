@@ -1,0 +1,191 @@
+"""Pages: query counts do not grow with data, filters work, overdue first, workbench panels."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from meetings import services
+from meetings.models import FollowUpAssignment, Meeting, WorkPlan
+
+from .factories import decision, held_meeting, on, publish, unit, work_plan_task
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 10, 10)
+
+
+def _count(client, url) -> int:
+    with on(TODAY), CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _more_tasks(users, n, year=2025):
+    with on(dt.date(year, 1, 10)):
+        for i in range(n):
+            work_plan_task(
+                users["office"],
+                lead=users["unit_a"].member_unit,
+                co=[users["unit_b"].member_unit, unit("市商务局")],
+                deadline=dt.date(year, 3 + i % 9, 20),
+                title=f"任务{i}",
+                year=year,
+            )
+
+
+def _more_decisions(users, meeting, n):
+    for i in range(n):
+        decision(
+            users["office"],
+            meeting,
+            lead=users["unit_a"].member_unit,
+            co=[users["unit_b"].member_unit],
+            deadline=dt.date(2025, 9, 1 + i),
+            title=f"决定{i}",
+        )
+
+
+@pytest.mark.parametrize(
+    "role,url_name",
+    [
+        ("office", "meetings:followup_list"),
+        ("unit_a", "meetings:followup_list"),
+        ("office", "meetings:meeting_list"),
+        ("unit_a", "meetings:meeting_list"),
+        ("office", "core:workbench"),
+        ("unit_a", "core:workbench"),
+        ("approver", "core:workbench"),
+        ("office", "meetings:assessment"),
+        ("office", "meetings:workplan_list"),
+    ],
+)
+def test_list_pages_have_a_query_count_independent_of_data(client, users, role, url_name):
+    client.force_login(users[role])
+    url = reverse(url_name)
+    _more_tasks(users, 2)
+    services.meeting_draft_for_term(year=2025, half=2)
+    small = _count(client, url)
+    _more_tasks(users, 12, year=2024)
+    services.meeting_draft_for_term(year=2024, half=2)
+    services.meeting_draft_for_term(year=2026, half=1)
+    assert _count(client, url) == small
+
+
+def test_meeting_detail_and_minutes_query_counts_do_not_grow(client, users):
+    office = users["office"]
+    meeting = held_meeting(office)
+    _more_decisions(users, meeting, 1)
+    client.force_login(office)
+    detail, minutes = meeting.get_absolute_url(), reverse("meetings:minutes", args=[meeting.pk])
+    small = (_count(client, detail), _count(client, minutes))
+    _more_decisions(users, meeting, 6)
+    assert (_count(client, detail), _count(client, minutes)) == small
+
+
+def test_office_list_puts_overdue_first_and_filters(client, users):
+    _more_tasks(users, 9)
+    client.force_login(users["office"])
+    with on(TODAY):
+        response = client.get(reverse("meetings:followup_list"))
+        states = [a.state.value for a in response.context["assignments"]]
+        assert states == sorted(
+            states, key=lambda s: ["overdue", "due_soon", "unsigned", "normal", "done"].index(s)
+        )
+        assert states[0] == "overdue"
+        only_unit = client.get(reverse("meetings:followup_list"), {"unit": unit("市商务局").pk})
+        assert {a.unit.name for a in only_unit.context["assignments"]} == {"市商务局"}
+        overdue = client.get(reverse("meetings:followup_list"), {"status": "overdue"})
+        assert {a.state.value for a in overdue.context["assignments"]} == {"overdue"}
+        by_source = client.get(reverse("meetings:followup_list"), {"source": "work_plan", "year": 2024})
+        assert list(by_source.context["assignments"]) == []
+        export = client.get(reverse("meetings:followup_export"), {"status": "overdue"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_unit_sees_only_its_own_items_and_home_page_panel(client, users, published):
+    with on(dt.date(2025, 1, 10)):
+        work_plan_task(
+            users["office"], lead=unit("市商务局"), deadline=dt.date(2025, 12, 1), title="他人的任务"
+        )
+    client.force_login(users["unit_b"])
+    with on(dt.date(2025, 7, 1)):
+        listing = client.get(reverse("meetings:followup_list"))
+        home = client.get(reverse("core:workbench")).content.decode()
+    assert [a.unit.name for a in listing.context["assignments"]] == ["容城镇"]
+    assert published.title in home and "本单位督办事项" in home and "他人的任务" not in home
+
+
+def test_office_workbench_shows_closure_requests_and_minutes_to_sign(client, users, published):
+    a = published.assignments.get(unit=users["unit_a"].member_unit)
+    services.followup_sign(assignment=a, by=users["unit_a"])
+    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+    held_meeting(users["office"], year=2025, half=2)
+    client.force_login(users["approver"])
+    with on(dt.date(2025, 12, 20)):
+        body = client.get(reverse("core:workbench")).content.decode()
+    assert "1</strong> 项销号申请待审核" in body
+    assert "2025年下半年联席会议纪要</a> 待您签发" in body
+
+
+def test_navigation_entries_by_role(client, users):
+    client.force_login(users["unit_a"])
+    body = client.get(reverse("core:workbench")).content.decode()
+    assert "督办事项" in body and "年度督查考核" not in body and "委员会名单" in body
+    client.force_login(users["office"])
+    body = client.get(reverse("core:workbench")).content.decode()
+    assert "年度工作计划" in body and "年度督查考核" in body
+    client.force_login(users["enterprise_a"])
+    body = client.get(reverse("core:workbench")).content.decode()
+    assert "联席会议" not in body and "委员会名单" not in body
+
+
+def test_assessment_export_has_one_row_per_member_unit(client, users):
+    _more_tasks(users, 2)
+    client.force_login(users["office"])
+    with on(TODAY):
+        response = client.get(reverse("meetings:assessment_export"), {"year": 2025})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("单位", "报告按时", "报告逾期", "报告未报")
+    nong = next(r for r in rows if r[0] == "市农业农村局")
+    assert nong[5] == 2 and nong[9] == 2  # two items, both overdue on 2025-10-10
+
+
+def test_meeting_created_from_the_page_is_idempotent(client, users):
+    client.force_login(users["office"])
+    client.post(reverse("meetings:meeting_create"), {"year": 2026, "half": 1})
+    response = client.post(reverse("meetings:meeting_create"), {"year": 2026, "half": 1}, follow=True)
+    assert "已存在" in response.content.decode()
+    assert Meeting.objects.filter(year=2026, half=1).count() == 1
+
+
+def test_work_plan_page_breaks_the_plan_into_tasks(client, users):
+    client.force_login(users["office"])
+    with on(dt.date(2025, 1, 10)):
+        client.post(reverse("meetings:workplan_create"), {"year": 2025, "title": "", "note": ""})
+        plan = WorkPlan.objects.get(year=2025)
+        assert plan.title == "2025年质量强市及品牌建设工作计划"
+        response = client.post(
+            plan.get_absolute_url(),
+            {"title": "开展质量月活动", "lead_unit": unit("市市场监管局").pk, "deadline": "2025-09-30"},
+        )
+        assert response.status_code == 302
+        bad = client.post(plan.get_absolute_url(), {"title": "无单位", "deadline": "2025-09-30"})
+    assert "请指定牵头单位" in bad.content.decode()
+    assert plan.tasks.count() == 1
+    assert FollowUpAssignment.objects.released().filter(unit__name="市市场监管局").exists()
+
+
+def test_published_minutes_page_for_units(client, users):
+    meeting = held_meeting(users["office"])
+    _more_decisions(users, meeting, 1)
+    publish(meeting, users["office"], users["approver"])
+    client.force_login(users["unit_b"])
+    body = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "决定0" in body and "牵头单位：市农业农村局；配合单位：容城镇" in body
+    assert "签发纪要" not in body and "编辑纪要" not in body

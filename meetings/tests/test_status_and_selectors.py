@@ -1,0 +1,180 @@
+import datetime as dt
+
+import pytest
+
+from meetings import services
+from meetings.models import FollowUpAssignment
+from meetings.selectors import (
+    assessment_rows,
+    followup_closure_summary,
+    previous_decisions_status,
+    unit_ids_with_open_followups,
+)
+from meetings.status import DUE_SOON_DAYS, FollowUpStatus, followup_status
+
+from .factories import draft_meeting, on, published_decision, unit, work_plan_task
+
+pytestmark = pytest.mark.django_db
+
+Phase = FollowUpAssignment.Phase
+TODAY = dt.date(2025, 8, 1)
+
+
+@pytest.mark.parametrize(
+    "phase,days_left,expected",
+    [
+        (Phase.CLOSED, -30, FollowUpStatus.DONE),
+        (Phase.ASSIGNED, -1, FollowUpStatus.OVERDUE),
+        (Phase.REQUESTED, -1, FollowUpStatus.OVERDUE),
+        (Phase.ASSIGNED, 30, FollowUpStatus.UNSIGNED),
+        (Phase.ASSIGNED, 0, FollowUpStatus.UNSIGNED),
+        (Phase.SIGNED, 0, FollowUpStatus.DUE_SOON),
+        (Phase.SIGNED, DUE_SOON_DAYS, FollowUpStatus.DUE_SOON),
+        (Phase.SIGNED, DUE_SOON_DAYS + 1, FollowUpStatus.NORMAL),
+        (Phase.REQUESTED, 30, FollowUpStatus.NORMAL),
+    ],
+)
+def test_status_rules(phase, days_left, expected):
+    assert (
+        followup_status(phase=phase, deadline=TODAY + dt.timedelta(days=days_left), today=TODAY) == expected
+    )
+
+
+def test_sql_status_agrees_with_python_and_puts_overdue_first(users):
+    office = users["office"]
+    deadlines = [TODAY - dt.timedelta(days=2), TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=40)]
+    with on(dt.date(2025, 1, 10)):
+        for n, deadline in enumerate(deadlines):
+            work_plan_task(office, lead=users["unit_a"].member_unit, deadline=deadline, title=f"任务{n}")
+    first = FollowUpAssignment.objects.order_by("item__deadline").last()
+    services.followup_sign(assignment=first, by=users["unit_a"])
+    middle = FollowUpAssignment.objects.order_by("item__deadline")[1]
+    services.followup_sign(assignment=middle, by=users["unit_a"])
+    rows = list(FollowUpAssignment.objects.with_status(TODAY).select_related("item").order_by("status_rank"))
+    for a in rows:
+        assert a.state == a.status_on(TODAY)
+    assert [a.state for a in rows] == [FollowUpStatus.OVERDUE, FollowUpStatus.DUE_SOON, FollowUpStatus.NORMAL]
+    assert FollowUpStatus.OVERDUE.colour == "red" and FollowUpStatus.DUE_SOON.colour == "amber"
+    assert FollowUpStatus.NORMAL.colour == "green"
+
+
+def _close(assignment, user, *, on_day):
+    with on(on_day):
+        services.followup_sign(assignment=assignment, by=user)
+        services.followup_request_closure(assignment=assignment, by=user, text="完成")
+        services.followup_close(assignment=assignment, by=user.__class__.objects.get(username="office1"))
+
+
+def test_unit_ids_with_open_followups(users, published):
+    lead, co = users["unit_a"].member_unit, users["unit_b"].member_unit
+    assert unit_ids_with_open_followups() == {lead.pk, co.pk}
+    _close(published.assignments.get(unit=co), users["unit_b"], on_day=dt.date(2025, 7, 1))
+    assert unit_ids_with_open_followups() == {lead.pk}
+
+
+def test_closure_summary_counts_on_time_late_and_open_per_unit(users):
+    office = users["office"]
+    with on(dt.date(2025, 1, 10)):
+        early = work_plan_task(
+            office, lead=users["unit_a"].member_unit, deadline=dt.date(2025, 3, 31), title="甲"
+        )
+        late = work_plan_task(
+            office, lead=users["unit_a"].member_unit, deadline=dt.date(2025, 4, 30), title="乙"
+        )
+        work_plan_task(office, lead=users["unit_b"].member_unit, deadline=dt.date(2025, 5, 31), title="丙")
+        work_plan_task(
+            office, lead=users["unit_b"].member_unit, deadline=dt.date(2025, 12, 31), title="下半年"
+        )
+    _close(early.assignments.get(), users["unit_a"], on_day=dt.date(2025, 3, 31))
+    _close(late.assignments.get(), users["unit_a"], on_day=dt.date(2025, 5, 6))
+    with on(dt.date(2025, 7, 20)):
+        summary = followup_closure_summary(start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 30))
+    assert summary["totals"] == {"total": 3, "closed_on_time": 1, "closed_late": 1, "open": 1, "overdue": 1}
+    units = {u["unit"]: u for u in summary["units"]}
+    assert units["市农业农村局"]["closed_on_time"] == 1 and units["市农业农村局"]["closed_late"] == 1
+    assert units["容城镇"]["open"] == 1 and units["容城镇"]["overdue"] == 1
+
+
+def test_closure_summary_query_count_does_not_grow(users, django_assert_num_queries):
+    with on(dt.date(2025, 1, 10)):
+        for n in range(5):
+            work_plan_task(
+                users["office"], lead=unit("市商务局"), deadline=dt.date(2025, 3, 1), title=f"任务{n}"
+            )
+    with django_assert_num_queries(1):
+        followup_closure_summary(start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+
+
+def test_first_item_of_the_next_meeting_lists_the_previous_decisions_live_then_frozen(users, published):
+    office = users["office"]
+    following = draft_meeting(2025, 2)
+    with on(dt.date(2025, 7, 1)):
+        status = previous_decisions_status(following)
+    assert status["previous"]["title"] == "2025年上半年联席会议"
+    [entry] = status["items"]
+    assert entry["title"] == published.title and entry["status"] == FollowUpStatus.UNSIGNED
+    assert [u["unit"] for u in entry["units"]] == ["市农业农村局", "容城镇"]
+    for a, user in ((published.assignments.get(unit=users["unit_a"].member_unit), users["unit_a"]),):
+        _close(a, user, on_day=dt.date(2025, 8, 1))
+    with on(dt.date(2025, 8, 2)):
+        status = previous_decisions_status(following)
+    assert status["items"][0]["units"][0]["status"] == FollowUpStatus.DONE
+    assert status["items"][0]["status"] != FollowUpStatus.DONE  # 容城镇 still open
+    # held: frozen as it stood on the day
+    with on(following.topic_deadline - dt.timedelta(days=1)):
+        services.meeting_update(
+            meeting=following,
+            by=office,
+            planned_date=following.planned_date,
+            place="会议室",
+            topic_deadline=following.topic_deadline,
+        )
+        services.meeting_issue_notice(meeting=following, by=office)
+    with on(following.planned_date):
+        services.meeting_mark_held(meeting=following, held_on=following.planned_date, by=office)
+    snapshot = following.agenda_items.get(is_generated=True).generated_snapshot
+    _close(
+        published.assignments.get(unit=users["unit_b"].member_unit),
+        users["unit_b"],
+        on_day=dt.date(2025, 12, 20),
+    )
+    generated = following.agenda_items.get(is_generated=True)
+    assert generated.generated_snapshot == snapshot
+    assert snapshot["counts"] == {"total": 1, "done": 0, "open": 1, "overdue": 1}
+
+
+def test_earlier_open_decisions_are_listed_too(users):
+    published_decision(users, deadline=dt.date(2025, 9, 30), year=2025, half=1)
+    later = published_decision(users, deadline=dt.date(2026, 3, 31), year=2025, half=2)
+    third = draft_meeting(2026, 1)
+    with on(dt.date(2026, 1, 5)):
+        status = previous_decisions_status(third)
+    assert [e["title"] for e in status["items"]] == [later.title]
+    assert [e["meeting"] for e in status["earlier_open"]] == ["2025年上半年联席会议"]
+
+
+def test_assessment_rows_combine_reports_and_followups(users, monkeypatch):
+    with on(dt.date(2025, 1, 10)):
+        work_plan_task(users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 3, 31))
+    unit_a = users["unit_a"].member_unit
+    monkeypatch.setattr(
+        "meetings.selectors.report_timeliness",
+        lambda *, year: {unit_a.pk: {"on_time": 1, "late": 1, "missing": 0, "returned": 1}},
+    )
+    with on(dt.date(2025, 12, 31)):
+        rows, available = assessment_rows(year=2025)
+    assert available
+    row = next(r for r in rows if r["unit"] == unit_a)
+    assert (
+        row["reports_on_time"],
+        row["reports_late"],
+        row["followups_total"],
+        row["followups_overdue"],
+    ) == (1, 1, 1, 1)
+    assert not any(r["unit"].name == "市人民政府" for r in rows)
+
+
+def test_assessment_uses_the_targets_timeliness_selector(users):
+    rows, available = assessment_rows(year=2025)
+    assert available  # targets.selectors.unit_timeliness_counts exists
+    assert all(r["reports_on_time"] == 0 for r in rows)
