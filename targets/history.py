@@ -65,19 +65,16 @@ def report_changes(report: Report, *, limit: int = 500) -> list[dict]:
     for row in report_rows:
         row.status = status_labels.get(row.status, row.status)
     entries = _changes(report_rows, Report, lambda r: "报告")
-    target_rows = (
-        ReportTargetLine.history.filter(report_id=report.pk)
-        .select_related("history_user", "target")
-        .order_by("id", "history_date", "history_id")[:limit]
-    )
-    for rows in _grouped(target_rows, lambda r: r.id):
-        entries += _changes(rows, ReportTargetLine, lambda r: f"指标 {r.target.code} {r.target.name}")
-    measure_rows = (
-        ReportMeasureLine.history.filter(report_id=report.pk)
-        .select_related("history_user", "measure")
-        .order_by("id", "history_date", "history_id")[:limit]
-    )
-    for rows in _grouped(measure_rows, lambda r: r.id):
-        entries += _changes(rows, ReportMeasureLine, lambda r: f"措施 {r.measure.code} {r.measure.title}")
+    for model, related, describe in (
+        (ReportTargetLine, "target", lambda r: f"指标 {r.target.code} {r.target.name}"),
+        (ReportMeasureLine, "measure", lambda r: f"措施 {r.measure.code} {r.measure.title}"),
+    ):
+        rows = (
+            model.history.filter(report_id=report.pk)
+            .select_related("history_user", related)
+            .order_by("id", "history_date", "history_id")[:limit]
+        )
+        for line_rows in _grouped(rows, lambda r: r.id):
+            entries += _changes(line_rows, model, describe)
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries

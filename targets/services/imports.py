@@ -94,17 +94,10 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
     floors = cumulative_floors(report)
     period = report.period
     preview = Preview()
-    seen: set[str] = set()
+    seen: set[tuple] = set()
     for row in target_rows:
-        code = str(row.cells.get("指标编号") or "").strip()
-        parsed = {"sheet": excel.TARGET_SHEET, "row": row.number, "code": code, "errors": []}
-        line = lines.get(code)
-        if line is None:
-            parsed["errors"].append(f"指标编号“{code}”不在本单位本期报告中。")
-        elif code in seen:
-            parsed["errors"].append(f"指标编号“{code}”重复出现。")
-        else:
-            seen.add(code)
+        parsed, line = _keyed_row(row, excel.TARGET_SHEET, "指标编号", lines, seen)
+        if line is not None:
             parsed["name"] = line.target.name
             parsed["target_id"] = line.target_id
             cells = row.cells
@@ -129,17 +122,9 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
             _parse_cell(parsed, "source", clean_text, cells.get("数据来源"), label="数据来源", field="source")
             _parse_cell(parsed, "note", clean_text, cells.get("说明"), label="说明")
         preview.rows.append(parsed)
-    seen.clear()
     for row in measure_rows:
-        code = str(row.cells.get("措施编号") or "").strip()
-        parsed = {"sheet": excel.MEASURE_SHEET, "row": row.number, "code": code, "errors": []}
-        line = measures.get(code)
-        if line is None:
-            parsed["errors"].append(f"措施编号“{code}”不在本单位本期报告中。")
-        elif code in seen:
-            parsed["errors"].append(f"措施编号“{code}”重复出现。")
-        else:
-            seen.add(code)
+        parsed, line = _keyed_row(row, excel.MEASURE_SHEET, "措施编号", measures, seen)
+        if line is not None:
             parsed["name"] = line.measure.title
             parsed["measure_id"] = line.measure_id
             for key, header in (
@@ -163,6 +148,21 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
             uploaded_by=by,
         )
     return preview
+
+
+def _keyed_row(row, sheet: str, key_header: str, lookup: dict, seen: set) -> tuple[dict, object]:
+    """The parsed-row dict of a template row and the report line its code names (None if unknown/repeated)."""
+    code = str(row.cells.get(key_header) or "").strip()
+    parsed = {"sheet": sheet, "row": row.number, "code": code, "errors": []}
+    line = lookup.get(code)
+    if line is None:
+        parsed["errors"].append(f"{key_header}“{code}”不在本单位本期报告中。")
+    elif (sheet, code) in seen:
+        parsed["errors"].append(f"{key_header}“{code}”重复出现。")
+        line = None
+    else:
+        seen.add((sheet, code))
+    return parsed, line
 
 
 def _check_identity(report: Report, meta: dict) -> None:

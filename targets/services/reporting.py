@@ -294,12 +294,11 @@ def report_return(*, report: Report, by, comment: str) -> Report:
         report.reviewed_by = by
         report._history_user = by
         report.save()
-        notify(
-            occasion=f"report:{report.pk}:returned:{report.return_count}",
-            recipients=_unit_users(report.unit_id),
+        _notify_unit(
+            report,
+            f"returned:{report.return_count}",
             subject=f"{report.period}进度报告被退回",
             body=f"办公室退回了贵单位{report.period}进度报告，意见：{comment}。请修改后重新提交。",
-            url=report.get_absolute_url(),
         )
     return report
 
@@ -314,12 +313,11 @@ def report_accept(*, report: Report, by) -> Report:
         if report.status != Report.Status.SUBMITTED:
             raise ReportError(f"只能采纳已提交的报告，该报告当前为“{report.get_status_display()}”。")
         _accept(report, by=by)
-        notify(
-            occasion=f"report:{report.pk}:accepted",
-            recipients=_unit_users(report.unit_id),
+        _notify_unit(
+            report,
+            "accepted",
             subject=f"{report.period}进度报告已采纳",
             body=f"办公室已采纳贵单位{report.period}进度报告。",
-            url=report.get_absolute_url(),
         )
     return report
 
@@ -373,6 +371,16 @@ def _office_users():
     from accounts.permissions import OFFICE_ROLES
 
     return list(get_user_model().objects.filter(role__in=OFFICE_ROLES, is_active=True))
+
+
+def _notify_unit(report: Report, milestone: str, *, subject: str, body: str) -> None:
+    notify(
+        occasion=f"report:{report.pk}:{milestone}",
+        recipients=_unit_users(report.unit_id),
+        subject=subject,
+        body=body,
+        url=report.get_absolute_url(),
+    )
 
 
 def _unit_users(unit_id: int):

@@ -31,6 +31,20 @@ def _own_unit_report(request, pk):
     return report
 
 
+def _run_preview(request, form, preview_of):
+    """On POST: validate the upload form and preview the file; (preview or None, HTTP status)."""
+    if request.method != "POST":
+        return None, 200
+    if form.is_valid():
+        try:
+            preview = preview_of(form.cleaned_data)
+        except ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return preview, 200 if preview.ok else 400
+    return None, 400
+
+
 @report_user_required
 def report_template(request, pk):
     report = get_report_for_user(request.user, pk)
@@ -47,21 +61,14 @@ def report_upload(request, pk):
     if not can_edit_report(request.user, report):
         messages.error(request, f"该报告{report.get_status_display()}，不能再导入模板。")
         return redirect(report)
-    preview = None
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                preview = report_template_preview(
-                    report=report, uploaded=form.cleaned_data["file"], by=request.user
-                )
-            except ImportRefused as exc:
-                form.add_error("file", str(exc))
-            else:
-                if preview.ok:
-                    return redirect("targets:import_preview", pk=preview.batch.pk)
-        status = 400
+    preview, status = _run_preview(
+        request,
+        form,
+        lambda data: report_template_preview(report=report, uploaded=data["file"], by=request.user),
+    )
+    if preview is not None and preview.ok:
+        return redirect("targets:import_preview", pk=preview.batch.pk)
     return render(
         request,
         "targets/report_upload.html",
@@ -121,25 +128,19 @@ def statistics_import(request):
     form = StatisticsImportForm(
         request.POST or None, request.FILES or None, initial={"plan": selectors.current_plan()}
     )
-    preview = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                preview = statistics_import_preview(
-                    plan=data["plan"],
-                    uploaded=data["file"],
-                    source=data["source"],
-                    by=request.user,
-                    backfilled=data["backfilled"],
-                )
-            except ImportRefused as exc:
-                form.add_error("file", str(exc))
-            else:
-                if preview.ok:
-                    return redirect("targets:import_preview", pk=preview.batch.pk)
-        status = 400
+    preview, status = _run_preview(
+        request,
+        form,
+        lambda data: statistics_import_preview(
+            plan=data["plan"],
+            uploaded=data["file"],
+            source=data["source"],
+            by=request.user,
+            backfilled=data["backfilled"],
+        ),
+    )
+    if preview is not None and preview.ok:
+        return redirect("targets:import_preview", pk=preview.batch.pk)
     recent = ImportBatch.objects.filter(kind=ImportBatch.Kind.STATISTICS).select_related(
         "uploaded_by", "plan"
     )[:10]

@@ -54,14 +54,18 @@ def plan_detail(request, pk):
     )
 
 
+def _plan_item(model, *, pk, plan_pk):
+    """(object, plan) for an edit (``pk``) or a new object of the plan ``plan_pk``."""
+    if pk:
+        obj = get_object_or_404(model.objects.select_related("plan"), pk=pk)
+        return obj, obj.plan
+    plan = get_object_or_404(Plan, pk=plan_pk)
+    return model(plan=plan), plan
+
+
 @office_required
 def target_form(request, plan_pk=None, pk=None):
-    if pk:
-        target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
-        plan = target.plan
-    else:
-        plan = get_object_or_404(Plan, pk=plan_pk)
-        target = Target(plan=plan)
+    target, plan = _plan_item(Target, pk=pk, plan_pk=plan_pk)
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
         target = target_save(
@@ -82,12 +86,7 @@ def target_form(request, plan_pk=None, pk=None):
 
 @office_required
 def measure_form(request, plan_pk=None, pk=None):
-    if pk:
-        measure = get_object_or_404(Measure.objects.select_related("plan"), pk=pk)
-        plan = measure.plan
-    else:
-        plan = get_object_or_404(Plan, pk=plan_pk)
-        measure = Measure(plan=plan)
+    measure, plan = _plan_item(Measure, pk=pk, plan_pk=plan_pk)
     form = MeasureForm(request.POST or None, instance=measure, plan=plan)
     if request.method == "POST" and form.is_valid():
         measure = measure_save(measure=form.instance, by=request.user, units=list(form.cleaned_data["units"]))
