@@ -20,7 +20,8 @@ UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
 def money_summary(*, year: int | None = None) -> list[dict]:
     """Requested / approved / paid / pending 元 by funding source and award year (one query).
 
-    ``year`` is the year of the award (获奖年度). ``pending`` is approved but not yet paid.
+    ``year`` is the year of the award (获奖年度). ``pending`` is approved but not yet paid;
+    ``under_review`` (extra) is submitted and not yet through 复核.
     Amounts are the assessed amounts stored at submission; ``paid`` is what was actually paid.
     """
     qs = Application.objects.filter(REQUESTED).annotate(year=ExtractYear("award_date"))
@@ -37,6 +38,8 @@ def money_summary(*, year: int | None = None) -> list[dict]:
             paid_count=Count("id", filter=Q(status=Status.PAID)),
             pending=Sum("amount_yuan", filter=Q(status__in=PENDING_STATUSES), default=0),
             pending_count=Count("id", filter=Q(status__in=PENDING_STATUSES)),
+            under_review=Sum("amount_yuan", filter=Q(status__in=UNDER_REVIEW_STATUSES), default=0),
+            under_review_count=Count("id", filter=Q(status__in=UNDER_REVIEW_STATUSES)),
         )
         .order_by("year", "funding_source")
     )
@@ -52,7 +55,18 @@ def money_summary(*, year: int | None = None) -> list[dict]:
 
 
 def money_totals(rows: list[dict]) -> dict:
-    keys = ("requested", "approved", "paid", "pending", "requested_count", "approved_count", "paid_count")
+    keys = (
+        "requested",
+        "approved",
+        "paid",
+        "pending",
+        "under_review",
+        "requested_count",
+        "approved_count",
+        "paid_count",
+        "pending_count",
+        "under_review_count",
+    )
     return {key: sum(r[key] for r in rows) for key in keys}
 
 

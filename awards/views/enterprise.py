@@ -30,19 +30,25 @@ class _Probe(forms.Form):
     reference = forms.CharField(required=False)
 
 
-def conclusion(enterprise, data, *, exclude_id=None):
-    """What the system concludes for the values typed so far (None until an item is chosen)."""
+def conclusion(enterprise, data, *, exclude_id=None) -> dict:
+    """What the system concludes for the values typed so far, for the eligibility panel.
+
+    ``result`` is None until an item is chosen; ``incomplete`` while the date or reference is missing
+    (the panel then shows the item's amount and waits instead of listing what is not typed yet).
+    """
     probe = _Probe(data)
     if not probe.is_valid() or not probe.cleaned_data["reward_item"]:
-        return None
+        return {"result": None, "incomplete": True}
     values = probe.cleaned_data
-    return services.check_eligibility(
+    result = services.check_eligibility(
         enterprise=enterprise,
         reward_code=values["reward_item"],
         award_date=values["award_date"],
         reference=values["reference"],
         exclude_application_id=exclude_id,
     )
+    incomplete = not values["award_date"] or not values["reference"].strip()
+    return {"result": result, "incomplete": incomplete and result.reward_item is not None}
 
 
 def _initial(application):
@@ -92,15 +98,15 @@ def _form_page(request, application=None):
                     return redirect("awards:application_detail", pk=saved.pk)
                 messages.success(request, f"草稿 {saved.code} 已保存。")
                 return redirect("awards:application_edit", pk=saved.pk)
-        result = conclusion(enterprise, request.POST, exclude_id=exclude_id)
+        panel = conclusion(enterprise, request.POST, exclude_id=exclude_id)
     else:
         initial = _initial(application) if application else {"reward_item": request.GET.get("item", "")}
         form = ApplicationForm(initial=initial)
-        result = conclusion(enterprise, initial, exclude_id=exclude_id)
+        panel = conclusion(enterprise, initial, exclude_id=exclude_id)
     return render(
         request,
         "awards/application_form.html",
-        {"form": form, "application": application, "result": result, "enterprise": enterprise},
+        {"form": form, "application": application, "enterprise": enterprise, **panel},
     )
 
 
@@ -127,8 +133,8 @@ def application_check(request):
         if not exclude_id.isdigit():
             return HttpResponseBadRequest("参数错误")
         exclude_id = get_own_application(request.user, exclude_id).pk
-    result = conclusion(request.user.enterprise, request.POST, exclude_id=exclude_id)
-    return render(request, "awards/partials/eligibility.html", {"result": result})
+    panel = conclusion(request.user.enterprise, request.POST, exclude_id=exclude_id)
+    return render(request, "awards/partials/eligibility.html", panel)
 
 
 @require_POST

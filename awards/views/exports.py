@@ -30,7 +30,6 @@ def money(request):
         "totals": selectors.money_totals(rows),
         "year": year,
         "years": selectors.award_years(),
-        "under_review": selectors.status_counts(),
         "today": today,
         "chart": _chart(rows),
     }
