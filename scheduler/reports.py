@@ -144,6 +144,7 @@ def targets_section(half: HalfYear, plan) -> dict:
         summary,
     )
     section["counts"] = counts
+    section["status_col"] = 8
     return section
 
 

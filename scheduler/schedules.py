@@ -37,8 +37,22 @@ class Schedule:
     def when(self) -> str:
         if self.every_seconds:
             return f"每 {self.every_seconds} 秒"
-        c = self.crontab
-        return f"{c['minute']} {c['hour']} {c['day_of_month']} {c['month_of_year']} {c['day_of_week']}"
+        return crontab_text(**self.crontab)
+
+
+def crontab_text(*, minute: str, hour: str, day_of_month: str, month_of_year: str, day_of_week: str) -> str:
+    """A crontab in words, e.g. "每天 08:30", "1、7月1日 08:10"."""
+    if month_of_year == "*" and day_of_month == "*":
+        days = "每天"
+    else:
+        days = ("每月" if month_of_year == "*" else f"{month_of_year.replace(',', '、')}月") + (
+            "" if day_of_month == "*" else f"{day_of_month.replace(',', '、')}日"
+        )
+    if day_of_week != "*":
+        days += f"（星期 {day_of_week}）"
+    if hour.isdigit() and minute.isdigit():
+        return f"{days} {int(hour):02d}:{int(minute):02d}"
+    return f"{days} {hour} 时 {minute} 分"
 
 
 def _cron(minute="0", hour="*", day_of_month="*", month_of_year="*", day_of_week="*") -> dict:

@@ -18,6 +18,7 @@ from notifications.services import delivery_batch, notify
 from . import reports
 from .halves import HalfYear
 from .models import HalfYearReport
+from .schedules import TIMEZONE, crontab_text
 
 logger = logging.getLogger(__name__)
 
@@ -261,9 +262,14 @@ def _describe(task) -> str:
     state = "启用" if task.enabled else "停用"
     if task.crontab_id:
         c = task.crontab
-        return (
-            f"{state}；{c.minute} {c.hour} {c.day_of_month} {c.month_of_year} {c.day_of_week}（{c.timezone}）"
+        text = crontab_text(
+            minute=c.minute,
+            hour=c.hour,
+            day_of_month=c.day_of_month,
+            month_of_year=c.month_of_year,
+            day_of_week=c.day_of_week,
         )
+        return f"{state}；{text}（{c.timezone}）"
     if task.interval_id:
         return f"{state}；每 {task.interval.every} {task.interval.get_period_display()}"
     return state
@@ -280,7 +286,6 @@ def schedule_update(
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     from .models import ScheduleChange
-    from .schedules import TIMEZONE
 
     with transaction.atomic():
         # race: two office users editing the same task; the row lock makes the second edit see the first

@@ -4,12 +4,15 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import IntegrityError
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from awards.tests.factories import ApplicationFactory, item
 from core.models import StoredDocument
+from meetings.tests.factories import work_plan_task
 from notifications.models import Notification
 from scheduler import services
 from scheduler.halves import HalfYear
@@ -50,7 +53,16 @@ def data(period, users):
     Statistic.objects.create(
         target=targets[0], value=Decimal(99), as_of=dt.date(2025, 12, 31), source="测试", origin="import"
     )
-    return {"reports": reports, "targets": targets}
+    # two rewards paid in the half year, one after it
+    ApplicationFactory(paid=True, paid_on=dt.date(2025, 4, 1))
+    ApplicationFactory(paid=True, paid_on=dt.date(2025, 6, 30), reward_item=item("group_standard"))
+    ApplicationFactory(paid=True, paid_on=dt.date(2025, 7, 1))
+    # a work-plan follow-up item due in the half year, still open
+    with time_machine.travel(dt.datetime(2025, 3, 3, 10, tzinfo=dt.UTC), tick=False):
+        followup = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 5, 30)
+        )
+    return {"reports": reports, "targets": targets, "followup": followup}
 
 
 def test_the_report_is_built_stored_as_xlsx_and_docx_and_the_office_notified(data, users):
@@ -80,6 +92,17 @@ def test_the_figures_show_rag_timeliness_as_at_the_end_of_the_half(data):
     assert league["counts"]["on_time"] == 1 and league["counts"]["late"] == 1
     assert league["rows"][0][1] == data["reports"][0].unit.name  # on time ranks first
     assert league["counts"]["missing"] == len(league["rows"]) - 2
+
+
+def test_the_figures_show_follow_up_closure_and_rewards_paid_in_the_half(data, users):
+    figures = services.half_year_report_build(half=H1, today=AFTER_DUE).figures
+    followups, rewards = figures["sections"][2], figures["sections"][3]
+    assert followups["available"] and followups["counts"]["total"] == 1
+    assert followups["counts"]["open"] == 1 and followups["counts"]["overdue"] == 1
+    assert followups["rows"] == [[users["unit_a"].member_unit.name, "1", "0", "0", "1", "1"]]
+    assert rewards["available"] and rewards["total_yuan"] == 200000 + 100000
+    assert [row[0] for row in rewards["rows"]] == ["2025-04-01", "2025-06-30"]
+    assert "合计 30.00 万元" in rewards["summary"] or "合计 30 万元" in rewards["summary"]
 
 
 def test_rebuilding_gives_the_same_figures_and_replaces_the_files(data):

@@ -84,3 +84,18 @@ def test_setup_schedules_reports_but_keeps_tasks_it_does_not_declare():
     output = _run()
     assert "代码中未定义的任务" in output and "旧任务" in output
     assert PeriodicTask.objects.filter(name="旧任务").exists()
+
+
+def test_crontabs_are_shown_in_chinese_words():
+    from scheduler.schedules import crontab_text
+
+    assert (
+        crontab_text(minute="30", hour="8", day_of_month="*", month_of_year="*", day_of_week="*")
+        == "每天 08:30"
+    )
+    assert crontab_text(minute="10", hour="8", day_of_month="1", month_of_year="1,7", day_of_week="*") == (
+        "1、7月1日 08:10"
+    )
+    assert crontab_text(minute="*/5", hour="*", day_of_month="*", month_of_year="*", day_of_week="1-5") == (
+        "每天（星期 1-5） * 时 */5 分"
+    )

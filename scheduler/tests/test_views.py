@@ -162,7 +162,7 @@ def test_the_office_changes_the_time_of_the_daily_reminders(client, users, sched
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("9", "0", "Asia/Shanghai")
     change = ScheduleChange.objects.get()
-    assert change.changed_by == users["office"] and "8" in change.before and "9" in change.after
+    assert change.changed_by == users["office"] and "08:30" in change.before and "09:00" in change.after
     # and a later setup_schedules keeps it
     schedules_install()
     task.refresh_from_db()
