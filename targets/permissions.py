@@ -39,6 +39,11 @@ def can_backfill_report(user, report: Report) -> bool:
     return is_office(user) and report.period.backfilled and report.status != Report.Status.ACCEPTED
 
 
+def can_upload_template(user, report: Report) -> bool:
+    """A filled template may be imported by whoever may fill the report (unit, or office for backfill)."""
+    return can_edit_report(user, report) or can_backfill_report(user, report)
+
+
 def get_editable_report(user, pk) -> Report:
     report = get_report_for_user(user, pk)
     ensure(can_edit_report(user, report))
@@ -74,6 +79,7 @@ __all__ = [
     "can_edit_report",
     "can_see_report_links",
     "can_see_unit",
+    "can_upload_template",
     "can_view_overall_progress",
     "get_batch_for_user",
     "get_editable_report",

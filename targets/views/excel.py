@@ -6,14 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_unit_user, office_required
+from accounts.permissions import is_office, office_required
 from core.documents import XLSX_MIME, attachment_response, xlsx_response
 
 from .. import exports, selectors
 from ..excel import build_report_template, build_statistics_template
 from ..forms import StatisticsImportForm, XlsxUploadForm
 from ..models import ImportBatch, Plan, ReportingPeriod
-from ..permissions import can_edit_report, get_batch_for_user, get_report_for_user, report_user_required
+from ..permissions import can_upload_template, get_batch_for_user, get_report_for_user, report_user_required
 from ..services import (
     ImportRefused,
     ReportError,
@@ -22,13 +22,6 @@ from ..services import (
     statistics_import_apply,
     statistics_import_preview,
 )
-
-
-def _own_unit_report(request, pk):
-    report = get_report_for_user(request.user, pk)
-    if not (is_unit_user(request.user) and request.user.member_unit_id == report.unit_id):
-        raise PermissionDenied("只有本单位用户可以使用填报模板。")
-    return report
 
 
 def _run_preview(request, form, preview_of):
@@ -57,8 +50,8 @@ def report_template(request, pk):
 
 @report_user_required
 def report_upload(request, pk):
-    report = _own_unit_report(request, pk)
-    if not can_edit_report(request.user, report):
+    report = get_report_for_user(request.user, pk)
+    if not can_upload_template(request.user, report):
         messages.error(request, f"该报告{report.get_status_display()}，不能再导入模板。")
         return redirect(report)
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
@@ -95,10 +88,13 @@ def import_confirm(request, pk):
     try:
         if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
             report = get_report_for_user(request.user, batch.report_id)
-            if not can_edit_report(request.user, report):
+            if not can_upload_template(request.user, report):
                 raise ReportError(f"该报告{report.get_status_display()}，不能再导入模板。")
             report_template_apply(batch=batch, by=request.user)
-            messages.success(request, "模板内容已导入为草稿，请核对后提交。")
+            if is_office(request.user):
+                messages.success(request, "模板内容已导入，请核对后点击“补录并采纳”。")
+            else:
+                messages.success(request, "模板内容已导入为草稿，请核对后提交。")
             return redirect(report)
         if not request.user.is_office:
             raise PermissionDenied("只有办公室可以导入统计数据。")
