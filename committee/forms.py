@@ -9,7 +9,12 @@ from .roster_io import read_roster_workbook
 
 
 class DateInput(forms.DateInput):
+    """HTML date input: the value must be ISO (YYYY-MM-DD) whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class ReplaceForm(forms.Form):

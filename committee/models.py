@@ -74,8 +74,9 @@ class Seat(models.Model):
 
     @property
     def display_title(self) -> str:
-        """The post as 附件1 prints it: 市长 for the leadership, 市市场监管局局长 for the others."""
-        if self.role in (self.Role.CHAIR, self.Role.VICE_CHAIR):
+        """The post as 附件1 prints it: 市长 for the leadership, 市市场监管局局长 for the members,
+        办公室主任 for the committee's office (which sits in, but is not part of, 市市场监管局)."""
+        if self.role != self.Role.MEMBER:
             return self.title
         return f"{self.unit.name}{self.title}"
 

@@ -5,18 +5,26 @@ from django.utils import timezone
 from committee.models import MemberUnit
 from core.uploads import validate_upload
 
-from .models import BusinessKind, Invitation, Meeting, Topic
+from .models import BusinessKind, FollowUpAssignment, Invitation, Meeting, Topic
 from .status import FollowUpStatus
 
 MAX_FILES = 5
 
 
 class DateInput(forms.DateInput):
+    """HTML date input: the value must be ISO (YYYY-MM-DD) whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs=None, format="%H:%M"):
+        super().__init__(attrs, format=format)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -218,8 +226,11 @@ class WorkPlanForm(forms.Form):
 
 
 class FollowUpFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=_active_units(), required=False)
+    unit = forms.ModelChoiceField(label="单位", queryset=_active_units(), required=False, empty_label="全部")
     status = forms.ChoiceField(label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False)
+    phase = forms.ChoiceField(
+        label="办理环节", choices=[("", "全部"), *FollowUpAssignment.Phase.choices], required=False
+    )
     source = forms.ChoiceField(label="来源", required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2022, max_value=2100)
 

@@ -39,6 +39,8 @@ def _status_dict(status: FollowUpStatus) -> dict:
 
 
 def _group_by_item(assignments, today: dt.date) -> list[dict]:
+    """One entry per item with each unit's status. The item's own status is its lead unit's:
+    the 牵头单位 answers for the decision as a whole; co-operating units are listed beside it."""
     items: dict[int, dict] = {}
     for a in assignments:
         status = a.status_on(today)
@@ -50,15 +52,15 @@ def _group_by_item(assignments, today: dt.date) -> list[dict]:
                 "meeting": a.item.agenda_item.meeting.title,
                 "deadline": a.item.deadline.isoformat(),
                 "units": [],
-                "_worst": status,
+                "_status": status,
             },
         )
         entry["units"].append({"unit": a.unit.name, "role": a.get_role_display(), **_status_dict(status)})
-        if status.rank < entry["_worst"].rank:
-            entry["_worst"] = status
+        if a.role == FollowUpAssignment.Role.LEAD:
+            entry["_status"] = status
     out = []
     for entry in items.values():
-        entry.update(_status_dict(entry.pop("_worst")))
+        entry.update(_status_dict(entry.pop("_status")))
         out.append(entry)
     return out
 

@@ -103,6 +103,8 @@ def test_office_list_puts_overdue_first_and_filters(client, users):
         assert {a.state.value for a in overdue.context["assignments"]} == {"overdue"}
         by_source = client.get(reverse("meetings:followup_list"), {"source": "work_plan", "year": 2024})
         assert list(by_source.context["assignments"]) == []
+        requested = client.get(reverse("meetings:followup_list"), {"phase": "requested"})
+        assert list(requested.context["assignments"]) == []
         export = client.get(reverse("meetings:followup_export"), {"status": "overdue"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 

@@ -40,6 +40,8 @@ def _filtered(request, today):
             qs = qs.filter(item__agenda_item__meeting_id=int(source[8:]))
         if data["year"]:
             qs = qs.filter(item__year=data["year"])
+        if data["phase"]:
+            qs = qs.filter(phase=data["phase"])
         status = data["status"]
     counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
     if status:

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -70,9 +72,11 @@ def meeting_detail(request, pk):
         context.update(agenda=items, first_status=first_item_status(meeting, items))
     topics = meeting.topics.select_related("unit", "business_kind").order_by("created_at", "id")
     if office:
+        invitations = list(meeting.invitations.select_related("unit"))
         context.update(
             topics=topics,
-            invitations=meeting.invitations.select_related("unit", "responded_by"),
+            invitations=invitations,
+            responses=Counter(i.response for i in invitations),
             guest_form=GuestForm(),
             agenda_form=AgendaItemForm(),
             held_form=HeldForm(initial={"held_on": min(today, meeting.planned_date)}),
