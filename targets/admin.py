@@ -1,7 +1,22 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
+from .models import (
+    ImportBatch,
+    Measure,
+    MeasureResponsibility,
+    Plan,
+    QualitativeGoal,
+    Report,
+    ReportingPeriod,
+    ReportTargetLine,
+    Statistic,
+    Target,
+    TargetEvaluation,
+    TargetOwner,
+)
+from .resources import StatisticResource
 
 
 @admin.register(Plan)
@@ -37,3 +52,50 @@ class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ("code", "title", "responsible_text", "plan")
     list_filter = ("plan",)
     inlines = [MeasureResponsibilityInline]
+
+
+class ReportTargetLineInline(admin.TabularInline):
+    model = ReportTargetLine
+    extra = 0
+    fields = ("target", "role", "value", "stat_date", "source", "note")
+    readonly_fields = ("target", "role")
+    can_delete = False
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ("plan", "year", "half", "due_date", "status", "backfilled")
+    list_filter = ("plan", "status", "backfilled")
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "period", "status", "first_submitted_at", "accepted_at", "return_count")
+    list_filter = ("period__plan", "period", "status")
+    search_fields = ("unit__name",)
+    inlines = [ReportTargetLineInline]
+
+
+@admin.register(Statistic)
+class StatisticAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [StatisticResource]
+    list_display = ("target", "value", "as_of", "source", "origin", "unit", "recorded_at")
+    list_filter = ("target__plan", "origin", "backfilled")
+    search_fields = ("target__code", "target__name", "source")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accepted values are evidence: corrected by a newer value, never deleted
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("kind", "original_name", "plan", "row_count", "status", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "status")
+    exclude = ("rows",)
+    readonly_fields = ("errors",)
+
+
+@admin.register(TargetEvaluation)
+class TargetEvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ("target", "result", "final_value", "evaluated_by", "evaluated_at")
+    list_filter = ("target__plan", "result")

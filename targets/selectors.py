@@ -287,3 +287,14 @@ def period_status_counts(periods) -> dict[int, dict[str, int]]:
         counts[row["period_id"]][row["status"]] = row["n"]
         counts[row["period_id"]]["total"] += row["n"]
     return counts
+
+
+def open_followups(*, unit_id: int, limit: int = 20) -> list:
+    """The unit's open follow-up assignments (督办事项, meetings app), shown on its report page."""
+    try:
+        from meetings.models import FollowUpAssignment
+
+        qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
+        return list(qs.select_related("item").order_by("item__deadline")[:limit])
+    except (ImportError, AttributeError):  # meetings is optional for this page
+        return []

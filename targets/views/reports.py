@@ -192,22 +192,10 @@ def report_detail(request, pk):
             "is_office": is_office(user),
             "timeliness": Report.Timeliness(report.timeliness()).label,
             "source_choices": SOURCE_CHOICES,
-            "followups": _followups(report),
+            "followups": selectors.open_followups(unit_id=report.unit_id),
         },
         status=status,
     )
-
-
-def _followups(report: Report) -> list:
-    # the follow-up items assigned to the unit (meetings app), when that app offers them
-    try:
-        from meetings.selectors import followups_for_unit
-    except (ImportError, AttributeError):
-        return []
-    try:
-        return list(followups_for_unit(unit_id=report.unit_id))[:50]
-    except TypeError:
-        return []
 
 
 @report_user_required
