@@ -36,45 +36,39 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def collect(today: dt.date) -> Iterable[Reminder]:
-    limit = SiteSetting.get().review_service_limit_workdays
-    cutoff = _start_of(overdue_before(today, limit))
-    staff = tuple(office_staff())
-    heads = tuple(approvers())
-    waiting_first = (
-        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff)
-        .select_related("enterprise", "reward_item")
-        .order_by("submitted_at")
-    )
-    for application in waiting_first:
+def _overdue(applications, *, since: str, stage: str, recipients: tuple, limit: int) -> Iterable[Reminder]:
+    for application in applications.select_related("enterprise", "reward_item").order_by(since):
         yield Reminder(
-            occasion=f"application:{application.pk}:review_overdue:{Status.SUBMITTED}",
-            recipients=staff,
-            subject=f"奖励申报 {application.code} 初审已超过 {limit} 个工作日",
+            occasion=f"application:{application.pk}:review_overdue:{application.status}",
+            recipients=recipients,
+            subject=f"奖励申报 {application.code} 待{stage}已超过 {limit} 个工作日",
             body=(
-                f"{application.enterprise.name} 的 {application.reward_item.name} 申报于 "
-                f"{cn_date(timezone.localdate(application.submitted_at))} 提交，至今未办理初审，"
+                f"{application.enterprise.name} 的 {application.reward_item.name} 申报自 "
+                f"{cn_date(timezone.localdate(getattr(application, since)))} 起等待{stage}，"
                 f"已超过 {limit} 个工作日的服务时限，请尽快办理。"
             ),
             url=application.get_absolute_url(),
         )
-    waiting_second = (
-        Application.objects.filter(status=Status.FIRST_PASSED, first_reviewed_at__lt=cutoff)
-        .select_related("enterprise", "reward_item")
-        .order_by("first_reviewed_at")
+
+
+def collect(today: dt.date) -> Iterable[Reminder]:
+    limit = SiteSetting.get().review_service_limit_workdays
+    cutoff = _start_of(overdue_before(today, limit))
+    yield from _overdue(
+        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff),
+        since="submitted_at",
+        stage="初审",
+        recipients=tuple(office_staff()),
+        limit=limit,
     )
-    for application in waiting_second:
-        yield Reminder(
-            occasion=f"application:{application.pk}:review_overdue:{Status.FIRST_PASSED}",
-            recipients=heads,
-            subject=f"奖励申报 {application.code} 待复核已超过 {limit} 个工作日",
-            body=(
-                f"{application.enterprise.name} 的 {application.reward_item.name} 申报于 "
-                f"{cn_date(timezone.localdate(application.first_reviewed_at))} 初审通过，至今未复核，"
-                f"已超过 {limit} 个工作日的服务时限，请尽快复核。"
-            ),
-            url=application.get_absolute_url(),
-        )
+    yield from _overdue(
+        Application.objects.filter(status=Status.FIRST_PASSED, first_reviewed_at__lt=cutoff),
+        since="first_reviewed_at",
+        stage="复核",
+        recipients=tuple(approvers()),
+        limit=limit,
+    )
+    staff = tuple(office_staff())
     for batch in PublicityBatch.objects.filter(end_date=today):
         yield Reminder(
             occasion=f"publicity:{batch.pk}:closing",

@@ -58,6 +58,27 @@ def _save_unique(application: Application, *, create: bool) -> None:
         raise
 
 
+def _editable(application: Application | None, enterprise: Enterprise, user: User, what: str) -> Application:
+    """A new application, or the existing one locked and checked: this enterprise's, still editable."""
+    if application is None:
+        return Application(enterprise=enterprise, created_by=user)
+    application = lock(application)
+    if application.enterprise_id != enterprise.pk:
+        raise PermissionDenied("只能为本企业办理申报。")
+    if not application.is_editable:
+        raise refuse_state(application, what)
+    return application
+
+
+def _fill(application: Application, award_date, reference: str, issuing_body: str, description: str) -> None:
+    application.award_date = award_date
+    application.reference = reference.strip()
+    application.reference_normalized = normalize_reference(reference)
+    application.issuing_body = issuing_body.strip()
+    application.description = description.strip()
+    application.updated_at = timezone.now()
+
+
 def application_save_draft(
     *,
     enterprise: Enterprise,
@@ -77,21 +98,9 @@ def application_save_draft(
         raise ValidationError("请选择有效的奖励项目。", code="unknown_item")
     with transaction.atomic():
         create = application is None
-        if create:
-            application = Application(enterprise=enterprise, created_by=saved_by)
-        else:
-            application = lock(application)
-            if application.enterprise_id != enterprise.pk:
-                raise PermissionDenied("只能为本企业办理申报。")
-            if not application.is_editable:
-                raise refuse_state(application, "修改")
+        application = _editable(application, enterprise, saved_by, "修改")
         application.reward_item = item
-        application.award_date = award_date
-        application.reference = reference.strip()
-        application.reference_normalized = normalize_reference(reference)
-        application.issuing_body = issuing_body.strip()
-        application.description = description.strip()
-        application.updated_at = timezone.now()
+        _fill(application, award_date, reference, issuing_body, description)
         _save_unique(application, create=create)
         _store_attachments(application, attachments, saved_by)
         if create:
@@ -122,16 +131,8 @@ def application_submit(
     _require_own(enterprise, submitted_by)
     with transaction.atomic():
         create = application is None
-        if create:
-            application = Application(enterprise=enterprise, created_by=submitted_by)
-            from_status = ""
-        else:
-            application = lock(application)
-            if application.enterprise_id != enterprise.pk:
-                raise PermissionDenied("只能为本企业办理申报。")
-            if not application.is_editable:
-                raise refuse_state(application, "提交")
-            from_status = application.status
+        application = _editable(application, enterprise, submitted_by, "提交")
+        from_status = "" if create else application.status
         result = check_eligibility(
             enterprise=enterprise,
             reward_code=reward_code,
@@ -142,17 +143,10 @@ def application_submit(
         )
         if not result.eligible:
             raise ValidationError(result.reasons, code="not_eligible")
-        now = timezone.now()
         _apply_assessment(application, result)
-        application.award_date = award_date
-        application.reference = reference.strip()
-        application.reference_normalized = normalize_reference(reference)
-        application.issuing_body = issuing_body.strip()
-        application.description = description.strip()
+        _fill(application, award_date, reference, issuing_body, description)
         application.status = Status.SUBMITTED
-        application.declared_at = now
-        application.submitted_at = now
-        application.updated_at = now
+        application.declared_at = application.submitted_at = application.updated_at
         application.submission_count += 1
         _save_unique(application, create=create)
         _store_attachments(application, attachments, submitted_by)

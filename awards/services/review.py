@@ -16,7 +16,22 @@ class Decision(models.TextChoices):
     REJECT = "reject", "不予通过"
 
 
-def _require_comment(decision: str, comment: str) -> str:
+# decision → (new state, the step recorded, whose signature: first/second reviewer or nobody)
+FIRST_REVIEW = {
+    Decision.PASS: (Status.FIRST_PASSED, Action.FIRST_PASS, "first"),
+    Decision.RETURN: (Status.RETURNED, Action.RETURN, None),
+    Decision.REJECT: (Status.REJECTED, Action.FIRST_REJECT, "first"),
+}
+SECOND_REVIEW = {
+    Decision.PASS: (Status.SECOND_PASSED, Action.SECOND_PASS, "second"),
+    Decision.RETURN: (Status.SUBMITTED, Action.SECOND_RETURN, None),
+    Decision.REJECT: (Status.REJECTED, Action.SECOND_REJECT, "second"),
+}
+
+
+def _clean(decision: str, comment: str) -> str:
+    if decision not in Decision.values:
+        raise ValidationError("请选择审核结论。", code="bad_decision")
     comment = (comment or "").strip()
     if decision == Decision.RETURN and not comment:
         raise ValidationError("退回时请写明需要补正或重新审核的内容。", code="comment_required")
@@ -25,14 +40,26 @@ def _require_comment(decision: str, comment: str) -> str:
     return comment
 
 
+def _decide(application: Application, *, outcome: tuple, reviewer: User, comment: str) -> Application:
+    status, action, signer = outcome
+    now = timezone.now()
+    from_status = application.status
+    application.status = status
+    if signer:
+        setattr(application, f"{signer}_reviewed_by", reviewer)
+        setattr(application, f"{signer}_reviewed_at", now)
+    application.updated_at = now
+    application.save()
+    record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
+    return application
+
+
 def application_first_review(
     *, application: Application, reviewer: User, decision: str, comment: str = ""
 ) -> Application:
     """初审: pass, return to the enterprise for correction, or reject (with a reason)."""
     require_office(reviewer)
-    if decision not in Decision.values:
-        raise ValidationError("请选择审核结论。", code="bad_decision")
-    comment = _require_comment(decision, comment)
+    comment = _clean(decision, comment)
     with transaction.atomic():
         application = lock(application)
         if application.status != Status.SUBMITTED:
@@ -42,25 +69,7 @@ def application_first_review(
                 "该企业尚未通过办公室核验，请先在“企业核验”中核验企业信息，再审核其申报。",
                 code="enterprise_unverified",
             )
-        now = timezone.now()
-        from_status = application.status
-        if decision == Decision.PASS:
-            application.status = Status.FIRST_PASSED
-            application.first_reviewed_by = reviewer
-            application.first_reviewed_at = now
-            action = Action.FIRST_PASS
-        elif decision == Decision.RETURN:
-            application.status = Status.RETURNED
-            action = Action.RETURN
-        else:
-            application.status = Status.REJECTED
-            application.first_reviewed_by = reviewer
-            application.first_reviewed_at = now
-            action = Action.FIRST_REJECT
-        application.updated_at = now
-        application.save()
-        record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
-    return application
+        return _decide(application, outcome=FIRST_REVIEW[decision], reviewer=reviewer, comment=comment)
 
 
 def application_second_review(
@@ -68,9 +77,7 @@ def application_second_review(
 ) -> Application:
     """复核 by an office approver: pass, send back to 初审, or reject. Never the first reviewer."""
     require_approver(reviewer)
-    if decision not in Decision.values:
-        raise ValidationError("请选择复核结论。", code="bad_decision")
-    comment = _require_comment(decision, comment)
+    comment = _clean(decision, comment)
     with transaction.atomic():
         application = lock(application)
         if application.status != Status.FIRST_PASSED:
@@ -81,25 +88,7 @@ def application_second_review(
                 "复核人不能与初审人为同一人：该申报由您办理初审，请由另一位办公室负责人复核。",
                 code="same_reviewer",
             )
-        now = timezone.now()
-        from_status = application.status
-        if decision == Decision.PASS:
-            application.status = Status.SECOND_PASSED
-            application.second_reviewed_by = reviewer
-            application.second_reviewed_at = now
-            action = Action.SECOND_PASS
-        elif decision == Decision.RETURN:
-            # back to 初审: the next first review is a fresh one
-            application.status = Status.SUBMITTED
+        if decision == Decision.RETURN:  # back to 初审: the next first review is a fresh one
             application.first_reviewed_by = None
             application.first_reviewed_at = None
-            action = Action.SECOND_RETURN
-        else:
-            application.status = Status.REJECTED
-            application.second_reviewed_by = reviewer
-            application.second_reviewed_at = now
-            action = Action.SECOND_REJECT
-        application.updated_at = now
-        application.save()
-        record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
-    return application
+        return _decide(application, outcome=SECOND_REVIEW[decision], reviewer=reviewer, comment=comment)

@@ -151,3 +151,13 @@ def test_check_endpoint_does_not_reveal_another_enterprises_application(client, 
         {"application": objects["submitted"].pk, "reward_item": "national_standard"},
     )
     assert response.status_code == 404
+
+
+def test_applications_cannot_be_deleted_even_in_the_admin(client, users, objects):
+    client.force_login(users["admin"])
+    application = objects["submitted"]
+    url = reverse("admin:awards_application_delete", args=[application.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:awards_application_change", args=[application.pk])).status_code == 200
+    application.refresh_from_db()

@@ -55,30 +55,34 @@ def office_applications(request):
     )
 
 
-def _review(request, pk, *, second: bool):
-    application = get_application(request.user, pk)
-    form = ReviewForm(request.POST, second=second)
+def _act_on_detail(request, application, *, form, form_key: str, action, success: str):
+    """POST from a form on the application page: run the service, or show the page again with errors."""
     if form.is_valid():
-        service = services.application_second_review if second else services.application_first_review
         try:
-            service(
-                application=application,
-                reviewer=request.user,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-            )
+            action(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            application.refresh_from_db()
-            messages.success(
-                request, f"已办理：{application.code} 当前状态为“{application.get_status_display()}”。"
-            )
+            messages.success(request, success)
             return redirect("awards:application_detail", pk=application.pk)
-    key = "second_review_form" if second else "first_review_form"
-    context = detail_context(request, application, **{key: form})
-    context[key] = form
+    context = detail_context(request, application, **{form_key: form})
+    context[form_key] = form
     return render(request, "awards/application_detail.html", context, status=400)
+
+
+def _review(request, pk, *, second: bool):
+    application = get_application(request.user, pk)
+    service = services.application_second_review if second else services.application_first_review
+    return _act_on_detail(
+        request,
+        application,
+        form=ReviewForm(request.POST, second=second),
+        form_key="second_review_form" if second else "first_review_form",
+        action=lambda data: service(
+            application=application, reviewer=request.user, decision=data["decision"], comment=data["comment"]
+        ),
+        success=f"{'复核' if second else '初审'}意见已提交：{application.code}。",
+    )
 
 
 @require_POST
@@ -97,40 +101,35 @@ def second_review(request, pk):
 @office_required
 def objection_create(request, pk):
     application = get_application(request.user, pk)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.objection_record(application=application, recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "异议已登记。该申报在异议处理完成前不会进入拨付。")
-            return redirect("awards:application_detail", pk=application.pk)
-    context = detail_context(request, application, objection_form=form)
-    return render(request, "awards/application_detail.html", context, status=400)
+    return _act_on_detail(
+        request,
+        application,
+        form=ObjectionForm(request.POST),
+        form_key="objection_form",
+        action=lambda data: services.objection_record(
+            application=application, recorded_by=request.user, **data
+        ),
+        success="异议已登记。该申报在异议处理完成前不会进入拨付。",
+    )
 
 
 @require_POST
 @office_required
 def objection_resolve(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("application"), pk=pk)
-    application = objection.application
-    form = ObjectionResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.objection_resolve(
-                objection=objection,
-                resolved_by=request.user,
-                upheld=form.cleaned_data["outcome"] == "upheld",
-                resolution=form.cleaned_data["resolution"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "异议处理结果已记录。")
-            return redirect("awards:application_detail", pk=application.pk)
-    context = detail_context(request, application, resolve_form=form)
-    return render(request, "awards/application_detail.html", context, status=400)
+    return _act_on_detail(
+        request,
+        objection.application,
+        form=ObjectionResolveForm(request.POST),
+        form_key="resolve_form",
+        action=lambda data: services.objection_resolve(
+            objection=objection,
+            resolved_by=request.user,
+            upheld=data["outcome"] == "upheld",
+            resolution=data["resolution"],
+        ),
+        success="异议处理结果已记录。",
+    )
 
 
 @office_required
