@@ -11,6 +11,7 @@ server of the test's own.
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -171,3 +172,96 @@ def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tm
     assert stopped, "the processes did not stop on SIGTERM:\n" + (tmp_path / "honcho.log").read_text()[-4000:]
     assert not (var / "celerybeat.pid").exists()  # beat removed its pid file: a clean exit
     assert time.monotonic() - started < 120
+
+
+KILL_SEED = """
+from accounts.models import User
+from notifications.services import notify
+user = User.objects.create_user(
+    username="crash_user", email="crash@test.jianli.local", role="office_staff", password="Crash#Passw0rd-2026"
+)
+rows = notify(occasion="crash:1", recipients=[user], subject="崩溃测试", body="发送途中工作进程被强制结束。")
+print("EMAIL_ID=%d" % next(n.pk for n in rows if n.channel == "email"))
+"""
+
+
+def _status(var: Path, pk: str) -> str:
+    with sqlite3.connect(var / "db.sqlite3", timeout=30) as db:
+        return db.execute(
+            "SELECT status FROM notifications_notification WHERE id = ?", (int(pk),)
+        ).fetchone()[0]
+
+
+def task_id(log_path: Path) -> bytes:
+    line = next(ln for ln in log_path.read_bytes().splitlines() if b"deliver_notifications[" in ln)
+    return line.split(b"deliver_notifications[", 1)[1].split(b"]", 1)[0]
+
+
+def _start_worker(env: dict, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "celery"), "-A", "jianli_quality", "worker", "--loglevel=INFO", "--concurrency=1"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def test_a_worker_killed_in_the_middle_of_a_send_never_sends_that_mail_twice(tmp_path):
+    var = tmp_path / "var"
+    env = _env(var, free_port())
+    _manage(env, "migrate", "--noinput")
+    email_id = _manage(env, "shell", "-c", KILL_SEED).strip().rsplit("EMAIL_ID=", 1)[-1]
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("wb")
+
+    def logged(text: bytes, times: int = 1):
+        return lambda: log_path.read_bytes().count(text) >= times
+
+    # the e-mail was queued after commit; a worker whose mail server takes a long time picks it up
+    worker = _start_worker({**env, "EMAIL_BACKEND": "scheduler.tests.slow_mail.SlowFileBackend"}, log)
+    try:
+        pid_file = var / "sending.pid"
+        assert wait_until(pid_file.exists, timeout=40, interval=0.3), log_path.read_text()[-3000:]
+        assert _status(var, email_id) == "sending"
+        # the pool process is killed mid-send (OOM killer, kill -9); the message is not acknowledged
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        assert wait_until(logged(b"signal 9"), timeout=30, interval=0.3), log_path.read_text()[-3000:]
+    finally:
+        _stop(worker)
+    # a normal worker receives the same message again, then the beat's sweep runs
+    worker = _start_worker(env, log)
+    try:
+        received = b"Task notifications.tasks.deliver_notifications[" + task_id(log_path) + b"] received"
+        assert wait_until(logged(received, 2), timeout=40, interval=0.3), log_path.read_text()[-3000:]
+        _manage(
+            env, "shell", "-c", "from notifications.tasks import deliver_pending; deliver_pending.delay()"
+        )
+        assert wait_until(logged(b"deliver_pending", 2), timeout=30, interval=0.3)  # received, succeeded
+        assert wait_until(logged(b"succeeded", 2), timeout=30, interval=0.3)
+    finally:
+        _stop(worker)
+        log.close()
+    assert not list((var / "mail").glob("*.log")), "the interrupted e-mail was sent by a later run"
+    assert _status(var, email_id) == "sending"
+    # later the sweep retires the stale claim as failed (unknown outcome), for the office to decide
+    out = _manage(
+        env,
+        "shell",
+        "-c",
+        "import datetime as dt; from django.utils import timezone; from notifications import services as s; "
+        "print(s.outbox_release_stale_claims(now=timezone.now() + s.STALE_CLAIM_AFTER + dt.timedelta(minutes=1)))",
+    )
+    assert out.strip().splitlines()[-1] == "1"
+    assert _status(var, email_id) == "failed"
