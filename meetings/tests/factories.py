@@ -52,9 +52,8 @@ def draft_meeting(year: int = 2025, half: int = 1, by=None) -> Meeting:
     return meeting
 
 
-def notified_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
-    """Drafted, arranged and notified, as of a day before the topic deadline."""
-    meeting = draft_meeting(year, half, by=office)
+def arrange_and_notify(meeting: Meeting, office) -> Meeting:
+    """Set the place and issue the notice, five days before the topic deadline."""
     with on(meeting.topic_deadline - dt.timedelta(days=5)):
         services.meeting_update(
             meeting=meeting,
@@ -68,12 +67,33 @@ def notified_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
     return meeting
 
 
-def held_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
-    meeting = notified_meeting(office, year=year, half=half)
+def hold(meeting: Meeting, office) -> Meeting:
+    """Record the meeting as held on its planned date."""
     with on(meeting.planned_date):
         services.meeting_mark_held(meeting=meeting, held_on=meeting.planned_date, by=office)
     meeting.refresh_from_db()
     return meeting
+
+
+def notified_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
+    return arrange_and_notify(draft_meeting(year, half, by=office), office)
+
+
+def held_meeting(office, *, year: int = 2025, half: int = 1) -> Meeting:
+    return hold(notified_meeting(office, year=year, half=half), office)
+
+
+def request_closure(assignment, unit_user, *, text: str = "已办结") -> None:
+    """The unit signs for its part and asks for closure."""
+    services.followup_sign(assignment=assignment, by=unit_user)
+    services.followup_request_closure(assignment=assignment, by=unit_user, text=text)
+
+
+def close(assignment, unit_user, office, *, on_day: dt.date) -> None:
+    """Signed, closure requested and closed by the office, all on ``on_day``."""
+    with on(on_day):
+        request_closure(assignment, unit_user)
+        services.followup_close(assignment=assignment, by=office)
 
 
 def work_plan_task(

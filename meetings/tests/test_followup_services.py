@@ -8,7 +8,16 @@ from meetings import services
 from meetings.models import FollowUpAssignment, FollowUpEvent, FollowUpItem, Meeting
 from notifications.models import Notification
 
-from .factories import WorkPlanFactory, decision, held_meeting, on, publish, unit, work_plan_task
+from .factories import (
+    WorkPlanFactory,
+    decision,
+    held_meeting,
+    on,
+    publish,
+    request_closure,
+    unit,
+    work_plan_task,
+)
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -124,8 +133,7 @@ def test_another_units_item_cannot_be_signed_or_reported(users, published):
 
 def test_member_unit_user_cannot_close_an_item(users, published):
     a = _assignment(published, users["unit_a"])
-    services.followup_sign(assignment=a, by=users["unit_a"])
-    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+    request_closure(a, users["unit_a"])
     with pytest.raises(PermissionDenied):
         services.followup_close(assignment=a, by=users["unit_a"])
     a.refresh_from_db()
@@ -134,8 +142,7 @@ def test_member_unit_user_cannot_close_an_item(users, published):
 
 def test_office_sends_a_closure_request_back_with_a_reason(users, published):
     a = _assignment(published, users["unit_a"])
-    services.followup_sign(assignment=a, by=users["unit_a"])
-    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+    request_closure(a, users["unit_a"])
     with pytest.raises(ValidationError, match="理由"):
         services.followup_return(assignment=a, by=users["office"], reason=" ")
     services.followup_return(assignment=a, by=users["office"], reason="缺少印发文件")
@@ -153,8 +160,7 @@ def test_closing_without_a_request_is_refused(users, published):
 
 def test_a_closed_item_takes_no_more_reports(users, published):
     a = _assignment(published, users["unit_a"])
-    services.followup_sign(assignment=a, by=users["unit_a"])
-    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+    request_closure(a, users["unit_a"])
     services.followup_close(assignment=a, by=users["office"])
     with pytest.raises(ValidationError, match="已销号"):
         services.followup_report(assignment=a, by=users["unit_a"], text="再报")

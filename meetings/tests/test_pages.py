@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from meetings import services
 from meetings.models import FollowUpAssignment, Meeting, WorkPlan
 
-from .factories import decision, held_meeting, on, publish, unit, work_plan_task
+from .factories import decision, held_meeting, on, publish, request_closure, unit, work_plan_task
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2025, 10, 10)
@@ -123,9 +123,7 @@ def test_unit_sees_only_its_own_items_and_home_page_panel(client, users, publish
 
 
 def test_office_workbench_shows_closure_requests_and_minutes_to_sign(client, users, published):
-    a = published.assignments.get(unit=users["unit_a"].member_unit)
-    services.followup_sign(assignment=a, by=users["unit_a"])
-    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+    request_closure(published.assignments.get(unit=users["unit_a"].member_unit), users["unit_a"])
     held_meeting(users["office"], year=2025, half=2)
     client.force_login(users["approver"])
     with on(dt.date(2025, 12, 20)):

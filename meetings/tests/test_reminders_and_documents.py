@@ -4,11 +4,11 @@ import io
 import pytest
 from docx import Document
 
-from meetings import documents, reminders, services
+from meetings import documents, reminders
 from meetings.models import FollowUpAssignment, Meeting
 from notifications.services import notify
 
-from .factories import draft_meeting, held_meeting, notified_meeting, on, publish, unit, work_plan_task
+from .factories import close, draft_meeting, held_meeting, notified_meeting, on, publish, unit, work_plan_task
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,7 @@ def test_closed_items_are_not_reminded(users):
         task = work_plan_task(
             users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 3, 31)
         )
-    a = task.assignments.get()
-    services.followup_sign(assignment=a, by=users["unit_a"])
-    services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
-    services.followup_close(assignment=a, by=users["office"])
+    close(task.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 3, 1))
     assert not any(k.startswith("followup:") for k in _occasions(dt.date(2025, 4, 1)))
 
 

@@ -12,7 +12,16 @@ from meetings.selectors import (
 )
 from meetings.status import DUE_SOON_DAYS, FollowUpStatus, followup_status
 
-from .factories import draft_meeting, on, published_decision, unit, work_plan_task
+from .factories import (
+    arrange_and_notify,
+    close,
+    draft_meeting,
+    hold,
+    on,
+    published_decision,
+    unit,
+    work_plan_task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +67,10 @@ def test_sql_status_agrees_with_python_and_puts_overdue_first(users):
     assert FollowUpStatus.NORMAL.colour == "green"
 
 
-def _close(assignment, user, *, on_day):
-    with on(on_day):
-        services.followup_sign(assignment=assignment, by=user)
-        services.followup_request_closure(assignment=assignment, by=user, text="完成")
-        services.followup_close(assignment=assignment, by=user.__class__.objects.get(username="office1"))
-
-
 def test_unit_ids_with_open_followups(users, published):
     lead, co = users["unit_a"].member_unit, users["unit_b"].member_unit
     assert unit_ids_with_open_followups() == {lead.pk, co.pk}
-    _close(published.assignments.get(unit=co), users["unit_b"], on_day=dt.date(2025, 7, 1))
+    close(published.assignments.get(unit=co), users["unit_b"], users["office"], on_day=dt.date(2025, 7, 1))
     assert unit_ids_with_open_followups() == {lead.pk}
 
 
@@ -85,8 +87,8 @@ def test_closure_summary_counts_on_time_late_and_open_per_unit(users):
         work_plan_task(
             office, lead=users["unit_b"].member_unit, deadline=dt.date(2025, 12, 31), title="下半年"
         )
-    _close(early.assignments.get(), users["unit_a"], on_day=dt.date(2025, 3, 31))
-    _close(late.assignments.get(), users["unit_a"], on_day=dt.date(2025, 5, 6))
+    close(early.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 3, 31))
+    close(late.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 5, 6))
     with on(dt.date(2025, 7, 20)):
         summary = followup_closure_summary(start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 30))
     assert summary["totals"] == {"total": 3, "closed_on_time": 1, "closed_late": 1, "open": 1, "overdue": 1}
@@ -114,33 +116,20 @@ def test_first_item_of_the_next_meeting_lists_the_previous_decisions_live_then_f
     [entry] = status["items"]
     assert entry["title"] == published.title and entry["status"] == FollowUpStatus.UNSIGNED
     assert [u["unit"] for u in entry["units"]] == ["市农业农村局", "容城镇"]
-    for a, user in ((published.assignments.get(unit=users["unit_a"].member_unit), users["unit_a"]),):
-        _close(a, user, on_day=dt.date(2025, 8, 1))
+    lead = published.assignments.get(unit=users["unit_a"].member_unit)
+    close(lead, users["unit_a"], office, on_day=dt.date(2025, 8, 1))
     with on(dt.date(2025, 8, 2)):
         status = previous_decisions_status(following)
     assert status["items"][0]["units"][0]["status"] == FollowUpStatus.DONE
     assert status["items"][0]["units"][1]["status"] == FollowUpStatus.UNSIGNED  # 容城镇 still open
     assert status["items"][0]["status"] == FollowUpStatus.DONE  # the lead unit answers for the item
     # held: frozen as it stood on the day
-    with on(following.topic_deadline - dt.timedelta(days=1)):
-        services.meeting_update(
-            meeting=following,
-            by=office,
-            planned_date=following.planned_date,
-            place="会议室",
-            topic_deadline=following.topic_deadline,
-        )
-        services.meeting_issue_notice(meeting=following, by=office)
-    with on(following.planned_date):
-        services.meeting_mark_held(meeting=following, held_on=following.planned_date, by=office)
+    hold(arrange_and_notify(following, office), office)
     snapshot = following.agenda_items.get(is_generated=True).generated_snapshot
     assert snapshot["counts"] == {"total": 1, "done": 1, "open": 0, "overdue": 0}
     assert snapshot["items"][0]["units"][1]["status"] == FollowUpStatus.OVERDUE
-    _close(
-        published.assignments.get(unit=users["unit_b"].member_unit),
-        users["unit_b"],
-        on_day=dt.date(2025, 12, 20),
-    )
+    co = published.assignments.get(unit=users["unit_b"].member_unit)
+    close(co, users["unit_b"], office, on_day=dt.date(2025, 12, 20))
     generated = following.agenda_items.get(is_generated=True)
     assert generated.generated_snapshot == snapshot
     assert previous_decisions_status(following)["items"][0]["units"][1]["status"] == FollowUpStatus.DONE
