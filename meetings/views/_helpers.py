@@ -40,3 +40,12 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
     if success:
         messages.success(request, success(result) if callable(success) else success)
     return result if result is not None else True
+
+
+def perform_form(request, form, action, /, *, success: str = "", **kwargs):
+    """A small action form posted from a detail page: an invalid form becomes error messages, a
+    valid one is handed to the service together with ``kwargs``."""
+    if not form.is_valid():
+        form_errors(request, form)
+        return None
+    return perform(request, action, success=success, **kwargs, **form.cleaned_data)

@@ -14,7 +14,7 @@ from ..forms import CloseForm, ClosureRequestForm, FollowUpFilterForm, ReasonFor
 from ..models import FollowUpAssignment, FollowUpEvidence
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
 from ..status import FollowUpStatus
-from ._helpers import form_errors, perform
+from ._helpers import perform, perform_form
 
 PAGE_SIZE = 30
 
@@ -123,17 +123,23 @@ def followup_detail(request, pk):
     )
 
 
-def _unit_action(request, pk, service, form_class=None, success=""):
-    assignment = get_assignment_for_user(request.user, pk)
+def _act(request, assignment, service, form_class, success: str):
     if form_class is None:
         perform(request, service, assignment=assignment, success=success)
     else:
         form = form_class(request.POST, request.FILES)
-        if form.is_valid():
-            perform(request, service, assignment=assignment, success=success, **form.cleaned_data)
-        else:
-            form_errors(request, form)
+        perform_form(request, form, service, assignment=assignment, success=success)
     return redirect(assignment)
+
+
+def _unit_action(request, pk, service, form_class=None, success=""):
+    # another unit's item is not found (get_assignment_for_user): 404
+    return _act(request, get_assignment_for_user(request.user, pk), service, form_class, success)
+
+
+def _office_action(request, pk, service, form_class, success):
+    assignment = get_object_or_404(FollowUpAssignment.objects.released(), pk=pk)
+    return _act(request, assignment, service, form_class, success)
 
 
 @require_POST
@@ -154,16 +160,6 @@ def followup_request_closure(request, pk):
     return _unit_action(
         request, pk, services.followup_request_closure, ClosureRequestForm, "已申请销号，等待办公室审核。"
     )
-
-
-def _office_action(request, pk, service, form_class, success):
-    assignment = get_object_or_404(FollowUpAssignment.objects.released(), pk=pk)
-    form = form_class(request.POST)
-    if form.is_valid():
-        perform(request, service, assignment=assignment, success=success, **form.cleaned_data)
-    else:
-        form_errors(request, form)
-    return redirect(assignment)
 
 
 @require_POST

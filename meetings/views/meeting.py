@@ -16,7 +16,7 @@ from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, Meeting
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
 from ..selectors import agenda_items, first_item_status
-from ._helpers import form_errors, perform, perform_in_form
+from ._helpers import perform, perform_form, perform_in_form
 
 
 @meetings_user_required
@@ -43,11 +43,7 @@ def meeting_list(request):
 @require_POST
 @office_required
 def meeting_create(request):
-    form = MeetingCreateForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return redirect("meetings:meeting_list")
-    result = perform(request, services.meeting_draft_for_term, **form.cleaned_data)
+    result = perform_form(request, MeetingCreateForm(request.POST), services.meeting_draft_for_term)
     if not result:
         return redirect("meetings:meeting_list")
     meeting, created = result
@@ -129,36 +125,27 @@ def meeting_issue_notice(request, pk):
 @office_required
 def meeting_mark_held(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = HeldForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return redirect(meeting)
-    if perform(
+    done = perform_form(
         request,
+        HeldForm(request.POST),
         services.meeting_mark_held,
         meeting=meeting,
         success="已登记会议召开，请整理会议纪要。",
-        **form.cleaned_data,
-    ):
-        return redirect("meetings:minutes", pk=meeting.pk)
-    return redirect(meeting)
+    )
+    return redirect("meetings:minutes", pk=meeting.pk) if done else redirect(meeting)
 
 
 @require_POST
 @office_required
 def guest_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = GuestForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.invitation_add_guest,
-            meeting=meeting,
-            success="已添加受邀单位。",
-            **form.cleaned_data,
-        )
-    else:
-        form_errors(request, form)
+    perform_form(
+        request,
+        GuestForm(request.POST),
+        services.invitation_add_guest,
+        meeting=meeting,
+        success="已添加受邀单位。",
+    )
     return redirect(meeting)
 
 
@@ -167,31 +154,28 @@ def guest_add(request, pk):
 def attendance(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     invitation = get_object_or_404(Invitation, meeting=meeting, unit_id=request.user.member_unit_id)
-    form = AttendanceForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.invitation_respond,
-            invitation=invitation,
-            success="参会回执已提交。",
-            **form.cleaned_data,
-        )
-    else:
-        form_errors(request, form)
+    perform_form(
+        request,
+        AttendanceForm(request.POST),
+        services.invitation_respond,
+        invitation=invitation,
+        success="参会回执已提交。",
+    )
     return redirect(meeting)
+
+
+def _meeting_docx(request, pk, build, name: str):
+    meeting = get_meeting_for_user(request.user, pk)
+    if not can_see_agenda(request.user, meeting):
+        raise Http404("会议通知尚未印发")
+    return docx_response(build(meeting), f"{meeting.title}{name}.docx")
 
 
 @meetings_user_required
 def notice_docx(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
-    if not can_see_agenda(request.user, meeting):
-        raise Http404("会议通知尚未印发")
-    return docx_response(documents.notice_document(meeting), f"{meeting.title}通知.docx")
+    return _meeting_docx(request, pk, documents.notice_document, "通知")
 
 
 @meetings_user_required
 def agenda_docx(request, pk):
-    meeting = get_meeting_for_user(request.user, pk)
-    if not can_see_agenda(request.user, meeting):
-        raise Http404("议程尚未公布")
-    return docx_response(documents.agenda_document(meeting), f"{meeting.title}议程.docx")
+    return _meeting_docx(request, pk, documents.agenda_document, "议程")

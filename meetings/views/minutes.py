@@ -10,7 +10,7 @@ from ..forms import AssignmentForm, MinutesForm, ReasonForm
 from ..models import AgendaItem, FollowUpItem, Meeting
 from ..permissions import can_see_minutes, get_meeting_for_user, meetings_user_required
 from ..selectors import agenda_items, first_item_status, meeting_decisions
-from ._helpers import form_errors, perform, perform_in_form
+from ._helpers import perform, perform_form, perform_in_form
 
 
 def _visible_minutes(request, pk) -> Meeting:
@@ -137,13 +137,13 @@ def minutes_sign(request, pk):
 @approver_required
 def minutes_return(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        perform(
-            request, services.minutes_return, meeting=meeting, success="纪要已退回修改。", **form.cleaned_data
-        )
-    else:
-        form_errors(request, form)
+    perform_form(
+        request,
+        ReasonForm(request.POST),
+        services.minutes_return,
+        meeting=meeting,
+        success="纪要已退回修改。",
+    )
     return redirect("meetings:minutes", pk=meeting.pk)
 
 

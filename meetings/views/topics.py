@@ -10,7 +10,7 @@ from .. import services
 from ..forms import AgendaItemForm, TopicDecisionForm, TopicForm
 from ..models import AgendaItem, Meeting, Topic, TopicAttachment
 from ..permissions import get_meeting_for_user, get_topic_for_user, meetings_user_required
-from ._helpers import form_errors, perform, perform_in_form
+from ._helpers import form_errors, perform, perform_form, perform_in_form
 
 
 @unit_required
@@ -55,6 +55,15 @@ def topic_detail(request, pk):
     )
 
 
+# what the office may do with a submitted topic: (service, form fields it needs, message)
+DECISIONS = {
+    "accept": (services.topic_accept, ("business_kind", "reason"), "议题已列入议程。"),
+    "merge": (services.topic_merge, ("into", "reason"), "议题已合并。"),
+    "defer": (services.topic_defer, ("reason",), "议题已缓议，转下次会议。"),
+    "decline": (services.topic_decline, ("reason",), "已决定不予采纳。"),
+}
+
+
 @require_POST
 @office_required
 def topic_decide(request, pk):
@@ -63,38 +72,9 @@ def topic_decide(request, pk):
     if not form.is_valid():
         form_errors(request, form)
         return redirect(topic)
-    data = form.cleaned_data
-    action = data["action"]
-    if action == "accept":
-        done = perform(
-            request,
-            services.topic_accept,
-            topic=topic,
-            business_kind=data["business_kind"],
-            reason=data["reason"],
-            success="议题已列入议程。",
-        )
-    elif action == "merge":
-        done = perform(
-            request,
-            services.topic_merge,
-            topic=topic,
-            into=data["into"],
-            reason=data["reason"],
-            success="议题已合并。",
-        )
-    elif action == "defer":
-        done = perform(
-            request,
-            services.topic_defer,
-            topic=topic,
-            reason=data["reason"],
-            success="议题已缓议，转下次会议。",
-        )
-    else:
-        done = perform(
-            request, services.topic_decline, topic=topic, reason=data["reason"], success="已决定不予采纳。"
-        )
+    service, fields, success = DECISIONS[form.cleaned_data["action"]]
+    data = {f: form.cleaned_data[f] for f in fields}
+    done = perform(request, service, topic=topic, success=success, **data)
     return redirect(topic.meeting if done else topic)
 
 
@@ -109,17 +89,13 @@ def topic_attachment(request, pk):
 @office_required
 def agenda_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = AgendaItemForm(request.POST)
-    if form.is_valid():
-        perform(
-            request,
-            services.agenda_item_add,
-            meeting=meeting,
-            success="已添加议程事项。",
-            **form.cleaned_data,
-        )
-    else:
-        form_errors(request, form)
+    perform_form(
+        request,
+        AgendaItemForm(request.POST),
+        services.agenda_item_add,
+        meeting=meeting,
+        success="已添加议程事项。",
+    )
     return redirect(meeting.get_absolute_url() + "#agenda")
 
 

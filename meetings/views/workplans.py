@@ -10,7 +10,7 @@ from .. import services
 from ..forms import AssessmentForm, AssignmentForm, WorkPlanForm
 from ..models import FollowUpAssignment, WorkPlan
 from ..selectors import assessment_rows
-from ._helpers import form_errors, perform, perform_in_form
+from ._helpers import perform_form, perform_in_form
 
 
 @office_required
@@ -30,12 +30,11 @@ def workplan_list(request):
 @require_POST
 @office_required
 def workplan_create(request):
-    form = WorkPlanForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return redirect("meetings:workplan_list")
-    plan = perform(
-        request, services.workplan_create, success="年度工作计划已创建，请分解任务。", **form.cleaned_data
+    plan = perform_form(
+        request,
+        WorkPlanForm(request.POST),
+        services.workplan_create,
+        success="年度工作计划已创建，请分解任务。",
     )
     return redirect(plan) if plan else redirect("meetings:workplan_list")
 
