@@ -58,7 +58,7 @@ def _store(uploaded, **fields) -> ImportBatch:
 
 def cumulative_floors(report: Report) -> dict[int, Decimal]:
     """For cumulative targets of ``report``: the latest value accepted before its period."""
-    ids = [line.target_id for line in report.target_lines.all() if line.target.kind == "cumulative"]
+    ids = list(report.target_lines.filter(target__kind="cumulative").values_list("target_id", flat=True))
     if not ids:
         return {}
     floors: dict[int, Decimal] = {}

@@ -123,7 +123,9 @@ def test_report_states_follow_the_design(report_a):
     assert [s.label for s in Report.Status] == ["未开始", "草稿", "已提交", "退回", "已采纳"]
 
 
-@pytest.mark.parametrize("model", ["reportingperiod", "report", "statistic", "importbatch", "targetevaluation"])
+@pytest.mark.parametrize(
+    "model", ["reportingperiod", "report", "statistic", "importbatch", "targetevaluation"]
+)
 def test_admin_pages_of_the_reporting_models_open(client, period, users, model):
     client.force_login(users["admin"])
     assert client.get(f"/admin/targets/{model}/").status_code == 200

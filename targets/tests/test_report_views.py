@@ -273,3 +273,14 @@ def test_office_backfills_through_the_page(client, policy, users, clock):
     client.force_login(users["unit_a"])
     assert client.post(report.get_absolute_url(), data).status_code == 302  # message, not a change
     assert Statistic.objects.filter(target__code="T04").count() == 1
+
+
+def test_report_page_needs_a_bounded_number_of_queries(
+    client, report_market, market_user, django_assert_max_num_queries
+):
+    # 市市场监管局 owns most targets and measures of the plan: the largest report
+    client.force_login(market_user)
+    with django_assert_max_num_queries(25):
+        assert client.get(report_market.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("targets:report_history", args=[report_market.pk])).status_code == 200

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -82,7 +83,7 @@ def period_open_view(request):
         )
     except ReportError as exc:
         messages.error(request, str(exc))
-        return redirect(f"{request.path.rsplit('open/', 1)[0]}?plan={data['plan'].pk}")
+        return redirect(reverse("targets:period_list") + f"?plan={data['plan'].pk}")
     if created:
         messages.success(request, f"已开放{period}报送，新建 {created} 份单位报告。")
     else:
@@ -130,8 +131,8 @@ def _lines(report: Report):
     return list(target_lines), list(measure_lines)
 
 
-def _report_form(report, data=None, files=None):
-    target_lines, measure_lines = _lines(report)
+def _report_form(report, data=None, files=None, *, lines):
+    target_lines, measure_lines = lines
     return ReportForm(
         data,
         files,
@@ -148,13 +149,14 @@ def report_detail(request, pk):
     user = request.user
     editable = can_edit_report(user, report)
     backfill = can_backfill_report(user, report)
+    lines = _lines(report)
     if request.method == "POST":
         if not (editable or backfill):
             if is_unit_user(user) and user.member_unit_id == report.unit_id:
                 messages.error(request, f"该报告{report.get_status_display()}，不能修改。")
                 return redirect(report)
             raise PermissionDenied("您没有权限修改该报告。")
-        form = _report_form(report, request.POST, request.FILES)
+        form = _report_form(report, request.POST, request.FILES, lines=lines)
         if form.is_valid():
             try:
                 if backfill:
@@ -174,9 +176,9 @@ def report_detail(request, pk):
         messages.error(request, "填写有误，请按提示修改后再保存。")
         status = 400
     else:
-        form = _report_form(report) if (editable or backfill) else None
+        form = _report_form(report, lines=lines) if (editable or backfill) else None
         status = 200
-    target_lines, measure_lines = _lines(report)
+    target_lines, measure_lines = lines
     return render(
         request,
         "targets/report_detail.html",
