@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -229,6 +230,6 @@ def publicity_advance_due(*, today: dt.date) -> int:
             recipients=office_staff(),
             subject=f"{moved} 项奖励公示期满，待拨付",
             body=f"截至 {cn_date(today)}，{moved} 项奖励申报公示期满且无未处理异议，已转入“待拨付”，请办理拨付。",
-            url="/awards/office/applications/?status=awaiting_payment",
+            url=reverse("awards:office_applications") + "?status=awaiting_payment",
         )
     return moved

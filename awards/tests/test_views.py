@@ -340,8 +340,6 @@ def _many(users, n):
         ("office", "awards:publicity_manage"),
         ("office", "awards:money"),
         ("anonymous", "awards:publicity"),
-        ("office", "core:workbench"),
-        ("enterprise_a", "core:workbench"),
     ],
 )
 def test_list_pages_use_a_bounded_number_of_queries(client, users, django_assert_max_num_queries, role, name):
@@ -353,6 +351,24 @@ def test_list_pages_use_a_bounded_number_of_queries(client, users, django_assert
     _many(users, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["enterprise_a", "office", "approver"])
+def test_workbench_panels_use_a_bounded_number_of_queries(users, django_assert_max_num_queries, role):
+    from django.template.loader import render_to_string
+
+    from awards.workbench import panels
+
+    def render():
+        for panel in panels(users[role]):
+            render_to_string(panel["template"], {"panel": panel})
+
+    _many(users, 2)
+    with django_assert_max_num_queries(20) as small:
+        render()
+    _many(users, 8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        render()
 
 
 def test_application_page_shows_the_timeline_to_the_enterprise(ent_client, reviewed):
