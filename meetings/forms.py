@@ -85,6 +85,7 @@ class GuestForm(forms.Form):
         label="非成员单位",
         queryset=MemberUnit.objects.filter(active=True, is_member=False),
         required=False,
+        empty_label="请选择",
     )
     guest_name = forms.CharField(label="或填写单位名称", max_length=100, required=False)
 
@@ -103,7 +104,10 @@ class TopicForm(forms.Form):
     background = forms.CharField(label="背景情况", widget=forms.Textarea(attrs={"rows": 4}))
     request = forms.CharField(label="提请会议研究决定的事项", widget=forms.Textarea(attrs={"rows": 3}))
     business_kind = forms.ModelChoiceField(
-        label="议事内容类别（第二条）", queryset=BusinessKind.objects.all(), required=False
+        label="议事内容类别（第二条）",
+        queryset=BusinessKind.objects.all(),
+        required=False,
+        empty_label="（可不选，由办公室确定）",
     )
     files = AttachmentsField(label="附件")
 
@@ -186,6 +190,7 @@ class AssignmentForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label="牵头单位",
         queryset=_active_units(),
+        empty_label="请选择",
         error_messages={"required": "请指定牵头单位：每项决定事项都要落实到单位。"},
     )
     co_units = forms.ModelMultipleChoiceField(

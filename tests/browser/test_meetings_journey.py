@@ -73,6 +73,8 @@ def test_meeting_cycle_from_topic_to_closed_follow_up(page, policy, users, login
     page.fill("#id_attendees", "施昌好 局长")
     page.get_by_role("button", name="提交回执").click()
     assert "参会回执已提交" in page.inner_text(".messages")
+    assert "征集的议题" not in page.inner_text("main")  # units see their own topics only
+    shot(page, "03b-unit-meeting")
     logout(page)
 
     # --- the office accepts the topic, issues the notice, records the meeting -----------------------
