@@ -250,9 +250,12 @@ def latest_accepted_value(target: Target, *, before: dt.date | None = None) -> D
 
 
 def target_history(target: Target, *, limit: int = 1000) -> list[Statistic]:
-    """The target's accepted values, oldest first, for its history chart (bounded)."""
-    rows = list(Statistic.objects.filter(target=target).order_by("-as_of", "-recorded_at", "-id")[:limit])
-    return rows[::-1]
+    """The value in force at each statistic date (the last accepted one), oldest first, for the chart."""
+    rows = Statistic.objects.filter(target=target).order_by("-as_of", "-recorded_at", "-id")[: limit * 2]
+    by_date: dict[dt.date, Statistic] = {}
+    for row in rows:
+        by_date.setdefault(row.as_of, row)
+    return sorted(by_date.values(), key=lambda r: r.as_of)[-limit:]
 
 
 def target_statistics(target: Target):
