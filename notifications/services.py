@@ -41,6 +41,8 @@ UNKNOWN_OUTCOME = (
     "发送过程中断（工作进程退出或超时），无法确认邮件是否已发出；为避免重复发送，系统不再自动重发。"
 )
 
+NO_RECIPIENT = "收件人已停用或未登记该渠道的地址，未发送。"
+
 _local = threading.local()
 _broker_down_until = 0.0
 
@@ -150,8 +152,13 @@ def notification_deliver(*, notification_id: int) -> bool:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     claimed_row = Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING)
+    channel = CHANNELS[notification.channel]
+    if not (notification.recipient.is_active and channel.wants(notification.recipient)):
+        # deactivated, or the address was removed after the message was recorded: nobody to send to
+        claimed_row.update(status=Notification.Status.FAILED, last_error=NO_RECIPIENT)
+        return False
     try:
-        CHANNELS[notification.channel].send(notification)
+        channel.send(notification)
     except SoftTimeLimitExceeded:
         # interrupted at an unknown point of the send: never retried automatically
         claimed_row.update(status=Notification.Status.FAILED, last_error=UNKNOWN_OUTCOME)

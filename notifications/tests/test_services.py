@@ -195,6 +195,15 @@ def test_resend_puts_only_a_failed_row_back_into_the_outbox(alice):
     assert len(mail.outbox) == 1
 
 
+def test_a_recipient_who_lost_the_address_or_left_is_not_sent_to(alice):
+    row = _email_row(alice)
+    type(alice).objects.filter(pk=alice.pk).update(email="")
+    assert services.notification_deliver(notification_id=row.pk) is False
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and row.last_error == services.NO_RECIPIENT
+    assert mail.outbox == []
+
+
 def test_deliver_stops_claiming_at_the_deadline(alice):
     ids = [_email_row(alice, occasion=f"o{i}").pk for i in range(3)]
     assert services.notifications_deliver(notification_ids=ids, deadline=0) == 0

@@ -202,8 +202,12 @@ def _submit_application(client, user) -> float:
 
 
 def test_an_application_submitted_while_redis_is_down_is_saved_and_notified_once_when_it_is_back(
-    throwaway_redis, users, client, finished_tasks
+    throwaway_redis, users, client, finished_tasks, settings
 ):
+    # Redis is broker and cache in production: both point at the server that is down
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": throwaway_redis.url}
+    }
     enterprise_user = users["enterprise_a"]
     enterprise_user.enterprise.verified_at = timezone.now()
     enterprise_user.enterprise.save()
