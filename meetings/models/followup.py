@@ -1,0 +1,257 @@
+"""督办: the annual work plan and follow-up items with each unit's part and its timeline."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from committee.models import MemberUnit
+
+from ..status import FollowUpStatus, followup_status, status_annotations
+from .meeting import AgendaItem, StoredUpload
+
+
+class WorkPlan(models.Model):
+    """The office's annual work plan (第四条), decomposed into follow-up items for the units."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    title = models.CharField("名称", max_length=200)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度工作计划"
+        verbose_name_plural = "年度工作计划"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:workplan_detail", args=[self.pk])
+
+
+class FollowUpItem(models.Model):
+    """A 督办事项: a meeting decision or a work-plan task, carried out by one or more units."""
+
+    class Source(models.TextChoices):
+        MEETING = "meeting", "联席会议决定"
+        WORK_PLAN = "work_plan", "年度工作计划"
+
+    source = models.CharField("来源", max_length=20, choices=Source.choices)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name="议程事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    work_plan = models.ForeignKey(
+        WorkPlan,
+        verbose_name="年度工作计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("事项", max_length=300)
+    content = models.TextField("具体要求", blank=True)
+    deadline = models.DateField("办理时限")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+    released_at = models.DateTimeField("下发时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督办事项"
+        verbose_name_plural = "督办事项"
+        ordering = ["deadline", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(source="meeting") & Q(agenda_item__isnull=False) & Q(work_plan__isnull=True))
+                | (Q(source="work_plan") & Q(work_plan__isnull=False) & Q(agenda_item__isnull=True)),
+                name="meetings_followupitem_one_source",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def _unit_names(self, role: str) -> str:
+        # iterates .all() so a prefetch of assignments (with unit) is used
+        return "、".join(a.unit.name for a in self.assignments.all() if a.role == role)
+
+    @property
+    def lead_names(self) -> str:
+        return self._unit_names(FollowUpAssignment.Role.LEAD)
+
+    @property
+    def support_names(self) -> str:
+        return self._unit_names(FollowUpAssignment.Role.SUPPORT)
+
+    @property
+    def source_label(self) -> str:
+        if self.source == self.Source.MEETING:
+            return f"{self.agenda_item.meeting.title}决定"
+        return str(self.work_plan)
+
+
+class FollowUpAssignmentQuerySet(models.QuerySet):
+    def released(self):
+        return self.filter(item__released_at__isnull=False)
+
+    def open(self):
+        return self.exclude(phase=FollowUpAssignment.Phase.CLOSED)
+
+    def with_status(self, today: dt.date):
+        """Annotate ``computed_status`` (see meetings.status) and ``status_rank`` (overdue first)."""
+        return self.annotate(**status_annotations(today))
+
+
+class FollowUpAssignment(models.Model):
+    """One unit's part in a follow-up item: it signs, reports, asks for closure; the office closes."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "牵头"
+        SUPPORT = "support", "配合"
+
+    class Phase(models.TextChoices):
+        ASSIGNED = "assigned", "待签收"
+        SIGNED = "signed", "办理中"
+        REQUESTED = "requested", "申请销号"
+        CLOSED = "closed", "已销号"
+
+    item = models.ForeignKey(
+        FollowUpItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        MemberUnit, verbose_name="单位", on_delete=models.PROTECT, related_name="followups"
+    )
+    role = models.CharField("分工", max_length=10, choices=Role.choices, default=Role.LEAD)
+    phase = models.CharField("办理环节", max_length=20, choices=Phase.choices, default=Phase.ASSIGNED)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_report_at = models.DateTimeField("最近报送时间", null=True, blank=True)
+    closure_requested_at = models.DateTimeField("申请销号时间", null=True, blank=True)
+    completed_on = models.DateField("办结日期", null=True, blank=True, help_text="获准销号的那次申请的日期")
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="销号人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FollowUpAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督办分工"
+        verbose_name_plural = "督办分工"
+        ordering = ["item", "role", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "unit"], name="meetings_followupassignment_one_per_unit"),
+            models.CheckConstraint(
+                condition=~Q(phase="closed") | Q(completed_on__isnull=False, closed_at__isnull=False),
+                name="meetings_followupassignment_closed_has_dates",
+            ),
+        ]
+        indexes = [
+            # a unit's open items: the unit's home page and unit_ids_with_open_followups()
+            models.Index(fields=["unit", "phase"], name="meetings_fua_unit_phase_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.item} — {self.unit}（{self.get_role_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("meetings:followup_detail", args=[self.pk])
+
+    def status_on(self, today: dt.date) -> FollowUpStatus:
+        return followup_status(phase=self.phase, deadline=self.item.deadline, today=today)
+
+    @property
+    def state(self) -> FollowUpStatus:
+        """The status annotated by ``.with_status(today)``."""
+        return FollowUpStatus(self.computed_status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == self.Phase.CLOSED
+
+
+class FollowUpEvent(models.Model):
+    """The timeline of one assignment: what the unit reported and what the office decided."""
+
+    class Kind(models.TextChoices):
+        RELEASED = "released", "下发"
+        SIGNED = "signed", "签收"
+        PROGRESS = "progress", "报送进展"
+        CLOSURE_REQUESTED = "closure_requested", "申请销号"
+        CLOSED = "closed", "销号"
+        RETURNED = "returned", "退回"
+
+    assignment = models.ForeignKey(
+        FollowUpAssignment, verbose_name="督办分工", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices)
+    text = models.TextField("内容", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办记录"
+        verbose_name_plural = "督办记录"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class FollowUpEvidence(StoredUpload):
+    UPLOAD_DIR = "followups"
+
+    event = models.ForeignKey(
+        FollowUpEvent, verbose_name="督办记录", on_delete=models.CASCADE, related_name="evidence"
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
