@@ -43,6 +43,7 @@ def _office_panel() -> dict:
     counts = selectors.period_status_counts(open_periods)
     for period in open_periods:
         period.counts = counts.get(period.pk, {})
+        period.unsubmitted = period.counts.get("not_started", 0) + period.counts.get("draft", 0)
     return {
         "template": "targets/_workbench_office.html",
         "order": 10,

@@ -58,11 +58,13 @@ def test_unit_reports_by_template_and_form_office_reviews_and_dashboard_moves(
 
     # --- the member unit: template down, filled in "Excel", up, preview, confirm ------------------------
     login(page, unit_user)
+    assert "本单位半年进度报告" in page.inner_text("main")  # the workbench panel lists the open report
+    shot(page, "02-unit-workbench")
     page.get_by_role("link", name="本单位进度报告").click()
     page.get_by_role("link", name="填报").first.click()
     page.wait_for_url(re.compile(r".*/targets/reports/\d+/$"))
     report_url = page.url
-    shot(page, "02-unit-report-empty")
+    shot(page, "02b-unit-report-empty")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载填报模板").click()
     template = tmp_path / "template.xlsx"
@@ -111,6 +113,8 @@ def test_unit_reports_by_template_and_form_office_reviews_and_dashboard_moves(
 
     # --- the office: matrix, return one report, accept another, dashboard moves ------------------------
     login(page, office)
+    assert "待审核报告" in page.inner_text("main")
+    shot(page, "06b-office-workbench")
     page.goto("/targets/")
     assert "96.5" not in dashboard_cell(page, "T04")  # a submitted report does not move the dashboard
     page.goto("/targets/matrix/")
