@@ -50,6 +50,7 @@ class LegacyRow:
     paid_on: dt.date | None
     voucher_number: str
     note: str
+    reward_name: str = ""  # for the preview only
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -238,10 +239,11 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     missing = [label for key, label in COLUMNS if key in REQUIRED and key not in positions]
     if missing:
         raise ValidationError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header")
-    items = {}
+    items, names = {}, {}
     for code, name in RewardItem.objects.values_list("code", "name"):
         items[code] = code
         items[name] = code
+        names[code] = name
     rows: list[LegacyRow] = []
     errors: list[str] = []
     seen: dict[tuple, int] = {}
@@ -271,6 +273,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
             voucher_number=_text(cell.get("voucher_number"))[:60],
             note=_text(cell.get("note"))[:200],
         )
+        row.reward_name = names.get(row.reward_code, "")
         if not row_errors:
             row_errors.extend(_legacy_check(row, today)[2])
         key = (row.credit_code, row.reward_code, normalize_reference(row.reference))

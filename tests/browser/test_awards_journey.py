@@ -26,6 +26,11 @@ def pdf_file(name):
     return {"name": name, "mimeType": "application/pdf", "buffer": PDF_BYTES}
 
 
+def snap(page, shot, name):
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header stays at the top of the full-page image
+    shot(page, name)
+
+
 def switch_user(page, login, user, password=None):
     page.context.clear_cookies()
     if password:
@@ -51,13 +56,12 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     page.fill("input[name=email]", "qian@example.com")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
-    page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "01-register")
+    snap(page, shot, "01-register")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/awards/applications/$"))
     assert "注册成功" in page.inner_text(".messages")
     assert "尚未通过办公室核验" in page.inner_text("main")
-    shot(page, "02-my-applications-empty")
+    snap(page, shot, "02-my-applications-empty")
     enterprise_user = User.objects.get(username="browser_corp")
 
     # 2. the application, with the system's conclusion before submitting
@@ -66,19 +70,19 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     page.fill("input[name=award_date]", "2021-12-20")
     page.fill("input[name=reference]", "GB/T 45678-2023")
     expect(page.locator("#eligibility")).to_contain_text("2022年1月1日")
-    shot(page, "03-application-not-eligible")
+    snap(page, shot, "03-application-not-eligible")
     page.fill("input[name=award_date]", "2023-05-01")
     expect(page.locator("#eligibility")).to_contain_text("符合奖励条件")
     assert "20 万元" in page.inner_text("#eligibility")
     page.fill("input[name=issuing_body]", "国家市场监督管理总局 国家标准化管理委员会")
     page.set_input_files("input[name=attachments]", files=[pdf_file("标准文本.pdf")])
     page.check("input[name=declaration]")
-    shot(page, "04-application-eligible")
+    snap(page, shot, "04-application-eligible")
     page.click("button[value=submit]")
     page.wait_for_url(re.compile(r".*/awards/applications/\d+/$"))
     assert "已提交" in page.inner_text("h1")
     application = Application.objects.get(enterprise__credit_code=CODE)
-    shot(page, "05-application-submitted")
+    snap(page, shot, "05-application-submitted")
 
     # 3. office: verify the enterprise, return the application for correction
     switch_user(page, login, users["office"])
@@ -88,7 +92,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     page.wait_for_load_state()
     assert "已核验" in page.inner_text("h1")
     page.goto(application.get_absolute_url())
-    shot(page, "06-office-first-review")
+    snap(page, shot, "06-office-first-review")
     page.check("input[name=decision][value=return]")
     page.fill("textarea[name=comment]", "请补充起草单位排名页（标准前言）。")
     page.click("button:has-text('提交初审意见')")
@@ -104,7 +108,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     ) or "请补充起草单位排名页" in page.inner_text("main")
     page.set_input_files("input[name=attachments]", files=[pdf_file("标准前言.pdf")])
     page.check("input[name=declaration]")
-    shot(page, "07-correction")
+    snap(page, shot, "07-correction")
     page.click("button[value=submit]")
     page.wait_for_url(re.compile(rf".*/awards/applications/{application.pk}/$"))
     assert "已提交" in page.inner_text("h1")
@@ -118,7 +122,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     assert "初审通过" in page.inner_text("h1")
     switch_user(page, login, users["approver"])
     page.goto(application.get_absolute_url())
-    shot(page, "08-second-review")
+    snap(page, shot, "08-second-review")
     page.check("input[name=decision][value=pass]")
     page.fill("textarea[name=comment]", "同意奖励。")
     page.click("button:has-text('提交复核意见')")
@@ -130,7 +134,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     page.goto("/awards/office/publicity/")
     page.fill("input[name=contact_phone]", "0716-3300000")
     page.fill("input[name=contact_address]", "监利市市场监督管理局 301 室")
-    shot(page, "09-publish")
+    snap(page, shot, "09-publish")
     page.click("button:has-text('发布公示')")
     page.wait_for_url(re.compile(r".*/awards/publicity/\d+/$"))
     application.refresh_from_db()
@@ -144,7 +148,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     body = page.inner_text("main")
     assert "监利浏览器测试食品有限公司" in body and "主导制修订国家标准" in body and "0716-3300000" in body
     assert "如何提出异议" in body
-    shot(page, "10-public-publicity")
+    snap(page, shot, "10-public-publicity")
 
     # 9. the window closes (the scheduler's daily run), payment is recorded
     after = batch.end_date + dt.timedelta(days=1)
@@ -155,7 +159,7 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
         assert "待拨付" in page.inner_text("h1")
         page.click("text=登记拨付")
         page.fill("input[name=voucher_number]", "JLCZ-2026-0088")
-        shot(page, "11-payment")
+        snap(page, shot, "11-payment")
         page.click("button:has-text('登记拨付')")
         page.wait_for_url(re.compile(rf".*/awards/applications/{application.pk}/$"))
         assert "已拨付" in page.inner_text("h1")
@@ -176,10 +180,89 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
         ):
             assert step in timeline, step
         assert "JLCZ-2026-0088" in page.inner_text("main")
-        shot(page, "12-enterprise-timeline")
+        snap(page, shot, "12-enterprise-timeline")
         page.goto("/workbench/")
-        shot(page, "13-enterprise-workbench")
+        snap(page, shot, "13-enterprise-workbench")
         switch_user(page, login, users["office"])
         page.goto("/awards/office/money/")
         assert "20 万元" in page.inner_text(".stats")
-        shot(page, "14-money")
+        snap(page, shot, "14-money")
+
+
+def test_office_imports_legacy_rewards_and_keeps_the_schedule(page, policy, users, login, shot, tmp_path):
+    """The office's other pages: xlsx import of rewards paid before the system, schedule, calendar."""
+    import io
+
+    from openpyxl import Workbook
+
+    from awards.services.legacy import COLUMNS
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    wb = Workbook()
+    ws = wb.active
+    ws.append([label for _, label in COLUMNS])
+    ws.append(
+        [
+            CODE,
+            "监利历史兑现食品有限公司",
+            "中国驰名商标",
+            "2022-06-15",
+            "第 1234567 号",
+            "国家知识产权局",
+            500000,
+            "2022-12-20",
+            "PZ-2022-1",
+            "",
+        ]
+    )
+    ws.append(
+        [CODE, "监利历史兑现食品有限公司", "地理标志", "2021-06-15", "GI-1", "", 100000, "2022-12-20", "", ""]
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    bad = tmp_path / "历史兑现（有误）.xlsx"
+    bad.write_bytes(buf.getvalue())
+    ws.delete_rows(3)
+    buf = io.BytesIO()
+    wb.save(buf)
+    good = tmp_path / "历史兑现.xlsx"
+    good.write_bytes(buf.getvalue())
+
+    login(page, users["office"])
+    page.click("nav >> text=历史兑现录入")
+    page.click("text=从 Excel 批量导入")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("button:has-text('上传并预览')")
+    assert "第 3 行" in page.inner_text(".form-errors") and "2022年1月1日" in page.inner_text(".form-errors")
+    assert page.locator("button:has-text('确认导入')").count() == 0
+    snap(page, shot, "20-legacy-import-errors")
+    page.set_input_files("input[name=file]", str(good))
+    page.click("button:has-text('上传并预览')")
+    snap(page, shot, "21-legacy-import-preview")
+    page.click("button:has-text('确认导入 1 条')")
+    page.wait_for_url(re.compile(r".*/awards/office/applications/\?status=paid$"))
+    assert "监利历史兑现食品有限公司" in page.inner_text("table")
+    snap(page, shot, "22-paid-list")
+    assert Application.objects.filter(is_legacy=True).count() == 1
+
+    page.click("nav >> text=奖励标准维护")
+    assert page.locator("tbody tr").count() == 18
+    snap(page, shot, "23-reward-items")
+    page.click("tr:has-text('中国驰名商标') >> text=修改")
+    page.fill("input[name=reason]", "测试：核对金额")
+    page.click("button:has-text('保存修改')")
+    page.wait_for_url(re.compile(r".*/awards/office/reward-items/$"))
+
+    page.click("nav >> text=公示期与工作日历")
+    page.fill("input[name=day]", "2030-02-04")
+    page.select_option("select[name=is_workday]", "0")
+    page.fill("input[name=note]", "2030年春节")
+    page.click("button:has-text('添加 / 更新')")
+    assert "2030年春节" in page.inner_text("table")
+    snap(page, shot, "24-settings-calendar")
+    page.click("nav >> text=企业核验")
+    page.click("text=全部企业")
+    assert "监利历史兑现食品有限公司" in page.inner_text("table")
+    snap(page, shot, "25-enterprises")
+    page.click("nav >> text=公示管理")
+    snap(page, shot, "26-publicity-manage-empty")
