@@ -48,3 +48,8 @@ def notify_units(*, occasion: str, unit_ids, subject: str, body: str, url: str =
 
 def notify_office(*, occasion: str, subject: str, body: str, url: str = "") -> None:
     notify(occasion=occasion, recipients=office_users(), subject=subject, body=body, url=url)
+
+
+def invited_unit_ids(meeting):
+    """Units invited to ``meeting`` (members and invited non-member units with accounts)."""
+    return meeting.invitations.filter(unit__isnull=False).values_list("unit_id", flat=True)

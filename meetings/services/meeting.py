@@ -14,7 +14,7 @@ from core.workdays import add_workdays, is_workday
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from ..selectors import previous_decisions_status, previous_meeting
-from ._common import ensure_office, ensure_unit_user_of, notify_units, save, today
+from ._common import ensure_office, ensure_unit_user_of, invited_unit_ids, notify_units, save, today
 
 GENERATED_ITEM_TITLE = "上次联席会议决定事项落实情况"
 
@@ -98,7 +98,7 @@ def _populate(meeting: Meeting, by) -> None:
 def _announce_topic_call(meeting: Meeting) -> None:
     notify_units(
         occasion=f"topic_call:{meeting.pk}:open",
-        unit_ids=meeting.invitations.filter(unit__isnull=False).values_list("unit_id", flat=True),
+        unit_ids=invited_unit_ids(meeting),
         subject=f"{meeting.title}议题征集",
         body=(
             f"{meeting.full_title}拟于 {meeting.planned_date:%Y年%m月%d日} 召开。请于 "
@@ -163,6 +163,7 @@ def meeting_update(
             f"委员会名单中没有现任{'办公室副主任' if convener_delegated else '办公室主任'}，无法确定召集人。",
             code="no_convener",
         )
+    before = (meeting.planned_date, meeting.start_time, meeting.place)
     meeting.planned_date = planned_date
     meeting.start_time = start_time
     meeting.place = place.strip()
@@ -173,7 +174,22 @@ def meeting_update(
     meeting.notice_number = notice_number.strip()
     meeting.notice_requirements = notice_requirements.strip()
     save(meeting, by)
+    if meeting.status == Meeting.Status.NOTIFIED and before != (planned_date, start_time, meeting.place):
+        # the units were told a date and place: tell them the new ones
+        notify_units(
+            occasion=f"meeting:{meeting.pk}:changed:{meeting.history.count()}",
+            unit_ids=invited_unit_ids(meeting),
+            subject=f"会议安排变更：{meeting.full_title}",
+            body=f"{meeting.full_title}改为 {_when(meeting)} 在 {meeting.place} 召开，请相互转告。",
+            url=reverse("meetings:meeting_detail", args=[meeting.pk]),
+        )
     return meeting
+
+
+def _when(meeting: Meeting) -> str:
+    return f"{meeting.planned_date:%Y年%m月%d日}" + (
+        f" {meeting.start_time:%H:%M}" if meeting.start_time else ""
+    )
 
 
 @transaction.atomic
@@ -193,14 +209,11 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
     meeting.status = Meeting.Status.NOTIFIED
     meeting.notice_issued_at = timezone.now()
     save(meeting, by)
-    when = f"{meeting.planned_date:%Y年%m月%d日}" + (
-        f" {meeting.start_time:%H:%M}" if meeting.start_time else ""
-    )
     notify_units(
         occasion=f"meeting:{meeting.pk}:notice",
-        unit_ids=meeting.invitations.filter(unit__isnull=False).values_list("unit_id", flat=True),
+        unit_ids=invited_unit_ids(meeting),
         subject=f"会议通知：{meeting.full_title}",
-        body=f"定于 {when} 在 {meeting.place} 召开{meeting.full_title}。请登录平台确认参会人员。",
+        body=f"定于 {_when(meeting)} 在 {meeting.place} 召开{meeting.full_title}。请登录平台确认参会人员。",
         url=reverse("meetings:meeting_detail", args=[meeting.pk]),
     )
     return meeting

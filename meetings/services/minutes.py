@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.permissions import is_approver
 
 from ..models import Meeting
-from ._common import ensure_office, notify_office, notify_units, require_reason, save
+from ._common import ensure_office, invited_unit_ids, notify_office, notify_units, require_reason, save
 from .followups import release_meeting_decisions
 
 
@@ -101,7 +101,7 @@ def minutes_publish(*, meeting: Meeting, by) -> Meeting:
     release_meeting_decisions(meeting=meeting, by=by)
     notify_units(
         occasion=f"meeting:{meeting.pk}:minutes",
-        unit_ids=meeting.invitations.filter(unit__isnull=False).values_list("unit_id", flat=True),
+        unit_ids=invited_unit_ids(meeting),
         subject=f"会议纪要：{meeting.title}",
         body=f"{meeting.full_title}纪要已发布，请登录平台查阅并落实会议决定事项。",
         url=reverse("meetings:minutes", args=[meeting.pk]),

@@ -293,3 +293,19 @@ def test_mark_held_requires_the_notice_and_freezes_the_first_item(users):
     assert meeting.minutes_overview.startswith("2025年06月16日")
     generated = meeting.agenda_items.get(is_generated=True)
     assert generated.generated_snapshot["previous"] is None
+
+
+def test_changing_date_or_place_after_the_notice_tells_the_units(users):
+    meeting = notified_meeting(users["office"])
+    with on(dt.date(2025, 6, 1)):
+        services.meeting_update(
+            meeting=meeting,
+            by=users["office"],
+            planned_date=dt.date(2025, 6, 18),
+            place="市政府二楼会议室",
+            topic_deadline=meeting.topic_deadline,
+        )
+    rows = Notification.objects.filter(
+        occasion__startswith=f"meeting:{meeting.pk}:changed:", recipient=users["unit_a"]
+    )
+    assert rows.exists() and "2025年06月18日" in rows.first().body
