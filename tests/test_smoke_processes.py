@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.tests.conftest import RedisServer, free_port, wait_until
+from scheduler.tests.conftest import free_port, stoppable_redis, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -110,22 +110,10 @@ def broker(request):
     if request.param == "embedded":
         yield ""
         return
-    server = RedisServer(request.getfixturevalue("throwaway_redis_binary"))
+    server = stoppable_redis(request.getfixturevalue("require_redis"))
     server.start()
     yield server.url
     server.stop()
-
-
-@pytest.fixture
-def throwaway_redis_binary(require_redis):
-    import shutil
-
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail("redis-server binary not found")
-        pytest.skip("redis-server binary not found")
-    return binary
 
 
 def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tmp_path, broker):

@@ -1,11 +1,12 @@
 """Helpers for the tests that run real Celery workers, beats and Redis servers."""
 
-import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager, suppress
+from urllib.parse import urlparse
 
 import pytest
 from kombu import pools
@@ -96,15 +97,66 @@ class RedisServer:
         self.process = None
 
 
+class RedisForwarder:
+    """Stands in for a Redis server the test can stop, when the redis-server binary is missing:
+    a TCP relay to the shared Redis. Stopped, its port refuses connections and every open
+    connection is cut, as when Redis goes down."""
+
+    def __init__(self, target_url: str):
+        parsed = urlparse(target_url)
+        self.target = (parsed.hostname or "127.0.0.1", parsed.port or 6379)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}{parsed.path or '/0'}"
+        self.listener = None
+        self.sockets: list[socket.socket] = []
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with suppress(OSError):
+                sink.shutdown(socket.SHUT_RDWR)
+
+    def stop(self):
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
+        for sock in self.sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets = []
+
+
+def stoppable_redis(shared_url: str):
+    """A Redis of the test's own (redis-server on a free port), or a relay to the shared one."""
+    binary = shutil.which("redis-server")
+    return RedisServer(binary) if binary else RedisForwarder(shared_url)
+
+
 @pytest.fixture
 def throwaway_redis(require_redis):
-    """Needs Redis like the other real-broker tests (so CI fails rather than skips), plus the binary."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        message = "redis-server binary not found"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    server = RedisServer(binary)
+    """A Redis the test can stop and start; needs Redis like the other real-broker tests (so CI
+    fails rather than skips when there is none)."""
+    server = stoppable_redis(require_redis)
     yield server
     server.stop()
