@@ -68,6 +68,19 @@ def seat_terms(seat: Seat):
     return seat.appointments.order_by("-start_date")
 
 
+def term_changes(terms) -> dict[int, list]:
+    """The recorded changes (django-simple-history) of each term, oldest first, in one query."""
+    changes: dict[int, list] = {}
+    records = (
+        Appointment.history.filter(id__in=[t.pk for t in terms])
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    for record in records:
+        changes.setdefault(record.id, []).append(record)
+    return changes
+
+
 def unit_lookup() -> dict[str, MemberUnit]:
     """Units by name and by alias (the spellings the policy uses)."""
     lookup = {}

@@ -15,7 +15,7 @@ from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, S
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .permissions import roster_viewer_required
 from .roster_io import roster_document, roster_import_plan, roster_sheet
-from .selectors import COMMITTEE_NAME, current_roster, roster_groups, seat_terms
+from .selectors import COMMITTEE_NAME, current_roster, roster_groups, seat_terms, term_changes
 
 IMPORT_SESSION_KEY = "committee_roster_import"
 
@@ -58,6 +58,9 @@ def roster_export_docx(request):
 def seat_detail(request, pk):
     seat = get_object_or_404(Seat.objects.select_related("unit"), pk=pk)
     terms = list(seat_terms(seat))
+    changes = term_changes(terms)
+    for term in terms:
+        term.changes = changes.get(term.pk, [])
     return render(
         request,
         "committee/seat_detail.html",

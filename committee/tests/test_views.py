@@ -195,3 +195,4 @@ def test_seat_history_page_shows_all_terms(client, users):
     )
     body = client.get(reverse("committee:seat_detail", args=[director.pk])).content.decode()
     assert "瞿建民" in body and "张新" in body and "2025-02-28" in body
+    assert "办公室甲录入" in body and "办公室甲修改" in body  # who recorded the change (history)

@@ -72,7 +72,9 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
 def _populate(meeting: Meeting, by) -> None:
     units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
     Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
-    inspection = BusinessKind.objects.get(code=BusinessKind.INSPECTION)
+    inspection = BusinessKind.objects.filter(code=BusinessKind.INSPECTION).first()
+    if inspection is None:
+        raise ValidationError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
     save(
         AgendaItem(
             meeting=meeting,
