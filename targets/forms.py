@@ -315,8 +315,10 @@ class TargetForm(forms.ModelForm):
             self.fields["lead_units"].initial = [o.unit_id for o in owners if o.role == "lead"]
             self.fields["support_units"].initial = [o.unit_id for o in owners if o.role == "support"]
         else:
-            self.fields["deadline"].initial = plan.end_date
-            self.fields["baseline_date"].initial = plan.start_date - dt.timedelta(days=1)
+            self.initial["deadline"] = self.initial.get("deadline") or plan.end_date
+            self.initial["baseline_date"] = self.initial.get(
+                "baseline_date"
+            ) or plan.start_date - dt.timedelta(days=1)
 
     def clean(self):
         data = super().clean()

@@ -254,3 +254,10 @@ def test_evaluation_page_suggests_results_from_the_latest_accepted_values(client
     }
     assert rows["T04"]["form"].initial["result"] == "achieved"
     assert rows["T01"]["form"].initial["result"] == "not_measurable"
+
+
+def test_new_target_form_defaults_to_the_plans_deadline_and_baseline(client, policy, users):
+    client.force_login(users["office"])
+    form = client.get(reverse("targets:target_create", args=[policy.pk])).context["form"]
+    assert form["deadline"].value() == dt.date(2025, 12, 31)
+    assert form["baseline_date"].value() == dt.date(2021, 12, 31)

@@ -169,3 +169,78 @@ def test_unit_reports_by_template_and_form_office_reviews_and_dashboard_moves(
     page.goto(report_url.replace("/reports/", "/reports/") + "history/")
     assert "认证清单已上传" in page.inner_text("main")
     shot(page, "14-report-history")
+
+
+def test_office_backfills_evaluates_the_old_plan_and_creates_the_next_one(
+    page, policy, users, login, shot, tmp_path
+):
+    page.on("dialog", lambda dialog: dialog.accept())
+    login(page, users["office"])
+
+    # backfill 2024年下半年 of the 2022–2025 plan from the old spreadsheets
+    page.goto("/targets/periods/")
+    page.select_option("#id_plan", str(policy.pk))
+    page.fill("#id_year", "2024")
+    page.select_option("#id_half", "2")
+    page.check("#id_backfilled")
+    page.get_by_role("button", name="开放期次").click()
+    page.wait_for_url(re.compile(r".*/targets/periods/\d+/$"))
+    page.locator("tr", has_text="市农业农村局").get_by_role("link", name="补录").click()
+    for i in range(page.locator("input[name$='_value']").count()):
+        page.locator("input[name$='_value']").nth(i).fill("97")
+        page.locator("input[name$='_stat_date']").nth(i).fill("2024-12-31")
+        page.locator("input[name$='_source']").nth(i).fill("2024年工作台账")
+    shot(page, "20-office-backfill-form")
+    page.get_by_role("button", name="补录并采纳").click()
+    assert "已补录并采纳" in page.inner_text(".messages")
+    assert Statistic.objects.filter(target__code="T04", backfilled=True).exists()
+
+    # final evaluation of the 2022–2025 plan, exported as xlsx and docx
+    page.goto(f"/targets/plans/{policy.pk}/evaluation/")
+    t04 = page.locator("section.evaluation-line", has_text="主要农产品综合抽检合格率")
+    t04.locator("select").select_option("not_achieved")
+    t04.locator("textarea").fill("2024年末 97%，低于 98% 目标")
+    t04.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    assert "已保存" in page.inner_text(".messages")
+    shot(page, "21-final-evaluation")
+    with page.expect_download() as xlsx:
+        page.get_by_role("link", name="导出 Excel").click()
+    xlsx.value.save_as(tmp_path / "evaluation.xlsx")
+    rows = {
+        r[0]: r
+        for r in load_workbook(tmp_path / "evaluation.xlsx").active.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["T04"][6] == "未完成"
+    with page.expect_download() as docx:
+        page.get_by_role("link", name="导出 Word").click()
+    assert docx.value.suggested_filename.endswith(".docx")
+
+    # the next plan, with its own target, without touching code
+    page.goto("/targets/plans/new/")
+    page.fill("#id_code", "jl-2026-2030")
+    page.fill("#id_name", "监利市质量强市建设规划（2026—2030年）")
+    page.fill("#id_start_date", "2026-01-01")
+    page.fill("#id_end_date", "2030-12-31")
+    page.check("#id_is_current")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r".*/targets/plans/\d+/$"))
+    page.get_by_role("link", name="新增指标").click()
+    page.fill("#id_code", "N01")
+    page.select_option("#id_category", "quality")
+    page.select_option("#id_kind", "at_least")
+    page.fill("#id_name", "开展质量提升行动的规上企业数")
+    page.fill("#id_measure_unit", "家")
+    page.fill("#id_target_value", "150")
+    page.select_option("#id_lead_units", label="市市场监管局")
+    shot(page, "22-new-target-form")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r".*/targets/plans/\d+/$"))
+    shot(page, "23-new-plan")
+    page.goto("/targets/")
+    assert "开展质量提升行动的规上企业数" in page.inner_text("main")  # the new current plan by default
+    shot(page, "24-dashboard-new-plan")
+    page.select_option("#id_plan", str(policy.pk))
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state()
+    assert "主要农产品综合抽检合格率" in page.inner_text("main")
