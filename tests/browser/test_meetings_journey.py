@@ -165,4 +165,12 @@ def test_meeting_cycle_from_topic_to_closed_follow_up(page, policy, users, login
     assert "容城镇（配合）" in row  # 容城镇 has not signed yet
     shot(page, "11-next-meeting-first-item")
     page.goto(f"/committee/units/{unit_user.member_unit_id}/")
+    page.get_by_role("link", name="添加联系人").click()
+    page.fill("#id_name", "刘联络")
+    page.fill("#id_position", "办公室主任")
+    page.fill("#id_mobile", "13800001111")
+    page.check("#id_is_primary")
+    page.get_by_role("button", name="保存").click()
+    assert "已保存联系人" in page.inner_text(".messages")
+    assert "主要联络员" in page.inner_text("main")
     shot(page, "12-unit-page")
