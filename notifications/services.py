@@ -200,10 +200,6 @@ def outbox_due_ids(*, limit: int = 200) -> list[int]:
     )
 
 
-# kept for callers of the first version
-pending_notification_ids = outbox_due_ids
-
-
 def outbox_release_stale_claims(*, now=None) -> int:
     """Mark claims left by dead workers as failed with an unknown outcome (never re-sent)."""
     now = now or timezone.now()

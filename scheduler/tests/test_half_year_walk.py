@@ -15,7 +15,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from awards.tests.factories import pdf
+from awards.models import ApplicationStatus
+from awards.services.publicity import publicity_publish
+from awards.tests.factories import ApplicationFactory, pdf
 from core.workdays import is_workday
 from meetings import services as meeting_services
 from meetings.models import Meeting
@@ -83,7 +85,8 @@ def test_a_half_year_day_by_day_sends_each_reminder_once_on_the_right_working_da
     enterprise_user.enterprise.verified_at = timezone.now()
     enterprise_user.enterprise.save()
     office, unit_user = users["office"], users["unit_a"]
-    application = followup = None
+    application = followup = batch = None
+    reviewed = ApplicationFactory(second_passed=True)  # passed 复核, waiting to be published
 
     day = FIRST
     while day <= LAST:
@@ -92,6 +95,14 @@ def test_a_half_year_day_by_day_sends_each_reminder_once_on_the_right_working_da
             if day == FIRST:
                 application = submit_application(enterprise_user)
                 followup = work_plan_task(office, lead=unit_user.member_unit, deadline=dt.date(2025, 10, 10))
+            if day == dt.date(2025, 9, 26):
+                batch = publicity_publish(
+                    applications=[reviewed],
+                    start_date=day,
+                    published_by=office,
+                    contact_phone="0716-3325000",
+                    contact_address="监利市市场监督管理局",
+                )
             if day == dt.date(2025, 12, 8):
                 issue_meeting_notice(Meeting.objects.get(year=2025, half=2), office)
         day += dt.timedelta(days=1)
@@ -123,6 +134,10 @@ def test_a_half_year_day_by_day_sends_each_reminder_once_on_the_right_working_da
         # submitted 1 July; the 10-working-day service limit is passed on the 11th working day
         f"application:{application.pk}:review_overdue:submitted": dt.date(2025, 7, 16),
         "half_year_report:2025H2:ready": dt.date(2026, 1, 16),
+        # 公示 from Friday 26 September for 5 working days: the make-up Sunday 28 September counts,
+        # 国庆 does not, so it closes on 10 October and moves on the make-up Saturday 11 October
+        f"publicity:{batch.pk}:closing": dt.date(2025, 10, 10),
+        "publicity:advance:2025-10-11": dt.date(2025, 10, 11),
     }
     for occasion, day in expected.items():
         assert days_of.get(occasion) == {day}, (occasion, days_of.get(occasion))
@@ -138,6 +153,9 @@ def test_a_half_year_day_by_day_sends_each_reminder_once_on_the_right_working_da
     assert f"report:{report.pk}:due3" in unit_mail and f"report:{report.pk}:escalate" not in unit_mail
     assert Notification.objects.filter(occasion=f"report:{report.pk}:escalate", recipient=office).exists()
     assert assignment is not None
+    reviewed.refresh_from_db()
+    assert batch.end_date == dt.date(2025, 10, 10)
+    assert reviewed.status == ApplicationStatus.AWAITING_PAYMENT
 
     # every e-mail went out exactly once (the sweep ran every morning)
     sent = [(m.to[0], m.extra_headers["X-Jianli-Occasion"]) for m in mail.outbox]
