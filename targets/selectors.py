@@ -8,8 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When, Window
-from django.db.models.functions import ExtractYear, RowNumber
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
@@ -22,36 +21,65 @@ def current_plan() -> Plan | None:
     return Plan.objects.filter(is_current=True).first() or Plan.objects.first()
 
 
-def _half_expr():
-    return Case(When(as_of__month__lte=6, then=Value(1)), default=Value(2), output_field=IntegerField())
+def half_years(plan: Plan, today: dt.date, *, last: int = SPARK_POINTS) -> list[tuple[str, dt.date, dt.date]]:
+    """The plan's half-years that have begun by ``today`` (the last ``last`` of them): (label, start, end)."""
+    out = []
+    year, half = plan.start_date.year, 1 if plan.start_date.month <= 6 else 2
+    while True:
+        start, end = ReportingPeriod.bounds(year, half)
+        if start > min(plan.end_date, today):
+            break
+        out.append((f"{year}{'上' if half == 1 else '下'}半年", start, end))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return out[-last:]
 
 
-def _bucket():
-    """Half-year bucket of a statistic date: 20251 for 2025 上半年, 20252 for 下半年."""
-    return ExtractYear("as_of") * 10 + _half_expr()
+def _latest_id(start: dt.date | None = None, end: dt.date | None = None):
+    """Correlated subquery: id of the value in force for the outer target (within [start, end]).
+
+    One index seek per target and half-year (targets_stat_target_asof_idx), so the dashboard does
+    not read every statistic, however many years of imports there are.
+    """
+    qs = Statistic.objects.filter(target_id=OuterRef("pk"))
+    if start is not None:
+        qs = qs.filter(as_of__range=(start, end))
+    return Subquery(qs.order_by("-as_of", "-recorded_at", "-id").values("id")[:1])
 
 
-def half_year_series(target_ids) -> dict[int, list[dict]]:
-    """Per target, the latest value of each half-year it has values for, oldest first (one query)."""
-    rows = (
-        Statistic.objects.filter(target_id__in=list(target_ids))
-        .annotate(
-            bucket=_bucket(),
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("target_id"), ExtractYear("as_of"), _half_expr()],
-                order_by=[F("as_of").desc(), F("recorded_at").desc(), F("id").desc()],
-            ),
+def with_latest(targets, plan: Plan, today: dt.date):
+    """Annotate a Target queryset with the ids of its latest value overall and per recent half-year."""
+    halves = half_years(plan, today)
+    annotations = {f"stat_h{i}": _latest_id(start, end) for i, (_, start, end) in enumerate(halves)}
+    return targets.annotate(stat_latest=_latest_id(), **annotations), halves
+
+
+def half_year_series(targets, halves) -> dict[int, list[dict]]:
+    """Per target (annotated by ``with_latest``): its half-year points, oldest first, the latest value last.
+
+    One query for all the values. The point of the half-year holding the latest value is that value.
+    """
+    ids = set()
+    for target in targets:
+        ids.add(target.stat_latest)
+        ids.update(getattr(target, f"stat_h{i}") for i in range(len(halves)))
+    ids.discard(None)
+    values = {
+        row["id"]: row
+        for row in Statistic.objects.filter(pk__in=ids).values(
+            "id", "target_id", "value", "as_of", "source", "origin", "unit__name"
         )
-        .filter(rank=1)
-        .order_by("target_id", "as_of")
-        .values("id", "target_id", "bucket", "value", "as_of", "source", "origin", "unit__name")
-    )
-    out: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        year, half = divmod(row["bucket"], 10)
-        row["label"] = f"{year}{'上' if half == 1 else '下'}半年"
-        out[row["target_id"]].append(row)
+    }
+    out: dict[int, list[dict]] = {}
+    for target in targets:
+        points = []
+        for i, (label, _, _) in enumerate(halves):
+            row = values.get(getattr(target, f"stat_h{i}"))
+            if row is not None:
+                points.append(row | {"label": label})
+        latest = values.get(target.stat_latest)
+        if latest is not None and (not points or points[-1]["id"] != latest["id"]):
+            points.append(latest | {"label": f"{latest['as_of']:%Y-%m-%d}"})
+        out[target.pk] = points
     return out
 
 
@@ -74,8 +102,9 @@ def target_progress_rows(
         targets = targets.filter(category=category)
     if unit_id:
         targets = targets.filter(owners__unit_id=unit_id).distinct()
+    targets, halves = with_latest(targets, plan, today)
     targets = list(targets)
-    series = half_year_series(t.pk for t in targets)
+    series = half_year_series(targets, halves)
     return [progress_row(target, series.get(target.pk, []), today) for target in targets]
 
 

@@ -68,10 +68,11 @@ def matrix(request):
 
 @progress_viewer_required
 def target_detail(request, pk):
-    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
     today = timezone.localdate()
-    points = selectors.half_year_series([target.pk]).get(target.pk, [])
-    row = selectors.progress_row(target, points, today)
+    target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
+    annotated, halves = selectors.with_latest(Target.objects.filter(pk=target.pk), target.plan, today)
+    annotated = list(annotated)
+    row = selectors.progress_row(target, selectors.half_year_series(annotated, halves)[target.pk], today)
     page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
     user = request.user
     for stat in page:
