@@ -195,3 +195,14 @@ def test_sidebar_links_the_inbox_for_everyone_and_the_outbox_for_the_office(clie
     assert reverse("notifications:inbox") in text and reverse("notifications:outbox") not in text
     client.force_login(users["office"])
     assert reverse("notifications:outbox") in client.get(reverse("notifications:inbox")).text
+
+
+def test_outbox_page_has_bounded_queries(client, users, django_assert_max_num_queries):
+    for i in range(25):
+        _notify(users["unit_a"] if i % 2 else users["unit_b"], f"o{i}")
+    Notification.objects.filter(channel="email").update(status=Notification.Status.FAILED)
+    client.force_login(users["office"])
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("notifications:outbox"))
+    assert response.context["counts"]["failed"] == 25
+    assert len(response.context["page_obj"].object_list) == 20

@@ -235,3 +235,13 @@ def test_office_workbench_links_the_latest_report(client, users, report):
     assert report.title in client.get(reverse("core:workbench")).text
     client.force_login(users["unit_a"])
     assert report.title not in client.get(reverse("core:workbench")).text
+
+
+def test_the_it_administrator_sees_and_edits_the_schedules_in_django_admin(client, users, schedules):
+    client.force_login(users["admin"])
+    response = client.get("/admin/django_celery_beat/periodictask/")
+    assert response.status_code == 200
+    for name in schedules:
+        assert name in response.text
+    task = schedules["每日提醒"]
+    assert client.get(f"/admin/django_celery_beat/periodictask/{task.pk}/change/").status_code == 200
