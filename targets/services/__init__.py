@@ -8,6 +8,7 @@ write ``from targets.services import period_open``.
 from .imports import (
     ImportRefused,
     Preview,
+    import_batch_discard,
     report_template_apply,
     report_template_preview,
     statistics_import_apply,
@@ -31,6 +32,7 @@ from .reporting import (
 
 __all__ = [
     "ImportRefused",
+    "import_batch_discard",
     "LineInput",
     "MeasureInput",
     "Preview",

@@ -322,3 +322,13 @@ def statistics_import_apply(*, batch: ImportBatch, by) -> int:
         batch.applied_at = now
         batch.save(update_fields=["status", "applied_at"])
     return len(rows)
+
+
+def import_batch_discard(*, batch: ImportBatch) -> bool:
+    """Drop a previewed import; returns False if it was already applied or discarded."""
+    # race: discard and confirm of the same preview; the conditional UPDATE lets only one of them act
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
+            status=ImportBatch.Status.DISCARDED
+        )
+    )

@@ -374,3 +374,13 @@ def test_statistics_imported_as_backfill_are_marked(client, policy, users, clock
     )
     client.post(reverse("targets:import_confirm", args=[ImportBatch.objects.get().pk]))
     assert Statistic.objects.get(target__code="T17").backfilled
+
+
+def test_a_discarded_preview_cannot_be_confirmed(client, report_a, users):
+    client.force_login(users["unit_a"])
+    upload(client, report_a, as_upload(fill_template(download_template(client, report_a))))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("targets:import_discard", args=[batch.pk]))
+    response = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
+    assert "已处理" in response.content.decode()
+    assert all(v is None for v in values(report_a))

@@ -17,6 +17,7 @@ from ..permissions import can_upload_template, get_batch_for_user, get_report_fo
 from ..services import (
     ImportRefused,
     ReportError,
+    import_batch_discard,
     report_template_apply,
     report_template_preview,
     statistics_import_apply,
@@ -110,9 +111,7 @@ def import_confirm(request, pk):
 @require_POST
 def import_discard(request, pk):
     batch = _batch_for(request, pk)
-    if batch.status == ImportBatch.Status.PREVIEW:
-        batch.status = ImportBatch.Status.DISCARDED
-        batch.save(update_fields=["status"])
+    if import_batch_discard(batch=batch):
         messages.info(request, "已放弃本次导入，数据未作任何修改。")
     if batch.report_id:
         return redirect(batch.report)
