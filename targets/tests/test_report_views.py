@@ -284,3 +284,24 @@ def test_report_page_needs_a_bounded_number_of_queries(
         assert client.get(report_market.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(reverse("targets:report_history", args=[report_market.pk])).status_code == 200
+
+
+def test_report_page_lists_the_units_open_followups(client, report_a, users, monkeypatch):
+    from types import SimpleNamespace
+
+    from targets import selectors
+
+    item = SimpleNamespace(title="制定区域品牌管理办法", deadline=dt.date(2025, 10, 31))
+    followup = SimpleNamespace(item=item, get_absolute_url=lambda: "/meetings/followups/7/")
+    monkeypatch.setattr(
+        selectors, "open_followups", lambda unit_id: [followup] if unit_id == report_a.unit_id else []
+    )
+    client.force_login(users["unit_a"])
+    body = client.get(report_a.get_absolute_url()).content.decode()
+    assert "制定区域品牌管理办法" in body and "/meetings/followups/7/" in body
+
+
+def test_open_followups_reads_the_meetings_app_without_error(report_a):
+    from targets import selectors
+
+    assert selectors.open_followups(unit_id=report_a.unit_id) == []
