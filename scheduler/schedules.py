@@ -55,6 +55,17 @@ def crontab_text(*, minute: str, hour: str, day_of_month: str, month_of_year: st
     return f"{days} {hour} 时 {minute} 分"
 
 
+def crontab_in_words(crontab) -> str:
+    """A django-celery-beat CrontabSchedule in words."""
+    return crontab_text(
+        minute=crontab.minute,
+        hour=crontab.hour,
+        day_of_month=crontab.day_of_month,
+        month_of_year=crontab.month_of_year,
+        day_of_week=crontab.day_of_week,
+    )
+
+
 def _cron(minute="0", hour="*", day_of_month="*", month_of_year="*", day_of_week="*") -> dict:
     return {
         "minute": minute,

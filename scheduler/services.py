@@ -18,7 +18,7 @@ from notifications.services import delivery_batch, notify
 from . import reports
 from .halves import HalfYear
 from .models import HalfYearReport
-from .schedules import TIMEZONE, crontab_text
+from .schedules import TIMEZONE, crontab_in_words
 
 logger = logging.getLogger(__name__)
 
@@ -261,15 +261,7 @@ def buildable_halves(*, today: dt.date) -> list[HalfYear]:
 def _describe(task) -> str:
     state = "启用" if task.enabled else "停用"
     if task.crontab_id:
-        c = task.crontab
-        text = crontab_text(
-            minute=c.minute,
-            hour=c.hour,
-            day_of_month=c.day_of_month,
-            month_of_year=c.month_of_year,
-            day_of_week=c.day_of_week,
-        )
-        return f"{state}；{text}（{c.timezone}）"
+        return f"{state}；{crontab_in_words(task.crontab)}（{task.crontab.timezone}）"
     if task.interval_id:
         return f"{state}；每 {task.interval.every} {task.interval.get_period_display()}"
     return state
