@@ -14,6 +14,18 @@ from committee.models import MemberUnit
 from .plan import Measure, Plan, Target
 
 
+def _user_field(verbose_name: str):
+    """Who did something: kept as history when the account goes (SET_NULL), no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class ReportingPeriod(models.Model):
     """A half year of a plan; opening it creates one report per responsible member unit."""
 
@@ -34,14 +46,7 @@ class ReportingPeriod(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     backfilled = models.BooleanField("补录期次", default=False, help_text="规划期已过、由办公室依旧表格补录")
     opened_at = models.DateTimeField("开放时间", default=timezone.now)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="开放人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    opened_by = _user_field("开放人")
 
     history = HistoricalRecords()
 
@@ -111,25 +116,11 @@ class Report(models.Model):
         "首次提交时间", null=True, blank=True, help_text="是否按时以首次提交时间为准"
     )
     submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = _user_field("提交人")
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
     return_comment = models.TextField("退回意见", blank=True)
     return_count = models.PositiveSmallIntegerField("退回次数", default=0)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = _user_field("审核人")
     accepted_at = models.DateTimeField("采纳时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -330,14 +321,7 @@ class Statistic(models.Model):
     backfilled = models.BooleanField("补录", default=False)
     note = models.TextField("备注", blank=True)
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = _user_field("记录人")
 
     history = HistoricalRecords()
 

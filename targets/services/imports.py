@@ -193,13 +193,20 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
+def _claim(batch: ImportBatch, kind: str) -> ImportBatch:
+    """Lock a pending batch of ``kind`` for applying (inside the caller's transaction)."""
+    # race: the same preview confirmed twice (double click, two tabs) or confirmed while discarded;
+    # the row lock makes the second caller see the new status and refuse
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW or batch.kind != kind:
+        raise ReportError("该导入已处理，不能重复确认。")
+    return batch
+
+
 def report_template_apply(*, batch: ImportBatch, by) -> Report:
     """Write a previewed template into its report as a draft (the unit still submits on the page)."""
     with transaction.atomic():
-        # race: the same preview confirmed twice (double click, two tabs); only a pending batch applies
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEW or batch.kind != ImportBatch.Kind.REPORT_TEMPLATE:
-            raise ReportError("该导入已处理，不能重复确认。")
+        batch = _claim(batch, ImportBatch.Kind.REPORT_TEMPLATE)
         data = ReportInput()
         for row in batch.rows:
             if "target_id" in row:
@@ -297,10 +304,7 @@ def statistics_import_preview(
 def statistics_import_apply(*, batch: ImportBatch, by) -> int:
     """Write a previewed statistics batch (one Statistic and one history row per line)."""
     with transaction.atomic():
-        # race: the same preview confirmed twice; only a pending batch applies
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status != ImportBatch.Status.PREVIEW or batch.kind != ImportBatch.Kind.STATISTICS:
-            raise ReportError("该导入已处理，不能重复确认。")
+        batch = _claim(batch, ImportBatch.Kind.STATISTICS)
         now = timezone.now()
         rows = [
             Statistic(
