@@ -5,13 +5,13 @@ import socket
 import subprocess
 import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from urllib.parse import urlparse
 
 import pytest
-from kombu import pools
 
 from jianli_quality.celery import app
+from tests.celery_broker import reset_producer_pool, use_broker  # noqa: F401  (re-exported for the tests)
 
 
 def free_port() -> int:
@@ -28,26 +28,6 @@ def wait_until(predicate, *, timeout: float, interval: float = 0.1):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
-
-
-def reset_producer_pool():
-    # the app caches its connection and producer pools: a new broker URL needs fresh ones
-    pools.reset()  # closes and forgets every cached pool (kombu keeps one per connection URL)
-    app._pool = None
-    with suppress(KeyError):
-        app.__dict__["amqp"]._producer_pool = None
-
-
-@contextmanager
-def use_broker(url: str):
-    previous = app.conf.broker_url
-    app.conf.broker_url = url
-    reset_producer_pool()
-    try:
-        yield url
-    finally:
-        app.conf.broker_url = previous
-        reset_producer_pool()
 
 
 def purge(url: str) -> None:
