@@ -7,9 +7,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _check(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DEBUG")
-    }
+    # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never has it
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
