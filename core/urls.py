@@ -10,6 +10,7 @@ urlpatterns = [
     path("policy/", views.policy, name="policy"),
     path("rewards/schedule/", views.reward_schedule, name="reward_schedule"),
     path("workbench/", views.workbench, name="workbench"),
+    path("history/<str:label>/<int:pk>/", views.object_history, name="object_history"),
     path("system/health/", views.health, name="health"),
     path("system/health/check/", views.health_check, name="health_check"),
 ]

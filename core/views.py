@@ -1,14 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, is_platform_admin, require
+from accounts.permissions import is_office, is_platform_admin, office_required, require
 from awards.models import RewardItem
 from targets.models import Measure, Plan, Target, TargetOwner
 
-from . import services
+from . import history, services
 from .workbench import workbench_panels
 
 
@@ -55,6 +55,17 @@ def reward_schedule(request):
 @login_required
 def workbench(request):
     return render(request, "core/workbench.html", {"panels": workbench_panels(request.user)})
+
+
+@office_required
+def object_history(request, label: str, pk: int):
+    model = history.audited_model(label)
+    obj = get_object_or_404(model, pk=pk)
+    return render(
+        request,
+        "core/object_history.html",
+        {"object": obj, "model_name": model._meta.verbose_name, "entries": history.object_history(obj)},
+    )
 
 
 @require(lambda u: is_office(u) or is_platform_admin(u))

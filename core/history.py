@@ -1,0 +1,109 @@
+"""The audit trail of one object, for the office: who changed what, when, from what to what.
+
+Every model listed here keeps django-simple-history records (imports included, see the apps'
+services). The page is generic so that each app's detail page only links to it.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+
+AUDITED_MODELS = (
+    "targets.plan",
+    "targets.target",
+    "targets.targetowner",
+    "targets.measure",
+    "targets.reportingperiod",
+    "targets.report",
+    "targets.reporttargetline",
+    "targets.reportmeasureline",
+    "targets.statistic",
+    "targets.targetevaluation",
+    "awards.rewarditem",
+    "awards.enterprise",
+    "awards.publicitybatch",
+    "awards.application",
+    "awards.objection",
+    "committee.memberunit",
+    "committee.seat",
+    "committee.appointment",
+    "committee.unitcontact",
+    "meetings.meeting",
+    "meetings.topic",
+    "meetings.agendaitem",
+    "meetings.workplan",
+    "meetings.followupitem",
+    "meetings.followupassignment",
+)
+CHANGE_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    kind: str
+    reason: str
+    changes: list[FieldChange]
+
+
+def audited_model(label: str) -> type[models.Model]:
+    if label.lower() not in AUDITED_MODELS:
+        raise Http404("没有该类记录的修改历史")
+    return apps.get_model(label)
+
+
+def _display(field: models.Field, value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(field, models.DateTimeField):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(field, models.FileField):
+        return str(value).rsplit("/", 1)[-1]
+    return str(value)
+
+
+def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
+    """History records of ``obj``, newest first, each with the fields it changed (before → after)."""
+    model = type(obj)
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        str(field.verbose_name), _display(field, change.old), _display(field, change.new)
+                    )
+                )
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.display_name if user else "系统"),
+                kind=CHANGE_LABELS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries

@@ -1,0 +1,16 @@
+from django import template
+from django.urls import reverse
+
+from accounts.permissions import is_office
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/_history_link.html", takes_context=True)
+def history_link(context, obj, label="修改记录"):
+    """A link to the object's audit trail, shown to office staff only."""
+    user = context["request"].user
+    url = None
+    if obj is not None and is_office(user):
+        url = reverse("core:object_history", args=[obj._meta.label_lower, obj.pk])
+    return {"url": url, "label": label}

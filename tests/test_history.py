@@ -1,0 +1,55 @@
+"""The office's audit-trail page: who changed what, when, from what to what."""
+
+import pytest
+from django.urls import reverse
+
+from awards.models import RewardItem
+from targets.models import Target
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(obj):
+    return reverse("core:object_history", args=[obj._meta.label_lower, obj.pk])
+
+
+def test_office_sees_who_changed_a_reward_amount_from_what_to_what(client, users):
+    item = RewardItem.objects.get(code="geographical_indication")
+    item._history_user = users["approver"]
+    item.amount_yuan = 120_000
+    item.save()
+    client.force_login(users["office"])
+    body = client.get(_url(item)).content.decode()
+    assert "瞿建民" in body
+    assert "奖励金额（元）" in body and "100000" in body and "120000" in body
+
+
+@pytest.mark.parametrize("role,status", [("unit_a", 403), ("enterprise_a", 403), ("admin", 403)])
+def test_history_is_for_the_office_only(client, users, role, status):
+    target = Target.objects.first()
+    client.force_login(users[role])
+    assert client.get(_url(target)).status_code == status
+
+
+def test_anonymous_is_sent_to_login(client, policy):
+    response = client.get(_url(Target.objects.first()))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_models_outside_the_audited_list_are_404(client, users):
+    client.force_login(users["office"])
+    assert (
+        client.get(reverse("core:object_history", args=["accounts.user", users["office"].pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("core:object_history", args=["targets.target", 999999])).status_code == 404
+
+
+def test_history_page_queries_are_bounded(client, users, django_assert_max_num_queries):
+    item = RewardItem.objects.get(code="scenic_3a")
+    for amount in range(200_001, 200_031):
+        item.amount_yuan = amount
+        item.save()
+    client.force_login(users["office"])
+    with django_assert_max_num_queries(12):
+        assert client.get(_url(item)).status_code == 200
