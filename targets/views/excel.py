@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, office_required
+from accounts.permissions import is_office, is_unit_user, office_required
 from core.documents import XLSX_MIME, attachment_response, xlsx_response
 
 from .. import exports, selectors
@@ -53,6 +53,9 @@ def report_template(request, pk):
 def report_upload(request, pk):
     report = get_report_for_user(request.user, pk)
     if not can_upload_template(request.user, report):
+        if not (is_unit_user(request.user) and request.user.member_unit_id == report.unit_id):
+            # the office reads a unit's report; it fills one only in a back-filled period
+            raise PermissionDenied("您没有权限为该单位导入报告模板。")
         messages.error(request, f"该报告{report.get_status_display()}，不能再导入模板。")
         return redirect(report)
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
