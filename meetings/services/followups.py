@@ -1,16 +1,17 @@
 """督办: follow-up items for meeting decisions and work-plan tasks, one mechanism for both (第四条).
 
-A unit signs for its part (签收), reports progress with evidence, asks for closure; the office
-closes it (销号) or sends it back. Each step is an event on the assignment's timeline.
+A unit signs for its part (签收), reports progress with evidence, asks for closure; an office
+approver closes it (销号), or the office sends it back. Each step is an event on the assignment's timeline.
 """
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import is_approver
 from committee.models import MemberUnit
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
@@ -272,8 +273,10 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
 
 @transaction.atomic
 def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> FollowUpAssignment:
-    """销号: the office accepts the unit's closure request. Timeliness counts from the request date."""
-    ensure_office(by)
+    """销号: an office approver accepts the unit's closure request (DESIGN.md: the approver closes
+    follow-up items). Timeliness counts from the request date."""
+    if not is_approver(by):
+        raise PermissionDenied("只有办公室负责人可以对督办事项销号。")
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.REQUESTED:
         raise ValidationError("只有单位已申请销号的事项才能销号。", code="not_requested")

@@ -89,11 +89,11 @@ def request_closure(assignment, unit_user, *, text: str = "已办结") -> None:
     services.followup_request_closure(assignment=assignment, by=unit_user, text=text)
 
 
-def close(assignment, unit_user, office, *, on_day: dt.date) -> None:
-    """Signed, closure requested and closed by the office, all on ``on_day``."""
+def close(assignment, unit_user, approver, *, on_day: dt.date) -> None:
+    """Signed, closure requested and closed (销号) by an office approver, all on ``on_day``."""
     with on(on_day):
         request_closure(assignment, unit_user)
-        services.followup_close(assignment=assignment, by=office)
+        services.followup_close(assignment=assignment, by=approver)
 
 
 def work_plan_task(

@@ -199,6 +199,23 @@ def test_member_unit_user_trying_to_close_an_item_gets_403(client, users, world)
     assert a.phase == FollowUpAssignment.Phase.REQUESTED
 
 
+def test_office_staff_closing_an_item_gets_403_and_sees_no_close_button(client, users, world):
+    a = world["assignment"]
+    with on(TODAY):
+        services.followup_request_closure(assignment=a, by=users["unit_a"], text="完成")
+        client.force_login(users["office"])
+        page = client.get(reverse("meetings:followup_detail", args=[a.pk])).content.decode()
+        response = client.post(reverse("meetings:followup_close", args=[a.pk]), {"note": ""})
+        client.force_login(users["approver"])
+        approver_page = client.get(reverse("meetings:followup_detail", args=[a.pk])).content.decode()
+    close_url = reverse("meetings:followup_close", args=[a.pk])
+    assert response.status_code == 403
+    assert close_url not in page and reverse("meetings:followup_return", args=[a.pk]) in page
+    assert close_url in approver_page
+    a.refresh_from_db()
+    assert a.phase == FollowUpAssignment.Phase.REQUESTED
+
+
 def test_member_unit_user_trying_to_accept_a_topic_gets_403(client, users):
     meeting = draft_meeting()
     with on(meeting.topic_deadline):

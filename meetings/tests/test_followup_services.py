@@ -140,6 +140,15 @@ def test_member_unit_user_cannot_close_an_item(users, published):
     assert a.phase == FollowUpAssignment.Phase.REQUESTED
 
 
+def test_office_staff_who_are_not_approvers_cannot_close_an_item(users, published):
+    a = _assignment(published, users["unit_a"])
+    request_closure(a, users["unit_a"])
+    with pytest.raises(PermissionDenied, match="办公室负责人"):
+        services.followup_close(assignment=a, by=users["office"])
+    a.refresh_from_db()
+    assert a.phase == FollowUpAssignment.Phase.REQUESTED and a.closed_by is None
+
+
 def test_office_sends_a_closure_request_back_with_a_reason(users, published):
     a = _assignment(published, users["unit_a"])
     request_closure(a, users["unit_a"])
@@ -149,19 +158,19 @@ def test_office_sends_a_closure_request_back_with_a_reason(users, published):
     a.refresh_from_db()
     assert a.phase == FollowUpAssignment.Phase.SIGNED and a.closure_requested_at is None
     with pytest.raises(ValidationError, match="已申请销号"):
-        services.followup_close(assignment=a, by=users["office"])
+        services.followup_close(assignment=a, by=users["approver"])
 
 
 def test_closing_without_a_request_is_refused(users, published):
     a = _assignment(published, users["unit_a"])
     with pytest.raises(ValidationError, match="申请销号"):
-        services.followup_close(assignment=a, by=users["office"])
+        services.followup_close(assignment=a, by=users["approver"])
 
 
 def test_a_closed_item_takes_no_more_reports(users, published):
     a = _assignment(published, users["unit_a"])
     request_closure(a, users["unit_a"])
-    services.followup_close(assignment=a, by=users["office"])
+    services.followup_close(assignment=a, by=users["approver"])
     with pytest.raises(ValidationError, match="已销号"):
         services.followup_report(assignment=a, by=users["unit_a"], text="再报")
 

@@ -112,7 +112,8 @@ def test_office_sends_a_closure_request_back_through_the_page(client, users, pub
     request_closure(a, users["unit_a"])
     client.force_login(users["office"])
     body = client.get(a.get_absolute_url()).content.decode()
-    assert "同意销号" in body and "退回继续办理" in body
+    # staff send back; only an approver closes (同意销号)
+    assert "同意销号" not in body and "退回继续办理" in body
     client.post(reverse("meetings:followup_return", args=[a.pk]), {"reason": "缺少印发文件"})
     a.refresh_from_db()
     assert a.phase == FollowUpAssignment.Phase.SIGNED

@@ -64,7 +64,7 @@ def test_closed_items_are_not_reminded(users):
         task = work_plan_task(
             users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 3, 31)
         )
-    close(task.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 3, 1))
+    close(task.assignments.get(), users["unit_a"], users["approver"], on_day=dt.date(2025, 3, 1))
     assert not any(k.startswith("followup:") for k in _occasions(dt.date(2025, 4, 1)))
 
 

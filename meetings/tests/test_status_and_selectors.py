@@ -70,7 +70,7 @@ def test_sql_status_agrees_with_python_and_puts_overdue_first(users):
 def test_unit_ids_with_open_followups(users, published):
     lead, co = users["unit_a"].member_unit, users["unit_b"].member_unit
     assert unit_ids_with_open_followups() == {lead.pk, co.pk}
-    close(published.assignments.get(unit=co), users["unit_b"], users["office"], on_day=dt.date(2025, 7, 1))
+    close(published.assignments.get(unit=co), users["unit_b"], users["approver"], on_day=dt.date(2025, 7, 1))
     assert unit_ids_with_open_followups() == {lead.pk}
 
 
@@ -87,8 +87,8 @@ def test_closure_summary_counts_on_time_late_and_open_per_unit(users):
         work_plan_task(
             office, lead=users["unit_b"].member_unit, deadline=dt.date(2025, 12, 31), title="下半年"
         )
-    close(early.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 3, 31))
-    close(late.assignments.get(), users["unit_a"], users["office"], on_day=dt.date(2025, 5, 6))
+    close(early.assignments.get(), users["unit_a"], users["approver"], on_day=dt.date(2025, 3, 31))
+    close(late.assignments.get(), users["unit_a"], users["approver"], on_day=dt.date(2025, 5, 6))
     with on(dt.date(2025, 7, 20)):
         summary = followup_closure_summary(start=dt.date(2025, 1, 1), end=dt.date(2025, 6, 30))
     assert summary["totals"] == {"total": 3, "closed_on_time": 1, "closed_late": 1, "open": 1, "overdue": 1}
@@ -117,7 +117,7 @@ def test_first_item_of_the_next_meeting_lists_the_previous_decisions_live_then_f
     assert entry["title"] == published.title and entry["status"] == FollowUpStatus.UNSIGNED
     assert [u["unit"] for u in entry["units"]] == ["市农业农村局", "容城镇"]
     lead = published.assignments.get(unit=users["unit_a"].member_unit)
-    close(lead, users["unit_a"], office, on_day=dt.date(2025, 8, 1))
+    close(lead, users["unit_a"], users["approver"], on_day=dt.date(2025, 8, 1))
     with on(dt.date(2025, 8, 2)):
         status = previous_decisions_status(following)
     assert status["items"][0]["units"][0]["status"] == FollowUpStatus.DONE
@@ -129,7 +129,7 @@ def test_first_item_of_the_next_meeting_lists_the_previous_decisions_live_then_f
     assert snapshot["counts"] == {"total": 1, "done": 1, "open": 0, "overdue": 0}
     assert snapshot["items"][0]["units"][1]["status"] == FollowUpStatus.OVERDUE
     co = published.assignments.get(unit=users["unit_b"].member_unit)
-    close(co, users["unit_b"], office, on_day=dt.date(2025, 12, 20))
+    close(co, users["unit_b"], users["approver"], on_day=dt.date(2025, 12, 20))
     generated = following.agenda_items.get(is_generated=True)
     assert generated.generated_snapshot == snapshot
     assert previous_decisions_status(following)["items"][0]["units"][1]["status"] == FollowUpStatus.DONE

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, office_required, unit_required
+from accounts.permissions import approver_required, is_approver, is_office, office_required, unit_required
 from core.documents import docx_response, xlsx_response
 from core.files import serve_protected_file
 
@@ -115,7 +115,8 @@ def followup_detail(request, pk):
             "can_sign": own and released and phase == Phase.ASSIGNED,
             "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
             "closure_form": ClosureRequestForm() if own and phase == Phase.SIGNED else None,
-            "close_form": CloseForm() if office and phase == Phase.REQUESTED else None,
+            # 销号 is an approver's decision (DESIGN.md); office staff may send a request back
+            "close_form": CloseForm() if is_approver(request.user) and phase == Phase.REQUESTED else None,
             "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
             "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,
             "is_office": office,
@@ -163,7 +164,7 @@ def followup_request_closure(request, pk):
 
 
 @require_POST
-@office_required
+@approver_required
 def followup_close(request, pk):
     return _office_action(request, pk, services.followup_close, CloseForm, "已销号办结。")
 

@@ -1,7 +1,7 @@
 """Journey: the office creates the half-year's joint meeting; a member unit proposes a topic and
 confirms attendance; the office builds the agenda, issues the notice, records the meeting and a
 decision; the approver signs off the minutes and the office publishes them; the unit signs for the
-follow-up item, reports with evidence and asks for closure; the office closes it (销号); the next
+follow-up item, reports with evidence and asks for closure; the approver closes it (销号); the next
 meeting's first agenda item lists the decision as done. The roster pages are looked at on the way."""
 
 import datetime as dt
@@ -142,8 +142,8 @@ def test_meeting_cycle_from_topic_to_closed_follow_up(page, policy, users, login
     shot(page, "08-unit-followup-requested")
     logout(page)
 
-    # --- the office closes it and drafts the next meeting -------------------------------------------
-    login(page, office)
+    # --- the approver closes it (销号 is the approver's, DESIGN.md) and drafts the next meeting ------
+    login(page, approver)
     page.goto("/meetings/followups/")
     shot(page, "09-office-followup-list")
     assignment = FollowUpAssignment.objects.get(unit=unit_user.member_unit)
