@@ -201,13 +201,16 @@ def _safe_url(url: str) -> str:
 
 def datasets() -> list[Dataset]:
     url = os.environ.get("BENCH_DATABASE_URL")
-    full = Dataset("full", BENCH_VAR / "full", url)
-    small_url = None
-    if url:
-        parsed = urlparse(url)
-        small_url = urlunparse(parsed._replace(path=parsed.path.rstrip("/") + "_small"))
-    small = Dataset("small", BENCH_VAR / "small", small_url)
-    return [full, small]
+    if not url:
+        return [Dataset("full", BENCH_VAR / "full", None), Dataset("small", BENCH_VAR / "small", None)]
+    # PostgreSQL data sets keep their media, cache and seed marker apart from the SQLite ones
+    parsed = urlparse(url)
+    name = parsed.path.strip("/")
+    small_url = urlunparse(parsed._replace(path=f"/{name}_small"))
+    return [
+        Dataset("full", BENCH_VAR / f"pg-{name}", url),
+        Dataset("small", BENCH_VAR / f"pg-{name}_small", small_url),
+    ]
 
 
 # --- queries per request ---------------------------------------------------------------------------
