@@ -181,7 +181,11 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
                 )
         except IntegrityError:
             pass
-        report = HalfYearReport.objects.select_for_update().select_related("xlsx", "docx").get(key=half.key)
+        report = (
+            HalfYearReport.objects.select_for_update(of=("self",))
+            .select_related("xlsx", "docx")
+            .get(key=half.key)
+        )
         first = report.build_count == 0
         report.xlsx = _store(
             report.xlsx,
@@ -281,7 +285,11 @@ def schedule_update(
 
     with transaction.atomic():
         # race: two office users editing the same task; the row lock makes the second edit see the first
-        task = PeriodicTask.objects.select_for_update().select_related("crontab", "interval").get(pk=task.pk)
+        task = (
+            PeriodicTask.objects.select_for_update(of=("self",))
+            .select_related("crontab", "interval")
+            .get(pk=task.pk)
+        )
         before = _describe(task)
         if crontab is not None:
             schedule = CrontabSchedule.objects.filter(timezone=TIMEZONE, **crontab).first()

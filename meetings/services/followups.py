@@ -122,7 +122,11 @@ def decision_update(
     content: str = "",
 ) -> FollowUpItem:
     ensure_office(by)
-    item = FollowUpItem.objects.select_for_update().select_related("agenda_item__meeting").get(pk=item.pk)
+    item = (
+        FollowUpItem.objects.select_for_update(of=("self",))
+        .select_related("agenda_item__meeting")
+        .get(pk=item.pk)
+    )
     _ensure_minutes_editable(item.agenda_item)
     item.title, item.content, item.deadline = title, content.strip(), deadline
     return _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
@@ -196,7 +200,7 @@ def _lock(assignment: FollowUpAssignment) -> FollowUpAssignment:
     # race: the unit and the office acting on the same assignment at once (e.g. a report arriving
     # while the office closes it); the row lock serialises them and each re-checks the phase
     return (
-        FollowUpAssignment.objects.select_for_update()
+        FollowUpAssignment.objects.select_for_update(of=("self",))
         .select_related("item", "unit")
         .get(pk=assignment.pk, item__released_at__isnull=False)
     )

@@ -246,7 +246,9 @@ def invitation_add_guest(
 def invitation_respond(*, invitation: Invitation, by, response: str, attendees: str) -> Invitation:
     """The unit confirms whether it attends and who comes."""
     ensure_unit_user_of(by, invitation.unit_id)
-    invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
+    )
     _ensure_before_meeting(invitation.meeting)
     attendees = attendees.strip()
     if response not in (Invitation.Response.ATTENDING, Invitation.Response.ABSENT):

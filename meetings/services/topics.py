@@ -67,7 +67,7 @@ def topic_propose(
 def _lock_for_decision(topic: Topic, by) -> Topic:
     ensure_office(by)
     # race: two office users deciding the same topic; the row lock makes the second see the first's result
-    topic = Topic.objects.select_for_update().select_related("meeting", "unit").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("meeting", "unit").get(pk=topic.pk)
     if topic.status != Topic.Status.SUBMITTED:
         raise ValidationError(f"该议题已处理（{topic.get_status_display()}），请刷新页面。", code="decided")
     _ensure_agenda_open(topic.meeting)

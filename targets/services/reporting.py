@@ -172,7 +172,7 @@ def _sync_lines(period: ReportingPeriod, *, user) -> None:
 
 
 def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+    return Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
 
 
 def report_save(*, report: Report, by, data: ReportInput) -> Report:
