@@ -25,7 +25,10 @@ def _wait_for_heartbeat(timeout: float = 20.0):
 @pytest.mark.django_db(transaction=True)
 def test_health_task_runs_through_a_real_worker_over_redis(require_redis):
     assert not WorkerHeartbeat.objects.filter(completed_at__isnull=False).exists()
-    with use_broker(require_redis), start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with (
+        use_broker(require_redis),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
         health_check.delay()
         heartbeat = _wait_for_heartbeat()
     assert heartbeat is not None

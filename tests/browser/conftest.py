@@ -53,7 +53,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url
+    )
     context.set_default_timeout(10000)
     page = context.new_page()
     errors = []
