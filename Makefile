@@ -14,6 +14,7 @@ help:
 	@echo "make test   — set up and run the whole test suite (browser journeys included)"
 	@echo "make lint   — ruff, ruff format --check, makemigrations --check"
 	@echo "make bench  — seed a large data set and measure the main pages (writes bench/RESULTS.md)"
+	@echo "make backup / make restore-drill — pg_dump backup of DATABASE_URL and a restore drill (see docs/deployment.md)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s)" % sys.version.split()[0])'
@@ -53,6 +54,12 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+backup: setup
+	scripts/backup.sh
+
+restore-drill: setup
+	scripts/restore_drill.sh
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/broker var/cache var/staticfiles

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.documents import add_paragraph, new_document
-from core.uploads import is_formula_text, open_workbook
+from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from .models import Appointment, MemberUnit, Seat
 from .selectors import COMMITTEE_NAME, OFFICE_NAME, unit_lookup
@@ -102,7 +102,7 @@ def read_roster_workbook(uploaded) -> list[dict]:
     """The rows of an uploaded roster (after ``validate_upload``), as plain JSON-able dicts."""
     wb = open_workbook(uploaded)
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = iter_rows(ws, values_only=True)
     header = [_cell_text(c) for c in next(rows, ())]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

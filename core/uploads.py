@@ -108,6 +108,17 @@ def open_workbook(uploaded, *, read_only: bool = True):
         raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
 
 
+def iter_rows(worksheet, **kwargs):
+    """``worksheet.iter_rows`` for an uploaded file: a sheet that is damaged further in (read-only
+    workbooks parse lazily, row by row) becomes a Chinese ValidationError instead of a server error."""
+    try:
+        yield from worksheet.iter_rows(**kwargs)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

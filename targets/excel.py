@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.uploads import check_xlsx_archive, escape_cell
+from core.uploads import check_xlsx_archive, escape_cell, iter_rows
 
 from .models import Report
 
@@ -225,7 +225,7 @@ def open_upload(uploaded):
 
 def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[SheetRow]:
     """Rows of a sheet keyed by its header row; refuses a sheet missing a required column."""
-    rows = ws.iter_rows(values_only=True)
+    rows = iter_rows(ws, values_only=True)
     try:
         header = [str(h).strip() if h is not None else "" for h in next(rows)]
     except StopIteration:
@@ -247,7 +247,7 @@ def template_meta(wb) -> dict:
     """The signed identity of a report template, or TemplateRefused."""
     if META_SHEET not in wb.sheetnames or TARGET_SHEET not in wb.sheetnames:
         raise TemplateRefused("该文件不是本平台生成的报告模板，请先在报告页面下载本单位本期的模板。")
-    token = next(wb[META_SHEET].iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
+    token = next(iter_rows(wb[META_SHEET], min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
     try:
         return signing.loads(str(token or ""), salt=SIGNING_SALT)
     except signing.BadSignature:

@@ -88,3 +88,17 @@ def test_office_can_request_a_health_check(client, users, django_capture_on_comm
     from core.models import WorkerHeartbeat
 
     assert WorkerHeartbeat.objects.get(name="health").requested_at is not None
+
+
+def test_createsuperuser_makes_an_admin_who_can_open_the_admin(client, policy):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command(
+        "createsuperuser", username="it_admin", email="it@jianli.local", interactive=False, verbosity=0
+    )
+    user = User.objects.get(username="it_admin")
+    assert user.role == User.Role.ADMIN
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200

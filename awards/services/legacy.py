@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.uploads import is_formula_text, open_workbook
+from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from ..models import Application, Enterprise, RewardItem
 from ..validators import normalize_credit_code, normalize_reference, validate_credit_code
@@ -226,7 +226,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     today = today or timezone.localdate()
     workbook = open_workbook(upload)
     sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
+    rows_iter = iter_rows(sheet, values_only=True)
     header = next(rows_iter, None)
     if not header:
         raise ValidationError("工作表是空的，请使用下载的模板填写。", code="empty")
