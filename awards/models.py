@@ -267,6 +267,8 @@ class Application(models.Model):
         indexes = [
             # review queues and reminders: WHERE status = ? ORDER BY submitted_at
             models.Index(fields=["status", "submitted_at"], name="awards_app_status_idx"),
+            # the office list: ORDER BY submitted_at DESC, id DESC (all states but drafts)
+            models.Index(fields=["-submitted_at", "-id"], name="awards_app_submitted_idx"),
         ]
 
     def __str__(self):

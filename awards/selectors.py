@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import Application, FundingSource, Objection, PublicityBatch
 
@@ -12,6 +12,7 @@ Status = Application.Status
 # requested: everything an enterprise submitted (later rejected included), not drafts or withdrawals
 REQUESTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
 # approved: passed 复核 (and not since refused after an objection)
+POLICY_FIRST_YEAR = 2022  # 三(二): awards won on or after 2022-01-01
 APPROVED_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT, Status.PAID]
 PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT]
 UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
@@ -90,10 +91,12 @@ def paid_between(*, start: dt.date, end: dt.date):
     )
 
 
-def award_years() -> list[int]:
-    return sorted(
-        {d.year for d in Application.objects.filter(REQUESTED).dates("award_date", "year")}, reverse=True
-    )
+def award_years(*, today: dt.date) -> list[int]:
+    """The award years to choose from: 三(二) counts awards from 2022 on, and none lies in the future.
+
+    Computed, not read: a DISTINCT over every application's date would scan the whole table.
+    """
+    return list(range(today.year, POLICY_FIRST_YEAR - 1, -1))
 
 
 def enterprise_applications(enterprise):
@@ -112,9 +115,9 @@ def office_applications(*, status: str = "", funding_source: str = "", q: str = 
             | Q(enterprise__credit_code__icontains=q)
             | Q(reference__icontains=q)
         )
-    return qs.annotate(
-        open_objections=Count("objections", filter=Q(objections__outcome=Objection.Outcome.OPEN))
-    )
+    # Exists rather than Count: no GROUP BY over every application, so the list sorts on its index
+    open_objection = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.OPEN)
+    return qs.annotate(open_objections=Exists(open_objection))
 
 
 def status_counts(qs=None) -> dict[str, int]:
@@ -144,11 +147,36 @@ def current_lists(today: dt.date, limit: int = 10) -> list[PublicityBatch]:
 
 
 def past_batches(today: dt.date):
+    # a correlated count per listed batch (index on publicity_batch_id), not a GROUP BY over the join
     return (
         PublicityBatch.objects.filter(end_date__lt=today)
-        .annotate(n=Count("applications"))
+        .annotate(n=_count_per_batch(Application.objects.all(), "publicity_batch"))
         .order_by("-end_date", "-id")
     )
+
+
+def _count_per_batch(queryset, batch_field: str):
+    """A correlated COUNT(*) of ``queryset`` rows per outer batch, for annotating a page of batches."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{batch_field: OuterRef("pk")})
+            .order_by()
+            .values(batch_field)
+            .annotate(c=Count("id"))
+            .values("c")
+        ),
+        0,
+    )
+
+
+def batches_with_counts():
+    """Every 公示 list, newest first, with its number of entries and of open objections."""
+    return PublicityBatch.objects.annotate(
+        n=_count_per_batch(Application.objects.all(), "publicity_batch"),
+        open_objections=_count_per_batch(
+            Objection.objects.filter(outcome=Objection.Outcome.OPEN), "application__publicity_batch"
+        ),
+    ).order_by("-start_date", "-id")
 
 
 def batch_entries(batch):

@@ -29,7 +29,7 @@ def money(request):
         "by_source": selectors.money_by_source(rows),
         "totals": selectors.money_totals(rows),
         "year": year,
-        "years": selectors.award_years(),
+        "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),
     }

@@ -235,10 +235,7 @@ def publicity_manage(request):
         else:
             messages.success(request, f"已发布《{batch.title}》，公示期至 {batch.end_date:%Y-%m-%d}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
-    batches = PublicityBatch.objects.annotate(
-        n=Count("applications"),
-        open_objections=Count("applications__objections", filter=Q(applications__objections__outcome="open")),
-    ).order_by("-start_date", "-id")
+    batches = selectors.batches_with_counts()
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
     setting = SiteSetting.get()
     return render(
