@@ -516,7 +516,7 @@ def render(
         f"- Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, openpyxl {info['openpyxl']}; {info['wrk']}",
         f"- Database: {info['database']}",
         f"- gunicorn: `DJANGO_ENV=production`, DEBUG off, {args.workers} sync workers × {args.threads} thread(s), "
-        "no access log; `SESSION_SAVE_EVERY_REQUEST` on (each logged-in request writes its session row)",
+        "no access log; sessions refreshed at most every SESSION_REFRESH_SECONDS (no session write per request)",
         f"- wrk: {args.wrk_threads} threads, {args.connections} connections, {args.duration} s per page"
         + (
             " (sync workers close each connection: every request includes a loopback TCP connect)"

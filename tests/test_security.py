@@ -512,3 +512,21 @@ def test_import_export_escapes_formulae_on_export():
     ws = _reload(XLSX().export_data(dataset))
     values = [ws.cell(row=i, column=1) for i in (2, 3)]
     assert all(cell.data_type == "s" and not str(cell.value).startswith("=") for cell in values)
+
+
+@pytest.mark.django_db
+def test_busy_pages_do_not_write_the_session_on_every_request(client, users):
+    from django.contrib.sessions.models import Session
+
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    workbench = reverse("core:workbench")
+    with time_machine.travel(start, tick=False) as traveller:
+        client.force_login(users["office"])
+        client.get(workbench)
+        expiry = Session.objects.get().expire_date
+        traveller.shift(datetime.timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 10))
+        client.get(workbench)
+        assert Session.objects.get().expire_date == expiry  # within the refresh window: no write
+        traveller.shift(datetime.timedelta(seconds=20))
+        client.get(workbench)
+        assert Session.objects.get().expire_date > expiry  # refreshed: the idle deadline moves

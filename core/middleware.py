@@ -1,0 +1,28 @@
+import time
+
+from django.conf import settings
+
+
+class SessionActivityMiddleware:
+    """Idle expiry without a session write on every request.
+
+    A session expires ``SESSION_COOKIE_AGE`` seconds after it was last saved. Saving it on every
+    request (SESSION_SAVE_EVERY_REQUEST) would cost a database write per page; instead the session
+    is re-saved when the last refresh is older than ``SESSION_REFRESH_SECONDS``, so a user idle for
+    between AGE − REFRESH and AGE seconds must log in again. Sits after SessionMiddleware so that its
+    response phase runs first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.refresh = settings.SESSION_REFRESH_SECONDS
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+            now = int(time.time())
+            if now - session.get("_refreshed", 0) >= self.refresh:
+                session["_refreshed"] = now  # marks the session modified: saved with a new expiry
+        return response
