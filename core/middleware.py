@@ -2,6 +2,14 @@ import time
 
 from django.conf import settings
 
+REFRESHED_KEY = "_refreshed"
+
+
+def stamp_session_on_login(sender, request, user, **kwargs):
+    """A fresh login has just saved the session: the first page after it need not save it again."""
+    if getattr(request, "session", None) is not None:
+        request.session[REFRESHED_KEY] = int(time.time())
+
 
 class SessionActivityMiddleware:
     """Idle expiry without a session write on every request.
@@ -23,6 +31,6 @@ class SessionActivityMiddleware:
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated and not session.is_empty():
             now = int(time.time())
-            if now - session.get("_refreshed", 0) >= self.refresh:
-                session["_refreshed"] = now  # marks the session modified: saved with a new expiry
+            if now - session.get(REFRESHED_KEY, 0) >= self.refresh:
+                session[REFRESHED_KEY] = now  # marks the session modified: saved with a new expiry
         return response

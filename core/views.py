@@ -9,6 +9,7 @@ from awards.models import RewardItem
 from targets.models import Measure, Plan, Target, TargetOwner
 
 from . import history, services
+from .caching import cache_public_page
 from .workbench import workbench_panels
 
 
@@ -21,6 +22,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@cache_public_page
 def home(request):
     plan = _current_plan()
     rewards = RewardItem.objects.filter(active=True).order_by("order")
@@ -30,6 +32,7 @@ def home(request):
     )
 
 
+@cache_public_page
 def policy(request):
     plan = _current_plan()
     targets = measures = goals = []
@@ -47,6 +50,7 @@ def policy(request):
     )
 
 
+@cache_public_page
 def reward_schedule(request):
     rewards = RewardItem.objects.filter(active=True).order_by("order")
     return render(request, "core/reward_schedule.html", {"rewards": rewards})
