@@ -25,13 +25,17 @@ def _cacheable(request) -> bool:
     )
 
 
-def cache_public_page(view=None, *, timeout: int = PUBLIC_PAGE_SECONDS):
+def cache_public_page(view=None, *, timeout: int = PUBLIC_PAGE_SECONDS, version=None):
+    """``version(request) -> str``, when given, is part of the key: a page whose content must never be
+    stale (the 公示 list) passes a cheap fingerprint of its data and is then always current."""
+
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _cacheable(request):
                 return view(request, *args, **kwargs)
-            key = "public-page:" + hashlib.sha256(request.path.encode()).hexdigest()
+            fingerprint = version(request) if version is not None else ""
+            key = "public-page:" + hashlib.sha256(f"{request.path}|{fingerprint}".encode()).hexdigest()
             cached = cache.get(key)
             if cached is not None:
                 content, content_type = cached

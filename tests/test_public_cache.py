@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from awards.models import RewardItem
 
@@ -49,3 +50,23 @@ def test_visitors_with_a_cookie_or_a_query_string_get_a_fresh_page(policy, djang
     with django_assert_max_num_queries(10) as ctx:
         Client().get(reverse("core:policy") + "?x=1")
     assert len(ctx.captured_queries) > 0
+
+
+def test_the_publicity_page_is_never_stale_but_repeat_visits_are_cheap(users, django_assert_max_num_queries):
+    from awards.services import publicity_publish
+    from awards.tests.factories import ApplicationFactory
+
+    url = reverse("awards:publicity")
+    assert "监利测试企业" not in Client().get(url).content.decode()
+    application = ApplicationFactory(second_passed=True)
+    publicity_publish(
+        applications=[application],
+        start_date=timezone.localdate(),
+        published_by=users["office"],
+        contact_phone="0716-3300000",
+        contact_address="市市场监管局",
+    )
+    body = Client().get(url).content.decode()
+    assert application.enterprise.name in body  # published a moment ago: shown at once
+    with django_assert_max_num_queries(2):  # the fingerprint only
+        assert Client().get(url).content.decode() == body
