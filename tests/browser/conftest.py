@@ -44,6 +44,7 @@ def browser():
                 "--disable-component-update",
                 "--no-first-run",
                 "--disable-sync",
+                "--lang=zh-CN",  # the browser's own widgets (file picker, date input) in Chinese
             ],
         )
         yield browser
