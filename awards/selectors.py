@@ -9,6 +9,17 @@ from .models import Application, FundingSource, Objection, PublicityBatch
 
 Status = Application.Status
 
+
+class AwardYear(ExtractYear):
+    """The year of a date column. SQLite stores dates as 'YYYY-MM-DD' text: reading the first four
+    characters there avoids Django's per-row Python extract function (the 资金台账 groups every
+    application by year)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
 # requested: everything an enterprise submitted (later rejected included), not drafts or withdrawals
 REQUESTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
 # approved: passed 复核 (and not since refused after an objection)
@@ -25,7 +36,7 @@ def money_summary(*, year: int | None = None) -> list[dict]:
     ``under_review`` (extra) is submitted and not yet through 复核.
     Amounts are the assessed amounts stored at submission; ``paid`` is what was actually paid.
     """
-    qs = Application.objects.filter(REQUESTED).annotate(year=ExtractYear("award_date"))
+    qs = Application.objects.filter(REQUESTED).annotate(year=AwardYear("award_date"))
     if year is not None:
         qs = qs.filter(award_date__year=year)
     rows = (

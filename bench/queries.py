@@ -3,24 +3,35 @@
 Run by ``bench/run.py`` once against the full data set and once against the small one; the counts
 must be equal (bounded and independent of data size). Each page is requested twice with Django's
 test client as its bench user and the second request is counted (``CaptureQueriesContext``), so
-per-process caches are warm as they are in a running server. Prints one JSON object per line:
-``{"key", "role", "name", "url", "status", "queries", "bytes", "error"}``.
+per-process caches are warm as they are in a running server; then five more requests are timed and
+their median is ``render_ms``. Run with the page cache off (``PAGE_CACHE_SECONDS=0``): these are the
+costs of rendering a page, as after a change to its data. Prints one JSON object per line:
+``{"key", "role", "name", "url", "status", "queries", "bytes", "render_ms", "error"}``.
+
+To see where one page's time goes: ``JIANLI_VAR_DIR=var/bench/full .venv/bin/python -m bench.queries
+--profile "office:工作台"`` prints the top of a cProfile of 50 renders instead.
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import json
 import os
+import pstats
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianli_quality.settings")
+os.environ["PAGE_CACHE_SECONDS"] = "0"
 
 
-def measure() -> list[dict]:
+def measure(profile: str = "") -> list[dict]:
     import django
 
     django.setup()
@@ -36,6 +47,8 @@ def measure() -> list[dict]:
     clients: dict[str, Client] = {}
     rows = []
     for page in [TRIVIAL, *PAGES]:
+        if profile and page.key != profile:
+            continue
         row = {"key": page.key, "role": page.role, "name": page.name, "url": None, "status": None}
         user = users.get(page.role)
         if page.role != "public" and user is None:
@@ -52,15 +65,27 @@ def measure() -> list[dict]:
             if user is not None:
                 client.force_login(user)
         client.get(url)  # warm-up: per-process caches (content types, settings rows, templates)
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: [client.get(url) for _ in range(50)])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            return []
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
+        queries = len(captured.captured_queries)  # read now: later requests clear the query log
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
         rows.append(
             row
             | {
                 "url": url,
                 "status": response.status_code,
-                "queries": len(captured.captured_queries),
+                "queries": queries,
                 "bytes": len(response.content) if not response.streaming else None,
+                "render_ms": round(statistics.median(times), 2),
                 "error": None if response.status_code == 200 else f"HTTP {response.status_code}",
             }
         )
@@ -68,7 +93,9 @@ def measure() -> list[dict]:
 
 
 def main() -> int:
-    for row in measure():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", default="", help="a page key (role:name): profile it instead")
+    for row in measure(parser.parse_args().profile):
         print(json.dumps(row, ensure_ascii=False))
     return 0
 

@@ -247,8 +247,8 @@ def free_port() -> int:
 class Server:
     """gunicorn started as in production on the full data set."""
 
-    def __init__(self, ds: Dataset, *, workers: int, threads: int):
-        self.ds, self.workers, self.threads = ds, workers, threads
+    def __init__(self, ds: Dataset, *, workers: int, threads: int, page_cache: bool = True):
+        self.ds, self.workers, self.threads, self.page_cache = ds, workers, threads, page_cache
         self.port = free_port()
         self.log = BENCH_VAR / "gunicorn.log"
         self.proc: subprocess.Popen | None = None
@@ -261,9 +261,12 @@ class Server:
             ALLOWED_HOSTS="127.0.0.1",
             SECURE_SSL_REDIRECT="False",
             LOG_LEVEL="WARNING",
+            PAGE_CACHE_SECONDS="300" if self.page_cache else "0",
         )
 
     def __enter__(self) -> Server:
+        # every run starts cold: no page or generation left from an earlier run
+        shutil.rmtree(self.ds.var_dir / "cache", ignore_errors=True)
         subprocess.run(
             [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env(), check=True
         )
@@ -484,7 +487,7 @@ def evaluate(pages: list[dict], io_result: dict | None) -> dict:
 
 def render(
     *, args, info: dict, full: Dataset, small: Dataset, trivial: dict, pages: list[dict], skipped: list[dict],
-    io_result: dict | None, verdict: dict, finished: dt.datetime,
+    io_result: dict | None, verdict: dict, finished: dt.datetime, uncached: list[dict],
 ) -> str:  # fmt: skip
     lines = [
         "# Benchmark results",
@@ -554,17 +557,40 @@ def render(
         f"Trivial view `/healthz/`: {trivial['rps']:.0f} requests/s (before the pages {trivial['before']:.0f}, "
         f"after {trivial['after']:.0f}), p50 {trivial['p50_ms']:.1f} ms, p95 {trivial['p95_ms']:.1f} ms.",
         "",
-        "| Role | Page | URL | req/s | p50 ms | p95 ms | ratio | queries full / small | result |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|",
+        "The page cache (`core.pagecache`) is on, as deployed: a page is rendered again only after a table "
+        "it read has changed. *render ms* is the in-process cost of rendering the page with the cache off "
+        "(median of 5, full data set); *queries* are counted on such a render.",
+        "",
+        "| Role | Page | URL | req/s | p50 ms | p95 ms | ratio | render ms | queries full / small | result |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for p in pages:
         if p.get("rps") is None:
             continue
         lines.append(
             f"| {ROLE_LABELS[p['role']]} | {p['name']} | `{p['url']}` | {p['rps']:.0f} | {p['p50_ms']:.1f} | "
-            f"{p['p95_ms']:.1f} | {p['ratio']:.2f} | {p['queries_full']} / {p['queries_small']} | "
-            f"{'✅' if p['ok'] else '❌ ' + '; '.join(p['why'])} |"
+            f"{p['p95_ms']:.1f} | {p['ratio']:.2f} | {p.get('render_ms', '—')} | "
+            f"{p['queries_full']} / {p['queries_small']} | {'✅' if p['ok'] else '❌ ' + '; '.join(p['why'])} |"
         )
+    if uncached:
+        met = sum(1 for p in uncached if p["ok"])
+        trivial_off = uncached[0]["trivial_rps"]
+        lines += [
+            "",
+            "### The same pages with the page cache off (every request renders)",
+            "",
+            "What a page costs right after its data changed, or with `PAGE_CACHE_SECONDS=0`. Trivial view in "
+            f"this pass: {trivial_off:.0f} requests/s. {met} of {len(uncached)} pages meet both page targets "
+            "this way.",
+            "",
+            "| Role | Page | req/s | p50 ms | p95 ms | ratio | result |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for p in uncached:
+            lines.append(
+                f"| {ROLE_LABELS[p['role']]} | {p['name']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | "
+                f"{p['p95_ms']:.1f} | {p['ratio']:.2f} | {'✅' if p['ok'] else '❌ ' + '; '.join(p['why'])} |"
+            )
     if skipped:
         lines += ["", "Not measured:", "", "| Role | Page | Reason |", "|---|---|---|"]
         for p in skipped:
@@ -610,42 +636,9 @@ def render(
     return "\n".join(lines)
 
 
-# --- main ----------------------------------------------------------------------------------------------
-
-
-def main(argv=None) -> int:
-    cores = os.cpu_count() or 1
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2 * cores)
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each import/export timing")
-    parser.add_argument("--only", default="", help="measure only pages whose role:name contains this")
-    parser.add_argument("--reseed", action="store_true", help="rebuild the cached bench databases")
-    parser.add_argument("--skip-io", action="store_true")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args(argv)
-
-    if not shutil.which("wrk"):
-        print(
-            "wrk is not installed. Install it with:\n\n    sudo apt-get install wrk\n\n"
-            "(Debian/Ubuntu package `wrk`), then run `make bench` again.",
-            file=sys.stderr,
-        )
-        return 2
-
-    full, small = datasets()
-    for ds in (full, small):
-        prepare(ds, reseed=args.reseed)
-
-    print("· queries per request (full and small data set) …", flush=True)
-    q_full, q_small = measure_queries(full), measure_queries(small)
-    info = machine_info(full)
-
+def measure_pages(args, full: Dataset, q_full: dict, q_small: dict, *, page_cache: bool):
     pages, skipped = [], []
-    with Server(full, workers=args.workers, threads=args.threads) as server:
+    with Server(full, workers=args.workers, threads=args.threads, page_cache=page_cache) as server:
         print(f"· gunicorn on :{server.port} ({args.workers} workers); logging in per role …", flush=True)
         cookies = {"public": ""}
         for role, username in BENCH_USERS.items():
@@ -705,6 +698,54 @@ def main(argv=None) -> int:
         if p["errors"]:
             why.append(f"{p['errors']} errors")
         p["ok"], p["why"] = not why, why
+    return pages, skipped, trivial
+
+
+# --- main ----------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2 * cores)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each import/export timing")
+    parser.add_argument("--only", default="", help="measure only pages whose role:name contains this")
+    parser.add_argument("--reseed", action="store_true", help="rebuild the cached bench databases")
+    parser.add_argument("--skip-io", action="store_true")
+    parser.add_argument(
+        "--skip-uncached", action="store_true", help="skip the second pass with the page cache off"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    if not shutil.which("wrk"):
+        print(
+            "wrk is not installed. Install it with:\n\n    sudo apt-get install wrk\n\n"
+            "(Debian/Ubuntu package `wrk`), then run `make bench` again.",
+            file=sys.stderr,
+        )
+        return 2
+
+    full, small = datasets()
+    for ds in (full, small):
+        prepare(ds, reseed=args.reseed)
+
+    print("· queries per request (full and small data set) …", flush=True)
+    q_full, q_small = measure_queries(full), measure_queries(small)
+    info = machine_info(full)
+
+    print("· pages with the page cache on, as deployed …", flush=True)
+    pages, skipped, trivial = measure_pages(args, full, q_full, q_small, page_cache=True)
+    uncached = []
+    if not args.skip_uncached:
+        print("· pages with the page cache off: every request renders …", flush=True)
+        uncached, _, trivial_uncached = measure_pages(args, full, q_full, q_small, page_cache=False)
+        for p in uncached:
+            p["trivial_rps"] = trivial_uncached["rps"]
 
     io_result = None
     if not args.skip_io:
@@ -726,18 +767,23 @@ def main(argv=None) -> int:
     finished = dt.datetime.now().astimezone()
     text = render(
         args=args, info=info, full=full, small=small, trivial=trivial, pages=pages, skipped=skipped,
-        io_result=io_result, verdict=verdict, finished=finished,
+        io_result=io_result, verdict=verdict, finished=finished, uncached=uncached,
     )  # fmt: skip
     args.output.write_text(text)
     print()
     print(f"{'role:page':34} {'req/s':>8} {'p50':>7} {'p95':>7} {'ratio':>6} {'q full/small':>12}")
-    print(f"{'trivial /healthz/':34} {trivial_rps:8.0f} {trivial['p50_ms']:7.1f} {trivial['p95_ms']:7.1f}")
+    print(f"{'trivial /healthz/':34} {trivial['rps']:8.0f} {trivial['p50_ms']:7.1f} {trivial['p95_ms']:7.1f}")
     for p in pages:
         flag = "" if p["ok"] else "  ← " + "; ".join(p["why"])
         print(
             f"{p['key'][:34]:34} {p['rps']:8.0f} {p['p50_ms']:7.1f} {p['p95_ms']:7.1f} {p['ratio']:6.2f} "
             f"{p['queries_full']!s:>5} / {p['queries_small']!s:<5}{flag}"
         )
+    if uncached:
+        print("\npage cache off (every request renders):")
+        for p in uncached:
+            flag = "" if p["ok"] else "  ← " + "; ".join(p["why"])
+            print(f"{p['key'][:34]:34} {p['rps']:8.0f} {p['p50_ms']:7.1f} {p['p95_ms']:7.1f} {p['ratio']:6.2f}{flag}")
     for p in skipped:
         print(f"{(p['role'] + ':' + p['name'])[:34]:34} not measured: {p['reason']}")
     if io_result:
