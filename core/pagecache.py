@@ -17,7 +17,8 @@ generations first.
 The key is built from:
 - the user and the fields that decide what they may see (role, enterprise, unit, active, password
   hash);
-- the session and the CSRF cookie (the page embeds a CSRF token for that cookie);
+- the session, its contents (a view may show what an earlier step left there, e.g. an import
+  preview) and the CSRF cookie (the page embeds a CSRF token for that cookie);
 - the full path with its query string;
 - today's date (pages say 逾期/今日截止);
 - the language.
@@ -25,8 +26,12 @@ The key is built from:
 A request is always rendered fresh, and its response never stored, when:
 - a message is waiting to be shown;
 - the method is not GET or the user is not logged in;
-- the response is not a 200 ``text/html`` page, sets a cookie, says ``no-store``/``private`` (the
-  admin site), or the request itself wrote to the database.
+- the response is not a 200 ``text/html`` page or sets a cookie (other than the unchanged CSRF
+  cookie), or the request itself wrote to the database.
+
+``Cache-Control: no-store`` (the admin's ``never_cache``) is for browsers and proxies: such a page is
+kept here all the same, since it is only ever served to the same session and never when stale, and
+its ``Cache-Control`` header is sent again with every cached copy.
 
 ``PAGE_CACHE_SECONDS`` bounds an entry's life (0 switches the cache off): it covers writes made
 outside Django (a restore, psql by hand). Any cache error falls back to rendering the page.
@@ -35,6 +40,7 @@ outside Django (a restore, psql by hand). Any cache error falls back to renderin
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import threading
@@ -48,12 +54,17 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
+from .middleware import REFRESHED_KEY
+
 logger = logging.getLogger(__name__)
 
 GEN_PREFIX = "pagecache:gen:"
 PAGE_PREFIX = "pagecache:page:"
 VIEW_TABLES_PREFIX = "pagecache:tables:"
 HEADER = "X-Page-Cache"
+# what a view may set on a page that the browser must get again on a cached copy (the admin's
+# never_cache headers, for one); the security headers come from the middleware each time
+REPLAYED_HEADERS = ("Content-Type", "Cache-Control", "Expires", "Content-Language")
 
 # read by the session middleware on every request (its validity is checked there) and written on
 # every session refresh: never a reason to re-render a page
@@ -220,6 +231,11 @@ def _messages_waiting(request) -> bool:
     return session is not None and "_messages" in session
 
 
+def _session_digest(session) -> str:
+    data = {k: v for k, v in session.items() if k != REFRESHED_KEY}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _page_key(request) -> str:
     user = request.user
     parts = [
@@ -231,6 +247,7 @@ def _page_key(request) -> str:
         str(user.is_superuser),
         user.password,
         request.session.session_key or "",
+        _session_digest(request.session),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
         request.get_full_path(),
         timezone.localdate().isoformat(),
@@ -245,13 +262,22 @@ def _view_key(request) -> str:
     return VIEW_TABLES_PREFIX + name
 
 
-def _cacheable_response(response) -> bool:
-    if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
+def _sets_new_cookie(request, response) -> bool:
+    """A cookie other than the CSRF cookie sent back unchanged (``csrf_protect`` renews its expiry on
+    every page with a form; the page's token is for that same secret)."""
+    name = settings.CSRF_COOKIE_NAME
+    for cookie in response.cookies.values():
+        if cookie.key != name or cookie.value != request.COOKIES.get(name):
+            return True
+    return False
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or getattr(response, "streaming", False):
         return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+    if _sets_new_cookie(request, response):
         return False
-    cache_control = response.get("Cache-Control", "")
-    return "no-store" not in cache_control and "private" not in cache_control
+    return response.get("Content-Type", "").startswith("text/html")
 
 
 class PageCacheMiddleware:
@@ -272,12 +298,9 @@ class PageCacheMiddleware:
         wrote, _local.wrote = _local.wrote, None
         key, view_key, before, reads = plan["key"], plan["view_key"], plan["before"], plan["reads"]
         try:
-            if before is not None and not wrote and _cacheable_response(response) and reads <= set(before):
-                cache.set(
-                    key,
-                    (before, response.content, response["Content-Type"]),
-                    settings.PAGE_CACHE_SECONDS,
-                )
+            if before is not None and not wrote and _cacheable_response(request, response) and reads <= set(before):
+                headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
+                cache.set(key, (before, response.content, headers), settings.PAGE_CACHE_SECONDS)
                 response[HEADER] = "store"
             elif before is None or not reads <= set(before):
                 known = set(before or ())
@@ -296,9 +319,9 @@ class PageCacheMiddleware:
             key, view_key = _page_key(request), _view_key(request)
             entry = cache.get(key)
             if entry is not None:
-                gens, content, content_type = entry
+                gens, content, headers = entry
                 if generations(gens) == gens:
-                    response = HttpResponse(content, content_type=content_type)
+                    response = HttpResponse(content, headers=headers)
                     response[HEADER] = "hit"
                     return response
                 tables = gens.keys()

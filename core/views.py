@@ -10,6 +10,7 @@ from targets.models import Measure, Plan, Target, TargetOwner
 
 from . import history, services
 from .caching import cache_public_page
+from .pagecache import page_cache_exempt
 from .workbench import workbench_panels
 
 
@@ -72,6 +73,7 @@ def object_history(request, label: str, pk: int):
     )
 
 
+@page_cache_exempt  # a monitoring page: always live (heartbeat ages, broker reachability)
 @require(lambda u: is_office(u) or is_platform_admin(u))
 def health(request):
     return render(request, "core/health.html", {"status": services.health_status()})

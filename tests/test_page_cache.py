@@ -237,3 +237,42 @@ def test_a_lost_generation_never_comes_back_to_an_old_value(users):
     first = pagecache.generations([table])[table]
     pagecache.cache.delete(pagecache.GEN_PREFIX + table)
     assert pagecache.generations([table])[table] != first
+
+
+def test_a_page_built_from_the_session_follows_the_session(client, users):
+    """The roster import preview is read from the session, not from a table: a new upload shows."""
+    from committee.views import IMPORT_SESSION_KEY
+
+    client.force_login(users["office"])
+    url = reverse("committee:roster_import") + "?preview=1"
+
+    def upload(person):
+        session = client.session
+        session[IMPORT_SESSION_KEY] = [
+            {"line": 2, "职务": "成员", "单位": "市农业农村局", "职务名称": "局长", "姓名": person, "任职起始日": ""}
+        ]
+        session.save()
+
+    upload("张三丰")
+    _visit(client, url)
+    assert "张三丰" in _visit(client, url).content.decode()
+    upload("李四光")
+    body = _visit(client, url).content.decode()
+    assert "李四光" in body and "张三丰" not in body
+
+
+def test_the_health_page_is_always_live(client, users):
+    client.force_login(users["office"])
+    url = reverse("core:health")
+    for _ in range(3):
+        assert pagecache.HEADER not in _visit(client, url)
+
+
+def test_an_admin_page_keeps_its_no_store_header_when_served_from_the_cache(client, users):
+    client.force_login(users["admin"])
+    url = reverse("admin:index")
+    stored = _warm(client, url)
+    hit = _visit(client, url)
+    assert hit[pagecache.HEADER] == "hit"
+    assert "no-store" in stored["Cache-Control"]
+    assert hit["Cache-Control"] == stored["Cache-Control"]
