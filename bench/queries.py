@@ -67,7 +67,10 @@ def measure(profile: str = "") -> list[dict]:
         client.get(url)  # warm-up: per-process caches (content types, settings rows, templates)
         if profile:
             profiler = cProfile.Profile()
-            profiler.runcall(lambda: [client.get(url) for _ in range(50)])
+            profiler.enable()
+            for _ in range(50):
+                client.get(url)
+            profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
             return []
         with CaptureQueriesContext(connection) as captured:

@@ -783,7 +783,9 @@ def main(argv=None) -> int:
         print("\npage cache off (every request renders):")
         for p in uncached:
             flag = "" if p["ok"] else "  ← " + "; ".join(p["why"])
-            print(f"{p['key'][:34]:34} {p['rps']:8.0f} {p['p50_ms']:7.1f} {p['p95_ms']:7.1f} {p['ratio']:6.2f}{flag}")
+            print(
+                f"{p['key'][:34]:34} {p['rps']:8.0f} {p['p50_ms']:7.1f} {p['p95_ms']:7.1f} {p['ratio']:6.2f}{flag}"
+            )
     for p in skipped:
         print(f"{(p['role'] + ':' + p['name'])[:34]:34} not measured: {p['reason']}")
     if io_result:

@@ -298,7 +298,12 @@ class PageCacheMiddleware:
         wrote, _local.wrote = _local.wrote, None
         key, view_key, before, reads = plan["key"], plan["view_key"], plan["before"], plan["reads"]
         try:
-            if before is not None and not wrote and _cacheable_response(request, response) and reads <= set(before):
+            if (
+                before is not None
+                and not wrote
+                and _cacheable_response(request, response)
+                and reads <= set(before)
+            ):
                 headers = {h: response[h] for h in REPLAYED_HEADERS if h in response}
                 cache.set(key, (before, response.content, headers), settings.PAGE_CACHE_SECONDS)
                 response[HEADER] = "store"

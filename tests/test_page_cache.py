@@ -249,7 +249,14 @@ def test_a_page_built_from_the_session_follows_the_session(client, users):
     def upload(person):
         session = client.session
         session[IMPORT_SESSION_KEY] = [
-            {"line": 2, "职务": "成员", "单位": "市农业农村局", "职务名称": "局长", "姓名": person, "任职起始日": ""}
+            {
+                "line": 2,
+                "职务": "成员",
+                "单位": "市农业农村局",
+                "职务名称": "局长",
+                "姓名": person,
+                "任职起始日": "",
+            }
         ]
         session.save()
 
