@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import broker
+
 from .channels import CHANNELS
 from .models import Notification
 
@@ -34,9 +36,6 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 60
 # a claim older than this belongs to a dead worker: longer than the delivery task's hard time limit
 STALE_CLAIM_AFTER = timedelta(minutes=15)
-# after a failed publish, this process does not try the broker again for a while: the user's
-# request is not slowed down twice, and the sweep sends the rows
-BROKER_BACKOFF_SECONDS = 30
 UNKNOWN_OUTCOME = (
     "发送过程中断（工作进程退出或超时），无法确认邮件是否已发出；为避免重复发送，系统不再自动重发。"
 )
@@ -44,7 +43,6 @@ UNKNOWN_OUTCOME = (
 NO_RECIPIENT = "收件人已停用或未登记该渠道的地址，未发送。"
 
 _local = threading.local()
-_broker_down_until = 0.0
 
 
 def notify(
@@ -116,19 +114,10 @@ def delivery_batch():
 
 
 def enqueue_delivery(notification_ids: list[int]) -> bool:
-    """Ask a worker to deliver these rows now. Never raises: the sweep is the safety net."""
-    global _broker_down_until
+    """Ask a worker to deliver these rows now. Never raises nor waits long: the sweep is the safety net."""
     from .tasks import deliver_notifications
 
-    if time.monotonic() < _broker_down_until:
-        return False
-    try:
-        deliver_notifications.delay(notification_ids)
-    except Exception:  # broker down: the rows stay pending and the periodic sweep sends them
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("broker unavailable; %d notification(s) left to the sweep", len(notification_ids))
-        return False
-    return True
+    return broker.publish(deliver_notifications, notification_ids)
 
 
 def _backoff(attempts: int) -> timedelta:

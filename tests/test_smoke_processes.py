@@ -2,8 +2,9 @@
 
 A fresh var directory and SQLite database are prepared as ``make data`` does; a progress report
 is made due in three days and the daily reminders are set to run every few seconds; the reminder
-must arrive as an e-mail file under ``<var>/mail/`` within a bounded time, once. Then everything is
-stopped with SIGTERM, as Ctrl-C on ``make run`` does, and must exit cleanly.
+must arrive as an e-mail file under ``<var>/mail/`` within a bounded time, once. The worker and beat are
+killed with SIGKILL: the web server must keep answering and both must be restarted (scripts/respawn.sh).
+Then everything is stopped with SIGTERM, as Ctrl-C on ``make run`` does, and must exit cleanly.
 
 Runs on the embedded default (filesystem broker) and, where Redis is available (CI), on a Redis
 server of the test's own.
@@ -97,6 +98,38 @@ def _mails_with(mail_dir: Path, needle: bytes) -> list[Path]:
     return [p for p in mail_dir.glob("*.log") if needle in p.read_bytes()]
 
 
+def _supervised(honcho: int, role: str) -> int | None:
+    """Pid of the ``celery <role>`` process that scripts/respawn.sh runs under honcho."""
+    procs = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        procs[int(entry.name)] = (int(stat[1]), int(stat[2]), cmdline)  # ppid, pgrp, argv
+
+    def under_honcho(pid: int) -> bool:  # honcho gives each process a process group of its own
+        while pid > 1:
+            pid = procs.get(pid, (0, 0, []))[0]
+            if pid == honcho:
+                return True
+        return False
+
+    for pid, (ppid, _pgrp, argv) in procs.items():
+        parent = procs.get(ppid, (0, 0, []))[2]
+        if (
+            under_honcho(pid)
+            and role.encode() in argv
+            and any(a.endswith(b"celery") for a in argv)
+            and any(a.endswith(b"respawn.sh") for a in parent)
+        ):
+            return pid
+    return None
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -146,6 +179,19 @@ def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tm
         mails = _mails_with(var / "mail", needle)
         assert len(mails) == 1
         assert b"smoke-unit@test.jianli.local" in mails[0].read_bytes()
+        # the worker and the beat die (OOM killer, kill -9): the web server stays up and both come back
+        for role in ("worker", "beat"):
+            dead = _supervised(honcho.pid, role)
+            assert dead, f"no {role} process under scripts/respawn.sh"
+            os.kill(dead, signal.SIGKILL)
+            assert _healthz(port)
+            back = wait_until(lambda r=role, d=dead: _supervised(honcho.pid, r) not in (None, d), timeout=20)
+            assert back, f"the {role} was not restarted:\n" + (tmp_path / "honcho.log").read_text()[-3000:]
+        output = (tmp_path / "honcho.log").read_bytes
+        assert wait_until(
+            lambda: output().count(b"beat: Starting...") >= 2 and output().count(b" ready.") >= 2, timeout=30
+        ), output().decode()[-3000:]
+        assert _healthz(port) and honcho.poll() is None
     finally:
         if honcho.poll() is None:
             os.killpg(honcho.pid, signal.SIGTERM)

@@ -23,12 +23,6 @@ def alice():
     return UserFactory(username="alice", full_name="张丽", email="alice@test.jianli.local")
 
 
-@pytest.fixture(autouse=True)
-def _broker_up():
-    # every test starts with the broker considered reachable
-    services._broker_down_until = 0.0
-
-
 def _notify(users, occasion="report:1:due3", **kwargs):
     return services.notify(
         occasion=occasion,
