@@ -112,3 +112,41 @@ class StoredDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class StoredFile(models.Model):
+    """The SHA-256 and size of one stored upload or generated file, taken when it was written.
+
+    Written by ``core.storage.CheckedFileSystemStorage`` in the same transaction as the row that
+    refers to the file; a download and ``manage.py check_files`` compare the file with it.
+    """
+
+    name = models.CharField("存储路径", max_length=500, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("字节数")
+    created_at = models.DateTimeField("写入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文件校验记录"
+        verbose_name_plural = "文件校验记录"
+
+    def __str__(self):
+        return self.name
+
+
+class FileCheckRun(models.Model):
+    """The result of the last ``check_files`` (the health page shows it without re-reading every file)."""
+
+    checked_at = models.DateTimeField("检查时间", auto_now_add=True)
+    files = models.PositiveIntegerField("登记文件数", default=0)
+    missing = models.JSONField("缺失文件", default=list)
+    damaged = models.JSONField("损坏文件", default=list)
+    orphans = models.JSONField("无主文件", default=list)
+
+    class Meta:
+        verbose_name = "文件检查记录"
+        verbose_name_plural = "文件检查记录"
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"文件检查 {self.checked_at:%Y-%m-%d %H:%M}"

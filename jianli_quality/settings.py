@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.StorageProblemMiddleware",
     "core.pagecache.PageCacheMiddleware",  # last: every other middleware runs for cached pages too
 ]
 
@@ -252,7 +253,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
     # uploaded files are never served from a public URL: see core.files.serve_protected_file
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # checksummed at write, never left behind by a rollback: see core.storage
+    "default": {"BACKEND": "core.storage.CheckedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"

@@ -12,6 +12,7 @@ such a stale claim into 发送失败 ("状态未知") and never re-sends it by i
 already have left. The office can resend it by hand (a conscious decision, see docs/scheduler.md).
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -220,3 +221,26 @@ def unread_count(user) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True
     ).count()
+
+
+def office_staff():
+    from accounts.models import User
+
+    return list(User.objects.filter(role=User.Role.OFFICE_STAFF, is_active=True).order_by("pk"))
+
+
+def alert_office_file_problem(*, name: str, state: str, **kwargs) -> list[Notification]:
+    """A download found a stored file missing or damaged: tell the office once per file and state."""
+    label = "缺失" if state == "missing" else "已损坏（与上传时的 SHA-256 校验值不符）"
+    key = hashlib.sha256(name.encode()).hexdigest()[:24]
+    return notify(
+        occasion=f"file:{state}:{key}",
+        recipients=office_staff(),
+        subject=f"存储文件{'缺失' if state == 'missing' else '损坏'}：{name.rsplit('/', 1)[-1]}"[:200],
+        body=(
+            f"有用户下载文件“{name}”时发现该文件{label}，下载已被拒绝。请从最近的备份恢复该文件"
+            "（见“后台任务状态”页面与部署文档中的恢复步骤），或请上传人重新上传；"
+            "可运行 manage.py check_files 列出所有缺失与损坏的文件。"
+        ),
+        url="/system/health/",
+    )
