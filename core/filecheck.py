@@ -86,10 +86,10 @@ def check_files(*, record: bool = False, now=None) -> FileCheckRun:
                 sha256, size = file_digest(handle)
             StoredFile.objects.update_or_create(name=name, defaults={"sha256": sha256, "size": size})
     cutoff = (now - ORPHAN_GRACE).timestamp()
-    orphans = sorted(
-        name for name in files_on_disk() - referenced if (root / name).stat().st_mtime < cutoff
+    orphans = sorted(name for name in files_on_disk() - referenced if (root / name).stat().st_mtime < cutoff)
+    run = FileCheckRun.objects.create(
+        files=len(referenced), missing=missing, damaged=damaged, orphans=orphans
     )
-    run = FileCheckRun.objects.create(files=len(referenced), missing=missing, damaged=damaged, orphans=orphans)
     run.unrecorded = [] if record else unrecorded
     return run
 

@@ -60,5 +60,7 @@ class StorageProblemMiddleware:
                 status=404,
             )
         if isinstance(exception, StorageUnavailable):
-            return render(request, "errors/storage_unavailable.html", {"message": STORAGE_MESSAGE}, status=503)
+            return render(
+                request, "errors/storage_unavailable.html", {"message": STORAGE_MESSAGE}, status=503
+            )
         return None

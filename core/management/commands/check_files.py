@@ -10,7 +10,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--record", action="store_true", help="为尚无校验值的旧文件补记 SHA-256")
         parser.add_argument("--delete-orphans", action="store_true", help="删除列出的无主文件")
-        parser.add_argument("--fail", action="store_true", help="发现缺失或损坏文件时以非零状态退出（用于监控）")
+        parser.add_argument(
+            "--fail", action="store_true", help="发现缺失或损坏文件时以非零状态退出（用于监控）"
+        )
 
     def handle(self, *args, **options):
         run = check_files(record=options["record"])
