@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("readyz/", views.readyz, name="readyz"),
     path("policy/", views.policy, name="policy"),
     path("rewards/schedule/", views.reward_schedule, name="reward_schedule"),
     path("workbench/", views.workbench, name="workbench"),

@@ -263,6 +263,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 MAX_XLSX_BYTES = env.int("MAX_XLSX_BYTES", default=5 * 1024 * 1024)
+# the health page warns when the disk holding var/ has less free space than this
+DISK_FREE_WARN_BYTES = env.int("DISK_FREE_WARN_BYTES", default=2 * 1024**3)
 MAX_XLSX_UNCOMPRESSED_BYTES = env.int("MAX_XLSX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 
 # --- import-export --------------------------------------------------------------------------

@@ -93,6 +93,9 @@ TABLE: dict[str, Row] = {
     # --- core ------------------------------------------------------------------------------------
     "core:home": get(PUBLIC),
     "core:healthz": get(PUBLIC),
+    # readiness for monitors, open like /healthz/ (counts only, no names); the test world has no
+    # worker heartbeat, so it answers "not ready" to everyone alike
+    "core:readyz": get((503,) * 8),
     "core:policy": get(PUBLIC),
     "core:reward_schedule": get(PUBLIC),
     "core:workbench": get(SIGNED_IN),
