@@ -166,14 +166,20 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
     The first build notifies the office staff and approvers; a rebuild replaces the files and the
     figures (identical for identical data) and notifies nobody.
     """
+    return _report_build(half=half, by=by, today=today)[0]
+
+
+def _report_build(
+    *, half: HalfYear, by=None, today: dt.date | None = None, only_if_unbuilt: bool = False
+) -> tuple[HalfYearReport, bool]:
+    """The build, and whether this call built it. The report's row is claimed (created if need be,
+    then locked) before anything is built: a second run at the same time waits for the first, and
+    with ``only_if_unbuilt`` (the scheduled job) then finds it built and builds nothing."""
     today = today or timezone.localdate()
-    figures = reports.report_figures(half)
-    xlsx = reports.workbook_bytes(figures)
-    docx = reports.document_bytes(figures, built_on=today)
     title = reports.report_title(half)
     with transaction.atomic():
         # race: two builds of the same half (a second beat, the office clicking 重新生成); the
-        # unique key gives one row and the row lock serialises the file replacement
+        # unique key gives one row and the row lock makes the second wait for the first
         try:
             with transaction.atomic():
                 report, _ = HalfYearReport.objects.get_or_create(
@@ -186,6 +192,11 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
             .select_related("xlsx", "docx")
             .get(key=half.key)
         )
+        if only_if_unbuilt and report.build_count > 0:
+            return report, False
+        figures = reports.report_figures(half)
+        xlsx = reports.workbook_bytes(figures)
+        docx = reports.document_bytes(figures, built_on=today)
         first = report.build_count == 0
         report.xlsx = _store(
             report.xlsx,
@@ -220,7 +231,7 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
                 ),
                 url=report.get_absolute_url(),
             )
-    return report
+    return report, True
 
 
 def half_year_reports_due(*, today: dt.date) -> dict:
@@ -240,9 +251,10 @@ def half_year_reports_due(*, today: dt.date) -> dict:
         half = HalfYear(period.year, period.half)
         if half.key in built_keys:
             continue
-        half_year_report_build(half=half, today=today)
+        _report, built_now = _report_build(half=half, today=today, only_if_unbuilt=True)
         built_keys.add(half.key)
-        built.append(half.key)
+        if built_now:  # not by a concurrent run that claimed it first
+            built.append(half.key)
     return {"workday": True, "built": built}
 
 
