@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .models import FileCheckRun, StoredFile
-from .storage import file_digest
+from .storage import TRASH, file_digest
 
 ORPHAN_GRACE = dt.timedelta(hours=1)
 
@@ -63,7 +63,11 @@ def files_on_disk() -> set[str]:
     root = Path(settings.MEDIA_ROOT)
     if not root.is_dir():
         return set()
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] != TRASH and not p.name.startswith(".health-")
+    }
 
 
 def check_files(*, record: bool = False, now=None) -> FileCheckRun:

@@ -4,14 +4,20 @@
 - A full or read-only disk raises ``StorageUnavailable``, a ValidationError with a Chinese message: the
   views that catch service errors show it on the form, which keeps what the user typed.
 - Deleting a file inside a transaction waits for the commit: a rolled-back replacement keeps the old file.
+  A deleted file is moved to ``MEDIA_ROOT/.trash/`` and purged after ``TRASH_KEEP`` (nightly file
+  check): a backup whose database snapshot still refers to it can archive it from there.
 - A file written while handling one request (or one Celery task) that no row refers to at its end —
   the transaction that referred to it was rolled back — is removed then (``discard_unreferenced``).
 """
 
+import datetime as dt
 import errno
 import hashlib
 import logging
+import os
 import threading
+import time
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
@@ -25,6 +31,9 @@ STORAGE_MESSAGE = (
     "服务器存储空间已满或暂时只读，文件未能保存，本次提交未生效；您填写的内容已保留，"
     "请稍后重新选择文件再提交。系统管理员已在“后台任务状态”页面收到提示。"
 )
+
+TRASH = ".trash"
+TRASH_KEEP = dt.timedelta(days=2)
 
 _local = threading.local()
 
@@ -78,11 +87,32 @@ class CheckedFileSystemStorage(FileSystemStorage):
         # a rolled-back replacement must keep the old file: delete only once the change is committed
         transaction.on_commit(lambda: self._delete_now(name))
 
-    def _delete_now(self, name):
+    def _delete_now(self, name, *, trash: bool = True):
         from .models import StoredFile
 
-        super().delete(name)
+        if not trash:  # a file no committed row ever referred to: nothing to keep
+            super().delete(name)
+            StoredFile.objects.filter(name=name).delete()
+            return
+        source = Path(self.path(name))
+        trashed = Path(self.path(f"{TRASH}/{name}"))
+        try:
+            trashed.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, trashed)
+            os.utime(trashed)  # kept TRASH_KEEP from now
+        except FileNotFoundError:
+            pass
         StoredFile.objects.filter(name=name).delete()
+
+    def purge_trash(self, *, older_than: dt.timedelta = TRASH_KEEP) -> int:
+        root = Path(self.path(TRASH))
+        cutoff = time.time() - older_than.total_seconds()
+        purged = 0
+        for path in root.rglob("*") if root.is_dir() else ():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                purged += 1
+        return purged
 
 
 def discard_unreferenced(**kwargs) -> list[str]:
@@ -101,5 +131,5 @@ def discard_unreferenced(**kwargs) -> list[str]:
     removed = sorted(written - kept)
     for name in removed:
         logger.warning("removing %s: written by a change that was rolled back", name)
-        storage._delete_now(name)
+        storage._delete_now(name, trash=False)
     return removed
