@@ -229,7 +229,7 @@ def test_backups_taken_while_files_are_uploaded_and_deleted_hold_every_file_the_
     with mock.patch.object(backup_restore, "_add_file", side_effect=slow_add):
         churn.start()
         try:
-            for _ in range(3):
+            for _ in range(2):
                 targets.append(backup(db=pg, media_root=Path(settings.MEDIA_ROOT), dest=tmp_path / "backups"))
         finally:
             stop.set()
