@@ -38,18 +38,20 @@ class ResilientRedisCache(RedisCache):
     """
 
     RETRY_AFTER_SECONDS = 10.0
+    # per server, shared by the threads of a process (Django gives each thread its own backend object)
+    _down_until: dict[str, float] = {}
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._down_until = 0.0
+        self._server_key = str(server)
 
     def _call(self, method: str, default, *args, **kwargs):
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._down_until.get(self._server_key, 0.0):
             return default
         try:
             return getattr(super(), method)(*args, **kwargs)
         except RedisError:
-            self._down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
+            self._down_until[self._server_key] = time.monotonic() + self.RETRY_AFTER_SECONDS
             logger.warning("cache unavailable; %s skipped for %ss", method, self.RETRY_AFTER_SECONDS)
             return default
 
