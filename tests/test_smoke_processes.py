@@ -299,3 +299,103 @@ def test_a_worker_killed_in_the_middle_of_a_send_never_sends_that_mail_twice(tmp
     )
     assert out.strip().splitlines()[-1] == "1"
     assert _status(var, email_id) == "failed"
+
+
+OUTAGE_SEED = """
+import sys
+from django_celery_beat.models import PeriodicTask
+from accounts.models import User
+from scheduler.services import schedule_update
+sweep = PeriodicTask.objects.get(name="消息发送补偿")
+schedule_update(task=sweep, enabled=True, every_seconds=2, by=None)
+PeriodicTask.objects.exclude(pk=sweep.pk).update(enabled=False)
+User.objects.create_user(username="outage", email="outage@test.jianli.local", role="office_staff",
+                         password="Outage#Passw0rd-2026")
+"""
+
+NOTIFY = """
+import time
+from accounts.models import User
+from notifications.services import notify
+user = User.objects.get(username="outage")
+started = time.monotonic()
+for i in range({start}, {stop}):
+    notify(occasion="outage:%d" % i, recipients=[user], subject="队列中断测试 %d" % i, body="…")
+print("SECONDS=%.2f" % (time.monotonic() - started))
+"""
+
+
+def _occasions(mail_dir: Path) -> list[bytes]:
+    found = []
+    for path in mail_dir.glob("*.log"):
+        for line in path.read_bytes().splitlines():
+            if line.startswith(b"X-Jianli-Occasion: outage:"):
+                found.append(line.split(b": ", 1)[1])
+    return found
+
+
+def _start(env: dict, log, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / "scripts" / "respawn.sh"), str(BIN / "celery"), "-A", "jianli_quality", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.redis
+def test_worker_and_beat_started_while_redis_is_down_survive_a_30_second_outage_and_send_each_mail_once(
+    tmp_path, require_redis
+):
+    """The breaking order: worker and beat first, Redis later; then Redis stops for 30 s. Every message
+    recorded before, during and after the outage goes out exactly once, within 60 s of Redis's return;
+    neither process has to be restarted (scripts/respawn.sh must not have been needed)."""
+    redis = stoppable_redis(require_redis)
+    var = tmp_path / "var"
+    env = _env(var, free_port(), redis.url)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "setup_schedules")
+    _manage(env, "shell", "-c", OUTAGE_SEED)
+    log_path = tmp_path / "celery.log"
+    log = log_path.open("wb")
+    pidfile = f"--pidfile={var}/celerybeat.pid"
+    worker = _start(env, log, "worker", "--loglevel=INFO", "--concurrency=1", "--hostname=outage@%h")
+    beat = _start(env, log, "beat", "--loglevel=INFO", pidfile, "--max-interval=1")
+    try:
+        time.sleep(6)  # Redis is not there yet: both keep trying instead of exiting
+        assert b"exited with status" not in log_path.read_bytes(), log_path.read_text()[-3000:]
+        redis.start()
+        _manage(env, "shell", "-c", NOTIFY.format(start=0, stop=10))
+        assert wait_until(lambda: len(_occasions(var / "mail")) >= 10, timeout=60, interval=0.5), (
+            log_path.read_text()[-3000:]
+        )
+        redis.stop()
+        outage_started = time.monotonic()
+        out = _manage(env, "shell", "-c", NOTIFY.format(start=10, stop=20))
+        # recording 10 messages while the broker is down is not held up by it
+        assert float(out.rsplit("SECONDS=", 1)[1]) < 5, out
+        time.sleep(max(0.0, 30 - (time.monotonic() - outage_started)))
+        assert worker.poll() is None and beat.poll() is None
+        redis.start()
+        back = time.monotonic()
+        all_sent = wait_until(lambda: len(_occasions(var / "mail")) >= 20, timeout=60, interval=0.5)
+        took = time.monotonic() - back
+        assert all_sent, log_path.read_text()[-4000:]
+        time.sleep(5)  # further sweeps run: nothing goes out a second time
+        occasions = _occasions(var / "mail")
+        assert sorted(occasions) == sorted(f"outage:{i}".encode() for i in range(20)), occasions
+        assert took < 60
+        # the processes reconnected by themselves: the supervisor never had to restart them
+        assert b"exited with status" not in log_path.read_bytes()
+        with sqlite3.connect(var / "db.sqlite3", timeout=30) as db:
+            statuses = db.execute(
+                "SELECT status, count(*) FROM notifications_notification WHERE channel='email' GROUP BY status"
+            ).fetchall()
+        assert statuses == [("sent", 20)]
+    finally:
+        for process in (beat, worker):
+            _stop(process)
+        log.close()
+        redis.stop()
