@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -126,8 +126,13 @@ def discard_unreferenced(**kwargs) -> list[str]:
     connection = transaction.get_connection()
     if connection.in_atomic_block:  # a test's wrapping transaction: nothing is committed yet
         return []
+    try:
+        connection.close_if_unusable_or_obsolete()  # the request may have ended with the connection lost
+        kept = referenced_names(written)
+    except DatabaseError:
+        logger.warning("database unavailable; %d file(s) left to check_files", len(written))
+        return []
     storage = CheckedFileSystemStorage()
-    kept = referenced_names(written)
     removed = sorted(written - kept)
     for name in removed:
         logger.warning("removing %s: written by a change that was rolled back", name)

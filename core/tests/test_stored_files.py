@@ -166,3 +166,28 @@ def test_an_upload_whose_transaction_rolls_back_leaves_no_file(enterprise_user, 
     # the same submission afterwards goes through and keeps its file
     assert _submit(client, enterprise_user).status_code == 302
     assert len(_media_files(settings)) == 1 and StoredFile.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_whose_database_connection_is_terminated_leaves_no_file(
+    require_postgres, enterprise_user, settings
+):
+    from django.db import connection
+
+    client = Client(raise_request_exception=False)
+
+    def terminate_own_backend(application):
+        # what an administrator's pg_terminate_backend or a PostgreSQL restart does to the request
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    with mock.patch(
+        "awards.services.applications._notify_office_of_submission", side_effect=terminate_own_backend
+    ):
+        response = _submit(client, enterprise_user)
+    assert response.status_code == 500
+    connection.close()  # the test's own connection was the one terminated
+    assert not Application.objects.exists() and not Attachment.objects.exists()
+    assert not StoredFile.objects.exists()
+    assert _media_files(settings) == []
