@@ -25,6 +25,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@page_cache_exempt  # always live
 @never_cache
 def readyz(request):
     """Readiness for monitors (JSON): every part of the stack, 503 when one has failed."""
