@@ -191,3 +191,32 @@ def test_an_upload_whose_database_connection_is_terminated_leaves_no_file(
     assert not Application.objects.exists() and not Attachment.objects.exists()
     assert not StoredFile.objects.exists()
     assert _media_files(settings) == []
+
+
+def test_a_deleted_file_waits_in_the_trash_and_is_purged_after_two_days(settings):
+    from core.storage import TRASH, CheckedFileSystemStorage
+
+    storage = CheckedFileSystemStorage()
+    name = storage.save("awards/old.pdf", ContentFile(b"%PDF-1.4 old"))
+    storage._delete_now(name)
+    trashed = Path(settings.MEDIA_ROOT) / TRASH / name
+    assert trashed.exists() and not storage.exists(name) and not StoredFile.objects.filter(name=name).exists()
+    assert storage.purge_trash() == 0  # kept for a backup taken meanwhile
+    old = time.time() - 2 * 24 * 3600 - 60
+    os.utime(trashed, (old, old))
+    assert storage.purge_trash() == 1 and not trashed.exists()
+
+
+def test_check_files_record_takes_checksums_of_files_stored_before_checksums_existed(
+    client, enterprise_user, capsys
+):
+    _submit(client, enterprise_user)
+    attachment = Attachment.objects.get()
+    StoredFile.objects.all().delete()  # as for a file uploaded before this release
+    call_command("check_files")
+    assert f"未登记校验值\t{attachment.file.name}" in capsys.readouterr().out
+    call_command("check_files", "--record")
+    record = StoredFile.objects.get(name=attachment.file.name)
+    assert record.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    call_command("check_files")
+    assert "未登记校验值" not in capsys.readouterr().out.split("共核对")[0]
