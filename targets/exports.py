@@ -129,7 +129,7 @@ def evaluation_rows(plan: Plan) -> list[list]:
 
 
 def evaluation_summary(rows: list[list]) -> dict[str, int]:
-    summary = {label: 0 for label in ["已完成", "未完成", "无法衡量", "未评估"]}
+    summary = {label: 0 for label in ["已完成", "未完成", "无法评估", "未评估"]}
     for row in rows:
         summary[row[6]] = summary.get(row[6], 0) + 1
     return summary

@@ -423,7 +423,7 @@ class EvaluationForm(forms.Form):
         ):
             self.add_error("final_value", "结论为“已完成”或“未完成”时须填写最终值。")
         if result == TargetEvaluation.Result.NOT_MEASURABLE and not (data.get("comment") or "").strip():
-            self.add_error("comment", "结论为“无法衡量”时请在评估意见中说明原因。")
+            self.add_error("comment", "结论为“无法评估”时请在评估意见中说明原因。")
         data["final_value"] = value
         try:
             data["comment"] = clean_text(data.get("comment"), label="评估意见")

@@ -351,7 +351,7 @@ class TargetEvaluation(models.Model):
     class Result(models.TextChoices):
         ACHIEVED = "achieved", "已完成"
         NOT_ACHIEVED = "not_achieved", "未完成"
-        NOT_MEASURABLE = "not_measurable", "无法衡量"
+        NOT_MEASURABLE = "not_measurable", "无法评估"
 
     target = models.OneToOneField(
         Target, verbose_name="指标", on_delete=models.PROTECT, related_name="evaluation"
