@@ -98,7 +98,10 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
     """
     from targets.progress import TargetSpec, evaluate
 
-    points = [p for p in row.get("series", []) if p["as_of"] <= half.end]
+    # the target's own values (a carried-over target's series also holds its predecessor's)
+    points = [
+        p for p in row.get("series", []) if p["as_of"] <= half.end and p.get("target_id") == row["target"].pk
+    ]
     latest = points[-1] if points else None
     progress = evaluate(
         TargetSpec.of(row["target"]),

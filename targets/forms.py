@@ -14,7 +14,7 @@ from core.uploads import ATTACHMENT_KINDS, validate_upload
 from .excel import SOURCE_CHOICES, value_basis
 from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
 from .progress import RAG_LABELS
-from .services import LineInput, MeasureInput, ReportInput
+from .services import LineInput, MeasureInput, ReportInput, period_due_date
 from .validation import clean_date, clean_text, clean_value
 
 
@@ -219,6 +219,22 @@ class OpenPeriodForm(forms.Form):
             due = data.get("due_date")
             if due and due < start:
                 self.add_error("due_date", "报送截止日不能早于该半年的起始日期。")
+            elif (
+                not data.get("backfilled")
+                and not self.errors
+                and data.get("plan")
+                and data["plan"].start_date <= end
+                and start <= data["plan"].end_date  # outside the plan: the service says so
+            ):
+                default = period_due_date(year=year, half=half)
+                if (due or default) < today and not ReportingPeriod.objects.filter(
+                    plan=data.get("plan"), year=year, half=half
+                ).exists():
+                    self.add_error(
+                        "due_date",
+                        f"报送截止日 {(due or default):%Y-%m-%d} 已过：开放后所有单位会立即被记为未报送。"
+                        "请填写新的报送截止日（今天或以后）；如是补录往期，请勾选“补录期次”。",
+                    )
         return data
 
 
@@ -249,7 +265,16 @@ class StatisticsImportForm(XlsxUploadForm):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["code", "name", "document_number", "issued_on", "start_date", "end_date", "is_current"]
+        fields = [
+            "code",
+            "name",
+            "title",
+            "document_number",
+            "issued_on",
+            "start_date",
+            "end_date",
+            "is_current",
+        ]
         widgets = {"issued_on": DateInput(), "start_date": DateInput(), "end_date": DateInput()}
         help_texts = {
             "code": "英文字母、数字和短横线，例如 jl-2026-2030",
@@ -262,6 +287,64 @@ class PlanForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("end_date", "截止日期必须晚于起始日期。")
         return data
+
+
+class CarryRowForm(forms.Form):
+    """One row of the carry-over table: keep the target or not, its new value and deadline."""
+
+    target = forms.IntegerField(widget=forms.HiddenInput)
+    include = forms.BooleanField(label="接续", required=False)
+    target_value = forms.CharField(label="新目标值", required=False, max_length=30)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
+
+    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = sources
+
+    def clean(self):
+        data = super().clean()
+        source = self.sources.get(data.get("target"))
+        if source is None:
+            raise ValidationError("该指标不属于上一规划，请刷新页面后重试。")
+        data["source"] = source
+        if not data.get("include"):
+            return data
+        raw = (data.get("target_value") or "").strip()
+        if not raw:
+            self.add_error("target_value", f"请填写“{source.name}”的新目标值。")
+            return data
+        try:
+            value = clean_value(source, raw)
+        except ValidationError:
+            self.add_error(
+                "target_value", f"“{source.name}”的新目标值“{raw}”无效（非负数，百分比不超过 100）。"
+            )
+            return data
+        data["target_value"] = value
+        return data
+
+
+class BaseCarryFormSet(forms.BaseFormSet):
+    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+        self.sources = sources
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"sources": self.sources}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        ids = [f.cleaned_data["target"] for f in self.forms]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("同一指标出现了两次，请刷新页面后重试。")
+        if not any(f.cleaned_data.get("include") for f in self.forms):
+            raise ValidationError("请至少选择一项要接续的指标。")
+
+
+CarryFormSet = forms.formset_factory(
+    CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+)
 
 
 class TargetForm(forms.ModelForm):

@@ -36,6 +36,7 @@ urlpatterns = [
     path("plans/new/", plans.plan_form, name="plan_create"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/edit/", plans.plan_form, name="plan_edit"),
+    path("plans/<int:pk>/carry-over/", plans.plan_carry_over_view, name="plan_carry_over"),
     path("plans/<int:plan_pk>/targets/new/", plans.target_form, name="target_create"),
     path("items/<int:pk>/edit/", plans.target_form, name="target_edit"),
     path("plans/<int:plan_pk>/measures/new/", plans.measure_form, name="measure_create"),

@@ -139,6 +139,7 @@ TABLE: dict[str, Row] = {
     "targets:plan_create": get(OFFICE),
     "targets:plan_detail": get(OFFICE, pk("plan")),
     "targets:plan_edit": get(OFFICE, pk("plan")),
+    "targets:plan_carry_over": get(OFFICE, pk("plan")),
     "targets:target_create": get(OFFICE, lambda w: {"plan_pk": w.plan.pk}),
     "targets:target_edit": get(OFFICE, pk("target")),
     "targets:measure_create": get(OFFICE, lambda w: {"plan_pk": w.plan.pk}),

@@ -5,6 +5,7 @@ targets and the final evaluation (``plans``). Everything public is re-exported h
 write ``from targets.services import period_open``.
 """
 
+from .carry_over import CarryRow, plan_carry_over
 from .imports import (
     ImportRefused,
     Preview,
@@ -31,6 +32,8 @@ from .reporting import (
 )
 
 __all__ = [
+    "CarryRow",
+    "plan_carry_over",
     "ImportRefused",
     "import_batch_discard",
     "LineInput",

@@ -92,6 +92,7 @@ def period_open(
     due_date: dt.date | None = None,
     opened_by=None,
     backfilled: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
     """Open (or re-open) the half-year ``year``/``half`` of ``plan``; returns (period, new reports).
 
@@ -110,6 +111,18 @@ def period_open(
     due = due_date or period_due_date(year=year, half=half)
     if due < start:
         raise ReportError("报送截止日不能早于期次起始日期。")
+    # given ``today`` (the office's form, the scheduler): a new period whose due date has already
+    # passed would mark every unit 未报送 at once and escalate; ask for a new due date instead
+    if (
+        today is not None
+        and not backfilled
+        and due < today
+        and not ReportingPeriod.objects.filter(plan=plan, year=year, half=half).exists()
+    ):
+        raise ReportError(
+            f"{year}年{'上' if half == 1 else '下'}半年的报送截止日 {due:%Y-%m-%d} 已过，"
+            "开放后所有单位会立即被记为未报送。请另定新的报送截止日（今天或以后）。"
+        )
     with transaction.atomic():
         # race: two openers at once (a second beat, a double click); the unique (plan, year, half)
         # makes get_or_create return the same row, and the lock serialises report creation below

@@ -1,5 +1,7 @@
 """Plans, targets and measures (office pages, no code change for a new plan), and the final evaluation."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +13,17 @@ from accounts.permissions import office_required
 from core.documents import docx_response, xlsx_response
 
 from .. import exports, selectors
-from ..forms import EvaluationForm, MeasureForm, PlanForm, TargetForm, decimal_text
+from ..forms import CarryFormSet, EvaluationForm, MeasureForm, PlanForm, TargetForm, decimal_text
 from ..models import Measure, MeasureResponsibility, Plan, Target, TargetEvaluation, TargetOwner
-from ..services import measure_save, plan_save, target_evaluate, target_save
+from ..services import (
+    CarryRow,
+    ReportError,
+    measure_save,
+    plan_carry_over,
+    plan_save,
+    target_evaluate,
+    target_save,
+)
 
 
 @office_required
@@ -38,6 +48,79 @@ def plan_form(request, pk=None):
         {"form": form, "plan": plan if pk else None},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _carry_initial(source: Plan) -> tuple[dict, list[dict]]:
+    span = source.end_date.year - source.start_date.year + 1
+    start = source.end_date + dt.timedelta(days=1)
+    end = dt.date(start.year + span - 1, 12, 31)
+    plan = {
+        "code": f"{source.code.rsplit('-', 2)[0]}-{start.year}-{end.year}" if "-" in source.code else "",
+        "start_date": start,
+        "end_date": end,
+        "is_current": True,
+    }
+    rows = [
+        {"target": t.pk, "include": True, "target_value": decimal_text(t.target_value), "deadline": end}
+        for t in source.targets.filter(active=True).order_by("order", "id")
+    ]
+    return plan, rows
+
+
+@office_required
+def plan_carry_over_view(request, pk):
+    """A new plan from ``pk``: plan fields and every target's new value and deadline in one table."""
+    source = get_object_or_404(Plan, pk=pk)
+    owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
+    targets = list(
+        source.targets.filter(active=True)
+        .prefetch_related(Prefetch("owners", queryset=owners))
+        .order_by("order", "id")
+    )
+    sources = {t.pk: t for t in targets}
+    plan_initial, rows_initial = _carry_initial(source)
+    if request.method == "POST":
+        form = PlanForm(request.POST, instance=Plan())
+        formset = CarryFormSet(request.POST, sources=sources, prefix="rows")
+    else:
+        form = PlanForm(initial=plan_initial, instance=Plan())
+        formset = CarryFormSet(initial=rows_initial, sources=sources, prefix="rows")
+    error = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        plan = form.instance
+        rows = [
+            CarryRow(
+                source=f.cleaned_data["source"],
+                target_value=f.cleaned_data["target_value"],
+                deadline=f.cleaned_data.get("deadline") or plan.end_date,
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("include")
+        ]
+        try:
+            plan = plan_carry_over(source=source, plan=plan, rows=rows, by=request.user)
+        except ReportError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, f"已由“{source.name}”接续新建规划“{plan.name}”，接续指标 {len(rows)} 项。"
+            )
+            return redirect("targets:plan_detail", pk=plan.pk)
+    for row_form in formset.forms:
+        row_form.source = sources.get(row_form.initial.get("target") or _int(row_form["target"].value()))
+    return render(
+        request,
+        "targets/plan_carry_over.html",
+        {"source": source, "form": form, "formset": formset, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @office_required

@@ -80,6 +80,7 @@ def period_open_view(request):
             due_date=data.get("due_date"),
             opened_by=request.user,
             backfilled=data.get("backfilled", False),
+            today=timezone.localdate(),
         )
     except ReportError as exc:
         messages.error(request, str(exc))
