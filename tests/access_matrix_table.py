@@ -73,6 +73,8 @@ OFFICE_ACT = (LOGIN, 403, 403, 403, 403, ACT, ACT, 403)
 APPROVER_ACT = (LOGIN, 403, 403, 403, 403, 403, ACT, 403)
 # the office, and every member unit read-only (overall progress; its own list of reports / items)
 SHARED = (LOGIN, 403, 403, 200, 200, 200, 200, 403)
+# each member unit its own page (its own published assessment)
+UNITS = (LOGIN, 403, 403, 200, 200, 403, 403, 403)
 # an object of unit A: unit A and the office see it; unit B is an outsider
 UNIT_A_OBJECT = (LOGIN, 403, 403, 200, 404, 200, 200, 403)
 # an action of the member unit on its own object: the office may look but not act for the unit
@@ -250,6 +252,13 @@ TABLE: dict[str, Row] = {
     "meetings:workplan_detail": get(OFFICE, pk("work_plan")),
     "meetings:assessment": get(OFFICE),
     "meetings:assessment_export": get(OFFICE),
+    # --- assessment (三(三)) ---------------------------------------------------------------------
+    "assessment:index": get(OFFICE),
+    "assessment:mine": get(UNITS),
+    "assessment:scheme": get(OFFICE, lambda w: {"year": w.assessment.year}),
+    "assessment:publish": post(APPROVER_ACT, lambda w: {"year": w.assessment.year}),
+    "assessment:export_xlsx": get(OFFICE, lambda w: {"year": w.assessment.year}),
+    "assessment:export_docx": get(OFFICE, lambda w: {"year": w.assessment.year}),
     # --- notifications ---------------------------------------------------------------------------
     "notifications:inbox": get(SIGNED_IN),
     "notifications:mark_all_read": post((LOGIN,) + (302,) * 7),
