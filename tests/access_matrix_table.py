@@ -98,6 +98,7 @@ TABLE: dict[str, Row] = {
     "core:policy": get(PUBLIC),
     "core:reward_schedule": get(PUBLIC),
     "core:workbench": get(SIGNED_IN),
+    "core:calendar": get(OFFICE),
     # the generic audit trail is the office's (units read their report's changes on report_history)
     "core:object_history": get(OFFICE, lambda w: {"label": "targets.report", "pk": w.report.pk}),
     # system health (worker, beat, broker) is the IT administrator's concern as much as the office's
