@@ -42,7 +42,8 @@ urlpatterns = [
     path("plans/<int:plan_pk>/measures/new/", plans.measure_form, name="measure_create"),
     path("measures/<int:pk>/edit/", plans.measure_form, name="measure_edit"),
     path("plans/<int:pk>/evaluation/", plans.evaluation, name="evaluation"),
-    path("plans/<int:pk>/evaluation/<int:target_pk>/", plans.evaluation_save, name="evaluation_save"),
+    path("plans/<int:pk>/evaluation/sign-off/", plans.evaluation_sign_off, name="evaluation_sign_off"),
+    path("plans/<int:pk>/evaluation/reopen/", plans.evaluation_reopen, name="evaluation_reopen"),
     path("plans/<int:pk>/evaluation.xlsx", plans.evaluation_xlsx, name="evaluation_xlsx"),
     path("plans/<int:pk>/evaluation.docx", plans.evaluation_docx, name="evaluation_docx"),
 ]

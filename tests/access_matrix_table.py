@@ -148,7 +148,8 @@ TABLE: dict[str, Row] = {
     "targets:measure_create": get(OFFICE, lambda w: {"plan_pk": w.plan.pk}),
     "targets:measure_edit": get(OFFICE, pk("measure")),
     "targets:evaluation": get(OFFICE, pk("plan")),
-    "targets:evaluation_save": post(OFFICE_ACT, lambda w: {"pk": w.plan.pk, "target_pk": w.target.pk}),
+    "targets:evaluation_sign_off": post(APPROVER_ACT, pk("plan")),
+    "targets:evaluation_reopen": post(APPROVER_ACT, pk("plan")),
     "targets:evaluation_xlsx": get(OFFICE, pk("plan")),
     "targets:evaluation_docx": get(OFFICE, pk("plan")),
     # --- awards ----------------------------------------------------------------------------------

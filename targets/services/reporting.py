@@ -17,7 +17,9 @@ from notifications.services import notify
 from ..models import (
     MeasureResponsibility,
     Plan,
+    QualitativeGoal,
     Report,
+    ReportGoalLine,
     ReportingPeriod,
     ReportMeasureLine,
     ReportTargetLine,
@@ -56,6 +58,7 @@ class MeasureInput:
 class ReportInput:
     lines: dict[int, LineInput] = field(default_factory=dict)  # by target id
     measures: dict[int, MeasureInput] = field(default_factory=dict)  # by measure id
+    goals: dict[int, str] = field(default_factory=dict)  # by qualitative goal id: what the unit did
     summary: str | None = None
 
 
@@ -178,10 +181,22 @@ def _sync_lines(period: ReportingPeriod, *, user) -> None:
         for r in MeasureResponsibility.objects.filter(measure__plan=period.plan, unit_id__in=reports)
         if (reports[r.unit_id].pk, r.measure_id) not in have_measures
     ]
+    # every qualitative goal gets a line in every report: 终期评估 reads what the units did
+    have_goals = set(
+        ReportGoalLine.objects.filter(report__in=reports.values()).values_list("report_id", "goal_id")
+    )
+    goal_lines = [
+        ReportGoalLine(report=report, goal=goal)
+        for goal in QualitativeGoal.objects.filter(plan=period.plan).order_by("order", "id")
+        for report in reports.values()
+        if (report.pk, goal.pk) not in have_goals
+    ]
     if target_lines:
         bulk_create_with_history(target_lines, ReportTargetLine, default_user=user)
     if measure_lines:
         bulk_create_with_history(measure_lines, ReportMeasureLine, default_user=user)
+    if goal_lines:
+        bulk_create_with_history(goal_lines, ReportGoalLine, default_user=user)
 
 
 def _locked(report: Report) -> Report:
@@ -241,6 +256,15 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             given.next_steps,
         ):
             line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
+            line._history_user = by
+            line.save()
+    goals = {g.goal_id: g for g in report.goal_lines.all()} if data.goals else {}
+    for goal_id, progress in data.goals.items():
+        line = goals.get(goal_id)
+        if line is None:
+            raise ReportError("报告中没有该定性目标，请刷新页面后重试。")
+        if line.progress != progress:
+            line.progress = progress
             line._history_user = by
             line.save()
 
