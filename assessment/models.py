@@ -2,24 +2,13 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
-
-
-def _user_field(verbose_name: str):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+from core.fields import user_field
 
 
 class AssessmentScheme(models.Model):
@@ -33,7 +22,7 @@ class AssessmentScheme(models.Model):
     note = models.TextField("考核说明", blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
-    published_by = _user_field("发布人")
+    published_by = user_field("发布人")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
