@@ -93,3 +93,16 @@ def test_ranking_with_ties_skips_after_a_tie():
     ranked = rank_with_ties([5, 3, 3, 1, 7], key=lambda v: v)
     assert [r for r, _ in ranked] == [1, 2, 2, 4, 5]
     assert rank_with_ties([], key=lambda v: v) == []
+
+
+def test_the_public_policy_page_shows_the_documents_title(client, policy):
+    body = client.get(reverse("core:policy")).content.decode()
+    assert f"《{REAL_TITLE}》" in body and WRONG_TITLE not in body
+
+
+def test_the_roster_document_takes_the_office_sentence_from_the_data(client, users):
+    PolicyDocument.objects.update(office_text="办公室设在测试局，负责测试。")
+    client.force_login(users["office"])
+    response = client.get(reverse("committee:roster_export_docx"))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "办公室设在测试局，负责测试。" in text
