@@ -203,3 +203,17 @@ def test_access(client, users, year_2025):
     assert client.post(reverse("assessment:publish", args=[2025])).status_code == 403
     assert client.get(reverse("assessment:mine")).status_code == 403
     assert not AssessmentScheme.objects.get(year=2025).is_published
+
+
+def test_the_admin_lists_schemes_policy_documents_and_calendar_years(client, users):
+    scheme_save(year=2025, note="", items=ITEMS[:1], by=users["office"])
+    client.force_login(users["admin"])
+    for name in (
+        "admin:assessment_assessmentscheme_changelist",
+        "admin:assessment_assessmentresult_changelist",
+        "admin:core_policydocument_changelist",
+        "admin:core_calendaryear_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 200, name
+    scheme = AssessmentScheme.objects.get()
+    assert client.get(reverse("admin:assessment_assessmentscheme_change", args=[scheme.pk])).status_code == 200
