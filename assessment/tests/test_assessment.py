@@ -216,4 +216,6 @@ def test_the_admin_lists_schemes_policy_documents_and_calendar_years(client, use
     ):
         assert client.get(reverse(name)).status_code == 200, name
     scheme = AssessmentScheme.objects.get()
-    assert client.get(reverse("admin:assessment_assessmentscheme_change", args=[scheme.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:assessment_assessmentscheme_change", args=[scheme.pk])).status_code == 200
+    )

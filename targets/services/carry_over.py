@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ..models import Plan, Statistic, Target, TargetOwner
+from ..models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Statistic, Target, TargetOwner
 from ..progress import INCREMENT_KINDS
 from .plans import _save, plan_save
 from .reporting import ReportError
@@ -34,8 +34,11 @@ def _last_value(target: Target, *, on: dt.date) -> Decimal | None:
     )
 
 
-def plan_carry_over(*, source: Plan, plan: Plan, rows: list[CarryRow], by) -> Plan:
-    """Create ``plan`` (unsaved) as the successor of ``source`` with the targets in ``rows``.
+def plan_carry_over(
+    *, source: Plan, plan: Plan, rows: list[CarryRow], by, copy_measures_and_goals: bool = False
+) -> Plan:
+    """Create ``plan`` (unsaved) as the successor of ``source`` with the targets in ``rows``, and
+    optionally its measures (with their 责任单位 in order) and qualitative goals, to edit afterwards.
 
     All or nothing: any refused row leaves no plan and no target behind (ReportError, Chinese).
     """
@@ -94,4 +97,31 @@ def plan_carry_over(*, source: Plan, plan: Plan, rows: list[CarryRow], by) -> Pl
                 )
                 copy._history_user = by
                 copy.save()
+        if copy_measures_and_goals:
+            _copy_measures_and_goals(source=source, plan=plan, by=by)
     return plan
+
+
+def _copy_measures_and_goals(*, source: Plan, plan: Plan, by) -> None:
+    responsibilities = {}
+    for row in MeasureResponsibility.objects.filter(measure__plan=source).order_by("order"):
+        responsibilities.setdefault(row.measure_id, []).append(row)
+    for old in source.measures.order_by("order", "id"):
+        measure = Measure(
+            plan=plan,
+            code=old.code,
+            group=old.group,
+            number=old.number,
+            title=old.title,
+            text=old.text,
+            responsible_label=old.responsible_label,
+            responsible_text=old.responsible_text,
+            order=old.order,
+        )
+        _save(measure, by)
+        for row in responsibilities.get(old.pk, []):
+            MeasureResponsibility.objects.create(measure=measure, unit_id=row.unit_id, order=row.order)
+    for old in source.goals.order_by("order", "id"):
+        _save(
+            QualitativeGoal(plan=plan, code=old.code, clause=old.clause, text=old.text, order=old.order), by
+        )

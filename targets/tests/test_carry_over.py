@@ -260,3 +260,28 @@ def test_the_scheduler_does_not_open_a_period_whose_due_date_passed(policy, user
     assert result.startswith("not opened") and "office told" in result
     assert not ReportingPeriod.objects.filter(year=2025, half=1).exists()
     assert Notification.objects.filter(occasion="period:2025H1:not_opened").exists()
+
+
+def test_measures_and_goals_can_be_copied_with_the_plan(policy, users):
+    stock = policy.targets.filter(kind="at_least").order_by("order").first()
+    plan = plan_carry_over(
+        source=policy,
+        plan=_new_plan(),
+        rows=[CarryRow(source=stock, target_value=Decimal(12), deadline=dt.date(2030, 12, 31))],
+        by=users["office"],
+        copy_measures_and_goals=True,
+    )
+    assert plan.measures.count() == policy.measures.count() == 12
+    old = policy.measures.order_by("order").first()
+    new = plan.measures.get(code=old.code)
+    assert list(new.responsibilities.values_list("unit_id", "order")) == list(
+        old.responsibilities.values_list("unit_id", "order")
+    )
+    assert plan.goals.count() == policy.goals.count()
+    bare = plan_carry_over(
+        source=policy,
+        plan=_new_plan(code="bare", name="不复制措施"),
+        rows=[CarryRow(source=stock, target_value=Decimal(1), deadline=dt.date(2030, 12, 31))],
+        by=users["office"],
+    )
+    assert not bare.measures.exists() and not bare.goals.exists()

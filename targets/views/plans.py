@@ -107,7 +107,13 @@ def plan_carry_over_view(request, pk):
             if f.cleaned_data.get("include")
         ]
         try:
-            plan = plan_carry_over(source=source, plan=plan, rows=rows, by=request.user)
+            plan = plan_carry_over(
+                source=source,
+                plan=plan,
+                rows=rows,
+                by=request.user,
+                copy_measures_and_goals=request.POST.get("copy_measures") == "on",
+            )
         except ReportError as exc:
             error = str(exc)
         else:
