@@ -150,3 +150,73 @@ class FileCheckRun(models.Model):
 
     def __str__(self):
         return f"文件检查 {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class PolicyDocument(models.Model):
+    """The policy document the platform implements (its identity in the policy pack) and 附件1's
+    sentence on the office. Every page and document cites the policy from here, never from code."""
+
+    code = models.SlugField("代码", max_length=60, unique=True)
+    title = models.CharField("文件标题", max_length=200)
+    document_number = models.CharField("文号", max_length=50)
+    issuer = models.CharField("发文机关", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    office_name = models.CharField("办公室名称", max_length=100, blank=True)
+    office_unit = models.CharField("办公室设在", max_length=100, blank=True)
+    office_text = models.TextField("办公室职责（附件1原文）", blank=True)
+
+    class Meta:
+        verbose_name = "政策文件"
+        verbose_name_plural = "政策文件"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.document_number or self.title
+
+    @property
+    def citation(self) -> str:
+        """《title》（number）, as documents cite it."""
+        return f"《{self.title}》（{self.document_number}）"
+
+    @property
+    def citation_dated(self) -> str:
+        issued = (
+            f"，{self.issued_on.year}年{self.issued_on.month}月{self.issued_on.day}日印发"
+            if self.issued_on
+            else ""
+        )
+        return f"《{self.title}》（{self.document_number}{issued}）"
+
+
+class CalendarYear(models.Model):
+    """A year whose working-day arrangement the office has entered (the State Council's notice).
+
+    With a row here the year counts as known even where chinesecalendar does not know it."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    source = models.CharField(
+        "依据", max_length=200, blank=True, help_text="例如 国务院办公厅关于2027年部分节假日安排的通知"
+    )
+    confirmed_at = models.DateTimeField("录入时间", auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度工作日历"
+        verbose_name_plural = "年度工作日历"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100),
+                name="core_calendaryear_year_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年工作日历"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "core"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("rewards/schedule/", views.reward_schedule, name="reward_schedule"),
     path("workbench/", views.workbench, name="workbench"),
     path("history/<str:label>/<int:pk>/", views.object_history, name="object_history"),
+    path("calendar/", calendar_views.calendar_year, name="calendar"),
     path("system/health/", views.health, name="health"),
     path("system/health/check/", views.health_check, name="health_check"),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings",
     "notifications",
     "scheduler",
+    "assessment",
 ]
 
 MIDDLEWARE = [
