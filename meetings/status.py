@@ -64,7 +64,7 @@ def status_annotations(today: dt.date) -> dict:
     """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
     from .models import FollowUpAssignment
 
-    deadline, phase = "item__deadline", "phase"
+    deadline, phase = "deadline", "phase"
     rules = [
         ({phase: FollowUpAssignment.Phase.CLOSED}, FollowUpStatus.DONE),
         ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),

@@ -24,7 +24,7 @@ def panels(user) -> list[dict]:
             .filter(unit_id=user.member_unit_id)
             .with_status(today)
             .select_related("item__agenda_item__meeting", "item__work_plan")
-            .order_by("status_rank", "item__deadline")[:PANEL_ROWS]
+            .order_by("status_rank", "deadline")[:PANEL_ROWS]
         )
         meetings = list(_open_meetings(Meeting.objects.filter(invitations__unit_id=user.member_unit_id)))
         return [

@@ -46,7 +46,7 @@ def _filtered(request, today):
     counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
     if status:
         qs = qs.filter(computed_status=status)
-    qs = qs.order_by("status_rank", "item__deadline", "item_id", "unit__order")
+    qs = qs.order_by("status_rank", "deadline", "item_id", "unit__order")
     return form, qs, counts
 
 
@@ -80,7 +80,7 @@ def followup_export(request):
             a.item.source_label,
             a.unit.name,
             a.get_role_display(),
-            a.item.deadline.isoformat(),
+            a.deadline.isoformat(),
             a.get_phase_display(),
             a.state.label,
             a.completed_on.isoformat() if a.completed_on else "",
