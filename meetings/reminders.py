@@ -26,6 +26,7 @@ from notifications.reminders import Reminder
 
 from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting
 from .services._common import office_users
+from .status import urge_round
 
 TOPIC_CALL_DAYS = 3
 FOLLOWUP_DUE_DAYS = 3
@@ -90,14 +91,6 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
             )
         )
     return out
-
-
-def urge_round(days_overdue: int, interval: int) -> int:
-    """Which 催办 is due after ``days_overdue`` days: 1 on the first overdue day, then one more
-    every ``interval`` days (0 while not overdue)."""
-    if days_overdue < 1:
-        return 0
-    return (days_overdue - 1) // max(interval, 1) + 1
 
 
 def _followup_reminders(today: dt.date) -> list[Reminder]:

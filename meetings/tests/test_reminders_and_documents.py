@@ -120,7 +120,7 @@ def test_minutes_document_lists_decisions_with_units_and_deadline(users, publish
 def test_followup_notice_for_an_overdue_item(users, published):
     a = published.assignments.get(role=FollowUpAssignment.Role.LEAD)
     text = _text(documents.followup_notice_document(a, today=dt.date(2025, 10, 10)))
-    assert "督办通知单" in text and "市农业农村局" in text
+    assert "催办通知单" in text and "市农业农村局" in text
     assert "10 天" in text and published.title in text and "未报送" in text
 
 
