@@ -379,9 +379,11 @@ def _kinds() -> tuple[dict[str, BusinessKind], BusinessKind]:
     return kinds, default
 
 
-def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set) -> None:
+def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set) -> set:
+    """Adds the rows' topics and decisions to ``meetings``; returns the terms with a wrong row."""
     lookup = unit_lookup()
     kinds, default_kind = _kinds()
+    failed: set = set()
     for number, cells in _sheet_rows(workbook, DECISION_SHEET, DECISION_COLUMNS, DECISION_REQUIRED):
         row_errors: list[str] = []
         formula = _formula_error(cells, DECISION_COLUMNS)
@@ -425,6 +427,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
                 row_errors.extend(exc.messages)
         if row_errors:
             errors.append(f"{DECISION_SHEET} 第 {number} 行：" + "；".join(row_errors))
+            failed.add(term)
             continue
         if meeting is None:
             continue  # its meeting row is wrong; that error is already listed
@@ -455,6 +458,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
                     co_names="、".join(u.name for u in others),
                 )
             )
+    return failed
 
 
 def history_import_preview(*, upload) -> HistoryPreview:
@@ -465,9 +469,9 @@ def history_import_preview(*, upload) -> HistoryPreview:
     errors: list[str] = []
     # terms whose meeting row is wrong: their decision rows are not reported a second time
     meetings, bad_terms = _read_meetings(workbook, errors)
-    _read_decisions(workbook, meetings, errors, bad_terms)
-    for meeting in meetings.values():
-        if not meeting.topics:
+    failed = _read_decisions(workbook, meetings, errors, bad_terms)
+    for term, meeting in meetings.items():
+        if not meeting.topics and term not in failed:
             errors.append(
                 f"{MEETING_SHEET} 第 {meeting.row} 行：{meeting.label}联席会议在“{DECISION_SHEET}”中没有议题。"
             )
