@@ -56,9 +56,19 @@ def check_history_term(*, year: int, half: int, held_on: dt.date | None) -> list
                 f"召开日期 {held_on:%Y-%m-%d} 不在{label}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内。"
             )
     existing = Meeting.objects.filter(year=year, half=half).first()
-    if existing is not None:
+    if existing is not None and not _replaceable(existing):
         errors.append(f"{existing.title}已在平台中（{existing.get_status_display()}），不能重复录入。")
     return errors
+
+
+def _replaceable(meeting: Meeting) -> bool:
+    """A meeting the scheduler drafted but that never ran on the platform (筹备中, no notice, no
+    topics): the history entry takes it over instead of being refused as a duplicate."""
+    return (
+        meeting.status == Meeting.Status.PREPARING
+        and meeting.notice_issued_at is None
+        and not meeting.topics.exists()
+    )
 
 
 @transaction.atomic
@@ -82,24 +92,30 @@ def meeting_history_create(
         errors.append("请填写会议地点。")
     if errors:
         raise ValidationError(errors, code="bad_history")
-    meeting = Meeting(
-        year=year,
-        half=half,
-        status=Meeting.Status.HELD,
-        is_history=True,
-        planned_date=held_on,
-        topic_deadline=held_on,
-        held_on=held_on,
-        place=place.strip(),
-        attendees=attendees.strip(),
-        minutes_overview=overview.strip(),
-        minutes_number=minutes_number.strip(),
-        created_by=by,
-    )
+    # race: two history entries for one term; meetings_meeting_one_per_term lets one of them win
+    meeting = Meeting.objects.select_for_update().filter(year=year, half=half).first()
+    taken_over = meeting is not None
+    if meeting is None:
+        meeting = Meeting(year=year, half=half, created_by=by)
+    elif not _replaceable(meeting):
+        raise ValidationError(f"{meeting.title}已在平台中，不能重复录入。", code="duplicate")
+    meeting.status = Meeting.Status.HELD
+    meeting.is_history = True
+    meeting.planned_date = meeting.topic_deadline = meeting.held_on = held_on
+    meeting.place = place.strip()
+    meeting.attendees = attendees.strip()
+    meeting.minutes_overview = overview.strip()
+    meeting.minutes_number = minutes_number.strip()
     save(meeting, by)
-    units = MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id")
-    # the member units may read the minutes and follow their decisions, as for any meeting
-    Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
+    if taken_over:
+        # its generated first item was never discussed: the paper minutes are the record
+        for item in meeting.agenda_items.filter(is_generated=True):
+            item._history_user = by
+            item.delete()
+    else:
+        units = MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id")
+        # the member units may read the minutes and follow their decisions, as for any meeting
+        Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
     for f in files:
         meeting.minutes_files.create(file=f, name=f.name[:200])
     return meeting

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from meetings import services
-from meetings.models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting, MinutesFile
+from meetings.models import AgendaItem, BusinessKind, FollowUpAssignment, FollowUpItem, Meeting, MinutesFile
 from meetings.selectors import agenda_items, first_item_status
 from meetings.services.history import DECISION_COLUMNS, DECISION_SHEET, MEETING_COLUMNS, MEETING_SHEET
 from notifications.models import Notification
@@ -160,11 +160,23 @@ def test_bad_history_files_give_chinese_preview_errors_and_store_nothing(
 
 
 def test_a_meeting_already_on_the_platform_is_a_duplicate(users):
+    from .factories import arrange_and_notify
+
+    with on(dt.date(2026, 5, 1)):
+        arrange_and_notify(draft_meeting(2026, 1), users["office"])
     with on(TODAY):
-        draft_meeting(2026, 1)
         preview = services.history_import_preview(upload=xlsx())
-    assert not preview.ok and "已在平台中" in preview.errors[0]
-    assert Meeting.objects.count() == 1 and FollowUpItem.objects.count() == 0
+    assert not preview.ok and "已在平台中（已发通知）" in preview.errors[0]
+    assert not Meeting.objects.filter(is_history=True).exists() and FollowUpItem.objects.count() == 0
+
+
+def test_a_draft_the_scheduler_left_unused_is_taken_over_by_the_history_entry(users):
+    with on(dt.date(2026, 1, 5)):
+        draft = draft_meeting(2026, 1)  # drafted at the half-year start, never run on the platform
+    (meeting,) = _import(users["office"], xlsx())
+    assert meeting.pk == draft.pk and meeting.is_history and meeting.status == Meeting.Status.PUBLISHED
+    assert not meeting.agenda_items.filter(is_generated=True).exists()
+    assert meeting.agenda_items.count() == 2 and Meeting.objects.count() == 1
 
 
 def test_a_file_without_the_sheets_is_refused(users):
@@ -179,7 +191,9 @@ def test_confirm_checks_again_and_stores_nothing_when_the_term_was_taken_meanwhi
     with on(TODAY):
         preview = services.history_import_preview(upload=xlsx())
         assert preview.ok
-        draft_meeting(2026, 1)  # someone created it between preview and confirm
+        from .factories import arrange_and_notify
+
+        arrange_and_notify(draft_meeting(2026, 1), users["office"])  # run on the platform meanwhile
         with pytest.raises(ValidationError, match="本次导入已全部取消"):
             services.history_import_confirm(meetings=preview.meetings, by=users["office"])
     assert not Meeting.objects.filter(is_history=True).exists() and FollowUpItem.objects.count() == 0
@@ -311,3 +325,79 @@ def test_import_page_shows_errors_then_confirms(client, users):
         again = client.post(reverse("meetings:history_import_confirm"), follow=True)
         assert "没有待确认的导入" in again.content.decode()
         assert FollowUpItem.objects.count() == 3
+
+
+def _history_meeting(office, **kwargs):
+    kwargs = {
+        "year": 2023,
+        "half": 1,
+        "held_on": dt.date(2023, 6, 16),
+        "place": "会议室",
+        "overview": "概况",
+        **kwargs,
+    }
+    meeting = services.meeting_history_create(by=office, **kwargs)
+    kind = BusinessKind.objects.get(code="policy")
+    return meeting, services.agenda_item_add(meeting=meeting, by=office, title="部署工作", business_kind=kind)
+
+
+def test_decision_form_of_a_history_meeting_takes_the_real_state(client, users):
+    client.force_login(users["office"])
+    with on(TODAY):
+        meeting, item = _history_meeting(users["office"])
+        url = reverse("meetings:decision_create", args=[item.pk])
+        data = {"title": "完成方案", "lead_unit": unit("市市场监管局").pk, "deadline": "2023-09-30"}
+        missing = client.post(url, {**data, "state": "closed"})
+        assert "已销号的事项请填写办结日期" in missing.content.decode()
+        assert not FollowUpItem.objects.exists()
+        done = client.post(url, {**data, "state": "closed", "completed_on": "2023-09-28"})
+        assert done.status_code == 302
+        a = FollowUpAssignment.objects.get()
+        assert a.phase == "closed" and a.completed_on == dt.date(2023, 9, 28) and a.item.released_at is None
+        client.post(reverse("meetings:history_finalize", args=[meeting.pk]))
+        a.refresh_from_db()
+        assert a.item.released_at is not None and a.events.get().kind == "history"
+
+
+def test_finalize_is_only_for_history_meetings(users):
+    from .factories import held_meeting
+
+    with on(TODAY):
+        meeting = held_meeting(users["office"], year=2026, half=2)
+        with pytest.raises(ValidationError, match="只有尚未完成补录的历史会议"):
+            services.meeting_history_finalize(meeting=meeting, by=users["office"])
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD and meeting.minutes_published_at is None
+
+
+def test_units_see_history_minutes_files_only_once_finalised(client, users):
+    with on(TODAY):
+        meeting, _item = _history_meeting(
+            users["office"], files=[SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 minutes")]
+        )
+        f = meeting.minutes_files.get()
+        client.force_login(users["unit_a"])
+        assert client.get(reverse("meetings:minutes_file", args=[f.pk])).status_code == 404
+        services.meeting_history_finalize(meeting=meeting, by=users["office"])
+        assert client.get(reverse("meetings:minutes_file", args=[f.pk])).status_code == 200
+
+
+def test_history_minutes_document_says_history(users):
+    from meetings import documents
+
+    with on(TODAY):
+        meeting, _item = _history_meeting(users["office"], attendees="各成员单位分管负责同志")
+        services.meeting_history_finalize(meeting=meeting, by=users["office"])
+        doc = documents.minutes_document(meeting)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "历史补录" in text and "各成员单位分管负责同志" in text
+
+
+def test_an_xlsx_renamed_docx_is_not_a_minutes_file(users):
+    from core.uploads import validate_upload
+
+    wb = Workbook()
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ValidationError, match="不是有效的 Word"):
+        validate_upload(SimpleUploadedFile("纪要.docx", buf.getvalue()), kinds=("pdf", "docx"))
