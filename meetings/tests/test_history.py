@@ -401,3 +401,14 @@ def test_an_xlsx_renamed_docx_is_not_a_minutes_file(users):
     wb.save(buf)
     with pytest.raises(ValidationError, match="不是有效的 Word"):
         validate_upload(SimpleUploadedFile("纪要.docx", buf.getvalue()), kinds=("pdf", "docx"))
+
+
+def test_units_read_a_history_meeting_without_an_attendance_form(client, users):
+    _import(users["office"], xlsx())
+    meeting = Meeting.objects.get(is_history=True)
+    client.force_login(users["unit_a"])
+    with on(TODAY):
+        page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        listing = client.get(reverse("meetings:meeting_list")).content.decode()
+    assert "历史补录" in page and "提交回执" not in page and "待回执" not in page
+    assert "历史补录" in listing
