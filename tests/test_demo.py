@@ -57,7 +57,8 @@ def test_demo_data_gives_each_role_work_today(client, seeded):
     detail = _page(client, "office", "meetings:meeting_detail", meeting.pk)
     assert "建立地理标志产品监管台账" in detail and "完成监利大米地理标志申报材料" in detail
     assert "建立地理标志产品监管台账" in _page(client, "office", "meetings:followup_overdue")
-    # the director: a 延期申请 to decide
+    # the director: a 延期申请 to decide, on the workbench
+    assert "延期申请待您审批" in _page(client, "director", "core:workbench")
     ext = ExtensionRequest.objects.get()
     assert "提交审批意见" in _page(client, "director", "meetings:followup_detail", ext.assignment_id)
     # the enterprise: its submitted application
