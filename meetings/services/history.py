@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from committee.models import MemberUnit
 from committee.selectors import unit_lookup
+from core.cells import cell_date as _date
+from core.cells import cell_text as _text
 from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
@@ -257,29 +259,6 @@ class HistoryPreview:
     @property
     def ok(self) -> bool:
         return bool(self.meetings) and not self.errors
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value, label: str, errors: list[str]) -> dt.date | None:
-    if value is None or _text(value) == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        errors.append(f"{label}“{_text(value)}”不是有效日期（应为 2023-05-01 这样的格式）。")
-        return None
 
 
 def _term(value, errors: list[str]) -> tuple[int, int] | None:
