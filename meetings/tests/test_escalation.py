@@ -238,3 +238,14 @@ def test_settings_page_validates_and_saves(client, users):
     assert list(setting.leaders.all()) == [users["unit_a"]]
     client.force_login(users["unit_a"])
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["extensionrequest", "followupsetting"])
+def test_admin_lists_the_new_models(client, users, a, model):
+    FollowUpSetting.get()
+    with on(dt.date(2025, 9, 20)):
+        services.extension_request(
+            assignment=a, by=users["unit_a"], requested_deadline=dt.date(2025, 11, 30), reason="理由"
+        )
+    client.force_login(users["admin"])
+    assert client.get(reverse(f"admin:meetings_{model}_changelist")).status_code == 200
