@@ -1,12 +1,23 @@
-"""Demo accounts for trying the platform (never in production)."""
+"""Demo accounts and demo work for trying the platform (never in production).
+
+The demo module sits with the ``seed_demo`` command and, like a top app, reads every feature app.
+"""
+
+import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from accounts.models import User
-from awards.models import Enterprise
+from awards import services as award_services
+from awards.models import Application, Enterprise
 from committee.models import MemberUnit
+from meetings import services as meeting_services
+from meetings.models import BusinessKind, FollowUpAssignment, Meeting
+from targets import services as target_services
+from targets.models import Plan, Target
 
 DEMO_PASSWORD = "Jianli#Demo2026"
 
@@ -66,3 +77,164 @@ def seed_demo_accounts() -> list[tuple[User, bool]]:
             user.save(update_fields=["password"])
         result.append((user, created))
     return result
+
+
+# --- demo work: something for every demo role to do today --------------------------------------
+# Everything below is marked 示例 and created once (the command runs on every `make run`).
+
+DEMO_MARK = "（示例）"
+DEMO_PLAN_CODE = "demo-next-plan"
+
+
+def _half_of(day: dt.date) -> tuple[int, int]:
+    return day.year, 1 if day.month <= 6 else 2
+
+
+def _previous_half(year: int, half: int) -> tuple[int, int]:
+    return (year, 1) if half == 2 else (year - 1, 2)
+
+
+def _plan_for_today(office: User, today: dt.date) -> Plan:
+    """The plan covering today; once the 2022–2025 plan is over, a demo follow-on plan with two of
+    its targets (the office builds the real one)."""
+    plan = (
+        Plan.objects.filter(start_date__lte=today, end_date__gte=today)
+        .order_by("-is_current", "-start_date")
+        .first()
+    )
+    if plan is not None:
+        return plan
+    plan = Plan.objects.filter(code=DEMO_PLAN_CODE).first()
+    if plan is not None:
+        return plan
+    previous = Plan.objects.order_by("-end_date").first()
+    plan = target_services.plan_save(
+        plan=Plan(
+            code=DEMO_PLAN_CODE,
+            name=f"{today.year}—{today.year + 4}年质量品牌提升规划{DEMO_MARK}",
+            start_date=dt.date(today.year, 1, 1),
+            end_date=dt.date(today.year + 4, 12, 31),
+            is_current=False,
+        ),
+        by=office,
+    )
+    units = [MemberUnit.objects.get(name=name) for name in ("市农业农村局", "市市场监管局", "容城镇")]
+    sources = list(previous.targets.filter(active=True).order_by("order")[:3]) if previous else []
+    for n, (source, unit) in enumerate(zip(sources, units, strict=False), start=1):
+        target = Target(
+            plan=plan,
+            code=source.code,
+            category=source.category,
+            kind=source.kind,
+            name=f"{source.name}{DEMO_MARK}",
+            measure_unit=source.measure_unit,
+            target_value=source.target_value,
+            baseline_value=source.baseline_value,
+            baseline_date=source.baseline_date,
+            deadline=plan.end_date,
+            clause=source.clause,
+            order=n,
+        )
+        target_services.target_save(target=target, by=office, lead_units=[unit], support_units=[])
+    return plan
+
+
+def _history_meeting(office: User, today: dt.date) -> None:
+    """The previous half's joint meeting as history, with a closed, an overdue and a pending item."""
+    year, half = _previous_half(*_half_of(today))
+    if Meeting.objects.filter(year=year, half=half).exists():
+        return
+    start = dt.date(year, 6, 1) if half == 1 else dt.date(year, 12, 1)
+    held_on = start + dt.timedelta(days=12)
+    meeting = meeting_services.meeting_history_create(
+        by=office,
+        year=year,
+        half=half,
+        held_on=held_on,
+        place=f"市市场监管局三楼会议室{DEMO_MARK}",
+        attendees="各成员单位分管负责同志（示例）",
+        overview=f"【示例数据】{held_on:%Y年%m月%d日}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
+        minutes_number="示例纪〔1〕号",
+    )
+    kind = BusinessKind.objects.get(code="coordination")
+    item = meeting_services.agenda_item_add(
+        meeting=meeting, by=office, title=f"地理标志产品保护工作{DEMO_MARK}", business_kind=kind
+    )
+    item.discussion = "【示例数据】会议听取了地理标志产品保护工作情况汇报。"
+    item.save(update_fields=["discussion"])
+    unit = MemberUnit.objects.get
+    decisions = [
+        ("【示例】完成监利大米地理标志申报材料", "市农业农村局", held_on + dt.timedelta(days=60), "closed"),
+        ("【示例】建立地理标志产品监管台账", "市农业农村局", today - dt.timedelta(days=20), "signed"),
+        ("【示例】开展“监利好品”宣传周活动", "市市场监管局", today + dt.timedelta(days=10), "signed"),
+    ]
+    for title, unit_name, deadline, state in decisions:
+        meeting_services.decision_create(
+            agenda_item=item,
+            by=office,
+            title=title,
+            lead_unit=unit(name=unit_name),
+            co_units=[unit(name="容城镇")] if state == "closed" else [],
+            deadline=deadline,
+            state=state,
+            completed_on=deadline - dt.timedelta(days=5) if state == "closed" else None,
+        )
+    meeting_services.meeting_history_finalize(meeting=meeting, by=office)
+
+
+def _extension_for_the_director(users: dict[str, User], today: dt.date) -> None:
+    a = FollowUpAssignment.objects.filter(
+        item__title="【示例】开展“监利好品”宣传周活动", unit__name="市市场监管局", phase="signed"
+    ).first()
+    if a is None or a.extensions.exists():
+        return
+    meeting_services.extension_request(
+        assignment=a,
+        by=users["unit_scjg"],
+        requested_deadline=a.deadline + dt.timedelta(days=30),
+        reason="【示例】活动场地调整，申请延期一个月。",
+    )
+
+
+def _application_to_review(users: dict[str, User], today: dt.date) -> None:
+    enterprise = users["ent_rice"].enterprise
+    if Application.objects.filter(enterprise=enterprise).exists():
+        return
+    if not enterprise.is_verified:
+        award_services.enterprise_verify(enterprise=enterprise, verified_by=users["office"])
+    award_services.application_submit(
+        enterprise=enterprise,
+        reward_code="geographical_indication",
+        award_date=today - dt.timedelta(days=40),
+        reference="示例-GI-0001",
+        issuing_body="国家知识产权局（示例）",
+        description="【示例数据】监利大米获批地理标志。",
+        submitted_by=users["ent_rice"],
+    )
+
+
+@transaction.atomic
+def seed_demo_work(today: dt.date | None = None) -> list[str]:
+    """Work waiting today for each demo role (the accounts exist: ``seed_demo_accounts``)."""
+    if settings.PRODUCTION:
+        raise RuntimeError("生产模式下不创建演示数据。")
+    today = today or timezone.localdate()
+    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+    office = users["office"]
+    plan = _plan_for_today(office, today)
+    year, half = _half_of(today)
+    period, _ = target_services.period_open(plan=plan, year=year, half=half, opened_by=office)
+    _history_meeting(office, today)
+    meeting, _ = meeting_services.meeting_draft_for_term(year=year, half=half, by=office)
+    if meeting.status == Meeting.Status.PREPARING and not meeting.place:
+        meeting.place = f"市市场监管局三楼会议室{DEMO_MARK}"
+        meeting.save(update_fields=["place"])
+    _extension_for_the_director(users, today)
+    _application_to_review(users, today)
+    return [
+        f"{period}进度报告：截止 {period.due_date:%Y-%m-%d}（各单位联络员填报，办公室审核）",
+        f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
+        "逾期督办事项：市农业农村局“建立地理标志产品监管台账”（unit_nync）",
+        "延期申请待审批：市市场监管局“开展‘监利好品’宣传周活动”（director）",
+        "奖励申报待初审：监利示范米业有限公司 地理标志（office）",
+    ]

@@ -19,8 +19,14 @@ SIGNATURES = {
     "jpg": (b"\xff\xd8\xff",),
     "xlsx": (b"PK\x03\x04",),
 }
-LABELS = {"pdf": "PDF", "png": "PNG", "jpg": "JPG", "xlsx": "Excel（.xlsx）"}
-EXTENSIONS = {"pdf": (".pdf",), "png": (".png",), "jpg": (".jpg", ".jpeg"), "xlsx": (".xlsx",)}
+LABELS = {"pdf": "PDF", "png": "PNG", "jpg": "JPG", "xlsx": "Excel（.xlsx）", "docx": "Word（.docx）"}
+EXTENSIONS = {
+    "pdf": (".pdf",),
+    "png": (".png",),
+    "jpg": (".jpg", ".jpeg"),
+    "xlsx": (".xlsx",),
+    "docx": (".docx",),
+}
 ATTACHMENT_KINDS = ("pdf", "jpg", "png")
 
 
@@ -52,6 +58,8 @@ def validate_upload(uploaded, *, kinds=ATTACHMENT_KINDS, max_bytes: int | None =
         )
     name = (uploaded.name or "").lower()
     kind = detect_kind(uploaded)
+    if kind == "xlsx" and "docx" in kinds and name.endswith(".docx"):
+        kind = "docx"  # both are zip archives: the archive's contents are checked below
     if kind not in kinds:
         raise ValidationError(
             f"文件“{uploaded.name}”的内容不是允许的格式（仅限 {allowed}），请检查后重新上传。",
@@ -63,7 +71,27 @@ def validate_upload(uploaded, *, kinds=ATTACHMENT_KINDS, max_bytes: int | None =
         )
     if kind == "xlsx":
         check_xlsx_archive(uploaded)
+    if kind == "docx":
+        check_docx_archive(uploaded)
     return kind
+
+
+def check_docx_archive(uploaded) -> None:
+    """Refuse a .docx that is not a Word document or would expand beyond the configured limit."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            infos = archive.infolist()
+            if len(infos) > 10000 or sum(i.file_size for i in infos) > settings.MAX_XLSX_UNCOMPRESSED_BYTES:
+                raise ValidationError(
+                    "该 Word 文件解压后体积异常（疑似压缩炸弹），已拒绝处理。", code="zip_bomb"
+                )
+            if "word/document.xml" not in {i.filename for i in infos}:
+                raise ValidationError("该文件不是有效的 Word（.docx）文档。", code="not_docx")
+    except zipfile.BadZipFile as exc:
+        raise ValidationError("该文件不是有效的 Word（.docx）文档。", code="not_docx") from exc
+    finally:
+        uploaded.seek(0)
 
 
 def check_xlsx_archive(uploaded) -> None:

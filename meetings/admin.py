@@ -4,9 +4,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     AgendaItem,
     BusinessKind,
+    ExtensionRequest,
     FollowUpAssignment,
     FollowUpEvent,
     FollowUpItem,
+    FollowUpSetting,
     Invitation,
     Meeting,
     MeetingRule,
@@ -79,3 +81,23 @@ class FollowUpEventAdmin(admin.ModelAdmin):
 @admin.register(WorkPlan)
 class WorkPlanAdmin(SimpleHistoryAdmin):
     list_display = ("year", "title")
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "assignment",
+        "old_deadline",
+        "requested_deadline",
+        "status",
+        "new_deadline",
+        "decided_by",
+    )
+    list_filter = ("status",)
+    raw_id_fields = ("assignment", "requested_by", "decided_by")
+
+
+@admin.register(FollowUpSetting)
+class FollowUpSettingAdmin(SimpleHistoryAdmin):
+    list_display = ("urge_interval_days", "escalate_after_days", "updated_at")
+    filter_horizontal = ("leaders",)

@@ -1,6 +1,6 @@
 """Word documents of the joint meeting, in the usual layout of government documents (core.documents).
 
-会议通知, 议程, 会议纪要 and the 督办通知单 for an overdue follow-up item.
+会议通知, 议程, 会议纪要 and the 催办通知单 for an overdue follow-up item.
 """
 
 import datetime as dt
@@ -174,7 +174,11 @@ def minutes_document(meeting: Meeting):
     ]
     if attending:
         add_paragraph(doc, "出席：" + "、".join(attending), indent=False)
-    if meeting.minutes_signed_at:
+    if meeting.is_history:
+        add_paragraph(doc, f"（历史补录，纪要原件存档；召开日期 {cn_date(meeting.held_on)}）", indent=False)
+        if meeting.attendees:
+            add_paragraph(doc, "出席人员：" + meeting.attendees, indent=False)
+    elif meeting.minutes_signed_at:
         add_paragraph(
             doc,
             f"签发：{meeting.minutes_signed_by.display_name}（{cn_date(timezone.localdate(meeting.minutes_signed_at))}）",
@@ -186,20 +190,25 @@ def minutes_document(meeting: Meeting):
     return doc
 
 
-def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date):
-    """督办通知单 for an overdue assignment (第四条: 办公室……进行汇总和督办)."""
+def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date, urge_count: int = 1):
+    """催办通知单 for an overdue assignment (第四条: 办公室……进行汇总和督办), the ``urge_count``-th."""
     item = assignment.item
-    overdue_days = (today - item.deadline).days
+    overdue_days = (today - assignment.deadline).days
     doc = new_document(
-        title="督办通知单", issuer=OFFICE_NAME, doc_number=f"督办〔{today.year}〕{assignment.pk}号"
+        title="催办通知单",
+        issuer=OFFICE_NAME,
+        doc_number=f"督办〔{today.year}〕{assignment.pk}-{urge_count}号",
     )
     add_paragraph(doc, f"{assignment.unit.full_name or assignment.unit.name}：", indent=False)
     add_paragraph(
         doc,
-        f"下列督办事项已超过办理时限 {overdue_days} 天，尚未办结。根据《监利市质量强市及品牌建设联席会议制度》"
-        "第四条、第五条，现予督办。",
+        f"下列督办事项已超过办理时限 {overdue_days} 天，尚未办结，现第 {urge_count} 次催办。"
+        "根据《监利市质量强市及品牌建设联席会议制度》第四条、第五条，请抓紧办理。",
     )
     last = assignment.last_report_at
+    deadline = cn_date(assignment.deadline)
+    if assignment.deadline != item.deadline:
+        deadline += f"（经批准由{cn_date(item.deadline)}延期）"
     add_table(
         doc,
         ["项目", "内容"],
@@ -208,8 +217,9 @@ def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date):
             ["具体要求", item.content or "—"],
             ["来源", item.source_label],
             ["责任分工", assignment.get_role_display() + "单位"],
-            ["办理时限", cn_date(item.deadline)],
+            ["办理时限", deadline],
             ["逾期天数", f"{overdue_days} 天"],
+            ["催办次数", f"第 {urge_count} 次"],
             ["当前环节", assignment.get_phase_display()],
             ["最近报送", cn_date(timezone.localdate(last)) if last else "未报送"],
         ],
@@ -218,7 +228,8 @@ def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date):
     add_paragraph(doc, "")
     add_paragraph(
         doc,
-        "请于收到本通知单后 3 个工作日内，通过平台报送办理进展、未按期办结的原因和下一步措施，并抓紧办结后申请销号。",
+        "请于收到本通知单后 3 个工作日内，通过平台报送办理进展、未按期办结的原因和下一步措施，并抓紧办结后申请销号；"
+        "确需延期的，请在平台提出延期申请，经办公室负责人批准后按新的时限办结。",
     )
     _sign(doc, today)
     return doc

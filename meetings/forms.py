@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import User
 from committee.models import MemberUnit
 from core.uploads import validate_upload
 
@@ -251,3 +253,112 @@ class FollowUpFilterForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+
+
+class MinutesFilesField(AttachmentsField):
+    """The minutes as signed on paper: PDF or Word (.docx), checked by content (core.uploads)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", f"PDF 或 Word（.docx），最多 {MAX_FILES} 个，每个不超过 10 MB。")
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if self.required and not files:
+            raise ValidationError("请上传会议纪要原件。", code="required")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"最多上传 {MAX_FILES} 个文件。", code="too_many")
+        for f in files:
+            forms.FileField.clean(self, f, initial)
+            validate_upload(f, kinds=("pdf", "docx"))
+        return files
+
+
+class HistoryMeetingForm(forms.Form):
+    """历史补录: a joint meeting held before the platform."""
+
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
+    held_on = forms.DateField(label="召开日期", widget=DateInput)
+    place = forms.CharField(label="会议地点", max_length=200)
+    attendees = forms.CharField(
+        label="出席人员",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="单位、姓名、职务",
+    )
+    overview = forms.CharField(label="会议概况", widget=forms.Textarea(attrs={"rows": 3}))
+    minutes_number = forms.CharField(label="纪要编号", max_length=50, required=False)
+    files = MinutesFilesField(label="会议纪要原件")
+
+
+class MinutesFilesForm(forms.Form):
+    files = MinutesFilesField(label="会议纪要原件", required=True)
+
+
+class HistoryDecisionForm(AssignmentForm):
+    """A decision of a history meeting, with its real state (办理时限 may be in the past)."""
+
+    state = forms.ChoiceField(
+        label="办理状态", choices=[("closed", "已销号"), ("signed", "办理中"), ("assigned", "未签收")]
+    )
+    completed_on = forms.DateField(label="办结日期（已销号时必填）", widget=DateInput, required=False)
+
+
+class XlsxUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
+        return upload
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label="拒签退回理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(forms.Form):
+    reason = forms.CharField(label="重新交办意见", widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label="调整办理时限（可不填）", widget=DateInput, required=False)
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_deadline = forms.DateField(label="申请延至", widget=DateInput)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label="审批意见",
+        choices=[("1", "同意延期"), ("0", "不同意延期")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    new_deadline = forms.DateField(label="批准延至（默认为申请日期）", widget=DateInput, required=False)
+    note = forms.CharField(
+        label="意见（不同意时必填）", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class FollowUpSettingForm(forms.Form):
+    urge_interval_days = forms.IntegerField(label="催办间隔（天）", min_value=1, max_value=90)
+    escalate_after_days = forms.IntegerField(
+        label="逾期超过多少天升级（告知单位领导和办公室）", min_value=1, max_value=365
+    )
+    leaders = forms.ModelMultipleChoiceField(
+        label="单位领导账户",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="逾期升级时通知所选账户（各自所属单位的事项）。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = (
+            User.objects.filter(role=User.Role.UNIT, is_active=True)
+            .select_related("member_unit")
+            .order_by("member_unit__order", "id")
+        )
+        self.fields["leaders"].label_from_instance = lambda u: f"{u.member_unit.name} · {u.display_name}"

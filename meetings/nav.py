@@ -6,7 +6,16 @@ from .permissions import can_use_meetings
 def nav_group(user):
     if not can_use_meetings(user):
         return None
-    items = [("联席会议", "meetings:meeting_list"), ("督办事项", "meetings:followup_list")]
+    items = [
+        ("联席会议", "meetings:meeting_list"),
+        ("督办事项", "meetings:followup_list"),
+        ("逾期督办", "meetings:followup_overdue"),
+    ]
     if is_office(user):
-        items += [("年度工作计划", "meetings:workplan_list"), ("年度督查考核", "meetings:assessment")]
+        items += [
+            ("年度工作计划", "meetings:workplan_list"),
+            ("年度督查考核", "meetings:assessment"),
+            ("历史会议补录", "meetings:history_create"),
+            ("督办设置", "meetings:followup_settings"),
+        ]
     return {"label": "联席会议与督办", "order": 30, "items": items}

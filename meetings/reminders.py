@@ -3,7 +3,13 @@
 - ``topic_call:<meeting>:closing``   the topic call closes within TOPIC_CALL_DAYS days → invited units
 - ``meeting:<meeting>:eve``          the meeting is on the next working day → invited units and office
 - ``followup:<item>:<unit>:due3``    an open item is due within FOLLOWUP_DUE_DAYS days → that unit
-- ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit
+- ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit (第 1 次催办)
+- ``followup:<item>:<unit>:urge<k>``  still open after each further ``urge_interval_days`` (the
+                                     office's 督办设置) → that unit (第 k 次催办, k ≥ 2)
+- ``followup:<item>:<unit>:escalate`` overdue by more than ``escalate_after_days`` → the unit's
+                                     leader accounts (督办设置) and the office, once
+
+Items the unit refused (拒签退回) are with the office and are not chased.
 
 (The meeting notice itself is sent by ``meeting_issue_notice`` when the office issues it.)
 """
@@ -18,8 +24,9 @@ from committee.selectors import unit_users
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
-from .models import FollowUpAssignment, Invitation, Meeting
+from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting
 from .services._common import office_users
+from .status import urge_round
 
 TOPIC_CALL_DAYS = 3
 FOLLOWUP_DUE_DAYS = 3
@@ -90,30 +97,64 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
     assignments = list(
         FollowUpAssignment.objects.released()
         .open()
-        .filter(item__deadline__lte=today + dt.timedelta(days=FOLLOWUP_DUE_DAYS))
-        .select_related("item")
-        .order_by("item__deadline", "pk")
+        .exclude(phase=FollowUpAssignment.Phase.REFUSED)
+        .filter(deadline__lte=today + dt.timedelta(days=FOLLOWUP_DUE_DAYS))
+        .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
+        .order_by("deadline", "pk")
     )
+    if not assignments:
+        return []
+    setting = FollowUpSetting.get()
     users = _users_by_unit({a.unit_id for a in assignments})
+    leaders = defaultdict(list)
+    for leader in setting.leaders.filter(is_active=True):
+        leaders[leader.member_unit_id].append(leader)
+    office = None
     out = []
     for a in assignments:
         item = a.item
-        overdue = item.deadline < today
-        if overdue:
-            subject = f"督办事项已逾期：{item.title}"
-            body = f"督办事项“{item.title}”的办理时限 {item.deadline:%Y年%m月%d日} 已过，请尽快办结并申请销号，或报送进展说明原因。"
-        else:
-            subject = f"督办事项即将到期：{item.title}"
-            body = f"督办事项“{item.title}”将于 {item.deadline:%Y年%m月%d日} 到期，请按时办结并申请销号。"
+        url = reverse("meetings:followup_detail", args=[a.pk])
+        days = (today - a.deadline).days
+        if days < 1:
+            out.append(
+                Reminder(
+                    occasion=f"followup:{item.pk}:{a.unit_id}:due3",
+                    recipients=tuple(users[a.unit_id]),
+                    subject=f"督办事项即将到期：{item.title}",
+                    body=f"督办事项“{item.title}”将于 {a.deadline:%Y年%m月%d日} 到期，请按时办结并申请销号。",
+                    url=url,
+                )
+            )
+            continue
+        k = urge_round(days, setting.urge_interval_days)
         out.append(
             Reminder(
-                occasion=f"followup:{item.pk}:{a.unit_id}:{'overdue' if overdue else 'due3'}",
+                occasion=f"followup:{item.pk}:{a.unit_id}:{'overdue' if k == 1 else f'urge{k}'}",
                 recipients=tuple(users[a.unit_id]),
-                subject=subject,
-                body=body,
-                url=reverse("meetings:followup_detail", args=[a.pk]),
+                subject=f"督办事项已逾期 {days} 天（第 {k} 次催办）：{item.title}",
+                body=(
+                    f"督办事项“{item.title}”的办理时限 {a.deadline:%Y年%m月%d日} 已过 {days} 天，"
+                    "请尽快办结并申请销号，或报送进展说明原因；确需延期的，请在平台提出延期申请。"
+                ),
+                url=url,
             )
         )
+        if days > setting.escalate_after_days:
+            if office is None:
+                office = tuple(office_users())
+            out.append(
+                Reminder(
+                    occasion=f"followup:{item.pk}:{a.unit_id}:escalate",
+                    recipients=tuple(leaders[a.unit_id]) + office,
+                    subject=f"督办升级：{a.unit.name}督办事项逾期 {days} 天",
+                    body=(
+                        f"{a.unit.name}承办的督办事项“{item.title}”（{item.source_label}）办理时限为 "
+                        f"{a.deadline:%Y年%m月%d日}，已逾期 {days} 天（超过 {setting.escalate_after_days} 天）仍未办结，"
+                        "请单位领导督促办理，委员会办公室跟踪督办。"
+                    ),
+                    url=url,
+                )
+            )
     return out
 
 

@@ -50,7 +50,7 @@ def _group_by_item(assignments, today: dt.date) -> list[dict]:
                 "id": a.item_id,
                 "title": a.item.title,
                 "meeting": a.item.agenda_item.meeting.title,
-                "deadline": a.item.deadline.isoformat(),
+                "deadline": a.deadline.isoformat(),
                 "units": [],
                 "_status": status,
             },
@@ -116,10 +116,10 @@ def _closure_counts(assignments, today: dt.date) -> dict:
     for a in assignments:
         counts["total"] += 1
         if a.phase == FollowUpAssignment.Phase.CLOSED:
-            counts["closed_on_time" if a.completed_on <= a.item.deadline else "closed_late"] += 1
+            counts["closed_on_time" if a.completed_on <= a.deadline else "closed_late"] += 1
         else:
             counts["open"] += 1
-            if a.item.deadline < today:
+            if a.deadline < today:
                 counts["overdue"] += 1
     return counts
 
@@ -135,10 +135,10 @@ def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
     today = timezone.localdate()
     rows = list(
         FollowUpAssignment.objects.released()
-        .filter(item__deadline__range=(start, end))
-        .select_related("item", "unit")
+        .filter(deadline__range=(start, end))
+        .select_related("unit")
         .order_by("unit__order", "unit_id")
-        .only("phase", "completed_on", "unit_id", "unit__name", "unit__order", "item__deadline")
+        .only("phase", "completed_on", "unit_id", "unit__name", "unit__order", "deadline")
     )
     per_unit: dict[int, list] = defaultdict(list)
     names = {}

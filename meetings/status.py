@@ -64,7 +64,7 @@ def status_annotations(today: dt.date) -> dict:
     """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
     from .models import FollowUpAssignment
 
-    deadline, phase = "item__deadline", "phase"
+    deadline, phase = "deadline", "phase"
     rules = [
         ({phase: FollowUpAssignment.Phase.CLOSED}, FollowUpStatus.DONE),
         ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),
@@ -82,3 +82,11 @@ def status_annotations(today: dt.date) -> dict:
         output_field=models.IntegerField(),
     )
     return {"computed_status": status, "status_rank": rank}
+
+
+def urge_round(days_overdue: int, interval: int) -> int:
+    """Which 催办 is due after ``days_overdue`` days: 1 on the first overdue day, then one more
+    every ``interval`` days (0 while not overdue)."""
+    if days_overdue < 1:
+        return 0
+    return (days_overdue - 1) // max(interval, 1) + 1

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver, is_office, is_unit_user
 
-from .models import FollowUpAssignment, Meeting, Topic
+from .models import ExtensionRequest, FollowUpAssignment, Meeting, Topic
 from .status import FollowUpStatus
 
 PANEL_ROWS = 8
@@ -24,7 +24,7 @@ def panels(user) -> list[dict]:
             .filter(unit_id=user.member_unit_id)
             .with_status(today)
             .select_related("item__agenda_item__meeting", "item__work_plan")
-            .order_by("status_rank", "item__deadline")[:PANEL_ROWS]
+            .order_by("status_rank", "deadline")[:PANEL_ROWS]
         )
         meetings = list(_open_meetings(Meeting.objects.filter(invitations__unit_id=user.member_unit_id)))
         return [
@@ -50,6 +50,12 @@ def panels(user) -> list[dict]:
             .annotate(n=Count("id"))
         )
         requested = FollowUpAssignment.objects.filter(phase=FollowUpAssignment.Phase.REQUESTED).count()
+        refused = FollowUpAssignment.objects.filter(phase=FollowUpAssignment.Phase.REFUSED).count()
+        extensions = list(
+            ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+            .select_related("assignment__item", "assignment__unit")
+            .order_by("requested_at")[:PANEL_ROWS]
+        )
         meetings = list(
             _open_meetings(Meeting.objects.all()).annotate(
                 pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
@@ -58,9 +64,9 @@ def panels(user) -> list[dict]:
         to_sign = []
         if is_approver(user):
             to_sign = list(
-                Meeting.objects.filter(status=Meeting.Status.HELD, minutes_signed_at__isnull=True).order_by(
-                    "year", "half"
-                )
+                Meeting.objects.filter(
+                    status=Meeting.Status.HELD, minutes_signed_at__isnull=True, is_history=False
+                ).order_by("year", "half")
             )
         return [
             {
@@ -68,6 +74,8 @@ def panels(user) -> list[dict]:
                 "order": 20,
                 "stats": [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus],
                 "requested": requested,
+                "refused": refused,
+                "extensions": extensions,
                 "meetings": meetings,
                 "to_sign": to_sign,
                 "today": today,

@@ -366,6 +366,6 @@ def open_followups(*, unit_id: int, limit: int = 20) -> list:
         from meetings.models import FollowUpAssignment
 
         qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
-        return list(qs.select_related("item").order_by("item__deadline")[:limit])
+        return list(qs.select_related("item").order_by("deadline")[:limit])
     except (ImportError, AttributeError):  # meetings is optional for this page
         return []

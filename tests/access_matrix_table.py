@@ -252,6 +252,19 @@ TABLE: dict[str, Row] = {
     "meetings:followup_return": post(OFFICE_ACT, pk("assignment")),
     "meetings:followup_notice_docx": get(OFFICE, pk("assignment")),  # the item is overdue
     "meetings:evidence_download": get(UNIT_A_OBJECT, pk("followup_evidence")),
+    "meetings:followup_refuse": post(UNIT_A_ACT, pk("assignment")),  # 拒签退回: the unit's own
+    "meetings:followup_reassign": post(OFFICE_ACT, pk("assignment")),
+    "meetings:extension_request": post(UNIT_A_ACT, pk("assignment")),
+    "meetings:extension_decide": post(APPROVER_ACT, pk("extension")),  # 延期 is an approver's decision
+    "meetings:followup_overdue": get(SHARED),  # each unit its own overdue items
+    "meetings:followup_settings": get(OFFICE),
+    "meetings:history_create": get(OFFICE),
+    "meetings:history_import": get(OFFICE),
+    "meetings:history_import_confirm": post(OFFICE_ACT),
+    "meetings:history_template": get(OFFICE),
+    "meetings:history_finalize": post(OFFICE_ACT, pk("history_meeting")),
+    "meetings:minutes_files_add": post(OFFICE_ACT, pk("history_meeting")),
+    "meetings:minutes_file": get(UNIT_A_OBJECT, pk("minutes_file")),
     "meetings:workplan_list": get(OFFICE),
     "meetings:workplan_create": post(OFFICE_ACT),
     "meetings:workplan_detail": get(OFFICE, pk("work_plan")),

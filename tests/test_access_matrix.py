@@ -217,6 +217,28 @@ def _meetings(w, users) -> None:
     w.draft_decision = decision(office, w.held_meeting, lead=w.unit_a, deadline=dt.date(2025, 3, 31))
     w.draft_agenda_item = w.draft_decision.agenda_item
     w.work_plan = WorkPlanFactory(year=2025)
+    # a pending 延期申请 of unit A, and a 2023 上半年 meeting entered as history with its minutes file
+    w.extension = meetings_services.extension_request(
+        assignment=w.assignment, by=unit_user, requested_deadline=dt.date(2025, 12, 31), reason="资金未到位"
+    )
+    w.history_meeting = meetings_services.meeting_history_create(
+        by=office,
+        year=2023,
+        half=1,
+        held_on=dt.date(2023, 6, 16),
+        place="会议室",
+        overview="概况",
+        files=[SimpleUploadedFile("纪要.pdf", PDF)],
+    )
+    meetings_services.agenda_item_add(
+        meeting=w.history_meeting,
+        by=office,
+        title="部署工作",
+        business_kind=BusinessKind.objects.get(code="policy"),
+    )
+    meetings_services.meeting_history_finalize(meeting=w.history_meeting, by=office)
+    w.history_meeting.invitations.filter(unit=w.unit_b).delete()
+    w.minutes_file = w.history_meeting.minutes_files.get()
 
 
 def _notifications_and_scheduler(w, users) -> None:

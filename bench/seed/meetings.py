@@ -190,6 +190,7 @@ def seed_meetings(ctx: Context) -> None:
                     unit=unit,
                     role="lead" if k == 0 else "support",
                     phase=phase,
+                    deadline=item.deadline,
                     signed_at=item.released_at if phase != P.ASSIGNED else None,
                     signed_by=ctx.unit_users.get(unit.pk) if phase != P.ASSIGNED else None,
                     last_report_at=item.released_at if phase != P.ASSIGNED else None,

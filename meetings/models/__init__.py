@@ -1,9 +1,11 @@
 from .followup import (
+    ExtensionRequest,
     FollowUpAssignment,
     FollowUpAssignmentQuerySet,
     FollowUpEvent,
     FollowUpEvidence,
     FollowUpItem,
+    FollowUpSetting,
     WorkPlan,
 )
 from .meeting import (
@@ -12,6 +14,7 @@ from .meeting import (
     Invitation,
     Meeting,
     MeetingRule,
+    MinutesFile,
     StoredUpload,
     Topic,
     TopicAttachment,
@@ -19,6 +22,9 @@ from .meeting import (
 )
 
 __all__ = [
+    "ExtensionRequest",
+    "FollowUpSetting",
+    "MinutesFile",
     "AgendaItem",
     "BusinessKind",
     "FollowUpAssignment",

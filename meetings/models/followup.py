@@ -141,6 +141,7 @@ class FollowUpAssignment(models.Model):
         ASSIGNED = "assigned", "待签收"
         SIGNED = "signed", "办理中"
         REQUESTED = "requested", "申请销号"
+        REFUSED = "refused", "已拒签退回"
         CLOSED = "closed", "已销号"
 
     item = models.ForeignKey(
@@ -151,6 +152,8 @@ class FollowUpAssignment(models.Model):
     )
     role = models.CharField("分工", max_length=10, choices=Role.choices, default=Role.LEAD)
     phase = models.CharField("办理环节", max_length=20, choices=Phase.choices, default=Phase.ASSIGNED)
+    # the item's deadline when assigned; an approved 延期申请 moves this unit's deadline only
+    deadline = models.DateField("办理时限（本单位）")
     signed_at = models.DateTimeField("签收时间", null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -199,7 +202,17 @@ class FollowUpAssignment(models.Model):
         return reverse("meetings:followup_detail", args=[self.pk])
 
     def status_on(self, today: dt.date) -> FollowUpStatus:
-        return followup_status(phase=self.phase, deadline=self.item.deadline, today=today)
+        return followup_status(phase=self.phase, deadline=self.deadline, today=today)
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Days past this unit's deadline while not closed (0 when closed or not yet due)."""
+        if self.phase == self.Phase.CLOSED:
+            return 0
+        return max((today - self.deadline).days, 0)
+
+    @property
+    def is_extended(self) -> bool:
+        return self.deadline != self.item.deadline
 
     @property
     def state(self) -> FollowUpStatus:
@@ -221,6 +234,12 @@ class FollowUpEvent(models.Model):
         CLOSURE_REQUESTED = "closure_requested", "申请销号"
         CLOSED = "closed", "销号"
         RETURNED = "returned", "退回"
+        REFUSED = "refused", "拒签退回"
+        REASSIGNED = "reassigned", "重新交办"
+        EXTENSION_REQUESTED = "extension_requested", "申请延期"
+        EXTENSION_APPROVED = "extension_approved", "同意延期"
+        EXTENSION_REFUSED = "extension_refused", "不同意延期"
+        HISTORY = "history", "历史补录"
 
     assignment = models.ForeignKey(
         FollowUpAssignment, verbose_name="督办分工", on_delete=models.CASCADE, related_name="events"
@@ -255,3 +274,104 @@ class FollowUpEvidence(StoredUpload):
     class Meta(StoredUpload.Meta):
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: the unit asks for a later deadline; an office approver approves or refuses it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "未同意"
+
+    assignment = models.ForeignKey(
+        FollowUpAssignment, verbose_name="督办分工", on_delete=models.CASCADE, related_name="extensions"
+    )
+    old_deadline = models.DateField("原办理时限")
+    requested_deadline = models.DateField("申请延至")
+    reason = models.TextField("延期理由")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    new_deadline = models.DateField("批准延至", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="meetings_extensionrequest_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(new_deadline__isnull=False),
+                name="meetings_extensionrequest_approved_has_deadline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} 延期至 {self.requested_deadline:%Y-%m-%d}"
+
+
+class FollowUpSetting(models.Model):
+    """The office's 督办 settings: how often overdue items are chased and when it escalates."""
+
+    urge_interval_days = models.PositiveSmallIntegerField(
+        "催办间隔（天）", default=7, help_text="逾期后每隔多少天再次向责任单位催办。"
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        "逾期升级（天）", default=15, help_text="逾期超过多少天，同时告知单位领导和委员会办公室。"
+    )
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="单位领导账户",
+        blank=True,
+        related_name="+",
+        help_text="逾期升级时，除本单位联络员外还通知所选的本单位领导账户。",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[leaders])
+
+    class Meta:
+        verbose_name = "督办设置"
+        verbose_name_plural = "督办设置"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="meetings_followupsetting_singleton"),
+            models.CheckConstraint(
+                condition=Q(urge_interval_days__gte=1, urge_interval_days__lte=90),
+                name="meetings_followupsetting_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalate_after_days__gte=1, escalate_after_days__lte=365),
+                name="meetings_followupsetting_escalate_range",
+            ),
+        ]
+
+    def __str__(self):
+        return "督办设置"
+
+    @classmethod
+    def get(cls) -> "FollowUpSetting":
+        obj, _ = cls.objects.get_or_create(id=1)
+        return obj

@@ -96,6 +96,9 @@ class Meeting(models.Model):
     )
     minutes_signed_at = models.DateTimeField("纪要签发时间", null=True, blank=True)
     minutes_published_at = models.DateTimeField("纪要发布时间", null=True, blank=True)
+    # 历史补录: a meeting held before the platform, entered afterwards (no notice, no reminders)
+    is_history = models.BooleanField("历史补录", default=False)
+    attendees = models.TextField("出席人员", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -118,6 +121,10 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(minutes_published_at__isnull=True) | Q(minutes_signed_at__isnull=False),
                 name="meetings_meeting_published_after_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_history=False) | Q(held_on__isnull=False),
+                name="meetings_meeting_history_is_held",
             ),
         ]
 
@@ -318,6 +325,20 @@ class TopicAttachment(StoredUpload):
     class Meta(StoredUpload.Meta):
         verbose_name = "议题附件"
         verbose_name_plural = "议题附件"
+
+
+class MinutesFile(StoredUpload):
+    """The minutes as signed on paper (PDF/Word), kept with a meeting entered as history."""
+
+    UPLOAD_DIR = "minutes"
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="minutes_files"
+    )
+
+    class Meta(StoredUpload.Meta):
+        verbose_name = "会议纪要原件"
+        verbose_name_plural = "会议纪要原件"
 
 
 class AgendaItem(models.Model):

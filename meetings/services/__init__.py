@@ -1,6 +1,14 @@
 """Services of the joint meeting (附件2) and of 督办. Import from here: ``meetings.services.<name>``."""
 
+from .escalation import (
+    extension_decide,
+    extension_request,
+    followup_reassign,
+    followup_refuse,
+    followup_setting_update,
+)
 from .followups import (
+    HistoryState,
     decision_create,
     decision_delete,
     decision_update,
@@ -11,6 +19,14 @@ from .followups import (
     followup_sign,
     workplan_create,
     workplan_task_create,
+)
+from .history import (
+    HistoryMeeting,
+    history_import_confirm,
+    history_import_preview,
+    meeting_history_add_files,
+    meeting_history_create,
+    meeting_history_finalize,
 )
 from .meeting import (
     default_planned_date,
@@ -36,6 +52,18 @@ from .topics import (
 )
 
 __all__ = [
+    "HistoryMeeting",
+    "HistoryState",
+    "extension_decide",
+    "extension_request",
+    "followup_reassign",
+    "followup_refuse",
+    "followup_setting_update",
+    "history_import_confirm",
+    "history_import_preview",
+    "meeting_history_add_files",
+    "meeting_history_create",
+    "meeting_history_finalize",
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",

@@ -33,27 +33,87 @@ def _clean_units(lead_unit: MemberUnit | None, co_units) -> list[MemberUnit]:
     return [lead_unit, *sorted(set(co), key=lambda u: (u.order, u.pk))]
 
 
-def _check_deadline(deadline: dt.date | None) -> None:
+def _check_deadline(deadline: dt.date | None, *, history_of=None) -> None:
+    """A deadline for new work is today or later; a decision entered as history (``history_of``
+    its meeting) keeps its real past deadline, which cannot precede the meeting itself."""
     if deadline is None:
         raise ValidationError("请填写办理时限。", code="no_deadline")
+    if history_of is not None:
+        if deadline < history_of.held_on:
+            raise ValidationError(
+                f"办理时限 {deadline:%Y-%m-%d} 早于会议召开日期 {history_of.held_on:%Y-%m-%d}。",
+                code="deadline_before_meeting",
+            )
+        return
     if deadline < today():
         raise ValidationError(
             f"办理时限 {deadline:%Y-%m-%d} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
 
 
-def _write_item(item: FollowUpItem, *, by, lead_unit, co_units) -> FollowUpItem:
+class HistoryState:
+    """The real state of a decision entered as history (历史补录)."""
+
+    CLOSED = "closed"  # 已销号, on ``completed_on``
+    SIGNED = "signed"  # 办理中
+    ASSIGNED = "assigned"  # 未签收
+    CHOICES = [(CLOSED, "已销号"), (SIGNED, "办理中"), (ASSIGNED, "未签收")]
+    LABELS = {label: code for code, label in CHOICES}
+
+
+def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt.date) -> None:
+    if state not in dict(HistoryState.CHOICES):
+        raise ValidationError("办理状态应为“已销号”“办理中”或“未签收”。", code="bad_state")
+    if state == HistoryState.CLOSED:
+        if completed_on is None:
+            raise ValidationError("已销号的事项请填写办结日期。", code="no_completed_on")
+        if completed_on < held_on:
+            raise ValidationError(
+                f"办结日期 {completed_on:%Y-%m-%d} 早于会议召开日期 {held_on:%Y-%m-%d}。", code="early_close"
+            )
+        if completed_on > today():
+            raise ValidationError(f"办结日期 {completed_on:%Y-%m-%d} 晚于今天。", code="future_close")
+    elif completed_on is not None:
+        raise ValidationError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
+
+
+def _write_item(
+    item: FollowUpItem, *, by, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
+) -> FollowUpItem:
     units = _clean_units(lead_unit, co_units)
     item.title = item.title.strip()
     if not item.title:
         raise ValidationError("请填写事项内容。", code="no_title")
-    _check_deadline(item.deadline)
+    meeting = item.agenda_item.meeting if item.agenda_item_id else None
+    history_of = meeting if meeting is not None and meeting.is_history else None
+    _check_deadline(item.deadline, history_of=history_of)
+    if history_of is not None:
+        check_history_state(state or HistoryState.SIGNED, completed_on, held_on=history_of.held_on)
     save(item, by)
     item.assignments.all().delete()
     for n, unit in enumerate(units):
         role = FollowUpAssignment.Role.LEAD if n == 0 else FollowUpAssignment.Role.SUPPORT
-        save(FollowUpAssignment(item=item, unit=unit, role=role), by)
+        a = FollowUpAssignment(item=item, unit=unit, role=role, deadline=item.deadline)
+        if history_of is not None:
+            _apply_history_state(
+                a, state or HistoryState.SIGNED, completed_on, by=by, held_on=history_of.held_on
+            )
+        save(a, by)
     return item
+
+
+def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by, held_on: dt.date) -> None:
+    """The assignment as it really stood: signed on the meeting day, closed on ``completed_on``."""
+    held_at = timezone.make_aware(dt.datetime.combine(held_on, dt.time(9)))
+    if state in (HistoryState.SIGNED, HistoryState.CLOSED):
+        a.phase = FollowUpAssignment.Phase.SIGNED
+        a.signed_at = held_at
+    if state == HistoryState.CLOSED:
+        closed_at = timezone.make_aware(dt.datetime.combine(completed_on, dt.time(17)))
+        a.phase = FollowUpAssignment.Phase.CLOSED
+        a.completed_on = completed_on
+        a.closure_requested_at = closed_at
+        a.closed_at, a.closed_by = closed_at, by
 
 
 def _release(item: FollowUpItem, by) -> None:
@@ -93,8 +153,13 @@ def decision_create(
     deadline: dt.date | None,
     co_units=(),
     content: str = "",
+    state: str = "",
+    completed_on: dt.date | None = None,
 ) -> FollowUpItem:
-    """A decision of the meeting: it becomes a follow-up item when the minutes are published."""
+    """A decision of the meeting: it becomes a follow-up item when the minutes are published.
+
+    For a meeting entered as history, ``state`` (HistoryState) and ``completed_on`` give the
+    decision's real state; its deadline may be in the past."""
     ensure_office(by)
     _ensure_minutes_editable(agenda_item)
     item = FollowUpItem(
@@ -107,7 +172,9 @@ def decision_create(
         order=agenda_item.decisions.count() + 1,
         created_by=by,
     )
-    return _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+    return _write_item(
+        item, by=by, lead_unit=lead_unit, co_units=co_units, state=state, completed_on=completed_on
+    )
 
 
 @transaction.atomic
@@ -120,6 +187,8 @@ def decision_update(
     deadline: dt.date | None,
     co_units=(),
     content: str = "",
+    state: str = "",
+    completed_on: dt.date | None = None,
 ) -> FollowUpItem:
     ensure_office(by)
     item = (
@@ -129,7 +198,9 @@ def decision_update(
     )
     _ensure_minutes_editable(item.agenda_item)
     item.title, item.content, item.deadline = title, content.strip(), deadline
-    return _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+    return _write_item(
+        item, by=by, lead_unit=lead_unit, co_units=co_units, state=state, completed_on=completed_on
+    )
 
 
 @transaction.atomic
@@ -144,9 +215,24 @@ def release_meeting_decisions(*, meeting, by) -> int:
     items = FollowUpItem.objects.filter(agenda_item__meeting=meeting, released_at__isnull=True)
     count = 0
     for item in items.select_related("agenda_item__meeting"):
-        _release(item, by)
+        if meeting.is_history:
+            _release_history(item, by)
+        else:
+            _release(item, by)
         count += 1
     return count
+
+
+def _release_history(item: FollowUpItem, by) -> None:
+    """A decision of a meeting entered as history: visible with its real state, nobody is told
+    (the units did this work years ago); open items are chased by the daily reminders."""
+    item.released_at = timezone.now()
+    save(item, by)
+    for a in item.assignments.all():
+        text = f"历史补录：{a.get_phase_display()}"
+        if a.completed_on:
+            text += f"，办结日期 {a.completed_on:%Y-%m-%d}"
+        FollowUpEvent.objects.create(assignment=a, kind=FollowUpEvent.Kind.HISTORY, by=by, text=text)
 
 
 # --- annual work plan ----------------------------------------------------------------------
@@ -216,6 +302,8 @@ def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
 def _ensure_not_closed(a: FollowUpAssignment) -> None:
     if a.phase == FollowUpAssignment.Phase.CLOSED:
         raise ValidationError("该事项已销号办结，不能再操作。", code="closed")
+    if a.phase == FollowUpAssignment.Phase.REFUSED:
+        raise ValidationError("该事项已拒签退回，等待办公室重新交办。", code="refused")
 
 
 @transaction.atomic

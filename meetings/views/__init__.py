@@ -1,14 +1,29 @@
 from .followups import (
     evidence_download,
+    extension_decide,
+    extension_request,
     followup_close,
     followup_detail,
     followup_export,
     followup_list,
     followup_notice_docx,
+    followup_overdue,
+    followup_reassign,
+    followup_refuse,
     followup_report,
     followup_request_closure,
     followup_return,
+    followup_settings,
     followup_sign,
+)
+from .history import (
+    history_create,
+    history_finalize,
+    history_import,
+    history_import_confirm,
+    history_template,
+    minutes_file,
+    minutes_files_add,
 )
 from .meeting import (
     agenda_docx,
@@ -44,6 +59,19 @@ from .topics import (
 from .workplans import assessment, assessment_export, workplan_create, workplan_detail, workplan_list
 
 __all__ = [
+    "extension_decide",
+    "extension_request",
+    "followup_overdue",
+    "followup_reassign",
+    "followup_refuse",
+    "followup_settings",
+    "history_create",
+    "history_finalize",
+    "history_import",
+    "history_import_confirm",
+    "history_template",
+    "minutes_file",
+    "minutes_files_add",
     "agenda_add",
     "agenda_docx",
     "agenda_move",

@@ -10,11 +10,22 @@ from core.documents import docx_response, xlsx_response
 from core.files import serve_protected_file
 
 from .. import documents, services
-from ..forms import CloseForm, ClosureRequestForm, FollowUpFilterForm, ReasonForm, ReportForm
-from ..models import FollowUpAssignment, FollowUpEvidence
+from ..forms import (
+    CloseForm,
+    ClosureRequestForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    FollowUpFilterForm,
+    FollowUpSettingForm,
+    ReasonForm,
+    ReassignForm,
+    RefuseForm,
+    ReportForm,
+)
+from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, FollowUpSetting
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
-from ..status import FollowUpStatus
-from ._helpers import perform, perform_form
+from ..status import FollowUpStatus, urge_round
+from ._helpers import perform, perform_form, perform_in_form
 
 PAGE_SIZE = 30
 
@@ -46,7 +57,7 @@ def _filtered(request, today):
     counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
     if status:
         qs = qs.filter(computed_status=status)
-    qs = qs.order_by("status_rank", "item__deadline", "item_id", "unit__order")
+    qs = qs.order_by("status_rank", "deadline", "item_id", "unit__order")
     return form, qs, counts
 
 
@@ -80,7 +91,7 @@ def followup_export(request):
             a.item.source_label,
             a.unit.name,
             a.get_role_display(),
-            a.item.deadline.isoformat(),
+            a.deadline.isoformat(),
             a.get_phase_display(),
             a.state.label,
             a.completed_on.isoformat() if a.completed_on else "",
@@ -101,6 +112,7 @@ def followup_detail(request, pk):
     phase = assignment.phase
     Phase = FollowUpAssignment.Phase
     released = item.released_at is not None
+    pending = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
     return render(
         request,
         "meetings/followup_detail.html",
@@ -120,6 +132,19 @@ def followup_detail(request, pk):
             "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
             "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,
             "is_office": office,
+            "refuse_form": RefuseForm()
+            if own and released and phase in (Phase.ASSIGNED, Phase.SIGNED)
+            else None,
+            "reassign_form": ReassignForm() if office and phase == Phase.REFUSED else None,
+            "extension_form": (
+                ExtensionRequestForm()
+                if own and phase in (Phase.ASSIGNED, Phase.SIGNED) and not pending
+                else None
+            ),
+            "pending_extension": pending,
+            "decision_form": ExtensionDecisionForm() if pending and is_approver(request.user) else None,
+            "extensions": assignment.extensions.select_related("decided_by", "requested_by"),
+            "days_overdue": assignment.days_overdue(today),
         },
     )
 
@@ -175,6 +200,106 @@ def followup_return(request, pk):
     return _office_action(request, pk, services.followup_return, ReasonForm, "已退回，单位继续办理。")
 
 
+@require_POST
+@unit_required
+def followup_refuse(request, pk):
+    return _unit_action(request, pk, services.followup_refuse, RefuseForm, "已拒签退回，办公室将重新处理。")
+
+
+@require_POST
+@office_required
+def followup_reassign(request, pk):
+    return _office_action(request, pk, services.followup_reassign, ReassignForm, "已重新交办，等待单位签收。")
+
+
+@require_POST
+@unit_required
+def extension_request(request, pk):
+    return _unit_action(
+        request,
+        pk,
+        services.extension_request,
+        ExtensionRequestForm,
+        "延期申请已提交，等待办公室负责人审批。",
+    )
+
+
+@require_POST
+@approver_required
+def extension_decide(request, pk):
+    ext = get_object_or_404(
+        ExtensionRequest.objects.select_related("assignment"),
+        pk=pk,
+        assignment__item__released_at__isnull=False,
+    )
+    perform_form(
+        request,
+        ExtensionDecisionForm(request.POST),
+        services.extension_decide,
+        request=ext,
+        success="延期申请已审批。",
+    )
+    return redirect(ext.assignment)
+
+
+@meetings_user_required
+def followup_overdue(request):
+    """逾期督办事项: every open item past its (possibly extended) deadline, longest overdue first."""
+    today = timezone.localdate()
+    setting = FollowUpSetting.get()
+    qs = (
+        visible_assignments(request.user)
+        .released()
+        .open()
+        .filter(deadline__lt=today)
+        .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
+        .order_by("deadline", "item_id", "unit__order")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = set(
+        ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING, assignment__in=list(page.object_list)
+        ).values_list("assignment_id", flat=True)
+    )
+    for a in page.object_list:
+        a.overdue_days = a.days_overdue(today)
+        a.urge_count = urge_round(a.overdue_days, setting.urge_interval_days)
+        a.escalated = a.overdue_days > setting.escalate_after_days
+        a.extension_pending = a.pk in pending
+    return render(
+        request,
+        "meetings/followup_overdue.html",
+        {
+            "page_obj": page,
+            "assignments": page.object_list,
+            "setting": setting,
+            "is_office": is_office(request.user),
+        },
+    )
+
+
+@office_required
+def followup_settings(request):
+    setting = FollowUpSetting.get()
+    form = FollowUpSettingForm(
+        request.POST or None,
+        initial={
+            "urge_interval_days": setting.urge_interval_days,
+            "escalate_after_days": setting.escalate_after_days,
+            "leaders": setting.leaders.all(),
+        },
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and perform_in_form(
+            request, form, services.followup_setting_update, success="督办设置已保存。", **form.cleaned_data
+        )
+    ):
+        return redirect("meetings:followup_settings")
+    return render(request, "meetings/followup_settings.html", {"form": form, "setting": setting})
+
+
 @meetings_user_required
 def evidence_download(request, pk):
     evidence = get_object_or_404(FollowUpEvidence.objects.select_related("event"), pk=pk)
@@ -193,5 +318,10 @@ def followup_notice_docx(request, pk):
     today = timezone.localdate()
     if assignment.status_on(today) != FollowUpStatus.OVERDUE:
         raise Http404("该事项未逾期，无需督办通知单")
-    doc = documents.followup_notice_document(assignment, today=today)
-    return docx_response(doc, f"督办通知单-{assignment.unit.name}-{assignment.item_id}.docx")
+    setting = FollowUpSetting.get()
+    doc = documents.followup_notice_document(
+        assignment,
+        today=today,
+        urge_count=urge_round(assignment.days_overdue(today), setting.urge_interval_days),
+    )
+    return docx_response(doc, f"催办通知单-{assignment.unit.name}-{assignment.item_id}.docx")

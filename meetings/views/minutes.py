@@ -6,7 +6,7 @@ from accounts.permissions import approver_required, is_approver, is_office, offi
 from core.documents import docx_response
 
 from .. import documents, services
-from ..forms import AssignmentForm, MinutesForm, ReasonForm
+from ..forms import AssignmentForm, HistoryDecisionForm, MinutesFilesForm, MinutesForm, ReasonForm
 from ..models import AgendaItem, FollowUpItem, Meeting
 from ..permissions import can_see_minutes, get_meeting_for_user, meetings_user_required
 from ..selectors import agenda_items, first_item_status, meeting_decisions
@@ -37,6 +37,8 @@ def minutes(request, pk):
             "is_office": is_office(request.user),
             "is_approver": is_approver(request.user),
             "return_form": ReasonForm(),
+            "minutes_files": meeting.minutes_files.all(),
+            "files_form": MinutesFilesForm() if meeting.is_history and is_office(request.user) else None,
         },
     )
 
@@ -72,6 +74,8 @@ def _assignment_initial(item: FollowUpItem) -> dict:
         "deadline": item.deadline,
         "lead_unit": units[0].unit if units else None,
         "co_units": [a.unit for a in units[1:]],
+        "state": units[0].phase if units else "",
+        "completed_on": units[0].completed_on if units else None,
     }
 
 
@@ -86,7 +90,9 @@ def decision_edit(request, pk=None, item_pk=None):
         agenda_item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     if agenda_item is None or not agenda_item.meeting.minutes_editable:
         raise Http404("纪要当前不可编辑")
-    form = AssignmentForm(request.POST or None, initial=_assignment_initial(item) if item else None)
+    # 历史补录: the decision's real state, and its deadline may be in the past
+    form_class = HistoryDecisionForm if agenda_item.meeting.is_history else AssignmentForm
+    form = form_class(request.POST or None, initial=_assignment_initial(item) if item else None)
     if request.method == "POST" and form.is_valid():
         if item:
             done = perform_in_form(

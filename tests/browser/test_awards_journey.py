@@ -229,7 +229,7 @@ def test_office_imports_legacy_rewards_and_keeps_the_schedule(page, policy, user
     good.write_bytes(buf.getvalue())
 
     login(page, users["office"])
-    page.click("nav >> text=历史兑现录入")
+    page.click("nav >> text=历史兑现补录")
     page.click("text=从 Excel 批量导入")
     page.set_input_files("input[name=file]", str(bad))
     page.click("button:has-text('上传并预览')")
