@@ -123,21 +123,22 @@ def _report_facts(year: int, today: dt.date) -> dict[int, dict[str, list[str]]]:
 def _followup_facts(year: int, today: dt.date, facts: dict) -> None:
     assignments = (
         FollowUpAssignment.objects.released()
-        .filter(item__deadline__year=year)
+        .filter(deadline__year=year)
         .select_related("item")
-        .order_by("item__deadline", "item_id")
+        .order_by("deadline", "item_id")
     )
+    # each unit's own deadline: an approved 延期申请 moves it, so closing by then is on time
     for a in assignments:
         entry = facts.setdefault(a.unit_id, {})
-        what = f"“{a.item.title}”（办理时限 {a.item.deadline:%Y-%m-%d}）"
+        what = f"“{a.item.title}”（办理时限 {a.deadline:%Y-%m-%d}）"
         if a.phase == FollowUpAssignment.Phase.CLOSED:
-            if a.completed_on and a.completed_on > a.item.deadline:
-                days = (a.completed_on - a.item.deadline).days
+            if a.completed_on and a.completed_on > a.deadline:
+                days = (a.completed_on - a.deadline).days
                 entry.setdefault(Kind.FOLLOWUP_CLOSED_LATE, []).append(
                     f"{what}：{a.completed_on:%Y-%m-%d} 办结，逾期 {days} 天"
                 )
-        elif a.item.deadline < today:
-            days = (today - a.item.deadline).days
+        elif a.deadline < today:
+            days = (today - a.deadline).days
             entry.setdefault(Kind.FOLLOWUP_OVERDUE, []).append(f"{what}：逾期 {days} 天未办结")
 
 
