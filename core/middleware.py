@@ -1,6 +1,9 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+
+from .text import has_control_characters
 
 REFRESHED_KEY = "_refreshed"
 
@@ -34,3 +37,23 @@ class SessionActivityMiddleware:
             if now - session.get(REFRESHED_KEY, 0) >= self.refresh:
                 session[REFRESHED_KEY] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class ControlCharacterMiddleware:
+    """A query parameter holding a control character is a 400 with a Chinese page, never a 500.
+
+    PostgreSQL refuses NUL in text, so ``?q=%00`` on any list filter failed deep in a query; no
+    legitimate link or search box produces a control character. Form fields refuse them through
+    their validator (``core.apps.install_text_validators``), with the message next to the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if has_control_characters(key, multiline=False) or any(
+                has_control_characters(v, multiline=False) for v in values
+            ):
+                raise BadRequest("query parameter with a control character")
+        return self.get_response(request)
