@@ -29,8 +29,9 @@ from openpyxl import load_workbook
 
 from core.uploads import SheetLimits, open_workbook, validate_upload
 
-LIMITS = SheetLimits(rows=100, columns=10)
 from tests.factories import TEST_PASSWORD
+
+LIMITS = SheetLimits(rows=100, columns=10)
 
 ROOT = Path(__file__).resolve().parent.parent
 
