@@ -28,7 +28,6 @@ from django.urls import Resolver404, get_resolver, resolve, reverse
 from openpyxl import load_workbook
 
 from core.uploads import SheetLimits, open_workbook, validate_upload
-
 from tests.factories import TEST_PASSWORD
 
 LIMITS = SheetLimits(rows=100, columns=10)
