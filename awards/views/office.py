@@ -1,6 +1,9 @@
 """The office's pages: review, 公示, objections, payment, enterprises, legacy records, settings."""
 
+import uuid
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -34,6 +37,7 @@ from .detail import detail_context
 
 Status = Application.Status
 LEGACY_SESSION_KEY = "awards_legacy_import"
+LEGACY_DONE_KEY = "awards_legacy_import_done"
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -298,6 +302,7 @@ def legacy_import(request):
         else:
             if preview.ok:
                 request.session[LEGACY_SESSION_KEY] = {
+                    "token": uuid.uuid4().hex,
                     "name": upload.name[:100],
                     "rows": [row.to_json() for row in preview.rows],
                 }
@@ -309,21 +314,33 @@ def legacy_import(request):
 @require_POST
 @office_required
 def legacy_import_confirm(request):
+    results = reverse("awards:office_applications") + "?status=paid"
     pending = request.session.get(LEGACY_SESSION_KEY)
     if not pending:
+        done = request.session.get(LEGACY_DONE_KEY)
+        if done:  # a second click after the first finished: show what the first did
+            messages.info(request, f"该文件已导入（{done['count']} 条历史兑现记录），未重复导入。")
+            return redirect(results)
         messages.error(request, "没有待确认的导入，请重新上传文件。")
         return redirect("awards:legacy_import")
+    # race: a double click sends two confirms of one preview at once; the first claims it
+    claim = f"awards:legacy-confirm:{pending.get('token', '')}"
+    if not cache.add(claim, 1, timeout=600):
+        messages.info(request, "该文件的导入已在处理或已完成，未重复导入。")
+        return redirect(results)
     rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
     try:
         created = services.legacy_import_confirm(
             rows=rows, recorded_by=request.user, source_name=pending["name"]
         )
     except ValidationError as exc:
+        cache.delete(claim)
         messages.error(request, error_text(exc))
         return redirect("awards:legacy_import")
     request.session.pop(LEGACY_SESSION_KEY, None)
+    request.session[LEGACY_DONE_KEY] = {"count": len(created)}
     messages.success(request, f"已导入 {len(created)} 条历史兑现记录。")
-    return redirect(f"{reverse('awards:office_applications')}?status=paid")
+    return redirect(results)
 
 
 # --- schedule, 公示 length and calendar ----------------------------------------------------------
