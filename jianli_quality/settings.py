@@ -220,6 +220,7 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENT_IP_HEADERS", default=["HTTP_X_FORWARDED_FOR"])
+REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")  # django-ratelimit, per client address
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)  # idle expiry
 # refreshed by core.middleware.SessionActivityMiddleware at most this often, not on every request

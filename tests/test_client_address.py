@@ -175,3 +175,33 @@ def test_failed_logins_count_toward_the_password_change_limit(client, users, set
         },
     )
     assert response.status_code == 429
+
+
+# --- 4. registration rate limit ------------------------------------------------------------------
+
+
+def test_registration_and_username_probes_are_rate_limited_per_client(
+    client, users, settings, behind_one_proxy
+):
+    from awards.models import Enterprise
+
+    probe = {"username": "office1", "name": "x", "credit_code": "1"}
+    for _ in range(10):
+        response = client.post(
+            reverse("awards:register"), probe, REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.7"
+        )
+        assert response.status_code == 200
+        assert "该用户名已被使用" in response.content.decode()
+    before = Enterprise.objects.count()
+    response = client.post(
+        reverse("awards:register"), probe, REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "操作过于频繁" in body and "该用户名已被使用" not in body
+    assert Enterprise.objects.count() == before
+    # another client is not affected
+    other = client.post(
+        reverse("awards:register"), probe, REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.20"
+    )
+    assert other.status_code == 200
