@@ -17,6 +17,15 @@ class LoginForm(AuthenticationForm):
         "inactive": "该账户已停用，请联系系统管理员。",
     }
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        enterprise = user.enterprise if user.enterprise_id else None
+        if enterprise is not None and enterprise.rejected_at is not None:
+            raise ValidationError(
+                f"{enterprise.name} 的注册已被办公室驳回，不能登录。理由：{enterprise.rejection_reason}",
+                code="rejected",
+            )
+
 
 LOCKED_MESSAGE = "原密码输错次数过多，账户已暂时锁定 30 分钟，请稍后再试或联系系统管理员。"
 

@@ -165,7 +165,7 @@ def enterprise_list(request):
     show = request.GET.get("show", "unverified")
     qs = Enterprise.objects.annotate(n=Count("applications", filter=~Q(applications__status=Status.DRAFT)))
     if show == "unverified":
-        qs = qs.filter(verified_at__isnull=True)
+        qs = qs.filter(verified_at__isnull=True, rejected_at__isnull=True)
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
