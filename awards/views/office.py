@@ -1,9 +1,6 @@
 """The office's pages: review, 公示, objections, payment, enterprises, legacy records, settings."""
 
-import uuid
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -13,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required
+from core import confirm
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
@@ -37,7 +35,6 @@ from .detail import detail_context
 
 Status = Application.Status
 LEGACY_SESSION_KEY = "awards_legacy_import"
-LEGACY_DONE_KEY = "awards_legacy_import_done"
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -302,7 +299,6 @@ def legacy_import(request):
         else:
             if preview.ok:
                 request.session[LEGACY_SESSION_KEY] = {
-                    "token": uuid.uuid4().hex,
                     "name": upload.name[:100],
                     "rows": [row.to_json() for row in preview.rows],
                 }
@@ -317,15 +313,13 @@ def legacy_import_confirm(request):
     results = reverse("awards:office_applications") + "?status=paid"
     pending = request.session.get(LEGACY_SESSION_KEY)
     if not pending:
-        done = request.session.get(LEGACY_DONE_KEY)
+        done = confirm.last_result(request, LEGACY_SESSION_KEY)
         if done:  # a second click after the first finished: show what the first did
-            messages.info(request, f"该文件已导入（{done['count']} 条历史兑现记录），未重复导入。")
+            messages.info(request, f"{done}（未重复导入）")
             return redirect(results)
         messages.error(request, "没有待确认的导入，请重新上传文件。")
         return redirect("awards:legacy_import")
-    # race: a double click sends two confirms of one preview at once; the first claims it
-    claim = f"awards:legacy-confirm:{pending.get('token', '')}"
-    if not cache.add(claim, 1, timeout=600):
+    if not confirm.claim(request, LEGACY_SESSION_KEY):
         messages.info(request, "该文件的导入已在处理或已完成，未重复导入。")
         return redirect(results)
     rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
@@ -334,12 +328,12 @@ def legacy_import_confirm(request):
             rows=rows, recorded_by=request.user, source_name=pending["name"]
         )
     except ValidationError as exc:
-        cache.delete(claim)
+        confirm.release(request, LEGACY_SESSION_KEY)
         messages.error(request, error_text(exc))
         return redirect("awards:legacy_import")
-    request.session.pop(LEGACY_SESSION_KEY, None)
-    request.session[LEGACY_DONE_KEY] = {"count": len(created)}
-    messages.success(request, f"已导入 {len(created)} 条历史兑现记录。")
+    result = f"已导入 {len(created)} 条历史兑现记录。"
+    confirm.finish(request, LEGACY_SESSION_KEY, result)
+    messages.success(request, result)
     return redirect(results)
 
 
