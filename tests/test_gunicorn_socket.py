@@ -112,7 +112,12 @@ def _env(var: Path) -> dict:
 def gunicorn(tmp_path_factory):
     var = tmp_path_factory.mktemp("socket") / "var"
     env = _env(var)
-    for args in (["migrate", "--noinput"], ["load_policy"], ["shell", "-c", SEED]):
+    for args in (
+        ["migrate", "--noinput"],
+        ["load_policy"],
+        ["collectstatic", "--noinput", "-v0"],
+        ["shell", "-c", SEED],
+    ):
         result = subprocess.run(
             [str(BIN / "python"), "manage.py", *args],
             cwd=ROOT,
@@ -206,3 +211,13 @@ def test_a_swollen_statistics_file_is_refused_quickly_and_the_server_stays_up(gu
 def _plan_id(browser) -> str:
     _status, page = browser.request("GET", "/targets/statistics/import/")
     return re.search(r'<option value="(\d+)"[^>]*selected', page).group(1)
+
+
+def test_with_debug_off_static_files_are_served_and_errors_are_chinese(gunicorn):
+    visitor = Browser(gunicorn, "192.0.2.70")
+    status, css = visitor.request("GET", "/static/css/app.css")
+    assert status == 200 and ".topbar" in css  # whitenoise, as under make run
+    status, page = visitor.request("GET", "/no-such-page/")
+    assert status == 404 and "页面不存在" in page and "URLconf" not in page
+    status, page = visitor.request("GET", "/awards/publicity/?page=%00")
+    assert status == 400 and "请求有误" in page
