@@ -77,7 +77,7 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
     except ValidationError as exc:
         errors.extend(exc.messages)
     if code:
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        enterprise = Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).first()
     name = (row.enterprise_name or "").strip()
     if enterprise and name and enterprise.name != name:
         errors.append(
