@@ -47,8 +47,10 @@ class User(AbstractUser):
         verbose_name = "用户"
         verbose_name_plural = "用户"
         constraints = [
+            # an inactive enterprise account may be bound to none: unbound by the office, or
+            # waiting for the office to assign it an enterprise (awards.RegistrationReview)
             models.CheckConstraint(
-                condition=(Q(role="enterprise") & Q(enterprise__isnull=False))
+                condition=(Q(role="enterprise") & (Q(enterprise__isnull=False) | Q(is_active=False)))
                 | (~Q(role="enterprise") & Q(enterprise__isnull=True)),
                 name="accounts_user_enterprise_iff_enterprise_role",
             ),

@@ -39,6 +39,7 @@ def is_enterprise_user(user) -> bool:
         and user.is_active
         and user.role == User.Role.ENTERPRISE
         and user.enterprise_id is not None
+        and user.enterprise.rejected_at is None  # a registration the office rejected
     )
 
 

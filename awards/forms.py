@@ -11,6 +11,7 @@ from core.uploads import validate_upload
 from .formatting import wan
 from .models import Application, Enterprise, FundingSource, Objection, RewardItem
 from .services import Decision
+from .services.enterprises import DUPLICATE_ENTERPRISE
 from .validators import validate_credit_code
 
 MAX_FILES = 10
@@ -75,10 +76,8 @@ class RegistrationForm(forms.Form):
 
     def clean_credit_code(self):
         code = validate_credit_code(self.cleaned_data["credit_code"])
-        if Enterprise.objects.filter(credit_code=code).exists():
-            raise ValidationError(
-                "该统一社会信用代码已经注册。一个统一社会信用代码只能注册一家企业；如需新增账户，请联系本企业已注册的用户或办公室。"
-            )
+        if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
+            raise ValidationError(DUPLICATE_ENTERPRISE, code="taken")
         return code
 
     def clean_username(self):
@@ -108,6 +107,28 @@ class RegistrationForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ReviewRequestForm(RegistrationForm):
+    """Registration's fields, for a company whose code is taken, plus what it has to say."""
+
+    explanation = forms.CharField(
+        label="情况说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="请说明您与该企业的关系，以及为何认为该代码被他人注册",
+    )
+    address = None
+
+    def clean_credit_code(self):
+        code = validate_credit_code(self.cleaned_data["credit_code"])
+        if not Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
+            raise ValidationError("该统一社会信用代码尚未注册，请直接注册企业。", code="not_taken")
+        return code
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class EnterpriseContactForm(forms.Form):

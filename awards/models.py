@@ -58,9 +58,8 @@ class Enterprise(models.Model):
     """An enterprise applying for rewards; verified by the office before review."""
 
     name = models.CharField("企业名称", max_length=200)
-    credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    # unique among registrations not rejected (constraint below): a rejected squatter frees the code
+    credit_code = models.CharField("统一社会信用代码", max_length=18, validators=[validate_credit_code])
     address = models.CharField("地址", max_length=200, blank=True)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -75,6 +74,16 @@ class Enterprise(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    rejected_at = models.DateTimeField("驳回时间", null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="驳回人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rejection_reason = models.CharField("驳回理由", max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -82,6 +91,14 @@ class Enterprise(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=Q(rejected_at__isnull=True),
+                name="awards_enterprise_credit_code_unique",
+                violation_error_message="该统一社会信用代码已经注册。",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -92,6 +109,60 @@ class Enterprise(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.rejected_at is not None
+
+
+class RegistrationReview(models.Model):
+    """A company that found its 统一社会信用代码 already registered asks the office to check.
+
+    The requester's own account is created with the request, inactive and bound to no enterprise;
+    the office either assigns the enterprise to it (the holders are unbound) or declines."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待处理"
+        ASSIGNED = "assigned", "已转给申请人"
+        DECLINED = "declined", "未予支持"
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    company_name = models.CharField("企业名称", max_length=200)
+    contact_person = models.CharField("联系人", max_length=50)
+    contact_phone = models.CharField("联系电话", max_length=30)
+    explanation = models.TextField("情况说明")
+    licence = models.FileField("营业执照", upload_to="enterprises/reviews/%Y/")
+    requester = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="申请人账户", on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="已注册的企业", on_delete=models.PROTECT, related_name="reviews"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=300, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "注册核查申请"
+        verbose_name_plural = "注册核查申请"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.company_name}（{self.credit_code}）"
+
+    def get_absolute_url(self):
+        return reverse("awards:registration_review", args=[self.pk])
 
 
 class ApplicationStatus(models.TextChoices):

@@ -20,6 +20,7 @@ def nav_group(user):
             "items": [
                 ("申报审核", "awards:office_applications"),
                 ("企业核验", "awards:enterprise_list"),
+                ("注册核查申请", "awards:registration_reviews"),
                 ("公示管理", "awards:publicity_manage"),
                 ("资金台账", "awards:money"),
                 ("历史兑现补录", "awards:legacy_create"),

@@ -38,6 +38,14 @@ urlpatterns = [
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("applications/<int:pk>/payment/", views.payment_record, name="payment_record"),
     path("office/enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("office/enterprises/<int:pk>/reject/", views.enterprise_reject, name="enterprise_reject"),
+    path(
+        "office/enterprises/<int:pk>/unbind/<int:user_pk>/", views.enterprise_unbind, name="enterprise_unbind"
+    ),
+    path("office/registration-reviews/", views.review_list, name="registration_reviews"),
+    path("office/registration-reviews/<int:pk>/", views.review_detail, name="registration_review"),
+    path("office/registration-reviews/<int:pk>/licence/", views.review_licence, name="review_licence"),
+    path("register/review/", views.review_request, name="review_request"),
     path("enterprises/<int:pk>/verify/", views.enterprise_verify, name="enterprise_verify"),
     path("office/publicity/", views.publicity_manage, name="publicity_manage"),
     path("office/publicity/<int:pk>/list.docx", views.publicity_docx, name="publicity_docx"),

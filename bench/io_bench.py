@@ -187,6 +187,87 @@ def export_rows(count: int) -> list[list]:
     return rows
 
 
+def worst_cases(repeat: int) -> list[dict]:
+    """Each xlsx importer given the issue-12 file: within the upload limit, one sheet of 540,000 (and
+    300,000) rows, its <dimension> removed (``tests.hostile_xlsx.swell``). Time: best of ``repeat``; peak memory:
+    tracemalloc over one more run. The unit template is measured at its reading stage (open with
+    its limits, signed identity, rows), which is where a swollen file costs."""
+    import tracemalloc
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from accounts.models import User
+    from awards.services import legacy_import_preview
+    from awards.services.legacy import COLUMNS as LEGACY_COLUMNS
+    from committee.roster_io import COLUMNS as ROSTER_COLUMNS
+    from committee.roster_io import read_roster_workbook
+    from targets import excel
+    from targets.selectors import current_plan
+    from targets.services.imports import ImportRefused, statistics_import_preview
+    from tests.hostile_xlsx import swell
+
+    def book(headers, title=None) -> bytes:
+        wb = Workbook()
+        if title:
+            wb.active.title = title
+        wb.active.append(list(headers))
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    office = User.objects.filter(role__in=["office_staff", "office_approver"]).first()
+    plan = current_plan()
+
+    def template(upload):
+        wb = excel.open_upload(upload, limits=excel.TEMPLATE_LIMITS)
+        excel.read_rows(wb[excel.TARGET_SHEET], required=["指标编号"])
+
+    cases = [
+        ("unit template (targets)", book(excel.TARGET_HEADERS, excel.TARGET_SHEET), template),
+        (
+            "statistics (targets)",
+            book(excel.STAT_HEADERS),
+            lambda u: statistics_import_preview(plan=plan, uploaded=u, source="bench", by=office),
+        ),
+        (
+            "legacy rewards (awards)",
+            book([label for _k, label in LEGACY_COLUMNS]),
+            lambda u: legacy_import_preview(upload=u),
+        ),
+        ("committee roster", book(ROSTER_COLUMNS), read_roster_workbook),
+    ]
+    out = []
+    # 540,000 rows: the sheet part is over its 20 MB cap; 300,000: under it, refused by counting rows
+    for (name, seed, run), rows in ((c, r) for c in cases for r in (540_000, 300_000)):
+        data = swell(seed, rows=rows)
+
+        def once(data=data, run=run):
+            try:
+                run(SimpleUploadedFile("worst.xlsx", data))
+            except (ValidationError, ImportRefused, excel.TemplateRefused) as exc:
+                return "refused: " + (exc.messages[0] if hasattr(exc, "messages") else str(exc))[:60]
+            return "processed"
+
+        seconds, outcome = best_of(repeat, once)
+        tracemalloc.start()
+        once()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        out.append(
+            {
+                "importer": name,
+                "rows": rows,
+                "file_bytes": len(data),
+                "seconds": round(seconds, 3),
+                "peak_mib": round(peak / 2**20, 1),
+                "outcome": outcome,
+            }
+        )
+    return out
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--import-rows", type=int, default=10_000)
@@ -233,6 +314,11 @@ def main(argv=None) -> int:
         }
     except Exception as exc:
         result["export"] = {"hook": args.export_hook, "error": f"{type(exc).__name__}: {exc}"[:500]}
+
+    try:
+        result["worst_cases"] = worst_cases(args.repeat)
+    except Exception as exc:
+        result["worst_cases"] = [{"importer": "all", "error": f"{type(exc).__name__}: {exc}"[:500]}]
 
     print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.documents import add_paragraph, new_document
 from core.policy import policy_document
-from core.uploads import is_formula_text, iter_rows, open_workbook
+from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from .models import Appointment, MemberUnit, Seat
 from .selectors import COMMITTEE_NAME, unit_lookup
@@ -20,6 +20,7 @@ from .selectors import COMMITTEE_NAME, unit_lookup
 COLUMNS = ["排序", "职务", "单位", "职务名称", "姓名", "任职起始日"]
 REQUIRED_COLUMNS = ["职务", "单位", "职务名称", "姓名"]
 MAX_ROWS = 500
+LIMITS = SheetLimits(rows=MAX_ROWS, columns=len(COLUMNS) + 4)
 ROLE_BY_LABEL = {label: value for value, label in Seat.Role.choices}
 
 
@@ -101,9 +102,9 @@ def _cell_text(value) -> str:
 
 def read_roster_workbook(uploaded) -> list[dict]:
     """The rows of an uploaded roster (after ``validate_upload``), as plain JSON-able dicts."""
-    wb = open_workbook(uploaded)
+    wb = open_workbook(uploaded, limits=LIMITS)
     ws = wb.worksheets[0]
-    rows = iter_rows(ws, values_only=True)
+    rows = sheet_rows(ws)
     header = [_cell_text(c) for c in next(rows, ())]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_office, office_required
+from core import confirm
 from core.documents import docx_response, xlsx_response
 from core.policy import policy_document
 
@@ -151,19 +152,27 @@ def roster_import(request):
 def roster_import_confirm(request):
     rows = request.session.get(IMPORT_SESSION_KEY)
     if not rows:
+        done = confirm.last_result(request, IMPORT_SESSION_KEY)
+        if done:  # a second click after the first finished: show what the first did
+            messages.info(request, f"{done}（未重复导入）")
+            return redirect("committee:roster")
         messages.error(request, "没有待确认的导入内容，请重新上传文件。")
         return redirect("committee:roster_import")
+    if not confirm.claim(request, IMPORT_SESSION_KEY):
+        messages.info(request, "该名单的导入已在处理或已完成，未重复导入。")
+        return redirect("committee:roster")
     try:
         counts = services.roster_import_apply(raw_rows=rows, by=request.user)
     except ValidationError as exc:
+        confirm.release(request, IMPORT_SESSION_KEY)
         _show_errors(request, exc)
         return redirect(reverse("committee:roster_import") + "?preview=1")
-    del request.session[IMPORT_SESSION_KEY]
-    messages.success(
-        request,
+    result = (
         f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"
-        f"调整排序 {counts['reorder']} 项，未变 {counts['unchanged']} 项。",
+        f"调整排序 {counts['reorder']} 项，未变 {counts['unchanged']} 项。"
     )
+    confirm.finish(request, IMPORT_SESSION_KEY, result)
+    messages.success(request, result)
     return redirect("committee:roster")
 
 

@@ -29,3 +29,20 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(pagecache.install, dispatch_uid="core.pagecache.install")
         pagecache.install_on_open_connections()
+
+        install_text_validators()
+
+
+def install_text_validators():
+    """Every form ``CharField`` refuses control characters (``core.text``): Django itself refuses only
+    NUL. A textarea keeps tab and line breaks; any other widget is one line. Fields that bring their
+    own validators (e-mail, URL, slug) already refuse them. Read by ``Field.__init__`` after the
+    widget is set."""
+    from django import forms
+
+    from .text import validate_single_line, validate_text
+
+    def default_validators(field):
+        return [validate_text if isinstance(field.widget, forms.Textarea) else validate_single_line]
+
+    forms.CharField.default_validators = property(default_validators)

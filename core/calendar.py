@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import CalendarDay, CalendarYear
-from .uploads import iter_rows, open_workbook
+from .uploads import SheetLimits, open_workbook, sheet_rows
 from .workdays import statutory_calendar_known
 
 MAX_LINES = 60
 MAX_XLSX_ROWS = 200
+LIMITS = SheetLimits(rows=MAX_XLSX_ROWS, columns=4)
 DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
 RANGE_LINE = re.compile(rf"^{DATE}\s*(?:(?:至|到|~|－|—|-{{1,2}})\s*{DATE})?\s*(.*)$")
 
@@ -68,9 +69,9 @@ def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]
 
 def parse_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay]]:
     """Columns 类型（放假 / 上班）, 开始日期, 结束日期, 说明; first row is the header."""
-    sheet = open_workbook(uploaded).worksheets[0]
+    sheet = open_workbook(uploaded, limits=LIMITS).worksheets[0]
     holidays, workdays = [], []
-    for number, row in enumerate(iter_rows(sheet, values_only=True, max_col=4), start=1):
+    for number, row in enumerate(sheet_rows(sheet), start=1):
         if number == 1:
             continue
         if number > MAX_XLSX_ROWS:

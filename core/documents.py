@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .text import xml_safe
 from .uploads import escape_cell
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -25,6 +26,11 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEI_FONT = "黑体"
+
+
+def _add_run(paragraph, text):
+    # stored text may hold characters XML cannot (python-docx/lxml raise on them): drop them here
+    return paragraph.add_run(xml_safe(text))
 
 
 def _set_font(run, name: str, size_pt: float, bold: bool = False) -> None:
@@ -51,22 +57,22 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
     if issuer:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(p.add_run(issuer), TITLE_FONT, 26, bold=False)
+        _set_font(_add_run(p, issuer), TITLE_FONT, 26, bold=False)
     if doc_number:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _set_font(p.add_run(doc_number), BODY_FONT, 16)
+        _set_font(_add_run(p, doc_number), BODY_FONT, 16)
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(16)
-    _set_font(p.add_run(title), TITLE_FONT, 22)
+    _set_font(_add_run(p, title), TITLE_FONT, 22)
     return doc
 
 
 def add_heading(doc: Document, text: str, level: int = 1) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)
-    _set_font(p.add_run(text), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
+    _set_font(_add_run(p, text), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
 
 
 def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right: bool = False) -> None:
@@ -76,7 +82,7 @@ def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right:
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.paragraph_format.line_spacing = Pt(28)
-    _set_font(p.add_run(text), BODY_FONT, 16)
+    _set_font(_add_run(p, text), BODY_FONT, 16)
 
 
 def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:
@@ -85,13 +91,13 @@ def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        _set_font(cell.paragraphs[0].add_run(str(header)), HEI_FONT, font_size, bold=True)
+        _set_font(_add_run(cell.paragraphs[0], str(header)), HEI_FONT, font_size, bold=True)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            _set_font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, font_size)
+            _set_font(_add_run(cell.paragraphs[0], "" if value is None else str(value)), BODY_FONT, font_size)
 
 
 def docx_bytes(doc: Document) -> bytes:
@@ -119,7 +125,7 @@ def build_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> Workbook:
     thin = Side(style="thin", color="D1D5DB")
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append(headers)
+        ws.append([escape_cell(h) for h in headers])
         for cell in ws[1]:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

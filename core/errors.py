@@ -1,7 +1,29 @@
+"""Error pages in Chinese, in the site's look.
+
+404 and 403 extend ``base.html`` (the navigation of a logged-in user included). 400, 429 and 500
+are rendered from ``errors/_plain.html`` without the request's context processors: they must work
+when the database is down or the request itself is broken (no session, no user, no query).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django_ratelimit.exceptions import Ratelimited
+
+
+def _plain(template: str, status: int) -> HttpResponse:
+    html = loader.get_template(template).render({"platform_name": settings.PLATFORM_NAME})
+    return HttpResponse(html, status=status)
+
+
+def bad_request(request, exception=None):
+    return _plain("errors/400.html", 400)
 
 
 def permission_denied(request, exception=None):
+    if isinstance(exception, Ratelimited):
+        return _plain("errors/429.html", 429)
     return render(request, "errors/403.html", status=403)
 
 
@@ -10,4 +32,4 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    return _plain("errors/500.html", 500)

@@ -1,10 +1,12 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
 from .files import FileUnavailable
 from .storage import STORAGE_MESSAGE, StorageUnavailable
+from .text import has_control_characters
 
 REFRESHED_KEY = "_refreshed"
 
@@ -64,3 +66,23 @@ class StorageProblemMiddleware:
                 request, "errors/storage_unavailable.html", {"message": STORAGE_MESSAGE}, status=503
             )
         return None
+
+
+class ControlCharacterMiddleware:
+    """A query parameter holding a control character is a 400 with a Chinese page, never a 500.
+
+    PostgreSQL refuses NUL in text, so ``?q=%00`` on any list filter failed deep in a query; no
+    legitimate link or search box produces a control character. Form fields refuse them through
+    their validator (``core.apps.install_text_validators``), with the message next to the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            if has_control_characters(key, multiline=False) or any(
+                has_control_characters(v, multiline=False) for v in values
+            ):
+                raise BadRequest("query parameter with a control character")
+        return self.get_response(request)

@@ -7,11 +7,15 @@ openpyxl touches them (zip bombs), and openpyxl parses XML through defusedxml (X
 
 import io
 import zipfile
+from dataclasses import dataclass
+from xml.parsers import expat
 
 import defusedxml  # noqa: F401  (openpyxl switches to defused parsing when this is importable)
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from .text import CONTROL_MESSAGE, has_control_characters, xml_safe
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -123,24 +127,142 @@ def check_xlsx_archive(uploaded) -> None:
         uploaded.seek(0)
 
 
-def open_workbook(uploaded, *, read_only: bool = True):
-    """Open an uploaded xlsx safely (after ``validate_upload``), values only, no formulas evaluated."""
-    from openpyxl import load_workbook
+@dataclass(frozen=True)
+class SheetLimits:
+    """What one importer's sheets may hold: data rows (the header row not counted) and columns."""
 
-    check_xlsx_archive(uploaded)
-    uploaded.seek(0)
-    data = uploaded.read()
+    rows: int
+    columns: int
+
+    @property
+    def cells(self) -> int:
+        return (self.rows + 1) * self.columns
+
+    @property
+    def elements(self) -> int:
+        # a cell is <c><v/></c> or <c><is><t/></is></c>; a row, a shared string <si><t/></si>
+        return self.cells * 4 + (self.rows + 1) * 2 + 20_000
+
+
+MAX_XLSX_PART_BYTES = 20 * 1024 * 1024  # one XML part of the archive, uncompressed
+_READ_CHUNK = 64 * 1024
+
+
+def _too_large(limits: SheetLimits) -> ValidationError:
+    return ValidationError(
+        f"该 Excel 文件的内容超过本导入的上限（最多 {limits.rows} 行数据、{limits.columns} 列），"
+        "已拒绝处理。请删除多余的行、列或工作表，或分批导入。",
+        code="too_large",
+    )
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLimits, budget: list) -> None:
+    """Count one XML part's rows, cells and elements while reading it, stopping at the limit.
+
+    openpyxl's read-only mode trusts a sheet's declared <dimension> and otherwise reads every row;
+    it also loads the shared strings and styles whole. This pass reads the XML as a stream (expat,
+    no tree) before openpyxl does, so what openpyxl is given is bounded whatever the file declares.
+    """
+    if info.file_size > MAX_XLSX_PART_BYTES:
+        raise _too_large(limits)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    rows = cells = 0
+
+    def start(name, attrs):
+        nonlocal rows, cells
+        budget[0] -= 1
+        local = name.rsplit(" ", 1)[-1]
+        if local == "row":
+            rows += 1
+            number = attrs.get("r", "")
+            # a row numbered far down makes openpyxl yield every empty row before it
+            if rows > limits.rows + 1 or (number.isdigit() and int(number) > limits.rows + 1):
+                raise _too_large(limits)
+        elif local in ("c", "si"):
+            cells += 1
+            if cells > limits.cells:
+                raise _too_large(limits)
+        if budget[0] < 0:
+            raise _too_large(limits)
+
+    def doctype(*args):
+        raise ValidationError("该 Excel 文件含有不允许的 XML 声明（DTD），已拒绝处理。", code="bad_xlsx")
+
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = doctype
     try:
-        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        with archive.open(info) as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
 
 
-def iter_rows(worksheet, **kwargs):
-    """``worksheet.iter_rows`` for an uploaded file: a sheet that is damaged further in (read-only
-    workbooks parse lazily, row by row) becomes a Chinese ValidationError instead of a server error."""
+def check_xlsx_content(uploaded, limits: SheetLimits) -> None:
+    """Refuse a workbook holding more rows, cells or XML than ``limits`` allow (see ``_scan_part``)."""
+    uploaded.seek(0)
+    budget = [limits.elements]  # shared by all parts: many sheets add up
     try:
-        yield from worksheet.iter_rows(**kwargs)
+        with zipfile.ZipFile(uploaded) as archive:
+            for info in archive.infolist():
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    _scan_part(archive, info, limits, budget)
+    except zipfile.BadZipFile as exc:
+        raise ValidationError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx") from exc
+    finally:
+        uploaded.seek(0)
+
+
+def open_workbook(uploaded, *, limits: SheetLimits, formulas: bool = False):
+    """Open an uploaded xlsx (after ``validate_upload``) read-only, within ``limits``.
+
+    The one way every importer opens an upload: the archive and its content are checked first;
+    ``formulas=True`` keeps formulas as their text (to refuse them) instead of cached values.
+    Read its sheets with ``sheet_rows``.
+    """
+    from openpyxl import load_workbook
+
+    check_xlsx_archive(uploaded)
+    check_xlsx_content(uploaded, limits)
+    uploaded.seek(0)
+    data = uploaded.read()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+    workbook.import_limits = limits
+    return workbook
+
+
+def sheet_rows(worksheet, *, limits: SheetLimits | None = None, min_row: int = 1, max_row: int | None = None):
+    """The rows of an uploaded sheet as value tuples, at most ``limits.columns`` wide.
+
+    Counts rows as it reads (blank ones too) and refuses the sheet past the limit; refuses text
+    holding control characters (``core.text``) with its row number. A sheet damaged further in
+    (read-only workbooks parse lazily) becomes a Chinese ValidationError, not a server error.
+    """
+    limits = limits or worksheet.parent.import_limits
+    last = limits.rows + 1 if max_row is None else min(max_row, limits.rows + 1)
+    number = min_row - 1
+    try:
+        for values in worksheet.iter_rows(
+            min_row=min_row, max_row=last + 1, max_col=limits.columns, values_only=True
+        ):
+            number += 1
+            if number > last:
+                if max_row is None:
+                    raise _too_large(limits)
+                return
+            for index, value in enumerate(values, start=1):
+                if has_control_characters(value):
+                    raise ValidationError(
+                        f"工作表“{worksheet.title}”第 {number} 行第 {index} 列：{CONTROL_MESSAGE}",
+                        code="control_characters",
+                    )
+            yield values
     except ValidationError:
         raise
     except Exception as exc:
@@ -163,7 +285,8 @@ def _is_number(value: str) -> bool:
 
 
 def escape_cell(value):
-    """Escape text that a spreadsheet would run as a formula (=, +, -, @)."""
+    """Escape text that a spreadsheet would run as a formula (=, +, -, @); drop what XML cannot hold."""
+    value = xml_safe(value)
     if is_formula_text(value):
         return "'" + value
     return value

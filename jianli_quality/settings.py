@@ -19,7 +19,7 @@ env.read_env(BASE_DIR / ".env", overwrite=False)  # optional local file; the rea
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)  # on only when asked for: DJANGO_DEBUG=1
 
 
 def _required(name: str) -> str:
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ControlCharacterMiddleware",  # before anything reads a query parameter
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionActivityMiddleware",
@@ -227,6 +228,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# the client's address behind the proxy (core.clientip; nginx config in docs/deployment.md):
+# TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For, the last one talks to gunicorn over a unix
+# socket or from TRUSTED_PROXY_IPS; ipware counts only the proxies listed in the header itself
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = max(TRUSTED_PROXY_COUNT - 1, 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENT_IP_HEADERS", default=["HTTP_X_FORWARDED_FOR"])
+REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")  # django-ratelimit, per client address
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)  # idle expiry
 # refreshed by core.middleware.SessionActivityMiddleware at most this often, not on every request

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from core.text import header_safe
+
 # An SMTP server that never answers must not hold a delivery for ever; a hung send ends as an
 # exception (retried) instead of a worker killed by the task's hard time limit (state unknown).
 SEND_TIMEOUT_SECONDS = 30
@@ -67,7 +69,7 @@ class EmailChannel:
         html = render_to_string("notifications/email.html", context)
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "jianli-quality.local"
         message = EmailMultiAlternatives(
-            subject=f"【{settings.PLATFORM_NAME}】{notification.subject}",
+            subject=header_safe(f"【{settings.PLATFORM_NAME}】{notification.subject}"),
             body=text,
             to=[notification.recipient.email],
             headers={

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core import broker
+from core.text import header_safe
 
 from .channels import CHANNELS
 from .models import Notification
@@ -76,7 +77,7 @@ def notify(
                         recipient=user,
                         occasion=occasion[:200],
                         channel=channel.code,
-                        subject=subject[:200],
+                        subject=header_safe(subject)[:200],  # names end up in an e-mail header
                         body=body,
                         url=url[:300],
                         status=Notification.Status.SENT if channel.immediate else Notification.Status.PENDING,

@@ -117,6 +117,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         expire_seconds=12 * 3600,
     ),
     Schedule(
+        name="企业注册每日汇总",
+        task="awards.tasks.registrations_digest",
+        description="每天上午：向办公室发一条汇总——待核验的企业注册（含近一日新注册）与待处理的注册核查申请。",
+        crontab=_cron(minute="50", hour="8"),
+        expire_seconds=12 * 3600,
+    ),
+    Schedule(
         name="消息发送补偿",
         task="notifications.tasks.deliver_pending",
         description="每分钟：发送发件箱中待发送的邮件（消息队列曾不可用、或发送失败后到了重试时间）。",

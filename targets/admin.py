@@ -1,6 +1,9 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.import_formats import XLSX
 
 from .models import (
     ImportBatch,
@@ -79,6 +82,9 @@ class ReportAdmin(SimpleHistoryAdmin):
 @admin.register(Statistic)
 class StatisticAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [StatisticResource]
+    # classes, not the dotted strings of IMPORT_EXPORT_FORMATS (which import-export calls as is);
+    # xlsx through the platform's bounded reader
+    formats = [XLSX, CSV]
     list_display = ("target", "value", "as_of", "source", "origin", "unit", "recorded_at")
     list_filter = ("target__plan", "origin", "backfilled")
     search_fields = ("target__code", "target__name", "source")

@@ -11,13 +11,12 @@ import io
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.uploads import check_xlsx_archive, escape_cell, iter_rows
+from core.uploads import SheetLimits, escape_cell, open_workbook, sheet_rows
 
 from .models import Report
 
@@ -46,6 +45,10 @@ STAT_HEADERS = ["指标编号", "指标名称", "数值", "统计日期", "数�
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 INPUT_FILL = PatternFill("solid", fgColor="FFF7E6")
 MAX_STAT_ROWS = 20000
+# what a sheet may hold, counted while it is read (core.uploads): a unit's template lists its own
+# targets and measures (tens of rows); the office's statistics file up to MAX_STAT_ROWS
+TEMPLATE_LIMITS = SheetLimits(rows=2000, columns=len(TARGET_HEADERS) + 4)
+STATISTICS_LIMITS = SheetLimits(rows=MAX_STAT_ROWS, columns=len(STAT_HEADERS) + 4)
 
 
 class TemplateRefused(Exception):
@@ -213,19 +216,14 @@ class SheetRow:
     cells: dict  # header -> raw value
 
 
-def open_upload(uploaded):
+def open_upload(uploaded, *, limits: SheetLimits):
     """Open an uploaded workbook (already validated) read-only, formulas kept as their text."""
-    check_xlsx_archive(uploaded)
-    uploaded.seek(0)
-    try:
-        return load_workbook(io.BytesIO(uploaded.read()), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。") from exc
+    return open_workbook(uploaded, limits=limits, formulas=True)
 
 
 def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[SheetRow]:
     """Rows of a sheet keyed by its header row; refuses a sheet missing a required column."""
-    rows = iter_rows(ws, values_only=True)
+    rows = sheet_rows(ws)
     try:
         header = [str(h).strip() if h is not None else "" for h in next(rows)]
     except StopIteration:
@@ -247,7 +245,7 @@ def template_meta(wb) -> dict:
     """The signed identity of a report template, or TemplateRefused."""
     if META_SHEET not in wb.sheetnames or TARGET_SHEET not in wb.sheetnames:
         raise TemplateRefused("该文件不是本平台生成的报告模板，请先在报告页面下载本单位本期的模板。")
-    token = next(iter_rows(wb[META_SHEET], min_row=1, max_row=1, max_col=1, values_only=True), (None,))[0]
+    token = next(sheet_rows(wb[META_SHEET], min_row=1, max_row=1), (None,))[0]
     try:
         return signing.loads(str(token or ""), salt=SIGNING_SALT)
     except signing.BadSignature:

@@ -159,6 +159,7 @@ TABLE: dict[str, Row] = {
     # registration is for newcomers: a logged-in user is sent to the workbench with a message
     "awards:register": get((200, 302, 302, 302, 302, 302, 302, 302)),
     "awards:publicity": get(PUBLIC),
+    "awards:review_request": get(PUBLIC),  # a company whose credit code is taken asks for a review
     "awards:publicity_batch": get(PUBLIC, pk("publicity_batch")),
     "awards:my_applications": get(ENTERPRISE),
     "awards:application_create": get(ENTERPRISE),
@@ -185,6 +186,14 @@ TABLE: dict[str, Row] = {
     "awards:payment_record": get(OFFICE, pk("awaiting_payment")),
     "awards:enterprise_list": get(OFFICE),
     "awards:enterprise_verify": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
+    # sent without a reason: refused with a message, nothing changes
+    "awards:enterprise_reject": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
+    "awards:enterprise_unbind": post(
+        OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk, "user_pk": w.enterprise_a.users.first().pk}
+    ),
+    "awards:registration_reviews": get(OFFICE),
+    "awards:registration_review": get(OFFICE, pk("review")),
+    "awards:review_licence": get(OFFICE, pk("review")),
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),

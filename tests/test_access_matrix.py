@@ -171,6 +171,19 @@ def _awards(w, users) -> None:
         enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
     )
     w.calendar_day = CalendarDay.objects.create(date=dt.date(2025, 12, 27), is_workday=True, note="调休")
+    w.review = awards_services.review_request_submit(
+        credit_code=w.enterprise_a.credit_code,
+        company_name="甲企业真正的有限公司",
+        contact_person="王五",
+        contact_phone="0716-3300001",
+        explanation="代码被他人注册",
+        licence=pdf(),
+        username="review_requester",
+        password="Review#Passw0rd-2026",
+        full_name="王五",
+        phone="13900000001",
+        email="wang@example.com",
+    )
 
 
 def _committee(w) -> None:

@@ -12,7 +12,7 @@ from awards.models import Application
 from awards.services.legacy import COLUMNS as LEGACY_COLUMNS
 from awards.services.legacy import legacy_import_preview
 from committee.roster_io import read_roster_workbook
-from core.uploads import iter_rows, open_workbook
+from core.uploads import SheetLimits, open_workbook, sheet_rows
 from targets.models import ImportBatch, Statistic
 from targets.services.imports import ImportRefused, statistics_import_preview
 
@@ -38,11 +38,10 @@ def _damaged_xlsx(headers: list[str], rows: int = 300) -> SimpleUploadedFile:
     return SimpleUploadedFile("数据.xlsx", out.getvalue())
 
 
-def test_iter_rows_turns_a_parse_error_into_a_chinese_validation_error():
+def test_a_parse_error_further_in_becomes_a_chinese_validation_error():
     upload = _damaged_xlsx(["a", "b"])
-    ws = open_workbook(upload).worksheets[0]
     with pytest.raises(ValidationError, match="文件可能已损坏"):
-        list(iter_rows(ws, values_only=True))
+        list(sheet_rows(open_workbook(upload, limits=SheetLimits(rows=1000, columns=5)).worksheets[0]))
 
 
 def test_statistics_import_refuses_a_damaged_file_and_stores_nothing(policy, users):

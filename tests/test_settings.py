@@ -8,7 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _check(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
     # the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never has it
-    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ENV",
+        "DEBUG",
+        "DJANGO_DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    )
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_extra)
     return subprocess.run(

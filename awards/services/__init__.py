@@ -22,6 +22,14 @@ from .publicity import (
     publicity_publish,
     publicity_window,
 )
+from .registration import (
+    enterprise_reject,
+    enterprise_unbind_user,
+    registrations_digest,
+    review_assign,
+    review_decline,
+    review_request_submit,
+)
 from .review import Decision, application_first_review, application_second_review
 
 __all__ = [
@@ -39,6 +47,12 @@ __all__ = [
     "calendar_day_set",
     "check_eligibility",
     "enterprise_register",
+    "enterprise_reject",
+    "enterprise_unbind_user",
+    "registrations_digest",
+    "review_assign",
+    "review_decline",
+    "review_request_submit",
     "enterprise_update_contact",
     "enterprise_verify",
     "legacy_import_confirm",

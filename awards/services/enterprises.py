@@ -10,9 +10,9 @@ from notifications.services import notify
 
 from ..models import Enterprise
 from ..validators import validate_credit_code
-from ._workflow import office_staff, require_office
+from ._workflow import require_office
 
-DUPLICATE_ENTERPRISE = "该统一社会信用代码已经注册。一个统一社会信用代码只能注册一家企业；如需新增账户，请联系本企业已注册的用户或办公室。"
+DUPLICATE_ENTERPRISE = "该统一社会信用代码已经注册。一个统一社会信用代码只能注册一家企业；如需新增账户，请联系本企业已注册的用户；如认为被他人冒用，请提交注册核查申请。"
 
 
 def enterprise_register(
@@ -32,7 +32,7 @@ def enterprise_register(
     """Create an enterprise and its first enterprise user together (all or nothing)."""
     code = validate_credit_code(credit_code)
     with transaction.atomic():
-        if Enterprise.objects.filter(credit_code=code).exists():
+        if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ValidationError({"credit_code": DUPLICATE_ENTERPRISE})
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": "该用户名已被使用，请换一个。"})
@@ -62,13 +62,7 @@ def enterprise_register(
                 user.save()
         except IntegrityError as exc:
             raise ValidationError(DUPLICATE_ENTERPRISE) from exc
-        notify(
-            occasion=f"enterprise:{enterprise.pk}:registered",
-            recipients=office_staff(),
-            subject=f"新企业注册待核验：{enterprise.name}",
-            body=f"{enterprise.name}（{enterprise.credit_code}）已注册，请核验企业信息与营业执照。",
-            url=enterprise.get_absolute_url(),
-        )
+        # the office hears of new registrations once a day (registrations_digest), not one by one
     return enterprise, user
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.uploads import is_formula_text, iter_rows, open_workbook
+from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import Application, Enterprise, RewardItem
 from ..validators import normalize_credit_code, normalize_reference, validate_credit_code
@@ -35,6 +35,7 @@ COLUMNS = [
     ("note", "备注"),
 ]
 REQUIRED = {"credit_code", "reward", "award_date", "reference", "amount_yuan", "paid_on"}
+LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS, columns=len(COLUMNS) + 4)
 
 
 @dataclass
@@ -76,7 +77,7 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
     except ValidationError as exc:
         errors.extend(exc.messages)
     if code:
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        enterprise = Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).first()
     name = (row.enterprise_name or "").strip()
     if enterprise and name and enterprise.name != name:
         errors.append(
@@ -224,9 +225,9 @@ def _resolve_item(value: str, items: dict[str, str], errors: list[str]) -> str:
 def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPreview:
     """Read and check every row of an uploaded workbook (already size- and type-checked)."""
     today = today or timezone.localdate()
-    workbook = open_workbook(upload)
+    workbook = open_workbook(upload, limits=LIMITS)
     sheet = workbook.worksheets[0]
-    rows_iter = iter_rows(sheet, values_only=True)
+    rows_iter = sheet_rows(sheet)
     header = next(rows_iter, None)
     if not header:
         raise ValidationError("工作表是空的，请使用下载的模板填写。", code="empty")

@@ -242,3 +242,28 @@ def test_template_download_is_an_xlsx_with_the_columns(client, users):
     wb = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in wb.worksheets[0][1]] == [label for _, label in COLUMNS]
     assert wb.worksheets[1].max_row == 19  # header + the 18 items
+
+
+def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(client, users):
+    client.force_login(users["office"])
+    client.post(reverse("awards:legacy_import"), {"file": xlsx([good_row()])})
+    first = client.post(reverse("awards:legacy_import_confirm"))
+    second = client.post(reverse("awards:legacy_import_confirm"), follow=True)
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "已导入 1 条历史兑现记录。（未重复导入）" in second.content.decode()
+    assert Application.objects.filter(is_legacy=True).count() == 1
+
+
+def test_a_confirm_racing_the_first_is_refused_before_touching_the_rows(client, users):
+    from django.core.cache import cache
+
+    from core.confirm import claim_key
+
+    client.force_login(users["office"])
+    client.post(reverse("awards:legacy_import"), {"file": xlsx([good_row()])})
+    cache.add(claim_key(client.session, "awards_legacy_import"), 1)  # the first click, still running
+    response = client.post(reverse("awards:legacy_import_confirm"), follow=True)
+    assert response.status_code == 200
+    assert "已在处理或已完成" in response.content.decode()
+    assert not Application.objects.exists()

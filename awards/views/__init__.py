@@ -30,8 +30,22 @@ from .office import (
     second_review,
 )
 from .public import publicity, publicity_batch, register
+from .registration import (
+    enterprise_reject,
+    enterprise_unbind,
+    review_detail,
+    review_licence,
+    review_list,
+    review_request,
+)
 
 __all__ = [
+    "enterprise_reject",
+    "enterprise_unbind",
+    "review_detail",
+    "review_licence",
+    "review_list",
+    "review_request",
     "application_check",
     "application_create",
     "application_detail",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required
+from core import confirm
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
@@ -161,7 +162,7 @@ def enterprise_list(request):
     show = request.GET.get("show", "unverified")
     qs = Enterprise.objects.annotate(n=Count("applications", filter=~Q(applications__status=Status.DRAFT)))
     if show == "unverified":
-        qs = qs.filter(verified_at__isnull=True)
+        qs = qs.filter(verified_at__isnull=True, rejected_at__isnull=True)
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
@@ -309,21 +310,31 @@ def legacy_import(request):
 @require_POST
 @office_required
 def legacy_import_confirm(request):
+    results = reverse("awards:office_applications") + "?status=paid"
     pending = request.session.get(LEGACY_SESSION_KEY)
     if not pending:
+        done = confirm.last_result(request, LEGACY_SESSION_KEY)
+        if done:  # a second click after the first finished: show what the first did
+            messages.info(request, f"{done}（未重复导入）")
+            return redirect(results)
         messages.error(request, "没有待确认的导入，请重新上传文件。")
         return redirect("awards:legacy_import")
+    if not confirm.claim(request, LEGACY_SESSION_KEY):
+        messages.info(request, "该文件的导入已在处理或已完成，未重复导入。")
+        return redirect(results)
     rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
     try:
         created = services.legacy_import_confirm(
             rows=rows, recorded_by=request.user, source_name=pending["name"]
         )
     except ValidationError as exc:
+        confirm.release(request, LEGACY_SESSION_KEY)
         messages.error(request, error_text(exc))
         return redirect("awards:legacy_import")
-    request.session.pop(LEGACY_SESSION_KEY, None)
-    messages.success(request, f"已导入 {len(created)} 条历史兑现记录。")
-    return redirect(f"{reverse('awards:office_applications')}?status=paid")
+    result = f"已导入 {len(created)} 条历史兑现记录。"
+    confirm.finish(request, LEGACY_SESSION_KEY, result)
+    messages.success(request, result)
+    return redirect(results)
 
 
 # --- schedule, 公示 length and calendar ----------------------------------------------------------

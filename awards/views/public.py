@@ -1,13 +1,16 @@
 """Pages for everyone: enterprise registration and the 公示 lists."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_ratelimit.decorators import ratelimit
 
 from core.caching import cache_public_page
+from core.clientip import ratelimit_key
 
 from .. import selectors, services
 from ..forms import RegistrationForm
@@ -15,6 +18,9 @@ from ..models import PublicityBatch
 from ._common import add_service_errors
 
 
+# per client address (core.clientip, the lockout's address): every registration POST counts, so
+# probing usernames or credit codes ("已被使用"/"已经注册") is bounded like registering itself
+@ratelimit(key=ratelimit_key, rate=settings.REGISTRATION_RATE, method="POST", block=True)
 def register(request):
     if request.user.is_authenticated:
         messages.info(request, "您已登录。如需为另一家企业注册，请先退出当前账户。")

@@ -71,6 +71,18 @@ def test_import_previews_then_applies_a_change_of_person(client, users):
     assert [(t.person_name, t.end_date) for t in terms] == [("施昌好", dt.date(2025, 2, 28)), ("李农", None)]
 
 
+def test_a_second_click_on_confirm_shows_the_result_and_changes_nothing(client, users):
+    client.force_login(users["office"])
+    rows = [[190, "成员", "市农业农村局", "局长", "李农", "2025-03-01"]]
+    client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows)})
+    client.post(reverse("committee:roster_import_confirm"))
+    before = _snapshot()
+    response = client.post(reverse("committee:roster_import_confirm"), follow=True)
+    assert "导入完成：新增席位 0 个，人事变动 1 项" in response.content.decode()
+    assert "未重复导入" in response.content.decode()
+    assert _snapshot() == before
+
+
 def test_import_adds_a_new_seat(client, users):
     client.force_login(users["office"])
     rows = [[195, "成员", "市农业农村局", "副局长", "王副", dt.datetime(2025, 1, 2)]]

@@ -18,7 +18,7 @@ from committee.models import MemberUnit
 from committee.selectors import unit_lookup
 from core.cells import cell_date as _date
 from core.cells import cell_text as _text
-from core.uploads import is_formula_text, iter_rows, open_workbook
+from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
 from ._common import ensure_office, save, today
@@ -26,6 +26,8 @@ from .followups import HistoryState, check_history_state, decision_create, relea
 
 FIRST_YEAR = 2022  # 监政发〔2022〕1号: the committee and its joint meeting exist from 2022
 MAX_IMPORT_ROWS = 1000
+# both sheets: the decision sheet is the wider one; a few spare columns for notes the office adds
+LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS + 200, columns=20)
 HALF_LABELS = {"上半年": 1, "下半年": 2}
 
 
@@ -274,7 +276,7 @@ def _term(value, errors: list[str]) -> tuple[int, int] | None:
 def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]]:
     if name not in workbook.sheetnames:
         raise ValidationError(f"文件中没有“{name}”工作表，请使用下载的模板填写。", code="no_sheet")
-    rows_iter = iter_rows(workbook[name], values_only=True)
+    rows_iter = sheet_rows(workbook[name])
     header = next(rows_iter, None) or ()
     labels = {label: key for key, label in columns}
     positions = {labels[_text(c)]: i for i, c in enumerate(header) if _text(c) in labels}
@@ -460,7 +462,7 @@ def history_import_preview(*, upload) -> HistoryPreview:
     """Read and check every row of an uploaded workbook (already size- and type-checked).
 
     Nothing is stored: the preview is shown, and ``history_import_confirm`` writes it."""
-    workbook = open_workbook(upload)
+    workbook = open_workbook(upload, limits=LIMITS)
     errors: list[str] = []
     # terms whose meeting row is wrong: their decision rows are not reported a second time
     meetings, bad_terms = _read_meetings(workbook, errors)

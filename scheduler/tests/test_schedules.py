@@ -99,3 +99,9 @@ def test_crontabs_are_shown_in_chinese_words():
     assert crontab_text(minute="*/5", hour="*", day_of_month="*", month_of_year="*", day_of_week="1-5") == (
         "每天（星期 1-5） * 时 */5 分"
     )
+
+
+def test_the_registration_digest_is_declared_daily():
+    digest = next(s for s in SCHEDULES if s.name == "企业注册每日汇总")
+    assert digest.task == "awards.tasks.registrations_digest"
+    assert digest.crontab["hour"] == "8" and digest.crontab["day_of_month"] == "*"

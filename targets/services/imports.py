@@ -76,7 +76,7 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
     if not report.is_editable_by_unit:
         raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
     try:
-        wb = excel.open_upload(uploaded)
+        wb = excel.open_upload(uploaded, limits=excel.TEMPLATE_LIMITS)
         meta = excel.template_meta(wb)
         _check_identity(report, meta)
         target_rows = excel.read_rows(wb[excel.TARGET_SHEET], required=["指标编号", "本期实际值", "统计日期"])
@@ -238,7 +238,7 @@ def statistics_import_preview(
     """Check a statistics file (指标编号, 数值, 统计日期[, 数据来源, 备注]) for ``plan``."""
     today = today or timezone.localdate()
     try:
-        wb = excel.open_upload(uploaded)
+        wb = excel.open_upload(uploaded, limits=excel.STATISTICS_LIMITS)
         ws = wb[excel.STAT_SHEET] if excel.STAT_SHEET in wb.sheetnames else wb.worksheets[0]
         rows = excel.read_rows(ws, required=["指标编号", "数值", "统计日期"], max_rows=excel.MAX_STAT_ROWS)
     except excel.TemplateRefused as exc:
