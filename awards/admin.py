@@ -72,7 +72,7 @@ class ApplicationAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     list_select_related = ("enterprise", "reward_item")
     raw_id_fields = ("enterprise", "publicity_batch")
     readonly_fields = (
-        "reference_normalized",
+        "reference_canonical",
         "status",
         "first_reviewed_by",
         "second_reviewed_by",

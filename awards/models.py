@@ -170,7 +170,11 @@ class Application(models.Model):
     )
     award_date = models.DateField("获奖（发布）日期", null=True, blank=True)
     reference = models.CharField("证书/标准/商标编号", max_length=100, blank=True)
-    reference_normalized = models.CharField("编号（规范化）", max_length=100, blank=True, editable=False)
+    # validators.canonical_reference(reference): the key of 同一奖项不得重复奖励
+    reference_canonical = models.CharField("编号（规范形式）", max_length=100, blank=True, editable=False)
+    # a duplicate revealed when existing records got their canonical form: kept (never merged or
+    # deleted), outside the unique rule, and listed for a ruling on the integrity page
+    held_for_ruling = models.BooleanField("疑似重复待裁定", default=False, editable=False)
     issuing_body = models.CharField("颁发（发布）机构", max_length=200, blank=True)
     description = models.TextField("申报说明", blank=True)
     status = models.CharField(
@@ -247,8 +251,10 @@ class Application(models.Model):
         constraints = [
             # 三(二): 同一奖项不得重复奖励 — one live application per enterprise, item and award reference
             models.UniqueConstraint(
-                fields=["enterprise", "reward_item", "reference_normalized"],
-                condition=~Q(status__in=CLOSED_STATUSES) & ~Q(reference_normalized=""),
+                fields=["enterprise", "reward_item", "reference_canonical"],
+                condition=~Q(status__in=CLOSED_STATUSES)
+                & ~Q(reference_canonical="")
+                & Q(held_for_ruling=False),
                 name="awards_application_one_live_per_award",
             ),
             # separation of duties: the second review is never by the first reviewer
@@ -435,3 +441,70 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == self.Outcome.OPEN
+
+
+class DuplicateFinding(models.Model):
+    """A possible duplicate award (三(二): 同一奖项不得重复奖励) between two records, for a ruling.
+
+    ``application`` is the later claim, ``other`` the earlier one. Found at submission, at the
+    entry of a legacy reward, or when existing records got their canonical reference.
+    """
+
+    class Kind(models.TextChoices):
+        SAME_AWARD = "same_award", "同一企业、同一奖项、同一编号"
+        SAME_FAMILY = "same_family", "同一企业、同一奖项系列（提名奖与正奖）"
+        OTHER_ENTERPRISE = "other_enterprise", "其他企业申报同一编号"
+        OTHER_LINE = "other_line", "同一编号申报另一奖项"
+
+    class Ruling(models.TextChoices):
+        PENDING = "", "待裁定"
+        NOT_DUPLICATE = "not_duplicate", "不构成重复奖励"
+        DUPLICATE = "duplicate", "构成重复奖励"
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.PROTECT, related_name="findings"
+    )
+    other = models.ForeignKey(
+        Application, verbose_name="与之相同的记录", on_delete=models.PROTECT, related_name="findings_as_other"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    reference_canonical = models.CharField("编号（规范形式）", max_length=100, blank=True)
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+    found_on = models.CharField("发现环节", max_length=40, blank=True)
+    ruling = models.CharField("裁定", max_length=20, choices=Ruling.choices, blank=True, default="")
+    ruling_text = models.TextField("裁定意见", blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="裁定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "疑似重复奖励"
+        verbose_name_plural = "疑似重复奖励"
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "other", "kind"], name="awards_duplicatefinding_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(application=F("other")), name="awards_duplicatefinding_two_records"
+            ),
+            models.CheckConstraint(
+                condition=Q(ruling="") | (Q(ruled_by__isnull=False) & ~Q(ruling_text="")),
+                name="awards_duplicatefinding_ruling_written",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} / {self.other_id} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ruling == self.Ruling.PENDING

@@ -7,6 +7,7 @@ Other parts of the product rely on ``check_eligibility``, ``application_submit``
 from .applications import application_save_draft, application_submit, application_withdraw, attachment_remove
 from .eligibility import EligibilityResult, check_eligibility
 from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
+from .integrity import finding_rule, findings_scan
 from .legacy import LegacyPreview, LegacyRow, legacy_import_confirm, legacy_import_preview, legacy_record
 from .office_settings import (
     calendar_day_remove,
@@ -41,6 +42,8 @@ __all__ = [
     "enterprise_register",
     "enterprise_update_contact",
     "enterprise_verify",
+    "finding_rule",
+    "findings_scan",
     "legacy_import_confirm",
     "legacy_import_preview",
     "legacy_record",

@@ -14,10 +14,11 @@ from accounts.models import User
 from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from ..models import Application, Enterprise, RewardItem
-from ..validators import normalize_credit_code, normalize_reference, validate_credit_code
+from ..validators import canonical_reference, normalize_credit_code, validate_credit_code
 from ._workflow import Action, Status, record, require_office, wan
 from .applications import _apply_assessment, _save_unique
 from .eligibility import check_eligibility
+from .integrity import findings_record
 from .payment import validate_payment
 
 MAX_IMPORT_ROWS = 1000
@@ -131,7 +132,7 @@ def legacy_record(
             enterprise=enterprise,
             award_date=row.award_date,
             reference=row.reference.strip(),
-            reference_normalized=normalize_reference(row.reference),
+            reference_canonical=canonical_reference(row.reference),
             issuing_body=row.issuing_body.strip(),
             status=Status.PAID,
             paid_amount_yuan=row.amount_yuan,
@@ -146,6 +147,7 @@ def legacy_record(
         _apply_assessment(application, result)
         application._change_reason = "录入系统上线前的兑现记录"
         _save_unique(application, create=True)
+        findings_record(application=application, found_on="录入历史兑现记录")
         comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
         if row.voucher_number:
             comment += f"，凭证号 {row.voucher_number}"
@@ -276,7 +278,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         row.reward_name = names.get(row.reward_code, "")
         if not row_errors:
             row_errors.extend(_legacy_check(row, today)[2])
-        key = (row.credit_code, row.reward_code, normalize_reference(row.reference))
+        key = (row.credit_code, row.reward_code, canonical_reference(row.reference))
         if row.reference and key in seen:
             row_errors.append(f"与第 {seen[key]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
         seen.setdefault(key, number)
