@@ -9,6 +9,7 @@ from core.documents import add_paragraph, add_table, new_document
 from .formatting import cn_date, wan
 from .models import FundingSource, PublicityBatch, RewardItem
 from .services.legacy import COLUMNS
+from .validators import visible_reference
 
 OFFICE = "监利市质量强市及品牌建设工作委员会办公室"
 
@@ -198,3 +199,48 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
         ("历史兑现记录", [label for _, label in COLUMNS], example),
         ("奖励项目", ["代码", "名称", "金额（元）", "资金来源"], items),
     ]
+
+
+def _record(a) -> list:
+    return [
+        a.code,
+        "历史兑现" if a.is_legacy else "平台申报",
+        a.enterprise.name,
+        a.enterprise.credit_code,
+        a.reward_item.name,
+        visible_reference(a.reference),
+        a.get_status_display(),
+    ]
+
+
+def integrity_sheets(findings) -> list[tuple[str, list[str], list[list]]]:
+    """The integrity page as a workbook: both records of each possible duplicate and its ruling."""
+    record = ["申报编号", "来源", "企业名称", "统一社会信用代码", "奖励项目", "编号（原样）", "状态"]
+    rows = [
+        [
+            f.get_kind_display(),
+            f.reference_canonical,
+            *_record(f.application),
+            *_record(f.other),
+            f.found_on,
+            timezone.localtime(f.found_at).strftime("%Y-%m-%d %H:%M"),
+            f.get_ruling_display(),
+            f.ruling_text,
+            f.ruled_by.display_name if f.ruled_by else "",
+            timezone.localtime(f.ruled_at).strftime("%Y-%m-%d %H:%M") if f.ruled_at else "",
+        ]
+        for f in findings
+    ]
+    header = [
+        "类型",
+        "规范编号",
+        *(f"后者{h}" for h in record),
+        *(f"前者{h}" for h in record),
+        "发现环节",
+        "发现时间",
+        "裁定",
+        "裁定意见",
+        "裁定人",
+        "裁定时间",
+    ]
+    return [("疑似重复奖励", header, rows)]

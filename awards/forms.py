@@ -9,7 +9,7 @@ from accounts.models import User
 from core.uploads import validate_upload
 
 from .formatting import wan
-from .models import Application, Enterprise, FundingSource, Objection, RewardItem
+from .models import Application, DuplicateFinding, Enterprise, FundingSource, Objection, RewardItem
 from .services import Decision
 from .validators import validate_credit_code
 
@@ -314,3 +314,23 @@ class ApplicationFilterForm(forms.Form):
         label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
     )
     q = forms.CharField(label="企业/编号", required=False, max_length=50)
+
+
+class FindingRulingForm(forms.Form):
+    ruling = forms.ChoiceField(
+        label="裁定结论",
+        choices=[("not_duplicate", "不构成重复奖励"), ("duplicate", "构成重复奖励")],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label="裁定意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class FindingFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="裁定情况",
+        required=False,
+        choices=[("", "全部"), ("open", "待裁定"), ("ruled", "已裁定")],
+    )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部"), *DuplicateFinding.Kind.choices]
+    )

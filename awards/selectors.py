@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Application, FundingSource, Objection, PublicityBatch
+from .models import Application, DuplicateFinding, FundingSource, Objection, PublicityBatch
 
 Status = Application.Status
 
@@ -128,7 +128,10 @@ def office_applications(*, status: str = "", funding_source: str = "", q: str = 
         )
     # Exists rather than Count: no GROUP BY over every application, so the list sorts on its index
     open_objection = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.OPEN)
-    return qs.annotate(open_objections=Exists(open_objection))
+    open_finding = DuplicateFinding.objects.filter(
+        Q(application=OuterRef("pk")) | Q(other=OuterRef("pk")), ruling=DuplicateFinding.Ruling.PENDING
+    )
+    return qs.annotate(open_objections=Exists(open_objection), open_findings=Exists(open_finding))
 
 
 def status_counts(qs=None) -> dict[str, int]:
@@ -200,3 +203,26 @@ def batches_with_counts():
 def batch_entries(batch):
     """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
     return batch.applications.select_related("enterprise", "reward_item").order_by("reward_item__order", "id")
+
+
+def findings(*, state: str = "", kind: str = ""):
+    """Possible duplicates over the whole history, both records and the ruling, newest first."""
+    qs = DuplicateFinding.objects.select_related(
+        "application__enterprise",
+        "application__reward_item",
+        "other__enterprise",
+        "other__reward_item",
+        "ruled_by",
+    )
+    if state == "open":
+        qs = qs.filter(ruling=DuplicateFinding.Ruling.PENDING)
+    elif state == "ruled":
+        qs = qs.exclude(ruling=DuplicateFinding.Ruling.PENDING)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-found_at", "-id")
+
+
+def application_findings(application):
+    """The possible duplicates on either side of one application."""
+    return findings().filter(Q(application=application) | Q(other=application))

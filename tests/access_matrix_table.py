@@ -180,6 +180,10 @@ TABLE: dict[str, Row] = {
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),
+    "awards:integrity": get(OFFICE),
+    "awards:integrity_xlsx": get(OFFICE),
+    "awards:integrity_scan": post(OFFICE_ACT),
+    "awards:finding_rule": post(APPROVER_ACT, pk("finding")),  # rulings: approvers only
     "awards:money_xlsx": get(OFFICE),
     "awards:payments_docx": get(OFFICE),
     "awards:legacy_create": get(OFFICE),

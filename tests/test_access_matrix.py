@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from awards import services as awards_services
-from awards.models import RewardItem
+from awards.models import DuplicateFinding, RewardItem
 from awards.tests.factories import ApplicationFactory, pdf
 from committee.models import Seat
 from committee.tests.factories import UnitContactFactory
@@ -169,6 +169,10 @@ def _awards(w, users) -> None:
     w.awaiting_payment = ApplicationFactory(
         enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
     )
+    # another enterprise claims the same standard: a possible duplicate for an approver's ruling
+    ApplicationFactory(enterprise=users["enterprise_b"].enterprise, reference="GB/T 45001-2025")
+    awards_services.findings_scan(found_on="test")
+    w.finding = DuplicateFinding.objects.get(other=w.application)
     w.calendar_day = CalendarDay.objects.create(date=dt.date(2025, 12, 27), is_workday=True, note="调休")
 
 

@@ -2,11 +2,14 @@
 
 import datetime as dt
 import importlib
+import io
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from awards import services
 from awards.models import Application, ApplicationEvent, DuplicateFinding
@@ -256,3 +259,96 @@ def test_family_flag_needs_a_ruling_too(ent_user, users, first_reviewed):
         services.application_second_review(
             application=application, reviewer=users["approver"], decision="pass"
         )
+
+
+# --- the pages: application page, office list, integrity page and its workbook -----------------
+
+
+@pytest.fixture
+def flagged(submit):
+    """A claim by 甲企业 of a standard another enterprise was already paid for (with a ZWSP typed in)."""
+    earlier = ApplicationFactory(
+        enterprise=EnterpriseFactory(verified=True, name="乙方标准公司"),
+        reference=ORIGINAL,
+        paid=True,
+        is_legacy=True,
+    )
+    later = submit(reference="GB/T 432\u200b10-2023")
+    return later, earlier, DuplicateFinding.objects.get()
+
+
+def test_office_sees_the_flag_on_the_application_page_and_in_the_list(client, users, flagged):
+    later, earlier, _ = flagged
+    client.force_login(users["office"])
+    page = client.get(reverse("awards:application_detail", args=[later.pk])).content.decode()
+    assert "疑似重复奖励" in page and earlier.code in page and "⟨U+200B⟩" in page
+    assert "记录裁定" not in page  # office staff see it; approvers rule
+    listing = client.get(reverse("awards:office_applications")).content.decode()
+    assert "疑似重复待裁定" in listing and "⟨U+200B⟩" in listing
+
+
+def test_the_enterprise_is_not_told_the_other_enterprise(client, ent_user, flagged):
+    later, _, _ = flagged
+    client.force_login(ent_user)
+    page = client.get(reverse("awards:application_detail", args=[later.pk])).content.decode()
+    assert "乙方标准公司" not in page
+
+
+def test_an_approver_rules_from_the_application_page_and_the_ruling_is_kept(client, users, flagged):
+    later, _, finding = flagged
+    client.force_login(users["approver"])
+    url = reverse("awards:application_detail", args=[later.pk])
+    assert "记录裁定" in client.get(url).content.decode()
+    response = client.post(
+        reverse("awards:finding_rule", args=[finding.pk]),
+        {"ruling": "duplicate", "text": "同一标准，已于 2023 年兑现。", "next": url},
+    )
+    assert response.status_code == 302 and response.url == url
+    finding.refresh_from_db()
+    assert (finding.ruling, finding.ruled_by, finding.ruling_text) == (
+        "duplicate",
+        users["approver"],
+        "同一标准，已于 2023 年兑现。",
+    )
+
+
+def test_a_ruling_without_text_changes_nothing(client, users, flagged):
+    _, _, finding = flagged
+    client.force_login(users["approver"])
+    client.post(reverse("awards:finding_rule", args=[finding.pk]), {"ruling": "duplicate", "text": ""})
+    finding.refresh_from_db()
+    assert finding.is_open and finding.ruled_by is None
+
+
+def test_integrity_page_and_workbook_list_both_records_and_the_ruling(client, users, flagged):
+    later, earlier, finding = flagged
+    services.finding_rule(
+        finding=finding, ruled_by=users["approver2"], ruling="not_duplicate", text="合作制定。"
+    )
+    client.force_login(users["office"])
+    page = client.get(reverse("awards:integrity")).content.decode()
+    assert later.code in page and earlier.code in page and "不构成重复奖励" in page and "吴建林" in page
+    response = client.get(reverse("awards:integrity_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["后者申报编号"], row["前者申报编号"], row["前者来源"]) == (
+        later.code,
+        earlier.code,
+        "历史兑现",
+    )
+    assert row["后者编号（原样）"] == "GB/T 432⟨U+200B⟩10-2023"
+    assert (row["裁定"], row["裁定意见"], row["裁定人"]) == ("不构成重复奖励", "合作制定。", "吴建林")
+    open_only = client.get(reverse("awards:integrity"), {"state": "open"}).content.decode()
+    assert later.code not in open_only
+
+
+def test_the_scan_finds_what_no_entry_point_recorded(client, users):
+    a = ApplicationFactory(reference="GB/T 1-2020")
+    b = ApplicationFactory(reference="GB/T 1—2020", reward_item=item("group_standard"))
+    client.force_login(users["office"])
+    client.post(reverse("awards:integrity_scan"))
+    assert set(DuplicateFinding.objects.values_list("application", "other", "kind")) == {
+        (b.pk, a.pk, "other_line")
+    }

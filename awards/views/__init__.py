@@ -10,6 +10,7 @@ from .enterprise import (
     my_enterprise,
 )
 from .exports import legacy_template, money, money_xlsx, payments_docx, publicity_docx
+from .integrity import finding_rule, integrity, integrity_scan, integrity_xlsx
 from .office import (
     calendar_day_delete,
     enterprise_detail,
@@ -32,6 +33,10 @@ from .office import (
 from .public import publicity, publicity_batch, register
 
 __all__ = [
+    "finding_rule",
+    "integrity",
+    "integrity_scan",
+    "integrity_xlsx",
     "application_check",
     "application_create",
     "application_detail",
