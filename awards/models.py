@@ -10,6 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from .validators import validate_credit_code
 
+# The largest amount of money the platform accepts anywhere (form and service): 1 亿元. The largest
+# award of 三(二) is 200 万元; the bound keeps every amount far inside PostgreSQL's integer.
+MAX_AMOUNT_YUAN = 100_000_000
+
 
 class FundingSource(models.TextChoices):
     JINGZHOU = "jingzhou", "报请荆州市人民政府"
@@ -52,6 +56,11 @@ class RewardItem(models.Model):
     @property
     def amount_wan(self):
         return self.amount_yuan / 10000
+
+    def amount_on(self, day) -> int:
+        """The amount in force for an award obtained on ``day`` (changes apply from a stated date)."""
+        entry = self.amounts.filter(valid_from__lte=day).order_by("-valid_from").first()
+        return entry.amount_yuan if entry else self.amount_yuan
 
 
 class Enterprise(models.Model):
@@ -229,6 +238,15 @@ class Application(models.Model):
         related_name="+",
     )
     payment_recorded_at = models.DateTimeField("拨付登记时间", null=True, blank=True)
+    payment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="拨付审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payment_confirmed_at = models.DateTimeField("拨付审核时间", null=True, blank=True)
     is_legacy = models.BooleanField("系统上线前已兑现", default=False)
 
     created_by = models.ForeignKey(
@@ -268,6 +286,13 @@ class Application(models.Model):
                 condition=~Q(status=ApplicationStatus.PAID)
                 | Q(paid_amount_yuan__isnull=False, paid_on__isnull=False),
                 name="awards_application_paid_has_payment",
+            ),
+            # maker-checker for money: the payment is confirmed by someone other than its recorder
+            models.CheckConstraint(
+                condition=Q(payment_confirmed_by__isnull=True)
+                | Q(payment_recorded_by__isnull=True)
+                | ~Q(payment_confirmed_by=F("payment_recorded_by")),
+                name="awards_application_payment_two_people",
             ),
         ]
         indexes = [
@@ -369,6 +394,9 @@ class ApplicationEvent(models.Model):
         OBJECTION_UPHELD = "objection_upheld", "异议经核查成立，不予奖励"
         PUBLICITY_END = "publicity_end", "公示期满无异议，转入待拨付"
         PAY = "pay", "登记拨付"
+        PAY_PENDING = "pay_pending", "登记拨付，待审核人确认"
+        PAY_REFUSED = "pay_refused", "拨付登记被审核人退回"
+        LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
         LEGACY = "legacy", "录入系统上线前的兑现记录"
 
     application = models.ForeignKey(
@@ -508,3 +536,125 @@ class DuplicateFinding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ruling == self.Ruling.PENDING
+
+
+class RewardAmount(models.Model):
+    """The amount of a reward line from a date on: an award takes the amount in force on its date."""
+
+    reward_item = models.ForeignKey(
+        RewardItem, verbose_name="奖励项目", on_delete=models.PROTECT, related_name="amounts"
+    )
+    amount_yuan = models.PositiveIntegerField("奖励金额（元）")
+    valid_from = models.DateField("适用起始日（按获奖日期，含）")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "奖励金额（按日期）"
+        verbose_name_plural = "奖励金额（按日期）"
+        ordering = ["reward_item", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reward_item", "valid_from"], name="awards_rewardamount_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0) & Q(amount_yuan__lte=MAX_AMOUNT_YUAN),
+                name="awards_rewardamount_amount_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reward_item} {self.valid_from:%Y-%m-%d} {self.amount_yuan}"
+
+
+class MoneyChange(models.Model):
+    """A change of money data proposed by one person (经办人) and in effect only once another
+    approver (审核人) confirms it: payments, the reward schedule, legacy rewards (maker-checker)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "登记拨付"
+        REWARD_ITEM = "reward_item", "修改奖励标准"
+        LEGACY_ENTRY = "legacy_entry", "录入历史兑现记录"
+        LEGACY_IMPORT = "legacy_import", "批量导入历史兑现记录"
+        LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审核人确认"
+        CONFIRMED = "confirmed", "已确认生效"
+        REFUSED = "refused", "已退回"
+
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
+    application = models.ForeignKey(
+        Application,
+        verbose_name="申报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="money_changes",
+    )
+    reward_item = models.ForeignKey(
+        RewardItem,
+        verbose_name="奖励项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="money_changes",
+    )
+    payload = models.JSONField("变更内容", default=dict)
+    summary = models.TextField("变更说明")
+    reason = models.TextField("依据或原因", blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField("登记时间", default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField("审核时间", null=True, blank=True)
+    check_comment = models.TextField("审核意见", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金数据变更"
+        verbose_name_plural = "资金数据变更"
+        ordering = ["-made_at", "-id"]
+        constraints = [
+            # maker-checker: never confirmed (or refused) by the person who made it
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | ~Q(checked_by=F("made_by")),
+                name="awards_moneychange_two_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", checked_by__isnull=True)
+                | (~Q(state="pending") & Q(checked_by__isnull=False)),
+                name="awards_moneychange_checked_when_decided",
+            ),
+            # one payment waiting for confirmation per application, one change per reward line
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state="pending", kind__in=["payment", "legacy_correction"]),
+                name="awards_moneychange_one_pending_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["reward_item"],
+                condition=Q(state="pending", kind="reward_item"),
+                name="awards_moneychange_one_pending_per_item",
+            ),
+        ]
+        indexes = [
+            # the pending list: WHERE state = 'pending' ORDER BY made_at
+            models.Index(fields=["state", "made_at"], name="awards_moneychange_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.get_state_display()}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

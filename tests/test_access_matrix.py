@@ -173,6 +173,18 @@ def _awards(w, users) -> None:
     ApplicationFactory(enterprise=users["enterprise_b"].enterprise, reference="GB/T 45001-2025")
     awards_services.findings_scan(found_on="test")
     w.finding = DuplicateFinding.objects.get(other=w.application)
+    w.legacy = ApplicationFactory(enterprise=w.enterprise_a, paid=True, is_legacy=True)
+    w.money_change = awards_services.reward_item_update(
+        item=RewardItem.objects.get(code="group_standard"),
+        updated_by=office,
+        amount_yuan=120_000,
+        amount_from=dt.date(2026, 1, 1),
+        funding_source="city",
+        provisional=False,
+        active=True,
+        effective_from=dt.date(2022, 1, 1),
+        reason="市政府常务会议纪要",
+    )
     w.calendar_day = CalendarDay.objects.create(date=dt.date(2025, 12, 27), is_workday=True, note="调休")
 
 

@@ -8,7 +8,15 @@ from .applications import application_save_draft, application_submit, applicatio
 from .eligibility import EligibilityResult, check_eligibility
 from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
 from .integrity import finding_rule, findings_scan
-from .legacy import LegacyPreview, LegacyRow, legacy_import_confirm, legacy_import_preview, legacy_record
+from .legacy import (
+    LegacyPreview,
+    LegacyRow,
+    legacy_correct,
+    legacy_import_confirm,
+    legacy_import_preview,
+    legacy_record,
+)
+from .money_changes import money_change_confirm, money_change_refuse
 from .office_settings import (
     calendar_day_remove,
     calendar_day_set,
@@ -44,9 +52,12 @@ __all__ = [
     "enterprise_verify",
     "finding_rule",
     "findings_scan",
+    "legacy_correct",
     "legacy_import_confirm",
     "legacy_import_preview",
     "legacy_record",
+    "money_change_confirm",
+    "money_change_refuse",
     "objection_record",
     "objection_resolve",
     "payment_record",

@@ -112,4 +112,6 @@ def check_eligibility(
         ]
     if reasons:
         return EligibilityResult(False, 0, item.funding_source, item.provisional, reasons, flags, item)
-    return EligibilityResult(True, item.amount_yuan, item.funding_source, item.provisional, [], flags, item)
+    # the amount in force on the award date (the schedule may have changed since)
+    amount = item.amount_on(award_date)
+    return EligibilityResult(True, amount, item.funding_source, item.provisional, [], flags, item)

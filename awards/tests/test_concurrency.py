@@ -59,36 +59,56 @@ def test_two_simultaneous_submissions_store_exactly_one(require_postgres, policy
     assert Application.objects.filter(enterprise=user.enterprise).count() == 1
 
 
-def test_two_simultaneous_payments_record_one(require_postgres, policy, users):
-    from awards.tests.factories import ApplicationFactory
-
-    application = ApplicationFactory(awaiting_payment=True)
+def _race(target, args):
     outcomes: list = []
-    start = threading.Barrier(2, timeout=10)
+    start = threading.Barrier(len(args), timeout=10)
 
-    def pay(voucher):
+    def run(arg):
         try:
             start.wait()
-            services.payment_record(
-                application=Application.objects.get(pk=application.pk),
-                recorded_by=users["office"],
-                amount_yuan=200_000,
-                paid_on=dt.date(2025, 4, 1),
-                voucher_number=voucher,
-            )
-            outcomes.append("paid")
+            target(arg)
+            outcomes.append("done")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])
+        except Exception as exc:  # anything else is a failure of the test
+            outcomes.append(repr(exc))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=pay, args=(v,)) for v in ("V-1", "V-2")]
+    threads = [threading.Thread(target=run, args=(a,)) for a in args]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert outcomes.count("paid") == 1
+    return outcomes
+
+
+def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(require_postgres, policy, users):
+    from awards.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(awaiting_payment=True)
+
+    def pay(voucher):
+        services.payment_record(
+            application=Application.objects.get(pk=application.pk),
+            recorded_by=users["office"],
+            amount_yuan=200_000,
+            paid_on=dt.date(2025, 4, 1),
+            voucher_number=voucher,
+        )
+
+    outcomes = _race(pay, ["V-1", "V-2"])
+    assert outcomes.count("done") == 1, outcomes
+    change = application.money_changes.get()
+
+    def confirm(user_key):
+        services.money_change_confirm(change=change, confirmed_by=users[user_key])
+
+    outcomes = _race(confirm, ["approver", "approver2"])
+    assert outcomes.count("done") == 1, outcomes
     assert application.events.filter(action="pay").count() == 1
+    application.refresh_from_db()
+    assert application.status == "paid"
 
 
 SPELLINGS = [

@@ -11,6 +11,7 @@ from .enterprise import (
 )
 from .exports import legacy_template, money, money_xlsx, payments_docx, publicity_docx
 from .integrity import finding_rule, integrity, integrity_scan, integrity_xlsx
+from .money_changes import legacy_correct, money_change_confirm, money_change_refuse, money_changes
 from .office import (
     calendar_day_delete,
     enterprise_detail,
@@ -33,6 +34,10 @@ from .office import (
 from .public import publicity, publicity_batch, register
 
 __all__ = [
+    "legacy_correct",
+    "money_change_confirm",
+    "money_change_refuse",
+    "money_changes",
     "finding_rule",
     "integrity",
     "integrity_scan",

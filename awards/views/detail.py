@@ -10,6 +10,7 @@ from .. import selectors
 from ..forms import FindingRulingForm, ObjectionForm, ObjectionResolveForm, ReviewForm
 from ..models import Application
 from ..permissions import applicant_or_office_required, get_application, get_attachment, get_enterprise
+from ..services._changes import pending_change
 
 Status = Application.Status
 
@@ -27,7 +28,8 @@ def detail_context(request, application, **forms_in_error) -> dict:
     if office:
         context["objections"] = application.objections.select_related("recorded_by", "resolved_by")
         context["findings"] = list(selectors.application_findings(application))
-        context["can_rule"] = is_approver(user)
+        context["can_rule"] = context["can_check"] = is_approver(user)
+        context["pending_change"] = pending_change(application=application)
         context["ruling_choices"] = FindingRulingForm.base_fields["ruling"].choices
         if application.status == Status.SUBMITTED:
             context["first_review_form"] = forms_in_error.get("first_review_form") or ReviewForm()
