@@ -234,9 +234,15 @@ def schedule_change(users, who="office", amount=300_000, amount_from=dt.date(202
 def test_a_schedule_change_is_pending_until_another_approver_confirms(users):
     change = schedule_change(users, who="approver")
     assert item("national_standard").amount_yuan == 200_000
+    paid = ApplicationFactory(paid=True, is_legacy=True)
+    page = client.get(reverse("admin:awards_application_change", args=[paid.pk])).content.decode()
+    assert 'name="paid_amount_yuan"' not in page and 'name="reference"' not in page
     with pytest.raises(ValidationError, match="不能确认自己登记"):
         services.money_change_confirm(change=change, confirmed_by=users["approver"])
     assert item("national_standard").amount_yuan == 200_000
+    paid = ApplicationFactory(paid=True, is_legacy=True)
+    page = client.get(reverse("admin:awards_application_change", args=[paid.pk])).content.decode()
+    assert 'name="paid_amount_yuan"' not in page and 'name="reference"' not in page
     with pytest.raises(ValidationError, match="已有一项同类变更"):
         schedule_change(users, amount=250_000)
     services.money_change_confirm(change=change, confirmed_by=users["approver2"])
@@ -331,3 +337,16 @@ def test_an_amount_change_needs_its_start_date(users):
     with pytest.raises(ValidationError, match="适用起始日"):
         schedule_change(users, amount_from=None)
     assert money_state() == before
+
+
+def test_the_django_admin_cannot_change_money_data_alone(client, users):
+    line = item("national_standard")
+    client.force_login(users["admin"])
+    url = reverse("admin:awards_rewarditem_change", args=[line.pk])
+    page = client.get(url).content.decode()
+    assert 'name="amount_yuan"' not in page  # shown read-only
+    client.post(url, {"code": line.code, "name": line.name, "amount_yuan": 9_999_999, "family": line.family})
+    assert item("national_standard").amount_yuan == 200_000
+    paid = ApplicationFactory(paid=True, is_legacy=True)
+    page = client.get(reverse("admin:awards_application_change", args=[paid.pk])).content.decode()
+    assert 'name="paid_amount_yuan"' not in page and 'name="reference"' not in page
