@@ -244,3 +244,50 @@ def integrity_sheets(findings) -> list[tuple[str, list[str], list[list]]]:
         "裁定时间",
     ]
     return [("疑似重复奖励", header, rows)]
+
+
+LEDGER_HEADER = [
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "奖项",
+    "获奖日期",
+    "核定金额（元）",
+    "资金来源",
+    "批复文号",
+    "拨付金额（元）",
+    "拨付日期",
+    "凭证号",
+    "经办人",
+    "审核人",
+]
+
+
+def ledger_rows(applications) -> list[list]:
+    """The 资金拨付台账 as finance expects it (批复文号 is blank until 报请 batches are recorded)."""
+    return [
+        [
+            n,
+            a.enterprise.name,
+            a.enterprise.credit_code,
+            a.reward_item.name,
+            a.award_date,
+            a.amount_yuan,
+            a.get_funding_source_display(),
+            "",
+            a.paid_amount_yuan,
+            a.paid_on,
+            a.voucher_number,
+            a.payment_recorded_by.display_name if a.payment_recorded_by else "",
+            a.payment_confirmed_by.display_name if a.payment_confirmed_by else "",
+        ]
+        for n, a in enumerate(applications, start=1)
+    ]
+
+
+def ledger_sheets(applications, totals: dict) -> list[tuple[str, list[str], list[list]]]:
+    rows = ledger_rows(applications)
+    rows.append(
+        ["合计", f"{totals['n']} 项", "", "", "", totals["approved"], "", "", totals["paid"], "", "", "", ""]
+    )
+    return [("资金拨付台账", LEDGER_HEADER, rows)]

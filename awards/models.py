@@ -658,3 +658,50 @@ class MoneyChange(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
+
+
+class FundingPath(models.Model):
+    """Who pays an award and on whose approval (三(二)): one per funding source, loaded from the pack."""
+
+    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices, unique=True)
+    payer = models.CharField("出资方", max_length=100)
+    fund = models.CharField("资金名称", max_length=100, blank=True)
+    clause = models.TextField("政策原文", blank=True)
+    provisional = models.BooleanField("金额以上级核定或拨付为准", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金来源与审批路径"
+        verbose_name_plural = "资金来源与审批路径"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.get_source_display()
+
+
+class FundingStep(models.Model):
+    """One ordered step of a funding path: who acts, what document goes out and what comes back."""
+
+    path = models.ForeignKey(
+        FundingPath, verbose_name="审批路径", on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("步骤", max_length=60)
+    actor = models.CharField("办理主体", max_length=100)
+    produces = models.CharField("发出的文书", max_length=100, blank=True)
+    receives = models.CharField("收到的文书", max_length=100, blank=True)
+    records = models.CharField("登记内容", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "审批步骤"
+        verbose_name_plural = "审批步骤"
+        ordering = ["path", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "order"], name="awards_fundingstep_one_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.path} {self.order}. {self.name}"

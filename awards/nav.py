@@ -22,6 +22,7 @@ def nav_group(user):
                 ("企业核验", "awards:enterprise_list"),
                 ("公示管理", "awards:publicity_manage"),
                 ("资金台账", "awards:money"),
+                ("资金拨付台账", "awards:payment_ledger"),
                 ("资金变更审核", "awards:money_changes"),
                 ("资金安全检查", "awards:integrity"),
                 ("历史兑现录入", "awards:legacy_create"),

@@ -226,3 +226,29 @@ def findings(*, state: str = "", kind: str = ""):
 def application_findings(application):
     """The possible duplicates on either side of one application."""
     return findings().filter(Q(application=application) | Q(other=application))
+
+
+def payment_ledger(
+    *, year: int | None = None, funding_source: str = "", reward_code: str = "", status: str = ""
+):
+    """The 资金拨付台账: every approved or paid award (legacy included), oldest award first."""
+    qs = Application.objects.filter(status__in=APPROVED_STATUSES).select_related(
+        "enterprise", "reward_item", "payment_recorded_by", "payment_confirmed_by"
+    )
+    if year:
+        qs = qs.filter(award_date__year=year)
+    if funding_source:
+        qs = qs.filter(funding_source=funding_source)
+    if reward_code:
+        qs = qs.filter(reward_item__code=reward_code)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("award_date", "id")
+
+
+def ledger_totals(qs) -> dict:
+    return qs.aggregate(
+        n=Count("id"),
+        approved=Coalesce(Sum("amount_yuan"), 0),
+        paid=Coalesce(Sum("paid_amount_yuan", filter=Q(status=Status.PAID)), 0),
+    )

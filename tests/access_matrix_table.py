@@ -180,6 +180,8 @@ TABLE: dict[str, Row] = {
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),
+    "awards:payment_ledger": get(OFFICE),
+    "awards:payment_ledger_xlsx": get(OFFICE),
     "awards:money_changes": get(OFFICE),
     "awards:money_change_confirm": post(APPROVER_ACT, pk("money_change")),  # maker-checker: approvers
     "awards:money_change_refuse": post(APPROVER_ACT, pk("money_change")),

@@ -9,7 +9,15 @@ from .enterprise import (
     my_applications,
     my_enterprise,
 )
-from .exports import legacy_template, money, money_xlsx, payments_docx, publicity_docx
+from .exports import (
+    legacy_template,
+    money,
+    money_xlsx,
+    payment_ledger,
+    payment_ledger_xlsx,
+    payments_docx,
+    publicity_docx,
+)
 from .integrity import finding_rule, integrity, integrity_scan, integrity_xlsx
 from .money_changes import legacy_correct, money_change_confirm, money_change_refuse, money_changes
 from .office import (
@@ -34,6 +42,8 @@ from .office import (
 from .public import publicity, publicity_batch, register
 
 __all__ = [
+    "payment_ledger",
+    "payment_ledger_xlsx",
     "legacy_correct",
     "money_change_confirm",
     "money_change_refuse",

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from accounts.permissions import office_required
 from core.documents import docx_response, xlsx_response
 
 from .. import documents, selectors
+from ..forms import LedgerFilterForm
 from ..models import Application, PublicityBatch
 
 MAX_EXPORT_ROWS = 20000
@@ -86,3 +88,47 @@ def payments_docx(request):
 @office_required
 def legacy_template(request):
     return xlsx_response(documents.legacy_template_sheets(), "历史兑现记录导入模板.xlsx")
+
+
+def _ledger(request):
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET or None, years=selectors.award_years(today=today))
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.payment_ledger(
+        year=data.get("year"),
+        funding_source=data.get("funding_source", ""),
+        reward_code=data.get("reward_code", ""),
+        status=data.get("status", ""),
+    )
+    return form, qs
+
+
+@office_required
+def payment_ledger(request):
+    form, qs = _ledger(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page_rows = documents.ledger_rows(page.object_list)
+    offset = page.start_index() - 1 if page.object_list else 0
+    for row in page_rows:
+        row[0] += offset
+    context = {
+        "form": form,
+        "page_obj": page,
+        "rows": page_rows,
+        "header": documents.LEDGER_HEADER,
+        "page_totals": {
+            "approved": sum(a.amount_yuan for a in page.object_list),
+            "paid": sum(
+                a.paid_amount_yuan or 0 for a in page.object_list if a.status == Application.Status.PAID
+            ),
+        },
+        "totals": selectors.ledger_totals(qs),
+    }
+    return render(request, "awards/payment_ledger.html", context)
+
+
+@office_required
+def payment_ledger_xlsx(request):
+    _, qs = _ledger(request)
+    sheets = documents.ledger_sheets(qs[:MAX_EXPORT_ROWS], selectors.ledger_totals(qs))
+    return xlsx_response(sheets, f"资金拨付台账-{timezone.localdate():%Y%m%d}.xlsx")

@@ -26,7 +26,7 @@ from ..forms import (
     SettingsForm,
     XlsxUploadForm,
 )
-from ..models import Application, Enterprise, Objection, PublicityBatch, RewardItem
+from ..models import Application, Enterprise, FundingPath, Objection, PublicityBatch, RewardItem
 from ..permissions import applicant_or_office_required, get_application, get_enterprise
 from ..services._changes import pending_change
 from ._common import add_service_errors, error_text
@@ -331,7 +331,8 @@ def legacy_import_confirm(request):
 @office_required
 def reward_items(request):
     items = RewardItem.objects.order_by("order", "id")
-    return render(request, "awards/reward_items.html", {"items": items})
+    paths = FundingPath.objects.prefetch_related("steps")
+    return render(request, "awards/reward_items.html", {"items": items, "paths": paths})
 
 
 @office_required
