@@ -401,3 +401,14 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "全部"), *((y, f"{y}年") for y in years)]
         self.fields["reward_code"].choices = [("", "全部"), *RewardItem.objects.values_list("code", "name")]
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    funding_source = forms.ChoiceField(
+        label="资金来源", choices=FundingSource.choices, initial=FundingSource.CITY
+    )
+    amount_yuan = money_field("预算金额（元）")
+    basis = forms.CharField(
+        label="依据", max_length=200, help_text="如预算批复文号；经另一位办公室负责人确认后生效"
+    )

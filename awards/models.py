@@ -576,6 +576,7 @@ class MoneyChange(models.Model):
         LEGACY_ENTRY = "legacy_entry", "录入历史兑现记录"
         LEGACY_IMPORT = "legacy_import", "批量导入历史兑现记录"
         LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
+        BUDGET = "budget", "设定年度资金预算"
 
     class State(models.TextChoices):
         PENDING = "pending", "待审核人确认"
@@ -705,3 +706,30 @@ class FundingStep(models.Model):
 
     def __str__(self):
         return f"{self.path} {self.order}. {self.name}"
+
+
+class FundBudget(models.Model):
+    """A year's budget of a fund (the 市质量品牌发展专项资金 above all), entered by the office."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    amount_yuan = models.PositiveIntegerField("预算金额（元）")
+    basis = models.CharField("依据", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度资金预算"
+        verbose_name_plural = "年度资金预算"
+        ordering = ["-year", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "source"], name="awards_fundbudget_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0) & Q(amount_yuan__lte=MAX_AMOUNT_YUAN),
+                name="awards_fundbudget_amount_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.get_source_display()}"

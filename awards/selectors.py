@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Application, DuplicateFinding, FundingSource, Objection, PublicityBatch
+from .models import Application, DuplicateFinding, FundBudget, FundingSource, Objection, PublicityBatch
 
 Status = Application.Status
 
@@ -252,3 +252,27 @@ def ledger_totals(qs) -> dict:
         approved=Coalesce(Sum("amount_yuan"), 0),
         paid=Coalesce(Sum("paid_amount_yuan", filter=Q(status=Status.PAID)), 0),
     )
+
+
+def budget_rows(rows: list[dict]) -> list[dict]:
+    """Per year and fund with a budget: budget, committed (approved, not yet paid), paid, remaining.
+
+    Committed and paid are counted by award year, as everywhere on the money page.
+    """
+    by_key = {(r["year"], r["funding_source"]): r for r in rows}
+    out = []
+    for budget in FundBudget.objects.order_by("-year", "source"):
+        r = by_key.get((budget.year, budget.source), {})
+        committed, paid = r.get("pending", 0), r.get("paid", 0)
+        out.append(
+            {
+                "year": budget.year,
+                "source_label": budget.get_source_display(),
+                "budget": budget.amount_yuan,
+                "committed": committed,
+                "paid": paid,
+                "remaining": budget.amount_yuan - committed - paid,
+                "basis": budget.basis,
+            }
+        )
+    return out

@@ -44,6 +44,7 @@ urlpatterns = [
     path("office/money/", views.money, name="money"),
     path("office/money/ledger.xlsx", views.money_xlsx, name="money_xlsx"),
     path("office/payments.docx", views.payments_docx, name="payments_docx"),
+    path("office/money/budget/", views.budget_set, name="budget_set"),
     path("office/money/payments/", views.payment_ledger, name="payment_ledger"),
     path("office/money/payments.xlsx", views.payment_ledger_xlsx, name="payment_ledger_xlsx"),
     path("office/money/changes/", views.money_changes, name="money_changes"),

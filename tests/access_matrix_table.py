@@ -180,6 +180,7 @@ TABLE: dict[str, Row] = {
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),
+    "awards:budget_set": post(OFFICE_ACT),
     "awards:payment_ledger": get(OFFICE),
     "awards:payment_ledger_xlsx": get(OFFICE),
     "awards:money_changes": get(OFFICE),

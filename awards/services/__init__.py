@@ -5,6 +5,7 @@ Other parts of the product rely on ``check_eligibility``, ``application_submit``
 """
 
 from .applications import application_save_draft, application_submit, application_withdraw, attachment_remove
+from .budget import budget_set
 from .eligibility import EligibilityResult, check_eligibility
 from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
 from .integrity import finding_rule, findings_scan
@@ -34,6 +35,7 @@ from .publicity import (
 from .review import Decision, application_first_review, application_second_review
 
 __all__ = [
+    "budget_set",
     "Decision",
     "EligibilityResult",
     "LegacyPreview",

@@ -8,6 +8,7 @@ from accounts.models import User
 
 from ..models import MoneyChange
 from ._workflow import require_approver
+from .budget import budget_apply
 from .legacy import legacy_apply, legacy_correction_apply
 from .office_settings import reward_item_apply
 from .payment import payment_apply, payment_refused
@@ -19,6 +20,7 @@ APPLY = {
     Kind.LEGACY_ENTRY: legacy_apply,
     Kind.LEGACY_IMPORT: legacy_apply,
     Kind.LEGACY_CORRECTION: legacy_correction_apply,
+    Kind.BUDGET: budget_apply,
 }
 
 

@@ -10,6 +10,7 @@ from .enterprise import (
     my_enterprise,
 )
 from .exports import (
+    budget_set,
     legacy_template,
     money,
     money_xlsx,
@@ -42,6 +43,7 @@ from .office import (
 from .public import publicity, publicity_batch, register
 
 __all__ = [
+    "budget_set",
     "payment_ledger",
     "payment_ledger_xlsx",
     "legacy_correct",

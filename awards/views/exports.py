@@ -2,16 +2,20 @@
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
 from core.documents import docx_response, xlsx_response
 
-from .. import documents, selectors
-from ..forms import LedgerFilterForm
+from .. import documents, selectors, services
+from ..forms import BudgetForm, LedgerFilterForm
 from ..models import Application, PublicityBatch
+from ._common import add_service_errors
 
 MAX_EXPORT_ROWS = 20000
 
@@ -22,7 +26,7 @@ def _year(request) -> int | None:
 
 
 @office_required
-def money(request):
+def money(request, budget_form=None):
     year = _year(request)
     rows = selectors.money_summary(year=year)
     today = timezone.localdate()
@@ -34,8 +38,25 @@ def money(request):
         "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),
+        "budgets": selectors.budget_rows(selectors.money_summary()),
+        "budget_form": budget_form or BudgetForm(initial={"year": today.year}),
     }
-    return render(request, "awards/money.html", context)
+    return render(request, "awards/money.html", context, status=400 if budget_form else 200)
+
+
+@require_POST
+@office_required
+def budget_set(request):
+    form = BudgetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_set(set_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "预算已登记，待另一位办公室负责人确认后生效。")
+            return redirect("awards:money")
+    return money(request, budget_form=form)
 
 
 def _chart(rows: list[dict]) -> dict:
