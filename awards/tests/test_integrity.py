@@ -352,3 +352,15 @@ def test_the_scan_finds_what_no_entry_point_recorded(client, users):
     assert set(DuplicateFinding.objects.values_list("application", "other", "kind")) == {
         (b.pk, a.pk, "other_line")
     }
+
+
+def test_a_finding_against_a_claim_since_withdrawn_no_longer_holds_the_review(submit, users, first_reviewed):
+    other = ApplicationFactory(enterprise=EnterpriseFactory(verified=True), reference=ORIGINAL)
+    application = first_reviewed(submit(reference=ORIGINAL))
+    with pytest.raises(ValidationError, match="尚未裁定"):
+        services.application_second_review(
+            application=application, reviewer=users["approver"], decision="pass"
+        )
+    Application.objects.filter(pk=other.pk).update(status="withdrawn")
+    services.application_second_review(application=application, reviewer=users["approver"], decision="pass")
+    assert Application.objects.get(pk=application.pk).status == "second_passed"
