@@ -537,6 +537,15 @@ class DuplicateFinding(models.Model):
     def is_open(self) -> bool:
         return self.ruling == self.Ruling.PENDING
 
+    @classmethod
+    def holding(cls, application) -> Q:
+        """Unruled findings on either side of ``application`` (a row or an OuterRef) against a
+        record that is still a claim: what holds its 复核 (one since rejected or withdrawn does not)."""
+        return (
+            (Q(application=application) & ~Q(other__status__in=CLOSED_STATUSES))
+            | (Q(other=application) & ~Q(application__status__in=CLOSED_STATUSES))
+        ) & Q(ruling=cls.Ruling.PENDING)
+
 
 class RewardAmount(models.Model):
     """The amount of a reward line from a date on: an award takes the amount in force on its date."""

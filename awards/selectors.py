@@ -6,7 +6,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import (
-    CLOSED_STATUSES,
     Application,
     DuplicateFinding,
     FundBudget,
@@ -136,12 +135,7 @@ def office_applications(*, status: str = "", funding_source: str = "", q: str = 
         )
     # Exists rather than Count: no GROUP BY over every application, so the list sorts on its index
     open_objection = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.OPEN)
-    # as services.integrity.open_findings: unruled, against a record that is still a claim
-    open_finding = DuplicateFinding.objects.filter(
-        (Q(application=OuterRef("pk")) & ~Q(other__status__in=CLOSED_STATUSES))
-        | (Q(other=OuterRef("pk")) & ~Q(application__status__in=CLOSED_STATUSES)),
-        ruling=DuplicateFinding.Ruling.PENDING,
-    )
+    open_finding = DuplicateFinding.objects.filter(DuplicateFinding.holding(OuterRef("pk")))
     return qs.annotate(open_objections=Exists(open_objection), open_findings=Exists(open_finding))
 
 

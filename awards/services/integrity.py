@@ -181,11 +181,7 @@ def findings_scan(*, application_model=Application, finding_model=DuplicateFindi
 def open_findings(application: Application):
     """Findings on either side of this application that still have no ruling, against a record
     that is still a claim (one since rejected or withdrawn no longer holds the other up)."""
-    return DuplicateFinding.objects.filter(
-        (Q(application=application) & ~Q(other__status__in=CLOSED_STATUSES))
-        | (Q(other=application) & ~Q(application__status__in=CLOSED_STATUSES)),
-        ruling=Ruling.PENDING,
-    )
+    return DuplicateFinding.objects.filter(DuplicateFinding.holding(application))
 
 
 def finding_rule(*, finding: DuplicateFinding, ruled_by: User, ruling: str, text: str) -> DuplicateFinding:
