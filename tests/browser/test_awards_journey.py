@@ -262,7 +262,8 @@ def test_office_imports_legacy_rewards_and_keeps_the_schedule(page, policy, user
     assert Application.objects.filter(is_legacy=True).count() == 1
 
     page.click("nav >> text=奖励标准维护")
-    assert page.locator("tbody tr").count() == 18
+    assert page.locator("table").first.locator("tbody tr").count() == 18
+    assert "荆州批复" in page.inner_text("#funding-paths")
     snap(page, shot, "23-reward-items")
     page.click("tr:has-text('中国驰名商标') >> text=修改")
     page.fill("input[name=amount_yuan]", "600000")
