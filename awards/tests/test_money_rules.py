@@ -344,3 +344,11 @@ def test_the_django_admin_cannot_change_money_data_alone(client, users):
     paid = ApplicationFactory(paid=True, is_legacy=True)
     page = client.get(reverse("admin:awards_application_change", args=[paid.pk])).content.decode()
     assert 'name="paid_amount_yuan"' not in page and 'name="reference"' not in page
+
+
+def test_the_approvers_workbench_says_what_waits_for_a_second_person(client, users, awaiting):
+    pay(awaiting, users, 200_000)
+    client.force_login(users["approver"])
+    assert "有 1 项资金变更" in client.get("/workbench/").content.decode()
+    client.force_login(users["office"])  # the maker: nothing for them to confirm
+    assert "项资金变更" not in client.get("/workbench/").content.decode()
