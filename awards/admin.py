@@ -5,7 +5,9 @@ from .models import (
     Application,
     ApplicationEvent,
     Attachment,
+    DuplicateFinding,
     Enterprise,
+    MoneyChange,
     Objection,
     PublicityBatch,
     RewardItem,
@@ -26,6 +28,8 @@ class RewardItemAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("funding_source", "active")
     search_fields = ("code", "name")
+    # money data changes through the platform's maker-checker (资金变更审核), never here alone
+    readonly_fields = ("amount_yuan", "funding_source", "provisional", "effective_from", "active")
 
 
 @admin.register(Enterprise)
@@ -70,13 +74,26 @@ class ApplicationAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     list_filter = ("status", "funding_source", "is_legacy")
     search_fields = ("enterprise__name", "enterprise__credit_code", "reference")
     list_select_related = ("enterprise", "reward_item")
-    raw_id_fields = ("enterprise", "publicity_batch")
+    raw_id_fields = ("publicity_batch",)
     readonly_fields = (
-        "reference_normalized",
+        "reference_canonical",
         "status",
         "first_reviewed_by",
         "second_reviewed_by",
         "payment_recorded_by",
+        "payment_confirmed_by",
+        # money data and the duplicate key: through the platform's maker-checker only
+        "enterprise",
+        "reward_item",
+        "reference",
+        "held_for_ruling",
+        "amount_yuan",
+        "funding_source",
+        "provisional",
+        "paid_amount_yuan",
+        "paid_on",
+        "voucher_number",
+        "is_legacy",
         "created_by",
         "created_at",
         "updated_at",
@@ -95,3 +112,25 @@ class ObjectionAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     list_display = ("application", "received_on", "outcome", "recorded_by")
     list_filter = ("outcome",)
     raw_id_fields = ("application",)
+
+
+class ReadOnlyAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    """Money decisions are made on the platform by two people; the admin only shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MoneyChange)
+class MoneyChangeAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "state", "made_by", "made_at", "checked_by", "checked_at")
+    list_filter = ("kind", "state")
+
+
+@admin.register(DuplicateFinding)
+class DuplicateFindingAdmin(ReadOnlyAdmin):
+    list_display = ("application", "other", "kind", "ruling", "ruled_by", "ruled_at")
+    list_filter = ("kind", "ruling")

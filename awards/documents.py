@@ -10,6 +10,7 @@ from core.policy import policy_document
 from .formatting import cn_date, wan
 from .models import FundingSource, PublicityBatch, RewardItem
 from .services.legacy import COLUMNS
+from .validators import visible_reference
 
 OFFICE = "监利市质量强市及品牌建设工作委员会办公室"
 
@@ -199,3 +200,95 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
         ("历史兑现记录", [label for _, label in COLUMNS], example),
         ("奖励项目", ["代码", "名称", "金额（元）", "资金来源"], items),
     ]
+
+
+def _record(a) -> list:
+    return [
+        a.code,
+        "历史兑现" if a.is_legacy else "平台申报",
+        a.enterprise.name,
+        a.enterprise.credit_code,
+        a.reward_item.name,
+        visible_reference(a.reference),
+        a.get_status_display(),
+    ]
+
+
+def integrity_sheets(findings) -> list[tuple[str, list[str], list[list]]]:
+    """The integrity page as a workbook: both records of each possible duplicate and its ruling."""
+    record = ["申报编号", "来源", "企业名称", "统一社会信用代码", "奖励项目", "编号（原样）", "状态"]
+    rows = [
+        [
+            f.get_kind_display(),
+            f.reference_canonical,
+            *_record(f.application),
+            *_record(f.other),
+            f.found_on,
+            timezone.localtime(f.found_at).strftime("%Y-%m-%d %H:%M"),
+            f.get_ruling_display(),
+            f.ruling_text,
+            f.ruled_by.display_name if f.ruled_by else "",
+            timezone.localtime(f.ruled_at).strftime("%Y-%m-%d %H:%M") if f.ruled_at else "",
+        ]
+        for f in findings
+    ]
+    header = [
+        "类型",
+        "规范编号",
+        *(f"后者{h}" for h in record),
+        *(f"前者{h}" for h in record),
+        "发现环节",
+        "发现时间",
+        "裁定",
+        "裁定意见",
+        "裁定人",
+        "裁定时间",
+    ]
+    return [("疑似重复奖励", header, rows)]
+
+
+LEDGER_HEADER = [
+    "序号",
+    "企业名称",
+    "统一社会信用代码",
+    "奖项",
+    "获奖日期",
+    "核定金额（元）",
+    "资金来源",
+    "批复文号",
+    "拨付金额（元）",
+    "拨付日期",
+    "凭证号",
+    "经办人",
+    "审核人",
+]
+
+
+def ledger_rows(applications) -> list[list]:
+    """The 资金拨付台账 as finance expects it (批复文号 is blank until 报请 batches are recorded)."""
+    return [
+        [
+            n,
+            a.enterprise.name,
+            a.enterprise.credit_code,
+            a.reward_item.name,
+            a.award_date,
+            a.amount_yuan,
+            a.get_funding_source_display(),
+            "",
+            a.paid_amount_yuan,
+            a.paid_on,
+            a.voucher_number,
+            a.payment_recorded_by.display_name if a.payment_recorded_by else "",
+            a.payment_confirmed_by.display_name if a.payment_confirmed_by else "",
+        ]
+        for n, a in enumerate(applications, start=1)
+    ]
+
+
+def ledger_sheets(applications, totals: dict) -> list[tuple[str, list[str], list[list]]]:
+    rows = ledger_rows(applications)
+    rows.append(
+        ["合计", f"{totals['n']} 项", "", "", "", totals["approved"], "", "", totals["paid"], "", "", "", ""]
+    )
+    return [("资金拨付台账", LEDGER_HEADER, rows)]

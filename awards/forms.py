@@ -9,13 +9,35 @@ from accounts.models import User
 from core.uploads import validate_upload
 
 from .formatting import wan
-from .models import Application, Enterprise, FundingSource, Objection, RewardItem
+from .models import (
+    MAX_AMOUNT_YUAN,
+    Application,
+    DuplicateFinding,
+    Enterprise,
+    FundingSource,
+    Objection,
+    RewardItem,
+)
 from .services import Decision
 from .services.enterprises import DUPLICATE_ENTERPRISE
 from .validators import validate_credit_code
 
 MAX_FILES = 10
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def money_field(label: str) -> forms.IntegerField:
+    """An amount of money in whole 元, bounded (1 元 to 1 亿元): never a 500 from the database."""
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=MAX_AMOUNT_YUAN,
+        error_messages={
+            "invalid": "请填写整数金额（元），不含小数点和单位。",
+            "min_value": "金额须为正整数（元），不能为零或负数。",
+            "max_value": f"金额超出合理范围：不能超过 {MAX_AMOUNT_YUAN:,} 元（1 亿元）。",
+        },
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -260,12 +282,27 @@ class ObjectionResolveForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount_yuan = forms.IntegerField(label="实际拨付金额（元）", min_value=1)
+    amount_yuan = money_field("实际拨付金额（元）")
     paid_on = forms.DateField(label="拨付日期", widget=DATE)
     voucher_number = forms.CharField(label="凭证号", max_length=60)
     note = forms.CharField(
-        label="拨付说明", max_length=200, required=False, help_text="金额与核定金额不一致时必填"
+        label="拨付说明",
+        max_length=200,
+        required=False,
+        help_text="金额与核定金额不一致时必填（如以省级财政拨付为准、分期拨付）；登记后由另一位办公室负责人确认",
     )
+
+
+class LegacyCorrectionForm(forms.Form):
+    amount_yuan = money_field("实际拨付金额（元）")
+    paid_on = forms.DateField(label="拨付日期", widget=DATE)
+    voucher_number = forms.CharField(label="凭证号", max_length=60, required=False)
+    reference = forms.CharField(label="证书/标准/商标编号", max_length=100)
+    reason = forms.CharField(label="更正原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ChangeDecisionForm(forms.Form):
+    comment = forms.CharField(label="审核意见", max_length=1000, required=False)
 
 
 class LegacyForm(forms.Form):
@@ -279,7 +316,7 @@ class LegacyForm(forms.Form):
     award_date = forms.DateField(label="获奖（发布）日期", widget=DATE)
     reference = forms.CharField(label="证书/标准/商标编号", max_length=100)
     issuing_body = forms.CharField(label="颁发（发布）机构", max_length=200, required=False)
-    amount_yuan = forms.IntegerField(label="实际拨付金额（元）", min_value=1)
+    amount_yuan = money_field("实际拨付金额（元）")
     paid_on = forms.DateField(label="拨付日期", widget=DATE)
     voucher_number = forms.CharField(label="凭证号", max_length=60, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
@@ -298,7 +335,13 @@ class XlsxUploadForm(forms.Form):
 
 
 class RewardItemForm(forms.Form):
-    amount_yuan = forms.IntegerField(label="奖励金额（元）", min_value=1)
+    amount_yuan = money_field("奖励金额（元）")
+    amount_from = forms.DateField(
+        label="新金额适用起始日（按获奖日期，含）",
+        widget=DATE,
+        required=False,
+        help_text="修改金额时必填：获奖日期在该日及以后的申报按新金额核定",
+    )
     funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.choices)
     provisional = forms.BooleanField(label="金额以上级拨付为准", required=False)
     active = forms.BooleanField(label="有效（受理申报）", required=False)
@@ -335,3 +378,58 @@ class ApplicationFilterForm(forms.Form):
         label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
     )
     q = forms.CharField(label="企业/编号", required=False, max_length=50)
+
+
+class FindingRulingForm(forms.Form):
+    ruling = forms.ChoiceField(
+        label="裁定结论",
+        choices=[("not_duplicate", "不构成重复奖励"), ("duplicate", "构成重复奖励")],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label="裁定意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class FindingFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="裁定情况",
+        required=False,
+        choices=[("", "全部"), ("open", "待裁定"), ("ruled", "已裁定")],
+    )
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部"), *DuplicateFinding.Kind.choices]
+    )
+
+
+class LedgerFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
+    funding_source = forms.ChoiceField(
+        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+    )
+    reward_code = forms.ChoiceField(label="奖项", required=False)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[
+            ("", "全部"),
+            (Application.Status.SECOND_PASSED, "复核通过"),
+            (Application.Status.PUBLICITY, "公示中"),
+            (Application.Status.AWAITING_PAYMENT, "待拨付"),
+            (Application.Status.PAID, "已拨付"),
+        ],
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部"), *((y, f"{y}年") for y in years)]
+        self.fields["reward_code"].choices = [("", "全部"), *RewardItem.objects.values_list("code", "name")]
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    funding_source = forms.ChoiceField(
+        label="资金来源", choices=FundingSource.choices, initial=FundingSource.CITY
+    )
+    amount_yuan = money_field("预算金额（元）")
+    basis = forms.CharField(
+        label="依据", max_length=200, help_text="如预算批复文号；经另一位办公室负责人确认后生效"
+    )

@@ -10,6 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from .validators import validate_credit_code
 
+# The largest amount of money the platform accepts anywhere (form and service): 1 亿元. The largest
+# award of 三(二) is 200 万元; the bound keeps every amount far inside PostgreSQL's integer.
+MAX_AMOUNT_YUAN = 100_000_000
+
 
 class FundingSource(models.TextChoices):
     JINGZHOU = "jingzhou", "报请荆州市人民政府"
@@ -52,6 +56,11 @@ class RewardItem(models.Model):
     @property
     def amount_wan(self):
         return self.amount_yuan / 10000
+
+    def amount_on(self, day) -> int:
+        """The amount in force for an award obtained on ``day`` (changes apply from a stated date)."""
+        entry = self.amounts.filter(valid_from__lte=day).order_by("-valid_from").first()
+        return entry.amount_yuan if entry else self.amount_yuan
 
 
 class Enterprise(models.Model):
@@ -241,7 +250,11 @@ class Application(models.Model):
     )
     award_date = models.DateField("获奖（发布）日期", null=True, blank=True)
     reference = models.CharField("证书/标准/商标编号", max_length=100, blank=True)
-    reference_normalized = models.CharField("编号（规范化）", max_length=100, blank=True, editable=False)
+    # validators.canonical_reference(reference): the key of 同一奖项不得重复奖励
+    reference_canonical = models.CharField("编号（规范形式）", max_length=100, blank=True, editable=False)
+    # a duplicate revealed when existing records got their canonical form: kept (never merged or
+    # deleted), outside the unique rule, and listed for a ruling on the integrity page
+    held_for_ruling = models.BooleanField("疑似重复待裁定", default=False, editable=False)
     issuing_body = models.CharField("颁发（发布）机构", max_length=200, blank=True)
     description = models.TextField("申报说明", blank=True)
     status = models.CharField(
@@ -296,6 +309,15 @@ class Application(models.Model):
         related_name="+",
     )
     payment_recorded_at = models.DateTimeField("拨付登记时间", null=True, blank=True)
+    payment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="拨付审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    payment_confirmed_at = models.DateTimeField("拨付审核时间", null=True, blank=True)
     is_legacy = models.BooleanField("系统上线前已兑现", default=False)
 
     created_by = models.ForeignKey(
@@ -318,8 +340,10 @@ class Application(models.Model):
         constraints = [
             # 三(二): 同一奖项不得重复奖励 — one live application per enterprise, item and award reference
             models.UniqueConstraint(
-                fields=["enterprise", "reward_item", "reference_normalized"],
-                condition=~Q(status__in=CLOSED_STATUSES) & ~Q(reference_normalized=""),
+                fields=["enterprise", "reward_item", "reference_canonical"],
+                condition=~Q(status__in=CLOSED_STATUSES)
+                & ~Q(reference_canonical="")
+                & Q(held_for_ruling=False),
                 name="awards_application_one_live_per_award",
             ),
             # separation of duties: the second review is never by the first reviewer
@@ -333,6 +357,13 @@ class Application(models.Model):
                 condition=~Q(status=ApplicationStatus.PAID)
                 | Q(paid_amount_yuan__isnull=False, paid_on__isnull=False),
                 name="awards_application_paid_has_payment",
+            ),
+            # maker-checker for money: the payment is confirmed by someone other than its recorder
+            models.CheckConstraint(
+                condition=Q(payment_confirmed_by__isnull=True)
+                | Q(payment_recorded_by__isnull=True)
+                | ~Q(payment_confirmed_by=F("payment_recorded_by")),
+                name="awards_application_payment_two_people",
             ),
         ]
         indexes = [
@@ -434,6 +465,9 @@ class ApplicationEvent(models.Model):
         OBJECTION_UPHELD = "objection_upheld", "异议经核查成立，不予奖励"
         PUBLICITY_END = "publicity_end", "公示期满无异议，转入待拨付"
         PAY = "pay", "登记拨付"
+        PAY_PENDING = "pay_pending", "登记拨付，待审核人确认"
+        PAY_REFUSED = "pay_refused", "拨付登记被审核人退回"
+        LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
         LEGACY = "legacy", "录入系统上线前的兑现记录"
 
     application = models.ForeignKey(
@@ -506,3 +540,276 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == self.Outcome.OPEN
+
+
+class DuplicateFinding(models.Model):
+    """A possible duplicate award (三(二): 同一奖项不得重复奖励) between two records, for a ruling.
+
+    ``application`` is the later claim, ``other`` the earlier one. Found at submission, at the
+    entry of a legacy reward, or when existing records got their canonical reference.
+    """
+
+    class Kind(models.TextChoices):
+        SAME_AWARD = "same_award", "同一企业、同一奖项、同一编号"
+        SAME_FAMILY = "same_family", "同一企业、同一奖项系列（提名奖与正奖）"
+        OTHER_ENTERPRISE = "other_enterprise", "其他企业申报同一编号"
+        OTHER_LINE = "other_line", "同一编号申报另一奖项"
+
+    class Ruling(models.TextChoices):
+        PENDING = "", "待裁定"
+        NOT_DUPLICATE = "not_duplicate", "不构成重复奖励"
+        DUPLICATE = "duplicate", "构成重复奖励"
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.PROTECT, related_name="findings"
+    )
+    other = models.ForeignKey(
+        Application, verbose_name="与之相同的记录", on_delete=models.PROTECT, related_name="findings_as_other"
+    )
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    reference_canonical = models.CharField("编号（规范形式）", max_length=100, blank=True)
+    found_at = models.DateTimeField("发现时间", default=timezone.now)
+    found_on = models.CharField("发现环节", max_length=40, blank=True)
+    ruling = models.CharField("裁定", max_length=20, choices=Ruling.choices, blank=True, default="")
+    ruling_text = models.TextField("裁定意见", blank=True)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="裁定人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ruled_at = models.DateTimeField("裁定时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "疑似重复奖励"
+        verbose_name_plural = "疑似重复奖励"
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "other", "kind"], name="awards_duplicatefinding_one_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(application=F("other")), name="awards_duplicatefinding_two_records"
+            ),
+            models.CheckConstraint(
+                condition=Q(ruling="") | (Q(ruled_by__isnull=False) & ~Q(ruling_text="")),
+                name="awards_duplicatefinding_ruling_written",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.application_id} / {self.other_id} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ruling == self.Ruling.PENDING
+
+    @classmethod
+    def holding(cls, application) -> Q:
+        """Unruled findings on either side of ``application`` (a row or an OuterRef) against a
+        record that is still a claim: what holds its 复核 (one since rejected or withdrawn does not)."""
+        return (
+            (Q(application=application) & ~Q(other__status__in=CLOSED_STATUSES))
+            | (Q(other=application) & ~Q(application__status__in=CLOSED_STATUSES))
+        ) & Q(ruling=cls.Ruling.PENDING)
+
+
+class RewardAmount(models.Model):
+    """The amount of a reward line from a date on: an award takes the amount in force on its date."""
+
+    reward_item = models.ForeignKey(
+        RewardItem, verbose_name="奖励项目", on_delete=models.PROTECT, related_name="amounts"
+    )
+    amount_yuan = models.PositiveIntegerField("奖励金额（元）")
+    valid_from = models.DateField("适用起始日（按获奖日期，含）")
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "奖励金额（按日期）"
+        verbose_name_plural = "奖励金额（按日期）"
+        ordering = ["reward_item", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reward_item", "valid_from"], name="awards_rewardamount_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0) & Q(amount_yuan__lte=MAX_AMOUNT_YUAN),
+                name="awards_rewardamount_amount_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reward_item} {self.valid_from:%Y-%m-%d} {self.amount_yuan}"
+
+
+class MoneyChange(models.Model):
+    """A change of money data proposed by one person (经办人) and in effect only once another
+    approver (审核人) confirms it: payments, the reward schedule, legacy rewards (maker-checker)."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", "登记拨付"
+        REWARD_ITEM = "reward_item", "修改奖励标准"
+        LEGACY_ENTRY = "legacy_entry", "录入历史兑现记录"
+        LEGACY_IMPORT = "legacy_import", "批量导入历史兑现记录"
+        LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
+        BUDGET = "budget", "设定年度资金预算"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审核人确认"
+        CONFIRMED = "confirmed", "已确认生效"
+        REFUSED = "refused", "已退回"
+
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING)
+    application = models.ForeignKey(
+        Application,
+        verbose_name="申报",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="money_changes",
+    )
+    reward_item = models.ForeignKey(
+        RewardItem,
+        verbose_name="奖励项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="money_changes",
+    )
+    payload = models.JSONField("变更内容", default=dict)
+    summary = models.TextField("变更说明")
+    reason = models.TextField("依据或原因", blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField("登记时间", default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField("审核时间", null=True, blank=True)
+    check_comment = models.TextField("审核意见", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金数据变更"
+        verbose_name_plural = "资金数据变更"
+        ordering = ["-made_at", "-id"]
+        constraints = [
+            # maker-checker: never confirmed (or refused) by the person who made it
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True) | ~Q(checked_by=F("made_by")),
+                name="awards_moneychange_two_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", checked_by__isnull=True)
+                | (~Q(state="pending") & Q(checked_by__isnull=False)),
+                name="awards_moneychange_checked_when_decided",
+            ),
+            # one payment waiting for confirmation per application, one change per reward line
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(state="pending", kind__in=["payment", "legacy_correction"]),
+                name="awards_moneychange_one_pending_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["reward_item"],
+                condition=Q(state="pending", kind="reward_item"),
+                name="awards_moneychange_one_pending_per_item",
+            ),
+        ]
+        indexes = [
+            # the pending list: WHERE state = 'pending' ORDER BY made_at
+            models.Index(fields=["state", "made_at"], name="awards_moneychange_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}（{self.get_state_display()}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
+
+
+class FundingPath(models.Model):
+    """Who pays an award and on whose approval (三(二)): one per funding source, loaded from the pack."""
+
+    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices, unique=True)
+    payer = models.CharField("出资方", max_length=100)
+    fund = models.CharField("资金名称", max_length=100, blank=True)
+    clause = models.TextField("政策原文", blank=True)
+    provisional = models.BooleanField("金额以上级核定或拨付为准", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金来源与审批路径"
+        verbose_name_plural = "资金来源与审批路径"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.get_source_display()
+
+
+class FundingStep(models.Model):
+    """One ordered step of a funding path: who acts, what document goes out and what comes back."""
+
+    path = models.ForeignKey(
+        FundingPath, verbose_name="审批路径", on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("步骤", max_length=60)
+    actor = models.CharField("办理主体", max_length=100)
+    produces = models.CharField("发出的文书", max_length=100, blank=True)
+    receives = models.CharField("收到的文书", max_length=100, blank=True)
+    records = models.CharField("登记内容", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "审批步骤"
+        verbose_name_plural = "审批步骤"
+        ordering = ["path", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["path", "order"], name="awards_fundingstep_one_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.path} {self.order}. {self.name}"
+
+
+class FundBudget(models.Model):
+    """A year's budget of a fund (the 市质量品牌发展专项资金 above all), entered by the office."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    amount_yuan = models.PositiveIntegerField("预算金额（元）")
+    basis = models.CharField("依据", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度资金预算"
+        verbose_name_plural = "年度资金预算"
+        ordering = ["-year", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "source"], name="awards_fundbudget_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0) & Q(amount_yuan__lte=MAX_AMOUNT_YUAN),
+                name="awards_fundbudget_amount_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.get_source_display()}"

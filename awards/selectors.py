@@ -5,7 +5,14 @@ import datetime as dt
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
-from .models import Application, FundingSource, Objection, PublicityBatch
+from .models import (
+    Application,
+    DuplicateFinding,
+    FundBudget,
+    FundingSource,
+    Objection,
+    PublicityBatch,
+)
 
 Status = Application.Status
 
@@ -128,7 +135,8 @@ def office_applications(*, status: str = "", funding_source: str = "", q: str = 
         )
     # Exists rather than Count: no GROUP BY over every application, so the list sorts on its index
     open_objection = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.OPEN)
-    return qs.annotate(open_objections=Exists(open_objection))
+    open_finding = DuplicateFinding.objects.filter(DuplicateFinding.holding(OuterRef("pk")))
+    return qs.annotate(open_objections=Exists(open_objection), open_findings=Exists(open_finding))
 
 
 def status_counts(qs=None) -> dict[str, int]:
@@ -200,6 +208,79 @@ def batches_with_counts():
 def batch_entries(batch):
     """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
     return batch.applications.select_related("enterprise", "reward_item").order_by("reward_item__order", "id")
+
+
+def findings(*, state: str = "", kind: str = ""):
+    """Possible duplicates over the whole history, both records and the ruling, newest first."""
+    qs = DuplicateFinding.objects.select_related(
+        "application__enterprise",
+        "application__reward_item",
+        "other__enterprise",
+        "other__reward_item",
+        "ruled_by",
+    )
+    if state == "open":
+        qs = qs.filter(ruling=DuplicateFinding.Ruling.PENDING)
+    elif state == "ruled":
+        qs = qs.exclude(ruling=DuplicateFinding.Ruling.PENDING)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-found_at", "-id")
+
+
+def application_findings(application):
+    """The possible duplicates on either side of one application."""
+    return findings().filter(Q(application=application) | Q(other=application))
+
+
+def payment_ledger(
+    *, year: int | None = None, funding_source: str = "", reward_code: str = "", status: str = ""
+):
+    """The 资金拨付台账: every approved or paid award (legacy included), oldest award first."""
+    qs = Application.objects.filter(status__in=APPROVED_STATUSES).select_related(
+        "enterprise", "reward_item", "payment_recorded_by", "payment_confirmed_by"
+    )
+    if year:
+        qs = qs.filter(award_date__year=year)
+    if funding_source:
+        qs = qs.filter(funding_source=funding_source)
+    if reward_code:
+        qs = qs.filter(reward_item__code=reward_code)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("award_date", "id")
+
+
+def ledger_totals(qs) -> dict:
+    return qs.aggregate(
+        n=Count("id"),
+        approved=Coalesce(Sum("amount_yuan"), 0),
+        paid=Coalesce(Sum("paid_amount_yuan", filter=Q(status=Status.PAID)), 0),
+    )
+
+
+def budget_rows(rows: list[dict]) -> list[dict]:
+    """Per year and fund with a budget: budget, committed (approved, not yet paid), paid, remaining.
+
+    Committed and paid are counted by award year, as everywhere on the money page.
+    """
+    by_key = {(r["year"], r["funding_source"]): r for r in rows}
+    out = []
+    for budget in FundBudget.objects.order_by("-year", "source"):
+        r = by_key.get((budget.year, budget.source), {})
+        committed, paid = r.get("pending", 0), r.get("paid", 0)
+        out.append(
+            {
+                "year": budget.year,
+                "source_label": budget.get_source_display(),
+                "budget": budget.amount_yuan,
+                "committed": committed,
+                "paid": paid,
+                "remaining": budget.amount_yuan - committed - paid,
+                "basis": budget.basis,
+            }
+        )
+    return out
 
 
 def granted_by_item_and_year(*, start: dt.date, end: dt.date) -> list[dict]:

@@ -39,6 +39,44 @@ def validate_credit_code(value: str) -> str:
         ) from exc
 
 
-def normalize_reference(value: str) -> str:
-    """The key of 同一奖项不得重复奖励: case, spaces and full-width characters do not matter."""
-    return _SPACES.sub("", halfwidth(value)).upper()
+# Dash, hyphen and minus look-alikes (category Pd plus the minus signs NFKC leaves alone): one "-".
+_DASHES = set(
+    "\u002d\u058a\u05be\u1400\u1806\u2010\u2011\u2012\u2013\u2014\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40"
+    "\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead"  # every Unicode Pd
+    "\u2212\u2796\u02d7\u2043"  # minus signs and the hyphen bullet
+)
+# Slash look-alikes: dropped, so "GB/T" and "GBT" (the slash left out) are the same reference.
+_SLASHES = {"/", "\\", "\u2044", "\u2215", "\u29f8", "\uff0f", "\u3033", "\u2571"}
+
+
+def canonical_reference(value: str) -> str:
+    """The key of 同一奖项不得重复奖励 (三(二)); the one function every duplicate check uses.
+
+    NFKC (full-width forms), then every format character (category Cf: U+200B, U+2060, U+00AD,
+    U+FEFF …) and all whitespace removed, every dash/hyphen/minus variant written "-", slashes
+    and all other punctuation and symbols dropped, case folded.
+    Consequence: "GB/T 1.1-2020" and "GB/T 11-2020" share a key (the dot is punctuation).
+    """
+    out = []
+    for char in unicodedata.normalize("NFKC", value or ""):
+        if char in _DASHES:
+            out.append("-")
+            continue
+        category = unicodedata.category(char)
+        if category == "Cf" or category[0] in "ZC" or char.isspace() or char in _SLASHES:
+            continue
+        if category[0] in "PS":  # other punctuation and symbols: 。．, ( ) # …
+            continue
+        out.append(char)
+    return "".join(out).casefold()
+
+
+def is_invisible(char: str) -> bool:
+    """Format, control and unusual space characters (everything but the plain space)."""
+    category = unicodedata.category(char)
+    return char != " " and (category == "Cf" or category[0] in "ZC")
+
+
+def visible_reference(value: str) -> str:
+    """The reference as typed, with invisible characters written ⟨U+200B⟩ (exports)."""
+    return "".join(f"⟨U+{ord(c):04X}⟩" if is_invisible(c) else c for c in value or "")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver, is_enterprise_user, is_office
 
-from .models import Application, Enterprise, Objection, PublicityBatch
+from .models import Application, DuplicateFinding, Enterprise, MoneyChange, Objection, PublicityBatch
 
 Status = Application.Status
 
@@ -54,4 +54,11 @@ def _office_panel(user) -> dict:
         "unverified": Enterprise.objects.filter(verified_at__isnull=True).count(),
         "open_objections": Objection.objects.filter(outcome=Objection.Outcome.OPEN).count(),
         "closing": PublicityBatch.objects.filter(end_date=today).count(),
+        # maker-checker: what waits for a second person (approvers confirm others' changes)
+        "pending_changes": MoneyChange.objects.filter(state=MoneyChange.State.PENDING)
+        .exclude(made_by=user)
+        .count()
+        if is_approver(user)
+        else 0,
+        "open_findings": DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count(),
     }

@@ -16,7 +16,7 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
-from awards.models import RewardItem
+from awards.models import FundingPath, FundingStep, RewardItem
 from committee.models import Appointment, MemberUnit, Seat
 from meetings.models import BusinessKind, MeetingRule
 from targets.models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
@@ -198,6 +198,35 @@ def load_rewards(data: dict, report: LoadReport) -> None:
         )
 
 
+def load_funding(data: dict, report: LoadReport) -> None:
+    """三(二)'s three payers, each with its ordered approval path."""
+    for row in data["funding_sources"]:
+        path = upsert(
+            FundingPath,
+            {"source": row["source"]},
+            {
+                "payer": row["payer"],
+                "fund": row.get("fund") or "",
+                "clause": row.get("clause", ""),
+                "provisional": bool(row.get("provisional", False)),
+            },
+            report,
+        )
+        for order, step in enumerate(row["steps"], start=1):
+            upsert(
+                FundingStep,
+                {"path": path, "order": order},
+                {
+                    "name": step["name"],
+                    "actor": step["actor"],
+                    "produces": step.get("produces") or "",
+                    "receives": step.get("receives") or "",
+                    "records": step.get("records") or "",
+                },
+                report,
+            )
+
+
 def load_plan(data: dict, report: LoadReport) -> Plan:
     unit = UnitResolver()
     p = data["plan"]
@@ -300,6 +329,7 @@ def load_policy(base: Path | None = None, plan_files=PLAN_FILES) -> LoadReport:
     load_committee(committee, report)
     load_identity(read_yaml("policy.yaml", base), committee, report)
     load_rewards(read_yaml("reward_items.yaml", base), report)
+    load_funding(read_yaml("funding_sources.yaml", base), report)
     for name in plan_files:
         load_plan(read_yaml(name, base), report)
     return report

@@ -197,6 +197,17 @@ TABLE: dict[str, Row] = {
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),
+    "awards:budget_set": post(OFFICE_ACT),
+    "awards:payment_ledger": get(OFFICE),
+    "awards:payment_ledger_xlsx": get(OFFICE),
+    "awards:money_changes": get(OFFICE),
+    "awards:money_change_confirm": post(APPROVER_ACT, pk("money_change")),  # maker-checker: approvers
+    "awards:money_change_refuse": post(APPROVER_ACT, pk("money_change")),
+    "awards:legacy_correct": get(OFFICE, pk("legacy")),
+    "awards:integrity": get(OFFICE),
+    "awards:integrity_xlsx": get(OFFICE),
+    "awards:integrity_scan": post(OFFICE_ACT),
+    "awards:finding_rule": post(APPROVER_ACT, pk("finding")),  # rulings: approvers only
     "awards:money_xlsx": get(OFFICE),
     "awards:payments_docx": get(OFFICE),
     "awards:legacy_create": get(OFFICE),

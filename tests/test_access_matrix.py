@@ -24,7 +24,7 @@ from django_celery_beat.models import PeriodicTask
 
 from assessment.models import AssessmentScheme
 from awards import services as awards_services
-from awards.models import RewardItem
+from awards.models import DuplicateFinding, RewardItem
 from awards.tests.factories import ApplicationFactory, pdf
 from committee.models import Seat
 from committee.tests.factories import UnitContactFactory
@@ -169,6 +169,22 @@ def _awards(w, users) -> None:
     )
     w.awaiting_payment = ApplicationFactory(
         enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
+    )
+    # another enterprise claims the same standard: a possible duplicate for an approver's ruling
+    ApplicationFactory(enterprise=users["enterprise_b"].enterprise, reference="GB/T 45001-2025")
+    awards_services.findings_scan(found_on="test")
+    w.finding = DuplicateFinding.objects.get(other=w.application)
+    w.legacy = ApplicationFactory(enterprise=w.enterprise_a, paid=True, is_legacy=True)
+    w.money_change = awards_services.reward_item_update(
+        item=RewardItem.objects.get(code="group_standard"),
+        updated_by=office,
+        amount_yuan=120_000,
+        amount_from=dt.date(2026, 1, 1),
+        funding_source="city",
+        provisional=False,
+        active=True,
+        effective_from=dt.date(2022, 1, 1),
+        reason="市政府常务会议纪要",
     )
     w.calendar_day = CalendarDay.objects.create(date=dt.date(2025, 12, 27), is_workday=True, note="调休")
     w.review = awards_services.review_request_submit(

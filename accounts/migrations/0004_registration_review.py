@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_user_manager'),
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('awards', '0004_registration_review'),
+        ('awards', '0009_registration_review'),
         ('committee', '0002_unit_contacts'),
     ]
 

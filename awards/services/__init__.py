@@ -5,9 +5,19 @@ Other parts of the product rely on ``check_eligibility``, ``application_submit``
 """
 
 from .applications import application_save_draft, application_submit, application_withdraw, attachment_remove
+from .budget import budget_set
 from .eligibility import EligibilityResult, check_eligibility
 from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
-from .legacy import LegacyPreview, LegacyRow, legacy_import_confirm, legacy_import_preview, legacy_record
+from .integrity import finding_rule, findings_scan
+from .legacy import (
+    LegacyPreview,
+    LegacyRow,
+    legacy_correct,
+    legacy_import_confirm,
+    legacy_import_preview,
+    legacy_record,
+)
+from .money_changes import money_change_confirm, money_change_refuse
 from .office_settings import (
     calendar_day_remove,
     calendar_day_set,
@@ -33,6 +43,7 @@ from .registration import (
 from .review import Decision, application_first_review, application_second_review
 
 __all__ = [
+    "budget_set",
     "Decision",
     "EligibilityResult",
     "LegacyPreview",
@@ -55,9 +66,14 @@ __all__ = [
     "review_request_submit",
     "enterprise_update_contact",
     "enterprise_verify",
+    "finding_rule",
+    "findings_scan",
+    "legacy_correct",
     "legacy_import_confirm",
     "legacy_import_preview",
     "legacy_record",
+    "money_change_confirm",
+    "money_change_refuse",
     "objection_record",
     "objection_resolve",
     "payment_record",

@@ -10,10 +10,11 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.services import notify
 
-from ..models import Application, Attachment, Enterprise, RewardItem
-from ..validators import normalize_reference
+from ..models import CLOSED_STATUSES, Application, Attachment, Enterprise, RewardItem
+from ..validators import canonical_reference
 from ._workflow import Action, Status, lock, office_staff, record, refuse_state, wan
 from .eligibility import EligibilityResult, check_eligibility, duplicate_message
+from .integrity import findings_record
 
 
 def _require_own(enterprise: Enterprise, user: User) -> None:
@@ -54,8 +55,23 @@ def _save_unique(application: Application, *, create: bool) -> None:
                 application.save()
     except IntegrityError as exc:
         if "awards_application_one_live_per_award" in str(exc) or "UNIQUE" in str(exc).upper():
-            raise ValidationError(duplicate_message(), code="duplicate") from exc
+            raise ValidationError(duplicate_message(_collides_with(application)), code="duplicate") from exc
         raise
+
+
+def _collides_with(application: Application) -> Application | None:
+    """The live record of the same enterprise, item and canonical reference that won the race."""
+    return (
+        Application.objects.filter(
+            enterprise_id=application.enterprise_id,
+            reward_item_id=application.reward_item_id,
+            reference_canonical=application.reference_canonical,
+        )
+        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(pk=application.pk)
+        .order_by("id")
+        .first()
+    )
 
 
 def _editable(application: Application | None, enterprise: Enterprise, user: User, what: str) -> Application:
@@ -73,7 +89,7 @@ def _editable(application: Application | None, enterprise: Enterprise, user: Use
 def _fill(application: Application, award_date, reference: str, issuing_body: str, description: str) -> None:
     application.award_date = award_date
     application.reference = reference.strip()
-    application.reference_normalized = normalize_reference(reference)
+    application.reference_canonical = canonical_reference(reference)
     application.issuing_body = issuing_body.strip()
     application.description = description.strip()
     application.updated_at = timezone.now()
@@ -151,6 +167,7 @@ def application_submit(
         _save_unique(application, create=create)
         _store_attachments(application, attachments, submitted_by)
         action = Action.RESUBMIT if from_status == Status.RETURNED else Action.SUBMIT
+        findings_record(application=application, found_on="企业提交申报")
         record(application, action=action, from_status=from_status, actor=submitted_by)
         _notify_office_of_submission(application)
     return application

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, FundingSource, RewardItem
-from ..validators import normalize_reference
+from ..validators import canonical_reference
 from ._workflow import cn_date
+from .integrity import Kind, claims_against, flag_text
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,21 @@ def _live_applications(enterprise: Enterprise, exclude_id: int | None):
 
 
 def duplicate_message(existing: Application | None = None) -> str:
+    """Tell the enterprise which earlier application or reward of its own the award collides with."""
     text = "同一奖项不得重复奖励：本企业已有该奖项、同一证书（标准、商标）编号的申报或奖励记录"
     if existing is None:
         return text + "，不能重复申报。"
+    typed = f"，原编号“{existing.reference}”" if existing.reference else ""
     if existing.status == Application.Status.DRAFT:
-        return text + f"（草稿 {existing.code}），请在“我的申报”中继续编辑该草稿。"
-    return text + f"（申报编号 {existing.code}，状态：{existing.get_status_display()}），不能重复申报。"
+        return text + f"（草稿 {existing.code}{typed}），请在“我的申报”中继续编辑该草稿。"
+    if existing.is_legacy:
+        return (
+            text + f"（系统上线前已兑现的奖励 {existing.code}{typed}，"
+            f"{existing.paid_on:%Y年%m月%d日}拨付），不能重复申报。"
+        )
+    return (
+        text + f"（申报编号 {existing.code}{typed}，状态：{existing.get_status_display()}），不能重复申报。"
+    )
 
 
 def check_eligibility(
@@ -59,8 +69,9 @@ def check_eligibility(
 
     Rules of 三(二): awards obtained on or after the item's effective date (2022-01-01, inclusive),
     an active item, and 同一奖项不得重复奖励 (one live application per enterprise, item and
-    normalised reference). A nomination followed by the full prize of the same family is allowed
-    but flagged: the policy is silent, so a reviewer decides.
+    canonical reference). Allowed but flagged for an approver's ruling (``flags``): the same
+    canonical reference claimed by another enterprise or under another line, and a nomination
+    next to the full prize of the same family (the policy is silent).
     """
     today = today or timezone.localdate()
     item = RewardItem.objects.filter(code=reward_code).first() if reward_code else None
@@ -78,40 +89,29 @@ def check_eligibility(
         )
     elif award_date > today:
         reasons.append(f"获奖日期 {award_date:%Y-%m-%d} 晚于今天，请填写证书上的实际日期。")
-    normalized = normalize_reference(reference)
+    canonical = canonical_reference(reference)
     flags: list[str] = []
-    if not normalized:
+    if not canonical:
         reasons.append("请填写证书、标准或商标编号。")
     else:
         existing = (
             _live_applications(enterprise, exclude_application_id)
-            .filter(reward_item=item, reference_normalized=normalized)
+            .filter(reward_item=item, reference_canonical=canonical)
+            .order_by("id")
             .first()
         )
         if existing is not None:
             reasons.append(duplicate_message(existing))
-        flags = _family_flags(enterprise, item, exclude_application_id)
+    if item.active:
+        flags = [
+            flag_text(kind, other, item)
+            for kind, other in claims_against(
+                enterprise=enterprise, item=item, canonical=canonical, exclude_id=exclude_application_id
+            )
+            if kind != Kind.SAME_AWARD
+        ]
     if reasons:
         return EligibilityResult(False, 0, item.funding_source, item.provisional, reasons, flags, item)
-    return EligibilityResult(True, item.amount_yuan, item.funding_source, item.provisional, [], flags, item)
-
-
-def _family_flags(enterprise: Enterprise, item: RewardItem, exclude_id: int | None) -> list[str]:
-    """提名奖 then 正奖 of the same prize (or the reverse): the policy does not say; flag it."""
-    related = (
-        _live_applications(enterprise, exclude_id)
-        .filter(reward_item__family=item.family, reward_item__is_nomination=not item.is_nomination)
-        .select_related("reward_item")
-        .order_by("id")
-    )
-    flags = []
-    for other in related[:5]:
-        if item.is_nomination:
-            what = f"本企业已有同一奖项的正奖“{other.reward_item.name}”"
-        else:
-            what = f"本企业已有同一奖项的提名奖“{other.reward_item.name}”"
-        flags.append(
-            f"{what}的申报或奖励记录（{other.code}，编号 {other.reference}，{other.get_status_display()}）。"
-            "政策未规定获提名奖后又获正奖时应全额奖励还是补足差额，请复核人研判并在意见中写明。"
-        )
-    return flags
+    # the amount in force on the award date (the schedule may have changed since)
+    amount = item.amount_on(award_date)
+    return EligibilityResult(True, amount, item.funding_source, item.provisional, [], flags, item)

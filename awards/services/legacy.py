@@ -7,17 +7,18 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
-from ..models import Application, Enterprise, RewardItem
-from ..validators import normalize_credit_code, normalize_reference, validate_credit_code
-from ._workflow import Action, Status, record, require_office, wan
+from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem
+from ..validators import canonical_reference, normalize_credit_code, validate_credit_code
+from ._changes import change_propose
+from ._workflow import Action, Status, lock, record, require_office, wan
 from .applications import _apply_assessment, _save_unique
-from .eligibility import check_eligibility
+from .eligibility import check_eligibility, duplicate_message
+from .integrity import findings_record
 from .payment import validate_payment
 
 MAX_IMPORT_ROWS = 1000
@@ -104,62 +105,210 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
 
 def legacy_record(
     *, row: LegacyRow, recorded_by: User, source: str = "", today: dt.date | None = None
-) -> Application:
-    """Enter one reward paid before the system existed, as a paid application marked legacy."""
+) -> MoneyChange:
+    """Propose one reward paid before the system existed; it is entered when another approver confirms."""
     require_office(recorded_by)
     today = today or timezone.localdate()
-    with transaction.atomic():
-        enterprise, code, errors = _legacy_check(row, today)
-        if errors:
-            raise ValidationError(errors, code="bad_legacy")
-        if enterprise is None:
-            # the office paid it, so the office knows the enterprise: recorded as verified
-            enterprise = Enterprise.objects.create(
-                name=row.enterprise_name.strip(),
-                credit_code=code,
-                verified_at=timezone.now(),
-                verified_by=recorded_by,
-            )
-        result = check_eligibility(
-            enterprise=enterprise,
-            reward_code=row.reward_code,
-            award_date=row.award_date,
-            reference=row.reference,
-            today=today,
+    errors = _legacy_check(row, today)[2]
+    if errors:
+        raise ValidationError(errors, code="bad_legacy")
+    return change_propose(
+        kind=MoneyChange.Kind.LEGACY_ENTRY,
+        made_by=recorded_by,
+        summary=_row_summary(row),
+        payload={"rows": [row.to_json()], "source": source},
+    )
+
+
+def _row_summary(row: LegacyRow) -> str:
+    return (
+        f"{row.enterprise_name or row.credit_code} {row.reward_name or row.reward_code} 编号 {row.reference}，"
+        f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}。"
+    )
+
+
+def legacy_apply(
+    change: MoneyChange, *, confirmed_by: User, today: dt.date | None = None
+) -> list[Application]:
+    """The confirmation of legacy rewards: every row checked again and entered, or none."""
+    today = today or timezone.localdate()
+    created = []
+    rows = [LegacyRow.from_json(data) for data in change.payload["rows"]]
+    for row in rows:
+        source = change.payload.get("source", "")
+        if len(rows) > 1:
+            source = f"{source}第 {row.row_number} 行"
+        try:
+            created.append(_legacy_create(row, change.made_by, confirmed_by, source, today))
+        except ValidationError as exc:
+            where = f"第 {row.row_number} 行：" if len(rows) > 1 else ""
+            raise ValidationError(
+                f"{where}{'；'.join(exc.messages)}（本次录入已全部取消）", code="bad_row"
+            ) from exc
+    return created
+
+
+def _legacy_create(
+    row: LegacyRow, recorded_by: User, confirmed_by: User, source: str, today: dt.date
+) -> Application:
+    """Enter one reward paid before the system existed, as a paid application marked legacy."""
+    enterprise, code, errors = _legacy_check(row, today)
+    if errors:
+        raise ValidationError(errors, code="bad_legacy")
+    if enterprise is None:
+        # the office paid it, so the office knows the enterprise: recorded as verified
+        enterprise = Enterprise.objects.create(
+            name=row.enterprise_name.strip(),
+            credit_code=code,
+            verified_at=timezone.now(),
+            verified_by=recorded_by,
         )
-        now = timezone.now()
-        application = Application(
-            enterprise=enterprise,
-            award_date=row.award_date,
-            reference=row.reference.strip(),
-            reference_normalized=normalize_reference(row.reference),
-            issuing_body=row.issuing_body.strip(),
-            status=Status.PAID,
-            paid_amount_yuan=row.amount_yuan,
-            paid_on=row.paid_on,
-            voucher_number=row.voucher_number.strip(),
-            payment_note=row.note.strip()[:200],
-            payment_recorded_by=recorded_by,
-            payment_recorded_at=now,
-            is_legacy=True,
-            created_by=recorded_by,
+    result = check_eligibility(
+        enterprise=enterprise,
+        reward_code=row.reward_code,
+        award_date=row.award_date,
+        reference=row.reference,
+        today=today,
+    )
+    now = timezone.now()
+    application = Application(
+        enterprise=enterprise,
+        award_date=row.award_date,
+        reference=row.reference.strip(),
+        reference_canonical=canonical_reference(row.reference),
+        issuing_body=row.issuing_body.strip(),
+        status=Status.PAID,
+        paid_amount_yuan=row.amount_yuan,
+        paid_on=row.paid_on,
+        voucher_number=row.voucher_number.strip(),
+        payment_note=row.note.strip()[:200],
+        payment_recorded_by=recorded_by,
+        payment_recorded_at=now,
+        payment_confirmed_by=confirmed_by,
+        payment_confirmed_at=now,
+        is_legacy=True,
+        created_by=recorded_by,
+    )
+    _apply_assessment(application, result)
+    application._change_reason = (
+        f"录入历史兑现记录（经办人 {recorded_by.display_name}，审核人 {confirmed_by.display_name}）"
+    )[:100]
+    application._history_user = confirmed_by
+    _save_unique(application, create=True)
+    findings_record(application=application, found_on="录入历史兑现记录")
+    comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
+    if row.voucher_number:
+        comment += f"，凭证号 {row.voucher_number}"
+    if source:
+        comment += f"。来源：{source}"
+    comment += f"。经办人 {recorded_by.display_name}，审核人 {confirmed_by.display_name}。"
+    record(
+        application,
+        action=Action.LEGACY,
+        from_status="",
+        actor=confirmed_by,
+        comment=comment,
+        notify_enterprise=False,
+    )
+    return application
+
+
+def legacy_correct(
+    *,
+    application: Application,
+    corrected_by: User,
+    amount_yuan: int,
+    paid_on: dt.date,
+    voucher_number: str,
+    reference: str,
+    reason: str,
+    today: dt.date | None = None,
+) -> MoneyChange:
+    """Propose a correction of a legacy reward (amount, date, voucher, reference); pending until confirmed."""
+    require_office(corrected_by)
+    today = today or timezone.localdate()
+    if not application.is_legacy:
+        raise ValidationError("只有系统上线前的历史兑现记录可以更正。", code="not_legacy")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请写明更正原因（如原始凭证号），更正记录将长期保存。", code="reason")
+    validate_payment(amount_yuan=amount_yuan, paid_on=paid_on, award_date=application.award_date, today=today)
+    reference = (reference or "").strip()[:100]
+    errors = _reference_errors(application, reference)
+    if errors:
+        raise ValidationError(errors, code="reference")
+    changes = []
+    for label, old, new in (
+        ("实际拨付金额", application.paid_amount_yuan, amount_yuan),
+        ("拨付日期", application.paid_on, paid_on),
+        ("凭证号", application.voucher_number, (voucher_number or "").strip()[:60]),
+        ("编号", application.reference, reference),
+    ):
+        if old != new:
+            changes.append(f"{label}：{old} → {new}")
+    if not changes:
+        raise ValidationError("没有需要更正的内容。", code="unchanged")
+    return change_propose(
+        kind=MoneyChange.Kind.LEGACY_CORRECTION,
+        made_by=corrected_by,
+        summary=f"更正历史兑现记录 {application.code}（{application.enterprise.name}）："
+        + "；".join(changes)
+        + "。",
+        reason=reason,
+        application=application,
+        payload={
+            "amount_yuan": amount_yuan,
+            "paid_on": paid_on.isoformat(),
+            "voucher_number": (voucher_number or "").strip()[:60],
+            "reference": reference,
+        },
+    )
+
+
+def _reference_errors(application: Application, reference: str) -> list[str]:
+    canonical = canonical_reference(reference)
+    if not canonical:
+        return ["请填写证书、标准或商标编号。"]
+    clash = (
+        Application.objects.filter(
+            enterprise_id=application.enterprise_id,
+            reward_item_id=application.reward_item_id,
+            reference_canonical=canonical,
         )
-        _apply_assessment(application, result)
-        application._change_reason = "录入系统上线前的兑现记录"
-        _save_unique(application, create=True)
-        comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
-        if row.voucher_number:
-            comment += f"，凭证号 {row.voucher_number}"
-        if source:
-            comment += f"。来源：{source}"
-        record(
-            application,
-            action=Action.LEGACY,
-            from_status="",
-            actor=recorded_by,
-            comment=comment,
-            notify_enterprise=False,
-        )
+        .exclude(status__in=CLOSED_STATUSES)
+        .exclude(pk=application.pk)
+        .first()
+    )
+    return [duplicate_message(clash)] if clash else []
+
+
+def legacy_correction_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
+    application = lock(change.application)
+    data = change.payload
+    errors = _reference_errors(application, data["reference"])
+    if errors:
+        raise ValidationError(errors, code="reference")
+    application.paid_amount_yuan = data["amount_yuan"]
+    application.paid_on = dt.date.fromisoformat(data["paid_on"])
+    application.voucher_number = data["voucher_number"]
+    application.reference = data["reference"]
+    application.reference_canonical = canonical_reference(data["reference"])
+    application.updated_at = timezone.now()
+    application._change_reason = (
+        f"更正历史兑现记录（经办人 {change.made_by.display_name}，审核人 {confirmed_by.display_name}）"
+    )[:100]
+    application._history_user = confirmed_by
+    _save_unique(application, create=False)
+    findings_record(application=application, found_on="更正历史兑现记录")
+    record(
+        application,
+        action=Action.LEGACY_CORRECTION,
+        from_status=application.status,
+        actor=confirmed_by,
+        comment=f"{change.summary}原因：{change.reason}。经办人 {change.made_by.display_name}，"
+        f"审核人 {confirmed_by.display_name}。",
+        notify_enterprise=False,
+    )
     return application
 
 
@@ -277,7 +426,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         row.reward_name = names.get(row.reward_code, "")
         if not row_errors:
             row_errors.extend(_legacy_check(row, today)[2])
-        key = (row.credit_code, row.reward_code, normalize_reference(row.reference))
+        key = (row.credit_code, row.reward_code, canonical_reference(row.reference))
         if row.reference and key in seen:
             row_errors.append(f"与第 {seen[key]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
         seen.setdefault(key, number)
@@ -292,25 +441,22 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
 
 def legacy_import_confirm(
     *, rows: list[LegacyRow], recorded_by: User, source_name: str, today: dt.date | None = None
-) -> list[Application]:
-    """Store all previewed rows, or none: every row is checked again inside the transaction."""
+) -> MoneyChange:
+    """Propose all previewed rows as one change: entered together, or none, when another approver confirms."""
     require_office(recorded_by)
+    today = today or timezone.localdate()
     if not rows:
         raise ValidationError("没有可导入的行。", code="empty")
-    created = []
-    with transaction.atomic():
-        for row in rows:
-            try:
-                created.append(
-                    legacy_record(
-                        row=row,
-                        recorded_by=recorded_by,
-                        source=f"批量导入《{source_name}》第 {row.row_number} 行",
-                        today=today,
-                    )
-                )
-            except ValidationError as exc:
-                raise ValidationError(
-                    f"第 {row.row_number} 行：{'；'.join(exc.messages)}（本次导入已全部取消）", code="bad_row"
-                ) from exc
-    return created
+    for row in rows:
+        errors = _legacy_check(row, today)[2]
+        if errors:
+            raise ValidationError(
+                f"第 {row.row_number} 行：{'；'.join(errors)}（本次导入已全部取消）", code="bad_row"
+            )
+    total = sum(row.amount_yuan or 0 for row in rows)
+    return change_propose(
+        kind=MoneyChange.Kind.LEGACY_IMPORT,
+        made_by=recorded_by,
+        summary=f"批量导入《{source_name}》：{len(rows)} 条历史兑现记录，合计 {wan(total)}（{total:,} 元）。",
+        payload={"rows": [row.to_json() for row in rows], "source": f"批量导入《{source_name}》"},
+    )

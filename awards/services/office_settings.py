@@ -3,13 +3,14 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from accounts.models import User
 from core.models import CalendarDay, SiteSetting
 
-from ..models import FundingSource, RewardItem
+from ..models import FundingSource, MoneyChange, RewardAmount, RewardItem
+from ._changes import change_propose
 from ._workflow import require_office
+from .payment import amount_errors
 
 
 def reward_item_update(
@@ -22,27 +23,84 @@ def reward_item_update(
     active: bool,
     effective_from: dt.date,
     reason: str,
-) -> RewardItem:
-    """Correct a line of the schedule; the change and its reason are kept in the item's history.
+    amount_from: dt.date | None = None,
+) -> MoneyChange:
+    """Propose a correction of a line of the schedule; it takes effect when another approver confirms.
 
-    Applications already submitted keep the amount they were assessed with.
+    A new amount applies to awards obtained on or after ``amount_from``; applications keep the
+    amount they were assessed with.
     """
     require_office(updated_by)
-    if not reason.strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise ValidationError("请填写修改依据（如文件文号），修改记录将长期保存。", code="reason")
-    if amount_yuan is None or amount_yuan <= 0:
-        raise ValidationError("奖励金额须为正整数（元）。", code="amount")
+    errors = amount_errors(amount_yuan, "奖励金额")
+    if errors:
+        raise ValidationError(errors, code="amount")
     if funding_source not in FundingSource.values:
         raise ValidationError("请选择资金来源。", code="funding")
-    with transaction.atomic():
-        item = RewardItem.objects.select_for_update().get(pk=item.pk)
-        item.amount_yuan = amount_yuan
-        item.funding_source = funding_source
-        item.provisional = provisional
-        item.active = active
-        item.effective_from = effective_from
-        item._change_reason = reason.strip()[:100]
-        item.save()
+    if effective_from is None:
+        raise ValidationError("请填写适用起始日。", code="effective_from")
+    changes = []
+    amount_changed = amount_yuan != item.amount_yuan
+    if amount_changed:
+        if amount_from is None:
+            raise ValidationError("修改金额时请填写新金额的适用起始日（按获奖日期）。", code="amount_from")
+        if amount_from < effective_from:
+            raise ValidationError("新金额的适用起始日不能早于奖项的适用起始日。", code="amount_from")
+        changes.append(
+            f"金额 {item.amount_yuan:,} 元 → {amount_yuan:,} 元（获奖日期自 {amount_from:%Y-%m-%d} 起）"
+        )
+    for label, old, new, text in (
+        ("资金来源", item.funding_source, funding_source, FundingSource(funding_source).label),
+        ("以上级拨付为准", item.provisional, provisional, "是" if provisional else "否"),
+        ("受理", item.active, active, "受理" if active else "停用"),
+        ("适用起始日", item.effective_from, effective_from, f"{effective_from:%Y-%m-%d}"),
+    ):
+        if old != new:
+            changes.append(f"{label} → {text}")
+    if not changes:
+        raise ValidationError("没有修改任何内容。", code="unchanged")
+    return change_propose(
+        kind=MoneyChange.Kind.REWARD_ITEM,
+        made_by=updated_by,
+        summary=f"奖励项目“{item.name}”：" + "；".join(changes) + "。",
+        reason=reason,
+        reward_item=item,
+        payload={
+            "amount_yuan": amount_yuan,
+            "amount_from": amount_from.isoformat() if amount_changed else None,
+            "funding_source": funding_source,
+            "provisional": provisional,
+            "active": active,
+            "effective_from": effective_from.isoformat(),
+        },
+    )
+
+
+def reward_item_apply(change: MoneyChange, *, confirmed_by: User) -> RewardItem:
+    item = RewardItem.objects.select_for_update().get(pk=change.reward_item_id)
+    data = change.payload
+    if data["amount_from"]:
+        if not item.amounts.exists():  # the amount in force until now, from the line's first day
+            RewardAmount.objects.create(
+                reward_item=item, amount_yuan=item.amount_yuan, valid_from=item.effective_from
+            )
+        RewardAmount.objects.update_or_create(
+            reward_item=item,
+            valid_from=dt.date.fromisoformat(data["amount_from"]),
+            defaults={"amount_yuan": data["amount_yuan"]},
+        )
+        item.amount_yuan = data["amount_yuan"]
+    item.funding_source = data["funding_source"]
+    item.provisional = data["provisional"]
+    item.active = data["active"]
+    item.effective_from = dt.date.fromisoformat(data["effective_from"])
+    item._change_reason = (
+        f"{change.reason}（经办人 {change.made_by.display_name}，审核人 {confirmed_by.display_name}）"
+    )[:100]
+    item._history_user = confirmed_by
+    item.save()
     return item
 
 

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Application
+from ..models import Application, DuplicateFinding
 from ._workflow import Action, Status, lock, record, refuse_state, require_approver, require_office
+from .integrity import open_findings
 
 
 class Decision(models.TextChoices):
@@ -88,7 +89,25 @@ def application_second_review(
                 "复核人不能与初审人为同一人：该申报由您办理初审，请由另一位办公室负责人复核。",
                 code="same_reviewer",
             )
+        if decision == Decision.PASS:
+            _require_rulings(application)
         if decision == Decision.RETURN:  # back to 初审: the next first review is a fresh one
             application.first_reviewed_by = None
             application.first_reviewed_at = None
         return _decide(application, outcome=SECOND_REVIEW[decision], reviewer=reviewer, comment=comment)
+
+
+def _require_rulings(application: Application) -> None:
+    """三(二) 同一奖项不得重复奖励: no 复核 while a possible duplicate has no written ruling."""
+    pending = open_findings(application).count()
+    if pending:
+        raise ValidationError(
+            f"该申报有 {pending} 项疑似重复奖励尚未裁定：请办公室负责人先在“疑似重复奖励”中逐项写明裁定意见，再办理复核。",
+            code="ruling_required",
+        )
+    duplicate = application.findings.filter(ruling=DuplicateFinding.Ruling.DUPLICATE).first()
+    if duplicate is not None:
+        raise ValidationError(
+            f"已裁定该申报与 {duplicate.other.code} 构成重复奖励，不能复核通过，请选择“不予通过”并写明理由。",
+            code="ruled_duplicate",
+        )

@@ -1,6 +1,8 @@
 from django import template
+from django.utils.html import escape, format_html, format_html_join
 
 from ..formatting import wan as _wan
+from ..validators import is_invisible
 
 register = template.Library()
 
@@ -23,3 +25,15 @@ def yuan(amount_yuan):
 def field(form, name):
     """{{ form|field:"name" }}: a bound field by name, for laying out a form in sections."""
     return form[name]
+
+
+@register.filter
+def as_typed(reference):
+    """{{ a.reference|as_typed }}: the reference as typed, every invisible character marked ⟨U+200B⟩."""
+    parts = [
+        format_html('<mark class="invisible-char" title="不可见字符">⟨U+{}⟩</mark>', f"{ord(char):04X}")
+        if is_invisible(char)
+        else escape(char)
+        for char in reference or ""
+    ]
+    return format_html_join("", "{}", ((part,) for part in parts)) if parts else "—"

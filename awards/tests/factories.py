@@ -8,6 +8,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from awards.models import Application, PublicityBatch, RewardItem
+from awards.validators import canonical_reference
 from tests.factories import EnterpriseFactory, UserFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,7 +49,7 @@ class ApplicationFactory(DjangoModelFactory):
     reward_item = factory.LazyFunction(lambda: item("national_standard"))
     award_date = dt.date(2023, 5, 1)
     reference = factory.Sequence(lambda n: f"GB/T 4{n:04d}-2023")
-    reference_normalized = factory.LazyAttribute(lambda o: o.reference.replace(" ", "").upper())
+    reference_canonical = factory.LazyAttribute(lambda o: canonical_reference(o.reference))
     issuing_body = "国家市场监督管理总局 国家标准化管理委员会"
     status = Application.Status.SUBMITTED
     amount_yuan = factory.LazyAttribute(lambda o: o.reward_item.amount_yuan)

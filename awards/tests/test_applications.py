@@ -23,7 +23,7 @@ def test_submission_stores_the_assessment_and_a_timeline_step(submit, ent_user):
     )
     assert application.submission_count == 1
     assert application.declared_at and application.submitted_at
-    assert application.reference_normalized == "ZHLZH-2023-001"
+    assert application.reference_canonical == "zhlzh-2023-001"
     assert application.attachments.count() == 1
     event = application.events.get()
     assert (event.action, event.to_status, event.actor) == ("submit", "submitted", ent_user)

@@ -59,33 +59,107 @@ def test_two_simultaneous_submissions_store_exactly_one(require_postgres, policy
     assert Application.objects.filter(enterprise=user.enterprise).count() == 1
 
 
-def test_two_simultaneous_payments_record_one(require_postgres, policy, users):
-    from awards.tests.factories import ApplicationFactory
-
-    application = ApplicationFactory(awaiting_payment=True)
+def _race(target, args):
     outcomes: list = []
-    start = threading.Barrier(2, timeout=10)
+    start = threading.Barrier(len(args), timeout=10)
 
-    def pay(voucher):
+    def run(arg):
         try:
             start.wait()
-            services.payment_record(
-                application=Application.objects.get(pk=application.pk),
-                recorded_by=users["office"],
-                amount_yuan=200_000,
-                paid_on=dt.date(2025, 4, 1),
-                voucher_number=voucher,
-            )
-            outcomes.append("paid")
+            target(arg)
+            outcomes.append("done")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])
+        except Exception as exc:  # anything else is a failure of the test
+            outcomes.append(repr(exc))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=pay, args=(v,)) for v in ("V-1", "V-2")]
+    threads = [threading.Thread(target=run, args=(a,)) for a in args]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert outcomes.count("paid") == 1
+    return outcomes
+
+
+def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(require_postgres, policy, users):
+    from awards.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(awaiting_payment=True)
+
+    def pay(voucher):
+        services.payment_record(
+            application=Application.objects.get(pk=application.pk),
+            recorded_by=users["office"],
+            amount_yuan=200_000,
+            paid_on=dt.date(2025, 4, 1),
+            voucher_number=voucher,
+        )
+
+    outcomes = _race(pay, ["V-1", "V-2"])
+    assert outcomes.count("done") == 1, outcomes
+    change = application.money_changes.get()
+
+    def confirm(user_key):
+        services.money_change_confirm(change=change, confirmed_by=users[user_key])
+
+    outcomes = _race(confirm, ["approver", "approver2"])
+    assert outcomes.count("done") == 1, outcomes
     assert application.events.filter(action="pay").count() == 1
+    application.refresh_from_db()
+    assert application.status == "paid"
+
+
+SPELLINGS = [
+    "GB/T 43210-2023",
+    "GB/T 43210\u20132023",
+    "GBT 43210-2023",
+    "GB/T 432\u200b10-2023",
+    "ＧＢ／Ｔ　４３２１０－２０２３",
+    "gb/t 43210-2023。",
+    "GB/T 43210\u22122023",
+    "GB/T\u2060 43210\u00ad-2023",
+    " G B/T43210 - 2023 ",
+    "GB\uff0fT 43210\u20142023.",
+]
+
+
+def test_fifty_simultaneous_spelling_variants_store_one_application(require_postgres, policy, users):
+    """50 threads submit spelling variants of one standard at once: the constraint stores one."""
+    user = users["enterprise_a"]
+    start = threading.Barrier(50, timeout=30)
+    outcomes: list = []
+    lock = threading.Lock()
+
+    def submit(reference):
+        try:
+            start.wait()
+            services.application_submit(
+                enterprise=user.enterprise,
+                reward_code="national_standard",
+                award_date=dt.date(2023, 5, 1),
+                reference=reference,
+                submitted_by=user,
+            )
+            outcome = "stored"
+        except ValidationError as exc:
+            outcome = exc.messages[0]
+        except Exception as exc:  # anything else (a 500) is a failure of the test
+            outcome = repr(exc)
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=submit, args=(SPELLINGS[n % len(SPELLINGS)],)) for n in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(outcomes) == 50
+    assert outcomes.count("stored") == 1
+    stored = Application.objects.get(enterprise=user.enterprise)
+    refused = [o for o in outcomes if o != "stored"]
+    assert all("同一奖项不得重复奖励" in o and stored.code in o for o in refused), set(refused)
+    assert stored.reference_canonical == "gbt43210-2023"

@@ -98,7 +98,7 @@ def test_same_award_twice_is_refused_whatever_the_case_spaces_or_width(ent, type
         enterprise=ent,
         reward_item=RewardItem.objects.get(code="china_quality_award"),
         reference="CQA-2023-01",
-        reference_normalized="CQA-2023-01",
+        reference_canonical="cqa-2023-01",
     )
     result = check(ent, reference=typed)
     assert not result.eligible
@@ -111,21 +111,24 @@ def test_rejected_or_withdrawn_application_does_not_block_a_new_one(ent, status)
         enterprise=ent,
         reward_item=RewardItem.objects.get(code="china_quality_award"),
         reference="CQA-2023-01",
-        reference_normalized="CQA-2023-01",
+        reference_canonical="cqa-2023-01",
         status=status,
     )
     assert check(ent).eligible
 
 
-def test_another_enterprise_with_the_same_reference_is_not_a_duplicate(ent):
+def test_another_enterprise_with_the_same_reference_is_allowed_but_flagged(ent):
     other = EnterpriseFactory()
-    ApplicationFactory(
+    earlier = ApplicationFactory(
         enterprise=other,
         reward_item=RewardItem.objects.get(code="china_quality_award"),
         reference="CQA-2023-01",
-        reference_normalized="CQA-2023-01",
+        reference_canonical="cqa-2023-01",
     )
-    assert check(ent).eligible
+    result = check(ent)
+    assert result.eligible
+    assert len(result.flags) == 1 and "其他企业" in result.flags[0] and earlier.code in result.flags[0]
+    assert other.name not in result.flags[0]  # another enterprise is never named to an applicant
 
 
 def test_application_being_edited_is_not_its_own_duplicate(ent):
@@ -133,7 +136,7 @@ def test_application_being_edited_is_not_its_own_duplicate(ent):
         enterprise=ent,
         reward_item=RewardItem.objects.get(code="china_quality_award"),
         reference="CQA-2023-01",
-        reference_normalized="CQA-2023-01",
+        reference_canonical="cqa-2023-01",
     )
     assert check(ent, exclude_application_id=mine.pk).eligible
 
@@ -143,7 +146,7 @@ def test_full_prize_after_nomination_is_allowed_but_flagged_for_the_reviewer(ent
         enterprise=ent,
         reward_item=RewardItem.objects.get(code="china_quality_award_nomination"),
         reference="CQA-N-2022",
-        reference_normalized="CQA-N-2022",
+        reference_canonical="cqa-n-2022",
         paid=True,
     )
     result = check(ent)

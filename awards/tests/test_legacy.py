@@ -4,12 +4,13 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from awards import services
-from awards.models import Application, Enterprise
+from awards.models import Application, Enterprise, MoneyChange
 from awards.services.legacy import COLUMNS
 from core.demo import make_credit_code
 
@@ -66,8 +67,26 @@ def row(**kw):
     return services.LegacyRow(**values)
 
 
+def entered(change, users, checker="approver"):
+    """The other person confirms the pending legacy entry; returns what it entered."""
+    change = services.money_change_confirm(change=change, confirmed_by=users[checker])
+    return list(Application.objects.filter(pk__in=change.payload["created_ids"]).order_by("id"))
+
+
+def test_legacy_record_is_pending_until_another_approver_confirms_it(users):
+    change = services.legacy_record(row=row(), recorded_by=users["office"], source="测试")
+    assert change.state == "pending" and change.made_by == users["office"]
+    assert not Application.objects.exists()  # nothing entered yet
+    assert not Enterprise.objects.filter(credit_code=CODE_NEW).exists()
+
+
 def test_legacy_record_is_a_paid_application_with_history(users):
-    application = services.legacy_record(row=row(), recorded_by=users["office"], source="测试")
+    change = services.legacy_record(row=row(), recorded_by=users["office"], source="测试")
+    [application] = entered(change, users)
+    assert (application.payment_recorded_by, application.payment_confirmed_by) == (
+        users["office"],
+        users["approver"],
+    )
     assert application.status == Application.Status.PAID
     assert application.is_legacy
     assert (application.amount_yuan, application.paid_amount_yuan) == (500_000, 500_000)
@@ -77,10 +96,11 @@ def test_legacy_record_is_a_paid_application_with_history(users):
 
 
 def test_a_legacy_reward_blocks_a_new_application_for_the_same_award(users):
-    services.legacy_record(
+    change = services.legacy_record(
         row=row(credit_code=users["enterprise_a"].enterprise.credit_code, enterprise_name=""),
         recorded_by=users["office"],
     )
+    entered(change, users)
     with pytest.raises(Exception, match="同一奖项不得重复奖励"):
         services.application_submit(
             enterprise=users["enterprise_a"].enterprise,
@@ -130,12 +150,17 @@ def test_office_form_creates_a_legacy_record(client, users):
             "paid_on": "2022-12-20",
         },
     )
+    assert response.status_code == 302 and response["Location"] == reverse("awards:money_changes")
+    assert not Application.objects.exists()
+    change = MoneyChange.objects.get(state="pending")
+    client.force_login(users["approver"])
+    client.post(reverse("awards:money_change_confirm", args=[change.pk]))
     application = Application.objects.get()
-    assert response.status_code == 302 and response["Location"] == application.get_absolute_url()
+    assert (application.is_legacy, application.paid_amount_yuan) == (True, 500_000)
 
 
 def test_office_form_shows_the_duplicate_in_chinese(client, users):
-    services.legacy_record(row=row(), recorded_by=users["office"])
+    entered(services.legacy_record(row=row(), recorded_by=users["office"]), users)
     client.force_login(users["office"])
     response = client.post(
         reverse("awards:legacy_create"),
@@ -162,12 +187,14 @@ def test_import_previews_then_confirms_every_row(client, users):
     assert not Application.objects.exists()  # a preview stores nothing
     response = client.post(reverse("awards:legacy_import_confirm"))
     assert response.status_code == 302
+    assert not Application.objects.exists()  # one pending change for the whole file
+    entered(MoneyChange.objects.get(kind="legacy_import"), users)
     assert Application.objects.filter(is_legacy=True, status="paid").count() == 2
     assert all(a.history.exists() for a in Application.objects.all())
     assert (
         Application.objects.get(reward_item__code="geographical_indication")
         .events.get()
-        .comment.endswith("第 3 行")
+        .comment.endswith("第 3 行。经办人 办公室甲，审核人 瞿建民。")
     )
 
 
@@ -228,10 +255,28 @@ def test_import_refuses_a_sheet_without_the_template_header(client, users):
 def test_rows_that_became_duplicates_after_preview_cancel_the_whole_import(client, users):
     client.force_login(users["office"])
     client.post(reverse("awards:legacy_import"), {"file": xlsx([good_row(), good_row(reference="B-2")])})
-    services.legacy_record(row=row(reference="B-2"), recorded_by=users["office"])  # someone else, meanwhile
+    entered(
+        services.legacy_record(row=row(reference="B-2"), recorded_by=users["approver2"]), users
+    )  # meanwhile
     response = client.post(reverse("awards:legacy_import_confirm"), follow=True)
     assert "本次导入已全部取消" in response.content.decode()
     assert Application.objects.count() == 1
+
+
+def test_a_pending_import_that_became_a_duplicate_is_refused_whole_at_confirmation(users):
+    change = services.legacy_import_confirm(
+        rows=[row(row_number=2), row(row_number=3, reference="B-2")],
+        recorded_by=users["office"],
+        source_name="x",
+    )
+    entered(
+        services.legacy_record(row=row(reference="B-2"), recorded_by=users["approver2"]), users
+    )  # meanwhile
+    with pytest.raises(ValidationError, match="第 3 行.*本次录入已全部取消"):
+        services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    assert Application.objects.count() == 1
+    change.refresh_from_db()
+    assert change.state == "pending"
 
 
 def test_template_download_is_an_xlsx_with_the_columns(client, users):

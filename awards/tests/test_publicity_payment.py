@@ -165,7 +165,7 @@ def awaiting(reviewed, publish):
 
 
 def test_payment_is_recorded_with_amount_date_and_voucher(awaiting, users):
-    application = services.payment_record(
+    change = services.payment_record(
         application=awaiting,
         recorded_by=users["office"],
         amount_yuan=200_000,
@@ -173,7 +173,12 @@ def test_payment_is_recorded_with_amount_date_and_voucher(awaiting, users):
         voucher_number="JLCZ-2025-0401",
         today=dt.date(2025, 4, 2),
     )
+    awaiting.refresh_from_db()
+    assert (awaiting.status, awaiting.paid_amount_yuan) == (Status.AWAITING_PAYMENT, None)  # not yet
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    application = Application.objects.get(pk=awaiting.pk)
     assert application.status == Status.PAID
+    assert application.payment_confirmed_by == users["approver"]
     assert (application.paid_amount_yuan, application.paid_on, application.voucher_number) == (
         200_000,
         dt.date(2025, 4, 1),
@@ -192,7 +197,11 @@ def test_payment_recorded_twice_is_refused(awaiting, users):
         "voucher_number": "V-1",
         "today": dt.date(2025, 4, 2),
     }
-    services.payment_record(application=awaiting, **values)
+    change = services.payment_record(application=awaiting, **values)
+    with pytest.raises(ValidationError, match="不能重复登记"):
+        services.payment_record(application=awaiting, **{**values, "voucher_number": "V-2"})
+    assert list(awaiting.money_changes.values_list("payload__voucher_number", flat=True)) == ["V-1"]
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
     stale = Application.objects.get(pk=awaiting.pk)
     stale.status = Status.AWAITING_PAYMENT  # a second tab still showing the old state
     with pytest.raises(ValidationError, match="不能重复登记"):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from awards import services
-from awards.models import Application, ApplicationEvent, Attachment, Objection, RewardItem
+from awards.models import Application, ApplicationEvent, Attachment, MoneyChange, Objection, RewardItem
 from awards.tests.factories import EXE_BYTES, PNG_BYTES, ApplicationFactory, PublicityBatchFactory, pdf
 from core.models import CalendarDay, SiteSetting
 from tests.factories import EnterpriseFactory
@@ -238,6 +238,16 @@ def test_publish_objection_and_payment_from_the_pages(client, users, reviewed):
     data = {"amount_yuan": 200000, "paid_on": today.isoformat(), "voucher_number": "PZ-9"}
     response = client.post(reverse("awards:payment_record", args=[application.pk]), data)
     application.refresh_from_db()
+    assert application.status == "awaiting_payment"  # recorded, waiting for the 审核人
+    response = client.post(reverse("awards:payment_record", args=[application.pk]), data, follow=True)
+    assert "等待审核人确认" in response.content.decode()
+    change = application.money_changes.get()
+    # the recorder cannot confirm; another approver can
+    client.force_login(users["approver"])
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert "确认生效" in page and "PZ-9" in page
+    client.post(reverse("awards:money_change_confirm", args=[change.pk]))
+    application.refresh_from_db()
     assert application.status == "paid"
     response = client.post(reverse("awards:payment_record", args=[application.pk]), data, follow=True)
     assert "不能登记拨付" in response.content.decode()
@@ -274,13 +284,21 @@ def test_reward_item_correction_keeps_history_and_submitted_amounts(client, user
             "funding_source": "city",
             "active": "on",
             "effective_from": "2022-01-01",
+            "amount_from": "2026-01-01",
             "reason": "监政办发〔2026〕9号",
         },
     )
     assert response.status_code == 302
+    assert RewardItem.objects.get(code="national_standard").amount_yuan == 200_000  # pending
+    change = MoneyChange.objects.get(state="pending")
+    client.force_login(users["approver"])
+    client.post(reverse("awards:money_change_confirm", args=[change.pk]))
     item = RewardItem.objects.get(code="national_standard")
     assert item.amount_yuan == 300_000
-    assert item.history.first().history_change_reason == "监政办发〔2026〕9号"
+    assert item.history.first().history_change_reason.startswith(
+        "监政办发〔2026〕9号（经办人 办公室甲，审核人 瞿建民）"
+    )
+    assert item.history.first().history_user == users["approver"]
     application.refresh_from_db()
     assert application.amount_yuan == 200_000
 

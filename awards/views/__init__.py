@@ -9,7 +9,18 @@ from .enterprise import (
     my_applications,
     my_enterprise,
 )
-from .exports import legacy_template, money, money_xlsx, payments_docx, publicity_docx
+from .exports import (
+    budget_set,
+    legacy_template,
+    money,
+    money_xlsx,
+    payment_ledger,
+    payment_ledger_xlsx,
+    payments_docx,
+    publicity_docx,
+)
+from .integrity import finding_rule, integrity, integrity_scan, integrity_xlsx
+from .money_changes import legacy_correct, money_change_confirm, money_change_refuse, money_changes
 from .office import (
     calendar_day_delete,
     enterprise_detail,
@@ -46,6 +57,17 @@ __all__ = [
     "review_licence",
     "review_list",
     "review_request",
+    "budget_set",
+    "payment_ledger",
+    "payment_ledger_xlsx",
+    "legacy_correct",
+    "money_change_confirm",
+    "money_change_refuse",
+    "money_changes",
+    "finding_rule",
+    "integrity",
+    "integrity_scan",
+    "integrity_xlsx",
     "application_check",
     "application_create",
     "application_detail",

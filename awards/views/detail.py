@@ -7,9 +7,10 @@ from accounts.permissions import is_approver, is_office
 from core.files import serve_protected_file
 
 from .. import selectors
-from ..forms import ObjectionForm, ObjectionResolveForm, ReviewForm
+from ..forms import FindingRulingForm, ObjectionForm, ObjectionResolveForm, ReviewForm
 from ..models import Application
 from ..permissions import applicant_or_office_required, get_application, get_attachment, get_enterprise
+from ..services._changes import pending_change
 
 Status = Application.Status
 
@@ -26,6 +27,10 @@ def detail_context(request, application, **forms_in_error) -> dict:
     }
     if office:
         context["objections"] = application.objections.select_related("recorded_by", "resolved_by")
+        context["findings"] = list(selectors.application_findings(application))
+        context["can_rule"] = context["can_check"] = is_approver(user)
+        context["pending_change"] = pending_change(application=application)
+        context["ruling_choices"] = FindingRulingForm.base_fields["ruling"].choices
         if application.status == Status.SUBMITTED:
             context["first_review_form"] = forms_in_error.get("first_review_form") or ReviewForm()
         if application.status == Status.FIRST_PASSED and is_approver(user):

@@ -2,14 +2,20 @@
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
 from core.documents import docx_response, xlsx_response
 
-from .. import documents, selectors
+from .. import documents, selectors, services
+from ..forms import BudgetForm, LedgerFilterForm
 from ..models import Application, PublicityBatch
+from ._common import add_service_errors
 
 MAX_EXPORT_ROWS = 20000
 
@@ -20,7 +26,7 @@ def _year(request) -> int | None:
 
 
 @office_required
-def money(request):
+def money(request, budget_form=None):
     year = _year(request)
     rows = selectors.money_summary(year=year)
     today = timezone.localdate()
@@ -32,8 +38,25 @@ def money(request):
         "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),
+        "budgets": selectors.budget_rows(selectors.money_summary()),
+        "budget_form": budget_form or BudgetForm(initial={"year": today.year}),
     }
-    return render(request, "awards/money.html", context)
+    return render(request, "awards/money.html", context, status=400 if budget_form else 200)
+
+
+@require_POST
+@office_required
+def budget_set(request):
+    form = BudgetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_set(set_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "预算已登记，待另一位办公室负责人确认后生效。")
+            return redirect("awards:money")
+    return money(request, budget_form=form)
 
 
 def _chart(rows: list[dict]) -> dict:
@@ -86,3 +109,47 @@ def payments_docx(request):
 @office_required
 def legacy_template(request):
     return xlsx_response(documents.legacy_template_sheets(), "历史兑现记录导入模板.xlsx")
+
+
+def _ledger(request):
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET or None, years=selectors.award_years(today=today))
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.payment_ledger(
+        year=data.get("year"),
+        funding_source=data.get("funding_source", ""),
+        reward_code=data.get("reward_code", ""),
+        status=data.get("status", ""),
+    )
+    return form, qs
+
+
+@office_required
+def payment_ledger(request):
+    form, qs = _ledger(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page_rows = documents.ledger_rows(page.object_list)
+    offset = page.start_index() - 1 if page.object_list else 0
+    for row in page_rows:
+        row[0] += offset
+    context = {
+        "form": form,
+        "page_obj": page,
+        "rows": page_rows,
+        "header": documents.LEDGER_HEADER,
+        "page_totals": {
+            "approved": sum(a.amount_yuan for a in page.object_list),
+            "paid": sum(
+                a.paid_amount_yuan or 0 for a in page.object_list if a.status == Application.Status.PAID
+            ),
+        },
+        "totals": selectors.ledger_totals(qs),
+    }
+    return render(request, "awards/payment_ledger.html", context)
+
+
+@office_required
+def payment_ledger_xlsx(request):
+    _, qs = _ledger(request)
+    sheets = documents.ledger_sheets(qs[:MAX_EXPORT_ROWS], selectors.ledger_totals(qs))
+    return xlsx_response(sheets, f"资金拨付台账-{timezone.localdate():%Y%m%d}.xlsx")

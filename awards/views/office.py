@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -28,8 +27,9 @@ from ..forms import (
     SettingsForm,
     XlsxUploadForm,
 )
-from ..models import Application, Enterprise, Objection, PublicityBatch, RewardItem
+from ..models import Application, Enterprise, FundingPath, Objection, PublicityBatch, RewardItem
 from ..permissions import applicant_or_office_required, get_application, get_enterprise
+from ..services._changes import pending_change
 from ._common import add_service_errors, error_text
 from .detail import detail_context
 
@@ -143,13 +143,16 @@ def payment_record(request, pk):
     if application.status != Status.AWAITING_PAYMENT:
         messages.error(request, f"该申报当前状态为“{application.get_status_display()}”，不能登记拨付。")
         return redirect("awards:application_detail", pk=application.pk)
+    if pending_change(application=application):
+        messages.error(request, "该申报已有一笔拨付登记在等待审核人确认。")
+        return redirect("awards:application_detail", pk=application.pk)
     if request.method == "POST" and form.is_valid():
         try:
             services.payment_record(application=application, recorded_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{application.code} 已登记拨付。")
+            messages.success(request, f"{application.code} 的拨付已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:application_detail", pk=application.pk)
     return render(request, "awards/payment_form.html", {"form": form, "application": application})
 
@@ -275,14 +278,12 @@ def legacy_create(request):
             note=data["note"],
         )
         try:
-            application = services.legacy_record(row=row, recorded_by=request.user, source="办公室逐条录入")
+            services.legacy_record(row=row, recorded_by=request.user, source="办公室逐条录入")
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request, f"已录入历史兑现记录 {application.code}（{application.enterprise.name}）。"
-            )
-            return redirect("awards:application_detail", pk=application.pk)
+            messages.success(request, "历史兑现记录已登记，待另一位办公室负责人确认后录入。")
+            return redirect("awards:money_changes")
     return render(request, "awards/legacy_form.html", {"form": form})
 
 
@@ -310,7 +311,7 @@ def legacy_import(request):
 @require_POST
 @office_required
 def legacy_import_confirm(request):
-    results = reverse("awards:office_applications") + "?status=paid"
+    results = reverse("awards:money_changes")
     pending = request.session.get(LEGACY_SESSION_KEY)
     if not pending:
         done = confirm.last_result(request, LEGACY_SESSION_KEY)
@@ -324,17 +325,15 @@ def legacy_import_confirm(request):
         return redirect(results)
     rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
     try:
-        created = services.legacy_import_confirm(
-            rows=rows, recorded_by=request.user, source_name=pending["name"]
-        )
+        services.legacy_import_confirm(rows=rows, recorded_by=request.user, source_name=pending["name"])
     except ValidationError as exc:
         confirm.release(request, LEGACY_SESSION_KEY)
         messages.error(request, error_text(exc))
         return redirect("awards:legacy_import")
-    result = f"已导入 {len(created)} 条历史兑现记录。"
+    result = f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。"
     confirm.finish(request, LEGACY_SESSION_KEY, result)
     messages.success(request, result)
-    return redirect(results)
+    return redirect("awards:money_changes")
 
 
 # --- schedule, 公示 length and calendar ----------------------------------------------------------
@@ -343,7 +342,8 @@ def legacy_import_confirm(request):
 @office_required
 def reward_items(request):
     items = RewardItem.objects.order_by("order", "id")
-    return render(request, "awards/reward_items.html", {"items": items})
+    paths = FundingPath.objects.prefetch_related("steps")
+    return render(request, "awards/reward_items.html", {"items": items, "paths": paths})
 
 
 @office_required
@@ -354,16 +354,24 @@ def reward_item_edit(request, code):
         for f in ("amount_yuan", "funding_source", "provisional", "active", "effective_from")
     }
     form = RewardItemForm(request.POST or None, initial=initial)
+    pending = pending_change(reward_item=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.reward_item_update(item=item, updated_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已更新奖励项目“{item.name}”。已提交的申报仍按提交时核定的金额办理。")
+            messages.success(request, f"奖励项目“{item.name}”的修改已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:reward_items")
     history = item.history.select_related("history_user").order_by("-history_date")[:30]
-    return render(request, "awards/reward_item_form.html", {"form": form, "item": item, "history": history})
+    context = {
+        "form": form,
+        "item": item,
+        "history": history,
+        "pending": pending,
+        "amounts": item.amounts.order_by("valid_from"),
+    }
+    return render(request, "awards/reward_item_form.html", context)
 
 
 @office_required

@@ -72,7 +72,7 @@ def seed_awards(ctx: Context) -> None:
             reward_item=item,
             award_date=created - dt.timedelta(days=rng.randint(10, 200)),
             reference=f"BENCH-{n:06d}",
-            reference_normalized=f"BENCH-{n:06d}",
+            reference_canonical=f"bench-{n:06d}",
             issuing_body="国家市场监督管理总局" if n % 2 else "湖北省市场监督管理局",
             description="基准测试数据：企业申报说明。",
             status=status,

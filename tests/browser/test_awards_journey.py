@@ -162,7 +162,16 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
         snap(page, shot, "11-payment")
         page.click("button:has-text('登记拨付')")
         page.wait_for_url(re.compile(rf".*/awards/applications/{application.pk}/$"))
+        assert "待拨付" in page.inner_text("h1")  # recorded by the 经办人, not yet in effect
+        assert "由您登记" in page.inner_text("#pending-change")
+
+        # the 审核人 (an approver who did not record it) confirms: only now is it paid
+        switch_user(page, login, users["approver"])
+        page.goto(application.get_absolute_url())
+        page.click("#pending-change >> button:has-text('确认生效')")
+        page.wait_for_url(re.compile(rf".*/awards/applications/{application.pk}/$"))
         assert "已拨付" in page.inner_text("h1")
+        assert "办公室甲 / 瞿建民" in page.inner_text("main")
 
         # 10. the enterprise sees the whole timeline
         switch_user(page, login, enterprise_user, PASSWORD)
@@ -240,17 +249,27 @@ def test_office_imports_legacy_rewards_and_keeps_the_schedule(page, policy, user
     page.click("button:has-text('上传并预览')")
     snap(page, shot, "21-legacy-import-preview")
     page.click("button:has-text('确认导入 1 条')")
-    page.wait_for_url(re.compile(r".*/awards/office/applications/\?status=paid$"))
+    page.wait_for_url(re.compile(r".*/awards/office/money/changes/$"))
+    assert "待确认（1）" in page.inner_text("#pending-changes")
+    assert Application.objects.filter(is_legacy=True).count() == 0  # pending until a second person confirms
+    switch_user(page, login, users["approver"])
+    page.goto("/awards/office/money/changes/")
+    page.click("#pending-changes >> button:has-text('确认生效')")
+    assert "已确认" in page.inner_text("main")
+    page.goto("/awards/office/applications/?status=paid")
     assert "监利历史兑现食品有限公司" in page.inner_text("table")
     snap(page, shot, "22-paid-list")
     assert Application.objects.filter(is_legacy=True).count() == 1
 
     page.click("nav >> text=奖励标准维护")
-    assert page.locator("tbody tr").count() == 18
+    assert page.locator("table").first.locator("tbody tr").count() == 18
+    assert "荆州批复" in page.inner_text("#funding-paths")
     snap(page, shot, "23-reward-items")
     page.click("tr:has-text('中国驰名商标') >> text=修改")
+    page.fill("input[name=amount_yuan]", "600000")
+    page.fill("input[name=amount_from]", "2026-01-01")
     page.fill("input[name=reason]", "测试：核对金额")
-    page.click("button:has-text('保存修改')")
+    page.click("button:has-text('登记修改')")
     page.wait_for_url(re.compile(r".*/awards/office/reward-items/$"))
 
     page.click("nav >> text=公示期与工作日历")

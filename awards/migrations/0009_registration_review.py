@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0003_office_list_index'),
+        ('awards', '0008_fund_budget'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,52 @@
+"""The yearly budget of a fund: entered by office staff, in effect once another approver confirms."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import FundBudget, FundingSource, MoneyChange
+from ._changes import change_propose
+from ._workflow import require_office, wan
+from .payment import amount_errors
+
+FIRST_YEAR = 2022  # 三(二) counts awards from 2022 on
+
+
+def budget_set(*, year: int, funding_source: str, amount_yuan: int, set_by: User, basis: str) -> MoneyChange:
+    """Propose the budget of one fund for one year (maker-checker)."""
+    require_office(set_by)
+    errors = []
+    latest = timezone.localdate().year + 1
+    if not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
+        errors.append(f"年度应在 {FIRST_YEAR} 至 {latest} 年之间。")
+    if funding_source not in FundingSource.values:
+        errors.append("请选择资金来源。")
+    errors += amount_errors(amount_yuan, "预算金额")
+    basis = (basis or "").strip()
+    if not basis:
+        errors.append("请填写预算依据（如预算批复文号）。")
+    if errors:
+        raise ValidationError(errors, code="bad_budget")
+    label = FundingSource(funding_source).label
+    return change_propose(
+        kind=MoneyChange.Kind.BUDGET,
+        made_by=set_by,
+        summary=f"{year}年 {label} 预算 {wan(amount_yuan)}（{amount_yuan:,} 元）。",
+        reason=basis,
+        payload={"year": year, "source": funding_source, "amount_yuan": amount_yuan},
+    )
+
+
+def budget_apply(change: MoneyChange, *, confirmed_by: User) -> FundBudget:
+    data = change.payload
+    budget, _ = FundBudget.objects.update_or_create(
+        year=data["year"],
+        source=data["source"],
+        defaults={
+            "amount_yuan": data["amount_yuan"],
+            "basis": change.reason[:200],
+            "updated_at": timezone.now(),
+        },
+    )
+    return budget

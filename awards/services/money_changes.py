@@ -1,0 +1,76 @@
+"""Confirming or refusing a pending change of money data: an approver who is not its maker."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import MoneyChange
+from ._workflow import require_approver
+from .budget import budget_apply
+from .legacy import legacy_apply, legacy_correction_apply
+from .office_settings import reward_item_apply
+from .payment import payment_apply, payment_refused
+
+Kind = MoneyChange.Kind
+APPLY = {
+    Kind.PAYMENT: payment_apply,
+    Kind.REWARD_ITEM: reward_item_apply,
+    Kind.LEGACY_ENTRY: legacy_apply,
+    Kind.LEGACY_IMPORT: legacy_apply,
+    Kind.LEGACY_CORRECTION: legacy_correction_apply,
+    Kind.BUDGET: budget_apply,
+}
+
+
+def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
+    require_approver(user)
+    change = (
+        MoneyChange.objects.select_for_update(of=("self",))
+        .select_related("made_by", "application")
+        .get(pk=change.pk)
+    )
+    if not change.is_pending:
+        raise ValidationError(f"该项变更已{change.get_state_display()}，不能再{verb}。", code="decided")
+    if change.made_by_id == user.pk:
+        # maker-checker (DESIGN.md): the database check constraint holds it too
+        raise ValidationError(
+            f"不能{verb}自己登记的资金变更：请由另一位办公室负责人审核。", code="own_change"
+        )
+    return change
+
+
+def money_change_confirm(*, change: MoneyChange, confirmed_by: User, comment: str = "") -> MoneyChange:
+    """The second person confirms: the change takes effect, with both names kept."""
+    with transaction.atomic():
+        # race: two approvers confirming at once; the row lock lets the first one act
+        change = _decide(change, confirmed_by, "确认")
+        result = APPLY[change.kind](change, confirmed_by=confirmed_by)
+        if change.kind in (Kind.LEGACY_ENTRY, Kind.LEGACY_IMPORT):
+            change.payload = {**change.payload, "created_ids": [a.pk for a in result]}
+            if len(result) == 1:
+                change.application = result[0]
+        change.state = MoneyChange.State.CONFIRMED
+        change.checked_by = confirmed_by
+        change.checked_at = timezone.now()
+        change.check_comment = (comment or "").strip()[:1000]
+        change.save()
+    return change
+
+
+def money_change_refuse(*, change: MoneyChange, refused_by: User, comment: str) -> MoneyChange:
+    """The second person refuses, with a reason: nothing the change describes takes effect."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("退回时请写明理由。", code="comment_required")
+    with transaction.atomic():
+        change = _decide(change, refused_by, "退回")
+        change.state = MoneyChange.State.REFUSED
+        change.checked_by = refused_by
+        change.checked_at = timezone.now()
+        change.check_comment = comment[:1000]
+        change.save()
+        if change.kind == Kind.PAYMENT:
+            payment_refused(change, refused_by=refused_by)
+    return change

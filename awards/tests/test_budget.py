@@ -1,0 +1,64 @@
+"""The city's fund budget per year (issue 17 point 3): entered, confirmed by a second person, shown."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from awards import services
+from awards.models import FundBudget, MoneyChange
+from awards.tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page_shows_what_is_left(
+    client, users
+):
+    ApplicationFactory(awaiting_payment=True)  # 2023 award, 200,000 元 committed
+    ApplicationFactory(paid=True, reference="GB/T 2-2023")  # 200,000 元 paid
+    change = services.budget_set(
+        year=2023,
+        funding_source="city",
+        amount_yuan=1_000_000,
+        set_by=users["office"],
+        basis="监财预〔2023〕1号",
+    )
+    assert not FundBudget.objects.exists()
+    with pytest.raises(ValidationError, match="理由"):
+        services.money_change_refuse(change=change, refused_by=users["approver"], comment="")
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    assert FundBudget.objects.get().amount_yuan == 1_000_000
+    client.force_login(users["office"])
+    section = (
+        client.get(reverse("awards:money")).content.decode().split('id="budgets"')[1].split("</table>")[0]
+    )
+    assert "1,000,000 元" in section and "600,000 元" in section  # remaining = budget - committed - paid
+
+
+@pytest.mark.parametrize(
+    ("year", "amount", "basis", "message"),
+    [
+        (2023, -1, "x", "正整数"),
+        (2023, 0, "x", "正整数"),
+        (2023, 10**12, "x", "超出合理范围"),
+        (2023, 2**31, "x", "超出合理范围"),
+        (2019, 100, "x", "年度应在"),
+        (2023, 100, " ", "预算依据"),
+    ],
+)
+def test_a_negative_absurd_or_unexplained_budget_is_refused(users, year, amount, basis, message):
+    with pytest.raises(ValidationError, match=message):
+        services.budget_set(
+            year=year, funding_source="city", amount_yuan=amount, set_by=users["office"], basis=basis
+        )
+    assert not MoneyChange.objects.exists() and not FundBudget.objects.exists()
+
+
+def test_the_budget_form_answers_bad_amounts_in_chinese(client, users):
+    client.force_login(users["office"])
+    response = client.post(
+        reverse("awards:budget_set"),
+        {"year": 2025, "funding_source": "city", "amount_yuan": "99999999999", "basis": "x"},
+    )
+    assert response.status_code == 400 and "超出合理范围" in response.content.decode()
+    assert not MoneyChange.objects.exists()

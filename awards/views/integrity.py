@@ -1,0 +1,88 @@
+"""The money integrity page: possible duplicate awards over the whole history and their rulings."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import approver_required, is_approver, office_required
+from core.documents import xlsx_response
+
+from .. import documents, selectors, services
+from ..forms import FindingFilterForm, FindingRulingForm
+from ..models import DuplicateFinding
+from ._common import error_text
+
+MAX_EXPORT_ROWS = 20000
+RULING_CHOICES = FindingRulingForm.base_fields["ruling"].choices
+
+
+def _filters(request) -> dict:
+    form = FindingFilterForm(request.GET or None)
+    return (form, form.cleaned_data if form.is_valid() else {})
+
+
+@office_required
+def integrity(request):
+    form, filters = _filters(request)
+    qs = selectors.findings(state=filters.get("state", ""), kind=filters.get("kind", ""))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    open_count = DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count()
+    return render(
+        request,
+        "awards/integrity.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "open_count": open_count,
+            "can_rule": is_approver(request.user),
+            "ruling_choices": RULING_CHOICES,
+        },
+    )
+
+
+@office_required
+def integrity_xlsx(request):
+    _, filters = _filters(request)
+    qs = selectors.findings(state=filters.get("state", ""), kind=filters.get("kind", ""))
+    sheets = documents.integrity_sheets(qs[:MAX_EXPORT_ROWS])
+    return xlsx_response(sheets, f"疑似重复奖励清单-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@require_POST
+@office_required
+def integrity_scan(request):
+    found = services.findings_scan(found_on="办公室全面检查")
+    messages.success(
+        request,
+        f"已检查全部记录，新发现 {found} 项疑似重复。" if found else "已检查全部记录，未发现新的疑似重复。",
+    )
+    return redirect("awards:integrity")
+
+
+@require_POST
+@approver_required
+def finding_rule(request, pk):
+    finding = get_object_or_404(DuplicateFinding, pk=pk)
+    form = FindingRulingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择裁定结论并写明裁定意见。")
+    else:
+        try:
+            services.finding_rule(
+                finding=finding,
+                ruled_by=request.user,
+                ruling=form.cleaned_data["ruling"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"已裁定：{finding.application.code} 与 {finding.other.code}。")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = finding.application.get_absolute_url()
+    return redirect(target)

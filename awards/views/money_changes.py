@@ -1,0 +1,89 @@
+"""Maker-checker for money data: the pending changes, confirmed or refused by another approver."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import approver_required, is_approver, office_required
+
+from .. import services
+from ..forms import ChangeDecisionForm, LegacyCorrectionForm
+from ..models import MoneyChange
+from ..permissions import get_application
+from ._common import add_service_errors, error_text
+
+
+@office_required
+def money_changes(request):
+    base = MoneyChange.objects.select_related("made_by", "checked_by", "application", "reward_item")
+    pending = base.filter(state=MoneyChange.State.PENDING).order_by("made_at", "id")[:200]
+    decided = base.exclude(state=MoneyChange.State.PENDING).order_by("-checked_at", "-id")
+    page = Paginator(decided, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/money_changes.html",
+        {"pending": pending, "page_obj": page, "can_check": is_approver(request.user)},
+    )
+
+
+def _back(request, change):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("awards:money_changes")
+
+
+def _decide(request, pk, *, confirm: bool):
+    change = get_object_or_404(MoneyChange, pk=pk)
+    form = ChangeDecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        if confirm:
+            services.money_change_confirm(change=change, confirmed_by=request.user, comment=comment)
+        else:
+            services.money_change_refuse(change=change, refused_by=request.user, comment=comment)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        done = "已确认，变更已生效" if confirm else "已退回，变更未生效"
+        messages.success(request, f"{done}：{change.get_kind_display()}。")
+    return _back(request, change)
+
+
+@require_POST
+@approver_required
+def money_change_confirm(request, pk):
+    return _decide(request, pk, confirm=True)
+
+
+@require_POST
+@approver_required
+def money_change_refuse(request, pk):
+    return _decide(request, pk, confirm=False)
+
+
+@office_required
+def legacy_correct(request, pk):
+    application = get_application(request.user, pk)
+    if not application.is_legacy:
+        messages.error(request, "只有系统上线前的历史兑现记录可以更正。")
+        return redirect("awards:application_detail", pk=application.pk)
+    initial = {
+        "amount_yuan": application.paid_amount_yuan,
+        "paid_on": application.paid_on,
+        "voucher_number": application.voucher_number,
+        "reference": application.reference,
+    }
+    form = LegacyCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legacy_correct(application=application, corrected_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "更正已登记，待另一位办公室负责人确认后生效。")
+            return redirect("awards:application_detail", pk=application.pk)
+    return render(request, "awards/legacy_correct.html", {"form": form, "application": application})
