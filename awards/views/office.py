@@ -311,7 +311,7 @@ def legacy_import(request):
 @require_POST
 @office_required
 def legacy_import_confirm(request):
-    results = reverse("awards:money_changes")
+    results = "awards:money_changes"
     pending = request.session.get(LEGACY_SESSION_KEY)
     if not pending:
         done = confirm.last_result(request, LEGACY_SESSION_KEY)
