@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
             ],
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from committee.selectors import unit_users
+from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
@@ -68,12 +69,12 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
                 occasion=f"topic_call:{m.pk}:closing",
                 recipients=tuple(u for unit_id in invited[m.pk] for u in users[unit_id]),
                 subject=f"议题征集即将截止：{m.title}",
-                body=f"{m.title}议题征集将于 {m.topic_deadline:%Y年%m月%d日} 截止，如有需提请会议研究的议题请及时提交。",
+                body=f"{m.title}议题征集将于 {cn_date(m.topic_deadline)} 截止，如有需提请会议研究的议题请及时提交。",
                 url=reverse("meetings:meeting_detail", args=[m.pk]),
             )
         )
     for m in eve:
-        when = f"{m.planned_date:%Y年%m月%d日}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
+        when = f"{cn_date(m.planned_date)}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
         out.append(
             Reminder(
                 occasion=f"meeting:{m.pk}:eve",
@@ -101,10 +102,10 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
         overdue = item.deadline < today
         if overdue:
             subject = f"督办事项已逾期：{item.title}"
-            body = f"督办事项“{item.title}”的办理时限 {item.deadline:%Y年%m月%d日} 已过，请尽快办结并申请销号，或报送进展说明原因。"
+            body = f"督办事项“{item.title}”的办理时限 {cn_date(item.deadline)} 已过，请尽快办结并申请销号，或报送进展说明原因。"
         else:
             subject = f"督办事项即将到期：{item.title}"
-            body = f"督办事项“{item.title}”将于 {item.deadline:%Y年%m月%d日} 到期，请按时办结并申请销号。"
+            body = f"督办事项“{item.title}”将于 {cn_date(item.deadline)} 到期，请按时办结并申请销号。"
         out.append(
             Reminder(
                 occasion=f"followup:{item.pk}:{a.unit_id}:{'overdue' if overdue else 'due3'}",

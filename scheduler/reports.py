@@ -11,6 +11,7 @@ import logging
 from decimal import Decimal
 from importlib import import_module
 
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
 
 from .halves import HalfYear
@@ -135,7 +136,7 @@ def targets_section(half: HalfYear, plan) -> dict:
         )
     summary = (
         f"纳入统计的目标指标 {len(rows)} 项：进度正常 {counts['green']} 项，滞后 {counts['amber']} 项，"
-        f"严重滞后 {counts['red']} 项，暂无数据 {counts['gray']} 项（截至{half.end:%Y年%m月%d日}）。"
+        f"严重滞后 {counts['red']} 项，暂无数据 {counts['gray']} 项（截至{cn_date(half.end)}）。"
     )
     section = _section(
         title,
@@ -175,7 +176,7 @@ def timeliness_section(half: HalfYear, period) -> dict:
             ]
         )
     summary = (
-        f"应报送单位 {len(rows)} 个（截止日 {period.due_date:%Y年%m月%d日}）：按时报送 {counts.get('on_time', 0)} 个，"
+        f"应报送单位 {len(rows)} 个（截止日 {cn_date(period.due_date)}）：按时报送 {counts.get('on_time', 0)} 个，"
         f"逾期报送 {counts.get('late', 0)} 个，未报送 {counts.get('missing', 0)} 个。"
     )
     section = _section(
@@ -318,5 +319,5 @@ def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
         if section["available"] and section["headers"] and section["rows"]:
             add_table(doc, section["headers"], section["rows"], font_size=9)
     add_paragraph(doc, ISSUER, indent=False, align_right=True)
-    add_paragraph(doc, f"{built_on:%Y年%m月%d日}", indent=False, align_right=True)
+    add_paragraph(doc, f"{cn_date(built_on)}", indent=False, align_right=True)
     return docx_bytes(doc)

@@ -3,6 +3,7 @@
 
 from django.utils import timezone
 
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 
 from . import selectors
@@ -141,8 +142,8 @@ def evaluation_document(plan: Plan):
     doc = new_document(title=f"{plan.name}终期评估报告", landscape=True)
     add_paragraph(
         doc,
-        f"依据{plan.document_number or '规划文件'}，对{plan.name}（{plan.start_date:%Y年%m月%d日}至"
-        f"{plan.end_date:%Y年%m月%d日}）确定的 {len(rows)} 项量化指标逐项进行终期评估。",
+        f"依据{plan.document_number or '规划文件'}，对{plan.name}（{cn_date(plan.start_date)}至"
+        f"{cn_date(plan.end_date)}）确定的 {len(rows)} 项量化指标逐项进行终期评估。",
     )
     add_heading(doc, "一、总体情况")
     add_paragraph(
@@ -153,5 +154,5 @@ def evaluation_document(plan: Plan):
     add_table(doc, EVALUATION_HEADERS, rows, font_size=9)
     add_paragraph(doc, "")
     add_paragraph(doc, "监利市质量强市及品牌建设工作委员会办公室", indent=False, align_right=True)
-    add_paragraph(doc, f"{timezone.localdate():%Y年%m月%d日}", indent=False, align_right=True)
+    add_paragraph(doc, f"{cn_date(timezone.localdate())}", indent=False, align_right=True)
     return doc

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import cn_date
 from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from ..models import Application, Enterprise, RewardItem
@@ -146,7 +147,7 @@ def legacy_record(
         _apply_assessment(application, result)
         application._change_reason = "录入系统上线前的兑现记录"
         _save_unique(application, create=True)
-        comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
+        comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {cn_date(row.paid_on)}"
         if row.voucher_number:
             comment += f"，凭证号 {row.voucher_number}"
         if source:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import cn_date
 
 from ..models import Application
 from ._workflow import Action, Status, record, require_office, wan
@@ -78,7 +79,7 @@ def payment_record(
         Application.history.bulk_history_create(
             [application], update=True, default_user=recorded_by, default_change_reason="登记拨付"
         )
-        comment = f"实际拨付 {wan(amount_yuan)}（{amount_yuan:,} 元），拨付日期 {paid_on:%Y-%m-%d}，凭证号 {voucher_number}。"
+        comment = f"实际拨付 {wan(amount_yuan)}（{amount_yuan:,} 元），拨付日期 {cn_date(paid_on)}，凭证号 {voucher_number}。"
         if note:
             comment += f"说明：{note}"
         record(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required
+from core.dates import cn_date
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
@@ -233,7 +234,7 @@ def publicity_manage(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已发布《{batch.title}》，公示期至 {batch.end_date:%Y-%m-%d}。")
+            messages.success(request, f"已发布《{batch.title}》，公示期至 {cn_date(batch.end_date)}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
     batches = selectors.batches_with_counts()
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
@@ -398,5 +399,5 @@ def office_settings(request):
 def calendar_day_delete(request, pk):
     entry = get_object_or_404(CalendarDay, pk=pk)
     services.calendar_day_remove(updated_by=request.user, entry=entry)
-    messages.success(request, f"已删除 {entry.date:%Y-%m-%d} 的调整。")
+    messages.success(request, f"已删除 {cn_date(entry.date)} 的调整。")
     return redirect("awards:office_settings")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
+from core.dates import cn_date
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -38,7 +39,7 @@ def _check_deadline(deadline: dt.date | None) -> None:
         raise ValidationError("请填写办理时限。", code="no_deadline")
     if deadline < today():
         raise ValidationError(
-            f"办理时限 {deadline:%Y-%m-%d} 已过，请填写今天或以后的日期。", code="past_deadline"
+            f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
 
 
@@ -67,7 +68,7 @@ def _release(item: FollowUpItem, by) -> None:
             unit_ids=[a.unit_id],
             subject=f"督办事项：{item.title}",
             body=(
-                f"贵单位为{a.get_role_display()}单位，来源：{item.source_label}，办理时限 {item.deadline:%Y年%m月%d日}。"
+                f"贵单位为{a.get_role_display()}单位，来源：{item.source_label}，办理时限 {cn_date(item.deadline)}。"
                 "请登录平台签收并按时报送办理情况。"
             ),
             url=reverse("meetings:followup_detail", args=[a.pk]),

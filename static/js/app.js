@@ -1,26 +1,120 @@
 // Small behaviours without inline scripts (CSP: script-src 'self').
-document.addEventListener("DOMContentLoaded", () => {
-  // confirm dialogs: <button data-confirm="确定撤回？">
-  document.body.addEventListener("click", (e) => {
-    const el = e.target.closest("[data-confirm]");
-    if (el && !window.confirm(el.dataset.confirm)) { e.preventDefault(); e.stopPropagation(); }
-  });
-  // charts: <div class="chart" data-chart='{...echarts option...}'> or data-chart-src="id of json_script"
-  if (window.echarts) {
-    document.querySelectorAll("[data-chart-src]").forEach((el) => {
-      const src = document.getElementById(el.dataset.chartSrc);
-      if (!src) return;
-      const option = JSON.parse(src.textContent);
-      const chart = window.echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(option);
-      window.addEventListener("resize", () => chart.resize());
-    });
+(function () {
+  // The text of a form field for a confirm message: the chosen radio's label or option's text.
+  function fieldText(form, name) {
+    if (!form) return "";
+    const checked = form.querySelector(`input[name="${name}"]:checked`);
+    if (checked) {
+      const label = checked.closest("label") || form.querySelector(`label[for="${checked.id}"]`);
+      return (label ? label.textContent : checked.value).trim();
+    }
+    const field = form.elements[name];
+    if (field && field.tagName === "SELECT") {
+      return Array.from(field.selectedOptions).map((o) => o.textContent.trim()).join("、");
+    }
+    return field && field.value ? String(field.value).trim() : "";
   }
-  // auto-submit filters: <select data-autosubmit>
-  document.querySelectorAll("[data-autosubmit]").forEach((el) =>
-    el.addEventListener("change", () => el.form && el.form.submit()));
-});
-document.body && document.body.addEventListener("htmx:configRequest", (e) => {
-  const token = document.querySelector("meta[name=csrf-token]");
-  if (token) e.detail.headers["X-CSRFToken"] = token.content;
-});
+
+  // data-confirm="确定提交初审意见“{decision}”？" — {name} is replaced by that field's current text;
+  // with data-confirm-needs="decision" nothing is asked until that field has a value (the server
+  // then says what is missing).
+  function confirmed(el, form) {
+    const needs = el.dataset.confirmNeeds;
+    if (needs && !fieldText(form, needs)) return true;
+    const text = el.dataset.confirm.replace(/\{(\w+)\}/g, (_, name) => fieldText(form, name) || "（未选择）");
+    return window.confirm(text);
+  }
+
+  // every submit button of a POST form shows 提交中… and is disabled until the response arrives
+  function lock(form, submitter) {
+    const buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+    buttons.forEach((b) => {
+      if (b.disabled) return;
+      b.dataset.lockedText = b.tagName === "INPUT" ? b.value : b.innerHTML;
+      if (b === submitter || buttons.length === 1) {
+        if (b.tagName === "INPUT") b.value = "提交中…"; else b.textContent = "提交中…";
+      }
+      b.disabled = true;
+      b.classList.add("is-busy");
+    });
+    form.dataset.locked = "1";
+    // a download (Excel / Word) answers without leaving the page: give the buttons back
+    if (form.hasAttribute("data-download")) window.setTimeout(() => unlock(form), 4000);
+  }
+  function unlock(form) {
+    form.querySelectorAll(".is-busy").forEach((b) => {
+      if (b.tagName === "INPUT") b.value = b.dataset.lockedText; else b.innerHTML = b.dataset.lockedText;
+      b.disabled = false;
+      b.classList.remove("is-busy");
+    });
+    delete form.dataset.locked;
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.body.addEventListener("click", (e) => {
+      const el = e.target.closest("[data-confirm]");
+      if (el && el.tagName !== "FORM" && !confirmed(el, el.form || el.closest("form"))) {
+        e.preventDefault(); e.stopPropagation();
+      }
+    });
+    document.body.addEventListener("submit", (e) => {
+      const form = e.target;
+      if (form.dataset.locked) { e.preventDefault(); return; } // a second press while the first runs
+      if (form.hasAttribute("data-confirm") && !confirmed(form, form)) { e.preventDefault(); return; }
+      if (e.defaultPrevented || (form.method || "get").toLowerCase() !== "post") return;
+      if (form.hasAttribute("hx-post") || form.hasAttribute("data-no-lock")) return;
+      // lock after the browser has taken the form data (a disabled submitter would not be sent)
+      const submitter = e.submitter;
+      window.setTimeout(() => lock(form, submitter), 0);
+    });
+    // back/forward cache: a page shown again must not keep locked buttons
+    window.addEventListener("pageshow", () => document.querySelectorAll("form[data-locked]").forEach(unlock));
+    // htmx forms: locked for the time of their request
+    document.body.addEventListener("htmx:beforeRequest", (e) => {
+      const form = e.detail.elt.closest && e.detail.elt.closest("form[hx-post]");
+      if (form && e.detail.elt === form) lock(form, null);
+    });
+    document.body.addEventListener("htmx:afterRequest", (e) => {
+      const form = e.detail.elt.closest && e.detail.elt.closest("form[hx-post]");
+      if (form) unlock(form);
+    });
+
+    // charts: <div class="chart" data-chart-src="id of json_script">
+    if (window.echarts) {
+      document.querySelectorAll("[data-chart-src]").forEach((el) => {
+        const src = document.getElementById(el.dataset.chartSrc);
+        if (!src) return;
+        const option = JSON.parse(src.textContent);
+        const chart = window.echarts.init(el, null, { renderer: "svg" });
+        chart.setOption(option);
+        window.addEventListener("resize", () => chart.resize());
+      });
+    }
+    // <table class="table cards-sm">: on phones each row becomes a card; cells are labelled from the header
+    document.querySelectorAll("table.cards-sm").forEach((table) => {
+      const labels = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+      table.querySelectorAll("tbody tr").forEach((tr) => {
+        let col = 0;
+        Array.from(tr.children).forEach((td) => {
+          if (!td.hasAttribute("colspan") && labels[col]) td.dataset.label = labels[col];
+          col += td.colSpan || 1;
+        });
+      });
+    });
+    // auto-submit filters: <select data-autosubmit>
+    document.querySelectorAll("[data-autosubmit]").forEach((el) =>
+      el.addEventListener("change", () => el.form && el.form.submit()));
+
+    // the top bar's menu on narrow screens: <button data-menu-toggle aria-controls="id">
+    document.querySelectorAll("[data-menu-toggle]").forEach((btn) => {
+      btn.addEventListener("click", () => {
+        const open = document.body.classList.toggle("menu-open");
+        btn.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    });
+  });
+  document.addEventListener("htmx:configRequest", (e) => {
+    const token = document.querySelector("meta[name=csrf-token]");
+    if (token) e.detail.headers["X-CSRFToken"] = token.content;
+  });
+})();
