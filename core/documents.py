@@ -4,10 +4,13 @@ docx follows the common 党政机关公文格式 conventions (GB/T 9704): A4, ti
 body in 仿宋 三号, 28-point line spacing. Fonts fall back to what the reader's machine has.
 """
 
+import datetime as dt
 import io
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -18,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .dates import cn_date
 from .uploads import escape_cell
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -79,6 +83,17 @@ def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right:
     _set_font(p.add_run(text), BODY_FONT, 16)
 
 
+def cell_text(value) -> str:
+    """A table cell of a document: dates in the prose style, numbers without trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
 def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -91,7 +106,7 @@ def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            _set_font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, font_size)
+            _set_font(cell.paragraphs[0].add_run(cell_text(value)), BODY_FONT, font_size)
 
 
 def docx_bytes(doc: Document) -> bytes:
@@ -110,8 +125,62 @@ def docx_response(doc: Document, filename: str) -> HttpResponse:
     return attachment_response(docx_bytes(doc), filename=filename, content_type=DOCX_MIME)
 
 
+class Percent:
+    """A percentage for a spreadsheet cell: ``Percent(98.5)`` is written as the number 0.985 shown as 98.5%."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __str__(self):
+        return "" if self.value is None else f"{self.value}%"
+
+
+def _typed_cell(cell, value) -> None:
+    """Numbers, dates and percentages as real cell types with a number format (issue 19 point 2)."""
+    if isinstance(value, Percent):
+        if value.value is None:
+            cell.value = None
+            return
+        cell.value = Decimal(str(value.value)) / 100
+        cell.number_format = "0.0%"
+    elif isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        cell.value = value.replace(tzinfo=None)  # xlsx has no time zones: local (Asia/Shanghai) time
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, bool):
+        cell.value = "是" if value else "否"
+    elif isinstance(value, int):
+        cell.value = value
+        cell.number_format = "#,##0"
+    elif isinstance(value, Decimal | float):
+        cell.value = value
+        exponent = value.normalize().as_tuple().exponent if isinstance(value, Decimal) else -2
+        places = min(max(-exponent, 0), 4) if isinstance(exponent, int) else 2
+        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+    else:
+        cell.value = escape_cell(value)
+
+
+def _width(value) -> float:
+    if isinstance(value, dt.datetime):
+        return 17
+    if isinstance(value, dt.date):
+        return 11
+    return len(str(value if value is not None else "")) * 1.6
+
+
 def build_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> Workbook:
-    """Workbook with one sheet per (title, headers, rows); text that looks like a formula is escaped."""
+    """Workbook with one sheet per (title, headers, rows); text that looks like a formula is escaped.
+
+    Numbers (int, Decimal, float), dates, datetimes (written in local time) and ``Percent`` values are
+    written as typed cells with a number format, so Excel sorts and sums them; everything else is text.
+    """
     wb = Workbook(write_only=False)
     wb.remove(wb.active)
     header_font = Font(bold=True, color="FFFFFF")
@@ -124,10 +193,11 @@ def build_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> Workbook:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        for row in rows:
-            ws.append([escape_cell(v) for v in row])
+        for row_index, row in enumerate(rows, start=2):
+            for col_index, value in enumerate(row, start=1):
+                _typed_cell(ws.cell(row=row_index, column=col_index), value)
         for idx, header in enumerate(headers, start=1):
-            width = max([len(str(header)) * 2] + [len(str(r[idx - 1] or "")) * 1.6 for r in rows[:200]])
+            width = max([len(str(header)) * 2] + [_width(r[idx - 1]) for r in rows[:200]])
             ws.column_dimensions[get_column_letter(idx)].width = min(max(width, 8), 60)
         ws.freeze_panes = "A2"
     return wb

@@ -8,6 +8,7 @@ figures out.
 
 import datetime as dt
 import logging
+import re
 from decimal import Decimal
 from importlib import import_module
 
@@ -105,7 +106,13 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
         latest["as_of"] if latest else None,
         half.end,
     )
-    return progress.actual, progress.as_of, progress.progress_pct, progress.rag, progress.rag_label
+    return (
+        progress.actual,
+        progress.as_of,
+        progress.progress_pct,
+        progress.rag,
+        ("已达成" if progress.achieved else progress.rag_label),
+    )
 
 
 def targets_section(half: HalfYear, plan) -> dict:
@@ -288,6 +295,29 @@ def report_title(half: HalfYear) -> str:
     return f"监利市质量强市及品牌建设{half.label}工作进度报告"
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_PERCENT = re.compile(r"-?\d+(\.\d+)?%")
+
+
+def _cell(value: str, header: str):
+    """The typed cell of a stored figure (figures keep text, so rebuilds compare exactly)."""
+    from core.documents import Percent
+
+    if not isinstance(value, str) or not value or "编号" in header:
+        return value
+    if _NUMBER.fullmatch(value):
+        return int(value) if "." not in value else Decimal(value)
+    if _PERCENT.fullmatch(value):
+        return Percent(Decimal(value[:-1]))
+    if _STAMP.fullmatch(value):
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+    if _DAY.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def workbook_bytes(figures: dict) -> bytes:
     from core.documents import xlsx_bytes
 
@@ -300,7 +330,9 @@ def workbook_bytes(figures: dict) -> bytes:
     sheets = [("概况", ["项目", "内容"], overview)]
     for section in figures["sections"]:
         if section["available"] and section["headers"]:
-            sheets.append((section["title"].split("、", 1)[-1][:31], section["headers"], section["rows"]))
+            headers = section["headers"]
+            rows = [[_cell(v, h) for v, h in zip(row, headers, strict=False)] for row in section["rows"]]
+            sheets.append((section["title"].split("、", 1)[-1][:31], headers, rows))
     return xlsx_bytes(build_workbook(sheets))
 
 

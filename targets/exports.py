@@ -4,16 +4,15 @@
 from django.utils import timezone
 
 from core.dates import cn_date
-from core.documents import add_heading, add_paragraph, add_table, new_document
+from core.documents import Percent, add_heading, add_paragraph, add_table, new_document
 
 from . import selectors
-from .forms import decimal_text
 from .models import Plan, Report, ReportingPeriod, ReportMeasureLine, ReportTargetLine, TargetEvaluation
 from .resources import ReportMeasureLineResource, ReportResource, ReportTargetLineResource
 
 
 def _sheet(title: str, resource, queryset) -> tuple[str, list[str], list[list]]:
-    dataset = resource.export(queryset)
+    dataset = resource.export(queryset, force_native_type=True)  # numbers and dates as typed cells
     return title, list(dataset.headers), [list(row) for row in dataset]
 
 
@@ -26,12 +25,12 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
             r["target"].name,
             r["target"].get_kind_display(),
             r["target"].measure_unit,
-            decimal_text(r["target"].target_value),
-            decimal_text(r["actual"]),
-            r["as_of"].isoformat() if r["as_of"] else "",
-            decimal_text(r["expected_by_now"]),
-            decimal_text(r["progress_pct"]),
-            r["rag_label"],
+            r["target"].target_value,
+            r["actual"],
+            r["as_of"],
+            r["expected_by_now"],
+            Percent(r["progress_pct"]),
+            r["status_label"],
             r["source"],
             "、".join(f"{o.unit}（{o.get_role_display()}）" for o in r["owners"]),
         ]
@@ -60,7 +59,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
                 "最新实际值",
                 "统计日期",
                 "按期应达",
-                "完成进度(%)",
+                "完成进度",
                 "状态",
                 "数据来源",
                 "责任单位",
@@ -96,6 +95,7 @@ EVALUATION_HEADERS = [
     "指标",
     "目标值",
     "最终值",
+    "计量单位",
     "统计日期",
     "评估结论",
     "评估意见",
@@ -116,11 +116,10 @@ def evaluation_rows(plan: Plan) -> list[list]:
                 target.code,
                 target.get_category_display(),
                 target.name,
-                f"{decimal_text(target.target_value)} {target.measure_unit}",
-                f"{decimal_text(e.final_value)} {target.measure_unit}"
-                if e and e.final_value is not None
-                else "",
-                e.final_as_of.isoformat() if e and e.final_as_of else "",
+                target.target_value,
+                e.final_value if e else None,
+                target.measure_unit,
+                e.final_as_of if e else None,
                 e.get_result_display() if e else "未评估",
                 e.comment if e else "",
                 str(e.evaluated_by) if e and e.evaluated_by else "",
@@ -132,7 +131,7 @@ def evaluation_rows(plan: Plan) -> list[list]:
 def evaluation_summary(rows: list[list]) -> dict[str, int]:
     summary = {label: 0 for label in ["已完成", "未完成", "无法衡量", "未评估"]}
     for row in rows:
-        summary[row[6]] = summary.get(row[6], 0) + 1
+        summary[row[7]] = summary.get(row[7], 0) + 1
     return summary
 
 

@@ -101,6 +101,36 @@
         });
       });
     });
+    // unit pickers: <select multiple data-unit-picker> with <optgroup>s → searchable, grouped,
+    // "全选本组" per group (Tom Select, vendored in static/vendor/tom-select)
+    if (window.TomSelect) {
+      document.querySelectorAll("select[multiple][data-unit-picker]").forEach((select) => {
+        const ts = new window.TomSelect(select, {
+          plugins: ["remove_button", "clear_button", "checkbox_options"],
+          placeholder: select.dataset.placeholder || "输入名称搜索",
+          maxOptions: null,
+          hidePlaceholder: false,
+          closeAfterSelect: false,
+          render: {
+            optgroup_header: (data, escape) =>
+              `<div class="optgroup-header">${escape(data.label)}` +
+              `<button type="button" class="btn btn-sm picker-group-all" data-select-group="${escape(data.value)}">全选本组</button>` +
+              `<button type="button" class="btn btn-sm picker-group-none" data-clear-group="${escape(data.value)}">清空本组</button></div>`,
+            no_results: () => '<div class="no-results">没有匹配的单位</div>',
+          },
+        });
+        const inGroup = (group) => Object.values(ts.options).filter((o) => String(o.optgroup) === String(group)).map((o) => o.value);
+        ts.dropdown.addEventListener("mousedown", (e) => {
+          const all = e.target.closest("[data-select-group]");
+          const none = e.target.closest("[data-clear-group]");
+          if (!all && !none) return;
+          e.preventDefault(); e.stopPropagation();
+          if (all) ts.addItems(inGroup(all.dataset.selectGroup));
+          else inGroup(none.dataset.clearGroup).forEach((v) => ts.removeItem(v, true));
+          ts.refreshOptions(false);
+        }, true);
+      });
+    }
     // auto-submit filters: <select data-autosubmit>
     document.querySelectorAll("[data-autosubmit]").forEach((el) =>
       el.addEventListener("change", () => el.form && el.form.submit()));
