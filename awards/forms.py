@@ -302,15 +302,3 @@ class CalendarDayForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label="说明", max_length=100, required=False, help_text="如“2027年春节”")
-
-
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部")] + [c for c in Application.Status.choices if c[0] != "draft"],
-    )
-    funding_source = forms.ChoiceField(
-        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
-    )
-    q = forms.CharField(label="企业/编号", required=False, max_length=50)

@@ -32,6 +32,9 @@ urlpatterns = [
     path("enterprises/<int:pk>/licence/", views.enterprise_licence, name="enterprise_licence"),
     # office
     path("office/applications/", views.office_applications, name="office_applications"),
+    path(
+        "office/applications/export.xlsx", views.office_applications_export, name="office_applications_export"
+    ),
     path("applications/<int:pk>/first-review/", views.first_review, name="first_review"),
     path("applications/<int:pk>/second-review/", views.second_review, name="second_review"),
     path("applications/<int:pk>/objections/", views.objection_create, name="objection_create"),

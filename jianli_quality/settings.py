@@ -299,3 +299,7 @@ LOGGING = {
 
 for _d in ("mail", "media", "cache", "broker/out", "broker/processed", "reports"):
     (VAR_DIR / _d).mkdir(parents=True, exist_ok=True)
+
+# --- django-filter (list filters and sortable columns) ---------------------------------------
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+FILTERS_NULL_CHOICE_LABEL = "（空）"
