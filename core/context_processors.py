@@ -16,6 +16,9 @@ def platform(request):
         "platform_name": settings.PLATFORM_NAME,
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
+        # upload limits, shown next to every file input before anything is chosen (static/js/app.js)
+        "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
+        "max_xlsx_bytes": settings.MAX_XLSX_BYTES,
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

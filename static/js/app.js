@@ -50,7 +50,87 @@
     delete form.dataset.locked;
   }
 
+  // --- uploads: the size limit before choosing, a check before sending, progress while sending ---
+  function mb(bytes) {
+    return (bytes / 1048576).toFixed(bytes < 1048576 ? 1 : 0).replace(/\.0$/, "") + " MB";
+  }
+  function uploadLimit(input) {
+    if (input.dataset.maxBytes) return Number(input.dataset.maxBytes);
+    const label = input.id ? document.querySelector(`label[for="${input.id}"]`) : null;
+    const text = `${input.accept || ""} ${label ? label.textContent : ""}`;
+    return Number(/xlsx|excel/i.test(text) ? document.body.dataset.maxXlsx : document.body.dataset.maxAttachment);
+  }
+  function prepareUploads() {
+    document.querySelectorAll("input[type=file]").forEach((input) => {
+      const limit = uploadLimit(input);
+      if (!limit || input.dataset.limitShown) return;
+      input.dataset.limitShown = "1";
+      const note = document.createElement("div");
+      note.className = "upload-limit";
+      note.textContent = `${input.multiple ? "每个文件" : "文件"}不超过 ${mb(limit)}`;
+      input.insertAdjacentElement("beforebegin", note);
+      input.addEventListener("change", () => {
+        const big = Array.from(input.files).filter((f) => f.size > limit);
+        input.setCustomValidity(big.length ? `“${big[0].name}”大小为 ${mb(big[0].size)}，超过上限 ${mb(limit)}，请重新选择。` : "");
+        if (big.length) input.reportValidity();
+      });
+    });
+    // a form shown again with errors: the browser has dropped the chosen files, say so
+    document.querySelectorAll("form[enctype='multipart/form-data']").forEach((form) => {
+      if (!form.querySelector(".field-error, .errorlist, .form-errors")) return;
+      form.querySelectorAll("input[type=file]").forEach((input) => {
+        const again = document.createElement("div");
+        again.className = "upload-again";
+        again.textContent = "提交未成功，已选择的文件没有保留：如需上传，请重新选择文件。";
+        input.insertAdjacentElement("afterend", again);
+      });
+    });
+  }
+  // large uploads go by XMLHttpRequest so the page can show how much has been sent; the answer
+  // (the next page, or the form with its errors) then replaces this page as a normal submit would
+  const PROGRESS_FROM_BYTES = 256 * 1024;
+  function sendWithProgress(form, submitter) {
+    const files = Array.from(form.querySelectorAll("input[type=file]")).flatMap((i) => Array.from(i.files));
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total < PROGRESS_FROM_BYTES || !window.FormData || !window.XMLHttpRequest) return false;
+    const data = new FormData(form, submitter || undefined);
+    const box = document.createElement("div");
+    box.className = "upload-progress";
+    box.setAttribute("role", "status");
+    box.innerHTML = '<progress max="100" value="0"></progress> <span>正在上传…</span>';
+    const actions = submitter ? submitter.parentElement : form;
+    actions.insertAdjacentElement("afterend", box);
+    const bar = box.querySelector("progress");
+    const label = box.querySelector("span");
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (!e.lengthComputable) return;
+      const pct = Math.round((e.loaded / e.total) * 100);
+      bar.value = pct;
+      label.textContent = `正在上传 ${pct}%（${mb(e.loaded)} / ${mb(e.total)}）`;
+    });
+    xhr.upload.addEventListener("load", () => { label.textContent = "上传完成，正在处理…"; });
+    xhr.addEventListener("load", () => {
+      const type = xhr.getResponseHeader("Content-Type") || "";
+      if (!type.startsWith("text/html")) { window.location.href = xhr.responseURL; return; }
+      if (xhr.responseURL && xhr.responseURL !== window.location.href) {
+        window.history.pushState(null, "", xhr.responseURL);
+      }
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+    });
+    xhr.addEventListener("error", () => {
+      label.textContent = "上传中断（网络错误），请检查网络后重新提交。";
+      unlock(form);
+    });
+    xhr.send(data);
+    return true;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    prepareUploads();
     document.body.addEventListener("click", (e) => {
       const el = e.target.closest("[data-confirm]");
       if (el && el.tagName !== "FORM" && !confirmed(el, el.form || el.closest("form"))) {
@@ -63,8 +143,13 @@
       if (form.hasAttribute("data-confirm") && !confirmed(form, form)) { e.preventDefault(); return; }
       if (e.defaultPrevented || (form.method || "get").toLowerCase() !== "post") return;
       if (form.hasAttribute("hx-post") || form.hasAttribute("data-no-lock")) return;
-      // lock after the browser has taken the form data (a disabled submitter would not be sent)
       const submitter = e.submitter;
+      if (form.enctype === "multipart/form-data" && sendWithProgress(form, submitter)) {
+        e.preventDefault();
+        lock(form, submitter);
+        return;
+      }
+      // lock after the browser has taken the form data (a disabled submitter would not be sent)
       window.setTimeout(() => lock(form, submitter), 0);
     });
     // back/forward cache: a page shown again must not keep locked buttons
