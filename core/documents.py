@@ -6,6 +6,7 @@ body in 仿宋 三号, 28-point line spacing. Fonts fall back to what the reader
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
@@ -29,6 +31,35 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEI_FONT = "黑体"
+
+
+_STOP_BEFORE_PUNCT = re.compile(r"。+(?=[；，、。：])")
+_STOP_AFTER_MARK = re.compile(r"([！？])。")
+
+
+def tidy(text: str) -> str:
+    """No doubled punctuation where texts are joined: "备案。。" → "备案。", "备案。；" → "备案；"."""
+    return _STOP_AFTER_MARK.sub(r"\1", _STOP_BEFORE_PUNCT.sub("", text))
+
+
+def _page_number_footer(section) -> None:
+    """— 1 — centred at the foot of every page (a PAGE field, as GB/T 9704 puts the page number)."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(p.add_run("— "), BODY_FONT, 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
+        run = p.add_run("1" if kind is None and text is None else "")
+        _set_font(run, BODY_FONT, 14)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._element.append(fld)
+        elif text:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+    _set_font(p.add_run(" —"), BODY_FONT, 14)
 
 
 def _set_font(run, name: str, size_pt: float, bold: bool = False) -> None:
@@ -48,6 +79,7 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
         section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_number_footer(section)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(16)
@@ -70,7 +102,7 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
 def add_heading(doc: Document, text: str, level: int = 1) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)
-    _set_font(p.add_run(text), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
+    _set_font(p.add_run(tidy(text)), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
 
 
 def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right: bool = False) -> None:
@@ -80,7 +112,7 @@ def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right:
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.paragraph_format.line_spacing = Pt(28)
-    _set_font(p.add_run(text), BODY_FONT, 16)
+    _set_font(p.add_run(tidy(text)), BODY_FONT, 16)
 
 
 def cell_text(value) -> str:
@@ -91,7 +123,7 @@ def cell_text(value) -> str:
         return cn_date(value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
-    return str(value)
+    return tidy(str(value))
 
 
 def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:

@@ -377,3 +377,13 @@ def test_application_page_shows_the_timeline_to_the_enterprise(ent_client, revie
     for label in ("提交申报", "初审通过", "复核通过", "办公室甲", "瞿建民"):
         assert label in body
     assert ApplicationEvent.objects.filter(application=application).count() == 3
+
+
+def test_after_withdrawal_the_page_does_not_speak_of_waiting_for_review(ent_client, submit):
+    """Issue 19 point 10: no "申报已核验后才能进入审核" on a withdrawn application."""
+    application = submit()
+    application.enterprise.verified_at = None
+    application.enterprise.save()
+    ent_client.post(reverse("awards:application_withdraw", args=[application.pk]))
+    page = ent_client.get(reverse("awards:application_detail", args=[application.pk])).content.decode()
+    assert "核验后才能进入审核" not in page and "核验通过后才能进入审核" not in page
