@@ -74,6 +74,16 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    refusal_reason = models.TextField("核验不通过理由", blank=True)
+    refused_at = models.DateTimeField("核验不通过时间", null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核验不通过经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     history = HistoricalRecords()
@@ -92,6 +102,11 @@ class Enterprise(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_refused(self) -> bool:
+        """The office refused verification and the enterprise has not corrected its data since."""
+        return not self.is_verified and self.refused_at is not None
 
 
 class ApplicationStatus(models.TextChoices):

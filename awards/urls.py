@@ -42,6 +42,7 @@ urlpatterns = [
     path("applications/<int:pk>/payment/", views.payment_record, name="payment_record"),
     path("office/enterprises/", views.enterprise_list, name="enterprise_list"),
     path("enterprises/<int:pk>/verify/", views.enterprise_verify, name="enterprise_verify"),
+    path("enterprises/<int:pk>/refuse/", views.enterprise_refuse, name="enterprise_refuse"),
     path("office/publicity/", views.publicity_manage, name="publicity_manage"),
     path("office/publicity/<int:pk>/list.docx", views.publicity_docx, name="publicity_docx"),
     path("office/money/", views.money, name="money"),

@@ -179,6 +179,7 @@ TABLE: dict[str, Row] = {
     "awards:payment_record": get(OFFICE, pk("awaiting_payment")),
     "awards:enterprise_list": get(OFFICE),
     "awards:enterprise_verify": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
+    "awards:enterprise_refuse": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),

@@ -6,7 +6,12 @@ Other parts of the product rely on ``check_eligibility``, ``application_submit``
 
 from .applications import application_save_draft, application_submit, application_withdraw, attachment_remove
 from .eligibility import EligibilityResult, check_eligibility
-from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
+from .enterprises import (
+    enterprise_refuse_verification,
+    enterprise_register,
+    enterprise_update_contact,
+    enterprise_verify,
+)
 from .legacy import LegacyPreview, LegacyRow, legacy_import_confirm, legacy_import_preview, legacy_record
 from .office_settings import (
     calendar_day_remove,
@@ -39,6 +44,7 @@ __all__ = [
     "calendar_day_set",
     "check_eligibility",
     "enterprise_register",
+    "enterprise_refuse_verification",
     "enterprise_update_contact",
     "enterprise_verify",
     "legacy_import_confirm",

@@ -27,6 +27,7 @@ from ..forms import (
     ReviewForm,
     RewardItemForm,
     SettingsForm,
+    VerificationRefusalForm,
     XlsxUploadForm,
 )
 from ..models import Application, Enterprise, Objection, PublicityBatch, RewardItem
@@ -218,6 +219,25 @@ def enterprise_verify(request, pk):
         messages.error(request, error_text(exc))
     else:
         messages.success(request, f"{enterprise.name} 已核验，其申报可以进入审核。")
+    return redirect("awards:enterprise_detail", pk=enterprise.pk)
+
+
+@office_required
+@require_POST
+def enterprise_refuse(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = VerificationRefusalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_refuse_verification(
+                enterprise=enterprise, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"已记录 {enterprise.name} 核验不通过，并通知企业补正。")
+    else:
+        messages.error(request, "；".join(form.errors["reason"]))
     return redirect("awards:enterprise_detail", pk=enterprise.pk)
 
 
