@@ -3,10 +3,10 @@
 
 from django.utils import timezone
 
-from core.dates import cn_date
 from core.documents import Percent, add_heading, add_paragraph, add_table, new_document
 
 from . import selectors
+from .forms import decimal_text
 from .models import Plan, Report, ReportingPeriod, ReportMeasureLine, ReportTargetLine, TargetEvaluation
 from .resources import ReportMeasureLineResource, ReportResource, ReportTargetLineResource
 
@@ -95,7 +95,6 @@ EVALUATION_HEADERS = [
     "指标",
     "目标值",
     "最终值",
-    "计量单位",
     "统计日期",
     "评估结论",
     "评估意见",
@@ -116,10 +115,11 @@ def evaluation_rows(plan: Plan) -> list[list]:
                 target.code,
                 target.get_category_display(),
                 target.name,
-                target.target_value,
-                e.final_value if e else None,
-                target.measure_unit,
-                e.final_as_of if e else None,
+                f"{decimal_text(target.target_value)} {target.measure_unit}",
+                f"{decimal_text(e.final_value)} {target.measure_unit}"
+                if e and e.final_value is not None
+                else "",
+                e.final_as_of.isoformat() if e and e.final_as_of else "",
                 e.get_result_display() if e else "未评估",
                 e.comment if e else "",
                 str(e.evaluated_by) if e and e.evaluated_by else "",
@@ -131,7 +131,7 @@ def evaluation_rows(plan: Plan) -> list[list]:
 def evaluation_summary(rows: list[list]) -> dict[str, int]:
     summary = {label: 0 for label in ["已完成", "未完成", "无法衡量", "未评估"]}
     for row in rows:
-        summary[row[7]] = summary.get(row[7], 0) + 1
+        summary[row[6]] = summary.get(row[6], 0) + 1
     return summary
 
 
@@ -141,8 +141,8 @@ def evaluation_document(plan: Plan):
     doc = new_document(title=f"{plan.name}终期评估报告", landscape=True)
     add_paragraph(
         doc,
-        f"依据{plan.document_number or '规划文件'}，对{plan.name}（{cn_date(plan.start_date)}至"
-        f"{cn_date(plan.end_date)}）确定的 {len(rows)} 项量化指标逐项进行终期评估。",
+        f"依据{plan.document_number or '规划文件'}，对{plan.name}（{plan.start_date:%Y年%m月%d日}至"
+        f"{plan.end_date:%Y年%m月%d日}）确定的 {len(rows)} 项量化指标逐项进行终期评估。",
     )
     add_heading(doc, "一、总体情况")
     add_paragraph(
@@ -153,5 +153,5 @@ def evaluation_document(plan: Plan):
     add_table(doc, EVALUATION_HEADERS, rows, font_size=9)
     add_paragraph(doc, "")
     add_paragraph(doc, "监利市质量强市及品牌建设工作委员会办公室", indent=False, align_right=True)
-    add_paragraph(doc, f"{cn_date(timezone.localdate())}", indent=False, align_right=True)
+    add_paragraph(doc, f"{timezone.localdate():%Y年%m月%d日}", indent=False, align_right=True)
     return doc

@@ -33,10 +33,6 @@ class EnterpriseFactory(DjangoModelFactory):
     address = "监利市容城镇测试路 1 号"
     contact_person = "张三"
     contact_phone = "13800000000"
-    # registration requires the licence, and verification needs it (issue 19 point 11)
-    licence = factory.django.FileField(
-        filename="licence.pdf", data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    )
 
     class Params:
         verified = factory.Trait(verified_at=factory.LazyFunction(timezone.now))

@@ -255,7 +255,12 @@ def test_publish_without_selection_is_explained(client, users, reviewed):
 
 
 def test_office_verifies_an_enterprise(client, users):
+    from django.core.files.base import ContentFile
+
+    from awards.tests.factories import PDF_BYTES
+
     enterprise = users["enterprise_b"].enterprise
+    enterprise.licence.save("licence.pdf", ContentFile(PDF_BYTES))  # verification needs the licence
     client.force_login(users["office"])
     client.post(reverse("awards:enterprise_verify", args=[enterprise.pk]))
     enterprise.refresh_from_db()
