@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.permissions import is_office, office_required
 from core.dates import cn_date
 from core.documents import docx_response, xlsx_response
+from core.policy import policy_document
 
 from . import services
 from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, SeatRetireForm
@@ -38,6 +39,8 @@ def roster(request):
             "today": today,
             "committee_name": COMMITTEE_NAME,
             "can_edit": is_office(request.user),
+            # 附件1: where the office sits and what it does, from the policy data
+            "office_text": policy_document().office_text,
         },
     )
 

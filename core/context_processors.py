@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from .navigation import nav_groups
+from .policy import policy_document
 
 
 def _maybe_reverse(name: str) -> str | None:
@@ -19,6 +21,8 @@ def platform(request):
         # upload limits, shown next to every file input before anything is chosen (static/js/app.js)
         "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
         "max_xlsx_bytes": settings.MAX_XLSX_BYTES,
+        # one query, only on pages that cite the policy
+        "policy": SimpleLazyObject(policy_document),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

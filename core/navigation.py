@@ -9,7 +9,7 @@ from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
 
-NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler")
+NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler", "assessment")
 
 
 def _modules():
