@@ -18,6 +18,9 @@ def platform(request):
         "platform_name": settings.PLATFORM_NAME,
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
+        # upload limits, shown next to every file input before anything is chosen (static/js/app.js)
+        "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
+        "max_xlsx_bytes": settings.MAX_XLSX_BYTES,
         # one query, only on pages that cite the policy
         "policy": SimpleLazyObject(policy_document),
     }

@@ -14,6 +14,7 @@ from accounts.models import User
 from awards import services as award_services
 from awards.models import Application, Enterprise
 from committee.models import MemberUnit
+from core.dates import cn_date
 from meetings import services as meeting_services
 from meetings.models import BusinessKind, FollowUpAssignment, Meeting
 from targets import services as target_services
@@ -153,7 +154,7 @@ def _history_meeting(office: User, today: dt.date) -> None:
         held_on=held_on,
         place=f"市市场监管局三楼会议室{DEMO_MARK}",
         attendees="各成员单位分管负责同志（示例）",
-        overview=f"【示例数据】{held_on:%Y年%m月%d日}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
+        overview=f"【示例数据】{cn_date(held_on)}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
         minutes_number="示例纪〔1〕号",
     )
     kind = BusinessKind.objects.get(code="coordination")
@@ -232,7 +233,7 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
     _extension_for_the_director(users, today)
     _application_to_review(users, today)
     return [
-        f"{period}进度报告：截止 {period.due_date:%Y-%m-%d}（各单位联络员填报，办公室审核）",
+        f"{period}进度报告：截止 {cn_date(period.due_date)}（各单位联络员填报，办公室审核）",
         f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
         "逾期督办事项：市农业农村局“建立地理标志产品监管台账”（unit_nync）",
         "延期申请待审批：市市场监管局“开展‘监利好品’宣传周活动”（director）",

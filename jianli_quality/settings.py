@@ -40,7 +40,10 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-for-the-embedded-default-0123456789")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# links in e-mails: by default the address the embedded default actually serves (WEB_PORT is what
+# `make run` / the Procfile bind gunicorn to); production sets SITE_URL to the public address
+WEB_PORT = env.int("WEB_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -102,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
             ],
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]
@@ -329,3 +333,7 @@ LOGGING = {
 
 for _d in ("mail", "media", "cache", "broker/out", "broker/processed", "reports"):
     (VAR_DIR / _d).mkdir(parents=True, exist_ok=True)
+
+# --- django-filter (list filters and sortable columns) ---------------------------------------
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+FILTERS_NULL_CHOICE_LABEL = "（空）"

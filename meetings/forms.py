@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import validate_upload
 
@@ -195,12 +196,7 @@ class AssignmentForm(forms.Form):
         empty_label="请选择",
         error_messages={"required": "请指定牵头单位：每项决定事项都要落实到单位。"},
     )
-    co_units = forms.ModelMultipleChoiceField(
-        label="配合单位",
-        queryset=_active_units(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    co_units = UnitMultipleChoiceField(label="配合单位", queryset=_active_units(), required=False)
     deadline = forms.DateField(
         label="办理时限", widget=DateInput, error_messages={"required": "请填写办理时限。"}
     )

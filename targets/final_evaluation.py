@@ -6,6 +6,7 @@ from importlib import import_module
 
 from django.utils import timezone
 
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
@@ -178,7 +179,7 @@ def document(plan):
     basis = plan.citation if plan.document_number else policy_document().citation
     add_paragraph(
         doc,
-        f"根据{basis}，对{plan.name}（{plan.start_date:%Y年%m月%d日}至{plan.end_date:%Y年%m月%d日}）"
+        f"根据{basis}，对{plan.name}（{cn_date(plan.start_date)}至{cn_date(plan.end_date)}）"
         f"确定的 {len(data['targets'])} 项量化指标、{len(data['measures'])} 项主要措施和 "
         f"{len(data['goals'])} 项定性目标逐项进行终期评估，报告如下。"
         + ("" if e and e.is_frozen else "（本稿尚未签发。）"),
@@ -209,7 +210,7 @@ def document(plan):
     add_paragraph(doc, ISSUER, indent=False, align_right=True)
     if e and e.is_frozen:
         add_paragraph(doc, f"签发人：{e.signed_by}", indent=False, align_right=True)
-        add_paragraph(doc, f"{timezone.localtime(e.signed_at):%Y年%m月%d日}", indent=False, align_right=True)
+        add_paragraph(doc, f"{cn_date(e.signed_at, with_time=False)}", indent=False, align_right=True)
     else:
-        add_paragraph(doc, f"{timezone.localdate():%Y年%m月%d日}（未签发）", indent=False, align_right=True)
+        add_paragraph(doc, f"{cn_date(timezone.localdate())}（未签发）", indent=False, align_right=True)
     return doc

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import ATTACHMENT_KINDS, validate_upload
 
@@ -371,14 +372,9 @@ CarryFormSet = forms.formset_factory(
 
 
 class TargetForm(forms.ModelForm):
-    lead_units = forms.ModelMultipleChoiceField(
-        label="牵头单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
-    )
-    support_units = forms.ModelMultipleChoiceField(
-        label="配合单位",
-        queryset=MemberUnit.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    lead_units = UnitMultipleChoiceField(label="牵头单位", queryset=MemberUnit.objects.none())
+    support_units = UnitMultipleChoiceField(
+        label="配合单位", queryset=MemberUnit.objects.none(), required=False
     )
 
     class Meta:
@@ -469,9 +465,7 @@ class TargetForm(forms.ModelForm):
 
 
 class MeasureForm(forms.ModelForm):
-    units = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    units = UnitMultipleChoiceField(label="责任单位", queryset=MemberUnit.objects.none())
 
     class Meta:
         model = Measure

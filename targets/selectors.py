@@ -148,6 +148,8 @@ def progress_row(target: Target, points: list[dict], today: dt.date) -> dict:
         "rag": progress.rag,
         "rag_label": progress.rag_label,
         "achieved": progress.achieved,
+        # the one status word of pages and exports alike
+        "status_label": "已达成" if progress.achieved else progress.rag_label,
         "expected_by_now": expected_at(spec, today),
         "expected_at_as_of": progress.expected,
         "source": latest["source"] if latest else "",

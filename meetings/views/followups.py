@@ -91,10 +91,10 @@ def followup_export(request):
             a.item.source_label,
             a.unit.name,
             a.get_role_display(),
-            a.deadline.isoformat(),
+            a.deadline,
             a.get_phase_display(),
             a.state.label,
-            a.completed_on.isoformat() if a.completed_on else "",
+            a.completed_on,
         ]
         for a in qs[:5000]
     ]
