@@ -6,6 +6,7 @@ The demo module sits with the ``seed_demo`` command and, like a top app, reads e
 import datetime as dt
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -197,11 +198,21 @@ def _extension_for_the_director(users: dict[str, User], today: dt.date) -> None:
     )
 
 
+DEMO_LICENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 def _application_to_review(users: dict[str, User], today: dt.date) -> None:
     enterprise = users["ent_rice"].enterprise
     if Application.objects.filter(enterprise=enterprise).exists():
         return
     if not enterprise.is_verified:
+        if not enterprise.licence:  # verification needs the licence: a one-page placeholder marked 示例
+            enterprise.licence.save("示例营业执照.pdf", ContentFile(DEMO_LICENCE_PDF), save=True)
         award_services.enterprise_verify(enterprise=enterprise, verified_by=users["office"])
     award_services.application_submit(
         enterprise=enterprise,
