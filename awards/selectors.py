@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
 from .models import Application, FundingSource, Objection, PublicityBatch
@@ -138,13 +138,6 @@ def status_counts(qs=None) -> dict[str, int]:
 
 def timeline(application):
     return application.events.select_related("actor").order_by("created_at", "id")
-
-
-def publicity_fingerprint(today: dt.date) -> str:
-    """Changes whenever anything shown on the public 公示 page may have changed (two indexed MAX reads)."""
-    last_application = Application.history.aggregate(m=Max("history_date"))["m"]
-    last_batch = PublicityBatch.history.aggregate(m=Max("history_date"))["m"]
-    return f"{today}|{last_application}|{last_batch}"
 
 
 def current_batches(today: dt.date):

@@ -11,10 +11,3 @@ class CoreConfig(AppConfig):
         from .middleware import stamp_session_on_login
 
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="core.stamp_session_on_login")
-
-        from django.db.backends.signals import connection_created
-
-        from . import pagecache
-
-        connection_created.connect(pagecache.install, dispatch_uid="core.pagecache.install")
-        pagecache.install_on_open_connections()

@@ -9,8 +9,6 @@ from awards.models import RewardItem
 from targets.models import Measure, Plan, Target, TargetOwner
 
 from . import history, services
-from .caching import cache_public_page
-from .pagecache import page_cache_exempt
 from .workbench import workbench_panels
 
 
@@ -23,7 +21,6 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@cache_public_page
 def home(request):
     plan = _current_plan()
     rewards = RewardItem.objects.filter(active=True).order_by("order")
@@ -33,7 +30,6 @@ def home(request):
     )
 
 
-@cache_public_page
 def policy(request):
     plan = _current_plan()
     targets = measures = goals = []
@@ -51,7 +47,6 @@ def policy(request):
     )
 
 
-@cache_public_page
 def reward_schedule(request):
     rewards = RewardItem.objects.filter(active=True).order_by("order")
     return render(request, "core/reward_schedule.html", {"rewards": rewards})
@@ -73,7 +68,6 @@ def object_history(request, label: str, pk: int):
     )
 
 
-@page_cache_exempt  # a monitoring page: always live (heartbeat ages, broker reachability)
 @require(lambda u: is_office(u) or is_platform_admin(u))
 def health(request):
     return render(request, "core/health.html", {"status": services.health_status()})

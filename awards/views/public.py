@@ -7,8 +7,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from core.caching import cache_public_page
-
 from .. import selectors, services
 from ..forms import RegistrationForm
 from ..models import PublicityBatch
@@ -48,13 +46,6 @@ def register(request):
     return render(request, "awards/register.html", {"form": form})
 
 
-def _publicity_version(request) -> str:
-    # the 公示 list must never be stale: any change to a batch or an application (each save writes a
-    # history row) and the turn of the day give a new key
-    return selectors.publicity_fingerprint(timezone.localdate())
-
-
-@cache_public_page(version=_publicity_version)
 def publicity(request):
     today = timezone.localdate()
     current = selectors.current_lists(today)
