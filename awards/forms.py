@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.uploads import validate_upload
+from core.widgets import Select
 
 from .formatting import wan
 from .models import Application, Enterprise, FundingSource, Objection, RewardItem
@@ -306,11 +307,12 @@ class CalendarDayForm(forms.Form):
 
 class ApplicationFilterForm(forms.Form):
     status = forms.ChoiceField(
+        widget=Select,
         label="状态",
         required=False,
         choices=[("", "全部")] + [c for c in Application.Status.choices if c[0] != "draft"],
     )
     funding_source = forms.ChoiceField(
-        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+        widget=Select, label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
     )
     q = forms.CharField(label="企业/编号", required=False, max_length=50)

@@ -33,7 +33,7 @@ def _unit_panel(user) -> dict:
 
 def _office_panel() -> dict:
     plan = selectors.current_plan()
-    rows = selectors.target_progress_rows(plan=plan) if plan else []
+    rows = selectors.target_progress_rows(plan=plan, series=False) if plan else []
     waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
     open_periods = list(
         ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, backfilled=False)
