@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -20,10 +20,18 @@ class Select(forms.Select):
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
             parts.extend(
-                format_html('<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"])
+                f'<option value="{escape(o["value"])}"{_option_attrs(o["attrs"])}>{escape(o["label"])}</option>'
                 for o in options
             )
             if group_name:
                 parts.append("</optgroup>")
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every part went through format_html)
+        return mark_safe("".join(parts))  # noqa: S308 (every value and label is escaped)
+
+
+def _option_attrs(attrs: dict) -> str:
+    if not attrs:
+        return ""
+    if attrs == {"selected": True}:
+        return " selected"
+    return flatatt(attrs)
