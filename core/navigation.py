@@ -23,7 +23,7 @@ def _modules():
 
 
 @lru_cache(maxsize=512)
-def _url(target: str, prefix: str, urlconf) -> str | None:
+def menu_url(target: str, prefix: str, urlconf) -> str | None:
     """A menu entry's URL, reversed once per process and URLconf (it does not change while it runs)."""
     try:
         return reverse(target, urlconf=urlconf) if ":" in target else target
@@ -43,7 +43,7 @@ def nav_groups(request) -> list[dict]:
         items = []
         prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
         for label, target in group["items"]:
-            url = _url(target, prefix, urlconf)
+            url = menu_url(target, prefix, urlconf)
             if url is not None:
                 items.append({"label": label, "url": url})
         if items:
