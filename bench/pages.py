@@ -57,9 +57,11 @@ class Ctx:
         return qs.values_list("pk", flat=True)[0]
 
     def current_report(self) -> int:
+        """The latest accepted report (of the user's unit): the same state on every data set, so the
+        page runs the same code on both and its query counts compare."""
         from targets.models import Report
 
-        qs = Report.objects.order_by("-period__year", "-period__half", "pk")
+        qs = Report.objects.filter(status="accepted").order_by("-period__year", "-period__half", "pk")
         if self.user.member_unit_id:
             qs = qs.filter(unit_id=self.user.member_unit_id)
         return qs.values_list("pk", flat=True)[0]
