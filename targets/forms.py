@@ -196,9 +196,11 @@ class ReturnForm(forms.Form):
 
 
 class OpenPeriodForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None, widget=Select)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
+    half = forms.TypedChoiceField(
+        label="半年", choices=ReportingPeriod.Half.choices, coerce=int, widget=Select
+    )
     due_date = forms.DateField(
         label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
     )

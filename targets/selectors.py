@@ -246,7 +246,7 @@ def _submitted_by_deadline(due: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
 
 
-def _url_pattern(name: str) -> str:
+def url_pattern(name: str) -> str:
     """``reverse(name, args=[pk])`` as a ``%d`` pattern: one reverse per page, not one per row."""
     return reverse(name, args=[987654321]).replace("987654321", "%d")
 
@@ -280,7 +280,7 @@ def report_matrix(
     reports = Report.objects.filter(period__in=periods)
     if unit_id:
         reports = reports.filter(unit_id=unit_id)
-    report_url, unit_url = _url_pattern("targets:report_detail"), _url_pattern("targets:unit_detail")
+    report_url, unit_url = url_pattern("targets:report_detail"), url_pattern("targets:unit_detail")
     grid: dict[int, list] = {}
     width = len(periods)
     for pk, unit, period_id, report_status, first_submitted, backfilled in reports.order_by().values_list(
