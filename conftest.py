@@ -80,7 +80,11 @@ def _isolated_media(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _no_broker_in_unit_tests(request, monkeypatch):
-    """Unit tests never talk to a broker; tests marked ``redis`` or ``slow`` use the real one."""
+    """Unit tests never talk to a broker; tests marked ``redis`` or ``slow`` use the real one.
+    Every test starts with the broker considered reachable (core.broker's back-off forgotten)."""
+    from core import broker
+
+    broker.reset()
     if request.node.get_closest_marker("redis") or request.node.get_closest_marker("slow"):
         yield
         return

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from core.documents import add_paragraph, add_table, new_document
+from core.policy import policy_document
 
 from .formatting import cn_date, wan
 from .models import FundingSource, PublicityBatch, RewardItem
@@ -24,7 +25,7 @@ def publicity_document(batch: PublicityBatch, entries):
     doc = new_document(title=batch.title, landscape=True)
     add_paragraph(
         doc,
-        "根据《监利市人民政府关于开展质量品牌提升行动促进经济高质量发展的实施意见》（监政发〔2022〕1号）"
+        f"根据{policy_document().citation}"
         "三（二）的规定，经企业申报、办公室初审和复核，现将拟奖励名单予以公示。",
     )
     add_paragraph(

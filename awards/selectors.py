@@ -218,3 +218,22 @@ def batches_with_counts():
 def batch_entries(batch):
     """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
     return batch.applications.select_related("enterprise", "reward_item").order_by("reward_item__order", "id")
+
+
+def granted_by_item_and_year(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Rewards granted (passed 复核) and paid, per reward line and award year, for awards won in
+    [start, end] — the 终期评估's rewards section (one query). Each row: item name and order, year,
+    granted count and 元, paid count and 元."""
+    rows = (
+        Application.objects.filter(status__in=APPROVED_STATUSES, award_date__range=(start, end))
+        .annotate(year=AwardYear("award_date"))
+        .values("reward_item__name", "reward_item__order", "year")
+        .annotate(
+            granted_count=Count("id"),
+            granted=Sum("amount_yuan", default=0),
+            paid_count=Count("id", filter=Q(status=Status.PAID)),
+            paid=Sum("paid_amount_yuan", filter=Q(status=Status.PAID), default=0),
+        )
+        .order_by("reward_item__order", "reward_item__name", "year")
+    )
+    return list(rows)

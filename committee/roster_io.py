@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.documents import add_paragraph, new_document
+from core.policy import policy_document
 from core.uploads import is_formula_text, iter_rows, open_workbook
 
 from .models import Appointment, MemberUnit, Seat
-from .selectors import COMMITTEE_NAME, OFFICE_NAME, unit_lookup
+from .selectors import COMMITTEE_NAME, unit_lookup
 
 COLUMNS = ["排序", "职务", "单位", "职务名称", "姓名", "任职起始日"]
 REQUIRED_COLUMNS = ["职务", "单位", "职务名称", "姓名"]
@@ -58,7 +59,7 @@ def roster_document(entries, *, on: dt.date):
             prefix = f"{e.seat.get_role_display()}："
         add_paragraph(doc, prefix + who)
     director, deputy = office.get(Seat.Role.OFFICE_DIRECTOR), office.get(Seat.Role.OFFICE_DEPUTY)
-    sentence = f"{OFFICE_NAME}设在市市场监管局，主要承担统筹协调、督促指导全市品牌强市工作。"
+    sentence = policy_document().office_text  # 附件1, from the policy data
     if director:
         sentence += (
             f"{director.seat.unit.name}{_member_title(entries, director)}{director.person_name}兼任办公室主任"

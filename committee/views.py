@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import is_office, office_required
 from core.documents import docx_response, xlsx_response
+from core.policy import policy_document
 
 from . import services
 from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, SeatRetireForm
@@ -37,6 +38,8 @@ def roster(request):
             "today": today,
             "committee_name": COMMITTEE_NAME,
             "can_edit": is_office(request.user),
+            # 附件1: where the office sits and what it does, from the policy data
+            "office_text": policy_document().office_text,
         },
     )
 

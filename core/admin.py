@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from .models import CalendarDay, PolicyRecord, SiteSetting, StoredDocument, WorkerHeartbeat
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    PolicyDocument,
+    PolicyRecord,
+    SiteSetting,
+    StoredDocument,
+    WorkerHeartbeat,
+)
 
 
 @admin.register(CalendarDay)
@@ -32,3 +40,13 @@ class StoredDocumentAdmin(admin.ModelAdmin):
 
 
 admin.site.register(WorkerHeartbeat)
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(admin.ModelAdmin):
+    list_display = ("document_number", "title", "issued_on")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "source", "confirmed_at", "confirmed_by")

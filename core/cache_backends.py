@@ -1,8 +1,15 @@
-"""Cache backends for the embedded default (no Redis)."""
+"""Cache backends: the file cache of the embedded default, and Redis that may fail."""
 
+import logging
 import random
+import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 class FileCache(FileBasedCache):
@@ -19,3 +26,65 @@ class FileCache(FileBasedCache):
     def _cull(self):
         if random.randrange(self.CULL_EVERY) == 0:  # noqa: S311 (not security-relevant)
             super()._cull()
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache for which an unreachable or hung Redis is a cache miss, not an error.
+
+    Every call is bounded by the socket timeouts in ``OPTIONS`` (well under a second); after a
+    failure this process skips Redis for ``RETRY_AFTER_SECONDS``, so a hung Redis costs one timeout
+    per process and window instead of one per cache call. Reads then return their default, writes
+    do nothing: every page still works, only slower.
+    """
+
+    RETRY_AFTER_SECONDS = 10.0
+    # per server, shared by the threads of a process (Django gives each thread its own backend object)
+    _down_until: dict[str, float] = {}
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._server_key = str(server)
+
+    def _call(self, method: str, default, *args, **kwargs):
+        if time.monotonic() < self._down_until.get(self._server_key, 0.0):
+            return default
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except RedisError:
+            self._down_until[self._server_key] = time.monotonic() + self.RETRY_AFTER_SECONDS
+            logger.warning("cache unavailable; %s skipped for %ss", method, self.RETRY_AFTER_SECONDS)
+            return default
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        # a counter that cannot be read counts as this one call (rate limits stay permissive)
+        return self._call("incr", delta, key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)

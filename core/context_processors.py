@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.functional import SimpleLazyObject
 
 from .navigation import menu_url, nav_groups
+from .policy import policy_document
 
 
 def _maybe_reverse(name: str) -> str | None:
@@ -13,6 +15,8 @@ def platform(request):
         "platform_name": settings.PLATFORM_NAME,
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
+        # one query, only on pages that cite the policy
+        "policy": SimpleLazyObject(policy_document),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -22,6 +22,7 @@ AUDITED_MODELS = (
     "targets.reportmeasureline",
     "targets.statistic",
     "targets.targetevaluation",
+    "targets.planevaluation",
     "awards.rewarditem",
     "awards.enterprise",
     "awards.publicitybatch",

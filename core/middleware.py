@@ -1,6 +1,10 @@
 import time
 
 from django.conf import settings
+from django.shortcuts import render
+
+from .files import FileUnavailable
+from .storage import STORAGE_MESSAGE, StorageUnavailable
 
 REFRESHED_KEY = "_refreshed"
 
@@ -34,3 +38,29 @@ class SessionActivityMiddleware:
             if now - session.get(REFRESHED_KEY, 0) >= self.refresh:
                 session[REFRESHED_KEY] = now  # marks the session modified: saved with a new expiry
         return response
+
+
+class StorageProblemMiddleware:
+    """Chinese pages for a file that cannot be read (missing, damaged) or written (disk full, read-only)
+    when the view did not handle it itself (views that catch service errors show the storage message
+    on their form, with what the user typed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, FileUnavailable):
+            return render(
+                request,
+                "errors/file_unavailable.html",
+                {"message": exception.args[0], "state": exception.state},
+                status=404,
+            )
+        if isinstance(exception, StorageUnavailable):
+            return render(
+                request, "errors/storage_unavailable.html", {"message": STORAGE_MESSAGE}, status=503
+            )
+        return None

@@ -112,3 +112,111 @@ class StoredDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class StoredFile(models.Model):
+    """The SHA-256 and size of one stored upload or generated file, taken when it was written.
+
+    Written by ``core.storage.CheckedFileSystemStorage`` in the same transaction as the row that
+    refers to the file; a download and ``manage.py check_files`` compare the file with it.
+    """
+
+    name = models.CharField("存储路径", max_length=500, unique=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("字节数")
+    created_at = models.DateTimeField("写入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文件校验记录"
+        verbose_name_plural = "文件校验记录"
+
+    def __str__(self):
+        return self.name
+
+
+class FileCheckRun(models.Model):
+    """The result of the last ``check_files`` (the health page shows it without re-reading every file)."""
+
+    checked_at = models.DateTimeField("检查时间", auto_now_add=True)
+    files = models.PositiveIntegerField("登记文件数", default=0)
+    missing = models.JSONField("缺失文件", default=list)
+    damaged = models.JSONField("损坏文件", default=list)
+    orphans = models.JSONField("无主文件", default=list)
+
+    class Meta:
+        verbose_name = "文件检查记录"
+        verbose_name_plural = "文件检查记录"
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"文件检查 {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class PolicyDocument(models.Model):
+    """The policy document the platform implements (its identity in the policy pack) and 附件1's
+    sentence on the office. Every page and document cites the policy from here, never from code."""
+
+    code = models.SlugField("代码", max_length=60, unique=True)
+    title = models.CharField("文件标题", max_length=200)
+    document_number = models.CharField("文号", max_length=50)
+    issuer = models.CharField("发文机关", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    office_name = models.CharField("办公室名称", max_length=100, blank=True)
+    office_unit = models.CharField("办公室设在", max_length=100, blank=True)
+    office_text = models.TextField("办公室职责（附件1原文）", blank=True)
+
+    class Meta:
+        verbose_name = "政策文件"
+        verbose_name_plural = "政策文件"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.document_number or self.title
+
+    @property
+    def citation(self) -> str:
+        """《title》（number）, as documents cite it."""
+        return f"《{self.title}》（{self.document_number}）"
+
+    @property
+    def citation_dated(self) -> str:
+        issued = (
+            f"，{self.issued_on.year}年{self.issued_on.month}月{self.issued_on.day}日印发"
+            if self.issued_on
+            else ""
+        )
+        return f"《{self.title}》（{self.document_number}{issued}）"
+
+
+class CalendarYear(models.Model):
+    """A year whose working-day arrangement the office has entered (the State Council's notice).
+
+    With a row here the year counts as known even where chinesecalendar does not know it."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    source = models.CharField(
+        "依据", max_length=200, blank=True, help_text="例如 国务院办公厅关于2027年部分节假日安排的通知"
+    )
+    confirmed_at = models.DateTimeField("录入时间", auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度工作日历"
+        verbose_name_plural = "年度工作日历"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100),
+                name="core_calendaryear_year_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年工作日历"

@@ -11,7 +11,7 @@ from importlib import import_module
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
-NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler")
+NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler", "assessment")
 
 
 def _modules():

@@ -21,7 +21,7 @@ from committee.models import Appointment, MemberUnit, Seat
 from meetings.models import BusinessKind, MeetingRule
 from targets.models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
 
-from .models import PolicyRecord
+from .models import PolicyDocument, PolicyRecord
 
 
 @dataclass
@@ -140,6 +140,26 @@ def load_units(data: dict, report: LoadReport) -> None:
         )
 
 
+def load_identity(data: dict, committee: dict, report: LoadReport) -> PolicyDocument:
+    """The policy document (title, number, date) and 附件1's sentence on the office."""
+    doc = data["document"]
+    office = committee.get("committee") or {}
+    return upsert(
+        PolicyDocument,
+        {"code": doc["code"]},
+        {
+            "title": doc["title"],
+            "document_number": doc["document_number"],
+            "issuer": doc.get("issuer", ""),
+            "issued_on": doc.get("issued_on"),
+            "office_name": office.get("office_name", ""),
+            "office_unit": office.get("office_unit", ""),
+            "office_text": office.get("office_text", ""),
+        },
+        report,
+    )
+
+
 def load_committee(data: dict, report: LoadReport) -> None:
     unit = UnitResolver()
     start = data["effective_from"]
@@ -186,6 +206,7 @@ def load_plan(data: dict, report: LoadReport) -> Plan:
         {"code": p["code"]},
         {
             "name": p["name"],
+            "title": p.get("title", ""),
             "document_number": p.get("document_number", ""),
             "issued_on": p.get("issued_on"),
             "start_date": p["start_date"],
@@ -275,7 +296,9 @@ PLAN_FILES = ("plan_2022_2025.yaml",)
 def load_policy(base: Path | None = None, plan_files=PLAN_FILES) -> LoadReport:
     report = LoadReport()
     load_units(read_yaml("member_units.yaml", base), report)
-    load_committee(read_yaml("committee.yaml", base), report)
+    committee = read_yaml("committee.yaml", base)
+    load_committee(committee, report)
+    load_identity(read_yaml("policy.yaml", base), committee, report)
     load_rewards(read_yaml("reward_items.yaml", base), report)
     for name in plan_files:
         load_plan(read_yaml(name, base), report)

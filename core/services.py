@@ -3,6 +3,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from . import broker
 from .models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -16,13 +17,8 @@ def health_request() -> WorkerHeartbeat:
         name="health", defaults={"requested_at": timezone.now()}
     )
 
-    def _send():
-        try:
-            health_check.delay()
-        except Exception:
-            logger.warning("broker unavailable; health check not sent", exc_info=True)
-
-    transaction.on_commit(_send)
+    broker.reset()  # a person asked: try the broker now even if it failed a moment ago
+    transaction.on_commit(lambda: broker.publish(health_check))
     return heartbeat
 
 

@@ -3,7 +3,9 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from .filecheck import check_files
 from .models import WorkerHeartbeat
+from .storage import CheckedFileSystemStorage
 
 
 @shared_task(bind=True, soft_time_limit=30, time_limit=60)
@@ -15,3 +17,16 @@ def health_check(self, requested_at_iso: str | None = None):
         defaults={"hostname": self.request.hostname or socket.gethostname(), "completed_at": now},
     )
     return now.isoformat()
+
+
+@shared_task(bind=True, soft_time_limit=1800, time_limit=2000)
+def files_check(self):
+    """Nightly: compare every stored file with its SHA-256 and list orphans (core.filecheck)."""
+    CheckedFileSystemStorage().purge_trash()
+    run = check_files()
+    return {
+        "files": run.files,
+        "missing": len(run.missing),
+        "damaged": len(run.damaged),
+        "orphans": len(run.orphans),
+    }

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_office, is_platform_admin, office_required, require
 from awards.models import RewardItem
 from targets.models import Measure, Plan, Target, TargetOwner
 
+from . import health as health_checks
 from . import history, services
 from .workbench import workbench_panels
 
@@ -17,8 +19,17 @@ def _current_plan():
 
 
 def healthz(request):
-    """Trivial view: load balancers' liveness probe and the benchmark's baseline."""
+    """Trivial view: load balancers' liveness probe and the benchmark's baseline (touches nothing)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness for monitors (JSON): every part of the stack, 503 when one has failed."""
+    report = health_checks.readiness()
+    return JsonResponse(
+        report, status=200 if report["ready"] else 503, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def home(request):
@@ -70,7 +81,16 @@ def object_history(request, label: str, pk: int):
 
 @require(lambda u: is_office(u) or is_platform_admin(u))
 def health(request):
-    return render(request, "core/health.html", {"status": services.health_status()})
+    checks = health_checks.all_checks()
+    return render(
+        request,
+        "core/health.html",
+        {
+            "status": services.health_status(),
+            "checks": checks,
+            "failing": [c for c in checks if c.level != "ok"],
+        },
+    )
 
 
 @require_POST

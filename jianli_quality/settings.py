@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings",
     "notifications",
     "scheduler",
+    "assessment",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.middleware.StorageProblemMiddleware",
 ]
 
 ROOT_URLCONF = "jianli_quality.urls"
@@ -124,17 +126,26 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # a down or hung Redis is a cache miss: short socket timeouts, errors never reach a page
+            "BACKEND": "core.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "jianli",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.3),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.3),
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # longer than the longest task time limit, so a running task is never delivered twice
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 3,
-        "socket_timeout": 5,
+        # a publish from a web request gives up quickly (the outbox sweep sends later); the worker
+        # and beat reconnect by themselves (CELERY_BROKER_CONNECTION_MAX_RETRIES below)
+        "socket_connect_timeout": env.float("BROKER_CONNECT_TIMEOUT", default=0.5),
+        "socket_timeout": env.float("BROKER_SOCKET_TIMEOUT", default=0.5),
+        "socket_keepalive": True,
+        "health_check_interval": 25,
     }
 else:
     CACHES = {
@@ -167,10 +178,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# worker and beat start while the broker is down and reconnect for ever after an outage (kombu:
+# None = retry for ever, 0 = never retry), with back-off up to a few seconds between attempts
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# a publish never hangs a web request for long when the broker is down: the outbox sweeps later
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# a publish never hangs a web request for long when the broker is down or hung: one attempt bounded
+# by the socket timeouts above, then given up; the row it was for stays in the database for the
+# sweep (core.broker.publish)
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -232,7 +249,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
     # uploaded files are never served from a public URL: see core.files.serve_protected_file
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # checksummed at write, never left behind by a rollback: see core.storage
+    "default": {"BACKEND": "core.storage.CheckedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
@@ -241,6 +259,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024)
 MAX_XLSX_BYTES = env.int("MAX_XLSX_BYTES", default=5 * 1024 * 1024)
+# the health page warns when the disk holding var/ has less free space than this
+DISK_FREE_WARN_BYTES = env.int("DISK_FREE_WARN_BYTES", default=2 * 1024**3)
 MAX_XLSX_UNCOMPRESSED_BYTES = env.int("MAX_XLSX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 
 # --- import-export --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from committee.selectors import OFFICE_NAME
 from core.documents import add_heading, add_paragraph, add_table, new_document
+from core.policy import policy_document
 
 from .models import FollowUpAssignment, Invitation, Meeting
 from .selectors import agenda_items, first_item_status, meeting_decisions
@@ -71,7 +72,7 @@ def notice_document(meeting: Meeting):
     add_paragraph(doc, "各成员单位：", indent=False)
     add_paragraph(
         doc,
-        f"根据《监利市质量强市及品牌建设联席会议制度》（监政发〔2022〕1号附件2）第三条，经研究，定于"
+        f"根据《监利市质量强市及品牌建设联席会议制度》（{policy_document().document_number}附件2）第三条，经研究，定于"
         f"{_when(meeting)}在{meeting.place or '（地点另行通知）'}召开{meeting.full_title}。现将有关事项通知如下：",
     )
     add_heading(doc, "一、会议时间和地点")

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 
-REMINDER_APPS = ("targets", "awards", "meetings")
+from . import selectors, services
+
+REMINDER_APPS = ("targets", "awards", "meetings", "notifications")
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,21 @@ def collectors() -> Iterator[tuple[str, Callable[..., Iterable[Reminder]]]]:
 def collect_all(today) -> Iterable[Reminder]:
     for _app, collect in collectors():
         yield from collect(today)
+
+
+def collect(today) -> Iterable[Reminder]:
+    """The notifications app's own reminder: the office's daily count of e-mails in an unknown state
+    (a worker died mid-send). They are never re-sent by themselves (at most once); a person decides."""
+    count = selectors.unknown_outcome().count()
+    if not count:
+        return
+    yield Reminder(
+        occasion=f"outbox:unknown:{today.isoformat()}",
+        recipients=tuple(services.office_staff()),
+        subject=f"有 {count} 封邮件发送状态未知，请确认后重新发送",
+        body=(
+            f"截至 {today:%Y年%m月%d日}，有 {count} 封邮件在发送途中工作进程退出，无法确认是否已发出。"
+            "为避免重复发送，系统不会自动重发；请在“邮件发送状况”页面确认收件人是否收到，未收到的点击“重新发送”。"
+        ),
+        url="/notifications/outbox/",
+    )

@@ -1,6 +1,8 @@
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from .models import Notification
+from .services import UNKNOWN_OUTCOME
 
 
 def inbox_for(user, *, unread_only: bool = False):
@@ -42,4 +44,22 @@ def outbox_problems():
         .exclude(status=Notification.Status.SENT)
         .select_related("recipient")
         .order_by("status", "created_at", "id")
+    )
+
+
+def unknown_outcome():
+    """E-mails whose send was interrupted (worker died, time limit): maybe sent, never re-sent by itself."""
+    return (
+        Notification.objects.exclude(channel=Notification.Channel.INAPP)
+        .filter(status=Notification.Status.FAILED, last_error=UNKNOWN_OUTCOME)
+        .select_related("recipient")
+        .order_by("created_at", "id")
+    )
+
+
+def outbox_overdue(*, older_than):
+    """Rows due for sending for longer than ``older_than`` (the sweep should have sent them)."""
+    cutoff = timezone.now() - older_than
+    return Notification.objects.filter(status=Notification.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True, created_at__lt=cutoff) | Q(next_attempt_at__lt=cutoff)
     )

@@ -12,6 +12,7 @@ such a stale claim into 发送失败 ("状态未知") and never re-sends it by i
 already have left. The office can resend it by hand (a conscious decision, see docs/scheduler.md).
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -24,6 +25,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import broker
+
 from .channels import CHANNELS
 from .models import Notification
 
@@ -34,9 +37,6 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 60
 # a claim older than this belongs to a dead worker: longer than the delivery task's hard time limit
 STALE_CLAIM_AFTER = timedelta(minutes=15)
-# after a failed publish, this process does not try the broker again for a while: the user's
-# request is not slowed down twice, and the sweep sends the rows
-BROKER_BACKOFF_SECONDS = 30
 UNKNOWN_OUTCOME = (
     "发送过程中断（工作进程退出或超时），无法确认邮件是否已发出；为避免重复发送，系统不再自动重发。"
 )
@@ -44,7 +44,6 @@ UNKNOWN_OUTCOME = (
 NO_RECIPIENT = "收件人已停用或未登记该渠道的地址，未发送。"
 
 _local = threading.local()
-_broker_down_until = 0.0
 
 
 def notify(
@@ -116,19 +115,10 @@ def delivery_batch():
 
 
 def enqueue_delivery(notification_ids: list[int]) -> bool:
-    """Ask a worker to deliver these rows now. Never raises: the sweep is the safety net."""
-    global _broker_down_until
+    """Ask a worker to deliver these rows now. Never raises nor waits long: the sweep is the safety net."""
     from .tasks import deliver_notifications
 
-    if time.monotonic() < _broker_down_until:
-        return False
-    try:
-        deliver_notifications.delay(notification_ids)
-    except Exception:  # broker down: the rows stay pending and the periodic sweep sends them
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("broker unavailable; %d notification(s) left to the sweep", len(notification_ids))
-        return False
-    return True
+    return broker.publish(deliver_notifications, notification_ids)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -231,3 +221,26 @@ def unread_count(user) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True
     ).count()
+
+
+def office_staff():
+    from accounts.models import User
+
+    return list(User.objects.filter(role=User.Role.OFFICE_STAFF, is_active=True).order_by("pk"))
+
+
+def alert_office_file_problem(*, name: str, state: str, **kwargs) -> list[Notification]:
+    """A download found a stored file missing or damaged: tell the office once per file and state."""
+    label = "缺失" if state == "missing" else "已损坏（与上传时的 SHA-256 校验值不符）"
+    key = hashlib.sha256(name.encode()).hexdigest()[:24]
+    return notify(
+        occasion=f"file:{state}:{key}",
+        recipients=office_staff(),
+        subject=f"存储文件{'缺失' if state == 'missing' else '损坏'}：{name.rsplit('/', 1)[-1]}"[:200],
+        body=(
+            f"有用户下载文件“{name}”时发现该文件{label}，下载已被拒绝。请从最近的备份恢复该文件"
+            "（见“后台任务状态”页面与部署文档中的恢复步骤），或请上传人重新上传；"
+            "可运行 manage.py check_files 列出所有缺失与损坏的文件。"
+        ),
+        url="/system/health/",
+    )

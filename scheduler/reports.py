@@ -12,6 +12,8 @@ from decimal import Decimal
 from importlib import import_module
 
 from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
+from core.policy import policy_document
+from core.ranking import rank_with_ties
 
 from .halves import HalfYear
 
@@ -96,13 +98,17 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
     """
     from targets.progress import TargetSpec, evaluate
 
-    points = [p for p in row.get("series", []) if p["as_of"] <= half.end]
+    # the target's own values (a carried-over target's series also holds its predecessor's)
+    points = [
+        p for p in row.get("series", []) if p["as_of"] <= half.end and p.get("target_id") == row["target"].pk
+    ]
     latest = points[-1] if points else None
     progress = evaluate(
         TargetSpec.of(row["target"]),
         latest["value"] if latest else None,
         latest["as_of"] if latest else None,
-        half.end,
+        # as at the END of the half's last day: a deadline on that day has passed (未完成, not 滞后)
+        half.end + dt.timedelta(days=1),
     )
     return progress.actual, progress.as_of, progress.progress_pct, progress.rag, progress.rag_label
 
@@ -112,12 +118,16 @@ def targets_section(half: HalfYear, plan) -> dict:
     rows_of = _contract("targets.selectors", "target_progress_rows")
     if rows_of is None or plan is None:
         return _unavailable(title)
-    counts = {"green": 0, "amber": 0, "red": 0, "gray": 0}
+    from targets.progress import MISSED_LABEL
+
+    counts = {"green": 0, "amber": 0, "red": 0, "missed": 0, "gray": 0}
     rows = []
     for row in rows_of(plan=plan, today=half.end):
         target = row["target"]
         actual, as_of, pct, rag, rag_label = _as_at_half_end(row, half)
-        counts[rag] = counts.get(rag, 0) + 1
+        # past its deadline and not met: 未完成, counted apart from 滞后 / 严重滞后
+        key = "missed" if rag_label == MISSED_LABEL else rag
+        counts[key] = counts.get(key, 0) + 1
         leads = [o.unit.name for o in row.get("owners", []) if o.role == "lead"]
         rows.append(
             [
@@ -135,7 +145,9 @@ def targets_section(half: HalfYear, plan) -> dict:
         )
     summary = (
         f"纳入统计的目标指标 {len(rows)} 项：进度正常 {counts['green']} 项，滞后 {counts['amber']} 项，"
-        f"严重滞后 {counts['red']} 项，暂无数据 {counts['gray']} 项（截至{half.end:%Y年%m月%d日}）。"
+        f"严重滞后 {counts['red']} 项，"
+        + (f"已过完成时限未完成 {counts['missed']} 项，" if counts["missed"] else "")
+        + f"暂无数据 {counts['gray']} 项（截至{half.end:%Y年%m月%d日}）。"
     )
     section = _section(
         title,
@@ -150,6 +162,13 @@ def targets_section(half: HalfYear, plan) -> dict:
 
 # --- 二、成员单位报送及时性排名 ------------------------------------------------------------------
 
+TIMELINESS_ORDER = {"on_time": 0, "backfilled": 1, "late": 2, "pending": 3, "missing": 4}
+
+
+def _stamp(row) -> str:
+    """The first submission as a sortable key; every report never submitted shares the same one."""
+    return row["submitted_at"].isoformat() if row["submitted_at"] else "~"
+
 
 def timeliness_section(half: HalfYear, period) -> dict:
     title = "二、成员单位报送及时性排名"
@@ -162,7 +181,10 @@ def timeliness_section(half: HalfYear, period) -> dict:
     counts: dict[str, int] = {}
     rows = []
     # decided as at the day after the due date: a report not in by then is 未报送 for good
-    for rank, row in enumerate(league(period=period, today=period.due_date + dt.timedelta(days=1)), start=1):
+    league_rows = league(period=period, today=period.due_date + dt.timedelta(days=1))
+    # equal standing (same timeliness and first-submission time, e.g. all 未报送) ranks equal
+    ranked = rank_with_ties(league_rows, key=lambda r: (TIMELINESS_ORDER[r["timeliness"]], _stamp(r)))
+    for rank, row in ranked:
         counts[row["timeliness"]] = counts.get(row["timeliness"], 0) + 1
         rows.append(
             [
@@ -275,6 +297,7 @@ def report_figures(half: HalfYear) -> dict:
         "key": half.key,
         "label": half.label,
         "title": report_title(half),
+        "basis": policy_document().citation,
         "plan": plan.name if plan else "",
         "start": half.start.isoformat(),
         "end": half.end.isoformat(),
@@ -309,7 +332,7 @@ def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
     doc = new_document(title=figures["title"], issuer=ISSUER, landscape=True)
     add_paragraph(
         doc,
-        f"根据《监利市人民政府关于加快推进质量强市和品牌建设的实施意见》（监政发〔2022〕1号）和联席会议制度，"
+        f"根据{figures['basis']}和联席会议制度，"
         f"现将{figures['label']}（{figures['start']} 至 {figures['end']}）质量强市及品牌建设工作进展报告如下。",
     )
     for section in figures["sections"]:

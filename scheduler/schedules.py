@@ -123,6 +123,20 @@ SCHEDULES: tuple[Schedule, ...] = (
         every_seconds=60,
         expire_seconds=120,
     ),
+    Schedule(
+        name="后台任务心跳",
+        task="core.tasks.health_check",
+        description="每5分钟：工作进程完成一次心跳任务，“后台任务状态”页据此判断工作进程是否在运行。",
+        every_seconds=300,
+        expire_seconds=240,
+    ),
+    Schedule(
+        name="存储文件核对",
+        task="core.tasks.files_check",
+        description="每天凌晨：核对所有存储文件与上传时的 SHA-256，列出缺失、损坏与无主文件（见“后台任务状态”）。",
+        crontab=_cron(minute="30", hour="2"),
+        expire_seconds=12 * 3600,
+    ),
 )
 
 

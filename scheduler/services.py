@@ -55,7 +55,8 @@ def half_year_open(*, today: dt.date) -> dict:
     result: dict = {"half": half.key}
     errors = []
     try:
-        result["period"] = _period_open_for(half)
+        with delivery_batch():
+            result["period"] = _period_open_for(half, today=today)
     except Exception as exc:
         logger.exception("opening the reporting period of %s failed", half.key)
         errors.append(f"period: {exc}")
@@ -73,17 +74,45 @@ def half_year_open(*, today: dt.date) -> dict:
     return result
 
 
-def _period_open_for(half: HalfYear) -> str:
+def _tell_office(*, occasion: str, subject: str, body: str, url: str) -> None:
+    """A problem the job cannot solve on its own: the office staff and approvers are told (once)."""
+    notify(occasion=occasion, recipients=report_recipients(), subject=subject, body=body, url=url)
+
+
+def _period_open_for(half: HalfYear, *, today: dt.date) -> str:
+    """Open the half's period; when it cannot be opened the office is told, and the result says why."""
+    from django.urls import reverse
+
     from targets.models import ReportingPeriod
-    from targets.services import period_open
+    from targets.services import ReportError, period_open
 
     plan = _plan_covering(half)
     if plan is None:
-        return "no plan covers this half year"
+        # never silently: the workbench shows it too (targets.workbench)
+        _tell_office(
+            occasion=f"period:{half.key}:no_plan",
+            subject=f"{half.label}没有规划覆盖，未能开放报送期次",
+            body=(
+                f"{half.label}（{half.start:%Y-%m-%d} 起）不在任何规划的期限内，系统没有开放半年报送。"
+                "请新建（或由上一规划接续新建）覆盖该半年的规划，再开放报送期次。"
+            ),
+            url=reverse("targets:plan_list"),
+        )
+        return f"not opened: no plan covers {half.key} (office told)"
     if ReportingPeriod.objects.filter(plan=plan, year=half.year, half=half.half).exists():
         return "exists"
-    with delivery_batch():
-        period, n_new = period_open(plan=plan, year=half.year, half=half.half)
+    try:
+        with delivery_batch():
+            period, n_new = period_open(plan=plan, year=half.year, half=half.half, today=today)
+    except ReportError as exc:
+        # e.g. the default due date has already passed (a beat down for weeks): no one is marked late
+        _tell_office(
+            occasion=f"period:{half.key}:not_opened",
+            subject=f"{half.label}报送期次未能自动开放",
+            body=f"{exc}请在“报送期次”页面填写新的报送截止日后开放。",
+            url=reverse("targets:period_list"),
+        )
+        return f"not opened: {exc} (office told)"
     return f"opened {period.key} with {n_new} reports"
 
 
@@ -166,14 +195,20 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
     The first build notifies the office staff and approvers; a rebuild replaces the files and the
     figures (identical for identical data) and notifies nobody.
     """
+    return _report_build(half=half, by=by, today=today)[0]
+
+
+def _report_build(
+    *, half: HalfYear, by=None, today: dt.date | None = None, only_if_unbuilt: bool = False
+) -> tuple[HalfYearReport, bool]:
+    """The build, and whether this call built it. The report's row is claimed (created if need be,
+    then locked) before anything is built: a second run at the same time waits for the first, and
+    with ``only_if_unbuilt`` (the scheduled job) then finds it built and builds nothing."""
     today = today or timezone.localdate()
-    figures = reports.report_figures(half)
-    xlsx = reports.workbook_bytes(figures)
-    docx = reports.document_bytes(figures, built_on=today)
     title = reports.report_title(half)
     with transaction.atomic():
         # race: two builds of the same half (a second beat, the office clicking 重新生成); the
-        # unique key gives one row and the row lock serialises the file replacement
+        # unique key gives one row and the row lock makes the second wait for the first
         try:
             with transaction.atomic():
                 report, _ = HalfYearReport.objects.get_or_create(
@@ -186,6 +221,11 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
             .select_related("xlsx", "docx")
             .get(key=half.key)
         )
+        if only_if_unbuilt and report.build_count > 0:
+            return report, False
+        figures = reports.report_figures(half)
+        xlsx = reports.workbook_bytes(figures)
+        docx = reports.document_bytes(figures, built_on=today)
         first = report.build_count == 0
         report.xlsx = _store(
             report.xlsx,
@@ -220,7 +260,7 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
                 ),
                 url=report.get_absolute_url(),
             )
-    return report
+    return report, True
 
 
 def half_year_reports_due(*, today: dt.date) -> dict:
@@ -240,9 +280,10 @@ def half_year_reports_due(*, today: dt.date) -> dict:
         half = HalfYear(period.year, period.half)
         if half.key in built_keys:
             continue
-        half_year_report_build(half=half, today=today)
+        _report, built_now = _report_build(half=half, today=today, only_if_unbuilt=True)
         built_keys.add(half.key)
-        built.append(half.key)
+        if built_now:  # not by a concurrent run that claimed it first
+            built.append(half.key)
     return {"workday": True, "built": built}
 
 

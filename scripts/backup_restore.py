@@ -7,11 +7,17 @@ A backup is one directory::
                              manifest.json  row count per table, sha256 per media file and per artefact
 
 The row counts are taken inside the very snapshot that pg_dump dumps (``pg_export_snapshot`` +
-``pg_dump --snapshot``), so they match the dump exactly even while users keep working.
+``pg_dump --snapshot``), so they match the dump exactly even while users keep working. The same
+snapshot lists every file the database refers to (each FileField column); each of those files is
+archived even if it was deleted after the snapshot (deletions go to ``MEDIA_ROOT/.trash/`` first, see
+core.storage), and a file that vanishes while being archived is looked for again. A file no row of
+the snapshot refers to and that is deleted meanwhile is simply left out. A failed run removes its
+``.partial`` directory; ``.partial`` directories left by a killed run are pruned after a few hours.
 
 The drill restores a backup into a fresh scratch database (``createdb`` with a unique name), counts
 the rows of every table there, unpacks the media archive into a temporary directory, compares both
-with the manifest and drops the scratch database again. It never touches the live database.
+with the manifest, checks that every file the restored database refers to is in the archive, and
+drops the scratch database again. It never touches the live database.
 
 Command line (the shell scripts in this directory call these)::
 
@@ -34,6 +40,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +48,10 @@ MANIFEST = "manifest.json"
 DUMP = "db.dump"
 MEDIA_ARCHIVE = "media.tar.gz"
 DRILL_PREFIX = "jianli_drill_"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+TRASH = ".trash"  # MEDIA_ROOT/.trash/<name>: deleted files kept for a while (core.storage)
+PARTIAL_STALE_SECONDS = 6 * 3600
+FILE_RETRIES = 3
 
 
 # --- connection helpers -------------------------------------------------------------------------
@@ -132,19 +142,91 @@ def count_rows(cursor) -> dict[str, int]:
 # --- backup -------------------------------------------------------------------------------------
 
 
-def _archive_media(media_root: Path, target: Path) -> dict[str, dict]:
+def django_file_columns() -> list[tuple[str, str]]:
+    """(table, column) of every FileField of the current data, from the Django models."""
+    from core.filecheck import file_fields
+
+    return sorted(
+        {(model._meta.db_table, model._meta.get_field(name).column) for model, name in file_fields()}
+    )
+
+
+def referenced_files(cursor, file_columns: list[tuple[str, str]]) -> set[str]:
+    """Every stored name the database refers to, in the cursor's current snapshot."""
+    from psycopg2 import sql
+
+    names: set[str] = set()
+    for table, column in file_columns:
+        cursor.execute(
+            sql.SQL("SELECT DISTINCT {c} FROM {t} WHERE {c} IS NOT NULL AND {c} <> ''").format(
+                c=sql.Identifier(column), t=sql.Identifier(table)
+            )
+        )
+        names.update(row[0] for row in cursor.fetchall())
+    return names
+
+
+def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict:
+    """Add one file from a single open handle (hash and content from the same read); raises
+    FileNotFoundError if it is gone."""
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        digest = hashlib.sha256()
+        info = tarfile.TarInfo(arcname)
+        info.size = size
+        info.mtime = int(os.fstat(fh.fileno()).st_mtime)
+        info.mode = 0o644
+
+        class _Hashing:
+            def read(self, n=-1):
+                chunk = fh.read(n)
+                digest.update(chunk)
+                return chunk
+
+        tar.addfile(info, _Hashing())
+    return {"sha256": digest.hexdigest(), "bytes": size}
+
+
+def _archive_media(media_root: Path, target: Path, referenced: set[str]) -> tuple[dict[str, dict], list[str]]:
+    """Archive every file under ``media_root`` (the trash aside) and every referenced file; returns
+    the archived files and the referenced names that could not be found at all."""
     files: dict[str, dict] = {}
+    lost: list[str] = []
+    listed = set()
+    if media_root.is_dir():
+        listed = {
+            p.relative_to(media_root).as_posix()
+            for p in media_root.rglob("*")
+            if p.is_file() and not p.is_symlink() and p.relative_to(media_root).parts[0] != TRASH
+        }
     with tarfile.open(target, "w:gz") as tar:
-        if media_root.is_dir():
-            for path in sorted(p for p in media_root.rglob("*") if p.is_file() and not p.is_symlink()):
-                rel = path.relative_to(media_root).as_posix()
-                files[rel] = {"sha256": _sha256(path), "bytes": path.stat().st_size}
-                tar.add(path, arcname=rel, recursive=False)
-    return files
+        for rel in sorted(listed | referenced):
+            for attempt in range(FILE_RETRIES):
+                # where it is, or in the trash when deleted after the snapshot was taken
+                for path in (media_root / rel, media_root / TRASH / rel):
+                    try:
+                        files[rel] = _add_file(tar, path, rel)
+                        break
+                    except (FileNotFoundError, IsADirectoryError):
+                        continue
+                if rel in files or rel not in referenced:
+                    break  # archived, or an unreferenced file deleted meanwhile: left out
+                time.sleep(0.1 * (attempt + 1))  # a move into the trash may be under way
+            if rel in referenced and rel not in files:
+                lost.append(rel)
+    return files, lost
 
 
-def backup(*, db: Database, media_root: Path, dest: Path, now: datetime.datetime | None = None) -> Path:
+def backup(
+    *,
+    db: Database,
+    media_root: Path,
+    dest: Path,
+    now: datetime.datetime | None = None,
+    file_columns: list[tuple[str, str]] | None = None,
+) -> Path:
     """Write one backup directory under ``dest`` and return it."""
+    file_columns = django_file_columns() if file_columns is None else file_columns
     now = now or datetime.datetime.now(datetime.UTC)
     target = dest / now.astimezone().strftime("%Y%m%d-%H%M%S")
     suffix = 1
@@ -153,7 +235,14 @@ def backup(*, db: Database, media_root: Path, dest: Path, now: datetime.datetime
         suffix += 1
     partial = target.with_name(target.name + ".partial")
     partial.mkdir(parents=True)
+    try:
+        return _backup_into(partial, target, db=db, media_root=media_root, now=now, file_columns=file_columns)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)  # never leave an incomplete backup behind
+        raise
 
+
+def _backup_into(partial: Path, target: Path, *, db, media_root, now, file_columns) -> Path:
     import psycopg2.extensions
 
     conn = db.connect()
@@ -165,6 +254,7 @@ def backup(*, db: Database, media_root: Path, dest: Path, now: datetime.datetime
             cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
             snapshot, server_version = cursor.fetchone()
             tables = count_rows(cursor)
+            referenced = referenced_files(cursor, file_columns)
             _run(
                 [
                     "pg_dump",
@@ -181,7 +271,7 @@ def backup(*, db: Database, media_root: Path, dest: Path, now: datetime.datetime
     finally:
         conn.close()
 
-    media_files = _archive_media(media_root, partial / MEDIA_ARCHIVE)
+    media_files, lost = _archive_media(media_root, partial / MEDIA_ARCHIVE, referenced)
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": now.isoformat(),
@@ -190,16 +280,26 @@ def backup(*, db: Database, media_root: Path, dest: Path, now: datetime.datetime
         "dump": {"file": DUMP, "sha256": _sha256(partial / DUMP)},
         "media_archive": {"file": MEDIA_ARCHIVE, "sha256": _sha256(partial / MEDIA_ARCHIVE)},
         "media": {"root": str(media_root), "files": media_files},
+        # what the database refers to: the drill checks the restored database against the archive
+        "references": {"columns": [list(c) for c in file_columns], "files": len(referenced), "lost": lost},
     }
     (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
     partial.rename(target)  # a backup directory without ".partial" is always complete
     return target
 
 
-def prune(dest: Path, *, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` complete backups under ``dest``; returns what was deleted."""
+def prune(dest: Path, *, keep: int, now: float | None = None) -> list[Path]:
+    """Delete all but the newest ``keep`` complete backups under ``dest``, and ``.partial`` directories
+    of runs that were killed (older than ``PARTIAL_STALE_SECONDS``: a running backup keeps its own);
+    returns what was deleted."""
+    now = time.time() if now is None else now
     backups = sorted(p for p in dest.iterdir() if p.is_dir() and (p / MANIFEST).exists())
     doomed = backups[:-keep] if keep > 0 else []
+    doomed += sorted(
+        p
+        for p in dest.iterdir()
+        if p.is_dir() and p.name.endswith(".partial") and now - p.stat().st_mtime > PARTIAL_STALE_SECONDS
+    )
     for path in doomed:
         shutil.rmtree(path)
     return doomed
@@ -215,6 +315,7 @@ class DrillReport:
     tables_checked: int = 0
     rows_checked: int = 0
     files_checked: int = 0
+    references_checked: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -226,13 +327,16 @@ class DrillReport:
         lines = [
             f"{head} (restore drill {'passed' if self.ok else 'FAILED'}): {self.backup_dir}",
             f"  scratch database {self.scratch_database} (dropped)",
-            f"  {self.tables_checked} tables, {self.rows_checked} rows, {self.files_checked} media files compared",
+            f"  {self.tables_checked} tables, {self.rows_checked} rows, {self.files_checked} media files compared, "
+            f"{self.references_checked} file references of the restored database found in the archive",
         ]
         lines += [f"  ✗ {p}" for p in self.problems]
         return "\n".join(lines)
 
 
-def _check_media(archive: Path, expected: dict[str, dict], report: DrillReport) -> None:
+def _check_media(
+    archive: Path, expected: dict[str, dict], report: DrillReport, referenced: set[str] | None = None
+) -> None:
     with tempfile.TemporaryDirectory(prefix="jianli-drill-media-") as tmp:
         root = Path(tmp)
         with tarfile.open(archive, "r:gz") as tar:
@@ -249,7 +353,10 @@ def _check_media(archive: Path, expected: dict[str, dict], report: DrillReport) 
     for rel in sorted(expected.keys() & found.keys()):
         if expected[rel]["sha256"] != found[rel]["sha256"]:
             report.problems.append(f"media file differs (sha256): {rel}")
+    for rel in sorted((referenced or set()) - found.keys()):
+        report.problems.append(f"the restored database refers to a file not in the archive: {rel}")
     report.files_checked = len(found)
+    report.references_checked = len(referenced or ())
 
 
 def restore_drill(*, backup_dir: Path, db: Database) -> DrillReport:
@@ -285,6 +392,8 @@ def restore_drill(*, backup_dir: Path, db: Database) -> DrillReport:
         try:
             with conn.cursor() as cursor:
                 restored = count_rows(cursor)
+                columns = [tuple(c) for c in manifest.get("references", {}).get("columns", [])]
+                restored_refs = referenced_files(cursor, columns)
         finally:
             conn.close()
     except RuntimeError as exc:
@@ -306,7 +415,9 @@ def restore_drill(*, backup_dir: Path, db: Database) -> DrillReport:
             )
     report.tables_checked = len(restored)
     report.rows_checked = sum(restored.values())
-    _check_media(backup_dir / manifest["media_archive"]["file"], manifest["media"]["files"], report)
+    _check_media(
+        backup_dir / manifest["media_archive"]["file"], manifest["media"]["files"], report, restored_refs
+    )
     return report
 
 

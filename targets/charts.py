@@ -5,20 +5,32 @@ import datetime as dt
 from .progress import TargetSpec, start_value
 
 
-def history_chart(target, statistics) -> dict:
-    """The target's accepted values over time, its goal, and the straight line from baseline to goal."""
+def history_chart(target, statistics, *, lineage=()) -> dict:
+    """The target's accepted values over time, its goal, and the straight line from baseline to goal.
+
+    With ``lineage`` (the target and its predecessors, oldest first) the values of earlier plans are
+    part of the one 实际值 series, and the start of each later plan is marked on the time axis."""
     spec = TargetSpec.of(target)
     start = start_value(spec)
     actual = [[s.as_of.isoformat(), float(s.value)] for s in statistics]
+    line = {
+        "name": "实际值",
+        "type": "line",
+        "data": actual,
+        "symbolSize": 9,
+        "lineStyle": {"width": 2.5, "color": "#a61b1b"},
+        "itemStyle": {"color": "#a61b1b"},
+    }
+    boundaries = [t.plan.start_date for t in list(lineage)[1:]]
+    if boundaries:
+        line["markLine"] = {
+            "symbol": "none",
+            "label": {"formatter": "新规划"},
+            "lineStyle": {"type": "solid", "color": "#1d4ed8"},
+            "data": [{"xAxis": day.isoformat()} for day in boundaries],
+        }
     series = [
-        {
-            "name": "实际值",
-            "type": "line",
-            "data": actual,
-            "symbolSize": 9,
-            "lineStyle": {"width": 2.5, "color": "#a61b1b"},
-            "itemStyle": {"color": "#a61b1b"},
-        },
+        line,
         {
             "name": "目标值",
             "type": "line",
@@ -45,7 +57,7 @@ def history_chart(target, statistics) -> dict:
                 "itemStyle": {"color": "#6b7280"},
             }
         )
-    begin = target.baseline_date or target.plan.start_date
+    begin = min([target.baseline_date or target.plan.start_date] + [s.as_of for s in statistics])
     end = max([target.deadline] + [s.as_of for s in statistics])
     y_axis = {"type": "value", "name": target.measure_unit}
     if target.is_rate:

@@ -15,7 +15,7 @@ from core.widgets import Select
 from .excel import SOURCE_CHOICES, value_basis
 from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
 from .progress import RAG_LABELS
-from .services import LineInput, MeasureInput, ReportInput
+from .services import GoalVerdict, LineInput, MeasureInput, ReportInput, TargetVerdict, period_due_date
 from .validation import clean_date, clean_text, clean_value
 
 
@@ -40,12 +40,23 @@ class ReportForm(forms.Form):
         help_text="可填写本期总体工作情况、督办事项落实情况等。",
     )
 
-    def __init__(self, *args, report: Report, target_lines, measure_lines, floors=None, **kwargs):
+    def __init__(
+        self, *args, report: Report, target_lines, measure_lines, goal_lines=(), floors=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.report = report
         self.floors = floors or {}
         self.target_lines = list(target_lines)
         self.measure_lines = list(measure_lines)
+        self.goal_lines = list(goal_lines)
+        for line in self.goal_lines:
+            self.fields[f"g{line.goal_id}_progress"] = forms.CharField(
+                label="本单位工作情况",
+                required=False,
+                initial=line.progress,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="与本单位职责无关的可不填",
+            )
         period = report.period
         self.fields["summary"].initial = report.summary
         for line in self.target_lines:
@@ -111,6 +122,11 @@ class ReportForm(forms.Form):
             }
 
     @property
+    def goal_rows(self):
+        for line in self.goal_lines:
+            yield {"line": line, "field": self[f"g{line.goal_id}_progress"]}
+
+    @property
     def measure_rows(self):
         for line in self.measure_lines:
             p = f"m{line.measure_id}_"
@@ -161,6 +177,11 @@ class ReportForm(forms.Form):
                 data[p + name] = self._check(
                     p + name, clean_text, data.get(p + name), label=label, field=name
                 )
+        for line in self.goal_lines:
+            name = f"g{line.goal_id}_progress"
+            data[name] = self._check(
+                name, clean_text, data.get(name), label="定性目标工作情况", field="progress"
+            )
         return data
 
     def to_input(self) -> ReportInput:
@@ -183,6 +204,8 @@ class ReportForm(forms.Form):
                 problems=data.get(p + "problems") or "",
                 next_steps=data.get(p + "next_steps") or "",
             )
+        for line in self.goal_lines:
+            out.goals[line.goal_id] = data.get(f"g{line.goal_id}_progress") or ""
         return out
 
 
@@ -222,6 +245,22 @@ class OpenPeriodForm(forms.Form):
             due = data.get("due_date")
             if due and due < start:
                 self.add_error("due_date", "报送截止日不能早于该半年的起始日期。")
+            elif (
+                not data.get("backfilled")
+                and not self.errors
+                and data.get("plan")
+                and data["plan"].start_date <= end
+                and start <= data["plan"].end_date  # outside the plan: the service says so
+            ):
+                default = period_due_date(year=year, half=half)
+                if (due or default) < today and not ReportingPeriod.objects.filter(
+                    plan=data.get("plan"), year=year, half=half
+                ).exists():
+                    self.add_error(
+                        "due_date",
+                        f"报送截止日 {(due or default):%Y-%m-%d} 已过：开放后所有单位会立即被记为未报送。"
+                        "请填写新的报送截止日（今天或以后）；如是补录往期，请勾选“补录期次”。",
+                    )
         return data
 
 
@@ -252,7 +291,16 @@ class StatisticsImportForm(XlsxUploadForm):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["code", "name", "document_number", "issued_on", "start_date", "end_date", "is_current"]
+        fields = [
+            "code",
+            "name",
+            "title",
+            "document_number",
+            "issued_on",
+            "start_date",
+            "end_date",
+            "is_current",
+        ]
         widgets = {"issued_on": DateInput(), "start_date": DateInput(), "end_date": DateInput()}
         help_texts = {
             "code": "英文字母、数字和短横线，例如 jl-2026-2030",
@@ -265,6 +313,64 @@ class PlanForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("end_date", "截止日期必须晚于起始日期。")
         return data
+
+
+class CarryRowForm(forms.Form):
+    """One row of the carry-over table: keep the target or not, its new value and deadline."""
+
+    target = forms.IntegerField(widget=forms.HiddenInput)
+    include = forms.BooleanField(label="接续", required=False)
+    target_value = forms.CharField(label="新目标值", required=False, max_length=30)
+    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
+
+    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = sources
+
+    def clean(self):
+        data = super().clean()
+        source = self.sources.get(data.get("target"))
+        if source is None:
+            raise ValidationError("该指标不属于上一规划，请刷新页面后重试。")
+        data["source"] = source
+        if not data.get("include"):
+            return data
+        raw = (data.get("target_value") or "").strip()
+        if not raw:
+            self.add_error("target_value", f"请填写“{source.name}”的新目标值。")
+            return data
+        try:
+            value = clean_value(source, raw)
+        except ValidationError:
+            self.add_error(
+                "target_value", f"“{source.name}”的新目标值“{raw}”无效（非负数，百分比不超过 100）。"
+            )
+            return data
+        data["target_value"] = value
+        return data
+
+
+class BaseCarryFormSet(forms.BaseFormSet):
+    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+        self.sources = sources
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"sources": self.sources}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        ids = [f.cleaned_data["target"] for f in self.forms]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("同一指标出现了两次，请刷新页面后重试。")
+        if not any(f.cleaned_data.get("include") for f in self.forms):
+            raise ValidationError("请至少选择一项要接续的指标。")
+
+
+CarryFormSet = forms.formset_factory(
+    CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+)
 
 
 class TargetForm(forms.ModelForm):
@@ -400,39 +506,134 @@ class MeasureForm(forms.ModelForm):
             self.add_error("code", "本规划中已有相同编号的措施。")
 
 
-class EvaluationForm(forms.Form):
-    result = forms.ChoiceField(label="评估结论", choices=TargetEvaluation.Result.choices)
-    final_value = forms.CharField(label="最终值", required=False)
-    final_as_of = forms.DateField(label="最终值统计日期", required=False, widget=DateInput())
-    comment = forms.CharField(label="评估意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class FinalEvaluationForm(forms.Form):
+    """The whole 终期评估 in one form: narrative, and one group of fields per target, measure and goal."""
 
-    def __init__(self, *args, target: Target, **kwargs):
+    overview = forms.CharField(label="一、总体评价", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    achievements = forms.CharField(label="主要成效", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    suggestions = forms.CharField(
+        label="下一步建议", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    NARRATIVE = ("overview", "achievements", "problems", "suggestions")
+
+    def __init__(self, *args, data_rows: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.target = target
+        self.rows = data_rows
+        evaluation = data_rows["evaluation"]
+        for name in self.NARRATIVE:
+            self.fields[name].initial = getattr(evaluation, name) if evaluation else ""
+        result_choices = TargetEvaluation.Result.choices
+        for row in data_rows["targets"]:
+            t, e = row["target"], row["evaluation"]
+            if e:
+                initial = (e.result, decimal_text(e.final_value), e.final_as_of, e.comment)
+            else:  # a suggestion from the latest accepted value: past the deadline and not met is 未完成
+                suggested = (
+                    TargetEvaluation.Result.ACHIEVED
+                    if row["achieved"]
+                    else TargetEvaluation.Result.NOT_ACHIEVED
+                )
+                if row["actual"] is None:
+                    suggested = TargetEvaluation.Result.NOT_MEASURABLE
+                initial = (suggested, decimal_text(row["actual"]), row["as_of"], "")
+            p = f"t{t.pk}_"
+            self.fields[p + "result"] = forms.ChoiceField(
+                label="结论", choices=result_choices, initial=initial[0]
+            )
+            self.fields[p + "final_value"] = forms.CharField(
+                label=f"最终值（{t.measure_unit}）", required=False, initial=initial[1], max_length=30
+            )
+            self.fields[p + "final_as_of"] = forms.DateField(
+                label="统计日期", required=False, initial=initial[2], widget=DateInput()
+            )
+            self.fields[p + "comment"] = forms.CharField(
+                label="原因及说明",
+                required=False,
+                initial=initial[3],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            row["fields"] = [self[p + n] for n in ("result", "final_value", "final_as_of", "comment")]
+        for m in data_rows["measures"]:
+            name = f"m{m['measure'].pk}_comment"
+            self.fields[name] = forms.CharField(
+                label="办公室评价",
+                required=False,
+                initial=m["evaluation"].comment if m["evaluation"] else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            m["field"] = self[name]
+        for g in data_rows["goals"]:
+            p = f"g{g['goal'].pk}_"
+            e = g["evaluation"]
+            self.fields[p + "result"] = forms.ChoiceField(
+                label="结论",
+                choices=result_choices,
+                initial=e.result if e else TargetEvaluation.Result.ACHIEVED,
+            )
+            self.fields[p + "comment"] = forms.CharField(
+                label="评估意见",
+                required=False,
+                initial=e.comment if e else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            g["fields"] = [self[p + "result"], self[p + "comment"]]
+
+    def _text(self, data, name, label):
+        try:
+            data[name] = clean_text(data.get(name), label=label, field="progress")
+        except ValidationError as exc:
+            self.add_error(name, exc)
 
     def clean(self):
         data = super().clean()
-        try:
-            value = clean_value(self.target, data.get("final_value"))
-        except ValidationError as exc:
-            self.add_error("final_value", exc)
-            value = None
-        result = data.get("result")
-        if (
-            result
-            and result != TargetEvaluation.Result.NOT_MEASURABLE
-            and value is None
-            and "final_value" not in self.errors
-        ):
-            self.add_error("final_value", "结论为“已完成”或“未完成”时须填写最终值。")
-        if result == TargetEvaluation.Result.NOT_MEASURABLE and not (data.get("comment") or "").strip():
-            self.add_error("comment", "结论为“无法衡量”时请在评估意见中说明原因。")
-        data["final_value"] = value
-        try:
-            data["comment"] = clean_text(data.get("comment"), label="评估意见")
-        except ValidationError as exc:
-            self.add_error("comment", exc)
+        for name in self.NARRATIVE:
+            self._text(data, name, self.fields[name].label)
+        for row in self.rows["targets"]:
+            t = row["target"]
+            p = f"t{t.pk}_"
+            try:
+                data[p + "final_value"] = clean_value(t, data.get(p + "final_value"))
+            except ValidationError as exc:
+                self.add_error(p + "final_value", exc)
+            self._text(data, p + "comment", f"“{t.code}”的原因及说明")
+        for m in self.rows["measures"]:
+            self._text(data, f"m{m['measure'].pk}_comment", "措施评价")
+        for g in self.rows["goals"]:
+            self._text(data, f"g{g['goal'].pk}_comment", "定性目标评估意见")
         return data
+
+    def to_input(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "narrative": {n: d.get(n) or "" for n in self.NARRATIVE},
+            "targets": {
+                r["target"].pk: TargetVerdict(
+                    result=d[f"t{r['target'].pk}_result"],
+                    final_value=d.get(f"t{r['target'].pk}_final_value"),
+                    final_as_of=d.get(f"t{r['target'].pk}_final_as_of"),
+                    comment=d.get(f"t{r['target'].pk}_comment") or "",
+                )
+                for r in self.rows["targets"]
+            },
+            "measures": {
+                m["measure"].pk: d.get(f"m{m['measure'].pk}_comment") or "" for m in self.rows["measures"]
+            },
+            "goals": {
+                g["goal"].pk: GoalVerdict(
+                    result=d[f"g{g['goal'].pk}_result"], comment=d.get(f"g{g['goal'].pk}_comment") or ""
+                )
+                for g in self.rows["goals"]
+            },
+        }
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="重新打开原因", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def clean_reason(self):
+        return clean_text(self.cleaned_data["reason"], label="重新打开原因")
 
 
 class DashboardFilterForm(forms.Form):

@@ -29,7 +29,8 @@ RAG:
   ahead of the straight line;
 - amber: behind the line by at most ``AMBER_TOLERANCE`` of the way from baseline to target
   (exactly_100 below 100, zero_breakthrough still at 0: amber while time remains);
-- red: further behind, or the deadline has passed without meeting the target.
+- red: further behind, or the deadline has passed without meeting the target — then it is labelled
+  未完成 (missed), never 滞后: there is no time left to catch up.
 """
 
 import datetime as dt
@@ -41,6 +42,7 @@ LOWER = "lower"
 
 GREEN, AMBER, RED, GRAY = "green", "amber", "red", "gray"
 RAG_LABELS = {GREEN: "正常", AMBER: "滞后", RED: "严重滞后", GRAY: "暂无数据"}
+MISSED_LABEL = "未完成"
 AMBER_TOLERANCE = Decimal("0.10")
 
 RATE_KINDS = frozenset({"rate_at_least", "exactly_100", "rate_at_most"})
@@ -76,10 +78,11 @@ class Progress:
     progress_pct: Decimal | None  # share of the way from start to target, 0 or more, may exceed 100
     rag: str
     achieved: bool
+    missed: bool = False  # the deadline has passed and the target was not met
 
     @property
     def rag_label(self) -> str:
-        return RAG_LABELS[self.rag]
+        return MISSED_LABEL if self.missed else RAG_LABELS[self.rag]
 
     @property
     def bar_pct(self) -> int:
@@ -166,7 +169,7 @@ def evaluate(spec: TargetSpec, actual: Decimal | None, as_of: dt.date | None, to
         rag = AMBER
     else:
         rag = _rag_against_line(spec, actual, expected)
-    return Progress(actual, as_of, expected, pct, rag, achieved)
+    return Progress(actual, as_of, expected, pct, rag, achieved, past_deadline and not achieved)
 
 
 def _rag_against_line(spec: TargetSpec, actual: Decimal, expected: Decimal) -> str:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -25,10 +25,28 @@ def current_plan() -> Plan | None:
     return Plan.objects.filter(is_current=True).first() or Plan.objects.first()
 
 
+LINEAGE_DEPTH = 3  # a target and up to two predecessors (carried over from earlier plans)
+
+
+def _series_start(plan: Plan) -> dt.date:
+    """Where a plan's series begins: the start of its earliest predecessor (carry-over), bounded."""
+    start, current = plan.start_date, plan
+    for _ in range(LINEAGE_DEPTH - 1):
+        if not current.predecessor_id:
+            break
+        current = Plan.objects.only("start_date", "predecessor_id").get(pk=current.predecessor_id)
+        start = current.start_date
+    return start
+
+
 def half_years(plan: Plan, today: dt.date, *, last: int = SPARK_POINTS) -> list[tuple[str, dt.date, dt.date]]:
-    """The plan's half-years that have begun by ``today`` (the last ``last`` of them): (label, start, end)."""
+    """The half-years that have begun by ``today`` (the last ``last`` of them): (label, start, end).
+
+    They run from the start of the plan's earliest predecessor, so a carried-over target's series
+    continues across plans."""
     out = []
-    year, half = plan.start_date.year, 1 if plan.start_date.month <= 6 else 2
+    begin = _series_start(plan)
+    year, half = begin.year, 1 if begin.month <= 6 else 2
     while True:
         start, end = ReportingPeriod.bounds(year, half)
         if start > min(plan.end_date, today):
@@ -44,9 +62,15 @@ def _latest_id(start: dt.date | None = None, end: dt.date | None = None):
     One index seek per target and half-year (targets_stat_target_asof_idx), so the dashboard does
     not read every statistic, however many years of imports there are.
     """
-    qs = Statistic.objects.filter(target_id=OuterRef("pk"))
-    if start is not None:
-        qs = qs.filter(as_of__range=(start, end))
+    if start is None:  # the latest value is the plan's own: a new plan starts without data
+        qs = Statistic.objects.filter(target_id=OuterRef("pk"))
+    else:  # a half-year point: the target's own value or its predecessors' (one continuous series)
+        qs = Statistic.objects.filter(
+            Q(target_id=OuterRef("pk"))
+            | Q(target_id=OuterRef("predecessor_id"))
+            | Q(target_id=OuterRef("predecessor__predecessor_id")),
+            as_of__range=(start, end),
+        )
     return Subquery(qs.order_by("-as_of", "-recorded_at", "-id").values("id")[:1])
 
 
@@ -123,7 +147,9 @@ def target_progress_rows(
 
 def progress_row(target: Target, points: list[dict], today: dt.date, *, owners: bool = True) -> dict:
     """One target's progress dict from its half-year points (see ``target_progress_rows``)."""
-    latest = points[-1] if points else None
+    # progress counts the target's own values only; a predecessor's points are history
+    own = [p for p in points if p["target_id"] == target.pk]
+    latest = own[-1] if own else None
     spec = TargetSpec.of(target)
     progress = evaluate(spec, latest["value"] if latest else None, latest["as_of"] if latest else None, today)
     return {
@@ -356,9 +382,22 @@ def latest_accepted_value(target: Target, *, before: dt.date | None = None) -> D
     return row
 
 
-def target_history(target: Target, *, limit: int = 1000) -> list[Statistic]:
-    """The value in force at each statistic date (the last accepted one), oldest first, for the chart."""
-    rows = Statistic.objects.filter(target=target).order_by("-as_of", "-recorded_at", "-id")[: limit * 2]
+def target_lineage(target: Target) -> list[Target]:
+    """The target and the targets it was carried over from, oldest first (at most LINEAGE_DEPTH)."""
+    chain = [target]
+    while chain[-1].predecessor_id and len(chain) < LINEAGE_DEPTH:
+        chain.append(Target.objects.select_related("plan").get(pk=chain[-1].predecessor_id))
+    return chain[::-1]
+
+
+def target_history(
+    target: Target, *, limit: int = 1000, lineage: list[Target] | None = None
+) -> list[Statistic]:
+    """The value in force at each statistic date (the last accepted one), oldest first, for the chart.
+
+    With ``lineage`` the predecessors' values come first: one series across plans."""
+    ids = [t.pk for t in lineage] if lineage else [target.pk]
+    rows = Statistic.objects.filter(target_id__in=ids).order_by("-as_of", "-recorded_at", "-id")[: limit * 2]
     by_date: dict[dt.date, Statistic] = {}
     for row in rows:
         by_date.setdefault(row.as_of, row)

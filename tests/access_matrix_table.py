@@ -73,6 +73,8 @@ OFFICE_ACT = (LOGIN, 403, 403, 403, 403, ACT, ACT, 403)
 APPROVER_ACT = (LOGIN, 403, 403, 403, 403, 403, ACT, 403)
 # the office, and every member unit read-only (overall progress; its own list of reports / items)
 SHARED = (LOGIN, 403, 403, 200, 200, 200, 200, 403)
+# each member unit its own page (its own published assessment)
+UNITS = (LOGIN, 403, 403, 200, 200, 403, 403, 403)
 # an object of unit A: unit A and the office see it; unit B is an outsider
 UNIT_A_OBJECT = (LOGIN, 403, 403, 200, 404, 200, 200, 403)
 # an action of the member unit on its own object: the office may look but not act for the unit
@@ -93,9 +95,13 @@ TABLE: dict[str, Row] = {
     # --- core ------------------------------------------------------------------------------------
     "core:home": get(PUBLIC),
     "core:healthz": get(PUBLIC),
+    # readiness for monitors, open like /healthz/ (counts only, no names); the test world has no
+    # worker heartbeat, so it answers "not ready" to everyone alike
+    "core:readyz": get((503,) * 8),
     "core:policy": get(PUBLIC),
     "core:reward_schedule": get(PUBLIC),
     "core:workbench": get(SIGNED_IN),
+    "core:calendar": get(OFFICE),
     # the generic audit trail is the office's (units read their report's changes on report_history)
     "core:object_history": get(OFFICE, lambda w: {"label": "targets.report", "pk": w.report.pk}),
     # system health (worker, beat, broker) is the IT administrator's concern as much as the office's
@@ -139,12 +145,14 @@ TABLE: dict[str, Row] = {
     "targets:plan_create": get(OFFICE),
     "targets:plan_detail": get(OFFICE, pk("plan")),
     "targets:plan_edit": get(OFFICE, pk("plan")),
+    "targets:plan_carry_over": get(OFFICE, pk("plan")),
     "targets:target_create": get(OFFICE, lambda w: {"plan_pk": w.plan.pk}),
     "targets:target_edit": get(OFFICE, pk("target")),
     "targets:measure_create": get(OFFICE, lambda w: {"plan_pk": w.plan.pk}),
     "targets:measure_edit": get(OFFICE, pk("measure")),
     "targets:evaluation": get(OFFICE, pk("plan")),
-    "targets:evaluation_save": post(OFFICE_ACT, lambda w: {"pk": w.plan.pk, "target_pk": w.target.pk}),
+    "targets:evaluation_sign_off": post(APPROVER_ACT, pk("plan")),
+    "targets:evaluation_reopen": post(APPROVER_ACT, pk("plan")),
     "targets:evaluation_xlsx": get(OFFICE, pk("plan")),
     "targets:evaluation_docx": get(OFFICE, pk("plan")),
     # --- awards ----------------------------------------------------------------------------------
@@ -249,6 +257,13 @@ TABLE: dict[str, Row] = {
     "meetings:workplan_detail": get(OFFICE, pk("work_plan")),
     "meetings:assessment": get(OFFICE),
     "meetings:assessment_export": get(OFFICE),
+    # --- assessment (三(三)) ---------------------------------------------------------------------
+    "assessment:index": get(OFFICE),
+    "assessment:mine": get(UNITS),
+    "assessment:scheme": get(OFFICE, lambda w: {"year": w.assessment.year}),
+    "assessment:publish": post(APPROVER_ACT, lambda w: {"year": w.assessment.year}),
+    "assessment:export_xlsx": get(OFFICE, lambda w: {"year": w.assessment.year}),
+    "assessment:export_docx": get(OFFICE, lambda w: {"year": w.assessment.year}),
     # --- notifications ---------------------------------------------------------------------------
     "notifications:inbox": get(SIGNED_IN),
     "notifications:mark_all_read": post((LOGIN,) + (302,) * 7),

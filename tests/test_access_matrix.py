@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from assessment.models import AssessmentScheme
 from awards import services as awards_services
 from awards.models import RewardItem
 from awards.tests.factories import ApplicationFactory, pdf
@@ -239,6 +240,7 @@ def _notifications_and_scheduler(w, users) -> None:
     w.half_year_report = half_year_report_build(half=HalfYear(2025, 1), today=dt.date(2025, 7, 16))
     call_command("setup_schedules", stdout=io.StringIO())
     w.schedule = PeriodicTask.objects.exclude(name="celery.backend_cleanup").order_by("id").first()
+    w.assessment = AssessmentScheme.objects.create(year=2025)
 
 
 @pytest.fixture

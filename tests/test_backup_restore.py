@@ -3,17 +3,30 @@
 import json
 import os
 import subprocess
+import threading
+import time
 from pathlib import Path
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import User
-from awards.models import Enterprise
-from scripts.backup_restore import MANIFEST, Database, backup, database_exists, prune, restore_drill
+from awards.models import Attachment, Enterprise
+from awards.tests.factories import ApplicationFactory
+from scripts import backup_restore
+from scripts.backup_restore import (
+    MANIFEST,
+    PARTIAL_STALE_SECONDS,
+    Database,
+    backup,
+    database_exists,
+    prune,
+    restore_drill,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,4 +149,119 @@ def test_prune_keeps_only_the_newest_complete_backups(tmp_path):
         "20260103-020000",
         "20260104-020000",
         "20260105-020000.partial",
+    ]
+
+
+def test_prune_removes_partial_directories_left_by_killed_runs(tmp_path):
+    stale = tmp_path / "20260101-020000.partial"
+    running = tmp_path / "20260102-020000.partial"
+    for path in (stale, running):
+        path.mkdir()
+    old = time.time() - PARTIAL_STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+
+    assert prune(tmp_path, keep=2) == [stale]
+    assert running.exists() and not stale.exists()
+
+
+@pytest.mark.postgres
+@postgres_db
+def test_a_failed_backup_leaves_no_partial_directory(pg, policy, settings, tmp_path):
+    with (
+        mock.patch("scripts.backup_restore._run", side_effect=RuntimeError("pg_dump failed (1): disk full")),
+        pytest.raises(RuntimeError),
+    ):
+        backup(db=pg, media_root=Path(settings.MEDIA_ROOT), dest=tmp_path / "backups")
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
+def _churn(application, user, stop: threading.Event, counts: dict, limit: int = 300):
+    """Upload and delete attachments as fast as the database allows, as users would during a backup."""
+    storage = Attachment._meta.get_field("file").storage
+    try:
+        for i in range(limit):
+            if stop.is_set():
+                break
+            with transaction.atomic():
+                Attachment.objects.create(
+                    application=application,
+                    file=ContentFile(b"%PDF-1.4 churn " + str(i).encode() * 50, name=f"churn-{i}.pdf"),
+                    original_name=f"churn-{i}.pdf",
+                    size=10,
+                    uploaded_by=user,
+                )
+            counts["uploaded"] += 1
+            victim = Attachment.objects.order_by("?").first()
+            if victim is not None and i % 2:
+                with transaction.atomic():  # as attachment_remove does: the file goes once committed
+                    name = victim.file.name
+                    victim.delete()
+                    transaction.on_commit(lambda n=name: storage.delete(n))
+                counts["deleted"] += 1
+    finally:
+        connection.close()
+
+
+@pytest.mark.postgres
+@postgres_db
+def test_backups_taken_while_files_are_uploaded_and_deleted_hold_every_file_the_database_refers_to(
+    pg, users, settings, tmp_path
+):
+    application = ApplicationFactory()
+    user = users["enterprise_a"]
+    for i in range(20):
+        Attachment.objects.create(
+            application=application,
+            file=ContentFile(b"%PDF-1.4 first " + str(i).encode(), name=f"first-{i}.pdf"),
+            original_name=f"first-{i}.pdf",
+            size=10,
+            uploaded_by=user,
+        )
+    real_add = backup_restore._add_file
+
+    def slow_add(tar, path, arcname):  # a big archive: files change while it is written
+        time.sleep(0.01)
+        return real_add(tar, path, arcname)
+
+    stop, counts = threading.Event(), {"uploaded": 0, "deleted": 0}
+    churn = threading.Thread(target=_churn, args=(application, user, stop, counts))
+    targets = []
+    with mock.patch.object(backup_restore, "_add_file", side_effect=slow_add):
+        churn.start()
+        try:
+            for _ in range(2):
+                targets.append(backup(db=pg, media_root=Path(settings.MEDIA_ROOT), dest=tmp_path / "backups"))
+        finally:
+            stop.set()
+            churn.join(timeout=60)
+    assert counts["uploaded"] > 5 and counts["deleted"] > 2, counts  # the files really changed meanwhile
+    assert not list((tmp_path / "backups").glob("*.partial"))
+    for target in targets:
+        manifest = _manifest(target)
+        assert manifest["references"]["lost"] == []
+        report = restore_drill(backup_dir=target, db=pg)
+        assert report.ok, report.summary()
+        assert report.references_checked == manifest["references"]["files"] >= 20
+
+
+@pytest.mark.postgres
+@postgres_db
+def test_the_drill_reports_a_file_the_restored_database_refers_to_but_the_archive_lacks(
+    pg, users, settings, tmp_path
+):
+    attachment = Attachment.objects.create(
+        application=ApplicationFactory(),
+        file=ContentFile(b"%PDF-1.4 evidence", name="evidence.pdf"),
+        original_name="evidence.pdf",
+        size=10,
+        uploaded_by=users["enterprise_a"],
+    )
+    (Path(settings.MEDIA_ROOT) / attachment.file.name).unlink()  # lost before the backup, trash purged
+    target = backup(db=pg, media_root=Path(settings.MEDIA_ROOT), dest=tmp_path / "backups")
+    assert _manifest(target)["references"]["lost"] == [attachment.file.name]
+
+    report = restore_drill(backup_dir=target, db=pg)
+
+    assert report.problems == [
+        f"the restored database refers to a file not in the archive: {attachment.file.name}"
     ]

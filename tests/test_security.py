@@ -465,6 +465,7 @@ def test_no_url_pattern_serves_files_from_disk():
     assert offenders == []
 
 
+@pytest.mark.django_db  # the stored file's checksum is read from the database
 def test_protected_download_is_an_attachment_that_browsers_may_not_sniff():
     from django.db.models.fields.files import FieldFile
     from django.http import Http404

@@ -2,8 +2,9 @@
 
 A fresh var directory and SQLite database are prepared as ``make data`` does; a progress report
 is made due in three days and the daily reminders are set to run every few seconds; the reminder
-must arrive as an e-mail file under ``<var>/mail/`` within a bounded time, once. Then everything is
-stopped with SIGTERM, as Ctrl-C on ``make run`` does, and must exit cleanly.
+must arrive as an e-mail file under ``<var>/mail/`` within a bounded time, once. The worker and beat are
+killed with SIGKILL: the web server must keep answering and both must be restarted (scripts/respawn.sh).
+Then everything is stopped with SIGTERM, as Ctrl-C on ``make run`` does, and must exit cleanly.
 
 Runs on the embedded default (filesystem broker) and, where Redis is available (CI), on a Redis
 server of the test's own.
@@ -97,6 +98,38 @@ def _mails_with(mail_dir: Path, needle: bytes) -> list[Path]:
     return [p for p in mail_dir.glob("*.log") if needle in p.read_bytes()]
 
 
+def _supervised(honcho: int, role: str) -> int | None:
+    """Pid of the ``celery <role>`` process that scripts/respawn.sh runs under honcho."""
+    procs = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        procs[int(entry.name)] = (int(stat[1]), int(stat[2]), cmdline)  # ppid, pgrp, argv
+
+    def under_honcho(pid: int) -> bool:  # honcho gives each process a process group of its own
+        while pid > 1:
+            pid = procs.get(pid, (0, 0, []))[0]
+            if pid == honcho:
+                return True
+        return False
+
+    for pid, (ppid, _pgrp, argv) in procs.items():
+        parent = procs.get(ppid, (0, 0, []))[2]
+        if (
+            under_honcho(pid)
+            and role.encode() in argv
+            and any(a.endswith(b"celery") for a in argv)
+            and any(a.endswith(b"respawn.sh") for a in parent)
+        ):
+            return pid
+    return None
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -146,6 +179,19 @@ def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tm
         mails = _mails_with(var / "mail", needle)
         assert len(mails) == 1
         assert b"smoke-unit@test.jianli.local" in mails[0].read_bytes()
+        # the worker and the beat die (OOM killer, kill -9): the web server stays up and both come back
+        for role in ("worker", "beat"):
+            dead = _supervised(honcho.pid, role)
+            assert dead, f"no {role} process under scripts/respawn.sh"
+            os.kill(dead, signal.SIGKILL)
+            assert _healthz(port)
+            back = wait_until(lambda r=role, d=dead: _supervised(honcho.pid, r) not in (None, d), timeout=20)
+            assert back, f"the {role} was not restarted:\n" + (tmp_path / "honcho.log").read_text()[-3000:]
+        output = (tmp_path / "honcho.log").read_bytes
+        assert wait_until(
+            lambda: output().count(b"beat: Starting...") >= 2 and output().count(b" ready.") >= 2, timeout=30
+        ), output().decode()[-3000:]
+        assert _healthz(port) and honcho.poll() is None
     finally:
         if honcho.poll() is None:
             os.killpg(honcho.pid, signal.SIGTERM)
@@ -253,3 +299,103 @@ def test_a_worker_killed_in_the_middle_of_a_send_never_sends_that_mail_twice(tmp
     )
     assert out.strip().splitlines()[-1] == "1"
     assert _status(var, email_id) == "failed"
+
+
+OUTAGE_SEED = """
+import sys
+from django_celery_beat.models import PeriodicTask
+from accounts.models import User
+from scheduler.services import schedule_update
+sweep = PeriodicTask.objects.get(name="消息发送补偿")
+schedule_update(task=sweep, enabled=True, every_seconds=2, by=None)
+PeriodicTask.objects.exclude(pk=sweep.pk).update(enabled=False)
+User.objects.create_user(username="outage", email="outage@test.jianli.local", role="office_staff",
+                         password="Outage#Passw0rd-2026")
+"""
+
+NOTIFY = """
+import time
+from accounts.models import User
+from notifications.services import notify
+user = User.objects.get(username="outage")
+started = time.monotonic()
+for i in range({start}, {stop}):
+    notify(occasion="outage:%d" % i, recipients=[user], subject="队列中断测试 %d" % i, body="…")
+print("SECONDS=%.2f" % (time.monotonic() - started))
+"""
+
+
+def _occasions(mail_dir: Path) -> list[bytes]:
+    found = []
+    for path in mail_dir.glob("*.log"):
+        for line in path.read_bytes().splitlines():
+            if line.startswith(b"X-Jianli-Occasion: outage:"):
+                found.append(line.split(b": ", 1)[1])
+    return found
+
+
+def _start(env: dict, log, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROOT / "scripts" / "respawn.sh"), str(BIN / "celery"), "-A", "jianli_quality", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.redis
+def test_worker_and_beat_started_while_redis_is_down_survive_a_30_second_outage_and_send_each_mail_once(
+    tmp_path, require_redis
+):
+    """The breaking order: worker and beat first, Redis later; then Redis stops for 30 s. Every message
+    recorded before, during and after the outage goes out exactly once, within 60 s of Redis's return;
+    neither process has to be restarted (scripts/respawn.sh must not have been needed)."""
+    redis = stoppable_redis(require_redis)
+    var = tmp_path / "var"
+    env = _env(var, free_port(), redis.url)
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "setup_schedules")
+    _manage(env, "shell", "-c", OUTAGE_SEED)
+    log_path = tmp_path / "celery.log"
+    log = log_path.open("wb")
+    pidfile = f"--pidfile={var}/celerybeat.pid"
+    worker = _start(env, log, "worker", "--loglevel=INFO", "--concurrency=1", "--hostname=outage@%h")
+    beat = _start(env, log, "beat", "--loglevel=INFO", pidfile, "--max-interval=1")
+    try:
+        time.sleep(6)  # Redis is not there yet: both keep trying instead of exiting
+        assert b"exited with status" not in log_path.read_bytes(), log_path.read_text()[-3000:]
+        redis.start()
+        _manage(env, "shell", "-c", NOTIFY.format(start=0, stop=10))
+        assert wait_until(lambda: len(_occasions(var / "mail")) >= 10, timeout=60, interval=0.5), (
+            log_path.read_text()[-3000:]
+        )
+        redis.stop()
+        outage_started = time.monotonic()
+        out = _manage(env, "shell", "-c", NOTIFY.format(start=10, stop=20))
+        # recording 10 messages while the broker is down is not held up by it
+        assert float(out.rsplit("SECONDS=", 1)[1]) < 5, out
+        time.sleep(max(0.0, 30 - (time.monotonic() - outage_started)))
+        assert worker.poll() is None and beat.poll() is None
+        redis.start()
+        back = time.monotonic()
+        all_sent = wait_until(lambda: len(_occasions(var / "mail")) >= 20, timeout=60, interval=0.5)
+        took = time.monotonic() - back
+        assert all_sent, log_path.read_text()[-4000:]
+        time.sleep(5)  # further sweeps run: nothing goes out a second time
+        occasions = _occasions(var / "mail")
+        assert sorted(occasions) == sorted(f"outage:{i}".encode() for i in range(20)), occasions
+        assert took < 60
+        # the processes reconnected by themselves: the supervisor never had to restart them
+        assert b"exited with status" not in log_path.read_bytes()
+        with sqlite3.connect(var / "db.sqlite3", timeout=30) as db:
+            statuses = db.execute(
+                "SELECT status, count(*) FROM notifications_notification WHERE channel='email' GROUP BY status"
+            ).fetchall()
+        assert statuses == [("sent", 20)]
+    finally:
+        for process in (beat, worker):
+            _stop(process)
+        log.close()
+        redis.stop()

@@ -6,11 +6,13 @@ import time_machine
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import services
 from notifications.channels import CHANNELS, EmailChannel
 from notifications.models import Notification
+from notifications.reminders import collect
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +23,6 @@ Status = Notification.Status
 @pytest.fixture
 def alice():
     return UserFactory(username="alice", full_name="张丽", email="alice@test.jianli.local")
-
-
-@pytest.fixture(autouse=True)
-def _broker_up():
-    # every test starts with the broker considered reachable
-    services._broker_down_until = 0.0
 
 
 def _notify(users, occasion="report:1:due3", **kwargs):
@@ -245,3 +241,32 @@ def test_html_in_a_message_body_is_escaped_in_the_html_email(alice):
 
 def test_the_channel_registry_has_inapp_and_email():
     assert set(CHANNELS) == set(Notification.Channel.values)
+
+
+def test_the_daily_reminders_count_unknown_state_mail_for_the_office_and_never_resend_it(users, alice):
+    rows = _notify([alice])
+    email = next(n for n in rows if n.channel == "email")
+    Notification.objects.filter(pk=email.pk).update(
+        status=Notification.Status.SENDING, claimed_at=timezone.now() - services.STALE_CLAIM_AFTER * 2
+    )
+    assert services.outbox_release_stale_claims() == 1  # the worker died mid-send: unknown outcome
+    today = dt.date(2026, 3, 2)
+    reminders = list(collect(today))
+    assert len(reminders) == 1
+    assert reminders[0].subject == "有 1 封邮件发送状态未知，请确认后重新发送"
+    recipients = reminders[0].recipients
+    assert users["office"] in recipients and {u.role for u in recipients} == {"office_staff"}
+    assert reminders[0].url == reverse("notifications:outbox")
+    # at most once: no sweep sends it again by itself
+    assert services.outbox_due_ids() == []
+    email.refresh_from_db()
+    assert email.status == Notification.Status.FAILED and email.last_error == services.UNKNOWN_OUTCOME
+    # the office's one click puts it back exactly once
+    assert services.notification_resend(notification_id=email.pk) is True
+    assert services.notification_resend(notification_id=email.pk) is False
+    assert services.outbox_due_ids() == [email.pk]
+    assert list(collect(today)) == []
+
+
+def test_no_unknown_state_mail_means_no_office_reminder(users):
+    assert list(collect(dt.date(2026, 3, 2))) == []

@@ -36,13 +36,6 @@ from .conftest import purge, use_broker, wait_until
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_outbox_state():
-    notification_services._broker_down_until = 0.0
-    yield
-    notification_services._broker_down_until = 0.0
-
-
 @pytest.fixture
 def finished_tasks():
     """Names of the tasks the worker has finished, in order."""

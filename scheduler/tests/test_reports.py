@@ -1,11 +1,13 @@
 import datetime as dt
 import io
+import threading
+import time
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 import time_machine
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
@@ -105,18 +107,18 @@ def test_the_figures_show_follow_up_closure_and_rewards_paid_in_the_half(data, u
     assert "合计 30.00 万元" in rewards["summary"] or "合计 30 万元" in rewards["summary"]
 
 
-def test_rebuilding_gives_the_same_figures_and_replaces_the_files(data):
+def test_rebuilding_gives_the_same_figures_and_replaces_the_files(data, django_capture_on_commit_callbacks):
     first = services.half_year_report_build(half=H1, today=AFTER_DUE)
     xlsx_id, docx_id, old_name = first.xlsx_id, first.docx_id, first.xlsx.file.name
     storage = first.xlsx.file.storage
     figures = first.figures
-    again = services.half_year_report_build(half=H1, today=AFTER_DUE + dt.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):  # the old files are deleted on commit
+        again = services.half_year_report_build(half=H1, today=AFTER_DUE + dt.timedelta(days=30))
     assert again.figures == figures
     assert again.build_count == 2 and HalfYearReport.objects.count() == 1
     assert (again.xlsx_id, again.docx_id) == (xlsx_id, docx_id)
     assert StoredDocument.objects.filter(key="2025H1").count() == 2
-    if again.xlsx.file.name != old_name:
-        assert not storage.exists(old_name)
+    assert again.xlsx.file.name != old_name and not storage.exists(old_name)
     # the office is notified of the first build only
     assert Notification.objects.filter(occasion__startswith="half_year_report:", channel="inapp").count() == 3
 
@@ -173,3 +175,42 @@ def test_half_year_keys_parse_and_refuse_garbage():
     for bad in ("2025H3", "25H1", "2025", "H1", "abcdH1"):
         with pytest.raises(ValueError):
             HalfYear.parse(bad)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_runs_of_the_scheduled_job_build_the_report_once(require_postgres, data):
+    built = []
+    real = services.reports.workbook_bytes
+
+    def slow_workbook(figures):  # the build takes long enough for the second run to arrive meanwhile
+        built.append(threading.get_ident())
+        time.sleep(1)
+        return real(figures)
+
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.half_year_reports_due(today=AFTER_DUE))
+        except Exception as exc:  # pragma: no cover - shown by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(services.reports, "workbook_bytes", side_effect=slow_workbook):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    assert errors == []
+    assert len(built) == 1  # the second run waited on the claim and built nothing
+    assert sorted(r["built"] for r in results) == [[], ["2025H1"]]
+    report = HalfYearReport.objects.get()
+    assert report.build_count == 1
+    assert StoredDocument.objects.filter(key="2025H1").count() == 2
+    office = Notification.objects.filter(occasion="half_year_report:2025H1:ready", channel="inapp")
+    assert office.count() == len(services.report_recipients())

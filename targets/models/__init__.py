@@ -1,3 +1,4 @@
+from .evaluation import GoalEvaluation, MeasureEvaluation, PlanEvaluation, ReportGoalLine
 from .plan import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
 from .reporting import (
     ImportBatch,
@@ -10,6 +11,10 @@ from .reporting import (
 )
 
 __all__ = [
+    "GoalEvaluation",
+    "MeasureEvaluation",
+    "PlanEvaluation",
+    "ReportGoalLine",
     "ImportBatch",
     "Measure",
     "MeasureResponsibility",

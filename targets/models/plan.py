@@ -10,11 +10,21 @@ class Plan(models.Model):
 
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=200)
+    title = models.CharField("文件标题", max_length=200, blank=True, help_text="印发文件的标题，引用时使用")
     document_number = models.CharField("文号", max_length=50, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
     start_date = models.DateField("起始日期")
     end_date = models.DateField("截止日期")
     is_current = models.BooleanField("当前规划", default=False)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name="上一规划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+        help_text="由上一规划接续而来时记录，指标的历史数据连续显示",
+    )
 
     history = HistoricalRecords()
 
@@ -32,6 +42,13 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def citation(self) -> str:
+        """《title》（number） of the plan's own document, or its name when it has no document."""
+        if self.title and self.document_number:
+            return f"《{self.title}》（{self.document_number}）"
+        return f"《{self.name}》" + (f"（{self.document_number}）" if self.document_number else "")
 
 
 class Target(models.Model):
@@ -69,6 +86,14 @@ class Target(models.Model):
     note = models.TextField("备注", blank=True)
     order = models.PositiveIntegerField("排序", default=0)
     active = models.BooleanField("有效", default=True)
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name="上一规划同一指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
+    )
     units = models.ManyToManyField(
         MemberUnit, through="TargetOwner", verbose_name="责任单位", related_name="targets"
     )
@@ -81,6 +106,17 @@ class Target(models.Model):
         ordering = ["plan", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="targets_target_unique_code_per_plan"),
+            # carry-over: a target of the previous plan is continued at most once in a plan
+            models.UniqueConstraint(
+                fields=["plan", "predecessor"],
+                condition=models.Q(predecessor__isnull=False),
+                name="targets_target_unique_predecessor_per_plan",
+                violation_error_message="该指标已在本规划中接续。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("id")),
+                name="targets_target_predecessor_not_self",
+            ),
             models.CheckConstraint(
                 condition=models.Q(target_value__gte=0),
                 name="targets_target_value_nonnegative",

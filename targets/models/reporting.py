@@ -10,20 +10,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
+from core.fields import user_field
 
 from .plan import Measure, Plan, Target
 
-
-def _user_field(verbose_name: str):
-    """Who did something: kept as history when the account goes (SET_NULL), no reverse accessor."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+_user_field = user_field
 
 
 class ReportingPeriod(models.Model):
@@ -351,7 +342,7 @@ class TargetEvaluation(models.Model):
     class Result(models.TextChoices):
         ACHIEVED = "achieved", "已完成"
         NOT_ACHIEVED = "not_achieved", "未完成"
-        NOT_MEASURABLE = "not_measurable", "无法衡量"
+        NOT_MEASURABLE = "not_measurable", "无法评估"
 
     target = models.OneToOneField(
         Target, verbose_name="指标", on_delete=models.PROTECT, related_name="evaluation"

@@ -5,6 +5,14 @@ targets and the final evaluation (``plans``). Everything public is re-exported h
 write ``from targets.services import period_open``.
 """
 
+from .carry_over import CarryRow, plan_carry_over
+from .evaluation import (
+    GoalVerdict,
+    TargetVerdict,
+    plan_evaluation_reopen,
+    plan_evaluation_save,
+    plan_evaluation_sign_off,
+)
 from .imports import (
     ImportRefused,
     Preview,
@@ -14,7 +22,7 @@ from .imports import (
     statistics_import_apply,
     statistics_import_preview,
 )
-from .plans import measure_save, plan_save, target_evaluate, target_save
+from .plans import measure_save, plan_save, target_save
 from .reporting import (
     LineInput,
     MeasureInput,
@@ -31,6 +39,13 @@ from .reporting import (
 )
 
 __all__ = [
+    "GoalVerdict",
+    "TargetVerdict",
+    "plan_evaluation_reopen",
+    "plan_evaluation_save",
+    "plan_evaluation_sign_off",
+    "CarryRow",
+    "plan_carry_over",
     "ImportRefused",
     "import_batch_discard",
     "LineInput",
@@ -52,6 +67,5 @@ __all__ = [
     "report_template_preview",
     "statistics_import_apply",
     "statistics_import_preview",
-    "target_evaluate",
     "target_save",
 ]

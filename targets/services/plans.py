@@ -1,15 +1,11 @@
 """Plans, their targets and measures (data, not code: a 2026–2030 plan is added through pages),
 and the final evaluation (终期评估) of a plan that is over."""
 
-import datetime as dt
-from decimal import Decimal
-
 from django.db import transaction
-from django.utils import timezone
 
 from committee.models import MemberUnit
 
-from ..models import Measure, MeasureResponsibility, Plan, Target, TargetEvaluation, TargetOwner
+from ..models import Measure, MeasureResponsibility, Plan, Target, TargetOwner
 
 
 def _save(obj, by) -> None:
@@ -72,27 +68,3 @@ def measure_save(*, measure: Measure, by, units: list[MemberUnit]) -> Measure:
             row.order = order
             row.save()
     return measure
-
-
-def target_evaluate(
-    *,
-    target: Target,
-    by,
-    result: str,
-    final_value: Decimal | None,
-    final_as_of: dt.date | None,
-    comment: str,
-) -> TargetEvaluation:
-    """Record (or revise) the 终期评估 of one target; every revision stays in the history."""
-    with transaction.atomic():
-        # race: two office staff evaluating the same target; the one-to-one row is locked and updated
-        evaluation = TargetEvaluation.objects.select_for_update().filter(target=target).first()
-        evaluation = evaluation or TargetEvaluation(target=target)
-        evaluation.result = result
-        evaluation.final_value = None if result == TargetEvaluation.Result.NOT_MEASURABLE else final_value
-        evaluation.final_as_of = final_as_of
-        evaluation.comment = comment
-        evaluation.evaluated_by = by
-        evaluation.evaluated_at = timezone.now()
-        _save(evaluation, by)
-    return evaluation

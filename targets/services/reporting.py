@@ -17,7 +17,9 @@ from notifications.services import notify
 from ..models import (
     MeasureResponsibility,
     Plan,
+    QualitativeGoal,
     Report,
+    ReportGoalLine,
     ReportingPeriod,
     ReportMeasureLine,
     ReportTargetLine,
@@ -56,6 +58,7 @@ class MeasureInput:
 class ReportInput:
     lines: dict[int, LineInput] = field(default_factory=dict)  # by target id
     measures: dict[int, MeasureInput] = field(default_factory=dict)  # by measure id
+    goals: dict[int, str] = field(default_factory=dict)  # by qualitative goal id: what the unit did
     summary: str | None = None
 
 
@@ -92,6 +95,7 @@ def period_open(
     due_date: dt.date | None = None,
     opened_by=None,
     backfilled: bool = False,
+    today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
     """Open (or re-open) the half-year ``year``/``half`` of ``plan``; returns (period, new reports).
 
@@ -110,6 +114,18 @@ def period_open(
     due = due_date or period_due_date(year=year, half=half)
     if due < start:
         raise ReportError("报送截止日不能早于期次起始日期。")
+    # given ``today`` (the office's form, the scheduler): a new period whose due date has already
+    # passed would mark every unit 未报送 at once and escalate; ask for a new due date instead
+    if (
+        today is not None
+        and not backfilled
+        and due < today
+        and not ReportingPeriod.objects.filter(plan=plan, year=year, half=half).exists()
+    ):
+        raise ReportError(
+            f"{year}年{'上' if half == 1 else '下'}半年的报送截止日 {due:%Y-%m-%d} 已过，"
+            "开放后所有单位会立即被记为未报送。请另定新的报送截止日（今天或以后）。"
+        )
     with transaction.atomic():
         # race: two openers at once (a second beat, a double click); the unique (plan, year, half)
         # makes get_or_create return the same row, and the lock serialises report creation below
@@ -165,10 +181,22 @@ def _sync_lines(period: ReportingPeriod, *, user) -> None:
         for r in MeasureResponsibility.objects.filter(measure__plan=period.plan, unit_id__in=reports)
         if (reports[r.unit_id].pk, r.measure_id) not in have_measures
     ]
+    # every qualitative goal gets a line in every report: 终期评估 reads what the units did
+    have_goals = set(
+        ReportGoalLine.objects.filter(report__in=reports.values()).values_list("report_id", "goal_id")
+    )
+    goal_lines = [
+        ReportGoalLine(report=report, goal=goal)
+        for goal in QualitativeGoal.objects.filter(plan=period.plan).order_by("order", "id")
+        for report in reports.values()
+        if (report.pk, goal.pk) not in have_goals
+    ]
     if target_lines:
         bulk_create_with_history(target_lines, ReportTargetLine, default_user=user)
     if measure_lines:
         bulk_create_with_history(measure_lines, ReportMeasureLine, default_user=user)
+    if goal_lines:
+        bulk_create_with_history(goal_lines, ReportGoalLine, default_user=user)
 
 
 def _locked(report: Report) -> Report:
@@ -228,6 +256,15 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             given.next_steps,
         ):
             line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
+            line._history_user = by
+            line.save()
+    goals = {g.goal_id: g for g in report.goal_lines.all()} if data.goals else {}
+    for goal_id, progress in data.goals.items():
+        line = goals.get(goal_id)
+        if line is None:
+            raise ReportError("报告中没有该定性目标，请刷新页面后重试。")
+        if line.progress != progress:
+            line.progress = progress
             line._history_user = by
             line.save()
 

@@ -1,17 +1,13 @@
 """Plans, targets and measures through pages (a 2026–2030 plan without code), and the final evaluation."""
 
 import datetime as dt
-import io
-from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
-from docx import Document
-from openpyxl import load_workbook
 
 from committee.models import MemberUnit
-from targets.models import Measure, Plan, Report, Target, TargetEvaluation, TargetOwner
+from targets.models import Measure, Plan, Report, Target, TargetOwner
 from targets.services import period_open
 
 pytestmark = pytest.mark.django_db
@@ -162,98 +158,6 @@ def test_plan_pages_access(client, policy, users):
     client.force_login(users["approver"])
     for url in urls:
         assert client.get(url).status_code == 200, url
-
-
-# --- final evaluation -----------------------------------------------------------------------------
-
-
-def evaluate(client, plan, target, **data):
-    prefix = f"t{target.pk}-"
-    return client.post(
-        reverse("targets:evaluation_save", args=[plan.pk, target.pk]),
-        {prefix + k: v for k, v in data.items()},
-    )
-
-
-def test_office_runs_the_final_evaluation_and_exports_it(client, policy, users):
-    client.force_login(users["office"])
-    t04, t09, t14 = (policy.targets.get(code=c) for c in ("T04", "T09", "T14"))
-    assert (
-        evaluate(
-            client,
-            policy,
-            t04,
-            result="achieved",
-            final_value="98.6",
-            final_as_of="2025-12-31",
-            comment="连续四年达标",
-        ).status_code
-        == 302
-    )
-    evaluate(
-        client,
-        policy,
-        t09,
-        result="not_achieved",
-        final_value="0",
-        final_as_of="2025-12-31",
-        comment="未获奖",
-    )
-    evaluate(client, policy, t14, result="not_measurable", final_value="", comment="领军企业口径未明确")
-    e = TargetEvaluation.objects.get(target=t04)
-    assert (e.result, e.final_value, e.evaluated_by) == ("achieved", Decimal("98.6"), users["office"])
-    assert TargetEvaluation.objects.get(target=t14).final_value is None
-    evaluate(
-        client, policy, t04, result="achieved", final_value="98.7", final_as_of="2025-12-31", comment="修正"
-    )
-    assert [h.final_value for h in e.history.order_by("history_date")] == [Decimal("98.6"), Decimal("98.7")]
-
-    wb = load_workbook(io.BytesIO(client.get(reverse("targets:evaluation_xlsx", args=[policy.pk])).content))
-    rows = {r[0]: r for r in wb["终期评估"].iter_rows(min_row=2, values_only=True)}
-    assert rows["T04"][6] == "已完成" and rows["T09"][6] == "未完成" and rows["T14"][6] == "无法衡量"
-    assert rows["T01"][6] == "未评估"
-    response = client.get(reverse("targets:evaluation_docx", args=[policy.pk]))
-    doc = Document(io.BytesIO(response.content))
-    text = "\n".join(p.text for p in doc.paragraphs)
-    assert "终期评估报告" in text and "已完成 1 项" in text
-    assert doc.tables[0].rows[0].cells[0].text == "编号"
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"result": "achieved", "final_value": ""}, "须填写最终值"),
-        ({"result": "achieved", "final_value": "-1"}, "不能为负数"),
-        ({"result": "achieved", "final_value": "120"}, "不能超过 100%"),
-        ({"result": "not_measurable", "final_value": "", "comment": ""}, "说明原因"),
-        ({"result": "maybe", "final_value": "1"}, "选择一个有效的选项"),
-    ],
-)
-def test_bad_evaluation_input_is_refused(client, policy, users, data, message):
-    client.force_login(users["office"])
-    response = evaluate(client, policy, policy.targets.get(code="T04"), **data)
-    assert response.status_code == 400
-    assert message in response.content.decode()
-    assert not TargetEvaluation.objects.exists()
-
-
-def test_evaluation_page_suggests_results_from_the_latest_accepted_values(client, policy, users):
-    from targets.models import Statistic
-
-    Statistic.objects.create(
-        target=policy.targets.get(code="T04"),
-        value=99,
-        as_of=dt.date(2025, 12, 31),
-        source="x",
-        origin="import",
-    )
-    client.force_login(users["office"])
-    rows = {
-        r["target"].code: r
-        for r in client.get(reverse("targets:evaluation", args=[policy.pk])).context["rows"]
-    }
-    assert rows["T04"]["form"].initial["result"] == "achieved"
-    assert rows["T01"]["form"].initial["result"] == "not_measurable"
 
 
 def test_new_target_form_defaults_to_the_plans_deadline_and_baseline(client, policy, users):

@@ -80,6 +80,7 @@ def target_detail(request, pk):
     annotated = list(annotated)
     row = selectors.progress_row(target, selectors.half_year_series(annotated, halves)[target.pk], today)
     page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
+    lineage = selectors.target_lineage(target)
     user = request.user
     for stat in page:
         stat.report_visible = stat.report_line_id is not None and can_see_unit(
@@ -92,7 +93,10 @@ def target_detail(request, pk):
             "target": target,
             "row": row,
             "page_obj": page,
-            "chart": history_chart(target, selectors.target_history(target)),
+            "chart": history_chart(
+                target, selectors.target_history(target, lineage=lineage), lineage=lineage
+            ),
+            "lineage": lineage,
             "is_office": is_office(user),
             "evaluation": getattr(target, "evaluation", None),
         },

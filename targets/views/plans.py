@@ -1,19 +1,38 @@
 """Plans, targets and measures (office pages, no code change for a new plan), and the final evaluation."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_required
+from accounts.permissions import approver_required, is_approver, office_required
 from core.documents import docx_response, xlsx_response
 
-from .. import exports, selectors
-from ..forms import EvaluationForm, MeasureForm, PlanForm, TargetForm, decimal_text
-from ..models import Measure, MeasureResponsibility, Plan, Target, TargetEvaluation, TargetOwner
-from ..services import measure_save, plan_save, target_evaluate, target_save
+from .. import final_evaluation
+from ..forms import (
+    CarryFormSet,
+    FinalEvaluationForm,
+    MeasureForm,
+    PlanForm,
+    ReopenForm,
+    TargetForm,
+    decimal_text,
+)
+from ..models import Measure, MeasureResponsibility, Plan, Target, TargetOwner
+from ..services import (
+    CarryRow,
+    ReportError,
+    measure_save,
+    plan_carry_over,
+    plan_evaluation_reopen,
+    plan_evaluation_save,
+    plan_evaluation_sign_off,
+    plan_save,
+    target_save,
+)
 
 
 @office_required
@@ -38,6 +57,85 @@ def plan_form(request, pk=None):
         {"form": form, "plan": plan if pk else None},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _carry_initial(source: Plan) -> tuple[dict, list[dict]]:
+    span = source.end_date.year - source.start_date.year + 1
+    start = source.end_date + dt.timedelta(days=1)
+    end = dt.date(start.year + span - 1, 12, 31)
+    plan = {
+        "code": f"{source.code.rsplit('-', 2)[0]}-{start.year}-{end.year}" if "-" in source.code else "",
+        "start_date": start,
+        "end_date": end,
+        "is_current": True,
+    }
+    rows = [
+        {"target": t.pk, "include": True, "target_value": decimal_text(t.target_value), "deadline": end}
+        for t in source.targets.filter(active=True).order_by("order", "id")
+    ]
+    return plan, rows
+
+
+@office_required
+def plan_carry_over_view(request, pk):
+    """A new plan from ``pk``: plan fields and every target's new value and deadline in one table."""
+    source = get_object_or_404(Plan, pk=pk)
+    owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
+    targets = list(
+        source.targets.filter(active=True)
+        .prefetch_related(Prefetch("owners", queryset=owners))
+        .order_by("order", "id")
+    )
+    sources = {t.pk: t for t in targets}
+    plan_initial, rows_initial = _carry_initial(source)
+    if request.method == "POST":
+        form = PlanForm(request.POST, instance=Plan())
+        formset = CarryFormSet(request.POST, sources=sources, prefix="rows")
+    else:
+        form = PlanForm(initial=plan_initial, instance=Plan())
+        formset = CarryFormSet(initial=rows_initial, sources=sources, prefix="rows")
+    error = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        plan = form.instance
+        rows = [
+            CarryRow(
+                source=f.cleaned_data["source"],
+                target_value=f.cleaned_data["target_value"],
+                deadline=f.cleaned_data.get("deadline") or plan.end_date,
+            )
+            for f in formset.forms
+            if f.cleaned_data.get("include")
+        ]
+        try:
+            plan = plan_carry_over(
+                source=source,
+                plan=plan,
+                rows=rows,
+                by=request.user,
+                copy_measures_and_goals=request.POST.get("copy_measures") == "on",
+            )
+        except ReportError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, f"已由“{source.name}”接续新建规划“{plan.name}”，接续指标 {len(rows)} 项。"
+            )
+            return redirect("targets:plan_detail", pk=plan.pk)
+    for row_form in formset.forms:
+        row_form.source = sources.get(row_form.initial.get("target") or _int(row_form["target"].value()))
+    return render(
+        request,
+        "targets/plan_carry_over.html",
+        {"source": source, "form": form, "formset": formset, "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @office_required
@@ -100,87 +198,81 @@ def measure_form(request, plan_pk=None, pk=None):
     )
 
 
-def _evaluation_rows(plan, bound=None):
-    rows = selectors.target_progress_rows(plan=plan)
-    evaluations = {e.target_id: e for e in TargetEvaluation.objects.filter(target__plan=plan)}
-    for row in rows:
-        target = row["target"]
-        evaluation = evaluations.get(target.pk)
-        row["evaluation"] = evaluation
-        if bound is not None and bound.target.pk == target.pk:
-            row["form"] = bound
-            continue
-        if evaluation:
-            initial = {
-                "result": evaluation.result,
-                "final_value": decimal_text(evaluation.final_value),
-                "final_as_of": evaluation.final_as_of,
-                "comment": evaluation.comment,
-            }
-        else:
-            suggested = (
-                TargetEvaluation.Result.ACHIEVED if row["achieved"] else TargetEvaluation.Result.NOT_ACHIEVED
-            )
-            if row["actual"] is None:
-                suggested = TargetEvaluation.Result.NOT_MEASURABLE
-            initial = {
-                "result": suggested,
-                "final_value": decimal_text(row["actual"]),
-                "final_as_of": row["as_of"],
-            }
-        row["form"] = EvaluationForm(initial=initial, target=target, prefix=f"t{target.pk}")
-    return rows
-
-
 @office_required
 def evaluation(request, pk):
+    """The whole 终期评估 as one form (one 保存), with sign-off and reopening by an approver."""
     plan = get_object_or_404(Plan, pk=pk)
-    rows = _evaluation_rows(plan)
-    summary = exports.evaluation_summary(exports.evaluation_rows(plan))
+    data = final_evaluation.evaluation_data(plan)
+    evaluation_obj = data["evaluation"]
+    frozen = bool(evaluation_obj and evaluation_obj.is_frozen)
+    form = FinalEvaluationForm(request.POST or None, data_rows=data)
+    if request.method == "POST":
+        if frozen:
+            messages.error(request, "终期评估已签发，不能修改；如需修改请由办公室负责人重新打开。")
+            return redirect("targets:evaluation", pk=plan.pk)
+        if form.is_valid():
+            try:
+                plan_evaluation_save(plan=plan, by=request.user, **form.to_input())
+            except ReportError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "已保存终期评估。")
+                return redirect("targets:evaluation", pk=plan.pk)
+        else:
+            messages.error(request, "终期评估填写有误，请按提示修改；本次没有保存任何内容。")
     return render(
         request,
         "targets/evaluation.html",
-        {"plan": plan, "rows": rows, "summary": summary, "over": plan.end_date < timezone.localdate()},
+        {
+            "plan": plan,
+            "data": data,
+            "form": form,
+            "frozen": frozen,
+            "reopen_form": ReopenForm(),
+            "over": plan.end_date < timezone.localdate(),
+            "is_approver": is_approver(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
-@office_required
+@approver_required
 @require_POST
-def evaluation_save(request, pk, target_pk):
+def evaluation_sign_off(request, pk):
     plan = get_object_or_404(Plan, pk=pk)
-    target = get_object_or_404(Target, pk=target_pk, plan=plan)
-    form = EvaluationForm(request.POST, target=target, prefix=f"t{target.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        target_evaluate(
-            target=target,
-            by=request.user,
-            result=data["result"],
-            final_value=data["final_value"],
-            final_as_of=data.get("final_as_of"),
-            comment=data["comment"],
-        )
-        messages.success(request, f"已保存“{target.code} {target.name}”的终期评估。")
-        return redirect(reverse("targets:evaluation", args=[plan.pk]) + f"#t{target.pk}")
-    messages.error(request, f"“{target.code} {target.name}”的评估填写有误，请按提示修改。")
-    rows = _evaluation_rows(plan, bound=form)
-    summary = exports.evaluation_summary(exports.evaluation_rows(plan))
-    return render(
-        request,
-        "targets/evaluation.html",
-        {"plan": plan, "rows": rows, "summary": summary, "over": plan.end_date < timezone.localdate()},
-        status=400,
-    )
+    try:
+        plan_evaluation_sign_off(plan=plan, by=request.user)
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "终期评估已签发，内容已冻结。")
+    return redirect("targets:evaluation", pk=plan.pk)
+
+
+@approver_required
+@require_POST
+def evaluation_reopen(request, pk):
+    plan = get_object_or_404(Plan, pk=pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请写明重新打开的原因。")
+        return redirect("targets:evaluation", pk=plan.pk)
+    try:
+        plan_evaluation_reopen(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "终期评估已重新打开，可以修改；原因已记录。")
+    return redirect("targets:evaluation", pk=plan.pk)
 
 
 @office_required
 def evaluation_xlsx(request, pk):
     plan = get_object_or_404(Plan, pk=pk)
-    rows = exports.evaluation_rows(plan)
-    return xlsx_response([("终期评估", exports.EVALUATION_HEADERS, rows)], f"{plan.code}-终期评估.xlsx")
+    return xlsx_response(final_evaluation.workbook_sheets(plan), f"{plan.code}-终期评估.xlsx")
 
 
 @office_required
 def evaluation_docx(request, pk):
     plan = get_object_or_404(Plan, pk=pk)
-    return docx_response(exports.evaluation_document(plan), f"{plan.code}-终期评估报告.docx")
+    return docx_response(final_evaluation.document(plan), f"{plan.code}-终期评估报告.docx")

@@ -86,6 +86,7 @@ def period_open_view(request):
             due_date=data.get("due_date"),
             opened_by=request.user,
             backfilled=data.get("backfilled", False),
+            today=timezone.localdate(),
         )
     except ReportError as exc:
         messages.error(request, str(exc))
@@ -134,17 +135,19 @@ def report_list(request):
 def _lines(report: Report):
     target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
     measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
-    return list(target_lines), list(measure_lines)
+    goal_lines = report.goal_lines.select_related("goal").order_by("goal__order", "goal_id")
+    return list(target_lines), list(measure_lines), list(goal_lines)
 
 
 def _report_form(report, data=None, files=None, *, lines):
-    target_lines, measure_lines = lines
+    target_lines, measure_lines, goal_lines = lines
     return ReportForm(
         data,
         files,
         report=report,
         target_lines=target_lines,
         measure_lines=measure_lines,
+        goal_lines=goal_lines,
         floors=cumulative_floors(report),
     )
 
@@ -184,7 +187,7 @@ def report_detail(request, pk):
     else:
         form = _report_form(report, lines=lines) if (editable or backfill) else None
         status = 200
-    target_lines, measure_lines = lines
+    target_lines, measure_lines, goal_lines = lines
     return render(
         request,
         "targets/report_detail.html",
@@ -195,6 +198,7 @@ def report_detail(request, pk):
             "backfill": backfill,
             "target_lines": target_lines,
             "measure_lines": measure_lines,
+            "goal_lines": goal_lines,
             "gaps": missing_for_submission(report) if editable else [],
             "return_form": ReturnForm() if is_office(user) else None,
             "is_office": is_office(user),

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from committee.models import MemberUnit
@@ -50,6 +51,8 @@ def test_unit_reports_by_template_and_form_office_reviews_and_dashboard_moves(
     page.select_option("#id_plan", str(policy.pk))
     page.fill("#id_year", "2025")
     page.select_option("#id_half", "2")
+    # the default due date (15 January) has passed: the office sets a new one (issue 16 point 2)
+    page.fill("#id_due_date", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="开放期次").click()
     page.wait_for_url(re.compile(r".*/targets/periods/\d+/$"))
     assert "新建" in page.inner_text(".messages")
@@ -197,12 +200,17 @@ def test_office_backfills_evaluates_the_old_plan_and_creates_the_next_one(
 
     # final evaluation of the 2022–2025 plan, exported as xlsx and docx
     page.goto(f"/targets/plans/{policy.pk}/evaluation/")
+    # one form, one 保存: every verdict other than 已完成 carries its reason
+    page.fill("#id_overview", "2022—2025 年规划总体推进，部分指标未完成。")
+    for section in page.locator("section.evaluation-line").all():
+        if section.locator("select").input_value() != "achieved":
+            section.locator("textarea").fill("数据不全，无法评估")
     t04 = page.locator("section.evaluation-line", has_text="主要农产品综合抽检合格率")
     t04.locator("select").select_option("not_achieved")
     t04.locator("textarea").fill("2024年末 97%，低于 98% 目标")
-    t04.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存终期评估").click()
     page.wait_for_load_state()
-    assert "已保存" in page.inner_text(".messages")
+    assert "已保存终期评估" in page.inner_text(".messages")
     shot(page, "21-final-evaluation")
     with page.expect_download() as xlsx:
         page.get_by_role("link", name="导出 Excel").click()

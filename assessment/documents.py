@@ -1,0 +1,70 @@
+"""The year's assessment as xlsx and .docx (government layout: title, basis, score table, evidence)."""
+
+from django.utils import timezone
+
+from core.documents import add_heading, add_paragraph, add_table, new_document
+from core.policy import policy_document
+
+ISSUER = "监利市质量强市及品牌建设工作委员会办公室"
+
+
+def score_headers(scheme) -> list[str]:
+    return ["名次", "单位"] + [f"{i.name}（{i.weight}分）" for i in scheme.items.all()] + ["得分"]
+
+
+def score_rows(rows) -> list[list]:
+    return [[r["rank"], r["unit"].name] + [i["score"] for i in r["items"]] + [str(r["score"])] for r in rows]
+
+
+def evidence_rows(rows) -> list[list]:
+    out = []
+    for r in rows:
+        for item in r["items"]:
+            for line in item["evidence"]:
+                out.append([r["unit"].name, item["name"], f"-{item['deduction']}", line])
+    return out
+
+
+EVIDENCE_HEADERS = ["单位", "考核项目", "扣分", "扣分依据"]
+RULE_HEADERS = ["考核项目", "扣分情形", "分值", "每次扣分"]
+
+
+def rule_rows(scheme) -> list[list]:
+    return [[i.name, i.get_kind_display(), str(i.weight), str(i.deduction)] for i in scheme.items.all()]
+
+
+def workbook_sheets(scheme, rows):
+    return [
+        ("考核得分", score_headers(scheme), score_rows(rows)),
+        ("扣分依据", EVIDENCE_HEADERS, evidence_rows(rows)),
+        ("考核方案", RULE_HEADERS, rule_rows(scheme)),
+    ]
+
+
+def assessment_document(scheme, rows):
+    doc = new_document(
+        title=f"{scheme.year}年度质量强市及品牌建设工作督查考核结果", issuer=ISSUER, landscape=True
+    )
+    add_paragraph(
+        doc,
+        f"根据{policy_document().citation}三（三）“强化督查考核”的要求，按照办公室确定的{scheme.year}年度考核方案，"
+        f"对各成员单位半年进度报告报送、联席会议督办事项办结和牵头指标进度情况进行了考核。"
+        + ("" if scheme.is_published else "（本结果尚未发布，仅供审核。）"),
+    )
+    if scheme.note:
+        add_paragraph(doc, scheme.note)
+    add_heading(doc, "一、考核方案")
+    add_table(doc, RULE_HEADERS, rule_rows(scheme), font_size=9)
+    add_heading(doc, "二、考核得分及排名")
+    add_paragraph(doc, "得分相同的单位名次并列。")
+    add_table(doc, score_headers(scheme), score_rows(rows), font_size=9)
+    add_heading(doc, "三、扣分依据")
+    evidence = evidence_rows(rows)
+    if evidence:
+        add_table(doc, EVIDENCE_HEADERS, evidence, font_size=9)
+    else:
+        add_paragraph(doc, "各单位均无扣分。")
+    add_paragraph(doc, ISSUER, indent=False, align_right=True)
+    on = timezone.localdate(scheme.published_at) if scheme.published_at else timezone.localdate()
+    add_paragraph(doc, f"{on:%Y年%m月%d日}", indent=False, align_right=True)
+    return doc

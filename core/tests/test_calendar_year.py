@@ -1,0 +1,156 @@
+"""Issue 16 point 6: a year's working-day arrangement in one form or one xlsx; warnings; 未确认."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from core.calendar import Holiday, MakeUpDay, calendar_year_set, next_year_unknown, year_known
+from core.models import CalendarDay, CalendarYear
+from core.templatetags.workdays import unconfirmed
+from core.workdays import add_workdays, is_workday
+
+pytestmark = pytest.mark.django_db
+
+HOLIDAYS_2027 = (
+    "2027-01-01 至 2027-01-03 元旦\n2027-02-06 至 2027-02-12 春节\n2027-10-01 至 2027-10-07 国庆节"
+)
+WORKDAYS_2027 = "2027-02-14 春节调休上班\n2027-10-09 国庆调休上班"
+
+
+def _post(client, **overrides):
+    data = {
+        "year": "2027",
+        "source": "国办发明电〔2026〕1号",
+        "holidays": HOLIDAYS_2027,
+        "workdays": WORKDAYS_2027,
+    }
+    return client.post(reverse("core:calendar"), data | overrides)
+
+
+def test_2027_is_unknown_until_the_office_enters_it(users):
+    assert not year_known(2027)
+    assert is_workday(dt.date(2027, 1, 1))  # a Friday, guessed as working day: hence 未确认
+    assert unconfirmed(dt.date(2027, 1, 4)) == "（未确认）" and unconfirmed(dt.date(2026, 5, 6)) == ""
+
+
+def test_the_office_enters_a_year_in_one_form(client, users):
+    client.force_login(users["office"])
+    assert client.get(reverse("core:calendar"), {"year": 2027}).status_code == 200
+    assert _post(client).status_code == 302
+    assert year_known(2027) and CalendarYear.objects.get(year=2027).confirmed_by == users["office"]
+    assert not is_workday(dt.date(2027, 1, 1)) and not is_workday(dt.date(2027, 2, 8))
+    assert is_workday(dt.date(2027, 2, 14))  # a Sunday, made up
+    assert CalendarDay.objects.filter(date__year=2027, is_workday=False).count() == 3 + 7 + 7
+    # 5 working days from 2027-09-29 skip the National Day week and count the make-up Saturday
+    assert add_workdays(dt.date(2027, 9, 29), 3) == dt.date(2027, 10, 9)
+    assert unconfirmed(dt.date(2027, 1, 4)) == ""
+    # the page shows what was entered, ready to correct
+    page = client.get(reverse("core:calendar"), {"year": 2027}).content.decode()
+    assert "2027-02-06 至 2027-02-12 春节" in page
+
+
+def test_entering_the_year_again_replaces_it(client, users):
+    client.force_login(users["office"])
+    _post(client)
+    _post(client, holidays="2027-01-01 元旦", workdays="")
+    assert list(CalendarDay.objects.filter(date__year=2027).values_list("date", flat=True)) == [
+        dt.date(2027, 1, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"holidays": "元旦放三天"}, "看不懂"),
+        ({"holidays": "2027-13-01 元旦"}, "不存在"),
+        ({"holidays": "2027-02-30 春节"}, "不存在"),
+        ({"holidays": "2028-01-01 元旦"}, "不在 2027 年内"),
+        ({"holidays": "2027-01-03 至 2027-01-01 元旦"}, "早于开始日期"),
+        ({"holidays": "2027-01-01 至 2027-01-03 元旦\n2027-01-03 补"}, "重复出现"),
+        ({"workdays": "2027-01-02 调休"}, "既是放假日又是调休上班日"),
+        ({"workdays": "2027-02-15 调休"}, "应为周末"),
+        ({"holidays": ""}, "至少填写一个放假安排"),
+        ({"workdays": "2027-02-13 至 2027-02-14 调休"}, "每行只写一天"),
+    ],
+)
+def test_bad_arrangements_are_refused_and_change_nothing(client, users, overrides, message):
+    CalendarDay.objects.create(date=dt.date(2027, 5, 3), is_workday=False, note="旧")
+    client.force_login(users["office"])
+    response = _post(client, **overrides)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert list(CalendarDay.objects.values_list("note", flat=True)) == ["旧"]
+    assert not CalendarYear.objects.exists()
+
+
+def _xlsx(rows) -> SimpleUploadedFile:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["类型", "开始日期", "结束日期", "说明"])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return SimpleUploadedFile(
+        "2027.xlsx",
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def test_the_year_can_be_uploaded_as_xlsx(client, users):
+    client.force_login(users["office"])
+    upload = _xlsx(
+        [["放假", dt.date(2027, 1, 1), dt.date(2027, 1, 3), "元旦"], ["上班", "2027-02-14", None, "调休"]]
+    )
+    response = client.post(reverse("core:calendar"), {"year": "2027", "source": "通知", "file": upload})
+    assert response.status_code == 302
+    assert not is_workday(dt.date(2027, 1, 2)) and is_workday(dt.date(2027, 2, 14))
+    bad = _xlsx([["休息", dt.date(2027, 1, 1), None, "x"]])
+    response = client.post(reverse("core:calendar"), {"year": "2027", "source": "通知", "file": bad})
+    assert response.status_code == 400 and "应为“放假”或“上班”" in response.content.decode()
+    assert CalendarDay.objects.filter(date__year=2027).count() == 4  # unchanged by the bad file
+
+
+def test_the_service_refuses_a_year_out_of_range(users):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        calendar_year_set(
+            year=1999,
+            holidays=[Holiday(dt.date(1999, 1, 1), dt.date(1999, 1, 1), "")],
+            workdays=[],
+            source="",
+            by=users["office"],
+        )
+    with pytest.raises(ValidationError, match="不在 2027"):
+        calendar_year_set(
+            year=2027,
+            holidays=[Holiday(dt.date(2027, 1, 1), dt.date(2027, 1, 1), "")],
+            workdays=[MakeUpDay(dt.date(2026, 12, 26), "")],
+            source="",
+            by=users["office"],
+        )
+    assert not CalendarDay.objects.exists()
+
+
+def test_from_october_the_workbench_warns_when_next_year_is_unknown(client, users):
+    assert next_year_unknown(dt.date(2026, 9, 30)) is None
+    assert next_year_unknown(dt.date(2026, 10, 1)) == 2027
+    client.force_login(users["office"])
+    with time_machine.travel(dt.datetime(2026, 10, 8, 9, tzinfo=dt.UTC), tick=False):
+        body = client.get(reverse("core:workbench")).content.decode()
+        assert 'id="calendar-warning"' in body and "2027年的节假日安排尚未录入" in body
+        _post(client)
+        assert 'id="calendar-warning"' not in client.get(reverse("core:workbench")).content.decode()
+
+
+def test_only_the_office_edits_the_calendar(client, users):
+    client.force_login(users["unit_a"])
+    assert client.get(reverse("core:calendar")).status_code == 403
+    assert _post(client).status_code == 403
+    assert not CalendarDay.objects.exists()
