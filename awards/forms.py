@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.uploads import validate_upload
+from core.widgets import Select
 
 from .formatting import wan
 from .models import (
@@ -417,7 +418,7 @@ class FindingFilterForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
     funding_source = forms.ChoiceField(
-        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+        widget=Select, label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
     )
     reward_code = forms.ChoiceField(label="奖项", required=False)
     status = forms.ChoiceField(

@@ -398,7 +398,12 @@ class Application(models.Model):
     @property
     def code(self) -> str:
         """The number shown to people: 申报编号."""
-        return f"JL{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
+        return self.code_for(self.pk, self.created_at)
+
+    @staticmethod
+    def code_for(pk: int, created_at) -> str:
+        """申报编号 from the id and creation time (for lists read with ``values()``)."""
+        return f"JL{timezone.localtime(created_at):%Y}-{pk:05d}"
 
     @property
     def is_editable(self) -> bool:

@@ -31,13 +31,6 @@ class CoreConfig(AppConfig):
         celery_signals.task_prerun.connect(storage.begin_unit_of_work, dispatch_uid="core.storage.begin")
         celery_signals.task_postrun.connect(storage.discard_unreferenced, dispatch_uid="core.storage.discard")
 
-        from django.db.backends.signals import connection_created
-
-        from . import pagecache
-
-        connection_created.connect(pagecache.install, dispatch_uid="core.pagecache.install")
-        pagecache.install_on_open_connections()
-
         install_text_validators()
 
 

@@ -1,16 +1,13 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import nav_groups
+from .navigation import menu_url, nav_groups
 from .policy import policy_document
 
 
 def _maybe_reverse(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
+    return menu_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 def platform(request):

@@ -5,9 +5,11 @@ An app's ``nav.py`` defines ``nav_group(user) -> dict | None`` returning
 open. Apps own their entries, so adding a page never means editing another app.
 """
 
+from functools import lru_cache
 from importlib import import_module
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler", "assessment")
 
@@ -20,6 +22,15 @@ def _modules():
             continue
 
 
+@lru_cache(maxsize=512)
+def menu_url(target: str, prefix: str, urlconf) -> str | None:
+    """A menu entry's URL, reversed once per process and URLconf (it does not change while it runs)."""
+    try:
+        return reverse(target, urlconf=urlconf) if ":" in target else target
+    except NoReverseMatch:
+        return None
+
+
 def nav_groups(request) -> list[dict]:
     user = request.user
     if not user.is_authenticated:
@@ -30,12 +41,11 @@ def nav_groups(request) -> list[dict]:
         if not group:
             continue
         items = []
+        prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
         for label, target in group["items"]:
-            try:
-                url = reverse(target) if ":" in target else target
-            except NoReverseMatch:
-                continue
-            items.append({"label": label, "url": url})
+            url = menu_url(target, prefix, urlconf)
+            if url is not None:
+                items.append({"label": label, "url": url})
         if items:
             groups.append({"label": group["label"], "order": group.get("order", 50), "items": items})
     groups.sort(key=lambda g: g["order"])

@@ -87,7 +87,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.StorageProblemMiddleware",
-    "core.pagecache.PageCacheMiddleware",  # last: every other middleware runs for cached pages too
 ]
 
 ROOT_URLCONF = "jianli_quality.urls"
@@ -160,8 +159,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    # shared by the web workers, the Celery worker and beat (page-cache generations): a file cache,
-    # with room for every logged-in page of a working day
+    # shared by the web workers, the Celery worker and beat: a file cache
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env.int("FILE_CACHE_MAX_ENTRIES", default=20000)}
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -250,9 +248,6 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-# logged-in pages are served from a cache until a table they read changes (core.pagecache); this is
-# only the upper bound of an entry's life. 0 switches the page cache off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

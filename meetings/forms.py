@@ -7,6 +7,7 @@ from accounts.models import User
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import validate_upload
+from core.widgets import Select
 
 from .models import BusinessKind, FollowUpAssignment, Invitation, Meeting, Topic
 from .status import FollowUpStatus
@@ -229,12 +230,19 @@ class WorkPlanForm(forms.Form):
 
 
 class FollowUpFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=_active_units(), required=False, empty_label="全部")
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False)
-    phase = forms.ChoiceField(
-        label="办理环节", choices=[("", "全部"), *FollowUpAssignment.Phase.choices], required=False
+    unit = forms.ModelChoiceField(
+        widget=Select, label="单位", queryset=_active_units(), required=False, empty_label="全部"
     )
-    source = forms.ChoiceField(label="来源", required=False)
+    status = forms.ChoiceField(
+        widget=Select, label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False
+    )
+    phase = forms.ChoiceField(
+        widget=Select,
+        label="办理环节",
+        choices=[("", "全部"), *FollowUpAssignment.Phase.choices],
+        required=False,
+    )
+    source = forms.ChoiceField(widget=Select, label="来源", required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2022, max_value=2100)
 
     def __init__(self, *args, **kwargs):

@@ -37,10 +37,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
     matrix_headers = ["单位"] + [str(p) for p in table["periods"]]
     matrix = [
         [row["unit"].name]
-        + [
-            (c["label"] + ("·已采纳" if c["report"].status == "accepted" else "")) if c else ""
-            for c in row["cells"]
-        ]
+        + [(c["label"] + ("·已采纳" if c["accepted"] else "")) if c else "" for c in row["cells"]]
         for row in table["rows"]
     ]
     return [

@@ -263,8 +263,10 @@ def publicity_manage(request):
     initial = {"start_date": today}
     if last:
         initial.update(contact_phone=last.contact_phone, contact_address=last.contact_address)
-    candidates = _publishable()
-    form = PublishForm(request.POST or None, queryset=candidates, initial=initial)
+    form = PublishForm(request.POST or None, queryset=_publishable(), initial=initial)
+    candidates = selectors.publishable_rows(
+        _publishable(), checked=set(form["applications"].value() or ()) if form.is_bound else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

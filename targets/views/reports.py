@@ -39,15 +39,24 @@ from ..services import (
 from ..services.imports import cumulative_floors
 
 
+def _listed(periods) -> list[ReportingPeriod]:
+    """The periods of the list with their report counts and links (one URL reverse each, not per row)."""
+    periods = list(periods)
+    counts = selectors.period_status_counts(periods)
+    detail_url = selectors.url_pattern("targets:period_detail")
+    export_url = selectors.url_pattern("targets:period_export")
+    for period in periods:
+        period.counts = counts.get(period.pk, {})
+        period.url, period.export_url = detail_url % period.pk, export_url % period.pk
+    return periods
+
+
 @office_required
 def period_list(request):
     plan_id = request.GET.get("plan")
     plan = Plan.objects.filter(pk=plan_id).first() if plan_id and plan_id.isdigit() else None
     plan = plan or selectors.current_plan()
-    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
-    counts = selectors.period_status_counts(periods)
-    for period in periods:
-        period.counts = counts.get(period.pk, {})
+    periods = _listed(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
     today = timezone.localdate()
     form = OpenPeriodForm(initial={"plan": plan, "year": today.year, "half": 1 if today.month <= 6 else 2})
     return render(
@@ -63,10 +72,7 @@ def period_open_view(request):
     form = OpenPeriodForm(request.POST)
     if not form.is_valid():
         plan = form.cleaned_data.get("plan") or selectors.current_plan()
-        periods = list(ReportingPeriod.objects.filter(plan=plan)) if plan else []
-        counts = selectors.period_status_counts(periods)
-        for period in periods:
-            period.counts = counts.get(period.pk, {})
+        periods = _listed(ReportingPeriod.objects.filter(plan=plan)) if plan else []
         return render(
             request,
             "targets/period_list.html",
