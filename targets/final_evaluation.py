@@ -83,7 +83,18 @@ def evaluation_data(plan) -> dict:
     }
 
 
-TARGET_HEADERS = ["编号", "类别", "指标", "目标值", "最终值", "统计日期", "评估结论", "原因及说明", "评估人"]
+TARGET_HEADERS = [
+    "编号",
+    "类别",
+    "指标",
+    "计量单位",
+    "目标值",
+    "最终值",
+    "统计日期",
+    "评估结论",
+    "原因及说明",
+    "评估人",
+]
 MEASURE_HEADERS = ["编号", "措施", "责任单位", "各单位报告的落实情况", "办公室评价"]
 GOAL_HEADERS = ["条款", "定性目标", "各单位报告的工作情况", "评估结论", "评估意见"]
 REWARD_HEADERS = ["奖励项目", "获奖年度", "核定项数", "核定金额（元）", "已拨付项数", "已拨付金额（元）"]
@@ -98,9 +109,11 @@ def target_rows(data) -> list[list]:
                 t.code,
                 t.get_category_display(),
                 t.name,
-                f"{decimal_text(t.target_value)} {t.measure_unit}",
-                f"{decimal_text(e.final_value)} {t.measure_unit}" if e and e.final_value is not None else "",
-                e.final_as_of.isoformat() if e and e.final_as_of else "",
+                # typed cells: numbers and the date are real values in the xlsx (cell_text in the docx)
+                t.measure_unit,
+                t.target_value,
+                e.final_value if e and e.final_value is not None else None,
+                e.final_as_of if e and e.final_as_of else None,
                 e.get_result_display() if e else "未评估",
                 e.comment if e else "",
                 str(e.evaluated_by) if e and e.evaluated_by else "",
