@@ -135,6 +135,7 @@ class Enterprise(models.Model):
     def is_rejected(self) -> bool:
         return self.rejected_at is not None
 
+    @property
     def is_refused(self) -> bool:
         """The office refused verification and the enterprise has not corrected its data since."""
         return not self.is_verified and self.refused_at is not None
