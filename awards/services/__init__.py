@@ -8,6 +8,7 @@ from .applications import application_save_draft, application_submit, applicatio
 from .budget import budget_set
 from .eligibility import EligibilityResult, check_eligibility
 from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
+from .funding import funding_progress, funding_reply_record, funding_request_create
 from .integrity import finding_rule, findings_scan
 from .legacy import (
     LegacyPreview,
@@ -76,6 +77,9 @@ __all__ = [
     "money_change_refuse",
     "objection_record",
     "objection_resolve",
+    "funding_progress",
+    "funding_reply_record",
+    "funding_request_create",
     "payment_record",
     "publicity_advance_due",
     "publicity_publish",

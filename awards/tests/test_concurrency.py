@@ -84,9 +84,10 @@ def _race(target, args):
 
 
 def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(require_postgres, policy, users):
-    from awards.tests.factories import ApplicationFactory
+    from awards.tests.factories import ApplicationFactory, approve_by_reply
 
     application = ApplicationFactory(awaiting_payment=True)
+    approve_by_reply([application], by=users["office"], checker=users["approver2"])
 
     def pay(voucher):
         services.payment_record(
