@@ -190,6 +190,8 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
             "2022-12-20",
             "JL-2022-0001",
             "示例行，导入前请删除",
+            "荆政函〔2022〕5号",
+            "2022-12-01",
         ]
     ]
     items = [
@@ -273,7 +275,7 @@ def ledger_rows(applications) -> list[list]:
             a.enterprise.credit_code,
             a.reward_item.name,
             a.award_date,
-            a.amount_yuan,
+            a.amount_yuan if a.approved_amount_yuan is None else a.approved_amount_yuan,
             a.get_funding_source_display(),
             a.approval_number,
             a.paid_amount_yuan,

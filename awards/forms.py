@@ -320,6 +320,10 @@ class LegacyForm(forms.Form):
     paid_on = forms.DateField(label="拨付日期", widget=DATE)
     voucher_number = forms.CharField(label="凭证号", max_length=60, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
+    approval_number = forms.CharField(
+        label="批复文号", max_length=100, required=False, help_text="已知时填写"
+    )
+    approval_date = forms.DateField(label="批复日期", widget=DATE, required=False)
 
     def clean_credit_code(self):
         return validate_credit_code(self.cleaned_data["credit_code"])

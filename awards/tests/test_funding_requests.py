@@ -6,9 +6,11 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from docx import Document
+from openpyxl import load_workbook
 
 from awards import services
 from awards.models import (
@@ -19,6 +21,7 @@ from awards.models import (
     MoneyChange,
 )
 from awards.tests.factories import ApplicationFactory, item
+from core.demo import make_credit_code
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +259,100 @@ def test_the_ledger_shows_the_reply_number(client, awaiting, users):
     services.money_change_confirm(change=change, confirmed_by=users["approver"])
     client.force_login(users["office"])
     assert "监政函〔2025〕8号" in client.get(reverse("awards:payment_ledger")).content.decode()
+
+
+# --- 7. legacy rewards carry the reply's number where known ----------------------------------
+
+
+def legacy_row(**kw):
+    values = {
+        "row_number": 0,
+        "credit_code": make_credit_code("91421081MA4LEGAC7"),
+        "enterprise_name": "监利历史批复食品有限公司",
+        "reward_code": "well_known_trademark",
+        "award_date": dt.date(2022, 6, 15),
+        "reference": "第7654321号",
+        "issuing_body": "国家知识产权局",
+        "amount_yuan": 500_000,
+        "paid_on": dt.date(2022, 12, 20),
+        "voucher_number": "PZ-1",
+        "note": "",
+        "approval_number": "荆政函〔2022〕5号",
+        "approval_date": dt.date(2022, 12, 1),
+    }
+    values.update(kw)
+    return services.LegacyRow(**values)
+
+
+def test_a_legacy_reward_keeps_its_reply_number_and_the_ledger_shows_it(client, users):
+    change = services.legacy_record(row=legacy_row(), recorded_by=users["office"], source="测试")
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    legacy = Application.objects.get(is_legacy=True)
+    assert (legacy.approval_number, legacy.approval_date) == ("荆政函〔2022〕5号", dt.date(2022, 12, 1))
+    client.force_login(users["office"])
+    page = client.get(reverse("awards:payment_ledger") + "?year=2022").content.decode()
+    assert "荆政函〔2022〕5号" in page
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"approval_date": dt.date(2023, 1, 5)}, "批复日期不能晚于拨付日期"),
+        ({"approval_number": ""}, "请同时填写批复文号"),
+    ],
+)
+def test_a_legacy_reply_date_after_payment_or_without_number_is_refused(users, kw, message):
+    before = snapshot()
+    with pytest.raises(ValidationError, match=message):
+        services.legacy_record(row=legacy_row(**kw), recorded_by=users["office"], source="测试")
+    assert snapshot() == before
+
+
+def test_a_legacy_import_reads_the_reply_columns(users):
+    from openpyxl import Workbook
+
+    from awards.services.legacy import COLUMNS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([label for _, label in COLUMNS])
+    r = legacy_row()
+    ws.append(
+        [
+            r.credit_code,
+            r.enterprise_name,
+            "中国驰名商标",
+            "2022-06-15",
+            r.reference,
+            "",
+            500000,
+            "2022-12-20",
+            "PZ-1",
+            "",
+        ]
+        + ["荆政函〔2022〕5号", "2022-12-01"]
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    preview = services.legacy_import_preview(
+        upload=SimpleUploadedFile("历史.xlsx", buf.getvalue()), today=TODAY
+    )
+    assert preview.ok, preview.errors
+    assert (preview.rows[0].approval_number, preview.rows[0].approval_date) == (
+        "荆政函〔2022〕5号",
+        dt.date(2022, 12, 1),
+    )
+
+
+def test_the_ledger_shows_the_amount_the_reply_approved_and_totals_it(client, awaiting, users):
+    a = awaiting()
+    request = create([a], users)
+    change = reply(request, users, {a.pk: {"approved": True, "amount_yuan": 150_000, "reason": ""}})
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    client.force_login(users["office"])
+    sheet = load_workbook(io.BytesIO(client.get(reverse("awards:payment_ledger_xlsx")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    first, total = dict(zip(header, rows[1], strict=True)), dict(zip(header, rows[-1], strict=True))
+    assert (first["核定金额（元）"], first["批复文号"]) == (150_000, "监政函〔2025〕8号")
+    assert total["核定金额（元）"] == 150_000
