@@ -132,18 +132,25 @@ def funding_request_create(
         warning = budget_check(year=year, source=source, total=total)
         number = (FundingRequest.objects.filter(year=year).aggregate(m=Max("number"))["m"] or 0) + 1
         label = FundingSource(source).label
-        request = FundingRequest.objects.create(
-            year=year,
-            number=number,
-            funding_source=source,
-            title=f"关于{year}年度第{number}批质量品牌奖励资金的请示（{label}）",
-            recipient=_recipient(source),
-            requested_on=requested_on,
-            state=State.OVER_BUDGET if warning else State.REQUESTED,
-            total_yuan=total,
-            created_by=by,
-            budget_note=warning[:300],
-        )
+        try:
+            with transaction.atomic():
+                request = FundingRequest.objects.create(
+                    year=year,
+                    number=number,
+                    funding_source=source,
+                    title=f"关于{year}年度第{number}批质量品牌奖励资金的请示（{label}）",
+                    recipient=_recipient(source),
+                    requested_on=requested_on,
+                    state=State.OVER_BUDGET if warning else State.REQUESTED,
+                    total_yuan=total,
+                    created_by=by,
+                    budget_note=warning[:300],
+                )
+        except IntegrityError as exc:
+            # race: two batches of other applications numbered at the same moment
+            raise ValidationError(
+                "另一位同事刚刚建立了同一年度的报请批次，请重新提交。", code="number_taken"
+            ) from exc
         try:
             with transaction.atomic():
                 Item.objects.bulk_create(
