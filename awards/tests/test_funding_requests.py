@@ -356,3 +356,28 @@ def test_the_ledger_shows_the_amount_the_reply_approved_and_totals_it(client, aw
     first, total = dict(zip(header, rows[1], strict=True)), dict(zip(header, rows[-1], strict=True))
     assert (first["核定金额（元）"], first["批复文号"]) == (150_000, "监政函〔2025〕8号")
     assert total["核定金额（元）"] == 150_000
+
+
+def test_the_pages_refuse_a_mixed_batch_and_an_unexplained_reply_and_change_nothing(client, awaiting, users):
+    city, province = awaiting(), awaiting("china_time_honored_brand", reference="ZHLZH-9")
+    client.force_login(users["office"])
+    url = reverse("awards:funding_requests")
+    before = snapshot()
+    page = client.post(url, {"applications": [city.pk, province.pk], "requested_on": "2025-04-01"})
+    assert page.status_code == 200 and "同一资金来源" in page.content.decode()
+    assert snapshot() == before
+    response = client.post(url, {"applications": [city.pk], "requested_on": "2025-04-01"})
+    request = FundingRequest.objects.get()
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    before = snapshot()
+    page = client.post(
+        request.get_absolute_url(),
+        {
+            "reply_number": "监政函〔2025〕8号",
+            "reply_date": "2025-04-08",
+            f"decision_{city.pk}": "approved",
+            f"amount_{city.pk}": "300000",
+        },
+    )
+    assert "高于报请金额" in page.content.decode()
+    assert snapshot() == before
