@@ -11,7 +11,6 @@ from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
 from . import selectors
-from .forms import decimal_text
 from .models import (
     GoalEvaluation,
     MeasureEvaluation,
