@@ -53,6 +53,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { echo "installing Debian's wrk for the load part of the benchmark"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
 backup: setup
