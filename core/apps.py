@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
+        from . import nav, navigation
+
+        navigation.register(nav.nav_group)
+
         from django.contrib.auth.signals import user_logged_in
 
         from .middleware import stamp_session_on_login

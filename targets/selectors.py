@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from meetings.models import FollowUpAssignment
+
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
 from .progress import TargetSpec, evaluate, expected_at
 
@@ -362,10 +364,5 @@ def period_status_counts(periods) -> dict[int, dict[str, int]]:
 
 def open_followups(*, unit_id: int, limit: int = 20) -> list:
     """The unit's open follow-up assignments (督办事项, meetings app), shown on its report page."""
-    try:
-        from meetings.models import FollowUpAssignment
-
-        qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
-        return list(qs.select_related("item").order_by("deadline")[:limit])
-    except (ImportError, AttributeError):  # meetings is optional for this page
-        return []
+    qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
+    return list(qs.select_related("item").order_by("deadline")[:limit])
