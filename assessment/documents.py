@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
@@ -66,5 +67,5 @@ def assessment_document(scheme, rows):
         add_paragraph(doc, "各单位均无扣分。")
     add_paragraph(doc, ISSUER, indent=False, align_right=True)
     on = timezone.localdate(scheme.published_at) if scheme.published_at else timezone.localdate()
-    add_paragraph(doc, f"{on:%Y年%m月%d日}", indent=False, align_right=True)
+    add_paragraph(doc, f"{cn_date(on)}", indent=False, align_right=True)
     return doc

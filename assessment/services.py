@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from committee.models import MemberUnit
+from core.dates import cn_date
 from core.ranking import rank_with_ties
 from meetings.models import FollowUpAssignment
 from notifications.services import notify
@@ -103,13 +104,13 @@ def _report_facts(year: int, today: dt.date) -> dict[int, dict[str, list[str]]]:
     facts: dict[int, dict[str, list[str]]] = {}
     for report in Report.objects.filter(period__year=year).select_related("period").order_by("period__half"):
         entry = facts.setdefault(report.unit_id, {})
-        label = f"{report.period}（截止 {report.period.due_date:%Y-%m-%d}）"
+        label = f"{report.period}（截止 {cn_date(report.period.due_date)}）"
         timeliness = report.timeliness(today)
         if timeliness == Report.Timeliness.LATE:
             first = timezone.localdate(report.first_submitted_at)
             days = (first - report.period.due_date).days
             entry.setdefault(Kind.REPORT_LATE, []).append(
-                f"{label}：{first:%Y-%m-%d} 首次提交，逾期 {days} 天"
+                f"{label}：{cn_date(first)} 首次提交，逾期 {days} 天"
             )
         elif timeliness == Report.Timeliness.MISSING:
             entry.setdefault(Kind.REPORT_MISSING, []).append(f"{label}：未报送")
@@ -130,12 +131,12 @@ def _followup_facts(year: int, today: dt.date, facts: dict) -> None:
     # each unit's own deadline: an approved 延期申请 moves it, so closing by then is on time
     for a in assignments:
         entry = facts.setdefault(a.unit_id, {})
-        what = f"“{a.item.title}”（办理时限 {a.deadline:%Y-%m-%d}）"
+        what = f"“{a.item.title}”（办理时限 {cn_date(a.deadline)}）"
         if a.phase == FollowUpAssignment.Phase.CLOSED:
             if a.completed_on and a.completed_on > a.deadline:
                 days = (a.completed_on - a.deadline).days
                 entry.setdefault(Kind.FOLLOWUP_CLOSED_LATE, []).append(
-                    f"{what}：{a.completed_on:%Y-%m-%d} 办结，逾期 {days} 天"
+                    f"{what}：{cn_date(a.completed_on)} 办结，逾期 {days} 天"
                 )
         elif a.deadline < today:
             days = (today - a.deadline).days

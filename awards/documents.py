@@ -193,12 +193,11 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
         ]
     ]
     items = [
-        [i.code, i.name, i.amount_yuan, i.get_funding_source_display()]
-        for i in RewardItem.objects.order_by("order")
+        [i.name, i.amount_yuan, i.get_funding_source_display()] for i in RewardItem.objects.order_by("order")
     ]
     return [
         ("历史兑现记录", [label for _, label in COLUMNS], example),
-        ("奖励项目", ["代码", "名称", "金额（元）", "资金来源"], items),
+        ("奖励项目", ["名称", "金额（元）", "资金来源"], items),
     ]
 
 

@@ -1,10 +1,6 @@
 """How money and dates are written for people: 万元 and 2025年3月1日."""
 
-import datetime as dt
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+from core.dates import cn_date  # noqa: F401  (the platform's one date style, re-exported)
 
 
 def wan(amount_yuan: int | None) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from core.uploads import validate_upload
+from core.widgets import Select
 
 from .formatting import wan
 from .models import (
@@ -157,6 +158,32 @@ class EnterpriseContactForm(forms.Form):
     address = forms.CharField(label="企业地址", max_length=200)
     contact_person = forms.CharField(label="联系人", max_length=50)
     contact_phone = forms.CharField(label="联系电话", max_length=30)
+    licence = forms.FileField(
+        label="重新上传营业执照",
+        required=False,
+        help_text="PDF、JPG 或 PNG 扫描件；核验通过前可更换，更换后办公室将重新核验",
+    )
+
+    def __init__(self, *args, verified: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if verified:
+            del self.fields["licence"]
+
+    def clean_licence(self):
+        licence = self.cleaned_data.get("licence")
+        if licence:
+            validate_upload(licence, kinds=("pdf", "jpg", "png"), max_bytes=settings.MAX_ATTACHMENT_BYTES)
+        return licence
+
+
+class VerificationRefusalForm(forms.Form):
+    reason = forms.CharField(
+        label="不通过理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="企业将看到该理由，例如：营业执照不清晰，请重新上传；执照上的名称与登记名称不一致。",
+        error_messages={"required": "请写明核验不通过的理由，企业将看到该理由并据此补正。"},
+    )
 
 
 class RewardItemChoiceField(forms.ModelChoiceField):
@@ -368,18 +395,6 @@ class CalendarDayForm(forms.Form):
     note = forms.CharField(label="说明", max_length=100, required=False, help_text="如“2027年春节”")
 
 
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部")] + [c for c in Application.Status.choices if c[0] != "draft"],
-    )
-    funding_source = forms.ChoiceField(
-        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
-    )
-    q = forms.CharField(label="企业/编号", required=False, max_length=50)
-
-
 class FindingRulingForm(forms.Form):
     ruling = forms.ChoiceField(
         label="裁定结论",
@@ -403,7 +418,7 @@ class FindingFilterForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
     funding_source = forms.ChoiceField(
-        label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+        widget=Select, label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
     )
     reward_code = forms.ChoiceField(label="奖项", required=False)
     status = forms.ChoiceField(

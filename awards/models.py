@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.dates import cn_date
+
 from .validators import validate_credit_code
 
 # The largest amount of money the platform accepts anywhere (form and service): 1 亿元. The largest
@@ -82,6 +84,16 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    refusal_reason = models.TextField("核验不通过理由", blank=True)
+    refused_at = models.DateTimeField("核验不通过时间", null=True, blank=True)
+    refused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核验不通过经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     rejected_at = models.DateTimeField("驳回时间", null=True, blank=True)
     rejected_by = models.ForeignKey(
@@ -122,6 +134,10 @@ class Enterprise(models.Model):
     @property
     def is_rejected(self) -> bool:
         return self.rejected_at is not None
+
+    def is_refused(self) -> bool:
+        """The office refused verification and the enterprise has not corrected its data since."""
+        return not self.is_verified and self.refused_at is not None
 
 
 class RegistrationReview(models.Model):
@@ -382,7 +398,12 @@ class Application(models.Model):
     @property
     def code(self) -> str:
         """The number shown to people: 申报编号."""
-        return f"JL{timezone.localtime(self.created_at):%Y}-{self.pk:05d}"
+        return self.code_for(self.pk, self.created_at)
+
+    @staticmethod
+    def code_for(pk: int, created_at) -> str:
+        """申报编号 from the id and creation time (for lists read with ``values()``)."""
+        return f"JL{timezone.localtime(created_at):%Y}-{pk:05d}"
 
     @property
     def is_editable(self) -> bool:
@@ -494,7 +515,7 @@ class ApplicationEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d}"
+        return f"{self.get_action_display()} {cn_date(self.created_at)}"
 
 
 class Objection(models.Model):
@@ -643,7 +664,7 @@ class RewardAmount(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reward_item} {self.valid_from:%Y-%m-%d} {self.amount_yuan}"
+        return f"{self.reward_item} {cn_date(self.valid_from)} {self.amount_yuan}"
 
 
 class MoneyChange(models.Model):

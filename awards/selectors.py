@@ -2,9 +2,12 @@
 
 import datetime as dt
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core.dates import table_date
+
+from .formatting import wan
 from .models import (
     Application,
     DuplicateFinding,
@@ -148,11 +151,27 @@ def timeline(application):
     return application.events.select_related("actor").order_by("created_at", "id")
 
 
-def publicity_fingerprint(today: dt.date) -> str:
-    """Changes whenever anything shown on the public 公示 page may have changed (two indexed MAX reads)."""
-    last_application = Application.history.aggregate(m=Max("history_date"))["m"]
-    last_batch = PublicityBatch.history.aggregate(m=Max("history_date"))["m"]
-    return f"{today}|{last_application}|{last_batch}"
+def publishable_rows(applications, *, checked: set[str] | None) -> list[dict]:
+    """The rows of the 发布公示 form, formatted once here (no model objects, no per-row filters).
+
+    ``checked``: the ids (as posted) to tick again on a form sent back; None ticks every row.
+    """
+    rows = []
+    for pk, created_at, enterprise, item, amount, reviewed_at in applications.values_list(
+        "pk", "created_at", "enterprise__name", "reward_item__name", "amount_yuan", "second_reviewed_at"
+    ):
+        rows.append(
+            {
+                "pk": pk,
+                "code": Application.code_for(pk, created_at),
+                "enterprise": enterprise,
+                "reward_item": item,
+                "amount": wan(amount),
+                "reviewed_on": table_date(reviewed_at, with_time=False),
+                "checked": checked is None or str(pk) in checked,
+            }
+        )
+    return rows
 
 
 def current_batches(today: dt.date):

@@ -32,6 +32,9 @@ urlpatterns = [
     path("enterprises/<int:pk>/licence/", views.enterprise_licence, name="enterprise_licence"),
     # office
     path("office/applications/", views.office_applications, name="office_applications"),
+    path(
+        "office/applications/export.xlsx", views.office_applications_export, name="office_applications_export"
+    ),
     path("applications/<int:pk>/first-review/", views.first_review, name="first_review"),
     path("applications/<int:pk>/second-review/", views.second_review, name="second_review"),
     path("applications/<int:pk>/objections/", views.objection_create, name="objection_create"),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("office/registration-reviews/<int:pk>/licence/", views.review_licence, name="review_licence"),
     path("register/review/", views.review_request, name="review_request"),
     path("enterprises/<int:pk>/verify/", views.enterprise_verify, name="enterprise_verify"),
+    path("enterprises/<int:pk>/refuse/", views.enterprise_refuse, name="enterprise_refuse"),
     path("office/publicity/", views.publicity_manage, name="publicity_manage"),
     path("office/publicity/<int:pk>/list.docx", views.publicity_docx, name="publicity_docx"),
     path("office/money/", views.money, name="money"),

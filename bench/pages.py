@@ -57,9 +57,11 @@ class Ctx:
         return qs.values_list("pk", flat=True)[0]
 
     def current_report(self) -> int:
+        """The latest accepted report (of the user's unit): the same state on every data set, so the
+        page runs the same code on both and its query counts compare."""
         from targets.models import Report
 
-        qs = Report.objects.order_by("-period__year", "-period__half", "pk")
+        qs = Report.objects.filter(status="accepted").order_by("-period__year", "-period__half", "pk")
         if self.user.member_unit_id:
             qs = qs.filter(unit_id=self.user.member_unit_id)
         return qs.values_list("pk", flat=True)[0]
@@ -158,6 +160,24 @@ PAGES: list[Page] = [
 
 # the trivial Django view every page is compared with
 TRIVIAL = Page("public", "trivial view (/healthz/)", "core:healthz")
+
+# Each list page of the office with the Django admin changelist of the same model: the peer a Django
+# developer would otherwise hand the office. Both are rendered in the same run, in turn; the admin
+# page as the bench system administrator (the only role the admin site lets in).
+ADMIN_PEERS = {
+    "office:申报审核": "admin:awards_application_changelist",
+    "approver:申报审核": "admin:awards_application_changelist",
+    "office:企业管理": "admin:awards_enterprise_changelist",
+    "office:公示管理": "admin:awards_publicitybatch_changelist",
+    "office:报送期次": "admin:targets_reportingperiod_changelist",
+    "office:报告列表": "admin:targets_report_changelist",
+    "office:联席会议": "admin:meetings_meeting_changelist",
+    "office:督办事项": "admin:meetings_followupitem_changelist",
+    "office:年度工作计划": "admin:meetings_workplan_changelist",
+    "office:委员会名单": "admin:committee_seat_changelist",
+    "office:成员单位": "admin:committee_memberunit_changelist",
+    "office:消息": "admin:notifications_notification_changelist",
+}
 
 
 def resolve(page: Page, user) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import cn_date
 from core.documents import add_paragraph, new_document
 from core.policy import policy_document
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
@@ -69,7 +70,7 @@ def roster_document(entries, *, on: dt.date):
             sentence += f"，{_member_title(entries, deputy)}{deputy.person_name}兼任办公室副主任"
         sentence += "。"
     add_paragraph(doc, sentence)
-    add_paragraph(doc, f"（截至 {on:%Y年%m月%d日}）", align_right=True)
+    add_paragraph(doc, f"（截至 {cn_date(on)}）", align_right=True)
     return doc
 
 
@@ -245,7 +246,7 @@ def _decide(row: PlannedRow, today: dt.date) -> None:
     if row.current is not None and row.start_date <= row.current.start_date:
         row.errors.append(
             f"任期重叠：任职起始日须晚于现任 {row.current.person_name or '（未载明）'} 的任职起始日"
-            f"（{row.current.start_date:%Y-%m-%d}）"
+            f"（{cn_date(row.current.start_date)}）"
         )
         return
     row.action = "replace"

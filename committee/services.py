@@ -5,6 +5,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.dates import cn_date
+
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .roster_io import roster_import_plan
 
@@ -25,7 +27,7 @@ def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, i
             end = other.end_date.isoformat() if other.end_date else "至今"
             raise ValidationError(
                 f"任期重叠：该席位已有 {other.person_name or '（未载明）'} 的任期"
-                f"（{other.start_date:%Y-%m-%d} 至 {end}），新任期须在其后开始。",
+                f"（{cn_date(other.start_date)} 至 {end}），新任期须在其后开始。",
                 code="overlap",
             )
 
@@ -50,7 +52,7 @@ def appointment_replace(
         if start_date <= current.start_date:
             raise ValidationError(
                 f"任期重叠：新任职起始日须晚于现任 {current.person_name or '（未载明）'} 的任职起始日"
-                f"（{current.start_date:%Y-%m-%d}）。",
+                f"（{cn_date(current.start_date)}）。",
                 code="overlap",
             )
     _check_no_overlap(terms, start_date=start_date, ignore=current)
@@ -99,7 +101,7 @@ def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
     if current is not None:
         if end_date < current.start_date:
             raise ValidationError(
-                f"撤销日期不能早于现任人员的任职起始日（{current.start_date:%Y-%m-%d}）。",
+                f"撤销日期不能早于现任人员的任职起始日（{cn_date(current.start_date)}）。",
                 code="before_start",
             )
         current.end_date = end_date

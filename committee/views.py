@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.permissions import is_office, office_required
 from core import confirm
+from core.dates import cn_date
 from core.documents import docx_response, xlsx_response
 from core.policy import policy_document
 
@@ -94,7 +95,7 @@ def seat_replace(request, pk):
     else:
         messages.success(
             request,
-            f"已完成人事变动：{new.person_name} 自 {new.start_date:%Y-%m-%d} 起任 {seat.display_title}。",
+            f"已完成人事变动：{new.person_name} 自 {cn_date(new.start_date)} 起任 {seat.display_title}。",
         )
     return redirect("committee:seat_detail", pk=seat.pk)
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.dates import cn_date
+
 from .models import CalendarDay, CalendarYear
 from .uploads import SheetLimits, open_workbook, sheet_rows
 from .workdays import statutory_calendar_known
@@ -120,21 +122,21 @@ def calendar_year_set(
         day = h.start
         while day <= h.end:
             if day.year != year:
-                raise ValidationError(f"放假日期 {day:%Y-%m-%d} 不在 {year} 年内。")
+                raise ValidationError(f"放假日期 {cn_date(day)} 不在 {year} 年内。")
             if day in off:
-                raise ValidationError(f"{day:%Y-%m-%d} 在两个放假安排中重复出现。")
+                raise ValidationError(f"{cn_date(day)} 在两个放假安排中重复出现。")
             off[day] = h.note
             day += dt.timedelta(days=1)
     on: dict[dt.date, str] = {}
     for w in workdays:
         if w.day.year != year:
-            raise ValidationError(f"调休上班日 {w.day:%Y-%m-%d} 不在 {year} 年内。")
+            raise ValidationError(f"调休上班日 {cn_date(w.day)} 不在 {year} 年内。")
         if w.day in off:
-            raise ValidationError(f"{w.day:%Y-%m-%d} 既是放假日又是调休上班日。")
+            raise ValidationError(f"{cn_date(w.day)} 既是放假日又是调休上班日。")
         if w.day.weekday() < 5:
-            raise ValidationError(f"调休上班日 {w.day:%Y-%m-%d} 是工作日（周一至周五），应为周末。")
+            raise ValidationError(f"调休上班日 {cn_date(w.day)} 是工作日（周一至周五），应为周末。")
         if w.day in on:
-            raise ValidationError(f"调休上班日 {w.day:%Y-%m-%d} 重复。")
+            raise ValidationError(f"调休上班日 {cn_date(w.day)} 重复。")
         on[w.day] = w.note
     with transaction.atomic():
         CalendarDay.objects.filter(date__year=year).delete()

@@ -1,16 +1,13 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import nav_groups
+from .navigation import menu_url, nav_groups
 from .policy import policy_document
 
 
 def _maybe_reverse(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
+    return menu_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 def platform(request):
@@ -18,6 +15,9 @@ def platform(request):
         "platform_name": settings.PLATFORM_NAME,
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
+        # upload limits, shown next to every file input before anything is chosen (static/js/app.js)
+        "max_attachment_bytes": settings.MAX_ATTACHMENT_BYTES,
+        "max_xlsx_bytes": settings.MAX_XLSX_BYTES,
         # one query, only on pages that cite the policy
         "policy": SimpleLazyObject(policy_document),
     }

@@ -6,6 +6,7 @@ The demo module sits with the ``seed_demo`` command and, like a top app, reads e
 import datetime as dt
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
@@ -14,6 +15,7 @@ from accounts.models import User
 from awards import services as award_services
 from awards.models import Application, Enterprise
 from committee.models import MemberUnit
+from core.dates import cn_date
 from meetings import services as meeting_services
 from meetings.models import BusinessKind, FollowUpAssignment, Meeting
 from targets import services as target_services
@@ -153,7 +155,7 @@ def _history_meeting(office: User, today: dt.date) -> None:
         held_on=held_on,
         place=f"市市场监管局三楼会议室{DEMO_MARK}",
         attendees="各成员单位分管负责同志（示例）",
-        overview=f"【示例数据】{held_on:%Y年%m月%d日}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
+        overview=f"【示例数据】{cn_date(held_on)}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
         minutes_number="示例纪〔1〕号",
     )
     kind = BusinessKind.objects.get(code="coordination")
@@ -196,11 +198,21 @@ def _extension_for_the_director(users: dict[str, User], today: dt.date) -> None:
     )
 
 
+DEMO_LICENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
 def _application_to_review(users: dict[str, User], today: dt.date) -> None:
     enterprise = users["ent_rice"].enterprise
     if Application.objects.filter(enterprise=enterprise).exists():
         return
     if not enterprise.is_verified:
+        if not enterprise.licence:  # verification needs the licence: a one-page placeholder marked 示例
+            enterprise.licence.save("示例营业执照.pdf", ContentFile(DEMO_LICENCE_PDF), save=True)
         award_services.enterprise_verify(enterprise=enterprise, verified_by=users["office"])
     award_services.application_submit(
         enterprise=enterprise,
@@ -232,7 +244,7 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
     _extension_for_the_director(users, today)
     _application_to_review(users, today)
     return [
-        f"{period}进度报告：截止 {period.due_date:%Y-%m-%d}（各单位联络员填报，办公室审核）",
+        f"{period}进度报告：截止 {cn_date(period.due_date)}（各单位联络员填报，办公室审核）",
         f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
         "逾期督办事项：市农业农村局“建立地理标志产品监管台账”（unit_nync）",
         "延期申请待审批：市市场监管局“开展‘监利好品’宣传周活动”（director）",

@@ -4,20 +4,26 @@ docx follows the common 党政机关公文格式 conventions (GB/T 9704): A4, ti
 body in 仿宋 三号, 28-point line spacing. Fonts fall back to what the reader's machine has.
 """
 
+import datetime as dt
 import io
+import re
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .dates import cn_date
 from .text import xml_safe
 from .uploads import escape_cell
 
@@ -31,6 +37,35 @@ HEI_FONT = "黑体"
 def _add_run(paragraph, text):
     # stored text may hold characters XML cannot (python-docx/lxml raise on them): drop them here
     return paragraph.add_run(xml_safe(text))
+
+
+_STOP_BEFORE_PUNCT = re.compile(r"。+(?=[；，、。：])")
+_STOP_AFTER_MARK = re.compile(r"([！？])。")
+
+
+def tidy(text: str) -> str:
+    """No doubled punctuation where texts are joined: "备案。。" → "备案。", "备案。；" → "备案；"."""
+    return _STOP_AFTER_MARK.sub(r"\1", _STOP_BEFORE_PUNCT.sub("", text))
+
+
+def _page_number_footer(section) -> None:
+    """— 1 — centred at the foot of every page (a PAGE field, as GB/T 9704 puts the page number)."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(p.add_run("— "), BODY_FONT, 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, None), ("end", None)):
+        run = p.add_run("1" if kind is None and text is None else "")
+        _set_font(run, BODY_FONT, 14)
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._element.append(fld)
+        elif text:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+    _set_font(p.add_run(" —"), BODY_FONT, 14)
 
 
 def _set_font(run, name: str, size_pt: float, bold: bool = False) -> None:
@@ -50,6 +85,7 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
         section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_number_footer(section)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = Pt(16)
@@ -72,7 +108,7 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
 def add_heading(doc: Document, text: str, level: int = 1) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)
-    _set_font(_add_run(p, text), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
+    _set_font(_add_run(p, tidy(text)), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
 
 
 def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right: bool = False) -> None:
@@ -82,7 +118,18 @@ def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right:
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.paragraph_format.line_spacing = Pt(28)
-    _set_font(_add_run(p, text), BODY_FONT, 16)
+    _set_font(_add_run(p, tidy(text)), BODY_FONT, 16)
+
+
+def cell_text(value) -> str:
+    """A table cell of a document: dates in the prose style, numbers without trailing zeros."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return tidy(str(value))
 
 
 def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:
@@ -97,7 +144,7 @@ def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = ""
-            _set_font(_add_run(cell.paragraphs[0], "" if value is None else str(value)), BODY_FONT, font_size)
+            _set_font(_add_run(cell.paragraphs[0], cell_text(value)), BODY_FONT, font_size)
 
 
 def docx_bytes(doc: Document) -> bytes:
@@ -116,8 +163,62 @@ def docx_response(doc: Document, filename: str) -> HttpResponse:
     return attachment_response(docx_bytes(doc), filename=filename, content_type=DOCX_MIME)
 
 
+class Percent:
+    """A percentage for a spreadsheet cell: ``Percent(98.5)`` is written as the number 0.985 shown as 98.5%."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __str__(self):
+        return "" if self.value is None else f"{self.value}%"
+
+
+def _typed_cell(cell, value) -> None:
+    """Numbers, dates and percentages as real cell types with a number format (issue 19 point 2)."""
+    if isinstance(value, Percent):
+        if value.value is None:
+            cell.value = None
+            return
+        cell.value = Decimal(str(value.value)) / 100
+        cell.number_format = "0.0%"
+    elif isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        cell.value = value.replace(tzinfo=None)  # xlsx has no time zones: local (Asia/Shanghai) time
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, bool):
+        cell.value = "是" if value else "否"
+    elif isinstance(value, int):
+        cell.value = value
+        cell.number_format = "#,##0"
+    elif isinstance(value, Decimal | float):
+        cell.value = value
+        exponent = value.normalize().as_tuple().exponent if isinstance(value, Decimal) else -2
+        places = min(max(-exponent, 0), 4) if isinstance(exponent, int) else 2
+        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+    else:
+        cell.value = escape_cell(value)
+
+
+def _width(value) -> float:
+    if isinstance(value, dt.datetime):
+        return 17
+    if isinstance(value, dt.date):
+        return 11
+    return len(str(value if value is not None else "")) * 1.6
+
+
 def build_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> Workbook:
-    """Workbook with one sheet per (title, headers, rows); text that looks like a formula is escaped."""
+    """Workbook with one sheet per (title, headers, rows); text that looks like a formula is escaped.
+
+    Numbers (int, Decimal, float), dates, datetimes (written in local time) and ``Percent`` values are
+    written as typed cells with a number format, so Excel sorts and sums them; everything else is text.
+    """
     wb = Workbook(write_only=False)
     wb.remove(wb.active)
     header_font = Font(bold=True, color="FFFFFF")
@@ -130,10 +231,11 @@ def build_workbook(sheets: list[tuple[str, list[str], list[list]]]) -> Workbook:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        for row in rows:
-            ws.append([escape_cell(v) for v in row])
+        for row_index, row in enumerate(rows, start=2):
+            for col_index, value in enumerate(row, start=1):
+                _typed_cell(ws.cell(row=row_index, column=col_index), value)
         for idx, header in enumerate(headers, start=1):
-            width = max([len(str(header)) * 2] + [len(str(r[idx - 1] or "")) * 1.6 for r in rows[:200]])
+            width = max([len(str(header)) * 2] + [_width(r[idx - 1]) for r in rows[:200]])
             ws.column_dimensions[get_column_letter(idx)].width = min(max(width, 8), 60)
         ws.freeze_panes = "A2"
     return wb

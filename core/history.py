@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models
 from django.http import Http404
-from django.utils import timezone
+
+from .dates import table_date
 
 AUDITED_MODELS = (
     "targets.plan",
@@ -64,15 +65,29 @@ def audited_model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def _display(field: models.Field, value) -> str:
+def _related_name(field: models.ForeignKey, pk, cache: dict) -> str:
+    """A linked object by its name (a person by display name), not by its id."""
+    key = (field.related_model, pk)
+    if key not in cache:
+        obj = field.related_model._default_manager.filter(pk=pk).first()
+        if obj is None:
+            cache[key] = f"（已删除的{field.related_model._meta.verbose_name}）"
+        else:
+            cache[key] = getattr(obj, "display_name", None) or str(obj)
+    return cache[key]
+
+
+def _display(field: models.Field, value, cache: dict | None = None) -> str:
     if value is None or value == "":
         return "（空）"
+    if isinstance(field, models.ForeignKey):
+        return _related_name(field, value, {} if cache is None else cache)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
-    if isinstance(field, models.DateTimeField):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(field, models.DateField):  # DateTimeField too: local time, the table style
+        return table_date(value)
     if isinstance(field, models.FileField):
         return str(value).rsplit("/", 1)[-1]
     return str(value)
@@ -85,6 +100,7 @@ def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
         obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
+    names: dict = {}
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
@@ -94,7 +110,9 @@ def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
                 field = model._meta.get_field(change.field)
                 changes.append(
                     FieldChange(
-                        str(field.verbose_name), _display(field, change.old), _display(field, change.new)
+                        str(field.verbose_name),
+                        _display(field, change.old, names),
+                        _display(field, change.new, names),
                     )
                 )
         user = record.history_user

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.dates import cn_date
+
 
 class CalendarDay(models.Model):
     """Office-editable working-day calendar.
@@ -19,7 +21,7 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '休息'}"
+        return f"{cn_date(self.date)} {'上班' if self.is_workday else '休息'}"
 
 
 class SiteSetting(models.Model):

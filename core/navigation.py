@@ -7,8 +7,10 @@ open. Apps own their entries, so adding a page never means editing another app.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _providers: list[Callable[..., dict | None]] = []  # in INSTALLED_APPS order (each app's ready())
 
@@ -17,6 +19,15 @@ def register(nav_group: Callable[..., dict | None]) -> None:
     """Called from an app's ``AppConfig.ready``; registering twice is harmless."""
     if nav_group not in _providers:
         _providers.append(nav_group)
+
+
+@lru_cache(maxsize=512)
+def menu_url(target: str, prefix: str, urlconf) -> str | None:
+    """A menu entry's URL, reversed once per process and URLconf (it does not change while it runs)."""
+    try:
+        return reverse(target, urlconf=urlconf) if ":" in target else target
+    except NoReverseMatch:
+        return None
 
 
 def nav_groups(request) -> list[dict]:
@@ -29,12 +40,11 @@ def nav_groups(request) -> list[dict]:
         if not group:
             continue
         items = []
+        prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
         for label, target in group["items"]:
-            try:
-                url = reverse(target) if ":" in target else target
-            except NoReverseMatch:
-                continue
-            items.append({"label": label, "url": url})
+            url = menu_url(target, prefix, urlconf)
+            if url is not None:
+                items.append({"label": label, "url": url})
         if items:
             groups.append({"label": group["label"], "order": group.get("order", 50), "items": items})
     groups.sort(key=lambda g: g["order"])

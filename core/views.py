@@ -11,8 +11,6 @@ from targets.models import Measure, Plan, Target, TargetOwner
 
 from . import health as health_checks
 from . import history, services
-from .caching import cache_public_page
-from .pagecache import page_cache_exempt
 from .workbench import workbench_panels
 
 
@@ -25,7 +23,6 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@page_cache_exempt  # always live
 @never_cache
 def readyz(request):
     """Readiness for monitors (JSON): every part of the stack, 503 when one has failed."""
@@ -35,7 +32,6 @@ def readyz(request):
     )
 
 
-@cache_public_page
 def home(request):
     plan = _current_plan()
     rewards = RewardItem.objects.filter(active=True).order_by("order")
@@ -45,7 +41,6 @@ def home(request):
     )
 
 
-@cache_public_page
 def policy(request):
     plan = _current_plan()
     targets = measures = goals = []
@@ -63,7 +58,6 @@ def policy(request):
     )
 
 
-@cache_public_page
 def reward_schedule(request):
     rewards = RewardItem.objects.filter(active=True).order_by("order")
     return render(request, "core/reward_schedule.html", {"rewards": rewards})
@@ -85,7 +79,6 @@ def object_history(request, label: str, pk: int):
     )
 
 
-@page_cache_exempt  # a monitoring page: always live (heartbeat ages, broker reachability)
 @require(lambda u: is_office(u) or is_platform_admin(u))
 def health(request):
     checks = health_checks.all_checks()

@@ -40,7 +40,10 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-for-the-embedded-default-0123456789")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"])
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# links in e-mails: by default the address the embedded default actually serves (WEB_PORT is what
+# `make run` / the Procfile bind gunicorn to); production sets SITE_URL to the public address
+WEB_PORT = env.int("WEB_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{WEB_PORT}")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -84,7 +87,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.StorageProblemMiddleware",
-    "core.pagecache.PageCacheMiddleware",  # last: every other middleware runs for cached pages too
 ]
 
 ROOT_URLCONF = "jianli_quality.urls"
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.platform",
             ],
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]
@@ -156,8 +159,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-    # shared by the web workers, the Celery worker and beat (page-cache generations): a file cache,
-    # with room for every logged-in page of a working day
+    # shared by the web workers, the Celery worker and beat: a file cache
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env.int("FILE_CACHE_MAX_ENTRIES", default=20000)}
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -246,9 +248,6 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-# logged-in pages are served from a cache until a table they read changes (core.pagecache); this is
-# only the upper bound of an entry's life. 0 switches the page cache off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -329,3 +328,7 @@ LOGGING = {
 
 for _d in ("mail", "media", "cache", "broker/out", "broker/processed", "reports"):
     (VAR_DIR / _d).mkdir(parents=True, exist_ok=True)
+
+# --- django-filter (list filters and sortable columns) ---------------------------------------
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+FILTERS_NULL_CHOICE_LABEL = "（空）"

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from committee.selectors import OFFICE_NAME
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
@@ -24,10 +25,6 @@ def cn_number(n: int) -> str:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else NUMERALS[tens - 1]) + "十" + (NUMERALS[ones - 1] if ones else "")
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _when(meeting: Meeting) -> str:

@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import validate_upload
+from core.widgets import Select
 
 from .models import BusinessKind, FollowUpAssignment, Invitation, Meeting, Topic
 from .status import FollowUpStatus
@@ -195,12 +197,7 @@ class AssignmentForm(forms.Form):
         empty_label="请选择",
         error_messages={"required": "请指定牵头单位：每项决定事项都要落实到单位。"},
     )
-    co_units = forms.ModelMultipleChoiceField(
-        label="配合单位",
-        queryset=_active_units(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    co_units = UnitMultipleChoiceField(label="配合单位", queryset=_active_units(), required=False)
     deadline = forms.DateField(
         label="办理时限", widget=DateInput, error_messages={"required": "请填写办理时限。"}
     )
@@ -233,12 +230,19 @@ class WorkPlanForm(forms.Form):
 
 
 class FollowUpFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=_active_units(), required=False, empty_label="全部")
-    status = forms.ChoiceField(label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False)
-    phase = forms.ChoiceField(
-        label="办理环节", choices=[("", "全部"), *FollowUpAssignment.Phase.choices], required=False
+    unit = forms.ModelChoiceField(
+        widget=Select, label="单位", queryset=_active_units(), required=False, empty_label="全部"
     )
-    source = forms.ChoiceField(label="来源", required=False)
+    status = forms.ChoiceField(
+        widget=Select, label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False
+    )
+    phase = forms.ChoiceField(
+        widget=Select,
+        label="办理环节",
+        choices=[("", "全部"), *FollowUpAssignment.Phase.choices],
+        required=False,
+    )
+    source = forms.ChoiceField(widget=Select, label="来源", required=False)
     year = forms.IntegerField(label="年度", required=False, min_value=2022, max_value=2100)
 
     def __init__(self, *args, **kwargs):

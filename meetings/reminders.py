@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from committee.selectors import unit_users
+from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
@@ -75,12 +76,12 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
                 occasion=f"topic_call:{m.pk}:closing",
                 recipients=tuple(u for unit_id in invited[m.pk] for u in users[unit_id]),
                 subject=f"议题征集即将截止：{m.title}",
-                body=f"{m.title}议题征集将于 {m.topic_deadline:%Y年%m月%d日} 截止，如有需提请会议研究的议题请及时提交。",
+                body=f"{m.title}议题征集将于 {cn_date(m.topic_deadline)} 截止，如有需提请会议研究的议题请及时提交。",
                 url=reverse("meetings:meeting_detail", args=[m.pk]),
             )
         )
     for m in eve:
-        when = f"{m.planned_date:%Y年%m月%d日}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
+        when = f"{cn_date(m.planned_date)}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
         out.append(
             Reminder(
                 occasion=f"meeting:{m.pk}:eve",
@@ -121,7 +122,7 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
                     occasion=f"followup:{item.pk}:{a.unit_id}:due3",
                     recipients=tuple(users[a.unit_id]),
                     subject=f"督办事项即将到期：{item.title}",
-                    body=f"督办事项“{item.title}”将于 {a.deadline:%Y年%m月%d日} 到期，请按时办结并申请销号。",
+                    body=f"督办事项“{item.title}”将于 {cn_date(a.deadline)} 到期，请按时办结并申请销号。",
                     url=url,
                 )
             )
@@ -133,7 +134,7 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
                 recipients=tuple(users[a.unit_id]),
                 subject=f"督办事项已逾期 {days} 天（第 {k} 次催办）：{item.title}",
                 body=(
-                    f"督办事项“{item.title}”的办理时限 {a.deadline:%Y年%m月%d日} 已过 {days} 天，"
+                    f"督办事项“{item.title}”的办理时限 {cn_date(a.deadline)} 已过 {days} 天，"
                     "请尽快办结并申请销号，或报送进展说明原因；确需延期的，请在平台提出延期申请。"
                 ),
                 url=url,
@@ -149,7 +150,7 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
                     subject=f"督办升级：{a.unit.name}督办事项逾期 {days} 天",
                     body=(
                         f"{a.unit.name}承办的督办事项“{item.title}”（{item.source_label}）办理时限为 "
-                        f"{a.deadline:%Y年%m月%d日}，已逾期 {days} 天（超过 {setting.escalate_after_days} 天）仍未办结，"
+                        f"{cn_date(a.deadline)}，已逾期 {days} 天（超过 {setting.escalate_after_days} 天）仍未办结，"
                         "请单位领导督促办理，委员会办公室跟踪督办。"
                     ),
                     url=url,

@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Case, Value, When
+from django.utils.safestring import mark_safe
 
 DUE_SOON_DAYS = 7  # 临期: the deadline is at most this many days away
 
@@ -34,6 +35,11 @@ class FollowUpStatus(models.TextChoices):
     def rank(self) -> int:
         return RANKS[self]
 
+    @property
+    def badge(self) -> str:
+        """The badge the lists show (the markup of ``meetings/_status.html``), built once per status."""
+        return BADGES[self]
+
 
 COLOURS = {
     FollowUpStatus.OVERDUE: "red",
@@ -44,6 +50,14 @@ COLOURS = {
 }
 # list order: overdue first, done last
 RANKS = {status: rank for rank, status in enumerate(FollowUpStatus)}
+BADGES = {
+    status: mark_safe(  # noqa: S308 (constants only)
+        f'<span class="badge badge-{colour}">'
+        + (f'<span class="dot dot-{colour}"></span> ' if colour in ("red", "amber", "green") else "")
+        + f"{status.label}</span>"
+    )
+    for status, colour in COLOURS.items()
+}
 
 
 def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowUpStatus:

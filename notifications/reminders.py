@@ -19,6 +19,8 @@ done (``url``, a path such as ``/targets/reports/12/``).
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from core.dates import cn_date
+
 from . import selectors, services
 
 _collectors: list[tuple[str, Callable[..., Iterable["Reminder"]]]] = []  # INSTALLED_APPS order
@@ -60,7 +62,7 @@ def collect(today) -> Iterable[Reminder]:
         recipients=tuple(services.office_staff()),
         subject=f"有 {count} 封邮件发送状态未知，请确认后重新发送",
         body=(
-            f"截至 {today:%Y年%m月%d日}，有 {count} 封邮件在发送途中工作进程退出，无法确认是否已发出。"
+            f"截至 {cn_date(today)}，有 {count} 封邮件在发送途中工作进程退出，无法确认是否已发出。"
             "为避免重复发送，系统不会自动重发；请在“邮件发送状况”页面确认收件人是否收到，未收到的点击“重新发送”。"
         ),
         url="/notifications/outbox/",

@@ -8,9 +8,11 @@ figures out.
 
 import datetime as dt
 import logging
+import re
 from decimal import Decimal
 
 from awards.selectors import paid_between
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
 from core.policy import policy_document
 from core.ranking import rank_with_ties
@@ -97,7 +99,13 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
         # as at the END of the half's last day: a deadline on that day has passed (未完成, not 滞后)
         half.end + dt.timedelta(days=1),
     )
-    return progress.actual, progress.as_of, progress.progress_pct, progress.rag, progress.rag_label
+    return (
+        progress.actual,
+        progress.as_of,
+        progress.progress_pct,
+        progress.rag,
+        ("已达成" if progress.achieved else progress.rag_label),
+    )
 
 
 def targets_section(half: HalfYear, plan) -> dict:
@@ -131,7 +139,7 @@ def targets_section(half: HalfYear, plan) -> dict:
         f"纳入统计的目标指标 {len(rows)} 项：进度正常 {counts['green']} 项，滞后 {counts['amber']} 项，"
         f"严重滞后 {counts['red']} 项，"
         + (f"已过完成时限未完成 {counts['missed']} 项，" if counts["missed"] else "")
-        + f"暂无数据 {counts['gray']} 项（截至{half.end:%Y年%m月%d日}）。"
+        + f"暂无数据 {counts['gray']} 项（截至{cn_date(half.end)}）。"
     )
     section = _section(
         title,
@@ -179,7 +187,7 @@ def timeliness_section(half: HalfYear, period) -> dict:
             ]
         )
     summary = (
-        f"应报送单位 {len(rows)} 个（截止日 {period.due_date:%Y年%m月%d日}）：按时报送 {counts.get('on_time', 0)} 个，"
+        f"应报送单位 {len(rows)} 个（截止日 {cn_date(period.due_date)}）：按时报送 {counts.get('on_time', 0)} 个，"
         f"逾期报送 {counts.get('late', 0)} 个，未报送 {counts.get('missing', 0)} 个。"
     )
     section = _section(
@@ -286,6 +294,29 @@ def report_title(half: HalfYear) -> str:
     return f"监利市质量强市及品牌建设{half.label}工作进度报告"
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_PERCENT = re.compile(r"-?\d+(\.\d+)?%")
+
+
+def _cell(value: str, header: str):
+    """The typed cell of a stored figure (figures keep text, so rebuilds compare exactly)."""
+    from core.documents import Percent
+
+    if not isinstance(value, str) or not value or "编号" in header:
+        return value
+    if _NUMBER.fullmatch(value):
+        return int(value) if "." not in value else Decimal(value)
+    if _PERCENT.fullmatch(value):
+        return Percent(Decimal(value[:-1]))
+    if _STAMP.fullmatch(value):
+        return dt.datetime.strptime(value, "%Y-%m-%d %H:%M")
+    if _DAY.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    return value
+
+
 def workbook_bytes(figures: dict) -> bytes:
     from core.documents import xlsx_bytes
 
@@ -298,7 +329,9 @@ def workbook_bytes(figures: dict) -> bytes:
     sheets = [("概况", ["项目", "内容"], overview)]
     for section in figures["sections"]:
         if section["available"] and section["headers"]:
-            sheets.append((section["title"].split("、", 1)[-1][:31], section["headers"], section["rows"]))
+            headers = section["headers"]
+            rows = [[_cell(v, h) for v, h in zip(row, headers, strict=False)] for row in section["rows"]]
+            sheets.append((section["title"].split("、", 1)[-1][:31], headers, rows))
     return xlsx_bytes(build_workbook(sheets))
 
 
@@ -317,5 +350,5 @@ def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
         if section["available"] and section["headers"] and section["rows"]:
             add_table(doc, section["headers"], section["rows"], font_size=9)
     add_paragraph(doc, ISSUER, indent=False, align_right=True)
-    add_paragraph(doc, f"{built_on:%Y年%m月%d日}", indent=False, align_right=True)
+    add_paragraph(doc, f"{cn_date(built_on)}", indent=False, align_right=True)
     return docx_bytes(doc)

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import cn_date
 from core.models import StoredDocument
 from core.workdays import is_workday
 from notifications.reminders import collectors
@@ -93,7 +94,7 @@ def _period_open_for(half: HalfYear, *, today: dt.date) -> str:
             occasion=f"period:{half.key}:no_plan",
             subject=f"{half.label}没有规划覆盖，未能开放报送期次",
             body=(
-                f"{half.label}（{half.start:%Y-%m-%d} 起）不在任何规划的期限内，系统没有开放半年报送。"
+                f"{half.label}（{cn_date(half.start)} 起）不在任何规划的期限内，系统没有开放半年报送。"
                 "请新建（或由上一规划接续新建）覆盖该半年的规划，再开放报送期次。"
             ),
             url=reverse("targets:plan_list"),

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.dates import cn_date
 from core.uploads import SheetLimits, escape_cell, open_workbook, sheet_rows
 
 from .models import Report
@@ -103,11 +104,11 @@ def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
     for text in [
         f"{period.plan.name} · {period}进度报告填报模板",
         f"填报单位：{report.unit}",
-        f"报送截止：{period.due_date:%Y年%m月%d日}（是否按时以首次提交时间为准）",
+        f"报送截止：{cn_date(period.due_date)}（是否按时以首次提交时间为准）",
         "填写方法：",
         f"1. 在“{TARGET_SHEET}”表的浅黄色单元格填写本期实际值、统计日期、数据来源和说明；"
         "牵头单位须填写实际值，配合单位可只填说明。",
-        f"2. 统计日期须在本期内（{period.start_date:%Y-%m-%d} 至 {period.end_date:%Y-%m-%d}）。",
+        f"2. 统计日期须在本期内（{cn_date(period.start_date)} 至 {cn_date(period.end_date)}）。",
         "3. 实际值填数字，不要带单位；百分比指标填 0–100 之间的数字。",
         f"4. 在“{MEASURE_SHEET}”表填写各项措施的工作进展、存在问题和下步计划。",
         "5. 请勿修改指标编号、措施编号，也不要增删工作表；单元格内容不能以 = + - @ 开头。",
@@ -158,7 +159,7 @@ def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="统计日期有误",
-            error=f"统计日期须在 {period.start_date:%Y-%m-%d} 至 {period.end_date:%Y-%m-%d} 之间。",
+            error=f"统计日期须在 {cn_date(period.start_date)} 至 {cn_date(period.end_date)} 之间。",
         )
         date_rule.add(f"H2:H{last}")
         source_rule = DataValidation(

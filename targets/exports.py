@@ -1,14 +1,15 @@
 """The xlsx exports of the office: the dashboard and a period's reports (formulas escaped by
 ``core.documents``), and the final evaluation as xlsx and docx."""
 
+from core.documents import Percent
+
 from . import selectors
-from .forms import decimal_text
 from .models import Plan, Report, ReportingPeriod, ReportMeasureLine, ReportTargetLine
 from .resources import ReportMeasureLineResource, ReportResource, ReportTargetLineResource
 
 
 def _sheet(title: str, resource, queryset) -> tuple[str, list[str], list[list]]:
-    dataset = resource.export(queryset)
+    dataset = resource.export(queryset, force_native_type=True)  # numbers and dates as typed cells
     return title, list(dataset.headers), [list(row) for row in dataset]
 
 
@@ -21,12 +22,12 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
             r["target"].name,
             r["target"].get_kind_display(),
             r["target"].measure_unit,
-            decimal_text(r["target"].target_value),
-            decimal_text(r["actual"]),
-            r["as_of"].isoformat() if r["as_of"] else "",
-            decimal_text(r["expected_by_now"]),
-            decimal_text(r["progress_pct"]),
-            r["rag_label"],
+            r["target"].target_value,
+            r["actual"],
+            r["as_of"],
+            r["expected_by_now"],
+            Percent(r["progress_pct"]),
+            r["status_label"],
             r["source"],
             "、".join(f"{o.unit}（{o.get_role_display()}）" for o in r["owners"]),
         ]
@@ -36,10 +37,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
     matrix_headers = ["单位"] + [str(p) for p in table["periods"]]
     matrix = [
         [row["unit"].name]
-        + [
-            (c["label"] + ("·已采纳" if c["report"].status == "accepted" else "")) if c else ""
-            for c in row["cells"]
-        ]
+        + [(c["label"] + ("·已采纳" if c["accepted"] else "")) if c else "" for c in row["cells"]]
         for row in table["rows"]
     ]
     return [
@@ -55,7 +53,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
                 "最新实际值",
                 "统计日期",
                 "按期应达",
-                "完成进度(%)",
+                "完成进度",
                 "状态",
                 "数据来源",
                 "责任单位",

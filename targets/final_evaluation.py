@@ -6,11 +6,11 @@ from collections import defaultdict
 from django.utils import timezone
 
 from awards.selectors import granted_by_item_and_year
+from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
 from . import selectors
-from .forms import decimal_text
 from .models import (
     GoalEvaluation,
     MeasureEvaluation,
@@ -77,7 +77,18 @@ def evaluation_data(plan) -> dict:
     }
 
 
-TARGET_HEADERS = ["编号", "类别", "指标", "目标值", "最终值", "统计日期", "评估结论", "原因及说明", "评估人"]
+TARGET_HEADERS = [
+    "编号",
+    "类别",
+    "指标",
+    "计量单位",
+    "目标值",
+    "最终值",
+    "统计日期",
+    "评估结论",
+    "原因及说明",
+    "评估人",
+]
 MEASURE_HEADERS = ["编号", "措施", "责任单位", "各单位报告的落实情况", "办公室评价"]
 GOAL_HEADERS = ["条款", "定性目标", "各单位报告的工作情况", "评估结论", "评估意见"]
 REWARD_HEADERS = ["奖励项目", "获奖年度", "核定项数", "核定金额（元）", "已拨付项数", "已拨付金额（元）"]
@@ -92,9 +103,11 @@ def target_rows(data) -> list[list]:
                 t.code,
                 t.get_category_display(),
                 t.name,
-                f"{decimal_text(t.target_value)} {t.measure_unit}",
-                f"{decimal_text(e.final_value)} {t.measure_unit}" if e and e.final_value is not None else "",
-                e.final_as_of.isoformat() if e and e.final_as_of else "",
+                # typed cells: numbers and the date are real values in the xlsx (cell_text in the docx)
+                t.measure_unit,
+                t.target_value,
+                e.final_value if e and e.final_value is not None else None,
+                e.final_as_of if e and e.final_as_of else None,
                 e.get_result_display() if e else "未评估",
                 e.comment if e else "",
                 str(e.evaluated_by) if e and e.evaluated_by else "",
@@ -173,7 +186,7 @@ def document(plan):
     basis = plan.citation if plan.document_number else policy_document().citation
     add_paragraph(
         doc,
-        f"根据{basis}，对{plan.name}（{plan.start_date:%Y年%m月%d日}至{plan.end_date:%Y年%m月%d日}）"
+        f"根据{basis}，对{plan.name}（{cn_date(plan.start_date)}至{cn_date(plan.end_date)}）"
         f"确定的 {len(data['targets'])} 项量化指标、{len(data['measures'])} 项主要措施和 "
         f"{len(data['goals'])} 项定性目标逐项进行终期评估，报告如下。"
         + ("" if e and e.is_frozen else "（本稿尚未签发。）"),
@@ -202,7 +215,7 @@ def document(plan):
     add_paragraph(doc, ISSUER, indent=False, align_right=True)
     if e and e.is_frozen:
         add_paragraph(doc, f"签发人：{e.signed_by}", indent=False, align_right=True)
-        add_paragraph(doc, f"{timezone.localtime(e.signed_at):%Y年%m月%d日}", indent=False, align_right=True)
+        add_paragraph(doc, f"{cn_date(e.signed_at, with_time=False)}", indent=False, align_right=True)
     else:
-        add_paragraph(doc, f"{timezone.localdate():%Y年%m月%d日}（未签发）", indent=False, align_right=True)
+        add_paragraph(doc, f"{cn_date(timezone.localdate())}（未签发）", indent=False, align_right=True)
     return doc

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import ATTACHMENT_KINDS, validate_upload
+from core.widgets import Select
 
 from .excel import SOURCE_CHOICES, value_basis
 from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
@@ -218,9 +220,11 @@ class ReturnForm(forms.Form):
 
 
 class OpenPeriodForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None, widget=Select)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
+    half = forms.TypedChoiceField(
+        label="半年", choices=ReportingPeriod.Half.choices, coerce=int, widget=Select
+    )
     due_date = forms.DateField(
         label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
     )
@@ -371,14 +375,9 @@ CarryFormSet = forms.formset_factory(
 
 
 class TargetForm(forms.ModelForm):
-    lead_units = forms.ModelMultipleChoiceField(
-        label="牵头单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
-    )
-    support_units = forms.ModelMultipleChoiceField(
-        label="配合单位",
-        queryset=MemberUnit.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    lead_units = UnitMultipleChoiceField(label="牵头单位", queryset=MemberUnit.objects.none())
+    support_units = UnitMultipleChoiceField(
+        label="配合单位", queryset=MemberUnit.objects.none(), required=False
     )
 
     class Meta:
@@ -469,9 +468,7 @@ class TargetForm(forms.ModelForm):
 
 
 class MeasureForm(forms.ModelForm):
-    units = forms.ModelMultipleChoiceField(
-        label="责任单位", queryset=MemberUnit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
-    )
+    units = UnitMultipleChoiceField(label="责任单位", queryset=MemberUnit.objects.none())
 
     class Meta:
         model = Measure
@@ -634,14 +631,22 @@ class ReopenForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    plan = forms.ModelChoiceField(
+        widget=Select, label="规划", queryset=Plan.objects.all(), required=False, empty_label=None
+    )
     category = forms.ChoiceField(
-        label="类别", required=False, choices=[("", "全部类别"), *Target.Category.choices]
+        widget=Select, label="类别", required=False, choices=[("", "全部类别"), *Target.Category.choices]
     )
     unit = forms.ModelChoiceField(
-        label="责任单位", queryset=MemberUnit.objects.none(), required=False, empty_label="全部单位"
+        widget=Select,
+        label="责任单位",
+        queryset=MemberUnit.objects.none(),
+        required=False,
+        empty_label="全部单位",
     )
-    rag = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()])
+    rag = forms.ChoiceField(
+        widget=Select, label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -657,11 +662,17 @@ class MatrixFilterForm(forms.Form):
         ("returned", "退回"),
         ("pending", "未到期"),
     ]
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
-    unit = forms.ModelChoiceField(
-        label="单位", queryset=MemberUnit.objects.none(), required=False, empty_label="全部单位"
+    plan = forms.ModelChoiceField(
+        widget=Select, label="规划", queryset=Plan.objects.all(), required=False, empty_label=None
     )
-    status = forms.ChoiceField(label="报送情况", required=False, choices=STATUS_CHOICES)
+    unit = forms.ModelChoiceField(
+        widget=Select,
+        label="单位",
+        queryset=MemberUnit.objects.none(),
+        required=False,
+        empty_label="全部单位",
+    )
+    status = forms.ChoiceField(widget=Select, label="报送情况", required=False, choices=STATUS_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

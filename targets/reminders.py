@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.permissions import OFFICE_ROLES
+from core.dates import cn_date
 from core.models import SiteSetting
 from notifications.reminders import Reminder
 
@@ -67,7 +68,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
             continue
         url = report.get_absolute_url()
         where = f"{report.unit}{report.period}进度报告（{report.period.plan.name}）"
-        due = f"{report.period.due_date:%Y年%m月%d日}"
+        due = f"{cn_date(report.period.due_date)}"
         yield Reminder(
             occasion=f"report:{report.pk}:{milestone}",
             recipients=tuple(by_unit.get(report.unit_id, ())),

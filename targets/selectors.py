@@ -9,8 +9,11 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from committee.models import MemberUnit
 from meetings.models import FollowUpAssignment
 
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
@@ -72,9 +75,10 @@ def _latest_id(start: dt.date | None = None, end: dt.date | None = None):
     return Subquery(qs.order_by("-as_of", "-recorded_at", "-id").values("id")[:1])
 
 
-def with_latest(targets, plan: Plan, today: dt.date):
-    """Annotate a Target queryset with the ids of its latest value overall and per recent half-year."""
-    halves = half_years(plan, today)
+def with_latest(targets, plan: Plan, today: dt.date, *, series: bool = True):
+    """Annotate a Target queryset with the ids of its latest value overall and (``series``) per recent
+    half-year."""
+    halves = half_years(plan, today) if series else []
     annotations = {f"stat_h{i}": _latest_id(start, end) for i, (_, start, end) in enumerate(halves)}
     return targets.annotate(stat_latest=_latest_id(), **annotations), halves
 
@@ -114,27 +118,35 @@ def _owners_prefetch():
 
 
 def target_progress_rows(
-    *, plan: Plan, today: dt.date | None = None, category: str | None = None, unit_id: int | None = None
+    *,
+    plan: Plan,
+    today: dt.date | None = None,
+    category: str | None = None,
+    unit_id: int | None = None,
+    series: bool = True,
 ) -> list[dict]:
     """Every active target of ``plan`` with its latest accepted value, progress and RAG (3 queries).
 
     Each dict: target, actual, as_of, progress_pct, bar_pct, rag, rag_label, achieved,
     expected_by_now (straight line at ``today``), expected_at_as_of, source, series (half-year points),
-    owners (TargetOwner list).
+    owners (TargetOwner list). Without ``series`` (the RAG counts of the workbench): no half-year
+    points and no owners, 2 queries.
     """
     today = today or timezone.localdate()
-    targets = plan.targets.filter(active=True).prefetch_related(_owners_prefetch())
+    targets = plan.targets.filter(active=True)
+    if series:
+        targets = targets.prefetch_related(_owners_prefetch())
     if category:
         targets = targets.filter(category=category)
     if unit_id:
         targets = targets.filter(owners__unit_id=unit_id).distinct()
-    targets, halves = with_latest(targets, plan, today)
+    targets, halves = with_latest(targets, plan, today, series=series)
     targets = list(targets)
-    series = half_year_series(targets, halves)
-    return [progress_row(target, series.get(target.pk, []), today) for target in targets]
+    points = half_year_series(targets, halves)
+    return [progress_row(target, points.get(target.pk, []), today, owners=series) for target in targets]
 
 
-def progress_row(target: Target, points: list[dict], today: dt.date) -> dict:
+def progress_row(target: Target, points: list[dict], today: dt.date, *, owners: bool = True) -> dict:
     """One target's progress dict from its half-year points (see ``target_progress_rows``)."""
     # progress counts the target's own values only; a predecessor's points are history
     own = [p for p in points if p["target_id"] == target.pk]
@@ -150,11 +162,13 @@ def progress_row(target: Target, points: list[dict], today: dt.date) -> dict:
         "rag": progress.rag,
         "rag_label": progress.rag_label,
         "achieved": progress.achieved,
+        # the one status word of pages and exports alike
+        "status_label": "已达成" if progress.achieved else progress.rag_label,
         "expected_by_now": expected_at(spec, today),
         "expected_at_as_of": progress.expected,
         "source": latest["source"] if latest else "",
         "series": points,
-        "owners": list(target.owners.all()),
+        "owners": list(target.owners.all()) if owners else [],
     }
 
 
@@ -256,6 +270,16 @@ def matrix_cell(report: Report, today: dt.date) -> dict:
     }
 
 
+def _submitted_by_deadline(due: dt.date) -> dt.datetime:
+    """The first instant after ``due`` (local time): a first submission before it is on time."""
+    return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
+
+
+def url_pattern(name: str) -> str:
+    """``reverse(name, args=[pk])`` as a ``%d`` pattern: one reverse per page, not one per row."""
+    return reverse(name, args=[987654321]).replace("987654321", "%d")
+
+
 def report_matrix(
     *,
     plan: Plan,
@@ -263,27 +287,82 @@ def report_matrix(
     unit_id: int | None = None,
     status: str | None = None,
     max_periods: int = 8,
+    older: int = 0,
 ) -> dict:
-    """Periods × units matrix of report status (on time / late / missing / returned). 2 queries.
+    """Periods × units matrix of report status (on time / late / missing / returned). 3 queries.
 
-    ``status`` keeps the units having at least one cell of that key.
+    Shows ``max_periods`` periods of the plan, the latest by default; ``older`` skips that many
+    windows back. ``status`` keeps the units having at least one cell of that key. Each row carries
+    its cells (``key``, ``label``, ``accepted``, ``url``) and ``cells_html``, the row's cells rendered
+    once here (every part is a constant or an id: nothing to escape) so the template has no per-cell
+    work.
     """
     today = today or timezone.localdate()
-    periods = list(plan.periods.order_by("-year", "-half")[:max_periods])[::-1]
-    reports = Report.objects.filter(period__in=periods).select_related("unit", "period")
+    window = list(
+        plan.periods.order_by("-year", "-half")[older * max_periods : (older + 1) * max_periods + 1]
+    )
+    has_older = len(window) > max_periods
+    periods = window[:max_periods][::-1]
+    by_period = {
+        p.pk: (i, _submitted_by_deadline(p.due_date), today > p.due_date) for i, p in enumerate(periods)
+    }
+    reports = Report.objects.filter(period__in=periods)
     if unit_id:
         reports = reports.filter(unit_id=unit_id)
-    by_unit: dict[int, dict] = {}
-    for report in reports:
-        entry = by_unit.setdefault(report.unit_id, {"unit": report.unit, "cells": {}})
-        entry["cells"][report.period_id] = matrix_cell(report, today)
+    report_url, unit_url = url_pattern("targets:report_detail"), url_pattern("targets:unit_detail")
+    grid: dict[int, list] = {}
+    width = len(periods)
+    for pk, unit, period_id, report_status, first_submitted, backfilled in reports.order_by().values_list(
+        "pk", "unit_id", "period_id", "status", "first_submitted_at", "backfilled"
+    ):
+        column, deadline, overdue = by_period[period_id]
+        if backfilled:
+            timeliness = "backfilled"
+        elif first_submitted is not None:
+            timeliness = "on_time" if first_submitted < deadline else "late"
+        else:
+            timeliness = "missing" if overdue else "pending"
+        key = "returned" if report_status == Report.Status.RETURNED else timeliness
+        grid.setdefault(unit, [None] * width)[column] = (pk, key, report_status, timeliness)
+    units = MemberUnit.objects.filter(pk__in=grid).order_by("order", "pk")
     rows = []
-    for entry in sorted(by_unit.values(), key=lambda e: (e["unit"].order, e["unit"].pk)):
-        cells = [entry["cells"].get(p.pk) for p in periods]
+    for unit in units:
+        cells, html = [], []
+        for cell in grid[unit.pk]:
+            if cell is None:
+                cells.append(None)
+                html.append(_EMPTY_CELL)
+                continue
+            pk, key, report_status, timeliness = cell
+            accepted = report_status == Report.Status.ACCEPTED
+            url = report_url % pk
+            cells.append({"key": key, "label": MATRIX_CELL[key][1], "accepted": accepted, "url": url})
+            html.append(_CELL_HTML[key, report_status, timeliness].replace("{url}", url))
         if status and not any(c and c["key"] == status for c in cells):
             continue
-        rows.append({"unit": entry["unit"], "cells": cells})
-    return {"periods": periods, "rows": rows}
+        rows.append(
+            {
+                "unit": unit,
+                "url": unit_url % unit.pk,
+                "cells": cells,
+                "cells_html": mark_safe("".join(html)),  # noqa: S308 (constants and ids only)
+            }
+        )
+    return {"periods": periods, "rows": rows, "older": older, "has_older": has_older}
+
+
+_EMPTY_CELL = '<td><span class="muted">—</span></td>'
+# per (cell key, report status, timeliness): the cell's markup with the link left as {url}
+_CELL_HTML = {
+    (key, report_status, timeliness): (
+        f'<td><a class="badge badge-{colour}" href="{{url}}" title="{Report.Status(report_status).label} · '
+        f'{Report.Timeliness(timeliness).label}">{label}'
+        f"{' ✓' if report_status == Report.Status.ACCEPTED else ''}</a></td>"
+    )
+    for key, (colour, label) in MATRIX_CELL.items()
+    for report_status in Report.Status.values
+    for timeliness in Report.Timeliness.values
+}
 
 
 def unit_owned(*, plan: Plan, unit_id: int) -> dict:

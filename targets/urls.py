@@ -16,6 +16,7 @@ urlpatterns = [
     path("periods/<int:pk>/", reports.period_detail, name="period_detail"),
     path("periods/<int:pk>/export.xlsx", excel.period_export, name="period_export"),
     path("reports/", reports.report_list, name="report_list"),
+    path("reports/export.xlsx", reports.report_list_export, name="report_list_export"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/submit/", reports.report_submit_view, name="report_submit"),
     path("reports/<int:pk>/return/", reports.report_return_view, name="report_return"),

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from core.dates import cn_date
 from core.uploads import is_formula_text
 
 from .models import Target
@@ -63,7 +64,7 @@ def clean_date(raw, *, label: str, start: dt.date, end: dt.date, what: str) -> d
             raise ValidationError(f"{label}“{raw}”不是有效日期（格式：2025-06-30）。") from None
     if not start <= value <= end:
         raise ValidationError(
-            f"{label} {value:%Y-%m-%d} 不在{what}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内。"
+            f"{label} {cn_date(value)} 不在{what}（{cn_date(start)} 至 {cn_date(end)}）内。"
         )
     return value
 

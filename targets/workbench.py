@@ -50,7 +50,7 @@ def _uncovered_halves(today: dt.date) -> list[str]:
 
 def _office_panel() -> dict:
     plan = selectors.current_plan()
-    rows = selectors.target_progress_rows(plan=plan) if plan else []
+    rows = selectors.target_progress_rows(plan=plan, series=False) if plan else []
     waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
     open_periods = list(
         ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, backfilled=False)

@@ -124,6 +124,7 @@ TABLE: dict[str, Row] = {
     "targets:period_detail": get(OFFICE, pk("period")),
     "targets:period_export": get(OFFICE, pk("period")),
     "targets:report_list": get(SHARED),  # each unit its own reports
+    "targets:report_list_export": get(OFFICE),
     "targets:report_detail": get(UNIT_A_OBJECT, pk("report")),
     "targets:report_submit": post(UNIT_A_ACT, pk("report")),
     "targets:report_return": post(OFFICE_ACT, pk("report")),
@@ -179,6 +180,7 @@ TABLE: dict[str, Row] = {
     "awards:enterprise_detail": get(ENT_A_OBJECT, lambda w: {"pk": w.enterprise_a.pk}),
     "awards:enterprise_licence": get(ENT_A_OBJECT, lambda w: {"pk": w.enterprise_a.pk}),
     "awards:office_applications": get(OFFICE),
+    "awards:office_applications_export": get(OFFICE),
     "awards:first_review": post(OFFICE_ACT, pk("application")),
     "awards:second_review": post(APPROVER_ACT, pk("application")),  # 复核: approvers only
     "awards:objection_create": post(OFFICE_ACT, pk("in_publicity")),
@@ -194,6 +196,7 @@ TABLE: dict[str, Row] = {
     "awards:registration_reviews": get(OFFICE),
     "awards:registration_review": get(OFFICE, pk("review")),
     "awards:review_licence": get(OFFICE, pk("review")),
+    "awards:enterprise_refuse": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
     "awards:publicity_manage": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),

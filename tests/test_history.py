@@ -53,3 +53,24 @@ def test_history_page_queries_are_bounded(client, users, django_assert_max_num_q
     client.force_login(users["office"])
     with django_assert_max_num_queries(12):
         assert client.get(_url(item)).status_code == 200
+
+
+def test_history_names_people_and_linked_objects_and_uses_local_time(client, users):
+    """Issue 19 point 3: "初审人 → 瞿建民", not "初审人 → 1"; time in Asia/Shanghai."""
+    import datetime as dt
+
+    import time_machine
+
+    from awards.models import Application
+    from awards.tests.factories import ApplicationFactory
+
+    app = ApplicationFactory(enterprise=users["enterprise_a"].enterprise)
+    with time_machine.travel(dt.datetime(2030, 1, 1, 18, 30, tzinfo=dt.UTC), tick=False):
+        app.first_reviewed_by = users["approver"]
+        app.save()
+    client.force_login(users["office"])
+    body = client.get(_url(Application.objects.get(pk=app.pk))).content.decode()
+    field_label = str(Application._meta.get_field("first_reviewed_by").verbose_name)
+    assert field_label in body and "瞿建民" in body
+    assert f"<td>{users['approver'].pk}</td>" not in body
+    assert "2030-01-02 02:30" in body  # 18:30 UTC is 02:30 the next day in Shanghai

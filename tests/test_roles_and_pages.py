@@ -102,3 +102,10 @@ def test_createsuperuser_makes_an_admin_who_can_open_the_admin(client, policy):
     assert user.role == User.Role.ADMIN
     client.force_login(user)
     assert client.get("/admin/").status_code == 200
+
+
+def test_login_page_says_enterprises_register_first_with_a_link(client, policy):
+    """Issue 19 point 11: registration is public and comes before the first login."""
+    body = client.get(reverse("accounts:login")).content.decode()
+    assert "先" in body and reverse("awards:register") in body
+    assert "登录后按提示注册" not in body

@@ -58,3 +58,24 @@ def test_defaults_are_chinese_and_shanghai(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def test_site_url_defaults_to_the_port_that_is_served():
+    """Issue 19 point 11: e-mail links follow WEB_PORT (make run WEB_PORT=8080), not a fixed 8000."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "DJANGO_ENV")}
+    env["WEB_PORT"] = "8123"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123", result.stderr

@@ -7,7 +7,12 @@ Other parts of the product rely on ``check_eligibility``, ``application_submit``
 from .applications import application_save_draft, application_submit, application_withdraw, attachment_remove
 from .budget import budget_set
 from .eligibility import EligibilityResult, check_eligibility
-from .enterprises import enterprise_register, enterprise_update_contact, enterprise_verify
+from .enterprises import (
+    enterprise_refuse_verification,
+    enterprise_register,
+    enterprise_update_contact,
+    enterprise_verify,
+)
 from .integrity import finding_rule, findings_scan
 from .legacy import (
     LegacyPreview,
@@ -64,6 +69,7 @@ __all__ = [
     "review_assign",
     "review_decline",
     "review_request_submit",
+    "enterprise_refuse_verification",
     "enterprise_update_contact",
     "enterprise_verify",
     "finding_rule",

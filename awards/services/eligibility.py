@@ -49,7 +49,7 @@ def duplicate_message(existing: Application | None = None) -> str:
     if existing.is_legacy:
         return (
             text + f"（系统上线前已兑现的奖励 {existing.code}{typed}，"
-            f"{existing.paid_on:%Y年%m月%d日}拨付），不能重复申报。"
+            f"{cn_date(existing.paid_on)}拨付），不能重复申报。"
         )
     return (
         text + f"（申报编号 {existing.code}{typed}，状态：{existing.get_status_display()}），不能重复申报。"
@@ -84,11 +84,11 @@ def check_eligibility(
         reasons.append("请填写获奖（发布）日期。")
     elif award_date < item.effective_from:
         reasons.append(
-            f"获奖日期 {award_date:%Y-%m-%d} 早于政策适用起始日 {cn_date(item.effective_from)}："
+            f"获奖日期 {cn_date(award_date)} 早于政策适用起始日 {cn_date(item.effective_from)}："
             f"三(二) 的奖励适用于该日（含）以后获得奖项的单位和组织。"
         )
     elif award_date > today:
-        reasons.append(f"获奖日期 {award_date:%Y-%m-%d} 晚于今天，请填写证书上的实际日期。")
+        reasons.append(f"获奖日期 {cn_date(award_date)} 晚于今天，请填写证书上的实际日期。")
     canonical = canonical_reference(reference)
     flags: list[str] = []
     if not canonical:

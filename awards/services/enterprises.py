@@ -81,8 +81,15 @@ def enterprise_verify(*, enterprise: Enterprise, verified_by: User) -> Enterpris
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if enterprise.is_verified:
             raise ValidationError("该企业已经核验，无需重复核验。", code="already_verified")
+        if not enterprise.licence:
+            raise ValidationError(
+                "该企业尚未上传营业执照，不能核验通过。请企业在“企业信息”中上传营业执照后再核验，"
+                "或选择“核验不通过”并写明理由。",
+                code="no_licence",
+            )
         enterprise.verified_at = timezone.now()
         enterprise.verified_by = verified_by
+        enterprise.refusal_reason, enterprise.refused_at, enterprise.refused_by = "", None, None
         enterprise.save()
         notify(
             occasion=f"enterprise:{enterprise.pk}:verified",
@@ -94,14 +101,51 @@ def enterprise_verify(*, enterprise: Enterprise, verified_by: User) -> Enterpris
     return enterprise
 
 
+def enterprise_refuse_verification(*, enterprise: Enterprise, by: User, reason: str) -> Enterprise:
+    """The office does not verify the enterprise (licence missing, unreadable, name or code differ),
+    with a reason the enterprise is told; it may upload a new licence and is checked again."""
+    require_office(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明核验不通过的理由，企业将看到该理由并据此补正。"})
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if enterprise.is_verified:
+            raise ValidationError("该企业已经核验通过，不能再标记为不通过。", code="already_verified")
+        enterprise.refusal_reason, enterprise.refused_at, enterprise.refused_by = reason, timezone.now(), by
+        enterprise.save(update_fields=["refusal_reason", "refused_at", "refused_by"])
+        notify(
+            occasion=f"enterprise:{enterprise.pk}:refused:{enterprise.refused_at:%Y%m%d%H%M%S}",
+            recipients=User.objects.filter(enterprise=enterprise, is_active=True),
+            subject="企业信息未通过核验",
+            body=f"{enterprise.name} 的企业信息未通过办公室核验，理由：{reason} 请在“企业信息”中补正（如重新上传营业执照）。",
+            url=enterprise.get_absolute_url(),
+        )
+    return enterprise
+
+
 def enterprise_update_contact(
-    *, enterprise: Enterprise, updated_by: User, address: str, contact_person: str, contact_phone: str
+    *,
+    enterprise: Enterprise,
+    updated_by: User,
+    address: str,
+    contact_person: str,
+    contact_phone: str,
+    licence=None,
 ) -> Enterprise:
-    """Enterprise users keep their address and contact up to date; name and code stay as verified."""
+    """Enterprise users keep their address and contact up to date; name and code stay as verified.
+    A new licence (before verification) replaces the old one and asks the office to check again."""
     if updated_by.enterprise_id != enterprise.pk and not updated_by.is_office:
         raise ValidationError("只能修改本企业的信息。")
+    if licence and enterprise.is_verified:
+        raise ValidationError({"licence": "企业已核验通过，营业执照不能再更换；如有变更请联系办公室。"})
     enterprise.address = address.strip()
     enterprise.contact_person = contact_person.strip()
     enterprise.contact_phone = contact_phone.strip()
-    enterprise.save(update_fields=["address", "contact_person", "contact_phone"])
+    fields = ["address", "contact_person", "contact_phone"]
+    if licence:
+        enterprise.licence.save(f"licence{_suffix(licence.name)}", licence, save=False)
+        enterprise.refusal_reason, enterprise.refused_at, enterprise.refused_by = "", None, None
+        fields += ["licence", "refusal_reason", "refused_at", "refused_by"]
+    enterprise.save(update_fields=fields)
     return enterprise

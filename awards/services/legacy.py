@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import cn_date
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem
@@ -123,7 +124,7 @@ def legacy_record(
 def _row_summary(row: LegacyRow) -> str:
     return (
         f"{row.enterprise_name or row.credit_code} {row.reward_name or row.reward_code} 编号 {row.reference}，"
-        f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}。"
+        f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {cn_date(row.paid_on)}。"
     )
 
 
@@ -196,7 +197,7 @@ def _legacy_create(
     application._history_user = confirmed_by
     _save_unique(application, create=True)
     findings_record(application=application, found_on="录入历史兑现记录")
-    comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {row.paid_on:%Y-%m-%d}"
+    comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {cn_date(row.paid_on)}"
     if row.voucher_number:
         comment += f"，凭证号 {row.voucher_number}"
     if source:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from core.dates import cn_date
 from core.models import CalendarDay, SiteSetting
 
 from ..models import FundingSource, MoneyChange, RewardAmount, RewardItem
@@ -49,13 +50,13 @@ def reward_item_update(
         if amount_from < effective_from:
             raise ValidationError("新金额的适用起始日不能早于奖项的适用起始日。", code="amount_from")
         changes.append(
-            f"金额 {item.amount_yuan:,} 元 → {amount_yuan:,} 元（获奖日期自 {amount_from:%Y-%m-%d} 起）"
+            f"金额 {item.amount_yuan:,} 元 → {amount_yuan:,} 元（获奖日期自 {cn_date(amount_from)} 起）"
         )
     for label, old, new, text in (
         ("资金来源", item.funding_source, funding_source, FundingSource(funding_source).label),
         ("以上级拨付为准", item.provisional, provisional, "是" if provisional else "否"),
         ("受理", item.active, active, "受理" if active else "停用"),
-        ("适用起始日", item.effective_from, effective_from, f"{effective_from:%Y-%m-%d}"),
+        ("适用起始日", item.effective_from, effective_from, f"{cn_date(effective_from)}"),
     ):
         if old != new:
             changes.append(f"{label} → {text}")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import cn_date
 
 from ..models import MAX_AMOUNT_YUAN, Application, MoneyChange
 from ._changes import change_propose, pending_change
@@ -90,7 +91,7 @@ def payment_record(
         summary = (
             f"{application.code} {application.enterprise.name} {application.reward_item.name}："
             f"实际拨付 {wan(amount_yuan)}（{amount_yuan:,} 元，核定 {application.amount_yuan:,} 元），"
-            f"拨付日期 {paid_on:%Y-%m-%d}，凭证号 {voucher_number}。"
+            f"拨付日期 {cn_date(paid_on)}，凭证号 {voucher_number}。"
         )
         change = change_propose(
             kind=MoneyChange.Kind.PAYMENT,

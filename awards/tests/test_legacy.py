@@ -296,7 +296,10 @@ def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(cl
     second = client.post(reverse("awards:legacy_import_confirm"), follow=True)
     assert first.status_code == 302
     assert second.status_code == 200
-    assert "1 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。（未重复导入）" in second.content.decode()
+    assert (
+        "1 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。（未重复导入）"
+        in second.content.decode()
+    )
     # one pending import for the checker, nothing entered twice
     assert MoneyChange.objects.filter(kind="legacy_import", state="pending").count() == 1
     assert not Application.objects.filter(is_legacy=True).exists()

@@ -265,7 +265,12 @@ def test_publish_without_selection_is_explained(client, users, reviewed):
 
 
 def test_office_verifies_an_enterprise(client, users):
+    from django.core.files.base import ContentFile
+
+    from awards.tests.factories import PDF_BYTES
+
     enterprise = users["enterprise_b"].enterprise
+    enterprise.licence.save("licence.pdf", ContentFile(PDF_BYTES))  # verification needs the licence
     client.force_login(users["office"])
     client.post(reverse("awards:enterprise_verify", args=[enterprise.pk]))
     enterprise.refresh_from_db()
@@ -395,3 +400,76 @@ def test_application_page_shows_the_timeline_to_the_enterprise(ent_client, revie
     for label in ("提交申报", "初审通过", "复核通过", "办公室甲", "瞿建民"):
         assert label in body
     assert ApplicationEvent.objects.filter(application=application).count() == 3
+
+
+def test_after_withdrawal_the_page_does_not_speak_of_waiting_for_review(ent_client, submit):
+    """Issue 19 point 10: no "申报已核验后才能进入审核" on a withdrawn application."""
+    application = submit()
+    application.enterprise.verified_at = None
+    application.enterprise.save()
+    ent_client.post(reverse("awards:application_withdraw", args=[application.pk]))
+    page = ent_client.get(reverse("awards:application_detail", args=[application.pk])).content.decode()
+    assert "核验后才能进入审核" not in page and "核验通过后才能进入审核" not in page
+
+
+def test_verification_needs_the_licence(client, users):
+    """Issue 19 point 11: 核验通过 is not possible while the 营业执照 is missing."""
+    enterprise = users["enterprise_b"].enterprise
+    enterprise.licence = ""
+    enterprise.save()
+    client.force_login(users["office"])
+    page = client.get(reverse("awards:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert "不能核验通过" in page and reverse("awards:enterprise_verify", args=[enterprise.pk]) not in page
+    response = client.post(reverse("awards:enterprise_verify", args=[enterprise.pk]), follow=True)
+    assert "尚未上传营业执照" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.verified_at is None
+
+
+def test_office_refuses_verification_with_a_reason_the_enterprise_sees(client, users):
+    from notifications.models import Notification
+
+    enterprise = users["enterprise_b"].enterprise
+    client.force_login(users["office"])
+    response = client.post(
+        reverse("awards:enterprise_refuse", args=[enterprise.pk]), {"reason": "  "}, follow=True
+    )
+    assert "请写明核验不通过的理由" in response.content.decode()
+    enterprise.refresh_from_db()
+    assert enterprise.refused_at is None
+    client.post(
+        reverse("awards:enterprise_refuse", args=[enterprise.pk]), {"reason": "营业执照不清晰，请重新上传。"}
+    )
+    enterprise.refresh_from_db()
+    assert (
+        enterprise.is_refused and enterprise.refused_by == users["office"] and enterprise.verified_at is None
+    )
+    assert Notification.objects.filter(
+        recipient=users["enterprise_b"], body__contains="营业执照不清晰"
+    ).exists()
+    client.force_login(users["enterprise_b"])
+    page = client.get(reverse("awards:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert "核验不通过" in page and "营业执照不清晰" in page
+
+
+def test_a_new_licence_clears_the_refusal_for_a_fresh_check(client, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from awards import services
+    from awards.tests.factories import PDF_BYTES
+
+    enterprise = users["enterprise_b"].enterprise
+    services.enterprise_refuse_verification(enterprise=enterprise, by=users["office"], reason="执照模糊")
+    client.force_login(users["enterprise_b"])
+    client.post(
+        reverse("awards:enterprise_edit"),
+        {
+            "address": "监利市容城镇新址 2 号",
+            "contact_person": "张三",
+            "contact_phone": "13800000000",
+            "licence": SimpleUploadedFile("执照.pdf", PDF_BYTES, content_type="application/pdf"),
+        },
+    )
+    enterprise.refresh_from_db()
+    assert not enterprise.is_refused and enterprise.refusal_reason == ""
+    assert enterprise.address == "监利市容城镇新址 2 号"

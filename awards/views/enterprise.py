@@ -175,11 +175,17 @@ def my_enterprise(request):
 def enterprise_edit(request):
     enterprise = request.user.enterprise
     initial = {f: getattr(enterprise, f) for f in ("address", "contact_person", "contact_phone")}
-    form = EnterpriseContactForm(request.POST or None, initial=initial)
+    form = EnterpriseContactForm(
+        request.POST or None, request.FILES or None, initial=initial, verified=enterprise.is_verified
+    )
     if request.method == "POST" and form.is_valid():
-        services.enterprise_update_contact(
-            enterprise=enterprise, updated_by=request.user, **form.cleaned_data
-        )
-        messages.success(request, "联系信息已更新。")
-        return redirect("awards:enterprise_detail", pk=enterprise.pk)
+        try:
+            services.enterprise_update_contact(
+                enterprise=enterprise, updated_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "企业信息已更新。")
+            return redirect("awards:enterprise_detail", pk=enterprise.pk)
     return render(request, "awards/enterprise_edit.html", {"form": form, "enterprise": enterprise})

@@ -10,12 +10,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required
 from core import confirm
+from core.dates import cn_date
+from core.documents import xlsx_response
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
 from .. import selectors, services
+from ..filters import ApplicationFilter
 from ..forms import (
-    ApplicationFilterForm,
     CalendarDayForm,
     LegacyForm,
     ObjectionForm,
@@ -25,6 +27,7 @@ from ..forms import (
     ReviewForm,
     RewardItemForm,
     SettingsForm,
+    VerificationRefusalForm,
     XlsxUploadForm,
 )
 from ..models import Application, Enterprise, FundingPath, Objection, PublicityBatch, RewardItem
@@ -40,20 +43,40 @@ LEGACY_SESSION_KEY = "awards_legacy_import"
 # --- applications ------------------------------------------------------------------------------
 
 
+def application_filterset(request) -> ApplicationFilter:
+    """The office's applications, filtered and sorted as the query string asks (page and export)."""
+    qs = selectors.office_applications().order_by("-submitted_at", "-id")
+    return ApplicationFilter(request.GET or None, queryset=qs)
+
+
 @office_required
 def office_applications(request):
-    form = ApplicationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.office_applications(
-        status=filters.get("status", ""),
-        funding_source=filters.get("funding_source", ""),
-        q=filters.get("q", ""),
-    ).order_by("-submitted_at", "-id")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    filterset = application_filterset(request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     counts = selectors.status_counts()
     return render(
-        request, "awards/office_applications.html", {"form": form, "page_obj": page, "counts": counts}
+        request, "awards/office_applications.html", {"filter": filterset, "page_obj": page, "counts": counts}
     )
+
+
+@office_required
+def office_applications_export(request):
+    """The filtered list as xlsx, with the page's columns and words."""
+    rows = [
+        [
+            a.code,
+            a.enterprise.name,
+            a.reward_item.name,
+            a.reference,
+            a.amount_yuan,
+            a.get_funding_source_display(),
+            a.submitted_at,
+            a.get_status_display(),
+        ]
+        for a in application_filterset(request).qs[:5000]
+    ]
+    headers = ["申报编号", "企业", "奖励项目", "编号", "核定金额（元）", "资金来源", "提交时间", "状态"]
+    return xlsx_response([("申报", headers, rows)], f"奖励申报-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _act_on_detail(request, application, *, form, form_key: str, action, success: str):
@@ -203,6 +226,25 @@ def enterprise_verify(request, pk):
     return redirect("awards:enterprise_detail", pk=enterprise.pk)
 
 
+@office_required
+@require_POST
+def enterprise_refuse(request, pk):
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    form = VerificationRefusalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enterprise_refuse_verification(
+                enterprise=enterprise, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"已记录 {enterprise.name} 核验不通过，并通知企业补正。")
+    else:
+        messages.error(request, "；".join(form.errors["reason"]))
+    return redirect("awards:enterprise_detail", pk=enterprise.pk)
+
+
 # --- 公示 ----------------------------------------------------------------------------------------
 
 
@@ -221,8 +263,10 @@ def publicity_manage(request):
     initial = {"start_date": today}
     if last:
         initial.update(contact_phone=last.contact_phone, contact_address=last.contact_address)
-    candidates = _publishable()
-    form = PublishForm(request.POST or None, queryset=candidates, initial=initial)
+    form = PublishForm(request.POST or None, queryset=_publishable(), initial=initial)
+    candidates = selectors.publishable_rows(
+        _publishable(), checked=set(form["applications"].value() or ()) if form.is_bound else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -237,7 +281,7 @@ def publicity_manage(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已发布《{batch.title}》，公示期至 {batch.end_date:%Y-%m-%d}。")
+            messages.success(request, f"已发布《{batch.title}》，公示期至 {cn_date(batch.end_date)}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
     batches = selectors.batches_with_counts()
     page = Paginator(batches, 20).get_page(request.GET.get("page"))
@@ -417,5 +461,5 @@ def office_settings(request):
 def calendar_day_delete(request, pk):
     entry = get_object_or_404(CalendarDay, pk=pk)
     services.calendar_day_remove(updated_by=request.user, entry=entry)
-    messages.success(request, f"已删除 {entry.date:%Y-%m-%d} 的调整。")
+    messages.success(request, f"已删除 {cn_date(entry.date)} 的调整。")
     return redirect("awards:office_settings")

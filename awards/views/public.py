@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_ratelimit.decorators import ratelimit
 
-from core.caching import cache_public_page
 from core.clientip import ratelimit_key
 
 from .. import selectors, services
@@ -54,13 +53,6 @@ def register(request):
     return render(request, "awards/register.html", {"form": form})
 
 
-def _publicity_version(request) -> str:
-    # the 公示 list must never be stale: any change to a batch or an application (each save writes a
-    # history row) and the turn of the day give a new key
-    return selectors.publicity_fingerprint(timezone.localdate())
-
-
-@cache_public_page(version=_publicity_version)
 def publicity(request):
     today = timezone.localdate()
     current = selectors.current_lists(today)

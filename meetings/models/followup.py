@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
+from core.dates import cn_date
 
 from ..status import FollowUpStatus, followup_status, status_annotations
 from .meeting import AgendaItem, StoredUpload
@@ -261,7 +262,7 @@ class FollowUpEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {cn_date(self.at)}"
 
 
 class FollowUpEvidence(StoredUpload):
@@ -330,7 +331,7 @@ class ExtensionRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.assignment} 延期至 {self.requested_deadline:%Y-%m-%d}"
+        return f"{self.assignment} 延期至 {cn_date(self.requested_deadline)}"
 
 
 class FollowUpSetting(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
 from committee.models import Appointment, MemberUnit
@@ -133,6 +134,12 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        """The status badge of the lists (the markup of ``meetings/_meeting_status.html``)."""
+        colour = {"preparing": "gray", "notified": "blue", "held": "amber"}.get(self.status, "green")
+        return format_html('<span class="badge badge-{}">{}</span>', colour, self.get_status_display())
 
     @property
     def term_label(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_approver
+from core.dates import cn_date
 
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvent, FollowUpSetting
 from ._common import (
@@ -66,13 +67,13 @@ def followup_reassign(
     if deadline is not None:
         if deadline < today():
             raise ValidationError(
-                f"办理时限 {deadline:%Y-%m-%d} 已过，请填写今天或以后的日期。", code="past_deadline"
+                f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
             )
         a.deadline = deadline
     a.phase = Phase.ASSIGNED
     a.signed_at = a.signed_by = None
     save(a, by)
-    text = reason + (f"（办理时限调整为 {deadline:%Y-%m-%d}）" if deadline else "")
+    text = reason + (f"（办理时限调整为 {cn_date(deadline)}）" if deadline else "")
     event = _event(a, FollowUpEvent.Kind.REASSIGNED, by, text)
     notify_units(
         occasion=f"followup:{a.item_id}:{a.unit_id}:reassigned:{event.pk}",
@@ -97,9 +98,9 @@ def extension_request(
     if requested_deadline is None:
         raise ValidationError("请填写申请延至的日期。", code="no_deadline")
     if requested_deadline <= a.deadline:
-        raise ValidationError(f"申请延至的日期应晚于现办理时限 {a.deadline:%Y-%m-%d}。", code="not_later")
+        raise ValidationError(f"申请延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
     if requested_deadline < today():
-        raise ValidationError(f"申请延至的日期 {requested_deadline:%Y-%m-%d} 已过。", code="past_deadline")
+        raise ValidationError(f"申请延至的日期 {cn_date(requested_deadline)} 已过。", code="past_deadline")
     try:
         # race: two requests for the same assignment at once; meetings_extensionrequest_one_pending
         # lets one insert win
@@ -114,13 +115,13 @@ def extension_request(
             save(request, by)
     except IntegrityError as exc:
         raise ValidationError("已有一份延期申请等待审批，请勿重复申请。", code="pending") from exc
-    _event(a, FollowUpEvent.Kind.EXTENSION_REQUESTED, by, f"申请延至 {requested_deadline:%Y-%m-%d}。{reason}")
+    _event(a, FollowUpEvent.Kind.EXTENSION_REQUESTED, by, f"申请延至 {cn_date(requested_deadline)}。{reason}")
     notify_office(
         occasion=f"followup:{a.item_id}:{a.unit_id}:extension:{request.pk}",
         subject=f"延期申请：{a.item.title}",
         body=(
-            f"{a.unit.name} 申请将督办事项“{a.item.title}”的办理时限由 {a.deadline:%Y-%m-%d} "
-            f"延至 {requested_deadline:%Y-%m-%d}，理由：{reason}。请办公室负责人审批。"
+            f"{a.unit.name} 申请将督办事项“{a.item.title}”的办理时限由 {cn_date(a.deadline)} "
+            f"延至 {cn_date(requested_deadline)}，理由：{reason}。请办公室负责人审批。"
         ),
         url=_url(a),
     )
@@ -149,18 +150,18 @@ def extension_decide(
     if approve:
         new_deadline = new_deadline or request.requested_deadline
         if new_deadline <= a.deadline:
-            raise ValidationError(f"批准延至的日期应晚于现办理时限 {a.deadline:%Y-%m-%d}。", code="not_later")
+            raise ValidationError(f"批准延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
         if new_deadline < today():
-            raise ValidationError(f"批准延至的日期 {new_deadline:%Y-%m-%d} 已过。", code="past_deadline")
+            raise ValidationError(f"批准延至的日期 {cn_date(new_deadline)} 已过。", code="past_deadline")
         request.status = ExtensionRequest.Status.APPROVED
         request.new_deadline = new_deadline
         a.deadline = new_deadline
         save(a, by)
-        kind, text = FollowUpEvent.Kind.EXTENSION_APPROVED, f"办理时限延至 {new_deadline:%Y-%m-%d}。{note}"
+        kind, text = FollowUpEvent.Kind.EXTENSION_APPROVED, f"办理时限延至 {cn_date(new_deadline)}。{note}"
     else:
         note = require_reason(note, "不同意延期")
         request.status = ExtensionRequest.Status.REFUSED
-        kind, text = FollowUpEvent.Kind.EXTENSION_REFUSED, f"维持办理时限 {a.deadline:%Y-%m-%d}。{note}"
+        kind, text = FollowUpEvent.Kind.EXTENSION_REFUSED, f"维持办理时限 {cn_date(a.deadline)}。{note}"
     request.decision_note = note
     request.decided_by, request.decided_at = by, timezone.now()
     save(request, by)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
+from core.dates import cn_date
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -41,13 +42,13 @@ def _check_deadline(deadline: dt.date | None, *, history_of=None) -> None:
     if history_of is not None:
         if deadline < history_of.held_on:
             raise ValidationError(
-                f"办理时限 {deadline:%Y-%m-%d} 早于会议召开日期 {history_of.held_on:%Y-%m-%d}。",
+                f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(history_of.held_on)}。",
                 code="deadline_before_meeting",
             )
         return
     if deadline < today():
         raise ValidationError(
-            f"办理时限 {deadline:%Y-%m-%d} 已过，请填写今天或以后的日期。", code="past_deadline"
+            f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
 
 
@@ -69,10 +70,10 @@ def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt
             raise ValidationError("已销号的事项请填写办结日期。", code="no_completed_on")
         if completed_on < held_on:
             raise ValidationError(
-                f"办结日期 {completed_on:%Y-%m-%d} 早于会议召开日期 {held_on:%Y-%m-%d}。", code="early_close"
+                f"办结日期 {cn_date(completed_on)} 早于会议召开日期 {cn_date(held_on)}。", code="early_close"
             )
         if completed_on > today():
-            raise ValidationError(f"办结日期 {completed_on:%Y-%m-%d} 晚于今天。", code="future_close")
+            raise ValidationError(f"办结日期 {cn_date(completed_on)} 晚于今天。", code="future_close")
     elif completed_on is not None:
         raise ValidationError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
 
@@ -127,7 +128,7 @@ def _release(item: FollowUpItem, by) -> None:
             unit_ids=[a.unit_id],
             subject=f"督办事项：{item.title}",
             body=(
-                f"贵单位为{a.get_role_display()}单位，来源：{item.source_label}，办理时限 {item.deadline:%Y年%m月%d日}。"
+                f"贵单位为{a.get_role_display()}单位，来源：{item.source_label}，办理时限 {cn_date(item.deadline)}。"
                 "请登录平台签收并按时报送办理情况。"
             ),
             url=reverse("meetings:followup_detail", args=[a.pk]),
@@ -231,7 +232,7 @@ def _release_history(item: FollowUpItem, by) -> None:
     for a in item.assignments.all():
         text = f"历史补录：{a.get_phase_display()}"
         if a.completed_on:
-            text += f"，办结日期 {a.completed_on:%Y-%m-%d}"
+            text += f"，办结日期 {cn_date(a.completed_on)}"
         FollowUpEvent.objects.create(assignment=a, kind=FollowUpEvent.Kind.HISTORY, by=by, text=text)
 
 

@@ -18,6 +18,7 @@ from committee.models import MemberUnit
 from committee.selectors import unit_lookup
 from core.cells import cell_date as _date
 from core.cells import cell_text as _text
+from core.dates import cn_date
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
@@ -54,10 +55,10 @@ def check_history_term(*, year: int, half: int, held_on: dt.date | None) -> list
     else:
         start, end = _half_range(year, half)
         if held_on > today():
-            errors.append(f"召开日期 {held_on:%Y-%m-%d} 晚于今天：历史补录只录入已经召开的会议。")
+            errors.append(f"召开日期 {cn_date(held_on)} 晚于今天：历史补录只录入已经召开的会议。")
         elif not start <= held_on <= end:
             errors.append(
-                f"召开日期 {held_on:%Y-%m-%d} 不在{label}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）内。"
+                f"召开日期 {cn_date(held_on)} 不在{label}（{cn_date(start)} 至 {cn_date(end)}）内。"
             )
     existing = Meeting.objects.filter(year=year, half=half).first()
     if existing is not None and not _replaceable(existing):
@@ -417,7 +418,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
         if meeting is not None and title and deadline and state:
             held_on = dt.date.fromisoformat(meeting.held_on)
             if deadline < held_on:
-                row_errors.append(f"办理时限 {deadline:%Y-%m-%d} 早于会议召开日期 {held_on:%Y-%m-%d}。")
+                row_errors.append(f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(held_on)}。")
             try:
                 check_history_state(state, completed_on, held_on=held_on)
             except ValidationError as exc:

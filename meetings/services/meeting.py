@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from committee.models import MemberUnit, Seat
 from committee.selectors import current_holder
+from core.dates import cn_date
 from core.models import SiteSetting
 from core.workdays import add_workdays, is_workday
 
@@ -103,8 +104,8 @@ def _announce_topic_call(meeting: Meeting) -> None:
         unit_ids=invited_unit_ids(meeting),
         subject=f"{meeting.title}议题征集",
         body=(
-            f"{meeting.full_title}拟于 {meeting.planned_date:%Y年%m月%d日} 召开。请于 "
-            f"{meeting.topic_deadline:%Y年%m月%d日} 前在平台提交拟提请会议研究的议题（附件2 第五条）。"
+            f"{meeting.full_title}拟于 {cn_date(meeting.planned_date)} 召开。请于 "
+            f"{cn_date(meeting.topic_deadline)} 前在平台提交拟提请会议研究的议题（附件2 第五条）。"
         ),
         url=reverse("meetings:meeting_detail", args=[meeting.pk]),
     )
@@ -189,9 +190,7 @@ def meeting_update(
 
 
 def _when(meeting: Meeting) -> str:
-    return f"{meeting.planned_date:%Y年%m月%d日}" + (
-        f" {meeting.start_time:%H:%M}" if meeting.start_time else ""
-    )
+    return f"{cn_date(meeting.planned_date)}" + (f" {meeting.start_time:%H:%M}" if meeting.start_time else "")
 
 
 @transaction.atomic
@@ -292,7 +291,7 @@ def default_overview(meeting: Meeting) -> str:
     ]
     convener = meeting.convener
     chair = f"{convener.seat.get_role_display()}{convener.person_name}" if convener else "召集人"
-    text = f"{meeting.held_on:%Y年%m月%d日}，{chair}在{meeting.place or '会议室'}主持召开{meeting.full_title}"
+    text = f"{cn_date(meeting.held_on)}，{chair}在{meeting.place or '会议室'}主持召开{meeting.full_title}"
     if meeting.convener_delegated:
         text += f"（{meeting.delegation_note}）"
     text += "。"

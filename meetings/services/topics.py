@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import is_unit_user
+from core.dates import cn_date
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from ..selectors import next_meeting
@@ -40,7 +41,7 @@ def topic_propose(
         raise ValidationError(f"{meeting.title}已召开，议题征集已结束。", code="held")
     if today() > meeting.topic_deadline:
         raise ValidationError(
-            f"议题征集已于 {meeting.topic_deadline:%Y年%m月%d日} 截止，不能再提交议题。",
+            f"议题征集已于 {cn_date(meeting.topic_deadline)} 截止，不能再提交议题。",
             code="deadline_passed",
         )
     topic = Topic(

@@ -290,7 +290,7 @@ def test_mark_held_requires_the_notice_and_freezes_the_first_item(users):
         services.meeting_mark_held(meeting=meeting, held_on=meeting.planned_date, by=office)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
-    assert meeting.minutes_overview.startswith("2025年06月16日")
+    assert meeting.minutes_overview.startswith("2025年6月16日")
     generated = meeting.agenda_items.get(is_generated=True)
     assert generated.generated_snapshot["previous"] is None
 
@@ -308,4 +308,4 @@ def test_changing_date_or_place_after_the_notice_tells_the_units(users):
     rows = Notification.objects.filter(
         occasion__startswith=f"meeting:{meeting.pk}:changed:", recipient=users["unit_a"]
     )
-    assert rows.exists() and "2025年06月18日" in rows.first().body
+    assert rows.exists() and "2025年6月18日" in rows.first().body

@@ -61,11 +61,20 @@ def _filtered(request, today):
     return form, qs, counts
 
 
+def _status_filter(form) -> bool:
+    return form.is_bound and form.is_valid() and bool(form.cleaned_data["status"])
+
+
 @meetings_user_required
 def followup_list(request):
     today = timezone.localdate()
     form, qs, counts = _filtered(request, today)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE)
+    # the per-status counts already hold the total: no second COUNT over the same rows
+    paginator.count = (
+        counts.get(form.cleaned_data["status"], 0) if _status_filter(form) else sum(counts.values())
+    )
+    page = paginator.get_page(request.GET.get("page"))
     stats = [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus]
     return render(
         request,
@@ -91,10 +100,10 @@ def followup_export(request):
             a.item.source_label,
             a.unit.name,
             a.get_role_display(),
-            a.deadline.isoformat(),
+            a.deadline,
             a.get_phase_display(),
             a.state.label,
-            a.completed_on.isoformat() if a.completed_on else "",
+            a.completed_on,
         ]
         for a in qs[:5000]
     ]

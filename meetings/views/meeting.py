@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_office, office_required, unit_required
+from core.dates import cn_date
 from core.documents import docx_response
 
 from .. import documents, services
@@ -49,7 +50,7 @@ def meeting_create(request):
     meeting, created = result
     if created:
         messages.success(
-            request, f"已创建{meeting.title}（筹备中），议题征集截止 {meeting.topic_deadline:%Y-%m-%d}。"
+            request, f"已创建{meeting.title}（筹备中），议题征集截止 {cn_date(meeting.topic_deadline)}。"
         )
     else:
         messages.info(request, f"{meeting.title}已存在，每半年只召开一次联席会议。")

@@ -132,7 +132,25 @@ def test_the_xlsx_holds_the_same_numbers_as_the_figures(data):
     sheet = wb["目标指标完成进度"]
     assert [c.value for c in sheet[1]] == targets["headers"]
     assert sheet.max_row == len(targets["rows"]) + 1
-    assert [str(c.value) if c.value is not None else "" for c in sheet[2]] == targets["rows"][0]
+    assert [_as_figure(c) for c in sheet[2]] == targets["rows"][0]
+    headers = targets["headers"]
+    cells = dict(zip(headers, sheet[2], strict=True))
+    assert cells["目标值"].data_type == "n"  # typed cells (issue 19 point 2), not text
+
+
+def _as_figure(cell) -> str:
+    """A typed cell back in the text form the figures keep."""
+    if cell.value is None:
+        return ""
+    if cell.is_date:
+        return (
+            cell.value.date().isoformat()
+            if cell.number_format == "yyyy-mm-dd"
+            else f"{cell.value:%Y-%m-%d %H:%M}"
+        )
+    if "%" in cell.number_format:
+        return f"{cell.value * 100:.0f}%"
+    return str(cell.value)
 
 
 def test_the_docx_is_a_chinese_document_with_the_sections(data):

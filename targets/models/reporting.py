@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
+from core.dates import cn_date
 from core.fields import user_field
 
 from .plan import Measure, Plan, Target
@@ -333,7 +334,7 @@ class Statistic(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target.code} {self.value}（{self.as_of:%Y-%m-%d}）"
+        return f"{self.target.code} {self.value}（{cn_date(self.as_of)}）"
 
 
 class TargetEvaluation(models.Model):

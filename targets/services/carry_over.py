@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.dates import cn_date
+
 from ..models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Statistic, Target, TargetOwner
 from ..progress import INCREMENT_KINDS
 from .plans import _save, plan_save
@@ -47,7 +49,7 @@ def plan_carry_over(
     if not rows:
         raise ReportError("请至少选择一项要接续的指标。")
     if plan.start_date <= source.end_date:
-        raise ReportError(f"新规划的起始日期须晚于上一规划的截止日期（{source.end_date:%Y-%m-%d}）。")
+        raise ReportError(f"新规划的起始日期须晚于上一规划的截止日期（{cn_date(source.end_date)}）。")
     seen = set()
     for row in rows:
         if row.source.plan_id != source.pk:
@@ -61,8 +63,8 @@ def plan_carry_over(
             raise ReportError(f"“{row.source.name}”是百分比指标，目标值不能超过 100%。")
         if not (plan.start_date <= row.deadline <= plan.end_date):
             raise ReportError(
-                f"“{row.source.name}”的完成时限须在新规划期限（{plan.start_date:%Y-%m-%d} 至 "
-                f"{plan.end_date:%Y-%m-%d}）内。"
+                f"“{row.source.name}”的完成时限须在新规划期限（{cn_date(plan.start_date)} 至 "
+                f"{cn_date(plan.end_date)}）内。"
             )
     owners = {}
     for owner in TargetOwner.objects.filter(target__in=[r.source for r in rows]).order_by("id"):

@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import cn_date
+
 from ..models import (
     GoalEvaluation,
     MeasureEvaluation,
@@ -144,7 +146,7 @@ def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) ->
     if not _is_approver(by):
         raise ReportError("只有办公室主任或副主任可以签发终期评估。")
     if plan.end_date >= today:
-        raise ReportError(f"规划期限至 {plan.end_date:%Y-%m-%d}，到期后才能签发终期评估。")
+        raise ReportError(f"规划期限至 {cn_date(plan.end_date)}，到期后才能签发终期评估。")
     missing = plan.targets.filter(active=True, evaluation__isnull=True).count()
     if missing:
         raise ReportError(f"还有 {missing} 项指标没有评估结论，不能签发。")

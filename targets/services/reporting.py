@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from committee.models import MemberUnit
+from core.dates import cn_date
 from core.models import SiteSetting
 from meetings.selectors import unit_ids_with_open_followups
 from notifications.services import notify
@@ -101,7 +102,7 @@ def period_open(
     if end < plan.start_date or start > plan.end_date:
         raise ReportError(
             f"{year}年{'上' if half == 1 else '下'}半年不在规划“{plan.name}”的期限"
-            f"（{plan.start_date:%Y-%m-%d} 至 {plan.end_date:%Y-%m-%d}）内。"
+            f"（{cn_date(plan.start_date)} 至 {cn_date(plan.end_date)}）内。"
         )
     due = due_date or period_due_date(year=year, half=half)
     if due < start:
@@ -115,7 +116,7 @@ def period_open(
         and not ReportingPeriod.objects.filter(plan=plan, year=year, half=half).exists()
     ):
         raise ReportError(
-            f"{year}年{'上' if half == 1 else '下'}半年的报送截止日 {due:%Y-%m-%d} 已过，"
+            f"{year}年{'上' if half == 1 else '下'}半年的报送截止日 {cn_date(due)} 已过，"
             "开放后所有单位会立即被记为未报送。请另定新的报送截止日（今天或以后）。"
         )
     with transaction.atomic():
@@ -300,7 +301,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
             occasion=f"report:{report.pk}:submitted:{int(now.timestamp())}",
             recipients=_office_users(),
             subject=f"{report.unit}已提交{report.period}进度报告",
-            body=f"{report.unit}于 {timezone.localtime(now):%Y-%m-%d %H:%M} 提交了{report.period}进度报告，请审核。",
+            body=f"{report.unit}于 {cn_date(now)} 提交了{report.period}进度报告，请审核。",
             url=report.get_absolute_url(),
         )
     return report

@@ -221,4 +221,8 @@ def test_word_and_xlsx_in_the_government_layout(client, policy, users, after_pla
     wb = load_workbook(io.BytesIO(client.get(reverse("targets:evaluation_xlsx", args=[policy.pk])).content))
     assert wb.sheetnames == ["量化指标", "主要措施", "定性目标", "奖励兑现", "评估报告"]
     rows = list(wb["量化指标"].iter_rows(min_row=2, values_only=True))
-    assert len(rows) == policy.targets.filter(active=True).count() and "未评估" not in {r[6] for r in rows}
+    assert len(rows) == policy.targets.filter(active=True).count() and "未评估" not in {r[7] for r in rows}
+    # 目标值 and 最终值 are numbers, 统计日期 a date: Excel sorts and sums them
+    assert all(isinstance(r[4], int | float) for r in rows)
+    assert all(r[5] is None or isinstance(r[5], int | float) for r in rows)
+    assert all(r[6] is None or isinstance(r[6], dt.datetime) for r in rows)

@@ -37,7 +37,7 @@ def test_reminder_names_unit_period_due_date_and_link_and_goes_to_the_units_user
     assert (
         "市农业农村局" in reminder.body
         and "2025年上半年" in reminder.body
-        and "2025年07月15日" in reminder.body
+        and "2025年7月15日" in reminder.body
     )
     assert reminder.url == report_a.get_absolute_url() and reminder.url in reminder.body
 

@@ -56,14 +56,20 @@ def matrix(request):
     plan = _plan_from(form)
     data = form.cleaned_data if form.is_valid() else {}
     unit = data.get("unit")
+    older = request.GET.get("older", "")
+    older = int(older) if older.isdigit() and len(older) < 4 else 0  # windows of periods back from the latest
     table = (
         selectors.report_matrix(
-            plan=plan, unit_id=unit.pk if unit else None, status=data.get("status") or None
+            plan=plan, unit_id=unit.pk if unit else None, status=data.get("status") or None, older=older
         )
         if plan
-        else {"periods": [], "rows": []}
+        else {"periods": [], "rows": [], "older": 0, "has_older": False}
     )
-    return render(request, "targets/matrix.html", {"plan": plan, "form": form, **table})
+    params = request.GET.copy()
+    params.pop("older", None)
+    return render(
+        request, "targets/matrix.html", {"plan": plan, "form": form, "query": params.urlencode(), **table}
+    )
 
 
 @progress_viewer_required

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_office, is_unit_user, office_required
+from core.documents import xlsx_response
 from core.files import serve_protected_file
 
 from .. import selectors
 from ..excel import SOURCE_CHOICES
+from ..filters import ReportFilter
 from ..forms import OpenPeriodForm, ReportForm, ReturnForm
 from ..history import report_changes
 from ..models import Plan, Report, ReportingPeriod
@@ -37,15 +39,24 @@ from ..services import (
 from ..services.imports import cumulative_floors
 
 
+def _listed(periods) -> list[ReportingPeriod]:
+    """The periods of the list with their report counts and links (one URL reverse each, not per row)."""
+    periods = list(periods)
+    counts = selectors.period_status_counts(periods)
+    detail_url = selectors.url_pattern("targets:period_detail")
+    export_url = selectors.url_pattern("targets:period_export")
+    for period in periods:
+        period.counts = counts.get(period.pk, {})
+        period.url, period.export_url = detail_url % period.pk, export_url % period.pk
+    return periods
+
+
 @office_required
 def period_list(request):
     plan_id = request.GET.get("plan")
     plan = Plan.objects.filter(pk=plan_id).first() if plan_id and plan_id.isdigit() else None
     plan = plan or selectors.current_plan()
-    periods = list(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
-    counts = selectors.period_status_counts(periods)
-    for period in periods:
-        period.counts = counts.get(period.pk, {})
+    periods = _listed(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
     today = timezone.localdate()
     form = OpenPeriodForm(initial={"plan": plan, "year": today.year, "half": 1 if today.month <= 6 else 2})
     return render(
@@ -61,10 +72,7 @@ def period_open_view(request):
     form = OpenPeriodForm(request.POST)
     if not form.is_valid():
         plan = form.cleaned_data.get("plan") or selectors.current_plan()
-        periods = list(ReportingPeriod.objects.filter(plan=plan)) if plan else []
-        counts = selectors.period_status_counts(periods)
-        for period in periods:
-            period.counts = counts.get(period.pk, {})
+        periods = _listed(ReportingPeriod.objects.filter(plan=plan)) if plan else []
         return render(
             request,
             "targets/period_list.html",
@@ -103,14 +111,40 @@ def period_detail(request, pk):
     return render(request, "targets/period_detail.html", {"period": period, "table": table, "tally": tally})
 
 
+def report_filterset(request) -> ReportFilter:
+    """The reports the user may see, filtered and sorted as the query string asks (page and export)."""
+    reports = visible_reports(request.user).order_by("-period__year", "-period__half", "unit__order")
+    return ReportFilter(request.GET or None, queryset=reports, unit_choice=is_office(request.user))
+
+
+@office_required
+def report_list_export(request):
+    """The filtered list as xlsx: the same rows, columns and words as the page."""
+    reports = report_filterset(request).qs[:5000]
+    today = timezone.localdate()
+    rows = []
+    for r in reports:
+        cell = selectors.matrix_cell(r, today)
+        rows.append(
+            [
+                str(r.period),
+                r.period.plan.name,
+                r.unit.name,
+                r.get_status_display(),
+                cell["timeliness_label"] if cell else "",
+                r.period.due_date,
+                r.first_submitted_at,
+            ]
+        )
+    headers = ["期次", "规划", "单位", "状态", "报送情况", "报送截止", "首次提交"]
+    return xlsx_response([("进度报告", headers, rows)], f"进度报告-{today:%Y%m%d}.xlsx")
+
+
 @report_user_required
 def report_list(request):
     """Member units: their own reports. The office: every report, filterable, paginated."""
-    reports = visible_reports(request.user).order_by("-period__year", "-period__half", "unit__order")
-    status = request.GET.get("status")
-    if status in Report.Status.values:
-        reports = reports.filter(status=status)
-    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    filterset = report_filterset(request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for report in page:
         report.cell = selectors.matrix_cell(report, today)
@@ -119,8 +153,7 @@ def report_list(request):
         "targets/report_list.html",
         {
             "page_obj": page,
-            "status": status,
-            "statuses": Report.Status.choices,
+            "filter": filterset,
             "is_office": is_office(request.user),
         },
     )

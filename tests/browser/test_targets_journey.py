@@ -219,7 +219,7 @@ def test_office_backfills_evaluates_the_old_plan_and_creates_the_next_one(
         r[0]: r
         for r in load_workbook(tmp_path / "evaluation.xlsx").active.iter_rows(min_row=2, values_only=True)
     }
-    assert rows["T04"][6] == "未完成"
+    assert rows["T04"][7] == "未完成"
     with page.expect_download() as docx:
         page.get_by_role("link", name="导出 Word").click()
     assert docx.value.suggested_filename.endswith(".docx")

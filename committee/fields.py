@@ -1,0 +1,44 @@
+"""The unit picker: a multiple choice of member units grouped 市直部门 / 乡镇和管理区.
+
+The widget is a plain ``<select multiple>`` with ``<optgroup>``s (works without JavaScript);
+``static/js/app.js`` turns every ``select[data-unit-picker]`` into a searchable Tom Select with a
+"全选本组" action per group.
+"""
+
+from django import forms
+from django.forms.models import ModelChoiceIterator
+
+from .models import MemberUnit
+
+TOWN_KINDS = {MemberUnit.Kind.TOWNSHIP, MemberUnit.Kind.ZONE}
+GROUPS = ("市直部门", "乡镇和管理区")
+
+
+def unit_group(unit: MemberUnit) -> str:
+    return GROUPS[1] if unit.kind in TOWN_KINDS else GROUPS[0]
+
+
+class GroupedUnitIterator(ModelChoiceIterator):
+    def __iter__(self):
+        groups: dict[str, list] = {label: [] for label in GROUPS}
+        for unit in self.queryset:
+            groups[unit_group(unit)].append(self.choice(unit))
+        for label, choices in groups.items():
+            if choices:
+                yield label, choices
+
+    def __len__(self):
+        return len([g for g in self])
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = GroupedUnitIterator
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.SelectMultiple(
+                attrs={"size": 8, "data-unit-picker": "", "data-placeholder": "输入单位名称搜索"}
+            ),
+        )
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,45 @@
+"""Filters and sorting of the report list (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+
+from committee.models import MemberUnit
+
+from .models import Plan, Report, ReportingPeriod
+
+
+class ReportFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label="状态", choices=Report.Status.choices)
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
+    year = django_filters.NumberFilter(
+        label="年度", field_name="period__year", min_value=2000, max_value=2100
+    )
+    half = django_filters.ChoiceFilter(
+        label="半年", field_name="period__half", choices=ReportingPeriod._meta.get_field("half").choices
+    )
+    plan = django_filters.ModelChoiceFilter(
+        label="规划", field_name="period__plan", queryset=Plan.objects.all()
+    )
+    q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
+    o = django_filters.OrderingFilter(
+        fields=(
+            ("period__due_date", "period"),
+            ("unit__order", "unit"),
+            ("status", "status"),
+            ("first_submitted_at", "submitted"),
+        )
+    )
+
+    class Meta:
+        model = Report
+        fields = ["status", "unit", "year", "half", "plan"]
+
+    def __init__(self, *args, unit_choice: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not unit_choice:  # a member unit sees its own reports only
+            del self.filters["unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(unit__name__icontains=value) | Q(summary__icontains=value) | Q(return_comment__icontains=value)
+        )
