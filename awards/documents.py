@@ -8,7 +8,7 @@ from core.documents import add_paragraph, add_table, new_document
 from core.policy import policy_document
 
 from .formatting import cn_date, wan
-from .models import FundingSource, PublicityBatch, RewardItem
+from .models import FundingPath, FundingSource, PublicityBatch, RewardItem
 from .services.legacy import COLUMNS
 from .validators import visible_reference
 
@@ -190,6 +190,8 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
             "2022-12-20",
             "JL-2022-0001",
             "示例行，导入前请删除",
+            "荆政函〔2022〕5号",
+            "2022-12-01",
         ]
     ]
     items = [
@@ -264,7 +266,7 @@ LEDGER_HEADER = [
 
 
 def ledger_rows(applications) -> list[list]:
-    """The 资金拨付台账 as finance expects it (批复文号 is blank until 报请 batches are recorded)."""
+    """The 资金拨付台账 as finance expects it (批复文号 from the confirmed reply, or as entered for legacy)."""
     return [
         [
             n,
@@ -272,9 +274,9 @@ def ledger_rows(applications) -> list[list]:
             a.enterprise.credit_code,
             a.reward_item.name,
             a.award_date,
-            a.amount_yuan,
+            a.amount_yuan if a.approved_amount_yuan is None else a.approved_amount_yuan,
             a.get_funding_source_display(),
-            "",
+            a.approval_number,
             a.paid_amount_yuan,
             a.paid_on,
             a.voucher_number,
@@ -291,3 +293,38 @@ def ledger_sheets(applications, totals: dict) -> list[tuple[str, list[str], list
         ["合计", f"{totals['n']} 项", "", "", "", totals["approved"], "", "", totals["paid"], "", "", "", ""]
     )
     return [("资金拨付台账", LEDGER_HEADER, rows)]
+
+
+def funding_request_document(request, items):
+    """The 请示 of a 报请 batch in government layout: title, 主送, body citing the policy, the list of
+    enterprises, awards and amounts with the total, 落款 and date."""
+
+    policy = policy_document()
+    path = FundingPath.objects.filter(source=request.funding_source).first()
+    doc = new_document(title=request.title)
+    add_paragraph(doc, f"{request.recipient}：", indent=False)
+    clause = f"“{path.clause}”" if path and path.clause else ""
+    add_paragraph(
+        doc,
+        f"根据{policy.citation}三（二）的规定{('：' + clause) if clause else ''}。"
+        f"经企业申报、{OFFICE}初审和复核，并经公示无异议，现有 {len(items)} 家（次）企业符合奖励条件，"
+        f"拟奖励资金合计 {wan(request.total_yuan)}（{request.total_yuan:,} 元），资金来源为"
+        f"{request.get_funding_source_display()}。具体名单如下：",
+    )
+    rows = [
+        [
+            n,
+            i.application.enterprise.name,
+            i.application.enterprise.credit_code,
+            i.application.reward_item.name,
+            cn_date(i.application.award_date) if i.application.award_date else "",
+            f"{i.requested_amount_yuan:,}" + ("（以省级财政拨付为准）" if i.application.provisional else ""),
+        ]
+        for n, i in enumerate(items, start=1)
+    ]
+    rows.append(["合计", f"{len(items)} 项", "", "", "", f"{request.total_yuan:,}"])
+    add_table(doc, ["序号", "企业名称", "统一社会信用代码", "奖励项目", "获奖日期", "拟奖励金额（元）"], rows)
+    add_paragraph(doc, "妥否，请批示。")
+    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, cn_date(request.requested_on), indent=False, align_right=True)
+    return doc

@@ -347,6 +347,10 @@ class LegacyForm(forms.Form):
     paid_on = forms.DateField(label="拨付日期", widget=DATE)
     voucher_number = forms.CharField(label="凭证号", max_length=60, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
+    approval_number = forms.CharField(
+        label="批复文号", max_length=100, required=False, help_text="已知时填写"
+    )
+    approval_date = forms.DateField(label="批复日期", widget=DATE, required=False)
 
     def clean_credit_code(self):
         return validate_credit_code(self.cleaned_data["credit_code"])
@@ -448,3 +452,47 @@ class BudgetForm(forms.Form):
     basis = forms.CharField(
         label="依据", max_length=200, help_text="如预算批复文号；经另一位办公室负责人确认后生效"
     )
+
+
+class FundingRequestForm(forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label="拟报请的申报（同一资金来源）",
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "请至少选择一份待拨付的申报。",
+            "invalid_choice": "所选申报已不在待报请列表中。",
+        },
+    )
+    requested_on = forms.DateField(label="报请日期", widget=DATE)
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if queryset is not None:
+            self.fields["applications"].queryset = queryset
+
+
+class FundingReplyForm(forms.Form):
+    """The reply's header; the decision per application comes as decision_<id>, amount_<id>, reason_<id>."""
+
+    reply_number = forms.CharField(label="批复文号", max_length=100, required=False)
+    reply_date = forms.DateField(label="批复日期", widget=DATE, required=False)
+
+    def decisions(self, items) -> dict:
+        data, out = self.data, {}
+        for i in items:
+            pk = i.application_id
+            choice = data.get(f"decision_{pk}", "")
+            if choice not in ("approved", "refused"):
+                continue
+            raw = (data.get(f"amount_{pk}") or "").strip().replace(",", "")
+            try:
+                amount = int(raw) if raw else None
+            except ValueError:
+                amount = None
+            out[pk] = {
+                "approved": choice == "approved",
+                "amount_yuan": amount,
+                "reason": data.get(f"reason_{pk}", ""),
+            }
+        return out

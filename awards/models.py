@@ -135,6 +135,7 @@ class Enterprise(models.Model):
     def is_rejected(self) -> bool:
         return self.rejected_at is not None
 
+    @property
     def is_refused(self) -> bool:
         """The office refused verification and the enterprise has not corrected its data since."""
         return not self.is_verified and self.refused_at is not None
@@ -335,6 +336,11 @@ class Application(models.Model):
     )
     payment_confirmed_at = models.DateTimeField("拨付审核时间", null=True, blank=True)
     is_legacy = models.BooleanField("系统上线前已兑现", default=False)
+    # the approving authority's reply (批复), copied from the 报请 batch when its reply is confirmed;
+    # a legacy reward carries them as entered where known
+    approval_number = models.CharField("批复文号", max_length=100, blank=True)
+    approval_date = models.DateField("批复日期", null=True, blank=True)
+    approved_amount_yuan = models.PositiveIntegerField("批复核定金额（元）", null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -485,6 +491,9 @@ class ApplicationEvent(models.Model):
         OBJECTION_DISMISSED = "objection_dismissed", "异议经核查不成立"
         OBJECTION_UPHELD = "objection_upheld", "异议经核查成立，不予奖励"
         PUBLICITY_END = "publicity_end", "公示期满无异议，转入待拨付"
+        FUNDING_REQUEST = "funding_request", "报请审批（报请中）"
+        FUNDING_APPROVED = "funding_approved", "收到批复，核定奖励（已批复）"
+        FUNDING_REFUSED = "funding_refused", "批复不予奖励"
         PAY = "pay", "登记拨付"
         PAY_PENDING = "pay_pending", "登记拨付，待审核人确认"
         PAY_REFUSED = "pay_refused", "拨付登记被审核人退回"
@@ -678,6 +687,8 @@ class MoneyChange(models.Model):
         LEGACY_IMPORT = "legacy_import", "批量导入历史兑现记录"
         LEGACY_CORRECTION = "legacy_correction", "更正历史兑现记录"
         BUDGET = "budget", "设定年度资金预算"
+        FUNDING_REPLY = "funding_reply", "登记报请批复"
+        OVER_BUDGET = "over_budget", "确认超出预算的报请"
 
     class State(models.TextChoices):
         PENDING = "pending", "待审核人确认"
@@ -834,3 +845,130 @@ class FundBudget(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.get_source_display()}"
+
+
+class FundingRequest(models.Model):
+    """A 报请 batch: applications 待拨付 of one funding source sent together in one 请示,
+    and the reply received (文号, 日期, amount approved or refusal per application)."""
+
+    class State(models.TextChoices):
+        OVER_BUDGET = "over_budget", "超出预算，待负责人确认"
+        REQUESTED = "requested", "报请中"
+        REPLIED = "replied", "已批复"
+        CANCELLED = "cancelled", "已撤销"
+
+    year = models.PositiveSmallIntegerField("年度")
+    number = models.PositiveSmallIntegerField("批次")
+    funding_source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    title = models.CharField("请示标题", max_length=200)
+    recipient = models.CharField("主送机关", max_length=100)
+    requested_on = models.DateField("报请日期")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.REQUESTED)
+    total_yuan = models.PositiveIntegerField("报请金额合计（元）")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    budget_note = models.CharField("预算提示", max_length=300, blank=True)
+    budget_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="超预算确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reply_number = models.CharField("批复文号", max_length=100, blank=True)
+    reply_date = models.DateField("批复日期", null=True, blank=True)
+    reply_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批复登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reply_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批复审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报请批次"
+        verbose_name_plural = "报请批次"
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="awards_fundingrequest_unique_number"),
+            models.CheckConstraint(
+                condition=~Q(state="replied") | (~Q(reply_number="") & Q(reply_date__isnull=False)),
+                name="awards_fundingrequest_replied_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_confirmed_by__isnull=True) | ~Q(reply_confirmed_by=F("reply_recorded_by")),
+                name="awards_fundingrequest_reply_two_people",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("awards:funding_request", args=[self.pk])
+
+
+class FundingRequestItem(models.Model):
+    """One application in a 报请 batch, with what the reply decided for it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待批复"
+        APPROVED = "approved", "批复同意"
+        REFUSED = "refused", "不予奖励"
+
+    request = models.ForeignKey(
+        FundingRequest, verbose_name="报请批次", on_delete=models.PROTECT, related_name="items"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.PROTECT, related_name="funding_items"
+    )
+    requested_amount_yuan = models.PositiveIntegerField("报请金额（元）")
+    decision = models.CharField("批复结果", max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    approved_amount_yuan = models.PositiveIntegerField("批复核定金额（元）", null=True, blank=True)
+    reason = models.CharField("说明或不予奖励理由", max_length=300, blank=True)
+    # False once the batch is cancelled: the application may then go into another batch
+    live = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "报请明细"
+        verbose_name_plural = "报请明细"
+        ordering = ["request", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(live=True),
+                name="awards_fundingrequestitem_one_live_per_application",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="approved")
+                | (Q(approved_amount_yuan__gt=0) & Q(approved_amount_yuan__lte=MAX_AMOUNT_YUAN)),
+                name="awards_fundingrequestitem_approved_amount_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount_yuan__isnull=True)
+                | Q(approved_amount_yuan__lte=F("requested_amount_yuan"))
+                | ~Q(reason=""),
+                name="awards_fundingrequestitem_above_requested_explained",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="refused") | ~Q(reason=""),
+                name="awards_fundingrequestitem_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.request} {self.application.code}"

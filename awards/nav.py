@@ -22,6 +22,7 @@ def nav_group(user):
                 ("企业核验", "awards:enterprise_list"),
                 ("注册核查申请", "awards:registration_reviews"),
                 ("公示管理", "awards:publicity_manage"),
+                ("报请批次", "awards:funding_requests"),
                 ("资金台账", "awards:money"),
                 ("资金拨付台账", "awards:payment_ledger"),
                 ("资金变更审核", "awards:money_changes"),

@@ -273,7 +273,8 @@ def payment_ledger(
 def ledger_totals(qs) -> dict:
     return qs.aggregate(
         n=Count("id"),
-        approved=Coalesce(Sum("amount_yuan"), 0),
+        # 核定: the reply's amount once confirmed, the amount assessed at submission before
+        approved=Coalesce(Sum(Coalesce("approved_amount_yuan", "amount_yuan")), 0),
         paid=Coalesce(Sum("paid_amount_yuan", filter=Q(status=Status.PAID)), 0),
     )
 

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.permissions import office_required
-from core.dates import cn_date
 
 from .calendar import (
     Holiday,
@@ -79,10 +78,10 @@ def _initial(year: int) -> dict:
         "year": year,
         "source": record.source if record else "",
         "holidays": "\n".join(
-            f"{cn_date(h.start)}" + (f" 至 {cn_date(h.end)}" if h.end != h.start else "") + f" {h.note}"
+            f"{h.start:%Y-%m-%d}" + (f" 至 {h.end:%Y-%m-%d}" if h.end != h.start else "") + f" {h.note}"
             for h in holidays
         ),
-        "workdays": "\n".join(f"{cn_date(w.day)} {w.note}" for w in workdays),
+        "workdays": "\n".join(f"{w.day:%Y-%m-%d} {w.note}" for w in workdays),
     }
 
 

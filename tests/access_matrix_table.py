@@ -186,6 +186,9 @@ TABLE: dict[str, Row] = {
     "awards:objection_create": post(OFFICE_ACT, pk("in_publicity")),
     "awards:objection_resolve": post(OFFICE_ACT, pk("objection")),
     "awards:payment_record": get(OFFICE, pk("awaiting_payment")),
+    "awards:funding_requests": get(OFFICE),
+    "awards:funding_request": get(OFFICE, pk("funding_request")),
+    "awards:funding_request_docx": get(OFFICE, pk("funding_request")),
     "awards:enterprise_list": get(OFFICE),
     "awards:enterprise_verify": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
     # sent without a reason: refused with a message, nothing changes

@@ -170,6 +170,10 @@ def _awards(w, users) -> None:
     w.awaiting_payment = ApplicationFactory(
         enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
     )
+    requested = ApplicationFactory(
+        enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
+    )
+    w.funding_request = awards_services.funding_request_create(applications=[requested], by=office)
     # another enterprise claims the same standard: a possible duplicate for an approver's ruling
     ApplicationFactory(enterprise=users["enterprise_b"].enterprise, reference="GB/T 45001-2025")
     awards_services.findings_scan(found_on="test")

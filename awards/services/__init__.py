@@ -13,6 +13,7 @@ from .enterprises import (
     enterprise_update_contact,
     enterprise_verify,
 )
+from .funding import funding_progress, funding_reply_record, funding_request_create
 from .integrity import finding_rule, findings_scan
 from .legacy import (
     LegacyPreview,
@@ -82,6 +83,9 @@ __all__ = [
     "money_change_refuse",
     "objection_record",
     "objection_resolve",
+    "funding_progress",
+    "funding_reply_record",
+    "funding_request_create",
     "payment_record",
     "publicity_advance_due",
     "publicity_publish",

@@ -35,6 +35,8 @@ COLUMNS = [
     ("paid_on", "拨付日期"),
     ("voucher_number", "凭证号"),
     ("note", "备注"),
+    ("approval_number", "批复文号"),
+    ("approval_date", "批复日期"),
 ]
 REQUIRED = {"credit_code", "reward", "award_date", "reference", "amount_yuan", "paid_on"}
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS, columns=len(COLUMNS) + 4)
@@ -54,18 +56,21 @@ class LegacyRow:
     voucher_number: str
     note: str
     reward_name: str = ""  # for the preview only
+    # the approving authority's reply where known (the 台账's 批复文号 from 2022 on)
+    approval_number: str = ""
+    approval_date: dt.date | None = None
 
     def to_json(self) -> dict:
         data = asdict(self)
-        for key in ("award_date", "paid_on"):
+        for key in ("award_date", "paid_on", "approval_date"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> "LegacyRow":
         data = dict(data)
-        for key in ("award_date", "paid_on"):
-            data[key] = dt.date.fromisoformat(data[key]) if data[key] else None
+        for key in ("award_date", "paid_on", "approval_date"):
+            data[key] = dt.date.fromisoformat(data[key]) if data.get(key) else None
         return cls(**data)
 
 
@@ -101,6 +106,12 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
         )
     except ValidationError as exc:
         errors.extend(exc.messages)
+    if row.approval_date and row.approval_date > today:
+        errors.append("批复日期不能晚于今天。")
+    if row.approval_date and row.paid_on and row.approval_date > row.paid_on:
+        errors.append("批复日期不能晚于拨付日期。")
+    if row.approval_date and not (row.approval_number or "").strip():
+        errors.append("填写批复日期时请同时填写批复文号。")
     return enterprise, code, errors
 
 
@@ -188,6 +199,8 @@ def _legacy_create(
         payment_confirmed_by=confirmed_by,
         payment_confirmed_at=now,
         is_legacy=True,
+        approval_number=(row.approval_number or "").strip()[:100],
+        approval_date=row.approval_date,
         created_by=recorded_by,
     )
     _apply_assessment(application, result)
@@ -423,6 +436,8 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
             paid_on=_date(cell.get("paid_on"), "拨付日期", row_errors),
             voucher_number=_text(cell.get("voucher_number"))[:60],
             note=_text(cell.get("note"))[:200],
+            approval_number=_text(cell.get("approval_number"))[:100],
+            approval_date=_date(cell.get("approval_date"), "批复日期", row_errors),
         )
         row.reward_name = names.get(row.reward_code, "")
         if not row_errors:

@@ -9,6 +9,7 @@ from accounts.models import User
 from ..models import MoneyChange
 from ._workflow import require_approver
 from .budget import budget_apply
+from .funding import funding_reply_apply, over_budget_apply, over_budget_refused
 from .legacy import legacy_apply, legacy_correction_apply
 from .office_settings import reward_item_apply
 from .payment import payment_apply, payment_refused
@@ -21,7 +22,11 @@ APPLY = {
     Kind.LEGACY_IMPORT: legacy_apply,
     Kind.LEGACY_CORRECTION: legacy_correction_apply,
     Kind.BUDGET: budget_apply,
+    Kind.FUNDING_REPLY: funding_reply_apply,
+    Kind.OVER_BUDGET: over_budget_apply,
 }
+# what a refusal undoes besides the change itself (the others just never take effect)
+ON_REFUSE = {Kind.PAYMENT: payment_refused, Kind.OVER_BUDGET: over_budget_refused}
 
 
 def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
@@ -71,6 +76,6 @@ def money_change_refuse(*, change: MoneyChange, refused_by: User, comment: str) 
         change.checked_at = timezone.now()
         change.check_comment = comment[:1000]
         change.save()
-        if change.kind == Kind.PAYMENT:
-            payment_refused(change, refused_by=refused_by)
+        if change.kind in ON_REFUSE:
+            ON_REFUSE[change.kind](change, refused_by=refused_by)
     return change

@@ -41,8 +41,8 @@ def validate_payment(
 
 
 def _check_against_approval(application: Application, amount_yuan: int, note: str) -> None:
-    """三(二): never more than approved, except a 以省级财政拨付为准 line; any difference explained."""
-    approved = application.amount_yuan
+    """三(二): never more than approved (by the reply), except a 以省级财政拨付为准 line; any difference explained."""
+    approved = application.approved_amount_yuan or application.amount_yuan
     if amount_yuan > approved and not application.provisional:
         raise ValidationError(
             f"实际拨付金额（{amount_yuan:,} 元）超过核定金额（{approved:,} 元）：该奖项为固定金额，"
@@ -83,6 +83,11 @@ def payment_record(
             raise ValidationError("该申报已经登记过拨付，不能重复登记。", code="already_paid")
         if application.status != Status.AWAITING_PAYMENT:
             raise refuse_state(application, "登记拨付（只有待拨付的申报才能登记拨付）")
+        if application.approved_amount_yuan is None:
+            raise ValidationError(
+                "该申报尚未收到上级批复：请先列入报请批次并登记、确认批复，批复同意后才能登记拨付。",
+                code="no_reply",
+            )
         if pending_change(application=application):
             raise ValidationError(
                 "该申报已有一笔拨付登记在等待审核人确认，不能重复登记。", code="already_pending"
@@ -90,7 +95,7 @@ def payment_record(
         _check_against_approval(application, amount_yuan, note)
         summary = (
             f"{application.code} {application.enterprise.name} {application.reward_item.name}："
-            f"实际拨付 {wan(amount_yuan)}（{amount_yuan:,} 元，核定 {application.amount_yuan:,} 元），"
+            f"实际拨付 {wan(amount_yuan)}（{amount_yuan:,} 元，核定 {application.approved_amount_yuan:,} 元），"
             f"拨付日期 {cn_date(paid_on)}，凭证号 {voucher_number}。"
         )
         change = change_propose(
@@ -122,7 +127,9 @@ def payment_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
     data = change.payload
     now = timezone.now()
     # race: a payment confirmed twice; the UPDATE … WHERE status = 待拨付 succeeds once
-    claimed = Application.objects.filter(pk=change.application_id, status=Status.AWAITING_PAYMENT).update(
+    claimed = Application.objects.filter(
+        pk=change.application_id, status=Status.AWAITING_PAYMENT, approved_amount_yuan__isnull=False
+    ).update(
         status=Status.PAID,
         paid_amount_yuan=data["amount_yuan"],
         paid_on=dt.date.fromisoformat(data["paid_on"]),

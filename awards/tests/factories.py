@@ -87,3 +87,31 @@ class ApplicationFactory(DjangoModelFactory):
             paid_on=dt.date(2025, 4, 1),
             voucher_number=factory.Sequence(lambda n: f"PZ-{n:05d}"),
         )
+
+
+def approve_by_reply(applications, *, by, checker, amounts=None, requested_on=dt.date(2025, 3, 20)):
+    """Take applications 待拨付 through a 报请 batch and a confirmed reply approving them (the only
+    way to payment). ``amounts`` maps an application to its approved amount (default: requested)."""
+    from awards import services
+    from awards.models import MoneyChange
+
+    applications = list(applications)
+    request = services.funding_request_create(applications=applications, by=by, requested_on=requested_on)
+    amounts = amounts or {}
+    change = services.funding_reply_record(
+        request=request,
+        by=by,
+        reply_number=f"荆政函〔2025〕{request.pk}号",
+        reply_date=requested_on + dt.timedelta(days=5),
+        decisions={
+            a.pk: {"approved": True, "amount_yuan": amounts.get(a.pk, a.amount_yuan), "reason": ""}
+            for a in applications
+        },
+        today=requested_on + dt.timedelta(days=6),
+    )
+    services.money_change_confirm(change=change, confirmed_by=checker)
+    assert MoneyChange.objects.get(pk=change.pk).state == "confirmed"
+    for a in applications:
+        a.refresh_from_db()
+    request.refresh_from_db()
+    return request

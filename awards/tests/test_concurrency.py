@@ -84,9 +84,10 @@ def _race(target, args):
 
 
 def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(require_postgres, policy, users):
-    from awards.tests.factories import ApplicationFactory
+    from awards.tests.factories import ApplicationFactory, approve_by_reply
 
     application = ApplicationFactory(awaiting_payment=True)
+    approve_by_reply([application], by=users["office"], checker=users["approver2"])
 
     def pay(voucher):
         services.payment_record(
@@ -163,3 +164,20 @@ def test_fifty_simultaneous_spelling_variants_store_one_application(require_post
     refused = [o for o in outcomes if o != "stored"]
     assert all("同一奖项不得重复奖励" in o and stored.code in o for o in refused), set(refused)
     assert stored.reference_canonical == "gbt43210-2023"
+
+
+def test_two_simultaneous_batches_of_the_same_application_keep_one(require_postgres, policy, users):
+    from awards.models import FundingRequest, FundingRequestItem
+    from awards.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(awaiting_payment=True)
+
+    def batch(who):
+        services.funding_request_create(
+            applications=[Application.objects.get(pk=application.pk)], by=users[who]
+        )
+
+    outcomes = _race(batch, ["office", "approver"])
+    assert outcomes.count("done") == 1, outcomes
+    assert FundingRequestItem.objects.filter(application=application, live=True).count() == 1
+    assert FundingRequest.objects.count() == 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from awards import services
 from awards.models import Application, ApplicationEvent, MoneyChange, RewardAmount, RewardItem
-from awards.tests.factories import ApplicationFactory, item
+from awards.tests.factories import ApplicationFactory, approve_by_reply, item
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +34,17 @@ def money_state():
 
 
 @pytest.fixture
-def awaiting():
-    return ApplicationFactory(awaiting_payment=True)  # national standard, fixed 200,000 元
+def awaiting(users):
+    application = ApplicationFactory(awaiting_payment=True)  # national standard, fixed 200,000 元
+    approve_by_reply([application], by=users["office"], checker=users["approver2"])
+    return application
 
 
 @pytest.fixture
-def provisional():
-    return ApplicationFactory(awaiting_payment=True, reward_item=item("china_time_honored_brand"))
+def provisional(users):
+    application = ApplicationFactory(awaiting_payment=True, reward_item=item("china_time_honored_brand"))
+    approve_by_reply([application], by=users["office"], checker=users["approver2"])
+    return application
 
 
 def pay(application, users, amount, note="", who="office"):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from awards import services
 from awards.documents import LEDGER_HEADER
-from awards.tests.factories import ApplicationFactory, item
+from awards.tests.factories import ApplicationFactory, approve_by_reply, item
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ledger(users):
     awaiting = ApplicationFactory(awaiting_payment=True, award_date=dt.date(2024, 3, 1))
+    approve_by_reply([awaiting], by=users["office"], checker=users["approver2"])
     change = services.payment_record(
         application=awaiting,
         recorded_by=users["office"],

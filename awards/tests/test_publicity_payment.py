@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from awards import services
 from awards.models import Application, Objection, PublicityBatch
+from awards.tests.factories import approve_by_reply
 from core.models import CalendarDay, SiteSetting
 
 pytestmark = pytest.mark.django_db
@@ -156,11 +157,11 @@ def test_objection_outside_the_window_is_refused(reviewed, publish, users):
 
 
 @pytest.fixture
-def awaiting(reviewed, publish):
+def awaiting(reviewed, publish, users):
     application = reviewed()
     batch = publish([application], dt.date(2025, 3, 3))
     services.publicity_advance_due(today=batch.end_date + dt.timedelta(days=1))
-    application.refresh_from_db()
+    approve_by_reply([application], by=users["office"], checker=users["approver2"])
     return application
 
 

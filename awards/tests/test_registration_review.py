@@ -2,12 +2,13 @@
 asks for a review; the office hears of registrations once a day."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accounts.models import User
 from awards.models import Enterprise, RegistrationReview
 from awards.services import registrations_digest
-from awards.tests.factories import pdf
+from awards.tests.factories import PDF_BYTES, pdf
 from awards.tests.test_registration import CODE, form
 from core.demo import make_credit_code
 from notifications.models import Notification
@@ -75,8 +76,11 @@ def test_reject_without_a_reason_is_refused_and_nothing_changes(client, users, s
 
 def test_a_verified_enterprise_cannot_be_rejected(client, users):
     enterprise = users["enterprise_a"].enterprise
+    enterprise.licence.save("licence.pdf", ContentFile(PDF_BYTES), save=True)  # verification needs it
     client.force_login(users["approver"])
     client.post(reverse("awards:enterprise_verify", args=[enterprise.pk]))
+    enterprise.refresh_from_db()
+    assert enterprise.is_verified
     response = _reject(client, enterprise)
     assert "已通过核验，不能驳回注册" in response.content.decode()
     enterprise.refresh_from_db()

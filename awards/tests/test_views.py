@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from awards import services
 from awards.models import Application, ApplicationEvent, Attachment, MoneyChange, Objection, RewardItem
-from awards.tests.factories import EXE_BYTES, PNG_BYTES, ApplicationFactory, PublicityBatchFactory, pdf
+from awards.tests.factories import (
+    EXE_BYTES,
+    PNG_BYTES,
+    ApplicationFactory,
+    PublicityBatchFactory,
+    approve_by_reply,
+    pdf,
+)
 from core.models import CalendarDay, SiteSetting
 from tests.factories import EnterpriseFactory
 
@@ -235,6 +242,13 @@ def test_publish_objection_and_payment_from_the_pages(client, users, reviewed):
     )
     assert response.status_code == 302
     services.publicity_advance_due(today=application.publicity_batch.end_date + dt.timedelta(days=1))
+    application.refresh_from_db()
+    approve_by_reply(
+        [application],
+        by=users["office"],
+        checker=users["approver2"],
+        requested_on=today - dt.timedelta(days=7),
+    )
     data = {"amount_yuan": 200000, "paid_on": today.isoformat(), "voucher_number": "PZ-9"}
     response = client.post(reverse("awards:payment_record", args=[application.pk]), data)
     application.refresh_from_db()

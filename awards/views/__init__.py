@@ -19,6 +19,7 @@ from .exports import (
     payments_docx,
     publicity_docx,
 )
+from .funding import funding_request, funding_request_docx, funding_requests
 from .integrity import finding_rule, integrity, integrity_scan, integrity_xlsx
 from .money_changes import legacy_correct, money_change_confirm, money_change_refuse, money_changes
 from .office import (
@@ -98,6 +99,9 @@ __all__ = [
     "office_applications",
     "office_applications_export",
     "office_settings",
+    "funding_request",
+    "funding_request_docx",
+    "funding_requests",
     "payment_record",
     "payments_docx",
     "publicity",

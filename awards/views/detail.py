@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.permissions import is_approver, is_office
 from core.files import serve_protected_file
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import FindingRulingForm, ObjectionForm, ObjectionResolveForm, ReviewForm
 from ..models import Application
 from ..permissions import applicant_or_office_required, get_application, get_attachment, get_enterprise
@@ -24,6 +24,7 @@ def detail_context(request, application, **forms_in_error) -> dict:
         "attachments": application.attachments.all(),
         "is_office_view": office,
         "today": timezone.localdate(),
+        "funding_progress": services.funding_progress(application),
     }
     if office:
         context["objections"] = application.objections.select_related("recorded_by", "resolved_by")

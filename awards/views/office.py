@@ -320,6 +320,8 @@ def legacy_create(request):
             paid_on=data["paid_on"],
             voucher_number=data["voucher_number"],
             note=data["note"],
+            approval_number=data["approval_number"],
+            approval_date=data["approval_date"],
         )
         try:
             services.legacy_record(row=row, recorded_by=request.user, source="办公室逐条录入")

@@ -129,7 +129,7 @@ def test_next_meetings_first_item_reports_on_imported_history(users):
         ([["2026年上", "2026-06-12", "会议室", "", "概况", ""]], [], "应写作"),
         ([["2026年上半年", "2026-02-30", "会议室", "", "概况", ""]], [], "不是有效日期"),
         (MEETINGS, [[*DECISIONS[0][:9], "2026-05-01", "办理中", ""]], "早于会议召开日期"),
-        (MEETINGS, [[*DECISIONS[0][:10], "已销号", "2026-06-01"]], "办结日期 2026-06-01 早于会议召开日期"),
+        (MEETINGS, [[*DECISIONS[0][:10], "已销号", "2026-06-01"]], "办结日期 2026年6月1日 早于会议召开日期"),
         (MEETINGS, [[*DECISIONS[0][:10], "已销号", "2026-12-25"]], "晚于今天"),
         (MEETINGS, [[*DECISIONS[0][:10], "已销号", ""]], "请填写办结日期"),
         # unknown units
@@ -246,7 +246,7 @@ def test_new_decisions_still_refuse_a_past_deadline(users):
 
     with on(TODAY):
         meeting = held_meeting(users["office"], year=2026, half=2)
-        with pytest.raises(ValidationError, match="办理时限 2026-11-01 已过"):
+        with pytest.raises(ValidationError, match="办理时限 2026年11月1日 已过"):
             decision(users["office"], meeting, lead=unit("市市场监管局"), deadline=dt.date(2026, 11, 1))
 
 

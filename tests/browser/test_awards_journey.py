@@ -157,6 +157,21 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
         login(page, users["office"])
         page.goto(application.get_absolute_url())
         assert "待拨付" in page.inner_text("h1")
+        # 报请: the office puts it in a batch and records the reply; another approver confirms it
+        page.click("text=列入报请批次")
+        page.check(f"#req-{application.pk}")
+        page.click("button:has-text('建立报请批次')")
+        page.wait_for_url(re.compile(r".*/awards/office/funding/\d+/$"))
+        page.select_option(f"select[name=decision_{application.pk}]", "approved")
+        page.fill("input[name=reply_number]", "监政函〔2026〕3号")
+        page.fill("input[name=reply_date]", after.isoformat())
+        page.click("button:has-text('登记批复')")
+        assert "待另一位办公室负责人确认" in page.inner_text("main")
+        switch_user(page, login, users["approver2"])
+        page.goto("/awards/office/money/changes/")
+        page.click("#pending-changes >> button:has-text('确认生效')")
+        switch_user(page, login, users["office"])
+        page.goto(application.get_absolute_url())
         page.click("text=登记拨付")
         page.fill("input[name=voucher_number]", "JLCZ-2026-0088")
         snap(page, shot, "11-payment")
@@ -185,6 +200,8 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
             "复核通过",
             "进入公示",
             "公示期满无异议",
+            "报请审批",
+            "收到批复",
             "登记拨付",
         ):
             assert step in timeline, step
