@@ -12,7 +12,7 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
-    """A person using the platform; the role decides what they may see and do (DESIGN.md)."""
+    """A person using the platform; the role decides what they may see and do (docs/design.md)."""
 
     class Role(models.TextChoices):
         ENTERPRISE = "enterprise", "企业用户"

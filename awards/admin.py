@@ -40,7 +40,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 class NeverDeleteMixin:
-    """Money-related records are never hard-deleted (DESIGN.md); withdraw or reject instead."""
+    """Money-related records are never hard-deleted (docs/design.md); withdraw or reject instead."""
 
     def has_delete_permission(self, request, obj=None):
         return False

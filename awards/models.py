@@ -192,7 +192,7 @@ class RegistrationReview(models.Model):
 
 
 class ApplicationStatus(models.TextChoices):
-    """States of DESIGN.md: 草稿 → 已提交 → (退回补正 ↔ 已提交) → 初审通过 → 复核通过 → 公示中 → 待拨付 → 已拨付."""
+    """States (docs/design.md): 草稿 → 已提交 → (退回补正 ↔ 已提交) → 初审通过 → 复核通过 → 公示中 → 待拨付 → 已拨付."""
 
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"

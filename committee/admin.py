@@ -17,8 +17,6 @@ class MemberUnitAdmin(SimpleHistoryAdmin):
         "full_name",
         "kind",
         "is_member",
-        "contact_person",
-        "contact_phone",
         "order",
         "active",
     )

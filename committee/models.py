@@ -19,9 +19,6 @@ class MemberUnit(models.Model):
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.BUREAU)
     is_member = models.BooleanField("委员会成员单位", default=True)
     aliases = models.JSONField("别名", default=list, blank=True)
-    contact_person = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    contact_email = models.EmailField("联系邮箱", blank=True)
     order = models.PositiveIntegerField("排序", default=0)
     active = models.BooleanField("有效", default=True)
 

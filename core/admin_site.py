@@ -8,7 +8,7 @@ class PlatformAdminSite(admin.AdminSite):
     index_title = "数据与配置"
 
     def has_permission(self, request):
-        # the admin is for the IT administrator role only (DESIGN.md); office staff use the platform
+        # the admin is for the IT administrator role only (docs/design.md); office staff use the platform
         user = request.user
         return user.is_active and user.is_staff and getattr(user, "role", None) == "admin"
 

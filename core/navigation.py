@@ -1,25 +1,24 @@
-"""The sidebar, assembled from each app's ``nav.py``.
+"""The sidebar, assembled from the groups each app registers.
 
-An app's ``nav.py`` defines ``nav_group(user) -> dict | None`` returning
+An app's ``nav.py`` defines ``nav_group(user) -> dict | None`` and its ``AppConfig.ready`` calls
+``core.navigation.register(nav.nav_group)``; core names no feature app. ``nav_group`` returns
 ``{"label": "…", "order": 20, "items": [("标签", "app:url_name"), …]}`` for the items that user may
 open. Apps own their entries, so adding a page never means editing another app.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
-from importlib import import_module
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
-NAV_APPS = ("core", "targets", "awards", "meetings", "committee", "notifications", "scheduler", "assessment")
+_providers: list[Callable[..., dict | None]] = []  # in INSTALLED_APPS order (each app's ready())
 
 
-def _modules():
-    for app in NAV_APPS:
-        try:
-            yield import_module(f"{app}.nav")
-        except ModuleNotFoundError:
-            continue
+def register(nav_group: Callable[..., dict | None]) -> None:
+    """Called from an app's ``AppConfig.ready``; registering twice is harmless."""
+    if nav_group not in _providers:
+        _providers.append(nav_group)
 
 
 @lru_cache(maxsize=512)
@@ -36,8 +35,8 @@ def nav_groups(request) -> list[dict]:
     if not user.is_authenticated:
         return []
     groups = []
-    for module in _modules():
-        group = module.nav_group(user)
+    for nav_group in _providers:
+        group = nav_group(user)
         if not group:
             continue
         items = []

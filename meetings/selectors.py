@@ -2,7 +2,9 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
@@ -156,19 +158,28 @@ def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
     }
 
 
-def report_timeliness(*, year: int) -> dict[int, dict] | None:
-    """Report timeliness per unit from the targets app; None while that selector is unavailable."""
-    try:
-        from targets.selectors import unit_timeliness_counts
-    except ImportError:
-        return None
-    return unit_timeliness_counts(year=year)
+# targets imports meetings (open follow-up items decide who reports), so meetings may not import
+# targets: the targets app hands its timeliness selector over in TargetsConfig.ready.
+_timeliness_provider: Callable[..., dict[int, dict]] | None = None
+
+
+def register_report_timeliness(provider: Callable[..., dict[int, dict]]) -> None:
+    global _timeliness_provider
+    _timeliness_provider = provider
+
+
+def report_timeliness(*, year: int) -> dict[int, dict]:
+    """Report timeliness per unit (``targets.selectors.unit_timeliness_counts``, registered)."""
+    if _timeliness_provider is None:
+        raise ImproperlyConfigured("targets has not registered its report timeliness selector")
+    return _timeliness_provider(year=year)
 
 
 def assessment_rows(*, year: int) -> tuple[list[dict], bool]:
     """三(三) 督查考核: one row per member unit for ``year`` — reports and follow-up items.
 
-    Returns ``(rows, reports_available)``.
+    Returns ``(rows, reports_available)``; ``reports_available`` is always true now that the
+    timeliness selector is registered (a missing one raises), kept for the page's notice.
     """
     followups = followup_closure_summary(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     by_unit = {row["unit_id"]: row for row in followups["units"]}

@@ -6,6 +6,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self):
+        from core import navigation, workbench
+
+        from . import nav, reminders
+        from . import workbench as app_workbench
+
+        # the sidebar, the role home page and the daily reminders know this app only by these calls
+        navigation.register(nav.nav_group)
+        workbench.register(app_workbench.panels)
+        reminders.register(self.name, reminders.collect)
+
         from core.files import file_problem
 
         from .services import alert_office_file_problem

@@ -1,7 +1,8 @@
 """The reminder interface shared by the apps.
 
 Each app that has something falling due provides ``<app>/reminders.py`` with
-``collect(today: datetime.date) -> Iterable[Reminder]``: every reminder that should exist on that
+``collect(today: datetime.date) -> Iterable[Reminder]`` and registers it from its ``AppConfig.ready``
+(``notifications.reminders.register("app", reminders.collect)``): every reminder that should exist on that
 working day. The daily task (scheduler.tasks.daily_reminders) calls every collector on working
 days only and hands each reminder to ``notifications.services.notify``; the occasion key makes
 sending exactly-once, so a collector simply returns everything currently in its window (e.g. "due
@@ -17,13 +18,12 @@ done (``url``, a path such as ``/targets/reports/12/``).
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from core.dates import cn_date
 
 from . import selectors, services
 
-REMINDER_APPS = ("targets", "awards", "meetings", "notifications")
+_collectors: list[tuple[str, Callable[..., Iterable["Reminder"]]]] = []  # INSTALLED_APPS order
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,15 @@ class Reminder:
     url: str = ""  # path of the page where it is done, e.g. "/targets/reports/12/"
 
 
+def register(app: str, collect: Callable[..., Iterable[Reminder]]) -> None:
+    """Called from an app's ``AppConfig.ready``; registering twice is harmless."""
+    if (app, collect) not in _collectors:
+        _collectors.append((app, collect))
+
+
 def collectors() -> Iterator[tuple[str, Callable[..., Iterable[Reminder]]]]:
-    """(app, collect) for every app that has a reminders module."""
-    for app in REMINDER_APPS:
-        try:
-            module = import_module(f"{app}.reminders")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.reminders":  # a broken import inside the module is an error
-                raise
-            continue
-        yield app, module.collect
+    """(app, collect) for every app that registered a collector."""
+    yield from _collectors
 
 
 def collect_all(today) -> Iterable[Reminder]:

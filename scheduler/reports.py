@@ -10,12 +10,16 @@ import datetime as dt
 import logging
 import re
 from decimal import Decimal
-from importlib import import_module
 
+from awards.selectors import paid_between
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
 from core.policy import policy_document
 from core.ranking import rank_with_ties
+from meetings.selectors import followup_closure_summary
+from targets.models import Plan, ReportingPeriod
+from targets.progress import MISSED_LABEL, TargetSpec, evaluate
+from targets.selectors import period_timeliness, target_progress_rows
 
 from .halves import HalfYear
 
@@ -23,15 +27,6 @@ logger = logging.getLogger(__name__)
 
 ISSUER = "监利市质量强市及品牌建设工作委员会办公室"
 UNAVAILABLE = "该部分数据暂不可用（相关功能尚未启用）。"
-
-
-def _contract(module: str, name: str):
-    """A function another app provides, or None (logged) when that app does not provide it yet."""
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        logger.error("half-year report: %s.%s is not available", module, name)
-        return None
 
 
 def _text(value) -> str:
@@ -68,10 +63,6 @@ def _unavailable(title: str) -> dict:
 
 
 def _period_for(half: HalfYear):
-    try:
-        from targets.models import ReportingPeriod
-    except ImportError:
-        return None
     return (
         ReportingPeriod.objects.filter(year=half.year, half=half.half)
         .select_related("plan")
@@ -83,8 +74,6 @@ def _period_for(half: HalfYear):
 def _plan_for(half: HalfYear, period):
     if period is not None:
         return period.plan
-    from targets.models import Plan
-
     return (
         Plan.objects.filter(start_date__lte=half.end, end_date__gte=half.start)
         .order_by("-is_current", "-start_date")
@@ -98,8 +87,6 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
     The selector gives the latest value; a value recorded in a later half year must not change
     this half's report, so the half-year series is cut at this half and the RAG recomputed.
     """
-    from targets.progress import TargetSpec, evaluate
-
     # the target's own values (a carried-over target's series also holds its predecessor's)
     points = [
         p for p in row.get("series", []) if p["as_of"] <= half.end and p.get("target_id") == row["target"].pk
@@ -123,14 +110,11 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
 
 def targets_section(half: HalfYear, plan) -> dict:
     title = "一、目标指标完成进度"
-    rows_of = _contract("targets.selectors", "target_progress_rows")
-    if rows_of is None or plan is None:
+    if plan is None:
         return _unavailable(title)
-    from targets.progress import MISSED_LABEL
-
     counts = {"green": 0, "amber": 0, "red": 0, "missed": 0, "gray": 0}
     rows = []
-    for row in rows_of(plan=plan, today=half.end):
+    for row in target_progress_rows(plan=plan, today=half.end):
         target = row["target"]
         actual, as_of, pct, rag, rag_label = _as_at_half_end(row, half)
         # past its deadline and not met: 未完成, counted apart from 滞后 / 严重滞后
@@ -180,16 +164,14 @@ def _stamp(row) -> str:
 
 def timeliness_section(half: HalfYear, period) -> dict:
     title = "二、成员单位报送及时性排名"
-    league = _contract("targets.selectors", "period_timeliness")
-    if league is None or period is None:
+    if period is None:
         section = _unavailable(title)
-        if period is None and league is not None:
-            section["summary"] = f"{half.label}未开启报送期次，无报送记录。"
+        section["summary"] = f"{half.label}未开启报送期次，无报送记录。"
         return section
     counts: dict[str, int] = {}
     rows = []
     # decided as at the day after the due date: a report not in by then is 未报送 for good
-    league_rows = league(period=period, today=period.due_date + dt.timedelta(days=1))
+    league_rows = period_timeliness(period=period, today=period.due_date + dt.timedelta(days=1))
     # equal standing (same timeliness and first-submission time, e.g. all 未报送) ranks equal
     ranked = rank_with_ties(league_rows, key=lambda r: (TIMELINESS_ORDER[r["timeliness"]], _stamp(r)))
     for rank, row in ranked:
@@ -220,10 +202,7 @@ def timeliness_section(half: HalfYear, period) -> dict:
 
 def followups_section(half: HalfYear) -> dict:
     title = "三、联席会议督办事项办结情况"
-    summary_of = _contract("meetings.selectors", "followup_closure_summary")
-    if summary_of is None:
-        return _unavailable(title)
-    data = summary_of(start=half.start, end=half.end)
+    data = followup_closure_summary(start=half.start, end=half.end)
     return _followup_rows(title, data)
 
 
@@ -252,9 +231,6 @@ def _followup_rows(title: str, data: dict) -> dict:
 
 def rewards_section(half: HalfYear) -> dict:
     title = "四、质量品牌奖励兑现情况"
-    paid_between = _contract("awards.selectors", "paid_between")
-    if paid_between is None:
-        return _unavailable(title)
     rows = []
     by_source: dict[str, int] = {}
     total = 0

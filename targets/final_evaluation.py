@@ -2,10 +2,10 @@
 reported), per qualitative goal, the rewards granted and paid by line and year, and the narrative."""
 
 from collections import defaultdict
-from importlib import import_module
 
 from django.utils import timezone
 
+from awards.selectors import granted_by_item_and_year
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
@@ -41,13 +41,8 @@ def _unit_lines(model, plan, key: str) -> dict[int, list[dict]]:
     return {k: list(v.values()) for k, v in out.items()}
 
 
-def _rewards(plan) -> list[dict] | None:
-    # awards is another feature app: read through its selector (None when it does not provide it)
-    try:
-        granted = import_module("awards.selectors").granted_by_item_and_year
-    except (ImportError, AttributeError):
-        return None
-    return granted(start=plan.start_date, end=plan.end_date)
+def _rewards(plan) -> list[dict]:
+    return granted_by_item_and_year(start=plan.start_date, end=plan.end_date)
 
 
 def evaluation_data(plan) -> dict:
@@ -154,7 +149,7 @@ def goal_rows(data) -> list[list]:
 def reward_rows(data) -> list[list]:
     return [
         [r["reward_item__name"], r["year"], r["granted_count"], r["granted"], r["paid_count"], r["paid"]]
-        for r in data["rewards"] or []
+        for r in data["rewards"]
     ]
 
 
@@ -206,9 +201,7 @@ def document(plan):
     add_heading(doc, "四、定性目标实现情况")
     add_table(doc, GOAL_HEADERS, goal_rows(data), font_size=9)
     add_heading(doc, "五、质量品牌奖励兑现情况")
-    if data["rewards"] is None:
-        add_paragraph(doc, "奖励数据暂不可用。")
-    elif data["rewards"]:
+    if data["rewards"]:
         add_table(doc, REWARD_HEADERS, reward_rows(data), font_size=9)
     else:
         add_paragraph(doc, "规划期内没有核定的奖励。")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from committee.models import MemberUnit
+from meetings.models import FollowUpAssignment
 
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
 from .progress import TargetSpec, evaluate, expected_at
@@ -442,10 +443,5 @@ def period_status_counts(periods) -> dict[int, dict[str, int]]:
 
 def open_followups(*, unit_id: int, limit: int = 20) -> list:
     """The unit's open follow-up assignments (督办事项, meetings app), shown on its report page."""
-    try:
-        from meetings.models import FollowUpAssignment
-
-        qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
-        return list(qs.select_related("item").order_by("deadline")[:limit])
-    except (ImportError, AttributeError):  # meetings is optional for this page
-        return []
+    qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
+    return list(qs.select_related("item").order_by("deadline")[:limit])

@@ -1,6 +1,6 @@
-"""The expected access table of issue 7: every URL name × every role, derived from DESIGN.md.
+"""The expected access table of issue 7: every URL name × every role, derived from docs/design.md.
 
-"Users and what each may see" (DESIGN.md), read as rules:
+"Roles" (docs/design.md), read as rules:
 
 - public (anonymous): policy summary, reward schedule, current 公示 lists; anything else → 302 to
   the login page;

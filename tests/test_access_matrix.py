@@ -1,5 +1,5 @@
 """Issue 7, point 2: every URL pattern of the project × every role, against the table of
-``tests/access_matrix_table.py`` (derived from DESIGN.md "Users and what each may see").
+``tests/access_matrix_table.py`` (derived from docs/design.md "Roles").
 
 Each URL is requested with real ids of a world owned by enterprise A and unit A, as anonymous,
 enterprise A, enterprise B, unit A, unit B, office staff, office approver and the IT admin. Every

@@ -36,7 +36,7 @@ def _snapshot():
 def test_counts_match_the_document(policy):
     assert Target.objects.filter(plan=policy).count() == 27
     assert QualitativeGoal.objects.filter(plan=policy).count() == 4
-    # section 二 numbers 5 + 4 + 3 measures (DESIGN.md says 13; the document has 12)
+    # section 二 numbers 5 + 4 + 3 measures (an early design note said 13; the document has 12)
     assert Measure.objects.filter(plan=policy).count() == 12
     assert RewardItem.objects.count() == 18
     # 附件1: chair, vice chair, 54 member lines, office director and deputy

@@ -39,7 +39,7 @@ def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
     if not change.is_pending:
         raise ValidationError(f"该项变更已{change.get_state_display()}，不能再{verb}。", code="decided")
     if change.made_by_id == user.pk:
-        # maker-checker (DESIGN.md): the database check constraint holds it too
+        # maker-checker (docs/design.md): the database check constraint holds it too
         raise ValidationError(
             f"不能{verb}自己登记的资金变更：请由另一位办公室负责人审核。", code="own_change"
         )

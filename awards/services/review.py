@@ -83,7 +83,7 @@ def application_second_review(
         application = lock(application)
         if application.status != Status.FIRST_PASSED:
             raise refuse_state(application, "复核")
-        # separation of duties for money (DESIGN.md); the database check constraint holds it too
+        # separation of duties for money (docs/design.md); the database check constraint holds it too
         if application.first_reviewed_by_id == reviewer.pk:
             raise ValidationError(
                 "复核人不能与初审人为同一人：该申报由您办理初审，请由另一位办公室负责人复核。",

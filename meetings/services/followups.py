@@ -366,7 +366,7 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
 
 @transaction.atomic
 def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> FollowUpAssignment:
-    """销号: an office approver accepts the unit's closure request (DESIGN.md: the approver closes
+    """销号: an office approver accepts the unit's closure request (docs/design.md: the approver closes
     follow-up items). Timeliness counts from the request date."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以对督办事项销号。")

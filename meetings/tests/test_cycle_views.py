@@ -140,7 +140,7 @@ def test_full_cycle_through_the_pages(client, users):
 
         client.force_login(office)
         _ok(client.get(reverse("meetings:followup_list")), 200)
-        client.force_login(approver)  # 销号 is the approver's (DESIGN.md)
+        client.force_login(approver)  # 销号 is the approver's (docs/design.md)
         _ok(client.post(reverse("meetings:followup_close", args=[assignment.pk]), {"note": "同意销号"}))
         assignment.refresh_from_db()
         assert assignment.phase == FollowUpAssignment.Phase.CLOSED

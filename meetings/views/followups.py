@@ -136,7 +136,7 @@ def followup_detail(request, pk):
             "can_sign": own and released and phase == Phase.ASSIGNED,
             "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
             "closure_form": ClosureRequestForm() if own and phase == Phase.SIGNED else None,
-            # 销号 is an approver's decision (DESIGN.md); office staff may send a request back
+            # 销号 is an approver's decision (docs/design.md); office staff may send a request back
             "close_form": CloseForm() if is_approver(request.user) and phase == Phase.REQUESTED else None,
             "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
             "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,

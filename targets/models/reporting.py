@@ -79,7 +79,7 @@ class ReportingPeriod(models.Model):
 
 
 class Report(models.Model):
-    """One member unit's report for one period (DESIGN.md: 未开始 → 草稿 → 已提交 → 退回 → 已提交 → 已采纳)."""
+    """One member unit's report for one period (docs/design.md: 未开始 → 草稿 → 已提交 → 退回 → 已提交 → 已采纳)."""
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "未开始"

@@ -1,4 +1,4 @@
-"""Writes and rules of the targets app (STYLE.md: ``<entity>_<action>``, keyword-only, atomic).
+"""Writes and rules of the targets app (docs/design.md: ``<entity>_<action>``, keyword-only, atomic).
 
 Split by sub-domain: periods and reports (``reporting``), Excel imports (``imports``), plans,
 targets and the final evaluation (``plans``). Everything public is re-exported here, so callers

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from committee.models import MemberUnit
 from core.dates import cn_date
 from core.models import SiteSetting
+from meetings.selectors import unit_ids_with_open_followups
 from notifications.services import notify
 
 from ..models import (
@@ -75,17 +76,8 @@ def responsible_unit_ids(plan: Plan) -> set[int]:
         TargetOwner.objects.filter(target__plan=plan, target__active=True).values_list("unit_id", flat=True)
     )
     ids |= set(MeasureResponsibility.objects.filter(measure__plan=plan).values_list("unit_id", flat=True))
-    ids |= _followup_unit_ids()
+    ids |= set(unit_ids_with_open_followups())
     return set(MemberUnit.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
-
-
-def _followup_unit_ids() -> set[int]:
-    # meetings is developed in parallel: use its selector when it exists
-    try:
-        from meetings.selectors import unit_ids_with_open_followups
-    except (ImportError, AttributeError):
-        return set()
-    return set(unit_ids_with_open_followups())
 
 
 def period_open(

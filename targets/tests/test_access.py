@@ -83,7 +83,7 @@ def test_office_opens_every_page(client, objects, users, name, arg):
     client.force_login(users["office"])
     response = client.get(url(name, arg, objects))
     if name == "report_upload":
-        # outside a back-filled period the office only reads a unit's report (DESIGN: read-only → 403)
+        # outside a back-filled period the office only reads a unit's report (docs/design.md: read-only → 403)
         assert response.status_code == 403
     else:
         assert response.status_code == 200

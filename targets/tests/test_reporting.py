@@ -1,8 +1,6 @@
 """Periods and the life of a report: open, save, submit, return, resubmit, accept; timeliness; history."""
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -99,9 +97,7 @@ def test_a_half_year_outside_the_plan_is_refused_and_nothing_is_created(policy):
 
 def test_units_with_open_followups_get_a_report_when_meetings_offers_them(policy, clock, monkeypatch):
     township = MemberUnit.objects.get(name="容城镇")
-    fake = types.ModuleType("meetings.selectors")
-    fake.unit_ids_with_open_followups = lambda: [township.pk]
-    monkeypatch.setitem(sys.modules, "meetings.selectors", fake)
+    monkeypatch.setattr("targets.services.reporting.unit_ids_with_open_followups", lambda: [township.pk])
     period, _ = period_open(plan=policy, year=2025, half=1)
     report = period.reports.get(unit=township)
     assert report.target_lines.count() == 0 and report.measure_lines.count() == 0

@@ -142,7 +142,7 @@ def test_meeting_cycle_from_topic_to_closed_follow_up(page, policy, users, login
     shot(page, "08-unit-followup-requested")
     logout(page)
 
-    # --- the approver closes it (销号 is the approver's, DESIGN.md) and drafts the next meeting ------
+    # --- the approver closes it (销号 is the approver's, docs/design.md) and drafts the next meeting ------
     login(page, approver)
     page.goto("/meetings/followups/")
     shot(page, "09-office-followup-list")
