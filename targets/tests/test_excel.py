@@ -108,9 +108,11 @@ def test_filled_template_is_previewed_then_confirmed_as_a_draft_with_history(cli
     assert t16.value == Decimal("12") and t16.source == "统计部门数据"
     assert t16.history.latest().history_user == users["unit_a"]
     assert report_a.measure_lines.filter(progress="已完成年度任务").count() == 4
-    # a second confirmation of the same preview changes nothing
+    # a second confirmation of the same preview shows the first one's result and changes nothing
+    versions = t16.history.count()
     response = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
-    assert "已处理" in response.content.decode()
+    assert "导入，未重复导入" in response.content.decode()
+    assert t16.history.count() == versions
 
 
 def test_another_users_import_preview_is_404(client, report_a, users, market_user):
@@ -384,3 +386,15 @@ def test_a_discarded_preview_cannot_be_confirmed(client, report_a, users):
     response = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
     assert "已处理" in response.content.decode()
     assert all(v is None for v in values(report_a))
+
+
+def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(client, policy, users, clock):
+    client.force_login(users["office"])
+    post_stats(client, policy, stats_file([("T17", 11800, dt.date(2025, 6, 30), "", "")]))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("targets:import_confirm", args=[batch.pk]))
+    second = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
+    assert second.status_code == 200
+    assert "导入，未重复导入" in second.content.decode()
+    assert Statistic.objects.filter(target__code="T17").count() == 1
+    assert Statistic.history.count() == 1

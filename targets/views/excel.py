@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_office, is_unit_user, office_required
+from core.dates import table_date
 from core.documents import XLSX_MIME, attachment_response, xlsx_response
 
 from .. import exports, selectors
@@ -89,6 +90,8 @@ def import_preview(request, pk):
 @require_POST
 def import_confirm(request, pk):
     batch = _batch_for(request, pk)
+    if batch.status == ImportBatch.Status.APPLIED:
+        return _already_applied(request, batch)
     try:
         if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
             report = get_report_for_user(request.user, batch.report_id)
@@ -106,8 +109,19 @@ def import_confirm(request, pk):
         messages.success(request, f"已导入 {count} 条统计数据，看板已更新。")
         return redirect("targets:dashboard")
     except ReportError as exc:
+        batch.refresh_from_db(fields=["status", "applied_at"])
+        if batch.status == ImportBatch.Status.APPLIED:  # a second click raced the first: show its result
+            return _already_applied(request, batch)
         messages.error(request, str(exc))
         return redirect("targets:import_preview", pk=batch.pk)
+
+
+def _already_applied(request, batch):
+    """A second click on 确认导入 shows what the first did instead of an error."""
+    messages.info(request, f"该文件已于 {table_date(batch.applied_at)} 导入，未重复导入。")
+    if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
+        return redirect(batch.report)
+    return redirect("targets:dashboard")
 
 
 @report_user_required
