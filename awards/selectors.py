@@ -12,6 +12,7 @@ from .models import (
     Application,
     DuplicateFinding,
     FundBudget,
+    FundingRequestItem,
     FundingSource,
     Objection,
     PublicityBatch,
@@ -279,24 +280,44 @@ def ledger_totals(qs) -> dict:
     )
 
 
-def budget_rows(rows: list[dict]) -> list[dict]:
-    """Per year and fund with a budget: budget, committed (approved, not yet paid), paid, remaining.
+def budget_use() -> dict[tuple[int, str], dict[str, int]]:
+    """What each year's fund of each source carries: the live 报请 batches of that year (the year the
+    fund is asked to pay), refusals excluded. ``paid``: the amounts paid on them; ``committed``: the
+    approved amount (the requested one until the reply) of those not yet paid. The one rule used by
+    the money page and by the over-budget check of a new batch."""
+    paid = Q(application__status=Status.PAID)
+    rows = (
+        FundingRequestItem.objects.filter(live=True)
+        .exclude(decision=FundingRequestItem.Decision.REFUSED)
+        .values("request__year", "request__funding_source")
+        .annotate(
+            committed=Coalesce(
+                Sum(Coalesce("approved_amount_yuan", "requested_amount_yuan"), filter=~paid), 0
+            ),
+            paid=Coalesce(Sum("application__paid_amount_yuan", filter=paid), 0),
+        )
+    )
+    return {
+        (r["request__year"], r["request__funding_source"]): {"committed": r["committed"], "paid": r["paid"]}
+        for r in rows
+    }
 
-    Committed and paid are counted by award year, as everywhere on the money page.
-    """
-    by_key = {(r["year"], r["funding_source"]): r for r in rows}
+
+def budget_rows() -> list[dict]:
+    """Per year and fund with a budget: budget, committed (approved, not yet paid), paid, remaining,
+    counted by the year of the 报请 batch (``budget_use``)."""
+    use = budget_use()
     out = []
     for budget in FundBudget.objects.order_by("-year", "source"):
-        r = by_key.get((budget.year, budget.source), {})
-        committed, paid = r.get("pending", 0), r.get("paid", 0)
+        u = use.get((budget.year, budget.source), {"committed": 0, "paid": 0})
         out.append(
             {
                 "year": budget.year,
                 "source_label": budget.get_source_display(),
                 "budget": budget.amount_yuan,
-                "committed": committed,
-                "paid": paid,
-                "remaining": budget.amount_yuan - committed - paid,
+                "committed": u["committed"],
+                "paid": u["paid"],
+                "remaining": budget.amount_yuan - u["committed"] - u["paid"],
                 "basis": budget.basis,
             }
         )

@@ -10,13 +10,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import cn_date
 
+from .. import selectors
 from ..models import (
     Application,
     FundBudget,
@@ -44,12 +44,9 @@ def _recipient(source: str) -> str:
 
 
 def committed_in_year(*, year: int, source: str) -> int:
-    """What the live 报请 batches of ``year`` and ``source`` hold (approved amount once replied,
-    requested amount until then; refusals count nothing)."""
-    rows = Item.objects.filter(live=True, request__year=year, request__funding_source=source).exclude(
-        decision=Item.Decision.REFUSED
-    )
-    return rows.aggregate(s=Coalesce(Sum(Coalesce("approved_amount_yuan", "requested_amount_yuan")), 0))["s"]
+    """What the fund of ``year`` and ``source`` already carries (``selectors.budget_use``)."""
+    use = selectors.budget_use().get((year, source), {"committed": 0, "paid": 0})
+    return use["committed"] + use["paid"]
 
 
 def budget_check(*, year: int, source: str, total: int) -> str:

@@ -1,12 +1,15 @@
 """The city's fund budget per year (issue 17 point 3): entered, confirmed by a second person, shown."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from awards import services
 from awards.models import FundBudget, MoneyChange
-from awards.tests.factories import ApplicationFactory
+from awards.services import funding
+from awards.tests.factories import ApplicationFactory, approve_by_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -14,14 +17,27 @@ pytestmark = pytest.mark.django_db
 def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page_shows_what_is_left(
     client, users
 ):
-    ApplicationFactory(awaiting_payment=True)  # 2023 award, 200,000 元 committed
-    ApplicationFactory(paid=True, reference="GB/T 2-2023")  # 200,000 元 paid
+    # two city awards of 200,000 元 asked for in one 2025 batch: one paid, one approved and not yet paid
+    waiting = ApplicationFactory(awaiting_payment=True)
+    to_pay = ApplicationFactory(awaiting_payment=True, reference="GB/T 2-2023")
+    ApplicationFactory(paid=True, reference="GB/T 3-2023")  # paid outside any 2025 batch: not this fund
+    approve_by_reply([waiting, to_pay], by=users["office"], checker=users["approver"])
+    change = services.payment_record(
+        application=to_pay,
+        recorded_by=users["office"],
+        amount_yuan=200_000,
+        paid_on=dt.date(2025, 4, 1),
+        voucher_number="PZ-1",
+        note="",
+        today=dt.date(2025, 4, 2),
+    )
+    services.money_change_confirm(change=change, confirmed_by=users["approver"])
     change = services.budget_set(
-        year=2023,
+        year=2025,
         funding_source="city",
         amount_yuan=1_000_000,
         set_by=users["office"],
-        basis="监财预〔2023〕1号",
+        basis="监财预〔2025〕1号",
     )
     assert not FundBudget.objects.exists()
     with pytest.raises(ValidationError, match="理由"):
@@ -32,7 +48,12 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
     section = (
         client.get(reverse("awards:money")).content.decode().split('id="budgets"')[1].split("</table>")[0]
     )
-    assert "1,000,000 元" in section and "600,000 元" in section  # remaining = budget - committed - paid
+    # remaining = budget - committed - paid, counted by the year of the 报请 batch
+    assert "1,000,000 元" in section and "600,000 元" in section
+    # the over-budget check of a new batch uses the same figure
+    assert funding.committed_in_year(year=2025, source="city") == 400_000
+    assert funding.budget_check(year=2025, source="city", total=600_000) == ""
+    assert "剩余预算 600,000 元" in funding.budget_check(year=2025, source="city", total=600_001)
 
 
 @pytest.mark.parametrize(

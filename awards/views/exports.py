@@ -38,7 +38,7 @@ def money(request, budget_form=None):
         "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),
-        "budgets": selectors.budget_rows(selectors.money_summary()),
+        "budgets": selectors.budget_rows(),
         "budget_form": budget_form or BudgetForm(initial={"year": today.year}),
     }
     return render(request, "awards/money.html", context, status=400 if budget_form else 200)
