@@ -54,21 +54,37 @@ def canonical_reference(value: str) -> str:
 
     NFKC (full-width forms), then every format character (category Cf: U+200B, U+2060, U+00AD,
     U+FEFF …) and all whitespace removed, every dash/hyphen/minus variant written "-", slashes
-    and all other punctuation and symbols dropped, case folded.
-    Consequence: "GB/T 1.1-2020" and "GB/T 11-2020" share a key (the dot is punctuation).
+    and all other punctuation and symbols dropped, case folded. A dot between two digits is kept:
+    it is part of a standard's number ("GB/T 1.1-2020" is not "GB/T 11-2020"); a trailing or
+    decorative full stop is not.
     """
-    out = []
+    kept: list[str] = []
     for char in unicodedata.normalize("NFKC", value or ""):
         if char in _DASHES:
-            out.append("-")
+            kept.append("-")
             continue
         category = unicodedata.category(char)
         if category == "Cf" or category[0] in "ZC" or char.isspace() or char in _SLASHES:
             continue
-        if category[0] in "PS":  # other punctuation and symbols: 。．, ( ) # …
+        if char == ".":
+            kept.append(_DOT)
             continue
-        out.append(char)
+        if category[0] in "PS":  # other punctuation and symbols: 。, ( ) # …
+            continue
+        kept.append(char)
+    out = [
+        "." if c is _DOT else c
+        for i, c in enumerate(kept)
+        if c is not _DOT or (0 < i < len(kept) - 1 and _is_digit(kept[i - 1]) and _is_digit(kept[i + 1]))
+    ]
     return "".join(out).casefold()
+
+
+_DOT = object()  # a "." whose meaning depends on its neighbours (see canonical_reference)
+
+
+def _is_digit(char) -> bool:
+    return isinstance(char, str) and char.isdigit()
 
 
 def is_invisible(char: str) -> bool:

@@ -58,6 +58,17 @@ def test_different_numbers_stay_different():
     assert canonical_reference("GB/T 43210-2023") != canonical_reference("GB/T 43210-2024")
 
 
+def test_a_dot_between_digits_is_part_of_the_number_but_a_full_stop_is_not():
+    # GB/T 1.1 and GB/T 11 are different standards; a trailing or full-width full stop is decoration
+    assert canonical_reference("GB/T 1.1-2020") != canonical_reference("GB/T 11-2020")
+    assert (
+        canonical_reference("GB/T 1.1-2020")
+        == canonical_reference("ＧＢ／Ｔ　１．１－２０２０。")
+        == "gbt1.1-2020"
+    )
+    assert canonical_reference("GB/T 1.1-2020.") == canonical_reference("GB/T\u200b 1.1\u2013 2020")
+
+
 @pytest.mark.parametrize("typed", BYPASSES.values(), ids=BYPASSES.keys())
 def test_a_spelling_variant_of_an_award_already_claimed_is_refused_and_changes_nothing(submit, typed):
     first = submit(reference=ORIGINAL)
