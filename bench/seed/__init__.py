@@ -2,9 +2,9 @@
 
 Run by ``bench/run.py`` (never against the development database: the caller points
 ``JIANLI_VAR_DIR`` / ``DATABASE_URL`` at the bench database first). One function per app; each
-imports that app's models inside the function and seeds only what exists, so the seeder keeps
-working while apps grow. Rows are written with ``bulk_create`` in batches (history rows too, via
-``bulk_create_with_history``, so history pages see realistic volumes).
+imports that app's models inside the function (Django is set up by then) directly: a renamed model
+fails the seeder loudly instead of leaving its rows out. Rows are written with ``bulk_create`` in
+batches (history rows too, via ``bulk_create_with_history``, so history pages see realistic volumes).
 
     python -m bench.seed --scale full|small      # prints a JSON summary on the last line
 

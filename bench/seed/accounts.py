@@ -9,6 +9,7 @@ from .base import BENCH_UNIT_NAME, BENCH_USERS, Context, bulk, make
 
 def seed_accounts(ctx: Context) -> None:
     from accounts.models import User
+    from awards.models import Enterprise
     from committee.models import MemberUnit
     from core.demo import make_credit_code
 
@@ -27,26 +28,21 @@ def seed_accounts(ctx: Context) -> None:
     bulk(MemberUnit, extra, ctx)
     ctx.units = list(MemberUnit.objects.filter(active=True).order_by("order", "pk"))
 
-    try:
-        from awards.models import Enterprise
-    except ImportError:
-        Enterprise = None
-    if Enterprise is not None:
-        start = ctx.today - dt.timedelta(days=365 * scale["years"])
-        enterprises = [
-            make(
-                Enterprise,
-                name=f"监利基准{_city_word(i)}{i:05d}有限公司",
-                credit_code=make_credit_code(f"91421081MB{i:07d}"),
-                address=f"监利市容城镇基准路 {i % 500 + 1} 号",
-                contact_person="联系人",
-                contact_phone=f"138{i:08d}",
-                verified_at=ctx.aware(ctx.day_in(start, ctx.today)),
-            )
-            for i in range(scale["enterprises"])
-        ]
-        bulk(Enterprise, enterprises, ctx)
-        ctx.enterprises = list(Enterprise.objects.order_by("pk"))
+    start = ctx.today - dt.timedelta(days=365 * scale["years"])
+    enterprises = [
+        make(
+            Enterprise,
+            name=f"监利基准{_city_word(i)}{i:05d}有限公司",
+            credit_code=make_credit_code(f"91421081MB{i:07d}"),
+            address=f"监利市容城镇基准路 {i % 500 + 1} 号",
+            contact_person="联系人",
+            contact_phone=f"138{i:08d}",
+            verified_at=ctx.aware(ctx.day_in(start, ctx.today)),
+        )
+        for i in range(scale["enterprises"])
+    ]
+    bulk(Enterprise, enterprises, ctx)
+    ctx.enterprises = list(Enterprise.objects.order_by("pk"))
 
     users = []
 

@@ -9,10 +9,15 @@ from .base import Context, _with_pks, bulk, make
 
 
 def seed_awards(ctx: Context) -> None:
-    try:
-        from awards.models import Application, ApplicationEvent, ApplicationStatus, RewardItem
-    except ImportError:
-        return
+    from awards.models import (
+        Application,
+        ApplicationEvent,
+        ApplicationStatus,
+        Attachment,
+        PublicityBatch,
+        RewardItem,
+    )
+
     if not ctx.enterprises:
         return
     items = list(RewardItem.objects.filter(active=True).order_by("order"))
@@ -23,35 +28,30 @@ def seed_awards(ctx: Context) -> None:
     office, approvers = ctx.office_users, ctx.approvers
     first_year = ctx.today.year - scale["years"] + 1
 
-    try:
-        from awards.models import PublicityBatch
-    except ImportError:
-        PublicityBatch = None
     batches = {}
-    if PublicityBatch is not None:
-        objs = []
-        for year in range(first_year, ctx.today.year + 1):
-            for number in (1, 2, 3, 4):
-                start = dt.date(year, 3 * number, 10)
-                if start > ctx.today:
-                    continue
-                objs.append(
-                    make(
-                        PublicityBatch,
-                        year=year,
-                        number=number,
-                        title=f"{year}年第{number}批质量品牌奖励公示",
-                        start_date=start,
-                        end_date=start + dt.timedelta(days=7),
-                        workdays=5,
-                        contact_phone="0716-3000000",
-                        contact_address="监利市市场监督管理局",
-                        published_by=office[0],
-                        published_at=ctx.aware(start),
-                    )
+    objs = []
+    for year in range(first_year, ctx.today.year + 1):
+        for number in (1, 2, 3, 4):
+            start = dt.date(year, 3 * number, 10)
+            if start > ctx.today:
+                continue
+            objs.append(
+                make(
+                    PublicityBatch,
+                    year=year,
+                    number=number,
+                    title=f"{year}年第{number}批质量品牌奖励公示",
+                    start_date=start,
+                    end_date=start + dt.timedelta(days=7),
+                    workdays=5,
+                    contact_phone="0716-3000000",
+                    contact_address="监利市市场监督管理局",
+                    published_by=office[0],
+                    published_at=ctx.aware(start),
                 )
-        for batch in _with_pks(PublicityBatch, objs, ctx, "start_date"):
-            batches[(batch.year, batch.number)] = batch
+            )
+    for batch in _with_pks(PublicityBatch, objs, ctx, "start_date"):
+        batches[(batch.year, batch.number)] = batch
 
     # enterprises apply unevenly: a few apply often (the bench enterprise among them)
     weights = [1.0 / (1 + (i % 97)) for i in range(len(ctx.enterprises))]
@@ -148,10 +148,6 @@ def seed_awards(ctx: Context) -> None:
             )
     bulk(ApplicationEvent, events, ctx)
 
-    try:
-        from awards.models import Attachment
-    except ImportError:
-        return
     bulk(
         Attachment,
         [

@@ -8,20 +8,18 @@ from .base import Context, bulk, make
 
 
 def seed_meetings(ctx: Context) -> None:
-    try:
-        from meetings.models import (
-            AgendaItem,
-            BusinessKind,
-            FollowUpAssignment,
-            FollowUpEvent,
-            FollowUpItem,
-            Invitation,
-            Meeting,
-            Topic,
-            WorkPlan,
-        )
-    except ImportError:
-        return
+    from meetings.models import (
+        AgendaItem,
+        BusinessKind,
+        FollowUpAssignment,
+        FollowUpEvent,
+        FollowUpItem,
+        Invitation,
+        Meeting,
+        Topic,
+        WorkPlan,
+    )
+
     rng, scale = ctx.rng, ctx.scale
     kinds = list(BusinessKind.objects.order_by("order"))
     if not kinds:

@@ -8,11 +8,8 @@ from .base import Context, bulk, make
 
 
 def seed_notifications(ctx: Context) -> None:
-    try:
-        from notifications.models import Notification
-    except ImportError:
-        return
     from accounts.models import User
+    from notifications.models import Notification
 
     per_role = ctx.scale["notifications"]
     rows = []

@@ -6,10 +6,8 @@ from .base import Context, bulk, make
 
 
 def seed_scheduler(ctx: Context) -> None:
-    try:
-        from scheduler.models import HalfYearReport
-    except ImportError:
-        return
+    from scheduler.models import HalfYearReport
+
     bulk(
         HalfYearReport,
         [

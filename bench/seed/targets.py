@@ -10,21 +10,18 @@ from .base import Context, bulk, make
 
 
 def seed_targets(ctx: Context) -> None:
-    try:
-        from targets.models import (
-            Measure,
-            Plan,
-            Report,
-            ReportingPeriod,
-            ReportMeasureLine,
-            ReportTargetLine,
-            Statistic,
-            Target,
-            TargetOwner,
-        )
-    except ImportError:
-        return
-    from targets.models import MeasureResponsibility
+    from targets.models import (
+        Measure,
+        MeasureResponsibility,
+        Plan,
+        Report,
+        ReportingPeriod,
+        ReportMeasureLine,
+        ReportTargetLine,
+        Statistic,
+        Target,
+        TargetOwner,
+    )
 
     plan = Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_date").first()
     if plan is None:
