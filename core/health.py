@@ -1,7 +1,8 @@
 """What the readiness endpoint and the 后台任务状态 page report: one ``Check`` per part of the stack.
 
 Each check says what it found in Chinese and what to do about it. Apps add their own checks through
-``<app>/health.py`` (``checks() -> list[Check]``), as they add workbench panels. Every check is cheap
+``<app>/health.py`` (``checks() -> list[Check]``), registered in their ``AppConfig.ready`` with
+``core.health.register`` as they register workbench panels. Every check is cheap
 (no file is read here: the file check reports the last ``check_files`` run) and bounded by short
 timeouts, so the page answers while the broker or a disk is failing.
 """
@@ -11,8 +12,8 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from importlib import import_module
 
 from celery import current_app
 from django.conf import settings
@@ -22,7 +23,6 @@ from django.utils import timezone
 from .filecheck import last_run
 from .models import WorkerHeartbeat
 
-HEALTH_APPS = ("notifications",)
 OK, WARN, FAIL = "ok", "warn", "fail"
 LEVEL_LABELS = {OK: "正常", WARN: "注意", FAIL: "故障"}
 # the beat sends the heartbeat task every 5 minutes and the outbox sweep every minute
@@ -207,10 +207,19 @@ def check_files() -> Check:
     )
 
 
+_providers: list[Callable[[], list[Check]]] = []  # in INSTALLED_APPS order (each app's ready())
+
+
+def register(checks: Callable[[], list[Check]]) -> None:
+    """Called from an app's ``AppConfig.ready``; registering twice is harmless."""
+    if checks not in _providers:
+        _providers.append(checks)
+
+
 def all_checks() -> list[Check]:
     checks = [check_database(), check_broker(), check_worker(), check_beat(), check_disk(), check_files()]
-    for app in HEALTH_APPS:
-        checks.extend(import_module(f"{app}.health").checks())
+    for provider in _providers:
+        checks.extend(provider())
     return checks
 
 

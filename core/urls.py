@@ -1,18 +1,11 @@
+"""core's own endpoints (probes). They share the ``core`` URL namespace with the top-level pages of
+``portal`` (see ``jianli_quality/urls.py``), the names every link and test has always used."""
+
 from django.urls import path
 
-from . import calendar_views, views
-
-app_name = "core"
+from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
-    path("policy/", views.policy, name="policy"),
-    path("rewards/schedule/", views.reward_schedule, name="reward_schedule"),
-    path("workbench/", views.workbench, name="workbench"),
-    path("history/<str:label>/<int:pk>/", views.object_history, name="object_history"),
-    path("calendar/", calendar_views.calendar_year, name="calendar"),
-    path("system/health/", views.health, name="health"),
-    path("system/health/check/", views.health_check, name="health_check"),
 ]

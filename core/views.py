@@ -1,21 +1,7 @@
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
-
-from accounts.permissions import is_office, is_platform_admin, office_required, require
-from awards.models import RewardItem
-from targets.models import Measure, Plan, Target, TargetOwner
 
 from . import health as health_checks
-from . import history, services
-from .workbench import workbench_panels
-
-
-def _current_plan():
-    return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_date").first()
 
 
 def healthz(request):
@@ -30,71 +16,3 @@ def readyz(request):
     return JsonResponse(
         report, status=200 if report["ready"] else 503, json_dumps_params={"ensure_ascii": False}
     )
-
-
-def home(request):
-    plan = _current_plan()
-    rewards = RewardItem.objects.filter(active=True).order_by("order")
-    targets_count = plan.targets.filter(active=True).count() if plan else 0
-    return render(
-        request, "core/home.html", {"plan": plan, "rewards": rewards, "targets_count": targets_count}
-    )
-
-
-def policy(request):
-    plan = _current_plan()
-    targets = measures = goals = []
-    if plan:
-        owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
-        targets = (
-            Target.objects.filter(plan=plan, active=True)
-            .prefetch_related(Prefetch("owners", queryset=owners))
-            .order_by("order")
-        )
-        measures = Measure.objects.filter(plan=plan).order_by("order")
-        goals = plan.goals.order_by("order")
-    return render(
-        request, "core/policy.html", {"plan": plan, "targets": targets, "measures": measures, "goals": goals}
-    )
-
-
-def reward_schedule(request):
-    rewards = RewardItem.objects.filter(active=True).order_by("order")
-    return render(request, "core/reward_schedule.html", {"rewards": rewards})
-
-
-@login_required
-def workbench(request):
-    return render(request, "core/workbench.html", {"panels": workbench_panels(request.user)})
-
-
-@office_required
-def object_history(request, label: str, pk: int):
-    model = history.audited_model(label)
-    obj = get_object_or_404(model, pk=pk)
-    return render(
-        request,
-        "core/object_history.html",
-        {"object": obj, "model_name": model._meta.verbose_name, "entries": history.object_history(obj)},
-    )
-
-
-@require(lambda u: is_office(u) or is_platform_admin(u))
-def health(request):
-    checks = health_checks.all_checks()
-    return render(
-        request,
-        "core/health.html",
-        {
-            "status": services.health_status(),
-            "checks": checks,
-            "failing": [c for c in checks if c.level != "ok"],
-        },
-    )
-
-
-@require_POST
-@require(lambda u: is_office(u) or is_platform_admin(u))
-def health_check(request):
-    services.health_request()
-    return redirect("core:health")

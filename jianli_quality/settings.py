@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "notifications",
     "scheduler",
     "assessment",
+    "portal",  # the top layer: imports every app above, imported by none
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.platform",
+                "portal.context_processors.platform",
             ],
             "builtins": ["core.templatetags.dates"],
         },

@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import core.urls
+import portal.urls
+
 urlpatterns = [
-    path("", include("core.urls")),
+    # one namespace for the site's own pages: core's probes and portal's top-level pages
+    path("", include((core.urls.urlpatterns + portal.urls.urlpatterns, "core"))),
     path("accounts/", include("accounts.urls")),
     path("targets/", include("targets.urls")),
     path("awards/", include("awards.urls")),

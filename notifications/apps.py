@@ -6,14 +6,17 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self):
-        from core import navigation, workbench
+        from core import health, navigation, workbench
 
+        from . import health as app_health
         from . import nav, reminders
         from . import workbench as app_workbench
 
-        # the sidebar, the role home page and the daily reminders know this app only by these calls
+        # the sidebar, the role home page, the health page and the daily reminders know this app
+        # only by these calls
         navigation.register(nav.nav_group)
         workbench.register(app_workbench.panels)
+        health.register(app_health.checks)
         reminders.register(self.name, reminders.collect)
 
         from core.files import file_problem

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from core import broker
 from core.text import header_safe
 
@@ -225,8 +226,6 @@ def unread_count(user) -> int:
 
 
 def office_staff():
-    from accounts.models import User
-
     return list(User.objects.filter(role=User.Role.OFFICE_STAFF, is_active=True).order_by("pk"))
 
 

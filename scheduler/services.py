@@ -10,11 +10,15 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from awards.services import publicity_advance_due
 from core.dates import cn_date
 from core.models import StoredDocument
 from core.workdays import is_workday
+from meetings.services import meeting_draft_for_term
 from notifications.reminders import collectors
 from notifications.services import delivery_batch, notify
+from targets.models import Plan, ReportingPeriod
+from targets.services import ReportError, period_open
 
 from . import reports
 from .halves import HalfYear
@@ -32,8 +36,6 @@ class JobError(Exception):
 
 
 def _plan_covering(half: HalfYear):
-    from targets.models import Plan
-
     return (
         Plan.objects.filter(start_date__lte=half.start, end_date__gte=half.start)
         .order_by("-is_current", "-start_date")
@@ -62,8 +64,6 @@ def half_year_open(*, today: dt.date) -> dict:
         logger.exception("opening the reporting period of %s failed", half.key)
         errors.append(f"period: {exc}")
     try:
-        from meetings.services import meeting_draft_for_term
-
         with delivery_batch():
             meeting, created = meeting_draft_for_term(year=half.year, half=half.half)
         result["meeting"] = f"{'drafted' if created else 'exists'} {meeting.pk}"
@@ -83,9 +83,6 @@ def _tell_office(*, occasion: str, subject: str, body: str, url: str) -> None:
 def _period_open_for(half: HalfYear, *, today: dt.date) -> str:
     """Open the half's period; when it cannot be opened the office is told, and the result says why."""
     from django.urls import reverse
-
-    from targets.models import ReportingPeriod
-    from targets.services import ReportError, period_open
 
     plan = _plan_covering(half)
     if plan is None:
@@ -158,8 +155,6 @@ def publicity_advance(*, today: dt.date) -> dict:
     """On a working day, move 公示 windows that ended without an open objection on (awards)."""
     if not is_workday(today):
         return {"workday": False}
-    from awards.services import publicity_advance_due
-
     with delivery_batch():
         moved = publicity_advance_due(today=today)
     return {"workday": True, "advanced": moved}
@@ -272,7 +267,6 @@ def half_year_reports_due(*, today: dt.date) -> dict:
     """
     if not is_workday(today):
         return {"workday": False}
-    from targets.models import ReportingPeriod
 
     built_keys = set(HalfYearReport.objects.filter(build_count__gt=0).values_list("key", flat=True))
     due = ReportingPeriod.objects.filter(due_date__lt=today, backfilled=False).order_by("year", "half")
@@ -290,7 +284,6 @@ def half_year_reports_due(*, today: dt.date) -> dict:
 
 def buildable_halves(*, today: dt.date) -> list[HalfYear]:
     """Half years the office may build a report for: every period whose due date has passed."""
-    from targets.models import ReportingPeriod
 
     keys = (
         ReportingPeriod.objects.filter(due_date__lt=today)

@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from awards.models import Enterprise, RewardItem
 from committee.models import MemberUnit
-from core.demo import make_credit_code
+from portal.demo import make_credit_code
 
 TEST_PASSWORD = "Test#Passw0rd-2026"
 

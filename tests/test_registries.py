@@ -1,10 +1,10 @@
-"""Apps register their sidebar groups, workbench panels and reminders in ``AppConfig.ready``; a
-missing piece fails loudly instead of leaving a section out."""
+"""Apps register their sidebar groups, workbench panels, health checks and reminders in
+``AppConfig.ready``; a missing piece fails loudly instead of leaving a section out."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from core import navigation, workbench
+from core import health, navigation, workbench
 from meetings import selectors as meeting_selectors
 from notifications.reminders import collectors
 
@@ -12,7 +12,6 @@ from notifications.reminders import collectors
 def test_every_app_with_a_module_registered_it_in_installed_apps_order():
     assert [app for app, _ in collectors()] == ["targets", "awards", "meetings", "notifications"]
     assert [f.__module__ for f in navigation._providers] == [
-        "core.nav",
         "committee.nav",
         "targets.nav",
         "awards.nav",
@@ -20,6 +19,7 @@ def test_every_app_with_a_module_registered_it_in_installed_apps_order():
         "notifications.nav",
         "scheduler.nav",
         "assessment.nav",
+        "portal.nav",
     ]
     assert [f.__module__ for f in workbench._providers] == [
         "targets.workbench",
@@ -28,6 +28,7 @@ def test_every_app_with_a_module_registered_it_in_installed_apps_order():
         "notifications.workbench",
         "scheduler.workbench",
     ]
+    assert [f.__module__ for f in health._providers] == ["notifications.health"]
 
 
 def test_registering_twice_adds_nothing():

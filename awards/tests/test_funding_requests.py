@@ -21,8 +21,8 @@ from awards.models import (
     MoneyChange,
 )
 from awards.tests.factories import ApplicationFactory, item
-from core.demo import make_credit_code
 from notifications.models import Notification
+from portal.demo import make_credit_code
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from awards import services
 from awards.models import Application, Enterprise, MoneyChange
 from awards.services.legacy import COLUMNS
-from core.demo import make_credit_code
+from portal.demo import make_credit_code
 
 pytestmark = pytest.mark.django_db
 

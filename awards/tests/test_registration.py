@@ -7,8 +7,8 @@ from django.urls import reverse
 from accounts.models import User
 from awards.models import Enterprise
 from awards.tests.factories import EXE_BYTES, pdf
-from core.demo import make_credit_code
 from notifications.models import Notification
+from portal.demo import make_credit_code
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from awards.models import Enterprise, RegistrationReview
 from awards.services import registrations_digest
 from awards.tests.factories import PDF_BYTES, pdf
 from awards.tests.test_registration import CODE, form
-from core.demo import make_credit_code
 from notifications.models import Notification
+from portal.demo import make_credit_code
 from tests.factories import TEST_PASSWORD, EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

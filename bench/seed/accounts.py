@@ -11,7 +11,7 @@ def seed_accounts(ctx: Context) -> None:
     from accounts.models import User
     from awards.models import Enterprise
     from committee.models import MemberUnit
-    from core.demo import make_credit_code
+    from portal.demo import make_credit_code
 
     scale = ctx.scale
     have = MemberUnit.objects.count()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.permissions import OFFICE_ROLES
 from committee.models import MemberUnit
 from core.dates import cn_date
 from core.models import SiteSetting
@@ -398,8 +399,6 @@ def report_backfill(*, report: Report, by, data: ReportInput) -> Report:
 
 
 def _office_users():
-    from accounts.permissions import OFFICE_ROLES
-
     return list(get_user_model().objects.filter(role__in=OFFICE_ROLES, is_active=True))
 
 

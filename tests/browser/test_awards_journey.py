@@ -14,7 +14,7 @@ from accounts.models import User
 from awards import services
 from awards.models import Application
 from awards.tests.factories import PDF_BYTES
-from core.demo import make_credit_code
+from portal.demo import make_credit_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,3 +1,9 @@
+"""``{% history_link obj %}``: a link to an object's audit trail, for the office only.
+
+It lives with the role checks (``accounts`` sits below every feature app, whose templates load it);
+the page it links to is ``portal.views.object_history``.
+"""
+
 from django import template
 from django.urls import reverse
 

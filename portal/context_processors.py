@@ -1,9 +1,13 @@
+"""The context every page gets: platform name, upload limits, and for a signed-in user the sidebar and the
+unread count. It sits in the top layer because it reads ``notifications``."""
+
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import menu_url, nav_groups
-from .policy import policy_document
+from core.navigation import menu_url, nav_groups
+from core.policy import policy_document
+from notifications.services import unread_count
 
 
 def _maybe_reverse(name: str) -> str | None:
@@ -23,8 +27,6 @@ def platform(request):
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from notifications.services import unread_count
-
         context["nav_groups"] = nav_groups(request)
         context["inbox_url"] = _maybe_reverse("notifications:inbox")
         context["unread_notifications"] = unread_count(user)

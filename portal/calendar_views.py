@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.permissions import office_required
-
-from .calendar import (
+from core.calendar import (
     Holiday,
     MakeUpDay,
     calendar_year_set,
@@ -18,9 +17,9 @@ from .calendar import (
     year_arrangement,
     year_known,
 )
-from .models import CalendarYear
-from .uploads import validate_upload
-from .workdays import statutory_calendar_known
+from core.models import CalendarYear
+from core.uploads import validate_upload
+from core.workdays import statutory_calendar_known
 
 
 class CalendarYearForm(forms.Form):

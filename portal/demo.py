@@ -1,6 +1,6 @@
 """Demo accounts and demo work for trying the platform (never in production).
 
-The demo module sits with the ``seed_demo`` command and, like a top app, reads every feature app.
+It sits in the top layer (``portal``) with the ``seed_demo`` command: it reads every feature app.
 """
 
 import datetime as dt

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.demo import DEMO_PASSWORD, seed_demo_accounts, seed_demo_work
+from portal.demo import DEMO_PASSWORD, seed_demo_accounts, seed_demo_work
 
 
 class Command(BaseCommand):
