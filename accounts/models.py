@@ -79,7 +79,7 @@ class User(AbstractUser):
     @property
     def is_office(self) -> bool:
         """Office staff or office approver: the people who run the programme."""
-        return self.role in (self.Role.OFFICE_STAFF, self.Role.OFFICE_APPROVER)
+        return self.role in OFFICE_ROLES
 
     @property
     def is_approver(self) -> bool:
@@ -88,3 +88,8 @@ class User(AbstractUser):
     @property
     def is_platform_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+# the office: its staff and its approvers (the one definition; accounts.permissions and
+# accounts.selectors read it)
+OFFICE_ROLES = frozenset({User.Role.OFFICE_STAFF, User.Role.OFFICE_APPROVER})

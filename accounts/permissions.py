@@ -6,25 +6,32 @@ are sent to log in, logged-in users of another role get 403. Object checks live 
 other people's objects is not revealed.
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeAlias
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from .models import User
+from .models import OFFICE_ROLES, User
 
-OFFICE_ROLES = frozenset({User.Role.OFFICE_STAFF, User.Role.OFFICE_APPROVER})
+__all__ = ["OFFICE_ROLES", "AnyUser"]  # OFFICE_ROLES re-exported: the role set is defined next to the model
+
+# what a view has in ``request.user`` (services and selectors get a ``User``)
+AnyUser: TypeAlias = User | AnonymousUser
+View: TypeAlias = Callable[..., Any]
 
 
-def is_office(user) -> bool:
+def is_office(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active and user.role in OFFICE_ROLES
 
 
-def is_approver(user) -> bool:
+def is_approver(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active and user.role == User.Role.OFFICE_APPROVER
 
 
-def is_unit_user(user) -> bool:
+def is_unit_user(user: AnyUser) -> bool:
     return (
         user.is_authenticated
         and user.is_active
@@ -33,32 +40,32 @@ def is_unit_user(user) -> bool:
     )
 
 
-def is_enterprise_user(user) -> bool:
+def is_enterprise_user(user: AnyUser) -> bool:
     return (
         user.is_authenticated
         and user.is_active
         and user.role == User.Role.ENTERPRISE
-        and user.enterprise_id is not None
+        and user.enterprise is not None
         and user.enterprise.rejected_at is None  # a registration the office rejected
     )
 
 
-def is_platform_admin(user) -> bool:
+def is_platform_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_active and user.role == User.Role.ADMIN
 
 
-def can_view_overall_progress(user) -> bool:
+def can_view_overall_progress(user: AnyUser) -> bool:
     """The overall dashboard: the office, and member units read-only (issue 3, point 6)."""
     return is_office(user) or is_unit_user(user)
 
 
-def require(check):
+def require(check: Callable[[AnyUser], bool]) -> Callable[[View], View]:
     """View decorator: log in first, then ``check(user)`` or 403."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             if not check(request.user):
                 raise PermissionDenied("您没有权限访问此页面。")
             return view(request, *args, **kwargs)

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.ranking import rank_with_ties
 from meetings.models import FollowUpAssignment
 from notifications.services import notify
@@ -25,8 +27,11 @@ Kind = AssessmentItem.Kind
 MAX_POINTS = Decimal(100)
 
 
-class AssessmentError(Exception):
-    """A rule refused the action; the message is Chinese and safe to show."""
+class AssessmentError(ServiceError):
+    """An assessment rule refused the action (``core.errors.ServiceError``; the name is kept for its
+    callers)."""
+
+    default_code = "assessment_refused"
 
 
 @dataclass
@@ -217,7 +222,7 @@ def scheme_publish(*, scheme: AssessmentScheme, by, today: dt.date | None = None
 
     Only an approver publishes; a second publication (double click, two approvers) is refused.
     """
-    if getattr(by, "role", None) != get_user_model().Role.OFFICE_APPROVER:
+    if by is None or not is_approver(by):
         raise AssessmentError("只有办公室主任或副主任可以发布考核结果。")
     with transaction.atomic():
         # race: two approvers publishing at once; the conditional update lets exactly one through

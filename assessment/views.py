@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required, unit_required
 from core.documents import docx_response, xlsx_response
+from core.errors import show_error
 
 from . import documents
 from .forms import ItemFormSet, SchemeForm, YearForm
@@ -63,7 +64,6 @@ def scheme(request, year):
     obj = AssessmentScheme.objects.filter(year=year).first()
     form = SchemeForm(request.POST or None, initial={"note": obj.note if obj else ""})
     formset = ItemFormSet(request.POST or None, initial=_item_initial(obj), prefix="items")
-    error = None
     if request.method == "POST":
         if obj is not None and obj.is_published:
             messages.error(request, f"{year}年度考核结果已发布，方案不能再修改。")
@@ -82,7 +82,7 @@ def scheme(request, year):
             try:
                 scheme_save(year=year, note=form.cleaned_data["note"], items=items, by=request.user)
             except AssessmentError as exc:
-                error = str(exc)
+                show_error(request, exc, form=form)
             else:
                 messages.success(request, f"已保存{year}年度考核方案。")
                 return redirect("assessment:scheme", year=year)
@@ -94,7 +94,6 @@ def scheme(request, year):
             "scheme": obj,
             "form": form,
             "formset": formset,
-            "error": error,
             "rows": _rows(obj),
         },
         status=400 if request.method == "POST" else 200,
@@ -108,7 +107,7 @@ def publish(request, year):
     try:
         n = scheme_publish(scheme=obj, by=request.user)
     except AssessmentError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(
             request, f"已发布{year}年度考核结果（{n} 个单位），各单位可查看本单位得分及扣分依据。"

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from accounts.selectors import approvers, office_users
 from core.models import SiteSetting
 from core.workdays import workdays_between
 from notifications.reminders import Reminder
 
 from .models import Application, PublicityBatch
-from .services._workflow import approvers, cn_date, office_staff
+from .services._workflow import cn_date
 
 Status = Application.Status
 
@@ -58,7 +59,7 @@ def collect(today: dt.date) -> Iterable[Reminder]:
         Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff),
         since="submitted_at",
         stage="初审",
-        recipients=tuple(office_staff()),
+        recipients=tuple(office_users(staff_only=True)),
         limit=limit,
     )
     yield from _overdue(
@@ -68,7 +69,7 @@ def collect(today: dt.date) -> Iterable[Reminder]:
         recipients=tuple(approvers()),
         limit=limit,
     )
-    staff = tuple(office_staff())
+    staff = tuple(office_users(staff_only=True))
     for batch in PublicityBatch.objects.filter(end_date=today):
         yield Reminder(
             occasion=f"publicity:{batch.pk}:closing",

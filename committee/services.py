@@ -6,17 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.dates import cn_date
+from core.history import save_with_history
 
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .roster_io import roster_import_plan
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-def _save(obj, by) -> None:
-    """Save with the acting user recorded in the history row (services run outside requests too)."""
-    obj._history_user = by
-    obj.save()
 
 
 def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, ignore=None) -> None:
@@ -58,11 +53,11 @@ def appointment_replace(
     _check_no_overlap(terms, start_date=start_date, ignore=current)
     if current is not None:
         current.end_date = start_date - ONE_DAY
-        _save(current, by)
+        save_with_history(current, by)
     new = Appointment(seat=seat, person_name=person_name, start_date=start_date, note=note.strip())
     try:
         with transaction.atomic():
-            _save(new, by)
+            save_with_history(new, by)
     except IntegrityError as exc:  # committee_appointment_one_current_per_seat, if a race slipped through
         raise ValidationError("该席位已有现任人员，请刷新后重试。", code="conflict") from exc
     return new
@@ -89,8 +84,8 @@ def seat_create(
             code="duplicate",
         )
     seat = Seat(role=role, unit=unit, title=title, order=order)
-    _save(seat, by)
-    _save(Appointment(seat=seat, person_name=person_name.strip(), start_date=start_date), by)
+    save_with_history(seat, by)
+    save_with_history(Appointment(seat=seat, person_name=person_name.strip(), start_date=start_date), by)
     return seat
 
 
@@ -105,16 +100,16 @@ def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
                 code="before_start",
             )
         current.end_date = end_date
-        _save(current, by)
+        save_with_history(current, by)
     seat.active = False
-    _save(seat, by)
+    save_with_history(seat, by)
     return seat
 
 
 def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
     if seat.order != order:
         seat.order = order
-        _save(seat, by)
+        save_with_history(seat, by)
     return seat
 
 
@@ -133,8 +128,8 @@ def unit_contact_save(
         for other in UnitContact.objects.select_for_update().filter(unit=unit, is_primary=True):
             if other.pk != contact.pk:
                 other.is_primary = False
-                _save(other, by)
-    _save(contact, by)
+                save_with_history(other, by)
+    save_with_history(contact, by)
     return contact
 
 

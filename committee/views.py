@@ -11,6 +11,7 @@ from accounts.permissions import is_office, office_required
 from core import confirm
 from core.dates import cn_date
 from core.documents import docx_response, xlsx_response
+from core.errors import show_error
 from core.policy import policy_document
 
 from . import services
@@ -21,11 +22,6 @@ from .roster_io import roster_document, roster_import_plan, roster_sheet
 from .selectors import COMMITTEE_NAME, current_roster, roster_groups, seat_terms, term_changes
 
 IMPORT_SESSION_KEY = "committee_roster_import"
-
-
-def _show_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @roster_viewer_required
@@ -86,12 +82,12 @@ def seat_replace(request, pk):
     seat = get_object_or_404(Seat, pk=pk, active=True)
     form = ReplaceForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, ValidationError(form.errors))
+        show_error(request, ValidationError(form.errors))
         return redirect("committee:seat_detail", pk=seat.pk)
     try:
         new = services.appointment_replace(seat=seat, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -111,7 +107,7 @@ def seat_retire(request, pk):
     try:
         services.seat_retire(seat=seat, end_date=form.cleaned_data["end_date"], by=request.user)
     except ValidationError as exc:
-        _show_errors(request, exc)
+        show_error(request, exc)
         return redirect("committee:seat_detail", pk=seat.pk)
     messages.success(request, f"席位“{seat.display_title}”已撤销，任职记录保留。")
     return redirect("committee:roster")
@@ -166,7 +162,7 @@ def roster_import_confirm(request):
         counts = services.roster_import_apply(raw_rows=rows, by=request.user)
     except ValidationError as exc:
         confirm.release(request, IMPORT_SESSION_KEY)
-        _show_errors(request, exc)
+        show_error(request, exc)
         return redirect(reverse("committee:roster_import") + "?preview=1")
     result = (
         f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"

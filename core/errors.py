@@ -1,4 +1,9 @@
-"""Error pages in Chinese, in the site's look.
+"""How the platform fails: the one service error, the one view helper that shows it, error pages.
+
+A service that refuses an action raises ``ServiceError`` (or Django's ``ValidationError``, its base,
+which model and form validation raise): a Chinese message safe to show, and a code naming the rule.
+A view catches ``ValidationError`` and calls ``show_error`` — onto the form it re-renders, or as a
+message before it redirects. Nothing else turns a refusal into something a person sees.
 
 404 and 403 extend ``base.html`` (the navigation of a logged-in user included). 400, 429 and 500
 are rendered from ``errors/_plain.html`` without the request's context processors: they must work
@@ -6,10 +11,41 @@ when the database is down or the request itself is broken (no session, no user, 
 """
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
+
+
+class ServiceError(ValidationError):
+    """A service refused the action; nothing was changed. ``message`` is Chinese and safe to show
+    (a dict ``{"field": "…"}`` puts it on that form field); ``code`` names the rule for tests and
+    logs, ``default_code`` when none is given. A ``ValidationError``, so forms, ``full_clean`` and
+    every ``except ValidationError`` treat both alike."""
+
+    default_code = "refused"
+
+    def __init__(self, message, code: str | None = None, params: dict | None = None) -> None:
+        super().__init__(message, code=code or self.default_code, params=params)
+
+    def __str__(self) -> str:
+        return "；".join(self.messages)
+
+
+def show_error(request, exc: ValidationError, *, form=None, level: int = messages.ERROR) -> None:
+    """Show a refused service call: on ``form`` (on the field the error names when the form has it,
+    else at the top), or without a form as one message per error."""
+    if form is not None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, ValidationError(errors))
+        else:
+            form.add_error(None, exc)
+        return
+    for message in exc.messages:
+        messages.add_message(request, level, message)
 
 
 def _plain(template: str, status: int) -> HttpResponse:

@@ -1,7 +1,8 @@
 """The audit trail of one object, for the office: who changed what, when, from what to what.
 
 Every model listed here keeps django-simple-history records (imports included, see the apps'
-services). The page is generic so that each app's detail page only links to it.
+services). The page is generic so that each app's detail page only links to it. Services save through
+``save_with_history`` so that every history row names who acted.
 """
 
 from dataclasses import dataclass
@@ -41,6 +42,16 @@ AUDITED_MODELS = (
     "meetings.followupassignment",
 )
 CHANGE_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def save_with_history(obj: models.Model, by, *, clean: bool = False, **save_kwargs) -> None:
+    """Save ``obj`` with ``by`` recorded as the acting user of its history row: services also run
+    from tasks and commands, where no request tells simple-history who acted. ``clean`` runs
+    ``full_clean`` first (the model's own validation, unique checks included)."""
+    obj._history_user = by  # read by simple-history's post_save handler
+    if clean:
+        obj.full_clean(validate_unique=True)
+    obj.save(**save_kwargs)
 
 
 @dataclass

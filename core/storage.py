@@ -19,9 +19,10 @@ import threading
 import time
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import DatabaseError, transaction
+
+from .errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +39,11 @@ TRASH_KEEP = dt.timedelta(days=2)
 _local = threading.local()
 
 
-class StorageUnavailable(ValidationError):
+class StorageUnavailable(ServiceError):
+    default_code = "storage_unavailable"
+
     def __init__(self):
-        super().__init__(STORAGE_MESSAGE, code="storage_unavailable")
+        super().__init__(STORAGE_MESSAGE)
 
 
 def file_digest(handle) -> tuple[str, int]:

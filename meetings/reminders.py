@@ -20,13 +20,13 @@ from collections import defaultdict
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.selectors import office_users
 from committee.selectors import unit_users
 from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
 from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting
-from .services._common import office_users
 from .status import urge_round
 
 TOPIC_CALL_DAYS = 3

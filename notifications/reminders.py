@@ -19,9 +19,10 @@ done (``url``, a path such as ``/targets/reports/12/``).
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from accounts.selectors import office_users
 from core.dates import cn_date
 
-from . import selectors, services
+from . import selectors
 
 _collectors: list[tuple[str, Callable[..., Iterable["Reminder"]]]] = []  # INSTALLED_APPS order
 
@@ -59,7 +60,7 @@ def collect(today) -> Iterable[Reminder]:
         return
     yield Reminder(
         occasion=f"outbox:unknown:{today.isoformat()}",
-        recipients=tuple(services.office_staff()),
+        recipients=tuple(office_users(staff_only=True)),
         subject=f"有 {count} 封邮件发送状态未知，请确认后重新发送",
         body=(
             f"截至 {cn_date(today)}，有 {count} 封邮件在发送途中工作进程退出，无法确认是否已发出。"

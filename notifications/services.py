@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import office_users
 from core import broker
 from core.text import header_safe
 
@@ -211,9 +211,9 @@ def notification_resend(*, notification_id: int) -> bool:
     return bool(changed)
 
 
-def inbox_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+def inbox_mark_read(*, by, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own in-app messages read (all unread ones when no ids are given)."""
-    qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True)
+    qs = Notification.objects.filter(recipient=by, channel=Notification.Channel.INAPP, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
@@ -225,17 +225,13 @@ def unread_count(user) -> int:
     ).count()
 
 
-def office_staff():
-    return list(User.objects.filter(role=User.Role.OFFICE_STAFF, is_active=True).order_by("pk"))
-
-
 def alert_office_file_problem(*, name: str, state: str, **kwargs) -> list[Notification]:
     """A download found a stored file missing or damaged: tell the office once per file and state."""
     label = "缺失" if state == "missing" else "已损坏（与上传时的 SHA-256 校验值不符）"
     key = hashlib.sha256(name.encode()).hexdigest()[:24]
     return notify(
         occasion=f"file:{state}:{key}",
-        recipients=office_staff(),
+        recipients=office_users(staff_only=True),
         subject=f"存储文件{'缺失' if state == 'missing' else '损坏'}：{name.rsplit('/', 1)[-1]}"[:200],
         body=(
             f"有用户下载文件“{name}”时发现该文件{label}，下载已被拒绝。请从最近的备份恢复该文件"

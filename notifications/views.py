@@ -43,14 +43,14 @@ def inbox(request):
 @login_required
 def mark_read(request, pk: int):
     notification = get_own_notification(request.user, pk)
-    services.inbox_mark_read(user=request.user, notification_ids=[notification.pk])
+    services.inbox_mark_read(by=request.user, notification_ids=[notification.pk])
     return redirect(_safe_next(request, "notifications:inbox"))
 
 
 @require_POST
 @login_required
 def mark_all_read(request):
-    n = services.inbox_mark_read(user=request.user)
+    n = services.inbox_mark_read(by=request.user)
     messages.success(request, f"已将 {n} 条消息标为已读。" if n else "没有未读消息。")
     return redirect("notifications:inbox")
 
@@ -60,7 +60,7 @@ def mark_all_read(request):
 def open_notification(request, pk: int):
     """Mark the message read and go to the page where the matter is handled."""
     notification = get_own_notification(request.user, pk)
-    services.inbox_mark_read(user=request.user, notification_ids=[notification.pk])
+    services.inbox_mark_read(by=request.user, notification_ids=[notification.pk])
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

@@ -213,7 +213,7 @@ def _application_to_review(users: dict[str, User], today: dt.date) -> None:
     if not enterprise.is_verified:
         if not enterprise.licence:  # verification needs the licence: a one-page placeholder marked 示例
             enterprise.licence.save("示例营业执照.pdf", ContentFile(DEMO_LICENCE_PDF), save=True)
-        award_services.enterprise_verify(enterprise=enterprise, verified_by=users["office"])
+        award_services.enterprise_verify(enterprise=enterprise, by=users["office"])
     award_services.application_submit(
         enterprise=enterprise,
         reward_code="geographical_indication",
@@ -221,7 +221,7 @@ def _application_to_review(users: dict[str, User], today: dt.date) -> None:
         reference="示例-GI-0001",
         issuing_body="国家知识产权局（示例）",
         description="【示例数据】监利大米获批地理标志。",
-        submitted_by=users["ent_rice"],
+        by=users["ent_rice"],
     )
 
 
@@ -235,7 +235,7 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
     office = users["office"]
     plan = _plan_for_today(office, today)
     year, half = _half_of(today)
-    period, _ = target_services.period_open(plan=plan, year=year, half=half, opened_by=office)
+    period, _ = target_services.period_open(plan=plan, year=year, half=half, by=office)
     _history_meeting(office, today)
     meeting, _ = meeting_services.meeting_draft_for_term(year=year, half=half, by=office)
     if meeting.status == Meeting.Status.PREPARING and not meeting.place:

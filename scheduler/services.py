@@ -5,11 +5,11 @@ of periods, meetings and reports)."""
 import datetime as dt
 import logging
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.selectors import office_users
 from awards.services import publicity_advance_due
 from core.dates import cn_date
 from core.models import StoredDocument
@@ -164,12 +164,8 @@ def publicity_advance(*, today: dt.date) -> dict:
 
 
 def report_recipients():
-    User = get_user_model()
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=[User.Role.OFFICE_STAFF, User.Role.OFFICE_APPROVER]
-        ).order_by("pk")
-    )
+    """Who receives the half-year report: the whole office."""
+    return office_users()
 
 
 def _store(document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by):

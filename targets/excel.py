@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.uploads import SheetLimits, escape_cell, open_workbook, sheet_rows
 
 from .models import Report
@@ -52,8 +53,10 @@ TEMPLATE_LIMITS = SheetLimits(rows=2000, columns=len(TARGET_HEADERS) + 4)
 STATISTICS_LIMITS = SheetLimits(rows=MAX_STAT_ROWS, columns=len(STAT_HEADERS) + 4)
 
 
-class TemplateRefused(Exception):
+class TemplateRefused(ServiceError):
     """The whole file is refused (not our template, another unit's or period's); Chinese message."""
+
+    default_code = "template_refused"
 
 
 def value_basis(target) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from accounts.permissions import OFFICE_ROLES
+from accounts.selectors import office_users
 from core.dates import cn_date
 from core.models import SiteSetting
 from notifications.reminders import Reminder
@@ -78,7 +78,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
         )
         if milestone == "overdue" and -days_left > escalate_after:
             if office is None:
-                office = tuple(users.filter(role__in=OFFICE_ROLES))
+                office = tuple(office_users())
             yield Reminder(
                 occasion=f"report:{report.pk}:escalate",
                 recipients=office,

@@ -106,7 +106,7 @@ def _targets(w, users, policy) -> None:
     w.plan = policy
     w.target = policy.targets.get(code="T04")
     w.measure = policy.measures.order_by("order").first()
-    w.period, _ = period_open(plan=policy, year=2025, half=1, opened_by=office)
+    w.period, _ = period_open(plan=policy, year=2025, half=1, by=office)
     w.report = Report.objects.get(period=w.period, unit=w.unit_a)
     w.report_line = w.report.target_lines.order_by("id").first()
     w.report_line.evidence.save("evidence.pdf", ContentFile(PDF), save=False)
@@ -137,24 +137,24 @@ def _awards(w, users) -> None:
             award_date=dt.date(2025, 5, 1),
             reference=reference,
             issuing_body="国家市场监督管理总局",
-            submitted_by=ent_user,
+            by=ent_user,
             attachments=[pdf()],
         )
 
     w.application = submit("GB/T 45001-2025")
     w.attachment = w.application.attachments.get()
     w.in_publicity = submit("GB/T 45002-2025")
-    awards_services.application_first_review(application=w.in_publicity, reviewer=office, decision="pass")
-    awards_services.application_second_review(application=w.in_publicity, reviewer=approver, decision="pass")
+    awards_services.application_first_review(application=w.in_publicity, by=office, decision="pass")
+    awards_services.application_second_review(application=w.in_publicity, by=approver, decision="pass")
     w.publicity_batch = awards_services.publicity_publish(
         applications=[w.in_publicity],
         start_date=timezone.localdate(),
-        published_by=office,
+        by=office,
         contact_phone="0716-3300000",
         contact_address="监利市容城镇玉沙路 1 号",
     )
     w.objection = awards_services.objection_record(
-        application=w.in_publicity, received_on=timezone.localdate(), content="证书存疑", recorded_by=office
+        application=w.in_publicity, received_on=timezone.localdate(), content="证书存疑", by=office
     )
     w.draft = awards_services.application_save_draft(
         enterprise=w.enterprise_a,
@@ -165,7 +165,7 @@ def _awards(w, users) -> None:
         description="",
         application=None,
         attachments=[],
-        saved_by=ent_user,
+        by=ent_user,
     )
     w.awaiting_payment = ApplicationFactory(
         enterprise=w.enterprise_a, awaiting_payment=True, publicity_batch=w.publicity_batch
@@ -181,7 +181,7 @@ def _awards(w, users) -> None:
     w.legacy = ApplicationFactory(enterprise=w.enterprise_a, paid=True, is_legacy=True)
     w.money_change = awards_services.reward_item_update(
         item=RewardItem.objects.get(code="group_standard"),
-        updated_by=office,
+        by=office,
         amount_yuan=120_000,
         amount_from=dt.date(2026, 1, 1),
         funding_source="city",

@@ -113,7 +113,7 @@ def test_roster_import_refuses_540000_rows_quickly(policy):
 def test_unit_template_with_540000_rows_is_refused_through_the_page_and_nothing_changes(
     client, policy, users
 ):
-    period, _ = period_open(plan=policy, year=2025, half=1, opened_by=users["office"])
+    period, _ = period_open(plan=policy, year=2025, half=1, by=users["office"])
     report = Report.objects.get(period=period, unit=users["unit_a"].member_unit)
     client.force_login(users["unit_a"])
     template = client.get(reverse("targets:report_template", args=[report.pk])).content

@@ -38,7 +38,7 @@ def test_the_publicity_page_shows_a_new_list_and_a_renamed_enterprise_at_once(us
     publicity_publish(
         applications=[application],
         start_date=timezone.localdate(),
-        published_by=users["office"],
+        by=users["office"],
         contact_phone="0716-3300000",
         contact_address="市市场监管局",
     )

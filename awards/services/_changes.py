@@ -13,7 +13,7 @@ Kind = MoneyChange.Kind
 def change_propose(
     *,
     kind: str,
-    made_by: User,
+    by: User,
     summary: str,
     payload: dict,
     reason: str = "",
@@ -25,7 +25,7 @@ def change_propose(
         with transaction.atomic():  # savepoint: the caller's transaction stays usable
             return MoneyChange.objects.create(
                 kind=kind,
-                made_by=made_by,
+                made_by=by,
                 summary=summary,
                 payload=payload,
                 reason=reason,

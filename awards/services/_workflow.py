@@ -84,11 +84,3 @@ def _notify_enterprise(application: Application, event: ApplicationEvent) -> Non
         body=body,
         url=application.get_absolute_url(),
     )
-
-
-def office_staff():
-    return User.objects.filter(role=User.Role.OFFICE_STAFF, is_active=True)
-
-
-def approvers():
-    return User.objects.filter(role=User.Role.OFFICE_APPROVER, is_active=True)

@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import office_users
 from notifications.services import notify
 
 from ..models import CLOSED_STATUSES, Application, Attachment, Enterprise, RewardItem
 from ..validators import canonical_reference
-from ._workflow import Action, Status, lock, office_staff, record, refuse_state, wan
+from ._workflow import Action, Status, lock, record, refuse_state, wan
 from .eligibility import EligibilityResult, check_eligibility, duplicate_message
 from .integrity import findings_record
 
@@ -99,7 +100,7 @@ def application_save_draft(
     *,
     enterprise: Enterprise,
     reward_code: str,
-    saved_by: User,
+    by: User,
     award_date: dt.date | None = None,
     reference: str = "",
     issuing_body: str = "",
@@ -108,19 +109,19 @@ def application_save_draft(
     attachments: Sequence = (),
 ) -> Application:
     """Create or update a draft; nothing is checked but the reward item and duplicates."""
-    _require_own(enterprise, saved_by)
+    _require_own(enterprise, by)
     item = RewardItem.objects.filter(code=reward_code, active=True).first()
     if item is None:
         raise ValidationError("请选择有效的奖励项目。", code="unknown_item")
     with transaction.atomic():
         create = application is None
-        application = _editable(application, enterprise, saved_by, "修改")
+        application = _editable(application, enterprise, by, "修改")
         application.reward_item = item
         _fill(application, award_date, reference, issuing_body, description)
         _save_unique(application, create=create)
-        _store_attachments(application, attachments, saved_by)
+        _store_attachments(application, attachments, by)
         if create:
-            record(application, action=Action.CREATE, from_status="", actor=saved_by, notify_enterprise=False)
+            record(application, action=Action.CREATE, from_status="", actor=by, notify_enterprise=False)
     return application
 
 
@@ -130,7 +131,7 @@ def application_submit(
     reward_code: str,
     award_date: dt.date | None,
     reference: str,
-    submitted_by: User,
+    by: User,
     issuing_body: str = "",
     description: str = "",
     application: Application | None = None,
@@ -144,10 +145,10 @@ def application_submit(
     with the Chinese reasons when the application is not allowed; nothing is then changed. The
     caller has obtained the declaration of truth (the form requires it).
     """
-    _require_own(enterprise, submitted_by)
+    _require_own(enterprise, by)
     with transaction.atomic():
         create = application is None
-        application = _editable(application, enterprise, submitted_by, "提交")
+        application = _editable(application, enterprise, by, "提交")
         from_status = "" if create else application.status
         result = check_eligibility(
             enterprise=enterprise,
@@ -165,10 +166,10 @@ def application_submit(
         application.declared_at = application.submitted_at = application.updated_at
         application.submission_count += 1
         _save_unique(application, create=create)
-        _store_attachments(application, attachments, submitted_by)
+        _store_attachments(application, attachments, by)
         action = Action.RESUBMIT if from_status == Status.RETURNED else Action.SUBMIT
         findings_record(application=application, found_on="企业提交申报")
-        record(application, action=action, from_status=from_status, actor=submitted_by)
+        record(application, action=action, from_status=from_status, actor=by)
         _notify_office_of_submission(application)
     return application
 
@@ -186,7 +187,7 @@ def _notify_office_of_submission(application: Application) -> None:
     again = "（补正后重新提交）" if n > 1 else ""
     notify(
         occasion=f"application:{application.pk}:submitted:{n}",
-        recipients=office_staff(),
+        recipients=office_users(staff_only=True),
         subject=f"新的奖励申报待初审：{application.enterprise.name}",
         body=(
             f"{application.enterprise.name} 提交了奖励申报 {application.code}{again}："
@@ -196,28 +197,26 @@ def _notify_office_of_submission(application: Application) -> None:
     )
 
 
-def application_withdraw(*, application: Application, withdrawn_by: User, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
     """Withdraw a draft or an application not yet reviewed (已提交 / 退回补正)."""
     with transaction.atomic():
         application = lock(application)
-        _require_own(application.enterprise, withdrawn_by)
+        _require_own(application.enterprise, by)
         if not application.is_withdrawable:
             raise refuse_state(application, "撤回（已进入审核的申报不能撤回）")
         from_status = application.status
         application.status = Status.WITHDRAWN
         application.updated_at = timezone.now()
         application.save()
-        record(
-            application, action=Action.WITHDRAW, from_status=from_status, actor=withdrawn_by, comment=reason
-        )
+        record(application, action=Action.WITHDRAW, from_status=from_status, actor=by, comment=reason)
     return application
 
 
-def attachment_remove(*, attachment: Attachment, removed_by: User) -> None:
+def attachment_remove(*, attachment: Attachment, by: User) -> None:
     """Remove evidence from an application still being edited (草稿 / 退回补正)."""
     with transaction.atomic():
         application = lock(attachment.application)
-        _require_own(application.enterprise, removed_by)
+        _require_own(application.enterprise, by)
         if not application.is_editable:
             raise refuse_state(application, "删除材料")
         name, storage = attachment.file.name, attachment.file.storage

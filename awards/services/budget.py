@@ -13,9 +13,9 @@ from .payment import amount_errors
 FIRST_YEAR = 2022  # 三(二) counts awards from 2022 on
 
 
-def budget_set(*, year: int, funding_source: str, amount_yuan: int, set_by: User, basis: str) -> MoneyChange:
+def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, basis: str) -> MoneyChange:
     """Propose the budget of one fund for one year (maker-checker)."""
-    require_office(set_by)
+    require_office(by)
     errors = []
     latest = timezone.localdate().year + 1
     if not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
@@ -31,14 +31,14 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, set_by: User
     label = FundingSource(funding_source).label
     return change_propose(
         kind=MoneyChange.Kind.BUDGET,
-        made_by=set_by,
+        by=by,
         summary=f"{year}年 {label} 预算 {wan(amount_yuan)}（{amount_yuan:,} 元）。",
         reason=basis,
         payload={"year": year, "source": funding_source, "amount_yuan": amount_yuan},
     )
 
 
-def budget_apply(change: MoneyChange, *, confirmed_by: User) -> FundBudget:
+def budget_apply(change: MoneyChange, *, by: User) -> FundBudget:
     data = change.payload
     budget, _ = FundBudget.objects.update_or_create(
         year=data["year"],

@@ -74,9 +74,9 @@ def _suffix(filename: str) -> str:
     return ""
 
 
-def enterprise_verify(*, enterprise: Enterprise, verified_by: User) -> Enterprise:
+def enterprise_verify(*, enterprise: Enterprise, by: User) -> Enterprise:
     """Record that the office has checked the enterprise (licence against the credit code)."""
-    require_office(verified_by)
+    require_office(by)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if enterprise.is_verified:
@@ -88,7 +88,7 @@ def enterprise_verify(*, enterprise: Enterprise, verified_by: User) -> Enterpris
                 code="no_licence",
             )
         enterprise.verified_at = timezone.now()
-        enterprise.verified_by = verified_by
+        enterprise.verified_by = by
         enterprise.refusal_reason, enterprise.refused_at, enterprise.refused_by = "", None, None
         enterprise.save()
         notify(
@@ -127,7 +127,7 @@ def enterprise_refuse_verification(*, enterprise: Enterprise, by: User, reason: 
 def enterprise_update_contact(
     *,
     enterprise: Enterprise,
-    updated_by: User,
+    by: User,
     address: str,
     contact_person: str,
     contact_phone: str,
@@ -135,7 +135,7 @@ def enterprise_update_contact(
 ) -> Enterprise:
     """Enterprise users keep their address and contact up to date; name and code stay as verified.
     A new licence (before verification) replaces the old one and asks the office to check again."""
-    if updated_by.enterprise_id != enterprise.pk and not updated_by.is_office:
+    if by.enterprise_id != enterprise.pk and not by.is_office:
         raise ValidationError("只能修改本企业的信息。")
     if licence and enterprise.is_verified:
         raise ValidationError({"licence": "企业已核验通过，营业执照不能再更换；如有变更请联系办公室。"})

@@ -161,7 +161,7 @@ def funding_request_create(
         if warning:
             change_propose(
                 kind=MoneyChange.Kind.OVER_BUDGET,
-                made_by=by,
+                by=by,
                 summary=f"《{request.title}》共 {len(rows)} 项、{wan(total)}（{total:,} 元）。{warning}",
                 payload={"request_id": request.pk},
             )
@@ -170,19 +170,19 @@ def funding_request_create(
     return request
 
 
-def over_budget_apply(change: MoneyChange, *, confirmed_by: User) -> FundingRequest:
+def over_budget_apply(change: MoneyChange, *, by: User) -> FundingRequest:
     """An approver accepts a batch over the remaining budget: it is 报请中 from now on."""
     request = FundingRequest.objects.select_for_update().get(pk=change.payload["request_id"])
     if request.state != State.OVER_BUDGET:
         raise ValidationError(f"该报请批次当前为“{request.get_state_display()}”，不能确认。", code="state")
     request.state = State.REQUESTED
-    request.budget_confirmed_by = confirmed_by
+    request.budget_confirmed_by = by
     request.save(update_fields=["state", "budget_confirmed_by"])
-    _announce(request, confirmed_by)
+    _announce(request, by)
     return request
 
 
-def over_budget_refused(change: MoneyChange, *, refused_by: User) -> None:
+def over_budget_refused(change: MoneyChange, *, by: User) -> None:
     """An approver refuses a batch over budget: it is cancelled and its applications are free again."""
     request = FundingRequest.objects.select_for_update().get(pk=change.payload["request_id"])
     request.state = State.CANCELLED
@@ -260,7 +260,7 @@ def funding_reply_record(
         )
         return change_propose(
             kind=MoneyChange.Kind.FUNDING_REPLY,
-            made_by=by,
+            by=by,
             summary=summary,
             payload={
                 "request_id": request.pk,
@@ -271,7 +271,7 @@ def funding_reply_record(
         )
 
 
-def funding_reply_apply(change: MoneyChange, *, confirmed_by: User) -> FundingRequest:
+def funding_reply_apply(change: MoneyChange, *, by: User) -> FundingRequest:
     """The confirmed reply takes effect: approved applications may be paid, refused ones end 未通过."""
     data = change.payload
     request = FundingRequest.objects.select_for_update().get(pk=data["request_id"])
@@ -284,7 +284,7 @@ def funding_reply_apply(change: MoneyChange, *, confirmed_by: User) -> FundingRe
     request.reply_number = data["reply_number"]
     request.reply_date = reply_date
     request.reply_recorded_by = change.made_by
-    request.reply_confirmed_by = confirmed_by
+    request.reply_confirmed_by = by
     request.save()
     now = timezone.now()
     for entry in data["entries"]:
@@ -313,7 +313,7 @@ def funding_reply_apply(change: MoneyChange, *, confirmed_by: User) -> FundingRe
             application,
             action=Action.FUNDING_APPROVED if approved else Action.FUNDING_REFUSED,
             from_status=Status.AWAITING_PAYMENT,
-            actor=confirmed_by,
+            actor=by,
             comment=comment,
         )
     return request

@@ -184,9 +184,9 @@ def open_findings(application: Application):
     return DuplicateFinding.objects.filter(DuplicateFinding.holding(application))
 
 
-def finding_rule(*, finding: DuplicateFinding, ruled_by: User, ruling: str, text: str) -> DuplicateFinding:
+def finding_rule(*, finding: DuplicateFinding, by: User, ruling: str, text: str) -> DuplicateFinding:
     """An approver's written ruling on a possible duplicate; kept with name and time, never changed."""
-    require_approver(ruled_by)
+    require_approver(by)
     text = (text or "").strip()
     if ruling not in (Ruling.NOT_DUPLICATE, Ruling.DUPLICATE):
         raise ValidationError("请选择裁定结论：构成或不构成重复奖励。", code="bad_ruling")
@@ -199,7 +199,7 @@ def finding_rule(*, finding: DuplicateFinding, ruled_by: User, ruling: str, text
             raise ValidationError("该疑似重复已有裁定，不能再次裁定。", code="already_ruled")
         finding.ruling = ruling
         finding.ruling_text = text[:2000]
-        finding.ruled_by = ruled_by
+        finding.ruled_by = by
         finding.ruled_at = timezone.now()
         finding._change_reason = "裁定疑似重复奖励"
         finding.save()

@@ -115,18 +115,16 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
     return enterprise, code, errors
 
 
-def legacy_record(
-    *, row: LegacyRow, recorded_by: User, source: str = "", today: dt.date | None = None
-) -> MoneyChange:
+def legacy_record(*, row: LegacyRow, by: User, source: str = "", today: dt.date | None = None) -> MoneyChange:
     """Propose one reward paid before the system existed; it is entered when another approver confirms."""
-    require_office(recorded_by)
+    require_office(by)
     today = today or timezone.localdate()
     errors = _legacy_check(row, today)[2]
     if errors:
         raise ValidationError(errors, code="bad_legacy")
     return change_propose(
         kind=MoneyChange.Kind.LEGACY_ENTRY,
-        made_by=recorded_by,
+        by=by,
         summary=_row_summary(row),
         payload={"rows": [row.to_json()], "source": source},
     )
@@ -139,9 +137,7 @@ def _row_summary(row: LegacyRow) -> str:
     )
 
 
-def legacy_apply(
-    change: MoneyChange, *, confirmed_by: User, today: dt.date | None = None
-) -> list[Application]:
+def legacy_apply(change: MoneyChange, *, by: User, today: dt.date | None = None) -> list[Application]:
     """The confirmation of legacy rewards: every row checked again and entered, or none."""
     today = today or timezone.localdate()
     created = []
@@ -151,7 +147,7 @@ def legacy_apply(
         if len(rows) > 1:
             source = f"{source}第 {row.row_number} 行"
         try:
-            created.append(_legacy_create(row, change.made_by, confirmed_by, source, today))
+            created.append(_legacy_create(row, change.made_by, by, source, today))
         except ValidationError as exc:
             where = f"第 {row.row_number} 行：" if len(rows) > 1 else ""
             raise ValidationError(
@@ -230,7 +226,7 @@ def _legacy_create(
 def legacy_correct(
     *,
     application: Application,
-    corrected_by: User,
+    by: User,
     amount_yuan: int,
     paid_on: dt.date,
     voucher_number: str,
@@ -239,7 +235,7 @@ def legacy_correct(
     today: dt.date | None = None,
 ) -> MoneyChange:
     """Propose a correction of a legacy reward (amount, date, voucher, reference); pending until confirmed."""
-    require_office(corrected_by)
+    require_office(by)
     today = today or timezone.localdate()
     if not application.is_legacy:
         raise ValidationError("只有系统上线前的历史兑现记录可以更正。", code="not_legacy")
@@ -264,7 +260,7 @@ def legacy_correct(
         raise ValidationError("没有需要更正的内容。", code="unchanged")
     return change_propose(
         kind=MoneyChange.Kind.LEGACY_CORRECTION,
-        made_by=corrected_by,
+        by=by,
         summary=f"更正历史兑现记录 {application.code}（{application.enterprise.name}）："
         + "；".join(changes)
         + "。",
@@ -296,7 +292,7 @@ def _reference_errors(application: Application, reference: str) -> list[str]:
     return [duplicate_message(clash)] if clash else []
 
 
-def legacy_correction_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
+def legacy_correction_apply(change: MoneyChange, *, by: User) -> Application:
     application = lock(change.application)
     data = change.payload
     errors = _reference_errors(application, data["reference"])
@@ -309,18 +305,18 @@ def legacy_correction_apply(change: MoneyChange, *, confirmed_by: User) -> Appli
     application.reference_canonical = canonical_reference(data["reference"])
     application.updated_at = timezone.now()
     application._change_reason = (
-        f"更正历史兑现记录（经办人 {change.made_by.display_name}，审核人 {confirmed_by.display_name}）"
+        f"更正历史兑现记录（经办人 {change.made_by.display_name}，审核人 {by.display_name}）"
     )[:100]
-    application._history_user = confirmed_by
+    application._history_user = by
     _save_unique(application, create=False)
     findings_record(application=application, found_on="更正历史兑现记录")
     record(
         application,
         action=Action.LEGACY_CORRECTION,
         from_status=application.status,
-        actor=confirmed_by,
+        actor=by,
         comment=f"{change.summary}原因：{change.reason}。经办人 {change.made_by.display_name}，"
-        f"审核人 {confirmed_by.display_name}。",
+        f"审核人 {by.display_name}。",
         notify_enterprise=False,
     )
     return application
@@ -456,10 +452,10 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
 
 
 def legacy_import_confirm(
-    *, rows: list[LegacyRow], recorded_by: User, source_name: str, today: dt.date | None = None
+    *, rows: list[LegacyRow], by: User, source_name: str, today: dt.date | None = None
 ) -> MoneyChange:
     """Propose all previewed rows as one change: entered together, or none, when another approver confirms."""
-    require_office(recorded_by)
+    require_office(by)
     today = today or timezone.localdate()
     if not rows:
         raise ValidationError("没有可导入的行。", code="empty")
@@ -472,7 +468,7 @@ def legacy_import_confirm(
     total = sum(row.amount_yuan or 0 for row in rows)
     return change_propose(
         kind=MoneyChange.Kind.LEGACY_IMPORT,
-        made_by=recorded_by,
+        by=by,
         summary=f"批量导入《{source_name}》：{len(rows)} 条历史兑现记录，合计 {wan(total)}（{total:,} 元）。",
         payload={"rows": [row.to_json() for row in rows], "source": f"批量导入《{source_name}》"},
     )

@@ -29,8 +29,8 @@ APPLY = {
 ON_REFUSE = {Kind.PAYMENT: payment_refused, Kind.OVER_BUDGET: over_budget_refused}
 
 
-def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
-    require_approver(user)
+def _decide(change: MoneyChange, by: User, verb: str) -> MoneyChange:
+    require_approver(by)
     change = (
         MoneyChange.objects.select_for_update(of=("self",))
         .select_related("made_by", "application")
@@ -38,7 +38,7 @@ def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
     )
     if not change.is_pending:
         raise ValidationError(f"该项变更已{change.get_state_display()}，不能再{verb}。", code="decided")
-    if change.made_by_id == user.pk:
+    if change.made_by_id == by.pk:
         # maker-checker (docs/design.md): the database check constraint holds it too
         raise ValidationError(
             f"不能{verb}自己登记的资金变更：请由另一位办公室负责人审核。", code="own_change"
@@ -46,36 +46,36 @@ def _decide(change: MoneyChange, user: User, verb: str) -> MoneyChange:
     return change
 
 
-def money_change_confirm(*, change: MoneyChange, confirmed_by: User, comment: str = "") -> MoneyChange:
+def money_change_confirm(*, change: MoneyChange, by: User, comment: str = "") -> MoneyChange:
     """The second person confirms: the change takes effect, with both names kept."""
     with transaction.atomic():
         # race: two approvers confirming at once; the row lock lets the first one act
-        change = _decide(change, confirmed_by, "确认")
-        result = APPLY[change.kind](change, confirmed_by=confirmed_by)
+        change = _decide(change, by, "确认")
+        result = APPLY[change.kind](change, by=by)
         if change.kind in (Kind.LEGACY_ENTRY, Kind.LEGACY_IMPORT):
             change.payload = {**change.payload, "created_ids": [a.pk for a in result]}
             if len(result) == 1:
                 change.application = result[0]
         change.state = MoneyChange.State.CONFIRMED
-        change.checked_by = confirmed_by
+        change.checked_by = by
         change.checked_at = timezone.now()
         change.check_comment = (comment or "").strip()[:1000]
         change.save()
     return change
 
 
-def money_change_refuse(*, change: MoneyChange, refused_by: User, comment: str) -> MoneyChange:
+def money_change_refuse(*, change: MoneyChange, by: User, comment: str) -> MoneyChange:
     """The second person refuses, with a reason: nothing the change describes takes effect."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("退回时请写明理由。", code="comment_required")
     with transaction.atomic():
-        change = _decide(change, refused_by, "退回")
+        change = _decide(change, by, "退回")
         change.state = MoneyChange.State.REFUSED
-        change.checked_by = refused_by
+        change.checked_by = by
         change.checked_at = timezone.now()
         change.check_comment = comment[:1000]
         change.save()
         if change.kind in ON_REFUSE:
-            ON_REFUSE[change.kind](change, refused_by=refused_by)
+            ON_REFUSE[change.kind](change, by=by)
     return change

@@ -17,7 +17,7 @@ from .payment import amount_errors
 def reward_item_update(
     *,
     item: RewardItem,
-    updated_by: User,
+    by: User,
     amount_yuan: int,
     funding_source: str,
     provisional: bool,
@@ -31,7 +31,7 @@ def reward_item_update(
     A new amount applies to awards obtained on or after ``amount_from``; applications keep the
     amount they were assessed with.
     """
-    require_office(updated_by)
+    require_office(by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("请填写修改依据（如文件文号），修改记录将长期保存。", code="reason")
@@ -64,7 +64,7 @@ def reward_item_update(
         raise ValidationError("没有修改任何内容。", code="unchanged")
     return change_propose(
         kind=MoneyChange.Kind.REWARD_ITEM,
-        made_by=updated_by,
+        by=by,
         summary=f"奖励项目“{item.name}”：" + "；".join(changes) + "。",
         reason=reason,
         reward_item=item,
@@ -79,7 +79,7 @@ def reward_item_update(
     )
 
 
-def reward_item_apply(change: MoneyChange, *, confirmed_by: User) -> RewardItem:
+def reward_item_apply(change: MoneyChange, *, by: User) -> RewardItem:
     item = RewardItem.objects.select_for_update().get(pk=change.reward_item_id)
     data = change.payload
     if data["amount_from"]:
@@ -98,17 +98,17 @@ def reward_item_apply(change: MoneyChange, *, confirmed_by: User) -> RewardItem:
     item.active = data["active"]
     item.effective_from = dt.date.fromisoformat(data["effective_from"])
     item._change_reason = (
-        f"{change.reason}（经办人 {change.made_by.display_name}，审核人 {confirmed_by.display_name}）"
+        f"{change.reason}（经办人 {change.made_by.display_name}，审核人 {by.display_name}）"
     )[:100]
-    item._history_user = confirmed_by
+    item._history_user = by
     item.save()
     return item
 
 
 def publicity_settings_update(
-    *, updated_by: User, publicity_workdays: int, review_service_limit_workdays: int
+    *, by: User, publicity_workdays: int, review_service_limit_workdays: int
 ) -> SiteSetting:
-    require_office(updated_by)
+    require_office(by)
     if not 1 <= publicity_workdays <= 30:
         raise ValidationError("公示期应为 1 至 30 个工作日。", code="publicity_workdays")
     if not 1 <= review_service_limit_workdays <= 60:
@@ -120,15 +120,15 @@ def publicity_settings_update(
     return setting
 
 
-def calendar_day_set(*, updated_by: User, day: dt.date, is_workday: bool, note: str = "") -> CalendarDay:
+def calendar_day_set(*, by: User, day: dt.date, is_workday: bool, note: str = "") -> CalendarDay:
     """Declare a day a holiday or a make-up working day (years chinesecalendar does not know, or fixes)."""
-    require_office(updated_by)
+    require_office(by)
     entry, _ = CalendarDay.objects.update_or_create(
         date=day, defaults={"is_workday": is_workday, "note": note.strip()[:100]}
     )
     return entry
 
 
-def calendar_day_remove(*, updated_by: User, entry: CalendarDay) -> None:
-    require_office(updated_by)
+def calendar_day_remove(*, by: User, entry: CalendarDay) -> None:
+    require_office(by)
     entry.delete()

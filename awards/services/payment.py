@@ -60,7 +60,7 @@ def _check_against_approval(application: Application, amount_yuan: int, note: st
 def payment_record(
     *,
     application: Application,
-    recorded_by: User,
+    by: User,
     amount_yuan: int,
     paid_on: dt.date,
     voucher_number: str,
@@ -68,7 +68,7 @@ def payment_record(
     today: dt.date | None = None,
 ) -> MoneyChange:
     """Record a payment of an application 待拨付: pending until an approver confirms it."""
-    require_office(recorded_by)
+    require_office(by)
     today = today or timezone.localdate()
     validate_payment(amount_yuan=amount_yuan, paid_on=paid_on, award_date=application.award_date, today=today)
     voucher_number = (voucher_number or "").strip()
@@ -100,7 +100,7 @@ def payment_record(
         )
         change = change_propose(
             kind=MoneyChange.Kind.PAYMENT,
-            made_by=recorded_by,
+            by=by,
             summary=summary,
             reason=note,
             application=application,
@@ -115,14 +115,14 @@ def payment_record(
             application,
             action=Action.PAY_PENDING,
             from_status=application.status,
-            actor=recorded_by,
+            actor=by,
             comment=summary + (f"说明：{note}" if note else ""),
             notify_enterprise=False,
         )
     return change
 
 
-def payment_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
+def payment_apply(change: MoneyChange, *, by: User) -> Application:
     """The confirmation of a recorded payment: 待拨付 → 已拨付, with both names kept."""
     data = change.payload
     now = timezone.now()
@@ -137,7 +137,7 @@ def payment_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
         payment_note=data["note"],
         payment_recorded_by=change.made_by,
         payment_recorded_at=change.made_at,
-        payment_confirmed_by=confirmed_by,
+        payment_confirmed_by=by,
         payment_confirmed_at=now,
         updated_at=now,
     )
@@ -146,30 +146,30 @@ def payment_apply(change: MoneyChange, *, confirmed_by: User) -> Application:
     )
     if not claimed:
         raise refuse_state(application, "确认拨付")
-    who = f"经办人 {change.made_by.display_name}，审核人 {confirmed_by.display_name}"
+    who = f"经办人 {change.made_by.display_name}，审核人 {by.display_name}"
     Application.history.bulk_history_create(
         [application],
         update=True,
-        default_user=confirmed_by,
+        default_user=by,
         default_change_reason=f"拨付确认（{who}）"[:100],
     )
     record(
         application,
         action=Action.PAY,
         from_status=Status.AWAITING_PAYMENT,
-        actor=confirmed_by,
+        actor=by,
         comment=f"{change.summary}{who}。" + (f"说明：{data['note']}" if data["note"] else ""),
     )
     return application
 
 
-def payment_refused(change: MoneyChange, *, refused_by: User) -> None:
+def payment_refused(change: MoneyChange, *, by: User) -> None:
     application = change.application
     record(
         application,
         action=Action.PAY_REFUSED,
         from_status=application.status,
-        actor=refused_by,
+        actor=by,
         comment=f"{change.summary}退回意见：{change.check_comment}",
         notify_enterprise=False,
     )

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import office_users
 from core.models import SiteSetting
 from core.workdays import add_workdays
 from notifications.services import notify
 
 from ..models import Application, Objection, PublicityBatch
-from ._workflow import Action, Status, cn_date, lock, office_staff, record, refuse_state, require_office
+from ._workflow import Action, Status, cn_date, lock, record, refuse_state, require_office
 
 MAX_START_AHEAD_DAYS = 30
 
@@ -29,14 +30,14 @@ def publicity_publish(
     *,
     applications: Sequence[Application],
     start_date: dt.date,
-    published_by: User,
+    by: User,
     contact_phone: str,
     contact_address: str,
     note: str = "",
     today: dt.date | None = None,
 ) -> PublicityBatch:
     """Publish the applications that passed 复核 as one 公示 list."""
-    require_office(published_by)
+    require_office(by)
     today = today or timezone.localdate()
     if not applications:
         raise ValidationError("请至少选择一项复核通过的申报。", code="empty")
@@ -72,7 +73,7 @@ def publicity_publish(
                     contact_phone=contact_phone.strip(),
                     contact_address=contact_address.strip(),
                     note=note.strip(),
-                    published_by=published_by,
+                    published_by=by,
                 )
         except IntegrityError as exc:
             raise ValidationError("另一位同事正在发布公示，请刷新后重试。", code="concurrent") from exc
@@ -86,7 +87,7 @@ def publicity_publish(
                 application,
                 action=Action.PUBLISH,
                 from_status=Status.SECOND_PASSED,
-                actor=published_by,
+                actor=by,
                 comment=comment,
             )
     return batch
@@ -97,12 +98,12 @@ def objection_record(
     application: Application,
     received_on: dt.date,
     content: str,
-    recorded_by: User,
+    by: User,
     objector: str = "",
     today: dt.date | None = None,
 ) -> Objection:
     """Record an objection received during the window: the case is held until it is resolved."""
-    require_office(recorded_by)
+    require_office(by)
     today = today or timezone.localdate()
     if not content.strip():
         raise ValidationError("请填写异议内容。", code="content")
@@ -123,23 +124,23 @@ def objection_record(
             received_on=received_on,
             content=content.strip(),
             objector=objector.strip(),
-            recorded_by=recorded_by,
+            recorded_by=by,
         )
         record(
             application,
             action=Action.OBJECTION,
             from_status=application.status,
-            actor=recorded_by,
+            actor=by,
             comment="办公室正在核查，核查完成前暂不进入拨付。",
         )
     return objection
 
 
 def objection_resolve(
-    *, objection: Objection, resolved_by: User, upheld: bool, resolution: str, today: dt.date | None = None
+    *, objection: Objection, by: User, upheld: bool, resolution: str, today: dt.date | None = None
 ) -> Objection:
     """Close an objection: upheld → 未通过; not upheld → the case continues (待拨付 if the window is over)."""
-    require_office(resolved_by)
+    require_office(by)
     today = today or timezone.localdate()
     if not resolution.strip():
         raise ValidationError("请填写核查意见。", code="resolution")
@@ -152,7 +153,7 @@ def objection_resolve(
             raise refuse_state(application, "处理公示异议")
         objection.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED
         objection.resolution = resolution.strip()
-        objection.resolved_by = resolved_by
+        objection.resolved_by = by
         objection.resolved_at = timezone.now()
         objection.save()
         if upheld:
@@ -163,7 +164,7 @@ def objection_resolve(
                 application,
                 action=Action.OBJECTION_UPHELD,
                 from_status=Status.PUBLICITY,
-                actor=resolved_by,
+                actor=by,
                 comment=objection.resolution,
             )
         else:
@@ -171,7 +172,7 @@ def objection_resolve(
                 application,
                 action=Action.OBJECTION_DISMISSED,
                 from_status=Status.PUBLICITY,
-                actor=resolved_by,
+                actor=by,
                 comment=objection.resolution,
             )
             if application.publicity_batch.end_date < today:
@@ -227,7 +228,7 @@ def publicity_advance_due(*, today: dt.date) -> int:
     if moved:
         notify(
             occasion=f"publicity:advance:{today.isoformat()}",
-            recipients=office_staff(),
+            recipients=office_users(staff_only=True),
             subject=f"{moved} 项奖励公示期满，待拨付",
             body=f"截至 {cn_date(today)}，{moved} 项奖励申报公示期满且无未处理异议，已转入“待拨付”，请办理拨付。",
             url=reverse("awards:office_applications") + "?status=awaiting_payment",

@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import office_users
 from notifications.services import notify
 
 from ..models import Application, Enterprise, RegistrationReview
 from ..validators import validate_credit_code
-from ._workflow import office_staff, require_office
+from ._workflow import require_office
 
 Review = RegistrationReview.Status
 
@@ -197,7 +198,7 @@ def registrations_digest(*, day: dt.date | None = None) -> int:
         lines += [f"· {r.company_name}（{r.credit_code}）" for r in reviews[:50]]
     rows = notify(
         occasion=f"registrations:digest:{day.isoformat()}",
-        recipients=office_staff(),
+        recipients=office_users(staff_only=True),
         subject=f"企业注册每日汇总（{day:%m月%d日}）",
         body="\n".join(lines),
     )

@@ -41,25 +41,25 @@ def _clean(decision: str, comment: str) -> str:
     return comment
 
 
-def _decide(application: Application, *, outcome: tuple, reviewer: User, comment: str) -> Application:
+def _decide(application: Application, *, outcome: tuple, by: User, comment: str) -> Application:
     status, action, signer = outcome
     now = timezone.now()
     from_status = application.status
     application.status = status
     if signer:
-        setattr(application, f"{signer}_reviewed_by", reviewer)
+        setattr(application, f"{signer}_reviewed_by", by)
         setattr(application, f"{signer}_reviewed_at", now)
     application.updated_at = now
     application.save()
-    record(application, action=action, from_status=from_status, actor=reviewer, comment=comment)
+    record(application, action=action, from_status=from_status, actor=by, comment=comment)
     return application
 
 
 def application_first_review(
-    *, application: Application, reviewer: User, decision: str, comment: str = ""
+    *, application: Application, by: User, decision: str, comment: str = ""
 ) -> Application:
     """初审: pass, return to the enterprise for correction, or reject (with a reason)."""
-    require_office(reviewer)
+    require_office(by)
     comment = _clean(decision, comment)
     with transaction.atomic():
         application = lock(application)
@@ -70,21 +70,21 @@ def application_first_review(
                 "该企业尚未通过办公室核验，请先在“企业核验”中核验企业信息，再审核其申报。",
                 code="enterprise_unverified",
             )
-        return _decide(application, outcome=FIRST_REVIEW[decision], reviewer=reviewer, comment=comment)
+        return _decide(application, outcome=FIRST_REVIEW[decision], by=by, comment=comment)
 
 
 def application_second_review(
-    *, application: Application, reviewer: User, decision: str, comment: str = ""
+    *, application: Application, by: User, decision: str, comment: str = ""
 ) -> Application:
     """复核 by an office approver: pass, send back to 初审, or reject. Never the first reviewer."""
-    require_approver(reviewer)
+    require_approver(by)
     comment = _clean(decision, comment)
     with transaction.atomic():
         application = lock(application)
         if application.status != Status.FIRST_PASSED:
             raise refuse_state(application, "复核")
         # separation of duties for money (docs/design.md); the database check constraint holds it too
-        if application.first_reviewed_by_id == reviewer.pk:
+        if application.first_reviewed_by_id == by.pk:
             raise ValidationError(
                 "复核人不能与初审人为同一人：该申报由您办理初审，请由另一位办公室负责人复核。",
                 code="same_reviewer",
@@ -94,7 +94,7 @@ def application_second_review(
         if decision == Decision.RETURN:  # back to 初审: the next first review is a fresh one
             application.first_reviewed_by = None
             application.first_reviewed_at = None
-        return _decide(application, outcome=SECOND_REVIEW[decision], reviewer=reviewer, comment=comment)
+        return _decide(application, outcome=SECOND_REVIEW[decision], by=by, comment=comment)
 
 
 def _require_rulings(application: Application) -> None:

@@ -28,7 +28,7 @@ def submit(ent_user):
             "reward_code": "national_standard",
             "award_date": dt.date(2023, 5, 1),
             "reference": "GB/T 43210-2023",
-            "submitted_by": user,
+            "by": user,
             "issuing_body": "国家市场监督管理总局",
             "attachments": [pdf()],
         }
@@ -44,9 +44,9 @@ def reviewed(submit, users):
 
     def _reviewed(**overrides):
         application = submit(**overrides)
-        services.application_first_review(application=application, reviewer=users["office"], decision="pass")
+        services.application_first_review(application=application, by=users["office"], decision="pass")
         return services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
+            application=application, by=users["approver"], decision="pass"
         )
 
     return _reviewed

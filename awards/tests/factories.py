@@ -109,7 +109,7 @@ def approve_by_reply(applications, *, by, checker, amounts=None, requested_on=dt
         },
         today=requested_on + dt.timedelta(days=6),
     )
-    services.money_change_confirm(change=change, confirmed_by=checker)
+    services.money_change_confirm(change=change, by=checker)
     assert MoneyChange.objects.get(pk=change.pk).state == "confirmed"
     for a in applications:
         a.refresh_from_db()

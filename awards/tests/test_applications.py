@@ -98,7 +98,7 @@ def test_database_constraint_refuses_a_duplicate_that_slipped_past_the_check(sub
 
 def test_a_new_application_is_allowed_after_the_first_was_withdrawn(submit, ent_user):
     first = submit()
-    services.application_withdraw(application=first, withdrawn_by=ent_user)
+    services.application_withdraw(application=first, by=ent_user)
     second = submit()
     assert second.pk != first.pk
     assert Application.objects.filter(status="submitted").count() == 1
@@ -106,7 +106,7 @@ def test_a_new_application_is_allowed_after_the_first_was_withdrawn(submit, ent_
 
 def test_draft_is_saved_without_checks_and_submitted_later(ent_user):
     draft = services.application_save_draft(
-        enterprise=ent_user.enterprise, reward_code="well_known_trademark", saved_by=ent_user
+        enterprise=ent_user.enterprise, reward_code="well_known_trademark", by=ent_user
     )
     assert draft.status == Application.Status.DRAFT
     assert draft.events.get().action == ApplicationEvent.Action.CREATE
@@ -115,7 +115,7 @@ def test_draft_is_saved_without_checks_and_submitted_later(ent_user):
         reward_code="well_known_trademark",
         award_date=dt.date(2024, 2, 1),
         reference="第 9876543 号",
-        submitted_by=ent_user,
+        by=ent_user,
         application=draft,
     )
     assert submitted.pk == draft.pk
@@ -124,7 +124,7 @@ def test_draft_is_saved_without_checks_and_submitted_later(ent_user):
 
 
 def test_drafts_of_the_same_award_collide_too(ent_user):
-    values = {"enterprise": ent_user.enterprise, "reward_code": "well_known_trademark", "saved_by": ent_user}
+    values = {"enterprise": ent_user.enterprise, "reward_code": "well_known_trademark", "by": ent_user}
     services.application_save_draft(reference="TM-1", **values)
     with pytest.raises(ValidationError, match="同一奖项不得重复奖励"):
         services.application_save_draft(reference="tm-1", **values)
@@ -139,7 +139,7 @@ def test_enterprise_cannot_submit_for_another_enterprise(submit, users):
 
 def test_submitted_application_can_be_withdrawn_until_reviewed(submit, ent_user, users):
     application = submit()
-    services.application_withdraw(application=application, withdrawn_by=ent_user, reason="材料有误")
+    services.application_withdraw(application=application, by=ent_user, reason="材料有误")
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
     assert application.events.last().comment == "材料有误"
@@ -147,9 +147,9 @@ def test_submitted_application_can_be_withdrawn_until_reviewed(submit, ent_user,
 
 def test_reviewed_application_cannot_be_withdrawn(submit, ent_user, users):
     application = submit()
-    services.application_first_review(application=application, reviewer=users["office"], decision="pass")
+    services.application_first_review(application=application, by=users["office"], decision="pass")
     with pytest.raises(ValidationError, match="不能撤回"):
-        services.application_withdraw(application=application, withdrawn_by=ent_user)
+        services.application_withdraw(application=application, by=ent_user)
     application.refresh_from_db()
     assert application.status == Application.Status.FIRST_PASSED
 
@@ -160,7 +160,7 @@ def test_submitted_application_cannot_be_edited_as_a_draft(submit, ent_user):
         services.application_save_draft(
             enterprise=ent_user.enterprise,
             reward_code="national_standard",
-            saved_by=ent_user,
+            by=ent_user,
             reference="OTHER",
             application=application,
         )
@@ -171,14 +171,14 @@ def test_submitted_application_cannot_be_edited_as_a_draft(submit, ent_user):
 def test_returned_application_is_corrected_and_resubmitted(submit, ent_user, users):
     application = submit()
     services.application_first_review(
-        application=application, reviewer=users["office"], decision="return", comment="请补充标准文本封面"
+        application=application, by=users["office"], decision="return", comment="请补充标准文本封面"
     )
     resubmitted = services.application_submit(
         enterprise=ent_user.enterprise,
         reward_code="national_standard",
         award_date=dt.date(2023, 5, 1),
         reference="GB/T 43210-2023",
-        submitted_by=ent_user,
+        by=ent_user,
         application=application,
         attachments=[pdf("封面.pdf")],
     )
@@ -192,7 +192,7 @@ def test_returned_application_is_corrected_and_resubmitted(submit, ent_user, use
 def test_each_transition_notifies_the_enterprise_users(submit, ent_user, users):
     application = submit()
     services.application_first_review(
-        application=application, reviewer=users["office"], decision="return", comment="请补充材料"
+        application=application, by=users["office"], decision="return", comment="请补充材料"
     )
     notes = Notification.objects.filter(recipient=ent_user, channel="inapp").order_by("id")
     assert [n.subject.split("：")[-1] for n in notes] == ["提交申报", "初审退回补正"]
@@ -203,10 +203,10 @@ def test_attachment_can_be_removed_only_while_editable(submit, ent_user, users):
     application = submit()
     attachment = application.attachments.get()
     with pytest.raises(ValidationError):
-        services.attachment_remove(attachment=attachment, removed_by=ent_user)
+        services.attachment_remove(attachment=attachment, by=ent_user)
     assert application.attachments.count() == 1
     services.application_first_review(
-        application=application, reviewer=users["office"], decision="return", comment="换证书"
+        application=application, by=users["office"], decision="return", comment="换证书"
     )
-    services.attachment_remove(attachment=attachment, removed_by=ent_user)
+    services.attachment_remove(attachment=attachment, by=ent_user)
     assert application.attachments.count() == 0

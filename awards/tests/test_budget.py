@@ -24,25 +24,25 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
     approve_by_reply([waiting, to_pay], by=users["office"], checker=users["approver"])
     change = services.payment_record(
         application=to_pay,
-        recorded_by=users["office"],
+        by=users["office"],
         amount_yuan=200_000,
         paid_on=dt.date(2025, 4, 1),
         voucher_number="PZ-1",
         note="",
         today=dt.date(2025, 4, 2),
     )
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     change = services.budget_set(
         year=2025,
         funding_source="city",
         amount_yuan=1_000_000,
-        set_by=users["office"],
+        by=users["office"],
         basis="监财预〔2025〕1号",
     )
     assert not FundBudget.objects.exists()
     with pytest.raises(ValidationError, match="理由"):
-        services.money_change_refuse(change=change, refused_by=users["approver"], comment="")
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_refuse(change=change, by=users["approver"], comment="")
+    services.money_change_confirm(change=change, by=users["approver"])
     assert FundBudget.objects.get().amount_yuan == 1_000_000
     client.force_login(users["office"])
     section = (
@@ -70,7 +70,7 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
 def test_a_negative_absurd_or_unexplained_budget_is_refused(users, year, amount, basis, message):
     with pytest.raises(ValidationError, match=message):
         services.budget_set(
-            year=year, funding_source="city", amount_yuan=amount, set_by=users["office"], basis=basis
+            year=year, funding_source="city", amount_yuan=amount, by=users["office"], basis=basis
         )
     assert not MoneyChange.objects.exists() and not FundBudget.objects.exists()
 

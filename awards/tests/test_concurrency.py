@@ -35,7 +35,7 @@ def test_two_simultaneous_submissions_store_exactly_one(require_postgres, policy
                 reward_code="national_standard",
                 award_date=dt.date(2023, 5, 1),
                 reference=reference,
-                submitted_by=user,
+                by=user,
             )
             outcomes.append("stored")
         except ValidationError as exc:
@@ -92,7 +92,7 @@ def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(req
     def pay(voucher):
         services.payment_record(
             application=Application.objects.get(pk=application.pk),
-            recorded_by=users["office"],
+            by=users["office"],
             amount_yuan=200_000,
             paid_on=dt.date(2025, 4, 1),
             voucher_number=voucher,
@@ -103,7 +103,7 @@ def test_two_simultaneous_payments_record_one_and_two_confirmations_pay_once(req
     change = application.money_changes.get()
 
     def confirm(user_key):
-        services.money_change_confirm(change=change, confirmed_by=users[user_key])
+        services.money_change_confirm(change=change, by=users[user_key])
 
     outcomes = _race(confirm, ["approver", "approver2"])
     assert outcomes.count("done") == 1, outcomes
@@ -141,7 +141,7 @@ def test_fifty_simultaneous_spelling_variants_store_one_application(require_post
                 reward_code="national_standard",
                 award_date=dt.date(2023, 5, 1),
                 reference=reference,
-                submitted_by=user,
+                by=user,
             )
             outcome = "stored"
         except ValidationError as exc:

@@ -77,7 +77,7 @@ def reply(request, users, decisions, who="office", number="监政函〔2025〕8�
 def pay(application, users):
     return services.payment_record(
         application=application,
-        recorded_by=users["office"],
+        by=users["office"],
         amount_yuan=200_000,
         paid_on=TODAY,
         voucher_number="V",
@@ -101,8 +101,8 @@ def test_a_batch_the_reply_and_its_confirmation_make_an_application_payable(awai
     a.refresh_from_db()
     assert (a.approval_number, a.approved_amount_yuan) == ("", None)  # not in effect before confirmation
     with pytest.raises(ValidationError, match="自己登记"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver2"])
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_confirm(change=change, by=users["approver2"])
+    services.money_change_confirm(change=change, by=users["approver"])
     a.refresh_from_db()
     b.refresh_from_db()
     request.refresh_from_db()
@@ -122,7 +122,7 @@ def test_a_batch_the_reply_and_its_confirmation_make_an_application_payable(awai
         Notification.objects.filter(recipient=users["enterprise_a"]).values_list("subject", flat=True)
     )
     assert any("批复不予奖励" in s for s in subjects) and any("已批复" in s for s in subjects)
-    services.money_change_confirm(change=pay(a, users), confirmed_by=users["approver2"])
+    services.money_change_confirm(change=pay(a, users), by=users["approver2"])
     a.refresh_from_db()
     assert a.status == "paid"
     steps = [s["label"] for s in services.funding_progress(a)]
@@ -176,7 +176,7 @@ def test_a_reply_above_the_requested_amount_needs_a_reason(awaiting, users):
     change = reply(
         request, users, {a.pk: {"approved": True, "amount_yuan": 250_000, "reason": "批复按新标准核定"}}
     )
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     assert FundingRequestItem.objects.get().approved_amount_yuan == 250_000
 
 
@@ -218,8 +218,8 @@ def test_a_batch_over_the_remaining_budget_waits_for_an_approver(awaiting, users
         reply(second, users, {second_app.pk: {"approved": True, "amount_yuan": 200_000}})
     change = MoneyChange.objects.get(kind="over_budget")
     with pytest.raises(ValidationError, match="自己登记"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver"])
-    services.money_change_confirm(change=change, confirmed_by=users["approver2"])
+        services.money_change_confirm(change=change, by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver2"])
     second.refresh_from_db()
     assert (second.state, second.budget_confirmed_by) == ("requested", users["approver2"])
     assert second_app.events.filter(action="funding_request").exists()
@@ -230,7 +230,7 @@ def test_a_refused_over_budget_batch_is_cancelled_and_frees_its_applications(awa
     a = awaiting()
     request = create([a], users)
     change = MoneyChange.objects.get(kind="over_budget")
-    services.money_change_refuse(change=change, refused_by=users["approver"], comment="预算不足，下年度报请")
+    services.money_change_refuse(change=change, by=users["approver"], comment="预算不足，下年度报请")
     request.refresh_from_db()
     assert request.state == "cancelled"
     assert not FundingRequestItem.objects.filter(live=True).exists()
@@ -256,7 +256,7 @@ def test_the_ledger_shows_the_reply_number(client, awaiting, users):
     a = awaiting()
     request = create([a], users)
     change = reply(request, users, {a.pk: {"approved": True, "amount_yuan": 200_000}})
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     client.force_login(users["office"])
     assert "监政函〔2025〕8号" in client.get(reverse("awards:payment_ledger")).content.decode()
 
@@ -285,8 +285,8 @@ def legacy_row(**kw):
 
 
 def test_a_legacy_reward_keeps_its_reply_number_and_the_ledger_shows_it(client, users):
-    change = services.legacy_record(row=legacy_row(), recorded_by=users["office"], source="测试")
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    change = services.legacy_record(row=legacy_row(), by=users["office"], source="测试")
+    services.money_change_confirm(change=change, by=users["approver"])
     legacy = Application.objects.get(is_legacy=True)
     assert (legacy.approval_number, legacy.approval_date) == ("荆政函〔2022〕5号", dt.date(2022, 12, 1))
     client.force_login(users["office"])
@@ -304,7 +304,7 @@ def test_a_legacy_reward_keeps_its_reply_number_and_the_ledger_shows_it(client, 
 def test_a_legacy_reply_date_after_payment_or_without_number_is_refused(users, kw, message):
     before = snapshot()
     with pytest.raises(ValidationError, match=message):
-        services.legacy_record(row=legacy_row(**kw), recorded_by=users["office"], source="测试")
+        services.legacy_record(row=legacy_row(**kw), by=users["office"], source="测试")
     assert snapshot() == before
 
 
@@ -348,7 +348,7 @@ def test_the_ledger_shows_the_amount_the_reply_approved_and_totals_it(client, aw
     a = awaiting()
     request = create([a], users)
     change = reply(request, users, {a.pk: {"approved": True, "amount_yuan": 150_000, "reason": ""}})
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     client.force_login(users["office"])
     sheet = load_workbook(io.BytesIO(client.get(reverse("awards:payment_ledger_xlsx")).content)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -115,7 +115,7 @@ def test_reviewers_see_the_reference_as_typed_with_invisible_characters_marked()
 @pytest.fixture
 def first_reviewed(users):
     def _first(application):
-        services.application_first_review(application=application, reviewer=users["office"], decision="pass")
+        services.application_first_review(application=application, by=users["office"], decision="pass")
         return Application.objects.get(pk=application.pk)
 
     return _first
@@ -130,18 +130,16 @@ def test_same_reference_by_another_enterprise_is_flagged_and_held_for_a_ruling(s
     application = first_reviewed(application)
     before = snapshot()
     with pytest.raises(ValidationError, match="尚未裁定"):
-        services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
-        )
+        services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert snapshot() == before
     assert Application.objects.get(pk=application.pk).status == "first_passed"
     services.finding_rule(
         finding=finding,
-        ruled_by=users["approver2"],
+        by=users["approver2"],
         ruling="not_duplicate",
         text="两家企业共同主导制定，分别奖励。",
     )
-    services.application_second_review(application=application, reviewer=users["approver"], decision="pass")
+    services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert Application.objects.get(pk=application.pk).status == "second_passed"
 
 
@@ -154,17 +152,15 @@ def test_same_reference_under_a_second_line_is_flagged(submit, ent_user, users, 
     assert (finding.other, finding.kind) == (earlier, "other_line")
     assert any("另一奖项" in flag for flag in application.review_flags)
     application = first_reviewed(application)
-    services.finding_rule(finding=finding, ruled_by=users["approver2"], ruling="duplicate", text="同一标准。")
+    services.finding_rule(finding=finding, by=users["approver2"], ruling="duplicate", text="同一标准。")
     before = snapshot()
     with pytest.raises(ValidationError, match="构成重复奖励"):
-        services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
-        )
+        services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert snapshot() == before
     # the ruled duplicate can still be refused, with its reason
     services.application_second_review(
         application=application,
-        reviewer=users["approver"],
+        by=users["approver"],
         decision="reject",
         comment="同一标准已按行业标准申报。",
     )
@@ -176,7 +172,7 @@ def test_the_earlier_claim_is_held_as_well_until_the_ruling(submit, users):
     )
     submit(reference=ORIGINAL)
     with pytest.raises(ValidationError, match="尚未裁定"):
-        services.application_second_review(application=earlier, reviewer=users["approver"], decision="pass")
+        services.application_second_review(application=earlier, by=users["approver"], decision="pass")
     assert Application.objects.get(pk=earlier.pk).status == "first_passed"
 
 
@@ -196,7 +192,7 @@ def test_a_ruling_needs_an_approver_a_conclusion_and_a_written_reason(
     submit(reference=ORIGINAL)
     finding = DuplicateFinding.objects.get()
     with pytest.raises(error):
-        services.finding_rule(finding=finding, ruled_by=users[who], ruling=ruling, text=text)
+        services.finding_rule(finding=finding, by=users[who], ruling=ruling, text=text)
     finding.refresh_from_db()
     assert (finding.ruling, finding.ruled_by, finding.ruling_text) == ("", None, "")
 
@@ -205,11 +201,9 @@ def test_a_ruling_is_made_once(submit, users):
     ApplicationFactory(enterprise=EnterpriseFactory(verified=True), reference=ORIGINAL)
     submit(reference=ORIGINAL)
     finding = DuplicateFinding.objects.get()
-    services.finding_rule(finding=finding, ruled_by=users["approver"], ruling="duplicate", text="同一标准。")
+    services.finding_rule(finding=finding, by=users["approver"], ruling="duplicate", text="同一标准。")
     with pytest.raises(ValidationError, match="已有裁定"):
-        services.finding_rule(
-            finding=finding, ruled_by=users["approver2"], ruling="not_duplicate", text="改判"
-        )
+        services.finding_rule(finding=finding, by=users["approver2"], ruling="not_duplicate", text="改判")
     finding.refresh_from_db()
     assert (finding.ruling, finding.ruled_by) == ("duplicate", users["approver"])
 
@@ -263,13 +257,11 @@ def test_family_flag_needs_a_ruling_too(ent_user, users, first_reviewed):
         reward_code="china_quality_award",
         award_date=dt.date(2024, 5, 1),
         reference="CQA-2024-1",
-        submitted_by=ent_user,
+        by=ent_user,
     )
     application = first_reviewed(application)
     with pytest.raises(ValidationError, match="尚未裁定"):
-        services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
-        )
+        services.application_second_review(application=application, by=users["approver"], decision="pass")
 
 
 # --- the pages: application page, office list, integrity page and its workbook -----------------
@@ -333,9 +325,7 @@ def test_a_ruling_without_text_changes_nothing(client, users, flagged):
 
 def test_integrity_page_and_workbook_list_both_records_and_the_ruling(client, users, flagged):
     later, earlier, finding = flagged
-    services.finding_rule(
-        finding=finding, ruled_by=users["approver2"], ruling="not_duplicate", text="合作制定。"
-    )
+    services.finding_rule(finding=finding, by=users["approver2"], ruling="not_duplicate", text="合作制定。")
     client.force_login(users["office"])
     page = client.get(reverse("awards:integrity")).content.decode()
     assert later.code in page and earlier.code in page and "不构成重复奖励" in page and "吴建林" in page
@@ -369,9 +359,7 @@ def test_a_finding_against_a_claim_since_withdrawn_no_longer_holds_the_review(su
     other = ApplicationFactory(enterprise=EnterpriseFactory(verified=True), reference=ORIGINAL)
     application = first_reviewed(submit(reference=ORIGINAL))
     with pytest.raises(ValidationError, match="尚未裁定"):
-        services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
-        )
+        services.application_second_review(application=application, by=users["approver"], decision="pass")
     Application.objects.filter(pk=other.pk).update(status="withdrawn")
-    services.application_second_review(application=application, reviewer=users["approver"], decision="pass")
+    services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert Application.objects.get(pk=application.pk).status == "second_passed"

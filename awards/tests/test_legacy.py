@@ -69,19 +69,19 @@ def row(**kw):
 
 def entered(change, users, checker="approver"):
     """The other person confirms the pending legacy entry; returns what it entered."""
-    change = services.money_change_confirm(change=change, confirmed_by=users[checker])
+    change = services.money_change_confirm(change=change, by=users[checker])
     return list(Application.objects.filter(pk__in=change.payload["created_ids"]).order_by("id"))
 
 
 def test_legacy_record_is_pending_until_another_approver_confirms_it(users):
-    change = services.legacy_record(row=row(), recorded_by=users["office"], source="测试")
+    change = services.legacy_record(row=row(), by=users["office"], source="测试")
     assert change.state == "pending" and change.made_by == users["office"]
     assert not Application.objects.exists()  # nothing entered yet
     assert not Enterprise.objects.filter(credit_code=CODE_NEW).exists()
 
 
 def test_legacy_record_is_a_paid_application_with_history(users):
-    change = services.legacy_record(row=row(), recorded_by=users["office"], source="测试")
+    change = services.legacy_record(row=row(), by=users["office"], source="测试")
     [application] = entered(change, users)
     assert (application.payment_recorded_by, application.payment_confirmed_by) == (
         users["office"],
@@ -98,7 +98,7 @@ def test_legacy_record_is_a_paid_application_with_history(users):
 def test_a_legacy_reward_blocks_a_new_application_for_the_same_award(users):
     change = services.legacy_record(
         row=row(credit_code=users["enterprise_a"].enterprise.credit_code, enterprise_name=""),
-        recorded_by=users["office"],
+        by=users["office"],
     )
     entered(change, users)
     with pytest.raises(Exception, match="同一奖项不得重复奖励"):
@@ -107,7 +107,7 @@ def test_a_legacy_reward_blocks_a_new_application_for_the_same_award(users):
             reward_code="well_known_trademark",
             award_date=dt.date(2022, 6, 15),
             reference="第 1234567 号",
-            submitted_by=users["enterprise_a"],
+            by=users["enterprise_a"],
         )
 
 
@@ -124,7 +124,7 @@ def test_a_legacy_reward_blocks_a_new_application_for_the_same_award(users):
 )
 def test_bad_legacy_record_is_refused_and_nothing_saved(users, overrides, message):
     with pytest.raises(Exception, match=message):
-        services.legacy_record(row=row(**overrides), recorded_by=users["office"])
+        services.legacy_record(row=row(**overrides), by=users["office"])
     assert not Application.objects.exists()
     assert not Enterprise.objects.filter(credit_code=CODE_NEW).exists()
 
@@ -133,7 +133,7 @@ def test_legacy_record_is_for_the_office_only(users):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.legacy_record(row=row(), recorded_by=users["enterprise_a"])
+        services.legacy_record(row=row(), by=users["enterprise_a"])
 
 
 def test_office_form_creates_a_legacy_record(client, users):
@@ -160,7 +160,7 @@ def test_office_form_creates_a_legacy_record(client, users):
 
 
 def test_office_form_shows_the_duplicate_in_chinese(client, users):
-    entered(services.legacy_record(row=row(), recorded_by=users["office"]), users)
+    entered(services.legacy_record(row=row(), by=users["office"]), users)
     client.force_login(users["office"])
     response = client.post(
         reverse("awards:legacy_create"),
@@ -255,9 +255,7 @@ def test_import_refuses_a_sheet_without_the_template_header(client, users):
 def test_rows_that_became_duplicates_after_preview_cancel_the_whole_import(client, users):
     client.force_login(users["office"])
     client.post(reverse("awards:legacy_import"), {"file": xlsx([good_row(), good_row(reference="B-2")])})
-    entered(
-        services.legacy_record(row=row(reference="B-2"), recorded_by=users["approver2"]), users
-    )  # meanwhile
+    entered(services.legacy_record(row=row(reference="B-2"), by=users["approver2"]), users)  # meanwhile
     response = client.post(reverse("awards:legacy_import_confirm"), follow=True)
     assert "本次导入已全部取消" in response.content.decode()
     assert Application.objects.count() == 1
@@ -266,14 +264,12 @@ def test_rows_that_became_duplicates_after_preview_cancel_the_whole_import(clien
 def test_a_pending_import_that_became_a_duplicate_is_refused_whole_at_confirmation(users):
     change = services.legacy_import_confirm(
         rows=[row(row_number=2), row(row_number=3, reference="B-2")],
-        recorded_by=users["office"],
+        by=users["office"],
         source_name="x",
     )
-    entered(
-        services.legacy_record(row=row(reference="B-2"), recorded_by=users["approver2"]), users
-    )  # meanwhile
+    entered(services.legacy_record(row=row(reference="B-2"), by=users["approver2"]), users)  # meanwhile
     with pytest.raises(ValidationError, match="第 3 行.*本次录入已全部取消"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_confirm(change=change, by=users["approver"])
     assert Application.objects.count() == 1
     change.refresh_from_db()
     assert change.state == "pending"

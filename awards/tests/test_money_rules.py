@@ -50,7 +50,7 @@ def provisional(users):
 def pay(application, users, amount, note="", who="office"):
     return services.payment_record(
         application=application,
-        recorded_by=users[who],
+        by=users[who],
         amount_yuan=amount,
         paid_on=dt.date(2025, 4, 1),
         voucher_number="JLCZ-1",
@@ -64,7 +64,7 @@ def pay(application, users, amount, note="", who="office"):
 
 def test_fixed_line_pays_the_approved_amount_once_confirmed(awaiting, users):
     change = pay(awaiting, users, 200_000)
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan) == ("paid", 200_000)
     assert (awaiting.payment_recorded_by, awaiting.payment_confirmed_by) == (
@@ -90,7 +90,7 @@ def test_a_partial_payment_needs_a_reason_and_a_second_person(awaiting, users):
     change = pay(awaiting, users, 100_000, note="分期拨付，第一期")
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan) == ("awaiting_payment", None)
-    services.money_change_confirm(change=change, confirmed_by=users["approver2"])
+    services.money_change_confirm(change=change, by=users["approver2"])
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan, awaiting.payment_note) == (
         "paid",
@@ -101,7 +101,7 @@ def test_a_partial_payment_needs_a_reason_and_a_second_person(awaiting, users):
 
 def test_provisional_line_may_pay_the_provincial_allocation_above_the_schedule(provisional, users):
     change = pay(provisional, users, 650_000, note="以省级财政拨付为准：鄂财商发〔2025〕3号")
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     provisional.refresh_from_db()
     assert (provisional.status, provisional.paid_amount_yuan) == ("paid", 650_000)
 
@@ -177,7 +177,7 @@ def test_out_of_range_legacy_row_is_refused_by_the_service(users):
     )
     before = money_state()
     with pytest.raises(ValidationError, match="超出合理范围"):
-        services.legacy_record(row=row, recorded_by=users["office"])
+        services.legacy_record(row=row, by=users["office"])
     assert money_state() == before
 
 
@@ -188,7 +188,7 @@ def test_the_maker_cannot_confirm_their_own_payment(awaiting, users):
     change = pay(awaiting, users, 200_000, who="approver")
     before = money_state()
     with pytest.raises(ValidationError, match="不能确认自己登记"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_confirm(change=change, by=users["approver"])
     assert money_state() == before
 
 
@@ -196,7 +196,7 @@ def test_office_staff_cannot_confirm_money_changes(awaiting, users):
     change = pay(awaiting, users, 200_000, who="approver")
     before = money_state()
     with pytest.raises(PermissionDenied):
-        services.money_change_confirm(change=change, confirmed_by=users["office"])
+        services.money_change_confirm(change=change, by=users["office"])
     assert money_state() == before
 
 
@@ -211,12 +211,12 @@ def test_the_database_refuses_a_change_checked_by_its_maker(awaiting, users):
 def test_a_refused_payment_changes_nothing_and_may_be_recorded_again(awaiting, users):
     change = pay(awaiting, users, 200_000)
     with pytest.raises(ValidationError, match="理由"):
-        services.money_change_refuse(change=change, refused_by=users["approver"], comment="")
-    services.money_change_refuse(change=change, refused_by=users["approver"], comment="凭证号有误")
+        services.money_change_refuse(change=change, by=users["approver"], comment="")
+    services.money_change_refuse(change=change, by=users["approver"], comment="凭证号有误")
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan) == ("awaiting_payment", None)
     with pytest.raises(ValidationError, match="已退回"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver2"])
+        services.money_change_confirm(change=change, by=users["approver2"])
     pay(awaiting, users, 200_000)
     assert awaiting.money_changes.filter(state="pending").count() == 1
 
@@ -224,7 +224,7 @@ def test_a_refused_payment_changes_nothing_and_may_be_recorded_again(awaiting, u
 def schedule_change(users, who="office", amount=300_000, amount_from=dt.date(2026, 1, 1)):
     return services.reward_item_update(
         item=item("national_standard"),
-        updated_by=users[who],
+        by=users[who],
         amount_yuan=amount,
         amount_from=amount_from,
         funding_source="city",
@@ -239,11 +239,11 @@ def test_a_schedule_change_is_pending_until_another_approver_confirms(users):
     change = schedule_change(users, who="approver")
     assert item("national_standard").amount_yuan == 200_000
     with pytest.raises(ValidationError, match="不能确认自己登记"):
-        services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_confirm(change=change, by=users["approver"])
     assert item("national_standard").amount_yuan == 200_000
     with pytest.raises(ValidationError, match="已有一项同类变更"):
         schedule_change(users, amount=250_000)
-    services.money_change_confirm(change=change, confirmed_by=users["approver2"])
+    services.money_change_confirm(change=change, by=users["approver2"])
     line = item("national_standard")
     assert line.amount_yuan == 300_000
     latest = line.history.first()
@@ -253,7 +253,7 @@ def test_a_schedule_change_is_pending_until_another_approver_confirms(users):
 def test_a_change_of_funding_source_is_pending_too(users):
     change = services.reward_item_update(
         item=item("luban_prize"),
-        updated_by=users["office"],
+        by=users["office"],
         amount_yuan=500_000,
         funding_source="jingzhou",
         provisional=False,
@@ -262,7 +262,7 @@ def test_a_change_of_funding_source_is_pending_too(users):
         reason="调整",
     )
     assert item("luban_prize").funding_source == "city"
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     assert item("luban_prize").funding_source == "jingzhou"
 
 
@@ -270,7 +270,7 @@ def test_a_legacy_correction_is_pending_until_confirmed_and_keeps_both_names(use
     legacy = ApplicationFactory(paid=True, is_legacy=True, paid_amount_yuan=200_000)
     change = services.legacy_correct(
         application=legacy,
-        corrected_by=users["office"],
+        by=users["office"],
         amount_yuan=180_000,
         paid_on=dt.date(2025, 4, 1),
         voucher_number="PZ-9",
@@ -281,8 +281,8 @@ def test_a_legacy_correction_is_pending_until_confirmed_and_keeps_both_names(use
     legacy.refresh_from_db()
     assert legacy.paid_amount_yuan == 200_000
     with pytest.raises(PermissionDenied):
-        services.money_change_confirm(change=change, confirmed_by=users["office"])
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+        services.money_change_confirm(change=change, by=users["office"])
+    services.money_change_confirm(change=change, by=users["approver"])
     legacy.refresh_from_db()
     assert (legacy.paid_amount_yuan, legacy.voucher_number) == (180_000, "PZ-9")
     latest = legacy.history.first()
@@ -312,7 +312,7 @@ def test_the_maker_cannot_confirm_through_the_page(client, users, awaiting):
 
 def test_an_application_takes_the_amount_in_force_on_its_award_date(users, ent_user):
     submitted = ApplicationFactory(enterprise=ent_user.enterprise, award_date=dt.date(2026, 3, 1))
-    services.money_change_confirm(change=schedule_change(users), confirmed_by=users["approver"])
+    services.money_change_confirm(change=schedule_change(users), by=users["approver"])
 
     def assessed(award_date, reference):
         return services.application_submit(
@@ -320,7 +320,7 @@ def test_an_application_takes_the_amount_in_force_on_its_award_date(users, ent_u
             reward_code="national_standard",
             award_date=award_date,
             reference=reference,
-            submitted_by=ent_user,
+            by=ent_user,
             today=dt.date(2026, 6, 1),
         ).amount_yuan
 

@@ -20,13 +20,13 @@ def ledger(users):
     approve_by_reply([awaiting], by=users["office"], checker=users["approver2"])
     change = services.payment_record(
         application=awaiting,
-        recorded_by=users["office"],
+        by=users["office"],
         amount_yuan=200_000,
         paid_on=dt.date(2025, 4, 1),
         voucher_number="PZ-77",
         today=dt.date(2025, 4, 2),
     )
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     ApplicationFactory(second_passed=True, reward_item=item("luban_prize"), award_date=dt.date(2025, 1, 5))
     ApplicationFactory(reward_item=item("group_standard"))  # still under review: not in the 台账
     return awaiting

@@ -20,7 +20,7 @@ def publish(users):
         return services.publicity_publish(
             applications=applications,
             start_date=start,
-            published_by=users["office"],
+            by=users["office"],
             contact_phone="0716-3300000",
             contact_address="市市场监管局 301 室",
             today=today or start,
@@ -96,7 +96,7 @@ def test_an_open_objection_holds_the_case_until_resolved(reviewed, publish, user
         received_on=dt.date(2025, 3, 5),
         content="该标准并非该企业主导起草",
         objector="张某 138…",
-        recorded_by=users["office"],
+        by=users["office"],
         today=dt.date(2025, 3, 5),
     )
     after = batch.end_date + dt.timedelta(days=3)
@@ -105,7 +105,7 @@ def test_an_open_objection_holds_the_case_until_resolved(reviewed, publish, user
     assert application.status == Status.PUBLICITY
     services.objection_resolve(
         objection=objection,
-        resolved_by=users["office"],
+        by=users["office"],
         upheld=False,
         resolution="经核查起草单位名单，异议不成立",
         today=after,
@@ -126,20 +126,18 @@ def test_upheld_objection_rejects_the_application(reviewed, publish, users):
         application=application,
         received_on=dt.date(2025, 3, 4),
         content="证书系伪造",
-        recorded_by=users["office"],
+        by=users["office"],
         today=dt.date(2025, 3, 4),
     )
     services.objection_resolve(
-        objection=objection, resolved_by=users["office"], upheld=True, resolution="经核实证书不实"
+        objection=objection, by=users["office"], upheld=True, resolution="经核实证书不实"
     )
     application.refresh_from_db()
     objection.refresh_from_db()
     assert application.status == Status.REJECTED
     assert objection.outcome == Objection.Outcome.UPHELD
     with pytest.raises(ValidationError, match="已经处理"):
-        services.objection_resolve(
-            objection=objection, resolved_by=users["office"], upheld=False, resolution="x"
-        )
+        services.objection_resolve(objection=objection, by=users["office"], upheld=False, resolution="x")
 
 
 def test_objection_outside_the_window_is_refused(reviewed, publish, users):
@@ -150,7 +148,7 @@ def test_objection_outside_the_window_is_refused(reviewed, publish, users):
             application=application,
             received_on=batch.end_date + dt.timedelta(days=1),
             content="迟到的异议",
-            recorded_by=users["office"],
+            by=users["office"],
             today=batch.end_date + dt.timedelta(days=1),
         )
     assert not Objection.objects.exists()
@@ -168,7 +166,7 @@ def awaiting(reviewed, publish, users):
 def test_payment_is_recorded_with_amount_date_and_voucher(awaiting, users):
     change = services.payment_record(
         application=awaiting,
-        recorded_by=users["office"],
+        by=users["office"],
         amount_yuan=200_000,
         paid_on=dt.date(2025, 4, 1),
         voucher_number="JLCZ-2025-0401",
@@ -176,7 +174,7 @@ def test_payment_is_recorded_with_amount_date_and_voucher(awaiting, users):
     )
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan) == (Status.AWAITING_PAYMENT, None)  # not yet
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     application = Application.objects.get(pk=awaiting.pk)
     assert application.status == Status.PAID
     assert application.payment_confirmed_by == users["approver"]
@@ -192,7 +190,7 @@ def test_payment_is_recorded_with_amount_date_and_voucher(awaiting, users):
 
 def test_payment_recorded_twice_is_refused(awaiting, users):
     values = {
-        "recorded_by": users["office"],
+        "by": users["office"],
         "amount_yuan": 200_000,
         "paid_on": dt.date(2025, 4, 1),
         "voucher_number": "V-1",
@@ -202,7 +200,7 @@ def test_payment_recorded_twice_is_refused(awaiting, users):
     with pytest.raises(ValidationError, match="不能重复登记"):
         services.payment_record(application=awaiting, **{**values, "voucher_number": "V-2"})
     assert list(awaiting.money_changes.values_list("payload__voucher_number", flat=True)) == ["V-1"]
-    services.money_change_confirm(change=change, confirmed_by=users["approver"])
+    services.money_change_confirm(change=change, by=users["approver"])
     stale = Application.objects.get(pk=awaiting.pk)
     stale.status = Status.AWAITING_PAYMENT  # a second tab still showing the old state
     with pytest.raises(ValidationError, match="不能重复登记"):
@@ -216,7 +214,7 @@ def test_a_different_amount_needs_an_explanation(awaiting, users):
     with pytest.raises(ValidationError, match="不一致"):
         services.payment_record(
             application=awaiting,
-            recorded_by=users["office"],
+            by=users["office"],
             amount_yuan=150_000,
             paid_on=dt.date(2025, 4, 1),
             voucher_number="V-1",
@@ -238,7 +236,7 @@ def test_bad_payment_values_are_refused(awaiting, users, amount, paid_on, messag
     with pytest.raises(ValidationError, match=message):
         services.payment_record(
             application=awaiting,
-            recorded_by=users["office"],
+            by=users["office"],
             amount_yuan=amount,
             paid_on=paid_on,
             voucher_number="V-1",
@@ -253,7 +251,7 @@ def test_payment_before_publicity_ends_is_refused(reviewed, users):
     with pytest.raises(ValidationError, match="只有待拨付"):
         services.payment_record(
             application=application,
-            recorded_by=users["office"],
+            by=users["office"],
             amount_yuan=200_000,
             paid_on=dt.date(2025, 4, 1),
             voucher_number="V-1",

@@ -13,7 +13,7 @@ Status = Application.Status
 
 def test_first_review_pass_records_the_reviewer(submit, users):
     application = services.application_first_review(
-        application=submit(), reviewer=users["office"], decision="pass", comment="材料齐全"
+        application=submit(), by=users["office"], decision="pass", comment="材料齐全"
     )
     assert application.status == Status.FIRST_PASSED
     assert application.first_reviewed_by == users["office"]
@@ -25,9 +25,7 @@ def test_first_review_pass_records_the_reviewer(submit, users):
 def test_return_and_reject_need_a_comment(submit, users, decision):
     application = submit()
     with pytest.raises(ValidationError, match="请写明"):
-        services.application_first_review(
-            application=application, reviewer=users["office"], decision=decision
-        )
+        services.application_first_review(application=application, by=users["office"], decision=decision)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert application.events.count() == 1
@@ -35,7 +33,7 @@ def test_return_and_reject_need_a_comment(submit, users, decision):
 
 def test_reject_with_a_reason_ends_the_application(submit, users):
     application = services.application_first_review(
-        application=submit(), reviewer=users["office"], decision="reject", comment="非主导制定单位"
+        application=submit(), by=users["office"], decision="reject", comment="非主导制定单位"
     )
     assert application.status == Status.REJECTED
 
@@ -45,7 +43,7 @@ def test_unverified_enterprise_cannot_be_reviewed(submit, users):
     application.enterprise.verified_at = None
     application.enterprise.save()
     with pytest.raises(ValidationError, match="核验"):
-        services.application_first_review(application=application, reviewer=users["office"], decision="pass")
+        services.application_first_review(application=application, by=users["office"], decision="pass")
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -54,21 +52,19 @@ def test_unverified_enterprise_cannot_be_reviewed(submit, users):
 def test_review_by_a_non_office_user_is_refused(submit, users, role):
     application = submit()
     with pytest.raises(PermissionDenied):
-        services.application_first_review(application=application, reviewer=users[role], decision="pass")
+        services.application_first_review(application=application, by=users[role], decision="pass")
     with pytest.raises(PermissionDenied):
-        services.application_second_review(application=application, reviewer=users[role], decision="pass")
+        services.application_second_review(application=application, by=users[role], decision="pass")
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
 
 def test_second_review_by_the_first_reviewer_is_refused(submit, users):
     application = services.application_first_review(
-        application=submit(), reviewer=users["approver"], decision="pass"
+        application=submit(), by=users["approver"], decision="pass"
     )
     with pytest.raises(ValidationError, match="复核人不能与初审人为同一人"):
-        services.application_second_review(
-            application=application, reviewer=users["approver"], decision="pass"
-        )
+        services.application_second_review(application=application, by=users["approver"], decision="pass")
     application.refresh_from_db()
     assert application.status == Status.FIRST_PASSED
     assert application.second_reviewed_by is None
@@ -76,37 +72,31 @@ def test_second_review_by_the_first_reviewer_is_refused(submit, users):
 
 def test_database_refuses_the_same_person_as_both_reviewers(submit, users):
     application = services.application_first_review(
-        application=submit(), reviewer=users["approver"], decision="pass"
+        application=submit(), by=users["approver"], decision="pass"
     )
     with pytest.raises(IntegrityError):
         Application.objects.filter(pk=application.pk).update(second_reviewed_by=users["approver"])
 
 
 def test_second_review_by_office_staff_is_refused(submit, users):
-    application = services.application_first_review(
-        application=submit(), reviewer=users["office"], decision="pass"
-    )
+    application = services.application_first_review(application=submit(), by=users["office"], decision="pass")
     with pytest.raises(PermissionDenied):
-        services.application_second_review(application=application, reviewer=users["office"], decision="pass")
+        services.application_second_review(application=application, by=users["office"], decision="pass")
 
 
 def test_second_review_by_another_approver_passes(submit, users):
-    application = services.application_first_review(
-        application=submit(), reviewer=users["office"], decision="pass"
-    )
+    application = services.application_first_review(application=submit(), by=users["office"], decision="pass")
     application = services.application_second_review(
-        application=application, reviewer=users["approver"], decision="pass"
+        application=application, by=users["approver"], decision="pass"
     )
     assert application.status == Status.SECOND_PASSED
     assert application.second_reviewed_by == users["approver"]
 
 
 def test_second_review_can_send_back_to_first_review(submit, users):
-    application = services.application_first_review(
-        application=submit(), reviewer=users["office"], decision="pass"
-    )
+    application = services.application_first_review(application=submit(), by=users["office"], decision="pass")
     application = services.application_second_review(
-        application=application, reviewer=users["approver"], decision="return", comment="请核对发布日期"
+        application=application, by=users["approver"], decision="return", comment="请核对发布日期"
     )
     assert application.status == Status.SUBMITTED
     assert application.first_reviewed_by is None
@@ -128,7 +118,7 @@ def test_illegal_transitions_are_refused(users, status, service, role):
 
     application = ApplicationFactory(status=status)
     with pytest.raises(ValidationError, match="不能"):
-        getattr(services, service)(application=application, reviewer=users[role], decision="pass")
+        getattr(services, service)(application=application, by=users[role], decision="pass")
     application.refresh_from_db()
     assert application.status == status
     assert not application.events.exists()

@@ -155,7 +155,7 @@ def test_withdraw_from_the_page(ent_client, submit):
 def test_returned_application_shows_the_comment_and_can_be_resubmitted(ent_client, submit, users):
     application = submit()
     services.application_first_review(
-        application=application, reviewer=users["office"], decision="return", comment="请补充起草单位排名页"
+        application=application, by=users["office"], decision="return", comment="请补充起草单位排名页"
     )
     page = ent_client.get(reverse("awards:application_edit", args=[application.pk])).content.decode()
     assert "请补充起草单位排名页" in page
@@ -190,7 +190,7 @@ def test_return_without_comment_is_explained(client, users, submit):
 
 def test_second_review_by_the_first_reviewer_is_refused_on_the_page(client, users, submit):
     application = services.application_first_review(
-        application=submit(), reviewer=users["approver"], decision="pass"
+        application=submit(), by=users["approver"], decision="pass"
     )
     client.force_login(users["approver"])
     page = client.get(application.get_absolute_url()).content.decode()

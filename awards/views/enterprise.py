@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import enterprise_required
+from core.errors import show_error
 
 from .. import selectors, services
 from ..forms import ApplicationForm, EnterpriseContactForm
 from ..permissions import get_own_application
-from ._common import add_service_errors, error_text
 
 
 @enterprise_required
@@ -76,10 +76,10 @@ def _save(request, form, application):
     }
     try:
         if form.intent == "submit":
-            return services.application_submit(submitted_by=request.user, **common)
-        return services.application_save_draft(saved_by=request.user, **common)
+            return services.application_submit(by=request.user, **common)
+        return services.application_save_draft(by=request.user, **common)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        show_error(request, exc, form=form)
         return None
 
 
@@ -143,10 +143,10 @@ def application_withdraw(request, pk):
     application = get_own_application(request.user, pk)
     try:
         services.application_withdraw(
-            application=application, withdrawn_by=request.user, reason=request.POST.get("reason", "")[:500]
+            application=application, by=request.user, reason=request.POST.get("reason", "")[:500]
         )
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_error(request, exc)
     else:
         messages.success(request, f"申报 {application.code} 已撤回。")
     return redirect("awards:application_detail", pk=application.pk)
@@ -158,9 +158,9 @@ def attachment_delete(request, pk, attachment_pk):
     application = get_own_application(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     try:
-        services.attachment_remove(attachment=attachment, removed_by=request.user)
+        services.attachment_remove(attachment=attachment, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_error(request, exc)
     else:
         messages.success(request, f"已删除材料“{attachment.original_name}”。")
     return redirect("awards:application_edit", pk=application.pk)
@@ -180,11 +180,9 @@ def enterprise_edit(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_update_contact(
-                enterprise=enterprise, updated_by=request.user, **form.cleaned_data
-            )
+            services.enterprise_update_contact(enterprise=enterprise, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "企业信息已更新。")
             return redirect("awards:enterprise_detail", pk=enterprise.pk)

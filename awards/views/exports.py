@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
 from core.documents import docx_response, xlsx_response
+from core.errors import show_error
 
 from .. import documents, selectors, services
 from ..forms import BudgetForm, LedgerFilterForm
 from ..models import Application, PublicityBatch
-from ._common import add_service_errors
 
 MAX_EXPORT_ROWS = 20000
 
@@ -50,9 +50,9 @@ def budget_set(request):
     form = BudgetForm(request.POST)
     if form.is_valid():
         try:
-            services.budget_set(set_by=request.user, **form.cleaned_data)
+            services.budget_set(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "预算已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:money")

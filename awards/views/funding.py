@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from accounts.permissions import office_required
 from core.documents import docx_response
+from core.errors import show_error
 
 from .. import services
 from ..documents import funding_request_document
 from ..forms import FundingReplyForm, FundingRequestForm
 from ..models import Application, FundingRequest, MoneyChange
-from ._common import add_service_errors
 
 
 def _candidates():
@@ -39,7 +39,7 @@ def funding_requests(request):
                 requested_on=form.cleaned_data["requested_on"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             if batch.state == FundingRequest.State.OVER_BUDGET:
                 messages.warning(request, batch.budget_note)
@@ -83,7 +83,7 @@ def funding_request(request, pk):
                 decisions=form.decisions(items),
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "批复已登记，待另一位办公室负责人确认后生效。")
             return redirect(batch)

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, is_approver, office_required
 from core.documents import xlsx_response
+from core.errors import show_error
 
 from .. import documents, selectors, services
 from ..forms import FindingFilterForm, FindingRulingForm
 from ..models import DuplicateFinding
-from ._common import error_text
 
 MAX_EXPORT_ROWS = 20000
 RULING_CHOICES = FindingRulingForm.base_fields["ruling"].choices
@@ -74,12 +74,12 @@ def finding_rule(request, pk):
         try:
             services.finding_rule(
                 finding=finding,
-                ruled_by=request.user,
+                by=request.user,
                 ruling=form.cleaned_data["ruling"],
                 text=form.cleaned_data["text"],
             )
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_error(request, exc)
         else:
             messages.success(request, f"已裁定：{finding.application.code} 与 {finding.other.code}。")
     target = request.POST.get("next", "")

@@ -8,12 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, is_approver, office_required
+from core.errors import show_error
 
 from .. import services
 from ..forms import ChangeDecisionForm, LegacyCorrectionForm
 from ..models import MoneyChange
 from ..permissions import get_application
-from ._common import add_service_errors, error_text
 
 
 @office_required
@@ -42,11 +42,11 @@ def _decide(request, pk, *, confirm: bool):
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
         if confirm:
-            services.money_change_confirm(change=change, confirmed_by=request.user, comment=comment)
+            services.money_change_confirm(change=change, by=request.user, comment=comment)
         else:
-            services.money_change_refuse(change=change, refused_by=request.user, comment=comment)
+            services.money_change_refuse(change=change, by=request.user, comment=comment)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_error(request, exc)
     else:
         done = "已确认，变更已生效" if confirm else "已退回，变更未生效"
         messages.success(request, f"{done}：{change.get_kind_display()}。")
@@ -80,9 +80,9 @@ def legacy_correct(request, pk):
     form = LegacyCorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.legacy_correct(application=application, corrected_by=request.user, **form.cleaned_data)
+            services.legacy_correct(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "更正已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:application_detail", pk=application.pk)

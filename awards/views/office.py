@@ -12,6 +12,7 @@ from accounts.permissions import approver_required, office_required
 from core import confirm
 from core.dates import cn_date
 from core.documents import xlsx_response
+from core.errors import show_error
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
@@ -33,7 +34,6 @@ from ..forms import (
 from ..models import Application, Enterprise, FundingPath, Objection, PublicityBatch, RewardItem
 from ..permissions import applicant_or_office_required, get_application, get_enterprise
 from ..services._changes import pending_change
-from ._common import add_service_errors, error_text
 from .detail import detail_context
 
 Status = Application.Status
@@ -85,7 +85,7 @@ def _act_on_detail(request, application, *, form, form_key: str, action, success
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, success)
             return redirect("awards:application_detail", pk=application.pk)
@@ -103,7 +103,7 @@ def _review(request, pk, *, second: bool):
         form=ReviewForm(request.POST, second=second),
         form_key="second_review_form" if second else "first_review_form",
         action=lambda data: service(
-            application=application, reviewer=request.user, decision=data["decision"], comment=data["comment"]
+            application=application, by=request.user, decision=data["decision"], comment=data["comment"]
         ),
         success=f"{'复核' if second else '初审'}意见已提交：{application.code}。",
     )
@@ -130,9 +130,7 @@ def objection_create(request, pk):
         application,
         form=ObjectionForm(request.POST),
         form_key="objection_form",
-        action=lambda data: services.objection_record(
-            application=application, recorded_by=request.user, **data
-        ),
+        action=lambda data: services.objection_record(application=application, by=request.user, **data),
         success="异议已登记。该申报在异议处理完成前不会进入拨付。",
     )
 
@@ -148,7 +146,7 @@ def objection_resolve(request, pk):
         form_key="resolve_form",
         action=lambda data: services.objection_resolve(
             objection=objection,
-            resolved_by=request.user,
+            by=request.user,
             upheld=data["outcome"] == "upheld",
             resolution=data["resolution"],
         ),
@@ -171,9 +169,9 @@ def payment_record(request, pk):
         return redirect("awards:application_detail", pk=application.pk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.payment_record(application=application, recorded_by=request.user, **form.cleaned_data)
+            services.payment_record(application=application, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{application.code} 的拨付已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:application_detail", pk=application.pk)
@@ -218,9 +216,9 @@ def enterprise_detail(request, pk):
 def enterprise_verify(request, pk):
     enterprise = get_object_or_404(Enterprise, pk=pk)
     try:
-        services.enterprise_verify(enterprise=enterprise, verified_by=request.user)
+        services.enterprise_verify(enterprise=enterprise, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_error(request, exc)
     else:
         messages.success(request, f"{enterprise.name} 已核验，其申报可以进入审核。")
     return redirect("awards:enterprise_detail", pk=enterprise.pk)
@@ -237,7 +235,7 @@ def enterprise_refuse(request, pk):
                 enterprise=enterprise, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_error(request, exc)
         else:
             messages.success(request, f"已记录 {enterprise.name} 核验不通过，并通知企业补正。")
     else:
@@ -273,13 +271,13 @@ def publicity_manage(request):
             batch = services.publicity_publish(
                 applications=list(data["applications"]),
                 start_date=data["start_date"],
-                published_by=request.user,
+                by=request.user,
                 contact_phone=data["contact_phone"],
                 contact_address=data["contact_address"],
                 note=data["note"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"已发布《{batch.title}》，公示期至 {cn_date(batch.end_date)}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
@@ -324,9 +322,9 @@ def legacy_create(request):
             approval_date=data["approval_date"],
         )
         try:
-            services.legacy_record(row=row, recorded_by=request.user, source="办公室逐条录入")
+            services.legacy_record(row=row, by=request.user, source="办公室逐条录入")
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "历史兑现记录已登记，待另一位办公室负责人确认后录入。")
             return redirect("awards:money_changes")
@@ -342,7 +340,7 @@ def legacy_import(request):
         try:
             preview = services.legacy_import_preview(upload=upload)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             if preview.ok:
                 request.session[LEGACY_SESSION_KEY] = {
@@ -371,10 +369,10 @@ def legacy_import_confirm(request):
         return redirect(results)
     rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
     try:
-        services.legacy_import_confirm(rows=rows, recorded_by=request.user, source_name=pending["name"])
+        services.legacy_import_confirm(rows=rows, by=request.user, source_name=pending["name"])
     except ValidationError as exc:
         confirm.release(request, LEGACY_SESSION_KEY)
-        messages.error(request, error_text(exc))
+        show_error(request, exc)
         return redirect("awards:legacy_import")
     result = f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。"
     confirm.finish(request, LEGACY_SESSION_KEY, result)
@@ -403,9 +401,9 @@ def reward_item_edit(request, code):
     pending = pending_change(reward_item=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reward_item_update(item=item, updated_by=request.user, **form.cleaned_data)
+            services.reward_item_update(item=item, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"奖励项目“{item.name}”的修改已登记，待另一位办公室负责人确认后生效。")
             return redirect("awards:reward_items")
@@ -433,14 +431,14 @@ def office_settings(request):
     day_form = CalendarDayForm(request.POST if request.POST.get("form") == "day" else None)
     if settings_form.is_bound and settings_form.is_valid():
         try:
-            services.publicity_settings_update(updated_by=request.user, **settings_form.cleaned_data)
+            services.publicity_settings_update(by=request.user, **settings_form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(settings_form, exc)
+            show_error(request, exc, form=settings_form)
         else:
             messages.success(request, "设置已保存，新的公示期适用于此后发布的公示。")
             return redirect("awards:office_settings")
     if day_form.is_bound and day_form.is_valid():
-        services.calendar_day_set(updated_by=request.user, **day_form.cleaned_data)
+        services.calendar_day_set(by=request.user, **day_form.cleaned_data)
         messages.success(request, "工作日历已更新。")
         return redirect("awards:office_settings")
     today = timezone.localdate()
@@ -462,6 +460,6 @@ def office_settings(request):
 @office_required
 def calendar_day_delete(request, pk):
     entry = get_object_or_404(CalendarDay, pk=pk)
-    services.calendar_day_remove(updated_by=request.user, entry=entry)
+    services.calendar_day_remove(by=request.user, entry=entry)
     messages.success(request, f"已删除 {cn_date(entry.date)} 的调整。")
     return redirect("awards:office_settings")

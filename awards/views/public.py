@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_ratelimit.decorators import ratelimit
 
 from core.clientip import ratelimit_key
+from core.errors import show_error
 
 from .. import selectors, services
 from ..forms import RegistrationForm
 from ..models import PublicityBatch
-from ._common import add_service_errors
 
 
 # per client address (core.clientip, the lockout's address): every registration POST counts, so
@@ -42,7 +42,7 @@ def register(request):
                 email=data["email"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

@@ -10,12 +10,12 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import User
 from accounts.permissions import office_required
 from core.clientip import ratelimit_key
+from core.errors import show_error
 from core.files import serve_protected_file
 
 from ..forms import ReasonForm, ReviewRequestForm
 from ..models import Enterprise, RegistrationReview
 from ..services import registration as services
-from ._common import add_service_errors, error_text
 
 
 def _reason_or_back(request):
@@ -35,7 +35,7 @@ def enterprise_reject(request, pk):
         try:
             services.enterprise_reject(enterprise=enterprise, reason=reason, by=request.user)
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_error(request, exc)
         else:
             messages.success(
                 request, f"已驳回 {enterprise.name} 的注册，并已通知注册人。该统一社会信用代码可重新注册。"
@@ -55,7 +55,7 @@ def enterprise_unbind(request, pk, user_pk):
                 enterprise=enterprise, user=account, reason=reason, by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_error(request, exc)
         else:
             messages.success(
                 request, f"已解除账户“{account.username}”与 {enterprise.name} 的绑定，该账户已停用。"
@@ -83,7 +83,7 @@ def review_request(request):
                 email=data["email"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            show_error(request, exc, form=form)
         else:
             return render(request, "awards/review_request_done.html", {"name": data["name"]})
     return render(request, "awards/review_request.html", {"form": form})
@@ -106,7 +106,7 @@ def review_detail(request, pk):
             try:
                 decide(review=review, note=form.cleaned_data["reason"], by=request.user)
             except ValidationError as exc:
-                messages.info(request, error_text(exc))  # a second click: shows what was decided
+                show_error(request, exc, level=messages.INFO)  # a second click: shows what was decided
             else:
                 messages.success(request, "已处理该注册核查申请。")
             return redirect(review)

@@ -6,19 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import OFFICE_ROLES, is_office
+from accounts.permissions import is_office
+from accounts.selectors import office_users
 from committee.selectors import unit_users
 from notifications.services import notify
 
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def save(obj, by, **kwargs) -> None:
-    """Save with the acting user recorded in the history row (services also run from tasks)."""
-    obj._history_user = by
-    obj.save(**kwargs)
 
 
 def ensure_office(by) -> None:
@@ -36,10 +31,6 @@ def require_reason(reason: str, what: str) -> str:
     if not reason:
         raise ValidationError(f"{what}须填写理由。", code="reason_required")
     return reason
-
-
-def office_users() -> list[User]:
-    return list(User.objects.filter(role__in=OFFICE_ROLES, is_active=True).order_by("id"))
 
 
 def notify_units(*, occasion: str, unit_ids, subject: str, body: str, url: str = "") -> None:

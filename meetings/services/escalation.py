@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import is_approver
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvent, FollowUpSetting
 from ._common import (
@@ -22,7 +23,6 @@ from ._common import (
     notify_office,
     notify_units,
     require_reason,
-    save,
     today,
 )
 from .followups import _event, _lock
@@ -43,7 +43,7 @@ def followup_refuse(*, assignment: FollowUpAssignment, by, reason: str) -> Follo
     if a.phase not in (Phase.ASSIGNED, Phase.SIGNED):
         raise ValidationError(f"该事项{a.get_phase_display()}，不能拒签退回。", code="bad_phase")
     a.phase = Phase.REFUSED
-    save(a, by)
+    save_with_history(a, by)
     event = _event(a, FollowUpEvent.Kind.REFUSED, by, reason)
     notify_office(
         occasion=f"followup:{a.item_id}:{a.unit_id}:refused:{event.pk}",
@@ -72,7 +72,7 @@ def followup_reassign(
         a.deadline = deadline
     a.phase = Phase.ASSIGNED
     a.signed_at = a.signed_by = None
-    save(a, by)
+    save_with_history(a, by)
     text = reason + (f"（办理时限调整为 {cn_date(deadline)}）" if deadline else "")
     event = _event(a, FollowUpEvent.Kind.REASSIGNED, by, text)
     notify_units(
@@ -112,7 +112,7 @@ def extension_request(
                 reason=reason,
                 requested_by=by,
             )
-            save(request, by)
+            save_with_history(request, by)
     except IntegrityError as exc:
         raise ValidationError("已有一份延期申请等待审批，请勿重复申请。", code="pending") from exc
     _event(a, FollowUpEvent.Kind.EXTENSION_REQUESTED, by, f"申请延至 {cn_date(requested_deadline)}。{reason}")
@@ -156,7 +156,7 @@ def extension_decide(
         request.status = ExtensionRequest.Status.APPROVED
         request.new_deadline = new_deadline
         a.deadline = new_deadline
-        save(a, by)
+        save_with_history(a, by)
         kind, text = FollowUpEvent.Kind.EXTENSION_APPROVED, f"办理时限延至 {cn_date(new_deadline)}。{note}"
     else:
         note = require_reason(note, "不同意延期")
@@ -164,7 +164,7 @@ def extension_decide(
         kind, text = FollowUpEvent.Kind.EXTENSION_REFUSED, f"维持办理时限 {cn_date(a.deadline)}。{note}"
     request.decision_note = note
     request.decided_by, request.decided_at = by, timezone.now()
-    save(request, by)
+    save_with_history(request, by)
     _event(a, kind, by, text.strip())
     notify_units(
         occasion=f"followup:{a.item_id}:{a.unit_id}:extension:{request.pk}:decided",
@@ -192,6 +192,6 @@ def followup_setting_update(
     setting = FollowUpSetting.objects.select_for_update().filter(pk=1).first() or FollowUpSetting.get()
     setting.urge_interval_days = urge_interval_days
     setting.escalate_after_days = escalate_after_days
-    save(setting, by)
+    save_with_history(setting, by)
     setting.leaders.set(leaders)
     return setting

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -22,7 +23,6 @@ from ._common import (
     notify_office,
     notify_units,
     require_reason,
-    save,
     today,
 )
 
@@ -90,7 +90,7 @@ def _write_item(
     _check_deadline(item.deadline, history_of=history_of)
     if history_of is not None:
         check_history_state(state or HistoryState.SIGNED, completed_on, held_on=history_of.held_on)
-    save(item, by)
+    save_with_history(item, by)
     item.assignments.all().delete()
     for n, unit in enumerate(units):
         role = FollowUpAssignment.Role.LEAD if n == 0 else FollowUpAssignment.Role.SUPPORT
@@ -99,7 +99,7 @@ def _write_item(
             _apply_history_state(
                 a, state or HistoryState.SIGNED, completed_on, by=by, held_on=history_of.held_on
             )
-        save(a, by)
+        save_with_history(a, by)
     return item
 
 
@@ -120,7 +120,7 @@ def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by,
 def _release(item: FollowUpItem, by) -> None:
     """Make the item visible to its units and tell them (minutes published, or a work-plan task)."""
     item.released_at = timezone.now()
-    save(item, by)
+    save_with_history(item, by)
     for a in item.assignments.select_related("unit"):
         FollowUpEvent.objects.create(assignment=a, kind=FollowUpEvent.Kind.RELEASED, by=by)
         notify_units(
@@ -228,7 +228,7 @@ def _release_history(item: FollowUpItem, by) -> None:
     """A decision of a meeting entered as history: visible with its real state, nobody is told
     (the units did this work years ago); open items are chased by the daily reminders."""
     item.released_at = timezone.now()
-    save(item, by)
+    save_with_history(item, by)
     for a in item.assignments.all():
         text = f"历史补录：{a.get_phase_display()}"
         if a.completed_on:
@@ -246,7 +246,7 @@ def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
     try:
         with transaction.atomic():
             plan = WorkPlan(year=year, title=title, note=note.strip(), created_by=by)
-            save(plan, by)
+            save_with_history(plan, by)
     except IntegrityError as exc:
         raise ValidationError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
     return plan
@@ -316,7 +316,7 @@ def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
         raise ValidationError("该事项已签收。", code="signed")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.signed_at, a.signed_by = timezone.now(), by
-    save(a, by)
+    save_with_history(a, by)
     _event(a, FollowUpEvent.Kind.SIGNED, by)
     return a
 
@@ -333,7 +333,7 @@ def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) 
     if not text:
         raise ValidationError("请填写办理进展。", code="no_text")
     a.last_report_at = timezone.now()
-    save(a, by)
+    save_with_history(a, by)
     return _event(a, FollowUpEvent.Kind.PROGRESS, by, text, files)
 
 
@@ -353,7 +353,7 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
     now = timezone.now()
     a.phase = FollowUpAssignment.Phase.REQUESTED
     a.closure_requested_at = a.last_report_at = now
-    save(a, by)
+    save_with_history(a, by)
     event = _event(a, FollowUpEvent.Kind.CLOSURE_REQUESTED, by, text, files)
     notify_office(
         occasion=f"followup:{a.item_id}:{a.unit_id}:closure:{event.pk}",
@@ -376,7 +376,7 @@ def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> Fol
     a.phase = FollowUpAssignment.Phase.CLOSED
     a.completed_on = timezone.localdate(a.closure_requested_at)
     a.closed_at, a.closed_by = timezone.now(), by
-    save(a, by)
+    save_with_history(a, by)
     _event(a, FollowUpEvent.Kind.CLOSED, by, note.strip())
     notify_units(
         occasion=f"followup:{a.item_id}:{a.unit_id}:closed",
@@ -398,7 +398,7 @@ def followup_return(*, assignment: FollowUpAssignment, by, reason: str) -> Follo
         raise ValidationError("只有单位已申请销号的事项才能退回。", code="not_requested")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.closure_requested_at = None
-    save(a, by)
+    save_with_history(a, by)
     event = _event(a, FollowUpEvent.Kind.RETURNED, by, reason)
     notify_units(
         occasion=f"followup:{a.item_id}:{a.unit_id}:returned:{event.pk}",

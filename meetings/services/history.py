@@ -19,10 +19,11 @@ from committee.selectors import unit_lookup
 from core.cells import cell_date as _date
 from core.cells import cell_text as _text
 from core.dates import cn_date
+from core.history import save_with_history
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
-from ._common import ensure_office, save, today
+from ._common import ensure_office, today
 from .followups import HistoryState, check_history_state, decision_create, release_meeting_decisions
 
 FIRST_YEAR = 2022  # 监政发〔2022〕1号: the committee and its joint meeting exist from 2022
@@ -111,7 +112,7 @@ def meeting_history_create(
     meeting.attendees = attendees.strip()
     meeting.minutes_overview = overview.strip()
     meeting.minutes_number = minutes_number.strip()
-    save(meeting, by)
+    save_with_history(meeting, by)
     if taken_over:
         # its generated first item was never discussed: the paper minutes are the record
         for item in meeting.agenda_items.filter(is_generated=True):
@@ -162,7 +163,7 @@ def meeting_history_finalize(*, meeting: Meeting, by) -> Meeting:
     meeting.minutes_signed_at = now
     meeting.minutes_published_at = now
     meeting.status = Meeting.Status.PUBLISHED
-    save(meeting, by)
+    save_with_history(meeting, by)
     release_meeting_decisions(meeting=meeting, by=by)
     return meeting
 
@@ -501,7 +502,7 @@ def _record(meeting: HistoryMeeting, *, by) -> Meeting:
             presenter=topic.presenter or "委员会办公室",
             discussion=topic.discussion or "（历史补录）",
         )
-        save(item, by)
+        save_with_history(item, by)
         for d in topic.decisions:
             try:
                 decision_create(

@@ -10,12 +10,13 @@ from django.utils import timezone
 from committee.models import MemberUnit, Seat
 from committee.selectors import current_holder
 from core.dates import cn_date
+from core.history import save_with_history
 from core.models import SiteSetting
 from core.workdays import add_workdays, is_workday
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from ..selectors import previous_decisions_status, previous_meeting
-from ._common import ensure_office, ensure_unit_user_of, invited_unit_ids, notify_units, save, today
+from ._common import ensure_office, ensure_unit_user_of, invited_unit_ids, notify_units, today
 
 GENERATED_ITEM_TITLE = "上次联席会议决定事项落实情况"
 
@@ -63,7 +64,7 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
                 convener=_convener(delegated=False),
                 created_by=by,
             )
-            save(meeting, by)
+            save_with_history(meeting, by)
             _populate(meeting, by)
     except IntegrityError:
         return Meeting.objects.get(year=year, half=half), False
@@ -76,7 +77,7 @@ def _populate(meeting: Meeting, by) -> None:
     inspection = BusinessKind.objects.filter(code=BusinessKind.INSPECTION).first()
     if inspection is None:
         raise ValidationError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
-    save(
+    save_with_history(
         AgendaItem(
             meeting=meeting,
             order=1,
@@ -123,7 +124,7 @@ def carry_topic(*, topic: Topic, to: Meeting, by=None) -> Topic:
         business_kind=topic.business_kind,
         carried_from=topic,
     )
-    save(carried, by)
+    save_with_history(carried, by)
     for attachment in topic.attachments.all():
         carried.attachments.create(file=attachment.file.name, name=attachment.name)
     return carried
@@ -176,7 +177,7 @@ def meeting_update(
     meeting.delegation_note = delegation_note if convener_delegated else ""
     meeting.notice_number = notice_number.strip()
     meeting.notice_requirements = notice_requirements.strip()
-    save(meeting, by)
+    save_with_history(meeting, by)
     if meeting.status == Meeting.Status.NOTIFIED and before != (planned_date, start_time, meeting.place):
         # the units were told a date and place: tell them the new ones
         notify_units(
@@ -209,7 +210,7 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError("尚未确定召集人，请先在会议安排中保存召集人。", code="no_convener")
     meeting.status = Meeting.Status.NOTIFIED
     meeting.notice_issued_at = timezone.now()
-    save(meeting, by)
+    save_with_history(meeting, by)
     notify_units(
         occasion=f"meeting:{meeting.pk}:notice",
         unit_ids=invited_unit_ids(meeting),
@@ -237,7 +238,7 @@ def invitation_add_guest(
     elif meeting.invitations.filter(guest_name=guest_name).exists():
         raise ValidationError(f"{guest_name} 已在邀请名单中。", code="duplicate")
     invitation = Invitation(meeting=meeting, unit=unit, guest_name=guest_name, is_member=False)
-    save(invitation, by)
+    save_with_history(invitation, by)
     return invitation
 
 
@@ -258,7 +259,7 @@ def invitation_respond(*, invitation: Invitation, by, response: str, attendees: 
     invitation.attendees = attendees
     invitation.responded_by = by
     invitation.responded_at = timezone.now()
-    save(invitation, by)
+    save_with_history(invitation, by)
     return invitation
 
 
@@ -275,11 +276,11 @@ def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by) -> Meeting:
     meeting.held_on = held_on
     if not meeting.minutes_overview:
         meeting.minutes_overview = default_overview(meeting)
-    save(meeting, by)
+    save_with_history(meeting, by)
     generated = meeting.agenda_items.filter(is_generated=True).first()
     if generated is not None:
         generated.generated_snapshot = previous_decisions_status(meeting, today=held_on)
-        save(generated, by)
+        save_with_history(generated, by)
     return meeting
 
 

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import is_approver
+from core.history import save_with_history
 
 from ..models import Meeting
-from ._common import ensure_office, invited_unit_ids, notify_office, notify_units, require_reason, save
+from ._common import ensure_office, invited_unit_ids, notify_office, notify_units, require_reason
 from .followups import release_meeting_decisions
 
 
@@ -28,12 +29,12 @@ def minutes_update(
         raise ValidationError("只有已召开且纪要尚未签发的会议才能编辑纪要。", code="locked")
     meeting.minutes_overview = overview.strip()
     meeting.minutes_number = minutes_number.strip()
-    save(meeting, by)
+    save_with_history(meeting, by)
     for item in meeting.agenda_items.all():
         text = discussions.get(item.pk)
         if text is not None and text.strip() != item.discussion:
             item.discussion = text.strip()
-            save(item, by)
+            save_with_history(item, by)
     return meeting
 
 
@@ -55,7 +56,7 @@ def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError(f"纪要尚不完整，不能签发：{'。'.join(problems)}。", code="incomplete")
     meeting.minutes_signed_by = by
     meeting.minutes_signed_at = timezone.now()
-    save(meeting, by)
+    save_with_history(meeting, by)
     notify_office(
         occasion=f"meeting:{meeting.pk}:minutes_signed",
         subject=f"会议纪要已签发：{meeting.title}",
@@ -76,7 +77,7 @@ def minutes_return(*, meeting: Meeting, by, reason: str) -> Meeting:
         raise ValidationError("只有已签发、尚未发布的纪要可以退回修改。", code="not_returnable")
     meeting.minutes_signed_by = None
     meeting.minutes_signed_at = None
-    save(meeting, by)
+    save_with_history(meeting, by)
     notify_office(
         occasion=f"meeting:{meeting.pk}:minutes_returned:{meeting.history.count()}",
         subject=f"会议纪要退回修改：{meeting.title}",
@@ -97,7 +98,7 @@ def minutes_publish(*, meeting: Meeting, by) -> Meeting:
         raise ValidationError("纪要须经办公室负责人签发后才能发布。", code="not_signed")
     meeting.status = Meeting.Status.PUBLISHED
     meeting.minutes_published_at = timezone.now()
-    save(meeting, by)
+    save_with_history(meeting, by)
     release_meeting_decisions(meeting=meeting, by=by)
     notify_units(
         occasion=f"meeting:{meeting.pk}:minutes",

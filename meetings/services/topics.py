@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.permissions import is_unit_user
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from ..selectors import next_meeting
-from ._common import ensure_office, notify_office, notify_units, require_reason, save, today
+from ._common import ensure_office, notify_office, notify_units, require_reason, today
 from .meeting import carry_topic
 
 
@@ -53,7 +54,7 @@ def topic_propose(
         request=request.strip(),
         business_kind=business_kind,
     )
-    save(topic, by)
+    save_with_history(topic, by)
     for f in files:
         topic.attachments.create(file=f, name=f.name[:200])
     notify_office(
@@ -80,7 +81,7 @@ def _decided(topic: Topic, by, status: str, reason: str) -> None:
     topic.reason = reason
     topic.decided_by = by
     topic.decided_at = timezone.now()
-    save(topic, by)
+    save_with_history(topic, by)
     notify_units(
         occasion=f"topic:{topic.pk}:decided",
         unit_ids=[topic.unit_id],
@@ -108,7 +109,7 @@ def topic_accept(
         topic=topic,
         presenter=topic.unit.name,
     )
-    save(item, by)
+    save_with_history(item, by)
     topic.business_kind = business_kind
     _decided(topic, by, Topic.Status.ACCEPTED, reason.strip())
     return item
@@ -166,7 +167,7 @@ def agenda_item_add(
         business_kind=business_kind,
         presenter=presenter.strip() or "委员会办公室",
     )
-    save(item, by)
+    save_with_history(item, by)
     return item
 
 
@@ -189,7 +190,7 @@ def agenda_item_move(*, item: AgendaItem, by, up: bool) -> AgendaItem:
     for position, agenda_item in enumerate(ordered, start=1):
         if agenda_item.order != position:
             agenda_item.order = position
-            save(agenda_item, by)
+            save_with_history(agenda_item, by)
     return item
 
 
@@ -207,8 +208,8 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
         topic = item.topic
         for merged in topic.merged.all():
             merged.status, merged.merged_into, merged.reason = Topic.Status.SUBMITTED, None, ""
-            save(merged, by)
+            save_with_history(merged, by)
         topic.status, topic.reason = Topic.Status.SUBMITTED, ""
-        save(topic, by)
+        save_with_history(topic, by)
     item._history_user = by
     item.delete()

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import FollowUpAssignment
@@ -65,6 +66,35 @@ def test_sql_status_agrees_with_python_and_puts_overdue_first(users):
     assert [a.state for a in rows] == [FollowUpStatus.OVERDUE, FollowUpStatus.DUE_SOON, FollowUpStatus.NORMAL]
     assert FollowUpStatus.OVERDUE.colour == "red" and FollowUpStatus.DUE_SOON.colour == "amber"
     assert FollowUpStatus.NORMAL.colour == "green"
+
+
+# the boundaries of every rule (meetings/status.py): one day late, due today, the last 临期 day, the first
+# normal day, long ahead
+DAYS_LEFT = (-30, -1, 0, DUE_SOON_DAYS, DUE_SOON_DAYS + 1, 30)
+
+
+def test_sql_status_agrees_with_python_for_every_phase_on_every_boundary(users):
+    """``status_annotations`` (SQL) and ``followup_status`` (Python) give the same status for every
+    phase and deadline, and between them reach all five statuses."""
+    with on(dt.date(2025, 1, 10)):
+        item = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务"
+        )
+    assignment = item.assignments.get()
+    seen = set()
+    for phase in Phase:
+        for days_left in DAYS_LEFT:
+            deadline = TODAY + dt.timedelta(days=days_left)
+            closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+            FollowUpAssignment.objects.filter(pk=assignment.pk).update(
+                phase=phase, deadline=deadline, **closed
+            )
+            row = FollowUpAssignment.objects.with_status(TODAY).get(pk=assignment.pk)
+            python = followup_status(phase=phase, deadline=deadline, today=TODAY)
+            assert (phase, days_left, row.state) == (phase, days_left, python)
+            assert row.status_rank == python.rank
+            seen.add(python)
+    assert seen == set(FollowUpStatus)
 
 
 def test_unit_ids_with_open_followups(users, published):

@@ -1,10 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-
-def show_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+from core.errors import show_error
 
 
 def form_errors(request, form) -> None:
@@ -23,7 +20,7 @@ def perform(request, action, /, *, success: str = "", **kwargs):
     try:
         result = action(by=request.user, **kwargs)
     except ValidationError as exc:
-        show_errors(request, exc)
+        show_error(request, exc)
         return None
     if success:
         messages.success(request, success)
@@ -35,7 +32,7 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
     try:
         result = action(by=request.user, **kwargs)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        show_error(request, exc, form=form)
         return None
     if success:
         messages.success(request, success(result) if callable(success) else success)

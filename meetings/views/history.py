@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
 from core.documents import xlsx_response
+from core.errors import show_error
 from core.files import serve_protected_file
 
 from .. import services
@@ -69,8 +70,7 @@ def history_import_confirm(request):
     try:
         created = services.history_import_confirm(meetings=meetings, by=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_error(request, exc)
         return redirect("meetings:history_import")
     request.session.pop(SESSION_KEY, None)
     decisions = sum(m.decision_count for m in meetings)
@@ -128,8 +128,7 @@ def history_finalize(request, pk):
     try:
         services.meeting_history_finalize(meeting=meeting, by=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        show_error(request, exc)
     else:
         messages.success(request, f"{meeting.title}补录完成，决定事项已按实际状态列入督办。")
     return redirect("meetings:minutes", pk=meeting.pk)

@@ -211,7 +211,7 @@ def test_mark_read_touches_only_the_users_own_unread_inapp_messages(alice):
     _notify([alice, bob])
     mine = Notification.objects.get(recipient=alice, channel="inapp")
     theirs = Notification.objects.get(recipient=bob, channel="inapp")
-    assert services.inbox_mark_read(user=alice, notification_ids=[mine.pk, theirs.pk]) == 1
+    assert services.inbox_mark_read(by=alice, notification_ids=[mine.pk, theirs.pk]) == 1
     assert services.unread_count(alice) == 0
     assert services.unread_count(bob) == 1
 

@@ -37,7 +37,7 @@ def test_inbox_shows_the_unread_count_and_filters_unread(client, users):
     user = users["unit_a"]
     for i in range(3):
         _notify(user, f"o{i}")
-    services.inbox_mark_read(user=user, notification_ids=[_inapp(user, "o0").pk])
+    services.inbox_mark_read(by=user, notification_ids=[_inapp(user, "o0").pk])
     client.force_login(user)
     response = client.get(reverse("notifications:inbox"))
     assert response.context["unread_notifications"] == 2

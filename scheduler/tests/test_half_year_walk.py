@@ -64,7 +64,7 @@ def submit_application(user):
         award_date=dt.date(2025, 5, 1),
         reference="GB/T 43210-2025",
         issuing_body="国家市场监督管理总局",
-        submitted_by=user,
+        by=user,
         attachments=[pdf()],
     )
 
@@ -99,7 +99,7 @@ def test_a_half_year_day_by_day_sends_each_reminder_once_on_the_right_working_da
                 batch = publicity_publish(
                     applications=[reviewed],
                     start_date=day,
-                    published_by=office,
+                    by=office,
                     contact_phone="0716-3325000",
                     contact_address="监利市市场监督管理局",
                 )

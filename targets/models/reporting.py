@@ -88,6 +88,9 @@ class Report(models.Model):
         RETURNED = "returned", "退回"
         ACCEPTED = "accepted", "已采纳"
 
+    # the unit may still change it (and a period opened again adds lines to it); the one list
+    EDITABLE_STATUSES = (Status.NOT_STARTED, Status.DRAFT, Status.RETURNED)
+
     class Timeliness(models.TextChoices):
         ON_TIME = "on_time", "按时"
         LATE = "late", "逾期提交"
@@ -138,7 +141,7 @@ class Report(models.Model):
 
     @property
     def is_editable_by_unit(self) -> bool:
-        return self.status in (self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in self.EDITABLE_STATUSES
 
     def timeliness(self, today: dt.date | None = None) -> str:
         """On time / late from the FIRST submission's local date against the due date; missing once overdue."""

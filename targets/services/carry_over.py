@@ -13,10 +13,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Statistic, Target, TargetOwner
 from ..progress import INCREMENT_KINDS
-from .plans import _save, plan_save
+from .plans import plan_save
 from .reporting import ReportError
 
 
@@ -92,7 +93,7 @@ def plan_carry_over(
                 note=old.note,
                 order=order * 10,
             )
-            _save(target, by)
+            save_with_history(target, by, clean=True)
             for owner in owners.get(old.pk, []):
                 copy = TargetOwner(
                     target=target, unit_id=owner.unit_id, role=owner.role, assumed=owner.assumed
@@ -120,10 +121,12 @@ def _copy_measures_and_goals(*, source: Plan, plan: Plan, by) -> None:
             responsible_text=old.responsible_text,
             order=old.order,
         )
-        _save(measure, by)
+        save_with_history(measure, by, clean=True)
         for row in responsibilities.get(old.pk, []):
             MeasureResponsibility.objects.create(measure=measure, unit_id=row.unit_id, order=row.order)
     for old in source.goals.order_by("order", "id"):
-        _save(
-            QualitativeGoal(plan=plan, code=old.code, clause=old.clause, text=old.text, order=old.order), by
+        save_with_history(
+            QualitativeGoal(plan=plan, code=old.code, clause=old.clause, text=old.text, order=old.order),
+            by,
+            clean=True,
         )

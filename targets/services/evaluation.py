@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import is_approver
 from core.dates import cn_date
 
 from ..models import (
@@ -43,10 +43,6 @@ class TargetVerdict:
 class GoalVerdict:
     result: str
     comment: str
-
-
-def _is_approver(user) -> bool:
-    return getattr(user, "role", None) == get_user_model().Role.OFFICE_APPROVER
 
 
 def _locked(plan: Plan) -> PlanEvaluation:
@@ -143,7 +139,7 @@ def plan_evaluation_save(
 def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) -> PlanEvaluation:
     """An approver signs the evaluation off; it is frozen from then on."""
     today = today or timezone.localdate()
-    if not _is_approver(by):
+    if by is None or not is_approver(by):
         raise ReportError("只有办公室主任或副主任可以签发终期评估。")
     if plan.end_date >= today:
         raise ReportError(f"规划期限至 {cn_date(plan.end_date)}，到期后才能签发终期评估。")
@@ -169,7 +165,7 @@ def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) ->
 
 def plan_evaluation_reopen(*, plan: Plan, by, reason: str) -> PlanEvaluation:
     """An approver reopens a signed-off evaluation, with a reason kept in its history."""
-    if not _is_approver(by):
+    if by is None or not is_approver(by):
         raise ReportError("只有办公室主任或副主任可以重新打开终期评估。")
     if not reason.strip():
         raise ReportError("请写明重新打开的原因。")

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.errors import ServiceError
+
 from .. import excel
 from ..models import ImportBatch, Plan, Report, Statistic
 from ..validation import clean_date, clean_text, clean_value
@@ -24,8 +26,10 @@ from .reporting import LineInput, MeasureInput, ReportError, ReportInput, report
 STAT_BATCH = 1000
 
 
-class ImportRefused(Exception):
+class ImportRefused(ServiceError):
     """The whole file is refused; the Chinese message says why. Nothing was stored."""
+
+    default_code = "import_refused"
 
 
 @dataclass

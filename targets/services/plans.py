@@ -4,25 +4,20 @@ and the final evaluation (终期评估) of a plan that is over."""
 from django.db import transaction
 
 from committee.models import MemberUnit
+from core.history import save_with_history
 
 from ..models import Measure, MeasureResponsibility, Plan, Target, TargetOwner
-
-
-def _save(obj, by) -> None:
-    obj._history_user = by
-    obj.full_clean(validate_unique=True)
-    obj.save()
 
 
 def plan_save(*, plan: Plan, by) -> Plan:
     """Create or update a plan; the plan marked current becomes the only current one."""
     with transaction.atomic():
-        _save(plan, by)
+        save_with_history(plan, by, clean=True)
         if plan.is_current:
             # race: two office staff marking different plans current; the last write wins, never two
             for other in Plan.objects.select_for_update().filter(is_current=True).exclude(pk=plan.pk):
                 other.is_current = False
-                _save(other, by)
+                save_with_history(other, by, clean=True)
     return plan
 
 
@@ -31,7 +26,7 @@ def target_save(
 ) -> Target:
     """Create or update a target with its owning units (牵头 and 配合); owners not listed are removed."""
     with transaction.atomic():
-        _save(target, by)
+        save_with_history(target, by, clean=True)
         wanted = {u.pk: TargetOwner.Role.LEAD for u in lead_units}
         for unit in support_units:
             wanted.setdefault(unit.pk, TargetOwner.Role.SUPPORT)
@@ -55,7 +50,7 @@ def target_save(
 def measure_save(*, measure: Measure, by, units: list[MemberUnit]) -> Measure:
     """Create or update a measure with its responsible units, in the order given."""
     with transaction.atomic():
-        _save(measure, by)
+        save_with_history(measure, by, clean=True)
         current = {r.unit_id: r for r in measure.responsibilities.all()}
         wanted = [u.pk for u in units]
         for unit_id, row in current.items():

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.permissions import OFFICE_ROLES
+from accounts.selectors import office_users
 from committee.models import MemberUnit
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.models import SiteSetting
 from meetings.selectors import unit_ids_with_open_followups
 from notifications.services import notify
@@ -31,11 +32,13 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
-EDITABLE = (Report.Status.NOT_STARTED, Report.Status.DRAFT, Report.Status.RETURNED)
 
 
-class ReportError(Exception):
-    """A rule refused the action; the message is Chinese and safe to show."""
+class ReportError(ServiceError):
+    """A reporting rule refused the action (``core.errors.ServiceError``; the name is kept for the
+    many callers in targets)."""
+
+    default_code = "report_refused"
 
 
 @dataclass
@@ -87,7 +90,7 @@ def period_open(
     year: int,
     half: int,
     due_date: dt.date | None = None,
-    opened_by=None,
+    by=None,
     backfilled: bool = False,
     today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
@@ -131,14 +134,14 @@ def period_open(
                 "start_date": start,
                 "end_date": end,
                 "due_date": due,
-                "opened_by": opened_by,
+                "opened_by": by,
                 "backfilled": backfilled,
             },
         )
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.status != ReportingPeriod.Status.OPEN:
             period.status = ReportingPeriod.Status.OPEN
-            period._history_user = opened_by
+            period._history_user = by
             period.save(update_fields=["status"])
         existing = set(period.reports.values_list("unit_id", flat=True))
         wanted = responsible_unit_ids(plan)
@@ -147,14 +150,14 @@ def period_open(
             for unit_id in sorted(wanted - existing)
         ]
         if new_reports:
-            bulk_create_with_history(new_reports, Report, default_user=opened_by)
-        _sync_lines(period, user=opened_by)
+            bulk_create_with_history(new_reports, Report, default_user=by)
+        _sync_lines(period, user=by)
     return period, len(new_reports)
 
 
 def _sync_lines(period: ReportingPeriod, *, user) -> None:
     """Give every editable report of ``period`` a line for each target and measure its unit owns."""
-    reports = {r.unit_id: r for r in period.reports.filter(status__in=EDITABLE)}
+    reports = {r.unit_id: r for r in period.reports.filter(status__in=Report.EDITABLE_STATUSES)}
     if not reports:
         return
     have_targets = set(
@@ -202,7 +205,7 @@ def report_save(*, report: Report, by, data: ReportInput) -> Report:
     with transaction.atomic():
         # race: a save arriving while the office accepts; the lock makes one of them see the new state
         report = _locked(report)
-        if report.status not in EDITABLE:
+        if report.status not in Report.EDITABLE_STATUSES:
             raise ReportError(
                 f"该报告{report.get_status_display()}，不能修改。"
                 + ("如需更正，请联系办公室。" if report.status == Report.Status.ACCEPTED else "")
@@ -300,7 +303,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
         report.save()
         notify(
             occasion=f"report:{report.pk}:submitted:{int(now.timestamp())}",
-            recipients=_office_users(),
+            recipients=office_users(),
             subject=f"{report.unit}已提交{report.period}进度报告",
             body=f"{report.unit}于 {cn_date(now)} 提交了{report.period}进度报告，请审核。",
             url=report.get_absolute_url(),
@@ -396,10 +399,6 @@ def report_backfill(*, report: Report, by, data: ReportInput) -> Report:
         report.submitted_by = by
         _accept(report, by=by)
     return report
-
-
-def _office_users():
-    return list(get_user_model().objects.filter(role__in=OFFICE_ROLES, is_active=True))
 
 
 def _notify_unit(report: Report, milestone: str, *, subject: str, body: str) -> None:

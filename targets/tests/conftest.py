@@ -30,7 +30,7 @@ def market_user(policy):
 
 @pytest.fixture
 def period(policy, users, clock):
-    period, _ = period_open(plan=policy, year=2025, half=1, opened_by=users["office"])
+    period, _ = period_open(plan=policy, year=2025, half=1, by=users["office"])
     return period
 
 

@@ -303,7 +303,7 @@ def test_league_table_and_yearly_counts(period, report_a, report_market, users, 
 
 
 def test_office_backfills_a_past_period_marked_as_such(policy, users, clock):
-    period, _ = period_open(plan=policy, year=2023, half=2, backfilled=True, opened_by=users["office"])
+    period, _ = period_open(plan=policy, year=2023, half=2, backfilled=True, by=users["office"])
     report = period.reports.get(unit=users["unit_a"].member_unit)
     report_backfill(report=report, by=users["office"], data=complete_input(report, value="96"))
     report.refresh_from_db()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, is_approver, office_required
 from core.documents import docx_response, xlsx_response
+from core.errors import show_error
 
 from .. import final_evaluation
 from ..forms import (
@@ -94,7 +95,6 @@ def plan_carry_over_view(request, pk):
     else:
         form = PlanForm(initial=plan_initial, instance=Plan())
         formset = CarryFormSet(initial=rows_initial, sources=sources, prefix="rows")
-    error = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         plan = form.instance
         rows = [
@@ -115,7 +115,7 @@ def plan_carry_over_view(request, pk):
                 copy_measures_and_goals=request.POST.get("copy_measures") == "on",
             )
         except ReportError as exc:
-            error = str(exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request, f"已由“{source.name}”接续新建规划“{plan.name}”，接续指标 {len(rows)} 项。"
@@ -126,7 +126,7 @@ def plan_carry_over_view(request, pk):
     return render(
         request,
         "targets/plan_carry_over.html",
-        {"source": source, "form": form, "formset": formset, "error": error},
+        {"source": source, "form": form, "formset": formset},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -214,7 +214,7 @@ def evaluation(request, pk):
             try:
                 plan_evaluation_save(plan=plan, by=request.user, **form.to_input())
             except ReportError as exc:
-                messages.error(request, str(exc))
+                show_error(request, exc)
             else:
                 messages.success(request, "已保存终期评估。")
                 return redirect("targets:evaluation", pk=plan.pk)
@@ -243,7 +243,7 @@ def evaluation_sign_off(request, pk):
     try:
         plan_evaluation_sign_off(plan=plan, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "终期评估已签发，内容已冻结。")
     return redirect("targets:evaluation", pk=plan.pk)
@@ -260,7 +260,7 @@ def evaluation_reopen(request, pk):
     try:
         plan_evaluation_reopen(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "终期评估已重新打开，可以修改；原因已记录。")
     return redirect("targets:evaluation", pk=plan.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_office, is_unit_user, office_required
 from core.documents import xlsx_response
+from core.errors import show_error
 from core.files import serve_protected_file
 
 from .. import selectors
@@ -86,12 +87,12 @@ def period_open_view(request):
             year=data["year"],
             half=data["half"],
             due_date=data.get("due_date"),
-            opened_by=request.user,
+            by=request.user,
             backfilled=data.get("backfilled", False),
             today=timezone.localdate(),
         )
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
         return redirect(reverse("targets:period_list") + f"?plan={data['plan'].pk}")
     if created:
         messages.success(request, f"已开放{period}报送，新建 {created} 份单位报告。")
@@ -207,7 +208,7 @@ def report_detail(request, pk):
                     messages.success(request, "已保存草稿。")
                 return redirect(report)
             except ReportError as exc:
-                messages.error(request, str(exc))
+                show_error(request, exc)
                 return redirect(report)
         messages.error(request, "填写有误，请按提示修改后再保存。")
         status = 400
@@ -246,7 +247,7 @@ def report_submit_view(request, pk):
     try:
         report_submit(report=report, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, "报告已提交，等待办公室审核。")
     return redirect(report)
@@ -265,7 +266,7 @@ def report_return_view(request, pk):
     try:
         report_return(report=report, by=request.user, comment=form.cleaned_data["comment"])
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, f"已退回{report.unit}的报告。")
     return redirect(report)
@@ -278,7 +279,7 @@ def report_accept_view(request, pk):
     try:
         report_accept(report=report, by=request.user)
     except ReportError as exc:
-        messages.error(request, str(exc))
+        show_error(request, exc)
     else:
         messages.success(request, f"已采纳{report.unit}的报告，看板已更新。")
     return redirect(report)

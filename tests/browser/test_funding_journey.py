@@ -29,16 +29,16 @@ def awaiting(users, code, reference):
         reward_code=code,
         award_date=dt.date(2023, 5, 1),
         reference=reference,
-        submitted_by=ent_user,
+        by=ent_user,
         attachments=[pdf()],
     )
-    services.application_first_review(application=application, reviewer=users["office"], decision="pass")
-    services.application_second_review(application=application, reviewer=users["approver"], decision="pass")
+    services.application_first_review(application=application, by=users["office"], decision="pass")
+    services.application_second_review(application=application, by=users["approver"], decision="pass")
     start = dt.date.today()
     batch = services.publicity_publish(
         applications=[application],
         start_date=start,
-        published_by=users["office"],
+        by=users["office"],
         contact_phone="0716-3300000",
         contact_address="监利市容城镇",
         note="",

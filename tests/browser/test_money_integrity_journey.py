@@ -37,9 +37,9 @@ def test_flag_ruling_then_second_review(page, policy, users, login, shot):
         reward_code="national_standard",
         award_date=dt.date(2023, 5, 1),
         reference="GB/T 432\u200b10\u20132023",
-        submitted_by=ent_user,
+        by=ent_user,
     )
-    services.application_first_review(application=application, reviewer=users["office"], decision="pass")
+    services.application_first_review(application=application, by=users["office"], decision="pass")
 
     # the office list shows the claim as a possible duplicate, the number with the invisible mark
     login(page, users["office"])

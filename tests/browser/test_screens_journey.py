@@ -81,7 +81,7 @@ def data(policy, users):
     enterprise.verified_at = timezone.now()
     enterprise.save()
     application = ApplicationFactory(enterprise=enterprise)
-    period, _ = period_open(plan=policy, year=2025, half=1, opened_by=users["office"])
+    period, _ = period_open(plan=policy, year=2025, half=1, by=users["office"])
     return {"application": application, "period": period}
 
 
@@ -225,7 +225,7 @@ def test_history_reads_in_words_in_the_browser(browser, live_server, users, data
 
     application = data["application"]
     services.application_first_review(
-        application=application, reviewer=users["office"], decision="pass", comment=""
+        application=application, by=users["office"], decision="pass", comment=""
     )
     context = _context(browser, live_server, "phone")
     page = context.new_page()
