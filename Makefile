@@ -12,7 +12,7 @@ export WEB_PORT
 help:
 	@echo "make run    — set up everything and run web + Celery worker + beat (http://127.0.0.1:$(WEB_PORT)/)"
 	@echo "make test   — set up and run the whole test suite (browser journeys included)"
-	@echo "make lint   — ruff, ruff format --check, makemigrations --check"
+	@echo "make lint   — ruff, ruff format --check, mypy (strict for services, selectors, permissions), makemigrations --check"
 	@echo "make bench  — seed a large data set and measure the main pages (writes bench/RESULTS.md)"
 	@echo "make backup / make restore-drill — pg_dump backup of DATABASE_URL and a restore drill (see docs/deployment.md)"
 
@@ -46,6 +46,7 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: setup

@@ -22,7 +22,7 @@ def health_request() -> WorkerHeartbeat:
     return heartbeat
 
 
-def health_status() -> dict:
+def health_status() -> dict[str, object]:
     heartbeat = WorkerHeartbeat.objects.filter(name="health").first()
     if heartbeat is None or heartbeat.completed_at is None:
         return {"ok": False, "heartbeat": heartbeat, "label": "尚未收到后台任务回执"}
