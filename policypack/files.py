@@ -91,24 +91,27 @@ class PackFile:
             loader.dispose()
         return cls(name, data, node)
 
-    def node_at(self, path):
-        """The deepest node along ``path`` (the parent mapping when the last key is missing)."""
+    def line(self, path=()) -> int:
+        """The line of the field at ``path``: of its key in a mapping, of its item in a list. Where the
+        path stops early (a missing field) the line of the deepest field that is there."""
         node = self.node
+        if node is None:
+            return 0
+        line = node.start_mark.line + 1
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                found = next((v for k, v in node.value if k.value == part), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                found = node.value[part]
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                if pair is None:
+                    break
+                line, node = pair[0].start_mark.line + 1, pair[1]
+            elif (
+                isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+            ):
+                node = node.value[part]
+                line = node.start_mark.line + 1
             else:
-                found = None
-            if found is None:
                 break
-            node = found
-        return node
-
-    def line(self, path=()) -> int:
-        node = self.node_at(path)
-        return node.start_mark.line + 1 if node is not None else 0
+        return line
 
     def error(self, path, message: str) -> PackError:
         """Record (and return) an error at ``path`` (a tuple of keys and indices)."""

@@ -28,7 +28,8 @@ class _Pack:
         self.dir = pack_dir
         self.files: dict[str, PackFile] = {}
         self.errors: list[PackError] = []
-        self.parts: list[tuple] = []  # (section, doc, data)
+        self.parts: list[tuple] = []  # (section, doc)
+        self.broken: set[str] = set()
         if not pack_dir.is_dir():
             self.errors.append(PackError(str(pack_dir), 0, "", "政策包目录不存在"))
             return
@@ -43,10 +44,12 @@ class _Pack:
             for name in names:
                 doc = self._file(name)
                 if doc is None:
+                    self.broken |= set(section.provides)
                     if section.required:
                         self.errors.append(PackError(name, 0, "", f"缺少文件（{section.title}）"))
                     continue
                 if doc.errors and doc.node is None:
+                    self.broken |= set(section.provides)
                     continue  # not YAML: told once, when read
                 self.parts.append((section, doc))
         self._unowned_keys(sections)
@@ -81,6 +84,7 @@ def _section_data(section, doc: PackFile):
 
 
 def _validate(pack: _Pack, ctx: PackContext) -> list[PackError]:
+    ctx.broken |= pack.broken
     for section, doc in pack.parts:
         before = len(doc.errors)
         if section.key is not None and not isinstance(doc.data, dict):

@@ -21,6 +21,13 @@ class PackContext:
         self.known: dict[str, set] = defaultdict(set)
         self.objects: dict[str, dict] = defaultdict(dict)
         self.values: dict = {}  # single values: "effective_from", "document" (the PolicyDocument) ...
+        # kinds of names whose file could not be read: references to them cannot be checked, and are not
+        # reported (the unreadable file is)
+        self.broken: set[str] = set()
+
+    def refers(self, kind: str, value) -> bool:
+        """Whether ``value`` is a known name of ``kind`` (or cannot be checked: see ``broken``)."""
+        return kind in self.broken or value in self.known[kind]
 
     def unit(self, name: str):
         """The MemberUnit of a name or alias (after the units section applied)."""
@@ -47,6 +54,7 @@ class Section:
     key: str | None = None
     schema = ""
     required = True
+    provides: tuple[str, ...] = ()  # the kinds of names it registers in ctx.known ("units", ...)
 
     def validate(self, doc: PackFile, data, ctx: PackContext) -> None:
         """Record errors with ``doc.error(path, message)`` (path from the file's top, e.g. ``("seats", 3,
@@ -80,5 +88,5 @@ def unique(doc: PackFile, prefix: tuple, items, field: str, what: str) -> set:
 
 
 def known_unit(doc: PackFile, path: tuple, name, ctx: PackContext) -> None:
-    if isinstance(name, str) and name not in ctx.known["units"]:
+    if isinstance(name, str) and not ctx.refers("units", name):
         doc.error(path, f"未知单位“{name}”（应为 member_units.yaml 中的单位名称或别名）")

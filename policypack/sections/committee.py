@@ -11,13 +11,14 @@ class CommitteeSection(Section):
     title = "委员会"
     file = "committee.yaml"
     schema = "committee.json"
+    provides = ("roles",)
 
     def validate(self, doc, data, ctx) -> None:
         ctx.known["roles"] |= unique(doc, ("roles",), rows(data, "roles"), "code", "职务代码")
         seats = rows(data, "seats")
         for i, row in seats:
             role = row.get("role")
-            if isinstance(role, str) and role not in ctx.known["roles"]:
+            if isinstance(role, str) and not ctx.refers("roles", role):
                 doc.error(("seats", i, "role"), f"未知职务“{role}”（应为 roles 中的代码）")
             known_unit(doc, ("seats", i, "unit"), row.get("unit"), ctx)
         seen = {}

@@ -11,6 +11,7 @@ class FundingSection(Section):
     title = "资金来源"
     file = "funding_sources.yaml"
     schema = "funding_sources.json"
+    provides = ("funding",)
 
     def validate(self, doc, data, ctx) -> None:
         ctx.known["funding"] |= unique(

@@ -11,6 +11,7 @@ class MeetingsSection(Section):
     title = "联席会议制度"
     file = "meetings.yaml"
     schema = "meetings.json"
+    provides = ("business_kinds",)
 
     def validate(self, doc, data, ctx) -> None:
         rules = data.get("meeting_rules") if isinstance(data, dict) else None

@@ -17,6 +17,7 @@ class PlansSection(Section):
     title = "规划、目标与措施"
     file = "plan_*.yaml"
     schema = "plan.json"
+    provides = ("plans",)
 
     def validate(self, doc, data, ctx) -> None:
         plan = data.get("plan") if isinstance(data, dict) else None

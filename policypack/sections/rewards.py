@@ -11,13 +11,14 @@ class RewardsSection(Section):
     title = "奖励标准"
     file = "reward_items.yaml"
     schema = "reward_items.json"
+    provides = ("rewards",)
 
     def validate(self, doc, data, ctx) -> None:
         items = rows(data, "reward_items")
         ctx.known["rewards"] |= unique(doc, ("reward_items",), items, "code", "奖项代码")
         for i, row in items:
             source = row.get("funding_source")
-            if isinstance(source, str) and source not in ctx.known["funding"]:
+            if isinstance(source, str) and not ctx.refers("funding", source):
                 doc.error(
                     ("reward_items", i, "funding_source"),
                     f"未知资金来源“{source}”（应为 funding_sources.yaml 中的 source）",

@@ -12,6 +12,7 @@ class UnitsSection(Section):
     title = "成员单位"
     file = "member_units.yaml"
     schema = "member_units.json"
+    provides = ("units",)
 
     def validate(self, doc, data, ctx) -> None:
         items = rows(data, "member_units")
