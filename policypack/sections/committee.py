@@ -1,6 +1,6 @@
 """committee.yaml: the committee's roles (职务) and seats, with the first holder of each seat."""
 
-from committee.models import Appointment, Seat
+from committee.models import Appointment, Role, Seat
 
 from ..upsert import upsert
 from .base import Section, known_unit, rows, unique
@@ -29,11 +29,22 @@ class CommitteeSection(Section):
             seen.setdefault(key, doc.line(("seats", i)))
 
     def apply(self, data, ctx, report) -> None:
+        for row in data["roles"]:
+            ctx.objects["roles"][row["code"]] = upsert(
+                Role,
+                {"code": row["code"]},
+                {"name": row["name"], "group": row["group"], "order": row.get("order", 0)},
+                report,
+            )
         start = data["effective_from"]
         for row in data["seats"]:
             seat = upsert(
                 Seat,
-                {"role": row["role"], "unit": ctx.unit(row["unit"]), "title": row["title"]},
+                {
+                    "role": ctx.objects["roles"][row["role"]],
+                    "unit": ctx.unit(row["unit"]),
+                    "title": row["title"],
+                },
                 {"order": row.get("order", 0)},
                 report,
             )
