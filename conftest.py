@@ -45,9 +45,9 @@ def require_postgres():
 
 @pytest.fixture
 def policy(db):
-    """The policy of 监政发〔2022〕1号 loaded from fixtures/ (once per test database state)."""
+    """The Jianli pack (fixtures/policy/jianli/) loaded (once per test database state)."""
     from awards.models import RewardItem
-    from core.policy_loader import load_policy
+    from policypack.loader import load_pack as load_policy
 
     if not RewardItem.objects.exists():
         load_policy()
@@ -59,7 +59,7 @@ def policy(db):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the policy once into the test database; transactional tests reload it via ``policy``."""
-    from core.policy_loader import load_policy
+    from policypack.loader import load_pack as load_policy
 
     with django_db_blocker.unblock():
         load_policy()
@@ -76,6 +76,10 @@ def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # the policy document read by an earlier test (perhaps another county's pack, rolled back since)
+    from core.policy import forget_policy_document
+
+    forget_policy_document()
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,14 @@ are rendered from ``errors/_plain.html`` without the request's context processor
 when the database is down or the request itself is broken (no session, no user, no query).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
+
+from .policy import remembered_policy_document
 
 
 class ServiceError(ValidationError):
@@ -49,7 +50,8 @@ def show_error(request, exc: ValidationError, *, form=None, level: int = message
 
 
 def _plain(template: str, status: int) -> HttpResponse:
-    html = loader.get_template(template).render({"platform_name": settings.PLATFORM_NAME})
+    policy = remembered_policy_document()  # no query: the database may be what is broken
+    html = loader.get_template(template).render({"platform_name": policy.platform_name, "policy": policy})
     return HttpResponse(html, status=status)
 
 

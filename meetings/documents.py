@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from committee.selectors import OFFICE_NAME
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
@@ -38,7 +37,7 @@ def _convener_text(meeting: Meeting) -> str:
     convener = meeting.convener
     if convener is None:
         return "办公室主任"
-    text = f"{convener.seat.get_role_display()} {convener.person_name}".strip()
+    text = f"{convener.seat.role.name} {convener.person_name}".strip()
     if meeting.convener_delegated:
         text += f"（受办公室主任委托；{meeting.delegation_note}）"
     return text
@@ -46,7 +45,7 @@ def _convener_text(meeting: Meeting) -> str:
 
 def _sign(doc, day: dt.date) -> None:
     add_paragraph(doc, "")
-    add_paragraph(doc, OFFICE_NAME, indent=False, align_right=True)
+    add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(day), indent=False, align_right=True)
 
 
@@ -64,12 +63,14 @@ def notice_document(meeting: Meeting):
     """会议通知."""
     items = agenda_items(meeting)
     doc = new_document(
-        title=f"关于召开{meeting.full_title}的通知", issuer=OFFICE_NAME, doc_number=meeting.notice_number
+        title=f"关于召开{meeting.full_title}的通知",
+        issuer=policy_document().office_name,
+        doc_number=meeting.notice_number,
     )
     add_paragraph(doc, "各成员单位：", indent=False)
     add_paragraph(
         doc,
-        f"根据《监利市质量强市及品牌建设联席会议制度》（{policy_document().document_number}附件2）第三条，经研究，定于"
+        f"根据{policy_document().meeting_rules_title}（{policy_document().document_number}附件2）第三条，经研究，定于"
         f"{_when(meeting)}在{meeting.place or '（地点另行通知）'}召开{meeting.full_title}。现将有关事项通知如下：",
     )
     add_heading(doc, "一、会议时间和地点")
@@ -78,7 +79,7 @@ def notice_document(meeting: Meeting):
     add_paragraph(doc, _convener_text(meeting) + "。")
     add_heading(doc, "三、参会人员")
     guests = [i.name for i in meeting.invitations.select_related("unit") if not i.is_member]
-    text = "监利市质量强市及品牌建设工作委员会各成员单位主要负责人。"
+    text = f"{policy_document().committee_name}各成员单位主要负责人。"
     if guests:
         text += f"根据议题需要，邀请{'、'.join(guests)}有关人员参加。"
     add_paragraph(doc, text)
@@ -193,14 +194,14 @@ def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date, 
     overdue_days = (today - assignment.deadline).days
     doc = new_document(
         title="催办通知单",
-        issuer=OFFICE_NAME,
+        issuer=policy_document().office_name,
         doc_number=f"督办〔{today.year}〕{assignment.pk}-{urge_count}号",
     )
     add_paragraph(doc, f"{assignment.unit.full_name or assignment.unit.name}：", indent=False)
     add_paragraph(
         doc,
         f"下列督办事项已超过办理时限 {overdue_days} 天，尚未办结，现第 {urge_count} 次催办。"
-        "根据《监利市质量强市及品牌建设联席会议制度》第四条、第五条，请抓紧办理。",
+        f"根据{policy_document().meeting_rules_title}第四条、第五条，请抓紧办理。",
     )
     last = assignment.last_report_at
     deadline = cn_date(assignment.deadline)

@@ -6,7 +6,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
 from core.navigation import menu_url, nav_groups
-from core.policy import policy_document
+from core.policy import platform_name, policy_document
 from notifications.services import unread_count
 
 
@@ -16,7 +16,7 @@ def _maybe_reverse(name: str) -> str | None:
 
 def platform(request):
     context = {
-        "platform_name": settings.PLATFORM_NAME,
+        "platform_name": SimpleLazyObject(platform_name),
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
         # upload limits, shown next to every file input before anything is chosen (static/js/app.js)
