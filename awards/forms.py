@@ -24,6 +24,12 @@ from .services.enterprises import DUPLICATE_ENTERPRISE
 from .validators import validate_credit_code
 
 MAX_FILES = 10
+
+
+def funding_choices_or_all() -> list[tuple[str, str]]:
+    return [("", "全部"), *FundingSource.as_choices()]
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -373,7 +379,7 @@ class RewardItemForm(forms.Form):
         required=False,
         help_text="修改金额时必填：获奖日期在该日及以后的申报按新金额核定",
     )
-    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.choices)
+    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.as_choices)
     provisional = forms.BooleanField(label="金额以上级拨付为准", required=False)
     active = forms.BooleanField(label="有效（受理申报）", required=False)
     effective_from = forms.DateField(label="适用起始日（含）", widget=DATE)
@@ -422,7 +428,7 @@ class FindingFilterForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
     funding_source = forms.ChoiceField(
-        widget=Select, label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+        widget=Select, label="资金来源", required=False, choices=funding_choices_or_all
     )
     reward_code = forms.ChoiceField(label="奖项", required=False)
     status = forms.ChoiceField(
@@ -445,9 +451,7 @@ class LedgerFilterForm(forms.Form):
 
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
-    funding_source = forms.ChoiceField(
-        label="资金来源", choices=FundingSource.choices, initial=FundingSource.CITY
-    )
+    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.as_choices)
     amount_yuan = money_field("预算金额（元）")
     basis = forms.CharField(
         label="依据", max_length=200, help_text="如预算批复文号；经另一位办公室负责人确认后生效"

@@ -16,7 +16,7 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
-from awards.models import FundingPath, FundingStep, RewardItem
+from awards.models import FundingPath, FundingSource, FundingStep, RewardItem
 from committee.models import Appointment, MemberUnit, Seat
 from meetings.models import BusinessKind, MeetingRule
 from targets.models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
@@ -53,7 +53,8 @@ def _plain(model, name: str, value):
     if value is None:
         return None
     if isinstance(f, models.ForeignKey):
-        return value.pk if isinstance(value, models.Model) else value
+        # the value the column holds: the target's pk, or its code for a reference by code
+        return getattr(value, f.target_field.attname) if isinstance(value, models.Model) else value
     if isinstance(f, models.DecimalField):
         return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-f.decimal_places)))
     if isinstance(f, models.DateField):
@@ -184,7 +185,7 @@ def load_rewards(data: dict, report: LoadReport) -> None:
             {
                 "name": row["name"],
                 "amount_yuan": int(row["amount_yuan"]),
-                "funding_source": row["funding_source"],
+                "funding_source": FundingSource.objects.get(code=row["funding_source"]),
                 "provisional": bool(row.get("provisional", False)),
                 "family": row.get("family") or row["code"],
                 "is_nomination": bool(row.get("is_nomination", False)),
@@ -199,11 +200,17 @@ def load_rewards(data: dict, report: LoadReport) -> None:
 
 
 def load_funding(data: dict, report: LoadReport) -> None:
-    """三(二)'s three payers, each with its ordered approval path."""
-    for row in data["funding_sources"]:
+    """三(二)'s payers (funding sources), each with its ordered approval path."""
+    for order, row in enumerate(data["funding_sources"], start=1):
+        source = upsert(
+            FundingSource,
+            {"code": row["source"]},
+            {"name": row.get("name") or row["payer"], "order": row.get("order", order)},
+            report,
+        )
         path = upsert(
             FundingPath,
-            {"source": row["source"]},
+            {"source": source},
             {
                 "payer": row["payer"],
                 "fund": row.get("fund") or "",
@@ -328,8 +335,8 @@ def load_policy(base: Path | None = None, plan_files=PLAN_FILES) -> LoadReport:
     committee = read_yaml("committee.yaml", base)
     load_committee(committee, report)
     load_identity(read_yaml("policy.yaml", base), committee, report)
-    load_rewards(read_yaml("reward_items.yaml", base), report)
     load_funding(read_yaml("funding_sources.yaml", base), report)
+    load_rewards(read_yaml("reward_items.yaml", base), report)
     for name in plan_files:
         load_plan(read_yaml(name, base), report)
     return report

@@ -176,7 +176,7 @@ def application_submit(
 def _apply_assessment(application: Application, result: EligibilityResult) -> None:
     application.reward_item = result.reward_item
     application.amount_yuan = result.amount_yuan
-    application.funding_source = result.funding_source
+    application.funding_source_id = result.funding_source or None
     application.provisional = result.provisional
     application.review_flags = list(result.flags)
 

@@ -26,7 +26,11 @@ class EligibilityResult:
 
     @property
     def funding_source_label(self) -> str:
-        return FundingSource(self.funding_source).label if self.funding_source else ""
+        if not self.funding_source:
+            return ""
+        if self.reward_item is not None and self.reward_item.funding_source_id == self.funding_source:
+            return self.reward_item.funding_source.name
+        return FundingSource.objects.get(code=self.funding_source).name
 
 
 def _live_applications(enterprise: Enterprise, exclude_id: int | None):
@@ -111,7 +115,7 @@ def check_eligibility(
             if kind != Kind.SAME_AWARD
         ]
     if reasons:
-        return EligibilityResult(False, 0, item.funding_source, item.provisional, reasons, flags, item)
+        return EligibilityResult(False, 0, item.funding_source_id, item.provisional, reasons, flags, item)
     # the amount in force on the award date (the schedule may have changed since)
     amount = item.amount_on(award_date)
-    return EligibilityResult(True, amount, item.funding_source, item.provisional, [], flags, item)
+    return EligibilityResult(True, amount, item.funding_source_id, item.provisional, [], flags, item)
