@@ -18,6 +18,7 @@ from .models import (
     FundingSource,
     Objection,
     RewardItem,
+    RewardTier,
 )
 from .services import Decision
 from .services.enterprises import DUPLICATE_ENTERPRISE
@@ -197,6 +198,14 @@ class RewardItemChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{wan(obj.amount_yuan)}）"
 
 
+def tier_choices() -> list:
+    """The tiers of the active lines, grouped by line; a tier's code is read with its line."""
+    groups: dict[str, list] = {}
+    for t in RewardTier.objects.filter(reward_item__active=True).select_related("reward_item"):
+        groups.setdefault(t.reward_item.name, []).append((t.code, f"{t.name}（{wan(t.amount_yuan)}）"))
+    return [("", "不分等级"), *groups.items()]
+
+
 class ApplicationForm(forms.Form):
     """One form for 保存草稿, 检查 and 提交: submission needs everything, a draft only the item."""
 
@@ -207,6 +216,11 @@ class ApplicationForm(forms.Form):
         queryset=RewardItem.objects.filter(active=True),
         to_field_name="code",
         empty_label="请选择",
+    )
+    tier = forms.ChoiceField(
+        label="奖励等级",
+        required=False,
+        help_text="分等级奖励的奖项须选择等级，金额随等级确定；其他奖项不选",
     )
     award_date = forms.DateField(
         label="获奖（发布）日期", required=False, widget=DATE, help_text="证书或文件上的日期"
@@ -229,6 +243,8 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intent = intent if intent in self.INTENTS else "draft"
         self.existing_attachments = existing_attachments
+        self.fields["tier"].choices = tier_choices()
+        self.tiered = len(self.fields["tier"].choices) > 1  # no tiered line: the field is not shown
         self.fields[
             "attachments"
         ].help_text = f"获奖证书、标准文本或商标注册证等，PDF、JPG 或 PNG，单个不超过 {_limit_mb()}，可多选"

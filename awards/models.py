@@ -399,6 +399,9 @@ class Application(models.Model):
     )
     provisional = models.BooleanField("金额以上级拨付为准", default=False)
     review_flags = models.JSONField("复核提示", default=list, blank=True)
+    # the line's (tier's) amount in force on the award date, before 补差 / 按最高标准 / the yearly cap:
+    # what 复核 assesses again from, whatever the schedule says by then
+    standard_amount_yuan = models.PositiveIntegerField("标准金额（元）", null=True, blank=True)
     # how the rules of the line set the amount (tier, 补差, 按最高标准, yearly cap), in Chinese
     amount_notes = models.JSONField("金额核定说明", default=list, blank=True)
 

@@ -93,6 +93,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='application',
+            name='standard_amount_yuan',
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='标准金额（元）'),
+        ),
+        migrations.AddField(
+            model_name='historicalapplication',
+            name='standard_amount_yuan',
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='标准金额（元）'),
+        ),
+        migrations.AddField(
+            model_name='application',
             name='amount_notes',
             field=models.JSONField(blank=True, default=list, verbose_name='金额核定说明'),
         ),
