@@ -1,0 +1,33 @@
+"""reward_items.yaml: the reward lines (奖励标准) with their rules and the groups they are counted in,
+each line paid from a funding source of funding_sources.yaml (rules and writes in ``awards.pack``)."""
+
+from awards.pack import apply_reward_lines, validate_reward_groups, validate_reward_lines
+
+from ..upsert import upsert
+from .base import Section, report_all, rows
+
+
+class RewardsSection(Section):
+    name = "rewards"
+    title = "奖励标准"
+    file = "reward_items.yaml"
+    schema = "reward_items.json"
+    provides = ("rewards",)
+
+    def validate(self, doc, data, ctx) -> None:
+        items = rows(data, "reward_items")
+        ctx.known["rewards"] |= {row["code"] for _, row in items if isinstance(row.get("code"), str)}
+        groups = {row.get("code") for _, row in rows(data, "reward_groups")}
+        report_all(doc, validate_reward_groups(data.get("reward_groups")))
+        report_all(
+            doc,
+            validate_reward_lines(
+                data.get("reward_items"),
+                funding_codes=None if "funding" in ctx.broken else ctx.known["funding"],
+                group_codes=groups,
+                default_from=data.get("effective_from"),
+            ),
+        )
+
+    def apply(self, data, ctx, report) -> None:
+        apply_reward_lines(data, upsert=upsert, report=report, sources=ctx.objects.get("funding"))
