@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import cn_date
+from core.policy import policy_document
 
 from .. import selectors
 from ..models import (
@@ -40,7 +41,8 @@ def _recipient(source: str) -> str:
     step = path.steps.exclude(receives="").order_by("order").first() if path else None
     if step:
         return step.actor.split("、")[0]
-    return path.payer if path else FundingSource.objects.get(code=source).name
+    # no step that receives a reply: the payer of the path, else the government issuing the policy
+    return path.payer if path else policy_document().issuer
 
 
 def committed_in_year(*, year: int, source: str) -> int:
