@@ -39,7 +39,7 @@ def publicity_document(batch: PublicityBatch, entries):
             a.reference,
             a.reward_item.clause,
             _amount_text(a),
-            a.get_funding_source_display(),
+            a.funding_source_label,
         ]
         for index, a in enumerate(entries, start=1)
     ]
@@ -66,15 +66,16 @@ def payments_document(applications, *, start: dt.date, end: dt.date):
     doc = new_document(title="质量品牌奖励资金拨付清单", landscape=True)
     add_paragraph(doc, f"统计期间：{cn_date(start)}至{cn_date(end)}（按拨付日期）。")
     rows = []
-    totals = {source.value: 0 for source in FundingSource}
+    sources = FundingSource.as_choices()
+    totals = {code: 0 for code, _ in sources}
     for index, a in enumerate(applications, start=1):
-        totals[a.funding_source] = totals.get(a.funding_source, 0) + a.paid_amount_yuan
+        totals[a.funding_source_id] = totals.get(a.funding_source_id, 0) + a.paid_amount_yuan
         rows.append(
             [
                 index,
                 a.enterprise.name,
                 a.reward_item.name,
-                a.get_funding_source_display(),
+                a.funding_source_label,
                 f"{a.amount_yuan:,}",
                 f"{a.paid_amount_yuan:,}",
                 a.paid_on.strftime("%Y-%m-%d"),
@@ -97,7 +98,8 @@ def payments_document(applications, *, start: dt.date, end: dt.date):
         ],
         rows,
     )
-    summary = "；".join(f"{FundingSource(k).label} {v:,} 元" for k, v in totals.items() if v)
+    names = dict(sources)
+    summary = "；".join(f"{names.get(k, k)} {v:,} 元" for k, v in totals.items() if v)
     add_paragraph(doc, f"合计：{len(rows)} 笔，{sum(totals.values()):,} 元。{summary}")
     add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(timezone.localdate()), indent=False, align_right=True)
@@ -127,7 +129,7 @@ def money_sheets(rows: list[dict], applications) -> list[tuple[str, list[str], l
             a.reward_item.name,
             a.award_date,
             a.reference,
-            a.get_funding_source_display(),
+            a.funding_source_label,
             a.get_status_display(),
             a.amount_yuan,
             "是" if a.provisional else "",
@@ -193,7 +195,8 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
         ]
     ]
     items = [
-        [i.name, i.amount_yuan, i.get_funding_source_display()] for i in RewardItem.objects.order_by("order")
+        [i.name, i.amount_yuan, i.funding_source.name]
+        for i in RewardItem.objects.select_related("funding_source").order_by("order")
     ]
     return [
         ("历史兑现记录", [label for _, label in COLUMNS], example),
@@ -273,7 +276,7 @@ def ledger_rows(applications) -> list[list]:
             a.reward_item.name,
             a.award_date,
             a.amount_yuan if a.approved_amount_yuan is None else a.approved_amount_yuan,
-            a.get_funding_source_display(),
+            a.funding_source_label,
             a.approval_number,
             a.paid_amount_yuan,
             a.paid_on,
@@ -298,7 +301,7 @@ def funding_request_document(request, items):
     enterprises, awards and amounts with the total, 落款 and date."""
 
     policy = policy_document()
-    path = FundingPath.objects.filter(source=request.funding_source).first()
+    path = FundingPath.objects.filter(source_id=request.funding_source_id).first()
     doc = new_document(title=request.title)
     add_paragraph(doc, f"{request.recipient}：", indent=False)
     clause = f"“{path.clause}”" if path and path.clause else ""
@@ -307,7 +310,7 @@ def funding_request_document(request, items):
         f"根据{policy.citation}三（二）的规定{('：' + clause) if clause else ''}。"
         f"经企业申报、{policy.office_name}初审和复核，并经公示无异议，现有 {len(items)} 家（次）企业符合奖励条件，"
         f"拟奖励资金合计 {wan(request.total_yuan)}（{request.total_yuan:,} 元），资金来源为"
-        f"{request.get_funding_source_display()}。具体名单如下：",
+        f"{request.funding_source.name}。具体名单如下：",
     )
     rows = [
         [

@@ -13,7 +13,7 @@ class ApplicationFilter(django_filters.FilterSet):
     reward_item = django_filters.ModelChoiceFilter(
         label="奖励项目", queryset=RewardItem.objects.order_by("order")
     )
-    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.choices)
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
     year = django_filters.NumberFilter(
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )

@@ -18,12 +18,19 @@ from .models import (
     FundingSource,
     Objection,
     RewardItem,
+    RewardTier,
 )
 from .services import Decision
 from .services.enterprises import DUPLICATE_ENTERPRISE
 from .validators import validate_credit_code
 
 MAX_FILES = 10
+
+
+def funding_choices_or_all() -> list[tuple[str, str]]:
+    return [("", "全部"), *FundingSource.as_choices()]
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -191,6 +198,14 @@ class RewardItemChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{wan(obj.amount_yuan)}）"
 
 
+def tier_choices() -> list:
+    """The tiers of the active lines, grouped by line; a tier's code is read with its line."""
+    groups: dict[str, list] = {}
+    for t in RewardTier.objects.filter(reward_item__active=True).select_related("reward_item"):
+        groups.setdefault(t.reward_item.name, []).append((t.code, f"{t.name}（{wan(t.amount_yuan)}）"))
+    return [("", "不分等级"), *groups.items()]
+
+
 class ApplicationForm(forms.Form):
     """One form for 保存草稿, 检查 and 提交: submission needs everything, a draft only the item."""
 
@@ -201,6 +216,11 @@ class ApplicationForm(forms.Form):
         queryset=RewardItem.objects.filter(active=True),
         to_field_name="code",
         empty_label="请选择",
+    )
+    tier = forms.ChoiceField(
+        label="奖励等级",
+        required=False,
+        help_text="分等级奖励的奖项须选择等级，金额随等级确定；其他奖项不选",
     )
     award_date = forms.DateField(
         label="获奖（发布）日期", required=False, widget=DATE, help_text="证书或文件上的日期"
@@ -223,6 +243,8 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intent = intent if intent in self.INTENTS else "draft"
         self.existing_attachments = existing_attachments
+        self.fields["tier"].choices = tier_choices()
+        self.tiered = len(self.fields["tier"].choices) > 1  # no tiered line: the field is not shown
         self.fields[
             "attachments"
         ].help_text = f"获奖证书、标准文本或商标注册证等，PDF、JPG 或 PNG，单个不超过 {_limit_mb()}，可多选"
@@ -373,7 +395,7 @@ class RewardItemForm(forms.Form):
         required=False,
         help_text="修改金额时必填：获奖日期在该日及以后的申报按新金额核定",
     )
-    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.choices)
+    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.as_choices)
     provisional = forms.BooleanField(label="金额以上级拨付为准", required=False)
     active = forms.BooleanField(label="有效（受理申报）", required=False)
     effective_from = forms.DateField(label="适用起始日（含）", widget=DATE)
@@ -422,7 +444,7 @@ class FindingFilterForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
     funding_source = forms.ChoiceField(
-        widget=Select, label="资金来源", required=False, choices=[("", "全部"), *FundingSource.choices]
+        widget=Select, label="资金来源", required=False, choices=funding_choices_or_all
     )
     reward_code = forms.ChoiceField(label="奖项", required=False)
     status = forms.ChoiceField(
@@ -445,9 +467,7 @@ class LedgerFilterForm(forms.Form):
 
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
-    funding_source = forms.ChoiceField(
-        label="资金来源", choices=FundingSource.choices, initial=FundingSource.CITY
-    )
+    funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.as_choices)
     amount_yuan = money_field("预算金额（元）")
     basis = forms.CharField(
         label="依据", max_length=200, help_text="如预算批复文号；经另一位办公室负责人确认后生效"

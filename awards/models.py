@@ -17,10 +17,71 @@ from .validators import validate_credit_code
 MAX_AMOUNT_YUAN = 100_000_000
 
 
-class FundingSource(models.TextChoices):
-    JINGZHOU = "jingzhou", "报请荆州市人民政府"
-    PROVINCE = "province", "省级财政（市商务局申报）"
-    CITY = "city", "市质量品牌发展专项资金"
+class FundingSource(models.Model):
+    """Who pays a reward line (三(二)); loaded from the policy pack. Its approval path is ``path``."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金来源"
+        verbose_name_plural = "资金来源"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def as_choices(cls) -> list[tuple[str, str]]:
+        """(code, name) of the loaded sources: choices read when a form or filter is built."""
+        return list(cls.objects.values_list("code", "name"))
+
+
+def funding_source_field(**kwargs):
+    """A reference to a funding source by its code, stored in the column the code always had."""
+    kwargs.setdefault("on_delete", models.PROTECT)
+    return models.ForeignKey(FundingSource, verbose_name="资金来源", to_field="code", **kwargs)
+
+
+class RewardGroup(models.Model):
+    """Reward lines counted together for one enterprise: 按最高标准奖励、不重复享受 (a higher award
+    pays the difference to what the group already paid or approved) and/or a cap per calendar year
+    of the award date. The cap is per group; a pack wanting one cap over all lines puts them all in
+    one group."""
+
+    code = models.SlugField("代码", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=100)
+    highest_only = models.BooleanField("按最高标准奖励、不重复享受", default=False)
+    yearly_cap_yuan = models.PositiveIntegerField("每家企业每年奖励上限（元）", null=True, blank=True)
+    clause = models.CharField("政策条款", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "奖励分组"
+        verbose_name_plural = "奖励分组"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(yearly_cap_yuan__isnull=True)
+                | (Q(yearly_cap_yuan__gt=0) & Q(yearly_cap_yuan__lte=MAX_AMOUNT_YUAN)),
+                name="awards_rewardgroup_cap_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class NominationRule(models.TextChoices):
+    """What a prize pays to an enterprise already rewarded for the nomination of its family."""
+
+    FLAG = "flag", "全额奖励，提示复核人裁定"
+    FULL = "full", "全额奖励"
+    TOPUP = "topup", "补差（扣除已奖励的提名奖金额）"
 
 
 class RewardItem(models.Model):
@@ -29,11 +90,24 @@ class RewardItem(models.Model):
     code = models.SlugField("代码", max_length=60, unique=True)
     name = models.CharField("奖项名称", max_length=100)
     amount_yuan = models.PositiveIntegerField("奖励金额（元）")
-    funding_source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    funding_source = funding_source_field(db_column="funding_source", related_name="reward_items")
     provisional = models.BooleanField("金额以上级拨付为准", default=False)
     family = models.SlugField("奖项系列", max_length=60, help_text="同一奖项与其提名奖属于同一系列")
     is_nomination = models.BooleanField("提名奖", default=False)
+    # chosen per family: every line of a family carries the same rule (the loader checks it)
+    nomination_rule = models.CharField(
+        "提名奖后获正奖", max_length=10, choices=NominationRule.choices, default=NominationRule.FLAG
+    )
+    group = models.ForeignKey(
+        RewardGroup,
+        verbose_name="奖励分组",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
     effective_from = models.DateField("适用起始日（含）")
+    valid_to = models.DateField("适用截止日（含）", null=True, blank=True)
     active = models.BooleanField("有效", default=True)
     clause = models.CharField("政策条款", max_length=30, default="三(二)")
     basis = models.TextField("政策依据", blank=True)
@@ -50,6 +124,10 @@ class RewardItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount_yuan__gt=0), name="awards_rewarditem_amount_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("effective_from")),
+                name="awards_rewarditem_window_order",
+            ),
         ]
 
     def __str__(self):
@@ -63,6 +141,35 @@ class RewardItem(models.Model):
         """The amount in force for an award obtained on ``day`` (changes apply from a stated date)."""
         entry = self.amounts.filter(valid_from__lte=day).order_by("-valid_from").first()
         return entry.amount_yuan if entry else self.amount_yuan
+
+
+class RewardTier(models.Model):
+    """One level or grade of a tiered reward line: the applicant picks it, the amount follows it."""
+
+    reward_item = models.ForeignKey(
+        RewardItem, verbose_name="奖励项目", on_delete=models.PROTECT, related_name="tiers"
+    )
+    code = models.SlugField("代码", max_length=60)
+    name = models.CharField("等级名称", max_length=100)
+    amount_yuan = models.PositiveIntegerField("奖励金额（元）")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "奖励等级"
+        verbose_name_plural = "奖励等级"
+        ordering = ["reward_item", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reward_item", "code"], name="awards_rewardtier_one_per_code"),
+            models.CheckConstraint(
+                condition=Q(amount_yuan__gt=0) & Q(amount_yuan__lte=MAX_AMOUNT_YUAN),
+                name="awards_rewardtier_amount_bounded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reward_item} {self.name}"
 
 
 class Enterprise(models.Model):
@@ -265,6 +372,14 @@ class Application(models.Model):
     reward_item = models.ForeignKey(
         RewardItem, verbose_name="奖励项目", on_delete=models.PROTECT, related_name="applications"
     )
+    reward_tier = models.ForeignKey(
+        RewardTier,
+        verbose_name="奖励等级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     award_date = models.DateField("获奖（发布）日期", null=True, blank=True)
     reference = models.CharField("证书/标准/商标编号", max_length=100, blank=True)
     # validators.canonical_reference(reference): the key of 同一奖项不得重复奖励
@@ -279,9 +394,16 @@ class Application(models.Model):
     )
 
     amount_yuan = models.PositiveIntegerField("核定奖励金额（元）", default=0)
-    funding_source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices, blank=True)
+    funding_source = funding_source_field(
+        db_column="funding_source", null=True, blank=True, related_name="applications"
+    )
     provisional = models.BooleanField("金额以上级拨付为准", default=False)
     review_flags = models.JSONField("复核提示", default=list, blank=True)
+    # the line's (tier's) amount in force on the award date, before 补差 / 按最高标准 / the yearly cap:
+    # what 复核 assesses again from, whatever the schedule says by then
+    standard_amount_yuan = models.PositiveIntegerField("标准金额（元）", null=True, blank=True)
+    # how the rules of the line set the amount (tier, 补差, 按最高标准, yearly cap), in Chinese
+    amount_notes = models.JSONField("金额核定说明", default=list, blank=True)
 
     declared_at = models.DateTimeField("承诺时间", null=True, blank=True)
     submission_count = models.PositiveSmallIntegerField("提交次数", default=0)
@@ -410,6 +532,10 @@ class Application(models.Model):
     def code_for(pk: int, created_at) -> str:
         """申报编号 from the id and creation time (for lists read with ``values()``)."""
         return f"JL{timezone.localtime(created_at):%Y}-{pk:05d}"
+
+    @property
+    def funding_source_label(self) -> str:
+        return self.funding_source.name if self.funding_source_id else ""
 
     @property
     def is_editable(self) -> bool:
@@ -776,7 +902,14 @@ class MoneyChange(models.Model):
 class FundingPath(models.Model):
     """Who pays an award and on whose approval (三(二)): one per funding source, loaded from the pack."""
 
-    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices, unique=True)
+    source = models.OneToOneField(
+        FundingSource,
+        verbose_name="资金来源",
+        to_field="code",
+        db_column="source",
+        on_delete=models.PROTECT,
+        related_name="path",
+    )
     payer = models.CharField("出资方", max_length=100)
     fund = models.CharField("资金名称", max_length=100, blank=True)
     clause = models.TextField("政策原文", blank=True)
@@ -790,7 +923,7 @@ class FundingPath(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.get_source_display()
+        return self.source.name
 
 
 class FundingStep(models.Model):
@@ -824,7 +957,7 @@ class FundBudget(models.Model):
     """A year's budget of a fund (the 市质量品牌发展专项资金 above all), entered by the office."""
 
     year = models.PositiveSmallIntegerField("年度")
-    source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    source = funding_source_field(db_column="source", related_name="budgets")
     amount_yuan = models.PositiveIntegerField("预算金额（元）")
     basis = models.CharField("依据", max_length=200, blank=True)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
@@ -844,7 +977,7 @@ class FundBudget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year}年 {self.get_source_display()}"
+        return f"{self.year}年 {self.source.name}"
 
 
 class FundingRequest(models.Model):
@@ -859,7 +992,7 @@ class FundingRequest(models.Model):
 
     year = models.PositiveSmallIntegerField("年度")
     number = models.PositiveSmallIntegerField("批次")
-    funding_source = models.CharField("资金来源", max_length=20, choices=FundingSource.choices)
+    funding_source = funding_source_field(db_column="funding_source", related_name="funding_requests")
     title = models.CharField("请示标题", max_length=200)
     recipient = models.CharField("主送机关", max_length=100)
     requested_on = models.DateField("报请日期")

@@ -66,12 +66,12 @@ def money_summary(*, year: int | None = None) -> list[dict]:
         )
         .order_by("year", "funding_source")
     )
-    order = {value: index for index, value in enumerate(FundingSource.values)}
+    sources = FundingSource.as_choices()
+    order = {code: index for index, (code, _) in enumerate(sources)}
+    names = dict(sources)
     out = []
     for row in rows:
-        row["funding_source_label"] = (
-            FundingSource(row["funding_source"]).label if row["funding_source"] else ""
-        )
+        row["funding_source_label"] = names.get(row["funding_source"], "")
         out.append(row)
     out.sort(key=lambda r: (r["year"] or 0, order.get(r["funding_source"], 99)))
     return out
@@ -96,11 +96,9 @@ def money_totals(rows: list[dict]) -> dict:
 def money_by_source(rows: list[dict]) -> list[dict]:
     """The summary folded over years: one row per funding source, in the schedule's order."""
     out = []
-    for source in FundingSource:
-        mine = [r for r in rows if r["funding_source"] == source.value]
-        out.append(
-            {"funding_source": source.value, "funding_source_label": source.label, **money_totals(mine)}
-        )
+    for code, name in FundingSource.as_choices():
+        mine = [r for r in rows if r["funding_source"] == code]
+        out.append({"funding_source": code, "funding_source_label": name, **money_totals(mine)})
     return out
 
 
@@ -108,7 +106,7 @@ def paid_between(*, start: dt.date, end: dt.date):
     """Applications paid in [start, end] (both inclusive), for the half-year report and the payment list."""
     return (
         Application.objects.filter(status=Status.PAID, paid_on__range=(start, end))
-        .select_related("enterprise", "reward_item")
+        .select_related("enterprise", "reward_item", "funding_source")
         .order_by("paid_on", "id")
     )
 
@@ -126,7 +124,9 @@ def enterprise_applications(enterprise):
 
 
 def office_applications(*, status: str = "", funding_source: str = "", q: str = ""):
-    qs = Application.objects.exclude(status=Status.DRAFT).select_related("enterprise", "reward_item")
+    qs = Application.objects.exclude(status=Status.DRAFT).select_related(
+        "enterprise", "reward_item", "funding_source"
+    )
     if status:
         qs = qs.filter(status=status)
     if funding_source:
@@ -184,7 +184,7 @@ def current_lists(today: dt.date, limit: int = 10) -> list[PublicityBatch]:
     """Current 公示 lists with their entries in ``batch.entries`` (two queries whatever the size)."""
     entries = Prefetch(
         "applications",
-        queryset=Application.objects.select_related("enterprise", "reward_item").order_by(
+        queryset=Application.objects.select_related("enterprise", "reward_item", "funding_source").order_by(
             "reward_item__order", "id"
         ),
         to_attr="entries",
@@ -227,7 +227,9 @@ def batches_with_counts():
 
 def batch_entries(batch):
     """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
-    return batch.applications.select_related("enterprise", "reward_item").order_by("reward_item__order", "id")
+    return batch.applications.select_related("enterprise", "reward_item", "funding_source").order_by(
+        "reward_item__order", "id"
+    )
 
 
 def findings(*, state: str = "", kind: str = ""):
@@ -258,7 +260,7 @@ def payment_ledger(
 ):
     """The 资金拨付台账: every approved or paid award (legacy included), oldest award first."""
     qs = Application.objects.filter(status__in=APPROVED_STATUSES).select_related(
-        "enterprise", "reward_item", "payment_recorded_by", "payment_confirmed_by"
+        "enterprise", "reward_item", "funding_source", "payment_recorded_by", "payment_confirmed_by"
     )
     if year:
         qs = qs.filter(award_date__year=year)
@@ -308,12 +310,12 @@ def budget_rows() -> list[dict]:
     counted by the year of the 报请 batch (``budget_use``)."""
     use = budget_use()
     out = []
-    for budget in FundBudget.objects.order_by("-year", "source"):
-        u = use.get((budget.year, budget.source), {"committed": 0, "paid": 0})
+    for budget in FundBudget.objects.select_related("source").order_by("-year", "source__order"):
+        u = use.get((budget.year, budget.source_id), {"committed": 0, "paid": 0})
         out.append(
             {
                 "year": budget.year,
-                "source_label": budget.get_source_display(),
+                "source_label": budget.source.name,
                 "budget": budget.amount_yuan,
                 "committed": u["committed"],
                 "paid": u["paid"],

@@ -44,7 +44,8 @@ def _plain(model, name: str, value):
     if value is None:
         return None
     if isinstance(f, models.ForeignKey):
-        return value.pk if isinstance(value, models.Model) else value
+        # the value the column holds: the target's pk, or its code for a reference by code
+        return getattr(value, f.target_field.attname) if isinstance(value, models.Model) else value
     if isinstance(f, models.DecimalField):
         return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-f.decimal_places)))
     if isinstance(f, models.DateField):

@@ -19,7 +19,7 @@ def _current_plan():
 
 def home(request):
     plan = _current_plan()
-    rewards = RewardItem.objects.filter(active=True).order_by("order")
+    rewards = RewardItem.objects.filter(active=True).select_related("funding_source").order_by("order")
     targets_count = plan.targets.filter(active=True).count() if plan else 0
     return render(
         request, "core/home.html", {"plan": plan, "rewards": rewards, "targets_count": targets_count}
@@ -44,7 +44,7 @@ def policy(request):
 
 
 def reward_schedule(request):
-    rewards = RewardItem.objects.filter(active=True).order_by("order")
+    rewards = RewardItem.objects.filter(active=True).select_related("funding_source").order_by("order")
     return render(request, "core/reward_schedule.html", {"rewards": rewards})
 
 

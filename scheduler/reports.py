@@ -235,7 +235,7 @@ def rewards_section(half: HalfYear) -> dict:
     total = 0
     for application in paid_between(start=half.start, end=half.end):
         amount = application.paid_amount_yuan or 0
-        source = application.get_funding_source_display()
+        source = application.funding_source_label
         by_source[source] = by_source.get(source, 0) + amount
         total += amount
         rows.append(

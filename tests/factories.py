@@ -63,6 +63,6 @@ class RewardItemFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"test_item_{n}")
     name = factory.Sequence(lambda n: f"测试奖项{n}")
     amount_yuan = 100000
-    funding_source = "city"
+    funding_source_id = "city"
     family = factory.LazyAttribute(lambda o: o.code)
     effective_from = datetime.date(2022, 1, 1)

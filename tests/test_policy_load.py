@@ -51,7 +51,7 @@ def test_counts_match_the_document(policy):
 
 def test_reward_values_are_those_of_the_policy(policy):
     cqa = RewardItem.objects.get(code="china_quality_award")
-    assert (cqa.name, cqa.amount_yuan, cqa.funding_source, cqa.provisional) == (
+    assert (cqa.name, cqa.amount_yuan, cqa.funding_source_id, cqa.provisional) == (
         "中国质量奖",
         2_000_000,
         "jingzhou",
@@ -60,7 +60,7 @@ def test_reward_values_are_those_of_the_policy(policy):
     assert str(cqa.effective_from) == "2022-01-01"
     assert RewardItem.objects.get(code="provincial_local_standard").amount_yuan == 20_000
     assert RewardItem.objects.get(code="china_time_honored_brand").provisional is True
-    assert RewardItem.objects.get(code="hubei_time_honored_brand").funding_source == "province"
+    assert RewardItem.objects.get(code="hubei_time_honored_brand").funding_source_id == "province"
     assert set(RewardItem.objects.filter(funding_source="city").values_list("code", flat=True)) >= {
         "luban_prize",
         "scenic_4a",

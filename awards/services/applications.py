@@ -107,6 +107,7 @@ def application_save_draft(
     description: str = "",
     application: Application | None = None,
     attachments: Sequence = (),
+    tier: str = "",
 ) -> Application:
     """Create or update a draft; nothing is checked but the reward item and duplicates."""
     _require_own(enterprise, by)
@@ -117,6 +118,8 @@ def application_save_draft(
         create = application is None
         application = _editable(application, enterprise, by, "修改")
         application.reward_item = item
+        # a tier of another line (or none) is kept as none: submission explains what to pick
+        application.reward_tier = item.tiers.filter(code=(tier or "").strip()).first() if tier else None
         _fill(application, award_date, reference, issuing_body, description)
         _save_unique(application, create=create)
         _store_attachments(application, attachments, by)
@@ -137,6 +140,7 @@ def application_submit(
     application: Application | None = None,
     attachments: Sequence = (),
     today: dt.date | None = None,
+    tier: str = "",
 ) -> Application:
     """Submit an application (new, a draft, or one returned for correction).
 
@@ -157,6 +161,7 @@ def application_submit(
             reference=reference,
             today=today,
             exclude_application_id=application.pk,
+            tier=tier,
         )
         if not result.eligible:
             raise ValidationError(result.reasons, code="not_eligible")
@@ -176,8 +181,11 @@ def application_submit(
 
 def _apply_assessment(application: Application, result: EligibilityResult) -> None:
     application.reward_item = result.reward_item
+    application.reward_tier = result.tier
     application.amount_yuan = result.amount_yuan
-    application.funding_source = result.funding_source
+    application.standard_amount_yuan = result.standard_amount_yuan
+    application.amount_notes = list(result.notes)
+    application.funding_source_id = result.funding_source or None
     application.provisional = result.provisional
     application.review_flags = list(result.flags)
 

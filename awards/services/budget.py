@@ -20,7 +20,8 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, ba
     latest = timezone.localdate().year + 1
     if not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
         errors.append(f"年度应在 {FIRST_YEAR} 至 {latest} 年之间。")
-    if funding_source not in FundingSource.values:
+    source = FundingSource.objects.filter(code=funding_source).first()
+    if source is None:
         errors.append("请选择资金来源。")
     errors += amount_errors(amount_yuan, "预算金额")
     basis = (basis or "").strip()
@@ -28,7 +29,7 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, ba
         errors.append("请填写预算依据（如预算批复文号）。")
     if errors:
         raise ValidationError(errors, code="bad_budget")
-    label = FundingSource(funding_source).label
+    label = source.name
     return change_propose(
         kind=MoneyChange.Kind.BUDGET,
         by=by,
@@ -42,7 +43,7 @@ def budget_apply(change: MoneyChange, *, by: User) -> FundBudget:
     data = change.payload
     budget, _ = FundBudget.objects.update_or_create(
         year=data["year"],
-        source=data["source"],
+        source_id=data["source"],
         defaults={
             "amount_yuan": data["amount_yuan"],
             "basis": change.reason[:200],

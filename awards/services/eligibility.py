@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from ..models import CLOSED_STATUSES, Application, Enterprise, FundingSource, RewardItem
+from ..models import CLOSED_STATUSES, Application, Enterprise, FundingSource, RewardItem, RewardTier
 from ..validators import canonical_reference
 from ._workflow import cn_date
 from .integrity import Kind, claims_against, flag_text
+from .rules import assess_amount
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,17 @@ class EligibilityResult:
     reasons: list[str] = field(default_factory=list)  # why not eligible (Chinese); empty when eligible
     flags: list[str] = field(default_factory=list)  # allowed, but a reviewer must decide (Chinese)
     reward_item: RewardItem | None = None
+    tier: RewardTier | None = None  # the level or grade picked, for a tiered line
+    standard_amount_yuan: int = 0  # the line's (tier's) amount in force on the award date
+    notes: list[str] = field(default_factory=list)  # how the line's rules set the amount (Chinese)
 
     @property
     def funding_source_label(self) -> str:
-        return FundingSource(self.funding_source).label if self.funding_source else ""
+        if not self.funding_source:
+            return ""
+        if self.reward_item is not None and self.reward_item.funding_source_id == self.funding_source:
+            return self.reward_item.funding_source.name
+        return FundingSource.objects.get(code=self.funding_source).name
 
 
 def _live_applications(enterprise: Enterprise, exclude_id: int | None):
@@ -64,6 +72,7 @@ def check_eligibility(
     reference: str,
     today: dt.date | None = None,
     exclude_application_id: int | None = None,
+    tier: str = "",
 ) -> EligibilityResult:
     """What the system concludes for one award: eligible or not, why, the amount and who pays it.
 
@@ -72,6 +81,11 @@ def check_eligibility(
     canonical reference). Allowed but flagged for an approver's ruling (``flags``): the same
     canonical reference claimed by another enterprise or under another line, and a nomination
     next to the full prize of the same family (the policy is silent).
+
+    The line's rules as data (``rules.assess_amount``, issue 18): a tier picked by code (``tier``)
+    for a tiered line, an end of validity (``valid_to``, inclusive), 补差 or 全额 after a nomination,
+    按最高标准奖励 within a group and a yearly cap; each one that applies is explained in
+    ``notes`` (or in ``reasons`` when the award pays nothing).
     """
     today = today or timezone.localdate()
     item = RewardItem.objects.filter(code=reward_code).first() if reward_code else None
@@ -87,8 +101,14 @@ def check_eligibility(
             f"获奖日期 {cn_date(award_date)} 早于政策适用起始日 {cn_date(item.effective_from)}："
             f"三(二) 的奖励适用于该日（含）以后获得奖项的单位和组织。"
         )
+    elif item.valid_to is not None and award_date > item.valid_to:
+        reasons.append(
+            f"获奖日期 {cn_date(award_date)} 晚于奖项“{item.name}”的适用截止日 {cn_date(item.valid_to)}："
+            f"该奖项只适用于 {cn_date(item.effective_from)} 至 {cn_date(item.valid_to)}（含）获得的奖项。"
+        )
     elif award_date > today:
         reasons.append(f"获奖日期 {cn_date(award_date)} 晚于今天，请填写证书上的实际日期。")
+    picked = _tier(item, (tier or "").strip(), reasons)
     canonical = canonical_reference(reference)
     flags: list[str] = []
     if not canonical:
@@ -111,7 +131,63 @@ def check_eligibility(
             if kind != Kind.SAME_AWARD
         ]
     if reasons:
-        return EligibilityResult(False, 0, item.funding_source, item.provisional, reasons, flags, item)
-    # the amount in force on the award date (the schedule may have changed since)
-    amount = item.amount_on(award_date)
-    return EligibilityResult(True, amount, item.funding_source, item.provisional, [], flags, item)
+        return EligibilityResult(
+            False, 0, item.funding_source_id, item.provisional, reasons, flags, item, picked
+        )
+    # the amount in force on the award date (the schedule may have changed since), then the rules
+    assessment = assess_amount(
+        enterprise=enterprise,
+        item=item,
+        tier=picked,
+        award_date=award_date,
+        exclude_id=exclude_application_id,
+    )
+    notes = list(assessment.notes)
+    if item.valid_to is not None:
+        notes.append(
+            f"适用期限：获奖日期在 {cn_date(item.effective_from)} 至 {cn_date(item.valid_to)}（含）之间。"
+        )
+    flags += assessment.flags
+    if assessment.refusal:
+        return EligibilityResult(
+            False,
+            0,
+            item.funding_source_id,
+            item.provisional,
+            [assessment.refusal],
+            flags,
+            item,
+            picked,
+            assessment.standard_yuan,
+            notes,
+        )
+    return EligibilityResult(
+        True,
+        assessment.amount_yuan,
+        item.funding_source_id,
+        item.provisional,
+        [],
+        flags,
+        item,
+        picked,
+        assessment.standard_yuan,
+        notes,
+    )
+
+
+def _tier(item: RewardItem, code: str, reasons: list[str]) -> RewardTier | None:
+    """The tier picked for a tiered line; a missing tier, or one of another line, is a reason."""
+    tiers = list(item.tiers.order_by("order", "id"))
+    if not tiers:
+        if code:
+            reasons.append(f"奖项“{item.name}”不分等级，请不要选择等级。")
+        return None
+    names = "、".join(t.name for t in tiers)
+    if not code:
+        reasons.append(f"奖项“{item.name}”按等级奖励，请选择等级（{names}）。")
+        return None
+    for t in tiers:
+        if t.code == code:
+            return t
+    reasons.append(f"所选等级不属于奖项“{item.name}”，请在该奖项的等级中选择（{names}）。")
+    return None

@@ -41,7 +41,8 @@ def _recipient(source: str) -> str:
     step = path.steps.exclude(receives="").order_by("order").first() if path else None
     if step:
         return step.actor.split("、")[0]
-    return {"jingzhou": "荆州市人民政府", "province": "湖北省商务厅"}.get(source) or policy_document().issuer
+    # no step that receives a reply: the payer of the path, else the government issuing the policy
+    return path.payer if path else policy_document().issuer
 
 
 def committed_in_year(*, year: int, source: str) -> int:
@@ -59,7 +60,7 @@ def budget_check(*, year: int, source: str, total: int) -> str:
     if total <= remaining:
         return ""
     return (
-        f"本批报请金额 {total:,} 元超过 {year} 年{budget.get_source_display()}剩余预算 "
+        f"本批报请金额 {total:,} 元超过 {year} 年{budget.source.name}剩余预算 "
         f"{max(remaining, 0):,} 元（预算 {budget.amount_yuan:,} 元），须由办公室负责人确认后才能报请。"
     )
 
@@ -102,9 +103,10 @@ def funding_request_create(
         )
         if len(rows) != len(ids):
             raise ValidationError("所选申报不存在。", code="missing")
-        sources = {a.funding_source for a in rows}
+        sources = {a.funding_source_id for a in rows}
         if len(sources) > 1:
-            labels = "、".join(sorted(FundingSource(s).label for s in sources if s))
+            names = dict(FundingSource.as_choices())
+            labels = "、".join(sorted(names[s] for s in sources if s))
             raise ValidationError(
                 f"一个报请批次只能包含同一资金来源的申报，所选申报涉及：{labels}。请按资金来源分批报请。",
                 code="mixed_sources",
@@ -130,13 +132,13 @@ def funding_request_create(
         year = requested_on.year
         warning = budget_check(year=year, source=source, total=total)
         number = (FundingRequest.objects.filter(year=year).aggregate(m=Max("number"))["m"] or 0) + 1
-        label = FundingSource(source).label
+        label = FundingSource.objects.get(code=source).name
         try:
             with transaction.atomic():
                 request = FundingRequest.objects.create(
                     year=year,
                     number=number,
-                    funding_source=source,
+                    funding_source_id=source,
                     title=f"关于{year}年度第{number}批质量品牌奖励资金的请示（{label}）",
                     recipient=_recipient(source),
                     requested_on=requested_on,

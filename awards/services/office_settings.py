@@ -38,7 +38,8 @@ def reward_item_update(
     errors = amount_errors(amount_yuan, "奖励金额")
     if errors:
         raise ValidationError(errors, code="amount")
-    if funding_source not in FundingSource.values:
+    source = FundingSource.objects.filter(code=funding_source).first()
+    if source is None:
         raise ValidationError("请选择资金来源。", code="funding")
     if effective_from is None:
         raise ValidationError("请填写适用起始日。", code="effective_from")
@@ -53,7 +54,7 @@ def reward_item_update(
             f"金额 {item.amount_yuan:,} 元 → {amount_yuan:,} 元（获奖日期自 {cn_date(amount_from)} 起）"
         )
     for label, old, new, text in (
-        ("资金来源", item.funding_source, funding_source, FundingSource(funding_source).label),
+        ("资金来源", item.funding_source_id, funding_source, source.name),
         ("以上级拨付为准", item.provisional, provisional, "是" if provisional else "否"),
         ("受理", item.active, active, "受理" if active else "停用"),
         ("适用起始日", item.effective_from, effective_from, f"{cn_date(effective_from)}"),
@@ -93,7 +94,7 @@ def reward_item_apply(change: MoneyChange, *, by: User) -> RewardItem:
             defaults={"amount_yuan": data["amount_yuan"]},
         )
         item.amount_yuan = data["amount_yuan"]
-    item.funding_source = data["funding_source"]
+    item.funding_source_id = data["funding_source"]
     item.provisional = data["provisional"]
     item.active = data["active"]
     item.effective_from = dt.date.fromisoformat(data["effective_from"])

@@ -193,7 +193,7 @@ def _advance(application_id: int, *, today: dt.date) -> bool:
     # it (a fresh statement sees what the other transaction committed), so the move happens once.
     application = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "reward_item", "publicity_batch")
+        .select_related("enterprise", "reward_item", "funding_source", "publicity_batch")
         .filter(pk=application_id, status=Status.PUBLICITY, publicity_batch__end_date__lt=today)
         .first()
     )

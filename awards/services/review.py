@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Application, DuplicateFinding
+from ..models import Application, DuplicateFinding, Enterprise
 from ._workflow import Action, Status, lock, record, refuse_state, require_approver, require_office
 from .integrity import open_findings
+from .rules import assess_amount
 
 
 class Decision(models.TextChoices):
@@ -91,10 +92,40 @@ def application_second_review(
             )
         if decision == Decision.PASS:
             _require_rulings(application)
+            comment = _reassess(application, comment)
         if decision == Decision.RETURN:  # back to 初审: the next first review is a fresh one
             application.first_reviewed_by = None
             application.first_reviewed_at = None
         return _decide(application, outcome=SECOND_REVIEW[decision], by=by, comment=comment)
+
+
+def _reassess(application: Application, comment: str) -> str:
+    """The amount again, now that other awards of the enterprise may have passed 复核 since the
+    submission: 按最高标准 (a difference), 补差 and the yearly cap count what passed 复核 or was paid.
+
+    race: two approvers passing two applications of one enterprise at once would each see the
+    other still under review and together exceed the cap (or pay a group twice); the lock on the
+    enterprise's row serialises them, and the second one reads what the first one committed.
+    """
+    Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).first()
+    result = assess_amount(
+        enterprise=application.enterprise,
+        item=application.reward_item,
+        tier=application.reward_tier,
+        award_date=application.award_date,
+        exclude_id=application.pk,
+        standard=application.standard_amount_yuan or application.amount_yuan,
+    )
+    if result.refusal:
+        raise ValidationError(
+            f"复核时重新核定金额：{result.refusal}请选择“不予通过”并写明理由。", code="pays_nothing"
+        )
+    if result.amount_yuan == application.amount_yuan:
+        return comment
+    note = f"复核时重新核定金额：{application.amount_yuan:,} 元 → {result.amount_yuan:,} 元。"
+    application.amount_yuan = result.amount_yuan
+    application.amount_notes = [*application.amount_notes, note, *result.notes]
+    return "\n".join(part for part in (comment, note, *result.notes) if part)
 
 
 def _require_rulings(application: Application) -> None:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_submission_stores_the_assessment_and_a_timeline_step(submit, ent_user):
     application = submit(reward_code="china_time_honored_brand", reference="ZHLZH-2023-001")
     assert application.status == Application.Status.SUBMITTED
-    assert (application.amount_yuan, application.funding_source, application.provisional) == (
+    assert (application.amount_yuan, application.funding_source_id, application.provisional) == (
         500_000,
         "province",
         True,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -181,3 +182,54 @@ def test_two_simultaneous_batches_of_the_same_application_keep_one(require_postg
     assert outcomes.count("done") == 1, outcomes
     assert FundingRequestItem.objects.filter(application=application, live=True).count() == 1
     assert FundingRequest.objects.count() == 1
+
+
+def test_two_approvals_at_once_never_exceed_the_yearly_cap(require_postgres, policy, users, monkeypatch):
+    from awards.models import RewardGroup, RewardItem
+    from awards.services import review as review_module
+    from awards.tests.factories import ApplicationFactory
+
+    group = RewardGroup.objects.create(code="capped", name="标准化奖励", yearly_cap_yuan=500_000)
+    for code in ("std_a", "std_b"):
+        RewardItem.objects.create(
+            code=code,
+            name=code,
+            amount_yuan=300_000,
+            funding_source_id="city",
+            family=code,
+            group=group,
+            effective_from=dt.date(2024, 1, 1),
+        )
+    enterprise = users["enterprise_a"].enterprise
+    apps = [
+        ApplicationFactory(
+            enterprise=enterprise,
+            reward_item=RewardItem.objects.get(code=code),
+            award_date=dt.date(2025, 5, 1),
+            first_passed=True,
+            first_reviewed_by=users["office"],
+        )
+        for code in ("std_a", "std_b")
+    ]
+    real = review_module.assess_amount
+
+    def slow_assess(**kwargs):
+        # hold the computed amount a while: without the lock both approvals read "nothing approved"
+        result = real(**kwargs)
+        time.sleep(0.5)
+        return result
+
+    monkeypatch.setattr(review_module, "assess_amount", slow_assess)
+    approvers = {apps[0].pk: users["approver"], apps[1].pk: users["approver2"]}
+
+    def approve(application):
+        services.application_second_review(
+            application=application, reviewer=approvers[application.pk], decision="pass"
+        )
+
+    outcomes = _race(approve, apps)
+    assert outcomes == ["done", "done"]
+    amounts = sorted(
+        Application.objects.filter(pk__in=[a.pk for a in apps]).values_list("amount_yuan", flat=True)
+    )
+    assert amounts == [200_000, 300_000]

@@ -207,7 +207,7 @@ def test_bad_replies_are_refused_in_chinese_and_change_nothing(awaiting, users, 
 
 
 def test_a_batch_over_the_remaining_budget_waits_for_an_approver(awaiting, users):
-    FundBudget.objects.create(year=2025, source="city", amount_yuan=300_000, basis="监财预〔2025〕1号")
+    FundBudget.objects.create(year=2025, source_id="city", amount_yuan=300_000, basis="监财预〔2025〕1号")
     first = create([awaiting()], users)
     assert first.state == "requested"  # 200,000 of 300,000
     second_app = awaiting(reference="GB/T 9-2023")
@@ -226,7 +226,7 @@ def test_a_batch_over_the_remaining_budget_waits_for_an_approver(awaiting, users
 
 
 def test_a_refused_over_budget_batch_is_cancelled_and_frees_its_applications(awaiting, users):
-    FundBudget.objects.create(year=2025, source="city", amount_yuan=100_000, basis="监财预〔2025〕1号")
+    FundBudget.objects.create(year=2025, source_id="city", amount_yuan=100_000, basis="监财预〔2025〕1号")
     a = awaiting()
     request = create([a], users)
     change = MoneyChange.objects.get(kind="over_budget")

@@ -261,9 +261,9 @@ def test_a_change_of_funding_source_is_pending_too(users):
         effective_from=dt.date(2022, 1, 1),
         reason="调整",
     )
-    assert item("luban_prize").funding_source == "city"
+    assert item("luban_prize").funding_source_id == "city"
     services.money_change_confirm(change=change, by=users["approver"])
-    assert item("luban_prize").funding_source == "jingzhou"
+    assert item("luban_prize").funding_source_id == "jingzhou"
 
 
 def test_a_legacy_correction_is_pending_until_confirmed_and_keeps_both_names(users):

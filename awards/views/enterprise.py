@@ -26,6 +26,7 @@ def my_applications(request):
 
 class _Probe(forms.Form):
     reward_item = forms.CharField(required=False)
+    tier = forms.CharField(required=False)
     award_date = forms.DateField(required=False)
     reference = forms.CharField(required=False)
 
@@ -46,6 +47,7 @@ def conclusion(enterprise, data, *, exclude_id=None) -> dict:
         award_date=values["award_date"],
         reference=values["reference"],
         exclude_application_id=exclude_id,
+        tier=values["tier"],
     )
     incomplete = not values["award_date"] or not values["reference"].strip()
     return {"result": result, "incomplete": incomplete and result.reward_item is not None}
@@ -54,6 +56,7 @@ def conclusion(enterprise, data, *, exclude_id=None) -> dict:
 def _initial(application):
     return {
         "reward_item": application.reward_item.code,
+        "tier": application.reward_tier.code if application.reward_tier else "",
         "award_date": application.award_date,
         "reference": application.reference,
         "issuing_body": application.issuing_body,
@@ -67,6 +70,7 @@ def _save(request, form, application):
     common = {
         "enterprise": request.user.enterprise,
         "reward_code": data["reward_item"].code,
+        "tier": data["tier"],
         "award_date": data["award_date"],
         "reference": data["reference"],
         "issuing_body": data["issuing_body"],

@@ -21,7 +21,7 @@ def _candidates():
     return (
         Application.objects.filter(status=Application.Status.AWAITING_PAYMENT, is_legacy=False)
         .exclude(funding_items__live=True)
-        .select_related("enterprise", "reward_item")
+        .select_related("enterprise", "reward_item", "funding_source")
         .order_by("funding_source", "reward_item__order", "id")
     )
 
@@ -46,9 +46,9 @@ def funding_requests(request):
             else:
                 messages.success(request, f"已建立《{batch.title}》，请导出请示报送。")
             return redirect(batch)
-    page = Paginator(FundingRequest.objects.order_by("-requested_on", "-id"), 20).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        FundingRequest.objects.select_related("funding_source").order_by("-requested_on", "-id"), 20
+    ).get_page(request.GET.get("page"))
     return render(
         request, "awards/funding_requests.html", {"form": form, "candidates": candidates, "page_obj": page}
     )
@@ -65,7 +65,7 @@ def _pending(batch, kind):
 @office_required
 def funding_request(request, pk):
     batch = get_object_or_404(
-        FundingRequest.objects.select_related("created_by", "budget_confirmed_by"), pk=pk
+        FundingRequest.objects.select_related("created_by", "budget_confirmed_by", "funding_source"), pk=pk
     )
     items = list(
         batch.items.filter(live=True).select_related("application__enterprise", "application__reward_item")

@@ -69,7 +69,7 @@ def office_applications_export(request):
             a.reward_item.name,
             a.reference,
             a.amount_yuan,
-            a.get_funding_source_display(),
+            a.funding_source_label,
             a.submitted_at,
             a.get_status_display(),
         ]
@@ -385,8 +385,8 @@ def legacy_import_confirm(request):
 
 @office_required
 def reward_items(request):
-    items = RewardItem.objects.order_by("order", "id")
-    paths = FundingPath.objects.prefetch_related("steps")
+    items = RewardItem.objects.select_related("funding_source").order_by("order", "id")
+    paths = FundingPath.objects.select_related("source").prefetch_related("steps")
     return render(request, "awards/reward_items.html", {"items": items, "paths": paths})
 
 

@@ -90,3 +90,23 @@ def unique(doc: PackFile, prefix: tuple, items, field: str, what: str) -> set:
 def known_unit(doc: PackFile, path: tuple, name, ctx: PackContext) -> None:
     if isinstance(name, str) and not ctx.refers("units", name):
         doc.error(path, f"未知单位“{name}”（应为 member_units.yaml 中的单位名称或别名）")
+
+
+def report_all(doc: PackFile, errors) -> None:
+    """Record ``(field path, message)`` pairs of a pure validator (``awards.pack``); a field the schema
+    already found wrong is not reported twice."""
+    taken = {e.field for e in doc.errors}
+    for path, message in errors:
+        if path not in taken:
+            doc.error(parse_path(path), message)
+
+
+def parse_path(path: str) -> tuple:
+    """``reward_items[3].tiers[1].amount_yuan`` → ``("reward_items", 3, "tiers", 1, "amount_yuan")``."""
+    out: list = []
+    for part in path.split("."):
+        name, *indices = part.split("[")
+        if name:
+            out.append(name)
+        out.extend(int(i.rstrip("]")) for i in indices)
+    return tuple(out)

@@ -1,9 +1,10 @@
-"""funding_sources.yaml: who pays the rewards, each source with its ordered approval path."""
+"""funding_sources.yaml: who pays the rewards, each source with its ordered approval path
+(rules and writes in ``awards.pack``)."""
 
-from awards.models import FundingPath, FundingStep
+from awards.pack import apply_funding_sources, validate_funding_sources
 
 from ..upsert import upsert
-from .base import Section, rows, unique
+from .base import Section, report_all, rows
 
 
 class FundingSection(Section):
@@ -14,33 +15,10 @@ class FundingSection(Section):
     provides = ("funding",)
 
     def validate(self, doc, data, ctx) -> None:
-        ctx.known["funding"] |= unique(
-            doc, ("funding_sources",), rows(data, "funding_sources"), "source", "资金来源代码"
-        )
+        ctx.known["funding"] |= {
+            row["source"] for _, row in rows(data, "funding_sources") if isinstance(row.get("source"), str)
+        }
+        report_all(doc, validate_funding_sources(data.get("funding_sources")))
 
     def apply(self, data, ctx, report) -> None:
-        for row in data["funding_sources"]:
-            path = upsert(
-                FundingPath,
-                {"source": row["source"]},
-                {
-                    "payer": row["payer"],
-                    "fund": row.get("fund") or "",
-                    "clause": row.get("clause", ""),
-                    "provisional": bool(row.get("provisional", False)),
-                },
-                report,
-            )
-            for order, step in enumerate(row["steps"], start=1):
-                upsert(
-                    FundingStep,
-                    {"path": path, "order": order},
-                    {
-                        "name": step["name"],
-                        "actor": step["actor"],
-                        "produces": step.get("produces") or "",
-                        "receives": step.get("receives") or "",
-                        "records": step.get("records") or "",
-                    },
-                    report,
-                )
+        ctx.objects["funding"] = apply_funding_sources(data["funding_sources"], upsert=upsert, report=report)

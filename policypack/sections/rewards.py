@@ -1,9 +1,10 @@
-"""reward_items.yaml: the reward lines (奖励标准), each paid from a funding source of funding_sources.yaml."""
+"""reward_items.yaml: the reward lines (奖励标准) with their rules and the groups they are counted in,
+each line paid from a funding source of funding_sources.yaml (rules and writes in ``awards.pack``)."""
 
-from awards.models import RewardItem
+from awards.pack import apply_reward_lines, validate_reward_groups, validate_reward_lines
 
 from ..upsert import upsert
-from .base import Section, rows, unique
+from .base import Section, report_all, rows
 
 
 class RewardsSection(Section):
@@ -15,33 +16,18 @@ class RewardsSection(Section):
 
     def validate(self, doc, data, ctx) -> None:
         items = rows(data, "reward_items")
-        ctx.known["rewards"] |= unique(doc, ("reward_items",), items, "code", "奖项代码")
-        for i, row in items:
-            source = row.get("funding_source")
-            if isinstance(source, str) and not ctx.refers("funding", source):
-                doc.error(
-                    ("reward_items", i, "funding_source"),
-                    f"未知资金来源“{source}”（应为 funding_sources.yaml 中的 source）",
-                )
+        ctx.known["rewards"] |= {row["code"] for _, row in items if isinstance(row.get("code"), str)}
+        groups = {row.get("code") for _, row in rows(data, "reward_groups")}
+        report_all(doc, validate_reward_groups(data.get("reward_groups")))
+        report_all(
+            doc,
+            validate_reward_lines(
+                data.get("reward_items"),
+                funding_codes=None if "funding" in ctx.broken else ctx.known["funding"],
+                group_codes=groups,
+                default_from=data.get("effective_from"),
+            ),
+        )
 
     def apply(self, data, ctx, report) -> None:
-        effective = data["effective_from"]
-        for row in data["reward_items"]:
-            upsert(
-                RewardItem,
-                {"code": row["code"]},
-                {
-                    "name": row["name"],
-                    "amount_yuan": int(row["amount_yuan"]),
-                    "funding_source": row["funding_source"],
-                    "provisional": bool(row.get("provisional", False)),
-                    "family": row.get("family") or row["code"],
-                    "is_nomination": bool(row.get("is_nomination", False)),
-                    "effective_from": row.get("effective_from", effective),
-                    "clause": row.get("clause", "三(二)"),
-                    "basis": row.get("basis", ""),
-                    "funding_note": row.get("funding_note", ""),
-                    "order": row.get("order", 0),
-                },
-                report,
-            )
+        apply_reward_lines(data, upsert=upsert, report=report, sources=ctx.objects.get("funding"))
