@@ -19,7 +19,7 @@ from core.ranking import rank_with_ties
 from meetings.selectors import followup_closure_summary
 from targets.models import Plan, ReportingPeriod
 from targets.progress import MISSED_LABEL, TargetSpec, evaluate
-from targets.selectors import period_timeliness, target_progress_rows
+from targets.selectors import amber_band_of, period_timeliness, target_progress_rows
 
 from .halves import HalfYear
 
@@ -98,6 +98,7 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
         latest["as_of"] if latest else None,
         # as at the END of the half's last day: a deadline on that day has passed (未完成, not 滞后)
         half.end + dt.timedelta(days=1),
+        amber_band=amber_band_of(row["target"]),
     )
     return (
         progress.actual,
