@@ -2,6 +2,8 @@
 
 - ``topic_call:<meeting>:closing``   the topic call closes within TOPIC_CALL_DAYS days → invited units
 - ``meeting:<meeting>:eve``          the meeting is on the next working day → invited units and office
+- ``meeting:<meeting>:notice_due``   still 筹备中 within the MeetingRule's ``notice_lead_days`` of the
+                                     meeting → the office (no reminder when the rule sets none)
 - ``followup:<item>:<unit>:due3``    an open item is due within FOLLOWUP_DUE_DAYS days → that unit
 - ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit (第 1 次催办)
 - ``followup:<item>:<unit>:urge<k>``  still open after each further ``urge_interval_days`` (the
@@ -17,6 +19,7 @@ Items the unit refused (拒签退回) are with the office and are not chased.
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import Subquery
 from django.urls import reverse
 
 from accounts.models import User
@@ -25,7 +28,7 @@ from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
-from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting
+from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting, MeetingRule
 from .services._common import office_users
 from .status import urge_round
 
@@ -66,10 +69,32 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
             status=Meeting.Status.NOTIFIED, planned_date__gt=today, planned_date__lte=next_workday
         )
     )
+    # the rule's notice lead time rides along (one query): 筹备中 that close to the meeting → the office
+    lead = Subquery(MeetingRule.objects.order_by("pk").values("notice_lead_days")[:1])
+    notice_due = [
+        m
+        for m in Meeting.objects.filter(status=Meeting.Status.PREPARING, planned_date__gt=today).annotate(
+            notice_lead=lead
+        )
+        if m.notice_lead is not None and (m.planned_date - today).days <= m.notice_lead
+    ]
     invited = _invited(closing + eve)
     users = _users_by_unit({u for ids in invited.values() for u in ids})
-    office = office_users() if eve else []
+    office = office_users() if eve or notice_due else []
     out = []
+    for m in notice_due:
+        out.append(
+            Reminder(
+                occasion=f"meeting:{m.pk}:notice_due",
+                recipients=tuple(office),
+                subject=f"请印发会议通知：{m.title}",
+                body=(
+                    f"{m.full_title}计划于 {cn_date(m.planned_date)} 召开，按联席会议制度应在会前 "
+                    f"{m.notice_lead} 天印发会议通知，目前尚未印发。"
+                ),
+                url=reverse("meetings:meeting_detail", args=[m.pk]),
+            )
+        )
     for m in closing:
         out.append(
             Reminder(
