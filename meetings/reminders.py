@@ -19,7 +19,7 @@ Items the unit refused (拒签退回) are with the office and are not chased.
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.urls import reverse
 
 from accounts.models import User
@@ -55,13 +55,25 @@ def _invited(meetings) -> dict[int, list[int]]:
 
 def _meeting_reminders(today: dt.date) -> list[Reminder]:
     open_statuses = (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED)
-    closing = list(
-        Meeting.objects.filter(
-            status__in=open_statuses,
-            topic_deadline__gte=today,
-            topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS),
-        )
+    # one query for the topic calls closing and the meetings still 筹备中 ahead (the notice lead
+    # time of the rule rides along); split below
+    window = Q(topic_deadline__gte=today, topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS))
+    ahead = Q(status=Meeting.Status.PREPARING, planned_date__gt=today)
+    lead = Subquery(MeetingRule.objects.order_by("pk").values("notice_lead_days")[:1])
+    candidates = list(
+        Meeting.objects.filter(window | ahead, status__in=open_statuses).annotate(notice_lead=lead)
     )
+    closing = [
+        m for m in candidates if today <= m.topic_deadline <= today + dt.timedelta(days=TOPIC_CALL_DAYS)
+    ]
+    notice_due = [
+        m
+        for m in candidates
+        if m.status == Meeting.Status.PREPARING
+        and m.planned_date > today
+        and m.notice_lead is not None
+        and (m.planned_date - today).days <= m.notice_lead
+    ]
     # the last working day before the meeting (a Monday meeting is announced on Friday)
     next_workday = add_workdays(today, 1)
     eve = list(
@@ -69,15 +81,6 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
             status=Meeting.Status.NOTIFIED, planned_date__gt=today, planned_date__lte=next_workday
         )
     )
-    # the rule's notice lead time rides along (one query): 筹备中 that close to the meeting → the office
-    lead = Subquery(MeetingRule.objects.order_by("pk").values("notice_lead_days")[:1])
-    notice_due = [
-        m
-        for m in Meeting.objects.filter(status=Meeting.Status.PREPARING, planned_date__gt=today).annotate(
-            notice_lead=lead
-        )
-        if m.notice_lead is not None and (m.planned_date - today).days <= m.notice_lead
-    ]
     invited = _invited(closing + eve)
     users = _users_by_unit({u for ids in invited.values() for u in ids})
     office = office_users() if eve or notice_due else []
