@@ -47,7 +47,7 @@ def require_postgres():
 def policy(db):
     """The policy of 监政发〔2022〕1号 loaded from fixtures/ (once per test database state)."""
     from awards.models import RewardItem
-    from core.policy_loader import load_policy
+    from policypack.loader import load_pack as load_policy
 
     if not RewardItem.objects.exists():
         load_policy()
@@ -59,7 +59,7 @@ def policy(db):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the policy once into the test database; transactional tests reload it via ``policy``."""
-    from core.policy_loader import load_policy
+    from policypack.loader import load_pack as load_policy
 
     with django_db_blocker.unblock():
         load_policy()

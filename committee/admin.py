@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Appointment, MemberUnit, Seat, UnitContact
+from .models import Appointment, MemberUnit, Role, Seat, UnitContact
 
 
 class UnitContactInline(admin.TabularInline):
@@ -24,6 +24,12 @@ class MemberUnitAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "full_name")
 
 
+@admin.register(Role)
+class RoleAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "code", "name", "group")
+    list_filter = ("group",)
+
+
 class AppointmentInline(admin.TabularInline):
     model = Appointment
     extra = 0
@@ -32,6 +38,7 @@ class AppointmentInline(admin.TabularInline):
 @admin.register(Seat)
 class SeatAdmin(SimpleHistoryAdmin):
     list_display = ("order", "role", "title", "unit", "active")
+    list_select_related = ("role", "unit")
     list_filter = ("role", "active")
     search_fields = ("title", "unit__name", "appointments__person_name")
     inlines = [AppointmentInline]

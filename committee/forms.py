@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from core.uploads import validate_upload
 
-from .models import MemberUnit, Seat
+from .models import MemberUnit, Role
 from .roster_io import read_roster_workbook
 
 
@@ -29,7 +29,7 @@ class ReplaceForm(forms.Form):
 
 
 class SeatCreateForm(forms.Form):
-    role = forms.ChoiceField(label="职务", choices=Seat.Role.choices, initial=Seat.Role.MEMBER)
+    role = forms.ModelChoiceField(label="职务", queryset=Role.objects.all(), empty_label=None)
     unit = forms.ModelChoiceField(label="单位", queryset=MemberUnit.objects.filter(active=True))
     title = forms.CharField(label="职务名称", max_length=100, help_text="单位内的职务，如“局长”“镇长”。")
     order = forms.IntegerField(

@@ -36,17 +36,40 @@ class MemberUnit(models.Model):
         return reverse("committee:unit_detail", args=[self.pk])
 
 
+class Role(models.Model):
+    """A role (职务) of the committee, as the policy pack declares it (committee.yaml ``roles``): 主任,
+    常务副主任, 成员, 办公室主任, 联络员 ... ``group`` places its seats on the roster."""
+
+    class Group(models.TextChoices):
+        LEADERSHIP = "leadership", "领导"
+        MEMBER = "member", "成员"
+        OFFICE = "office", "委员会办公室"
+        LIAISON = "liaison", "联络员"
+
+    # the joint meeting's convener holds the first, or the second when delegated (附件2 第三条)
+    OFFICE_DIRECTOR = "office_director"
+    OFFICE_DEPUTY = "office_deputy"
+
+    code = models.SlugField("代码", max_length=30, primary_key=True)
+    name = models.CharField("职务名称", max_length=30)
+    group = models.CharField("名单分组", max_length=20, choices=Group.choices, default=Group.MEMBER)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "委员会职务"
+        verbose_name_plural = "委员会职务"
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
 class Seat(models.Model):
     """A position on the committee (附件1); the person holding it changes over time."""
 
-    class Role(models.TextChoices):
-        CHAIR = "chair", "主任"
-        VICE_CHAIR = "vice_chair", "副主任"
-        MEMBER = "member", "成员"
-        OFFICE_DIRECTOR = "office_director", "办公室主任"
-        OFFICE_DEPUTY = "office_deputy", "办公室副主任"
-
-    role = models.CharField("职务", max_length=20, choices=Role.choices)
+    role = models.ForeignKey(Role, verbose_name="职务", on_delete=models.PROTECT, related_name="seats")
     title = models.CharField("职务/职称", max_length=100)
     unit = models.ForeignKey(
         MemberUnit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="seats"
@@ -67,13 +90,13 @@ class Seat(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_role_display()} {self.unit} {self.title}"
+        return f"{self.role.name} {self.unit} {self.title}"
 
     @property
     def display_title(self) -> str:
         """The post as 附件1 prints it: 市长 for the leadership, 市市场监管局局长 for the members,
         办公室主任 for the committee's office (which sits in, but is not part of, 市市场监管局)."""
-        if self.role != self.Role.MEMBER:
+        if self.role.group != Role.Group.MEMBER:
             return self.title
         return f"{self.unit.name}{self.title}"
 

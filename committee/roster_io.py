@@ -15,14 +15,13 @@ from core.documents import add_paragraph, new_document
 from core.policy import policy_document
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
-from .models import Appointment, MemberUnit, Seat
-from .selectors import COMMITTEE_NAME, unit_lookup
+from .models import Appointment, MemberUnit, Role, Seat
+from .selectors import unit_lookup
 
 COLUMNS = ["排序", "职务", "单位", "职务名称", "姓名", "任职起始日"]
 REQUIRED_COLUMNS = ["职务", "单位", "职务名称", "姓名"]
 MAX_ROWS = 500
 LIMITS = SheetLimits(rows=MAX_ROWS, columns=len(COLUMNS) + 4)
-ROLE_BY_LABEL = {label: value for value, label in Seat.Role.choices}
 
 
 # --- export --------------------------------------------------------------------------------
@@ -32,7 +31,7 @@ def roster_sheet(entries) -> tuple[str, list[str], list[list]]:
     rows = [
         [
             e.seat.order,
-            e.seat.get_role_display(),
+            e.seat.role.name,
             e.seat.unit.name,
             e.seat.title,
             e.person_name,
@@ -45,29 +44,31 @@ def roster_sheet(entries) -> tuple[str, list[str], list[list]]:
 
 def roster_document(entries, *, on: dt.date):
     """附件1 as printed: 主任, 副主任, 成员 …, then the sentence naming the office's director and deputy."""
-    doc = new_document(title=f"{COMMITTEE_NAME}名单")
+    policy = policy_document()
+    doc = new_document(title=f"{policy.committee_name}名单")
     office = {}
     first_member = True
     for e in entries:
         role = e.seat.role
-        if role in (Seat.Role.OFFICE_DIRECTOR, Seat.Role.OFFICE_DEPUTY):
-            office[role] = e
+        if role.group == Role.Group.OFFICE:
+            office[role.code] = e
             continue
         who = f"{e.person_name or ''} {e.seat.display_title}".strip()
-        if role == Seat.Role.MEMBER:
-            prefix = "成员：" if first_member else "　　　"
+        if role.group == Role.Group.MEMBER:
+            prefix = f"{role.name}：" if first_member else "　　　"
             first_member = False
         else:
-            prefix = f"{e.seat.get_role_display()}："
+            prefix = f"{role.name}："
         add_paragraph(doc, prefix + who)
-    director, deputy = office.get(Seat.Role.OFFICE_DIRECTOR), office.get(Seat.Role.OFFICE_DEPUTY)
-    sentence = policy_document().office_text  # 附件1, from the policy data
+    director, deputy = office.get(Role.OFFICE_DIRECTOR), office.get(Role.OFFICE_DEPUTY)
+    sentence = policy.office_text  # 附件1, from the policy data
     if director:
         sentence += (
-            f"{director.seat.unit.name}{_member_title(entries, director)}{director.person_name}兼任办公室主任"
+            f"{director.seat.unit.name}{_member_title(entries, director)}{director.person_name}"
+            f"兼任{director.seat.role.name}"
         )
         if deputy:
-            sentence += f"，{_member_title(entries, deputy)}{deputy.person_name}兼任办公室副主任"
+            sentence += f"，{_member_title(entries, deputy)}{deputy.person_name}兼任{deputy.seat.role.name}"
         sentence += "。"
     add_paragraph(doc, sentence)
     add_paragraph(doc, f"（截至 {cn_date(on)}）", align_right=True)
@@ -78,7 +79,7 @@ def _member_title(entries, office_entry) -> str:
     """瞿建民 is 局长 of 市市场监管局: the sentence names the post he holds in his unit."""
     for e in entries:
         if (
-            e.seat.role == Seat.Role.MEMBER
+            e.seat.role.group == Role.Group.MEMBER
             and e.seat.unit_id == office_entry.seat.unit_id
             and e.person_name == office_entry.person_name
         ):
@@ -177,7 +178,8 @@ def roster_import_plan(raw_rows: list[dict], *, today: dt.date | None = None) ->
     """What importing these rows would do, row by row, with every problem named."""
     today = today or timezone.localdate()
     units = unit_lookup()
-    seats = {(s.role, s.unit_id, s.title): s for s in Seat.objects.all()}
+    seats = {(s.role_id, s.unit_id, s.title): s for s in Seat.objects.all()}
+    roles = {r.name: r.code for r in Role.objects.all()}
     current = {a.seat_id: a for a in Appointment.objects.filter(end_date__isnull=True)}
     seen = {}
     planned = []
@@ -191,9 +193,9 @@ def roster_import_plan(raw_rows: list[dict], *, today: dt.date | None = None) ->
             start_text=raw.get("任职起始日", ""),
         )
         planned.append(row)
-        row.role = ROLE_BY_LABEL.get(row.role_label, "")
+        row.role = roles.get(row.role_label, "")
         if not row.role:
-            row.errors.append(f"职务“{row.role_label}”无法识别（可填：{'、'.join(ROLE_BY_LABEL)}）")
+            row.errors.append(f"职务“{row.role_label}”无法识别（可填：{'、'.join(roles)}）")
         row.unit = units.get(row.unit_name)
         if row.unit is None:
             row.errors.append(f"单位“{row.unit_name}”不在成员单位名单中")

@@ -8,17 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Appointment, MemberUnit, Seat
-
-COMMITTEE_NAME = "监利市质量强市及品牌建设工作委员会"
-OFFICE_NAME = "监利市质量强市及品牌建设工作委员会办公室"
-
-# 附件1 lists the leadership, then the members, then the office (in the sentence after the list)
-ROLE_GROUPS = [
-    ("领导", (Seat.Role.CHAIR, Seat.Role.VICE_CHAIR)),
-    ("成员", (Seat.Role.MEMBER,)),
-    ("委员会办公室", (Seat.Role.OFFICE_DIRECTOR, Seat.Role.OFFICE_DEPUTY)),
-]
+from .models import Appointment, MemberUnit, Role, Seat
 
 
 @dataclass
@@ -40,7 +30,7 @@ def current_roster(on: dt.date | None = None) -> list[RosterEntry]:
     on = on or timezone.localdate()
     seats = (
         Seat.objects.filter(active=True)
-        .select_related("unit")
+        .select_related("unit", "role")
         .prefetch_related(
             Prefetch("appointments", queryset=Appointment.objects.current(on), to_attr="current_terms")
         )
@@ -50,7 +40,12 @@ def current_roster(on: dt.date | None = None) -> list[RosterEntry]:
 
 
 def roster_groups(entries: list[RosterEntry]) -> list[tuple[str, list[RosterEntry]]]:
-    return [(label, [e for e in entries if e.seat.role in roles]) for label, roles in ROLE_GROUPS]
+    """The roster by its roles' groups, in the order of 附件1 (leadership, members, office, liaison);
+    a group without a seat is left out."""
+    groups = [
+        (label, [e for e in entries if e.seat.role.group == group]) for group, label in Role.Group.choices
+    ]
+    return [(label, found) for label, found in groups if found]
 
 
 def current_holder(role: str, on: dt.date | None = None) -> Appointment | None:
@@ -58,7 +53,7 @@ def current_holder(role: str, on: dt.date | None = None) -> Appointment | None:
     return (
         Appointment.objects.current(on)
         .filter(seat__role=role, seat__active=True)
-        .select_related("seat__unit")
+        .select_related("seat__unit", "seat__role")
         .order_by("seat__order", "seat_id")
         .first()
     )

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from core.dates import cn_date
 
-from .models import Appointment, MemberUnit, Seat, UnitContact
+from .models import Appointment, MemberUnit, Role, Seat, UnitContact
 from .roster_io import roster_import_plan
 
 ONE_DAY = dt.timedelta(days=1)
@@ -71,7 +71,7 @@ def appointment_replace(
 @transaction.atomic
 def seat_create(
     *,
-    role: str,
+    role: "Role | str",
     unit: MemberUnit,
     title: str,
     order: int,
@@ -83,9 +83,12 @@ def seat_create(
     title = title.strip()
     if not title:
         raise ValidationError("请填写职务名称。", code="required")
+    role = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
+    if role is None:
+        raise ValidationError("请选择委员会职务。", code="required")
     if Seat.objects.filter(role=role, unit=unit, title=title).exists():
         raise ValidationError(
-            f"席位“{Seat.Role(role).label} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
+            f"席位“{role.name} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
             code="duplicate",
         )
     seat = Seat(role=role, unit=unit, title=title, order=order)

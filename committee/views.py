@@ -18,7 +18,7 @@ from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, S
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .permissions import roster_viewer_required
 from .roster_io import roster_document, roster_import_plan, roster_sheet
-from .selectors import COMMITTEE_NAME, current_roster, roster_groups, seat_terms, term_changes
+from .selectors import current_roster, roster_groups, seat_terms, term_changes
 
 IMPORT_SESSION_KEY = "committee_roster_import"
 
@@ -32,16 +32,17 @@ def _show_errors(request, exc: ValidationError) -> None:
 def roster(request):
     today = timezone.localdate()
     entries = current_roster(today)
+    policy = policy_document()
     return render(
         request,
         "committee/roster.html",
         {
             "groups": roster_groups(entries),
             "today": today,
-            "committee_name": COMMITTEE_NAME,
+            "committee_name": policy.committee_name,
             "can_edit": is_office(request.user),
             # 附件1: where the office sits and what it does, from the policy data
-            "office_text": policy_document().office_text,
+            "office_text": policy.office_text,
         },
     )
 
@@ -61,7 +62,7 @@ def roster_export_docx(request):
 
 @roster_viewer_required
 def seat_detail(request, pk):
-    seat = get_object_or_404(Seat.objects.select_related("unit"), pk=pk)
+    seat = get_object_or_404(Seat.objects.select_related("unit", "role"), pk=pk)
     terms = list(seat_terms(seat))
     changes = term_changes(terms)
     for term in terms:
@@ -206,6 +207,7 @@ def unit_detail(request, pk):
     today = timezone.localdate()
     seats = (
         Seat.objects.filter(unit=unit, active=True)
+        .select_related("role")
         .prefetch_related(
             Prefetch("appointments", queryset=Appointment.objects.current(today), to_attr="current_terms")
         )

@@ -185,10 +185,15 @@ class FileCheckRun(models.Model):
 
 
 class PolicyDocument(models.Model):
-    """The policy document the platform implements (its identity in the policy pack) and 附件1's
-    sentence on the office. Every page and document cites the policy from here, never from code."""
+    """The policy document the platform implements and the identity of the county and its office, as the
+    policy pack (pack.yaml) gives them. Every page and document names them from here, never from code."""
 
     code = models.SlugField("代码", max_length=60, unique=True)
+    pack_code = models.SlugField("政策包代码", max_length=60, blank=True)
+    city_name = models.CharField("县市名称", max_length=50, blank=True, help_text="如：监利市")
+    short_name = models.CharField("县市简称", max_length=20, blank=True)
+    platform_name = models.CharField("平台名称", max_length=100, blank=True)
+    committee_name = models.CharField("委员会名称", max_length=100, blank=True)
     title = models.CharField("文件标题", max_length=200)
     document_number = models.CharField("文号", max_length=50)
     issuer = models.CharField("发文机关", max_length=100, blank=True)

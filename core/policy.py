@@ -1,4 +1,4 @@
-"""The policy the platform implements, as loaded from the policy pack (``fixtures/policy/policy.yaml``).
+"""The policy the platform implements, as loaded from the policy pack (``pack.yaml``, docs/policy-pack.md).
 
 Pages and documents cite it through ``policy_document()`` (templates: ``{{ policy }}`` from the
 context processor), so a corrected title or another county's pack changes every citation at once.

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "notifications",
     "scheduler",
     "assessment",
+    "policypack",
 ]
 
 MIDDLEWARE = [
@@ -315,7 +316,8 @@ if PRODUCTION:
 
 # --- Platform -------------------------------------------------------------------------------
 PLATFORM_NAME = "监利市质量品牌工作平台"
-POLICY_FIXTURES_DIR = BASE_DIR / "fixtures" / "policy"
+# the policy pack `load_policy` loads by default (docs/policy-pack.md)
+POLICY_PACK_DIR = BASE_DIR / "fixtures" / "policy" / "jianli"
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from committee.selectors import OFFICE_NAME
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
@@ -38,7 +37,7 @@ def _convener_text(meeting: Meeting) -> str:
     convener = meeting.convener
     if convener is None:
         return "办公室主任"
-    text = f"{convener.seat.get_role_display()} {convener.person_name}".strip()
+    text = f"{convener.seat.role.name} {convener.person_name}".strip()
     if meeting.convener_delegated:
         text += f"（受办公室主任委托；{meeting.delegation_note}）"
     return text
@@ -46,7 +45,7 @@ def _convener_text(meeting: Meeting) -> str:
 
 def _sign(doc, day: dt.date) -> None:
     add_paragraph(doc, "")
-    add_paragraph(doc, OFFICE_NAME, indent=False, align_right=True)
+    add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(day), indent=False, align_right=True)
 
 
@@ -64,7 +63,9 @@ def notice_document(meeting: Meeting):
     """会议通知."""
     items = agenda_items(meeting)
     doc = new_document(
-        title=f"关于召开{meeting.full_title}的通知", issuer=OFFICE_NAME, doc_number=meeting.notice_number
+        title=f"关于召开{meeting.full_title}的通知",
+        issuer=policy_document().office_name,
+        doc_number=meeting.notice_number,
     )
     add_paragraph(doc, "各成员单位：", indent=False)
     add_paragraph(
@@ -193,7 +194,7 @@ def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date, 
     overdue_days = (today - assignment.deadline).days
     doc = new_document(
         title="催办通知单",
-        issuer=OFFICE_NAME,
+        issuer=policy_document().office_name,
         doc_number=f"督办〔{today.year}〕{assignment.pk}-{urge_count}号",
     )
     add_paragraph(doc, f"{assignment.unit.full_name or assignment.unit.name}：", indent=False)

@@ -8,8 +8,9 @@ from django.core.management import call_command
 from awards.models import RewardItem
 from committee.models import Appointment, MemberUnit, Seat
 from core.models import PolicyRecord
-from core.policy_loader import load_policy
 from meetings.models import BusinessKind, MeetingRule
+from policypack.files import PackInvalid
+from policypack.loader import load_pack as load_policy
 from targets.models import Measure, Plan, QualitativeGoal, Target, TargetOwner
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_unedited_row_follows_a_corrected_fixture(policy, tmp_path, settings):
 
     import yaml
 
-    for f in settings.POLICY_FIXTURES_DIR.glob("*.yaml"):
+    for f in settings.POLICY_PACK_DIR.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     data = yaml.safe_load((tmp_path / "reward_items.yaml").read_text(encoding="utf-8"))
     for row in data["reward_items"]:
@@ -141,13 +142,13 @@ def test_unedited_row_follows_a_corrected_fixture(policy, tmp_path, settings):
 def test_bad_fixture_changes_nothing(policy, tmp_path, settings):
     import shutil
 
-    for f in settings.POLICY_FIXTURES_DIR.glob("*.yaml"):
+    for f in settings.POLICY_PACK_DIR.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     text = (tmp_path / "plan_2022_2025.yaml").read_text(encoding="utf-8")
     (tmp_path / "plan_2022_2025.yaml").write_text(
         text.replace("unit: 市农业农村局", "unit: 不存在的局"), encoding="utf-8"
     )
     before = _snapshot()
-    with pytest.raises(ValueError, match="未知单位"):
+    with pytest.raises(PackInvalid, match="未知单位“不存在的局”"):
         load_policy(tmp_path)
     assert _snapshot() == before

@@ -3,7 +3,7 @@
 import pytest
 
 from awards.models import FundingPath, FundingStep
-from core.policy_loader import load_policy
+from policypack.loader import load_pack as load_policy
 
 pytestmark = pytest.mark.django_db
 

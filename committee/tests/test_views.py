@@ -16,7 +16,7 @@ READ_PAGES = [
 
 
 def _director():
-    return seat(Seat.Role.OFFICE_DIRECTOR, "市市场监管局")
+    return seat("office_director", "市市场监管局")
 
 
 @pytest.mark.parametrize("name", READ_PAGES)
@@ -126,7 +126,7 @@ def test_office_adds_a_seat_from_the_page(client, users):
 
 def test_office_retires_a_seat(client, users):
     client.force_login(users["office"])
-    member = seat(Seat.Role.MEMBER, "市公共检验检测中心")
+    member = seat("member", "市公共检验检测中心")
     response = client.post(reverse("committee:seat_retire", args=[member.pk]), {"end_date": "2025-01-31"})
     assert response.status_code == 302
     member.refresh_from_db()

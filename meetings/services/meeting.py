@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.models import MemberUnit, Seat
+from committee.models import MemberUnit, Role
 from committee.selectors import current_holder
 from core.dates import cn_date
 from core.models import SiteSetting
@@ -58,7 +58,7 @@ def terms_due(today: dt.date, cycle: MeetingCycle | None = None) -> list[tuple[i
 
 
 def _convener(delegated: bool):
-    return current_holder(Seat.Role.OFFICE_DEPUTY if delegated else Seat.Role.OFFICE_DIRECTOR)
+    return current_holder(Role.OFFICE_DEPUTY if delegated else Role.OFFICE_DIRECTOR)
 
 
 def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, bool]:
@@ -318,7 +318,7 @@ def default_overview(meeting: Meeting) -> str:
         if i.response == Invitation.Response.ATTENDING
     ]
     convener = meeting.convener
-    chair = f"{convener.seat.get_role_display()}{convener.person_name}" if convener else "召集人"
+    chair = f"{convener.seat.role.name}{convener.person_name}" if convener else "召集人"
     text = f"{cn_date(meeting.held_on)}，{chair}在{meeting.place or '会议室'}主持召开{meeting.full_title}"
     if meeting.convener_delegated:
         text += f"（{meeting.delegation_note}）"

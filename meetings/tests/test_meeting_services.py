@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from committee.models import MemberUnit, Seat
+from committee.models import MemberUnit
 from core.models import SiteSetting
 from meetings import services
 from meetings.models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
@@ -27,7 +27,7 @@ def test_draft_for_term_creates_the_meeting_with_invitations_deadline_and_first_
     first = meeting.agenda_items.get()
     assert first.is_generated and first.order == 1
     assert first.business_kind.code == BusinessKind.INSPECTION
-    assert meeting.convener.seat.role == Seat.Role.OFFICE_DIRECTOR
+    assert meeting.convener.seat.role_id == "office_director"
     assert meeting.convener.person_name == "瞿建民"
 
 
@@ -75,7 +75,7 @@ def test_delegated_convener_is_the_deputy_and_needs_a_note(users):
         )
     meeting.refresh_from_db()
     assert meeting.convener.person_name == "吴建林"
-    assert meeting.convener.seat.role == Seat.Role.OFFICE_DEPUTY
+    assert meeting.convener.seat.role_id == "office_deputy"
 
 
 def test_topic_deadline_after_meeting_is_refused(users):
