@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_clean_control_characters'),
+        ('core', '0005_policydocument_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
