@@ -65,6 +65,14 @@ def validate_rhythm(data, path: str = "reporting") -> list[tuple[str, str]]:
     return errors
 
 
+def rhythm_values(data) -> dict:
+    """The SiteSetting fields of a valid section (what ``apply_rhythm`` and the pack loader write)."""
+    values = {COLUMNS[k]: data[k] for k in COLUMNS if k in data}
+    if "reminder_days" in data:
+        values["report_remind_first_days"], values["report_remind_second_days"] = data["reminder_days"]
+    return values
+
+
 def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
     """Write a valid section into the settings (idempotent); returns the SiteSetting fields changed.
 
@@ -76,9 +84,7 @@ def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
     errors = validate_rhythm(data)
     if errors:
         raise ValueError("；".join(f"{p}：{m}" for p, m in errors))
-    values = {COLUMNS[k]: data[k] for k in COLUMNS if k in data}
-    if "reminder_days" in data:
-        values["report_remind_first_days"], values["report_remind_second_days"] = data["reminder_days"]
+    values = rhythm_values(data)
     setting = SiteSetting.get()
     changed = [k for k, v in values.items() if getattr(setting, k) != v]
     if not changed:

@@ -10,7 +10,8 @@ from core.rhythm import JIANLI_CYCLE, MeetingCycle
 from .models import MeetingRule
 
 FREQUENCIES = (1, 2, 3, 4, 6, 12)
-FIELDS = ("name", "frequency_months", "months", "day", "topic_call_lead_days", "notice_lead_days", "convener")
+CYCLE_FIELDS = ("frequency_months", "months", "day", "topic_call_lead_days", "notice_lead_days")
+FIELDS = ("name", *CYCLE_FIELDS, "convener")
 
 
 def derived_months(every_months: int) -> tuple[int, ...]:
@@ -111,18 +112,23 @@ def validate_meeting_rule(data, path: str = "meeting_rule") -> list[tuple[str, s
     return errors
 
 
-def apply_meeting_rule(data) -> MeetingRule:
-    """Write a valid meeting-rule section (by name: idempotent). Raises ValueError when invalid."""
-    errors = validate_meeting_rule(data)
-    if errors:
-        raise ValueError("；".join(f"{p}：{m}" for p, m in errors))
-    values = {
+def cycle_values(data) -> dict:
+    """The MeetingRule cycle fields of a valid section (what ``apply_meeting_rule`` and the pack write)."""
+    return {
         "frequency_months": data.get("frequency_months", 6),
         "months": sorted(data["months"]) if data.get("months") else [],
         "day": data.get("day", 15),
         "topic_call_lead_days": data.get("topic_call_lead_days"),
         "notice_lead_days": data.get("notice_lead_days"),
     }
+
+
+def apply_meeting_rule(data) -> MeetingRule:
+    """Write a valid meeting-rule section (by name: idempotent). Raises ValueError when invalid."""
+    errors = validate_meeting_rule(data)
+    if errors:
+        raise ValueError("；".join(f"{p}：{m}" for p, m in errors))
+    values = cycle_values(data)
     if "convener" in data:
         values["convener"] = data["convener"]
     if "articles" in data:

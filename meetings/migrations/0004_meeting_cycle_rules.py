@@ -4,6 +4,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def months_of_existing_rules(apps, schema_editor):
+    """A rule loaded before the cycle was data meets in the months its frequency gives (6 → June,
+    December), as the platform did."""
+    MeetingRule = apps.get_model("meetings", "MeetingRule")
+    for rule in MeetingRule.objects.all():
+        if not rule.months and rule.frequency_months and 12 % rule.frequency_months == 0:
+            rule.months = list(range(rule.frequency_months, 13, rule.frequency_months))
+            rule.save(update_fields=["months"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -89,4 +99,5 @@ class Migration(migrations.Migration):
             model_name='meetingrule',
             constraint=models.CheckConstraint(condition=models.Q(('day__gte', 1), ('day__lte', 31)), name='meetings_meetingrule_day_valid'),
         ),
+        migrations.RunPython(months_of_existing_rules, migrations.RunPython.noop),
     ]
