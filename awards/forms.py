@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from core.rhythm import RHYTHM_CHOICES
 from core.uploads import validate_upload
 from core.widgets import Select
 
@@ -408,6 +409,30 @@ class SettingsForm(forms.Form):
     publicity_workdays = forms.IntegerField(label="公示期（工作日）", min_value=1, max_value=30)
     review_service_limit_workdays = forms.IntegerField(
         label="审核服务时限（工作日）", min_value=1, max_value=60
+    )
+
+
+class RhythmSettingsForm(forms.Form):
+    """报送周期、截止与提醒、滞后区间 (core.rhythm_settings; checked again by the service)."""
+
+    reporting_rhythm = forms.ChoiceField(label="报送周期", choices=RHYTHM_CHOICES)
+    report_due_days_after_half = forms.IntegerField(
+        label="报告截止（期末后天数）",
+        min_value=1,
+        max_value=90,
+        help_text="每个报送期次结束后多少天截止报送",
+    )
+    report_remind_first_days = forms.IntegerField(
+        label="第一次截止提醒（截止前天数）", min_value=1, max_value=60
+    )
+    report_remind_second_days = forms.IntegerField(
+        label="第二次截止提醒（截止前天数）", min_value=1, max_value=60
+    )
+    amber_band_pct = forms.IntegerField(
+        label="滞后区间（%）",
+        min_value=1,
+        max_value=50,
+        help_text="落后于进度线不超过目标全程的这一比例为“滞后”，超过为“严重滞后”",
     )
 
 

@@ -6,12 +6,12 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
-        from . import policy  # noqa: F401  (its save signal forgets the memo)
-
         # 请选择 instead of Django's "---------" for every empty choice (model-form selects and
         # ModelChoiceField): the platform shows no raw placeholder codes (issue 19 point 9).
         from django import forms
         from django.db.models import fields
+
+        from . import policy  # noqa: F401  (its save signal forgets the memo)
 
         fields.BLANK_CHOICE_DASH[:] = [("", "请选择")]
         forms.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = "请选择"

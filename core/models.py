@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
+from core import rhythm
 from core.dates import cn_date
 
 
@@ -29,17 +31,45 @@ class SiteSetting(models.Model):
 
     publicity_workdays = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
     review_service_limit_workdays = models.PositiveSmallIntegerField("审核服务时限（工作日）", default=10)
+    # the reporting rhythm (core.rhythm): the one place it is set; periods keep the rhythm they opened with
+    reporting_rhythm = models.CharField(
+        "报送周期", max_length=10, choices=rhythm.RHYTHM_CHOICES, default=rhythm.HALF
+    )
     report_due_days_after_half = models.PositiveSmallIntegerField(
-        "半年报告截止（半年结束后天数）", default=15
+        "报告截止（期末后天数）", default=15, help_text="每个报送期次结束后多少天截止报送"
+    )
+    report_remind_first_days = models.PositiveSmallIntegerField("第一次截止提醒（截止前天数）", default=14)
+    report_remind_second_days = models.PositiveSmallIntegerField("第二次截止提醒（截止前天数）", default=3)
+    amber_band_pct = models.PositiveSmallIntegerField(
+        "滞后区间（%）",
+        default=10,
+        help_text="落后于进度线不超过目标全程的这一比例为“滞后”，超过为“严重滞后”",
     )
     topic_call_days_before_meeting = models.PositiveSmallIntegerField("议题征集截止（会前天数）", default=10)
     overdue_escalation_days = models.PositiveSmallIntegerField("逾期升级提醒（天）", default=7)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "平台设置"
         verbose_name_plural = "平台设置"
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="core_sitesetting_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_sitesetting_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(report_remind_first_days__gt=models.F("report_remind_second_days"))
+                & models.Q(report_remind_second_days__gte=1),
+                name="core_sitesetting_remind_days_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amber_band_pct__gte=1, amber_band_pct__lte=50),
+                name="core_sitesetting_amber_band_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reporting_rhythm__in=list(rhythm.PER_YEAR)),
+                name="core_sitesetting_rhythm_valid",
+            ),
+        ]
 
     def __str__(self):
         return "平台设置"

@@ -10,6 +10,7 @@ from core.uploads import validate_upload
 from core.widgets import Select
 
 from .models import BusinessKind, FollowUpAssignment, Invitation, Meeting, Topic
+from .rules import current_cycle
 from .status import FollowUpStatus
 
 MAX_FILES = 5
@@ -63,6 +64,14 @@ def _active_units():
 class MeetingCreateForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
     half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the terms of the meeting rule's cycle (two a year: 上半年 / 下半年, unchanged)
+        cycle = current_cycle()
+        if cycle.per_year != 2:
+            self.fields["half"].label = "届次"
+            self.fields["half"].choices = [(n, cycle.term_label(n)) for n in range(1, cycle.per_year + 1)]
 
 
 class MeetingForm(forms.Form):

@@ -2,6 +2,8 @@
 
 - ``topic_call:<meeting>:closing``   the topic call closes within TOPIC_CALL_DAYS days → invited units
 - ``meeting:<meeting>:eve``          the meeting is on the next working day → invited units and office
+- ``meeting:<meeting>:notice_due``   still 筹备中 within the MeetingRule's ``notice_lead_days`` of the
+                                     meeting → the office (no reminder when the rule sets none)
 - ``followup:<item>:<unit>:due3``    an open item is due within FOLLOWUP_DUE_DAYS days → that unit
 - ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit (第 1 次催办)
 - ``followup:<item>:<unit>:urge<k>``  still open after each further ``urge_interval_days`` (the
@@ -17,6 +19,7 @@ Items the unit refused (拒签退回) are with the office and are not chased.
 import datetime as dt
 from collections import defaultdict
 
+from django.db.models import Q, Subquery
 from django.urls import reverse
 
 from accounts.models import User
@@ -26,7 +29,7 @@ from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
-from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting
+from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting, MeetingRule
 from .status import urge_round
 
 TOPIC_CALL_DAYS = 3
@@ -52,13 +55,25 @@ def _invited(meetings) -> dict[int, list[int]]:
 
 def _meeting_reminders(today: dt.date) -> list[Reminder]:
     open_statuses = (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED)
-    closing = list(
-        Meeting.objects.filter(
-            status__in=open_statuses,
-            topic_deadline__gte=today,
-            topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS),
-        )
+    # one query for the topic calls closing and the meetings still 筹备中 ahead (the notice lead
+    # time of the rule rides along); split below
+    window = Q(topic_deadline__gte=today, topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS))
+    ahead = Q(status=Meeting.Status.PREPARING, planned_date__gt=today)
+    lead = Subquery(MeetingRule.objects.order_by("pk").values("notice_lead_days")[:1])
+    candidates = list(
+        Meeting.objects.filter(window | ahead, status__in=open_statuses).annotate(notice_lead=lead)
     )
+    closing = [
+        m for m in candidates if today <= m.topic_deadline <= today + dt.timedelta(days=TOPIC_CALL_DAYS)
+    ]
+    notice_due = [
+        m
+        for m in candidates
+        if m.status == Meeting.Status.PREPARING
+        and m.planned_date > today
+        and m.notice_lead is not None
+        and (m.planned_date - today).days <= m.notice_lead
+    ]
     # the last working day before the meeting (a Monday meeting is announced on Friday)
     next_workday = add_workdays(today, 1)
     eve = list(
@@ -68,8 +83,21 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
     )
     invited = _invited(closing + eve)
     users = _users_by_unit({u for ids in invited.values() for u in ids})
-    office = office_users() if eve else []
+    office = office_users() if eve or notice_due else []
     out = []
+    for m in notice_due:
+        out.append(
+            Reminder(
+                occasion=f"meeting:{m.pk}:notice_due",
+                recipients=tuple(office),
+                subject=f"请印发会议通知：{m.title}",
+                body=(
+                    f"{m.full_title}计划于 {cn_date(m.planned_date)} 召开，按联席会议制度应在会前 "
+                    f"{m.notice_lead} 天印发会议通知，目前尚未印发。"
+                ),
+                url=reverse("meetings:meeting_detail", args=[m.pk]),
+            )
+        )
     for m in closing:
         out.append(
             Reminder(

@@ -2,18 +2,22 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from core import rhythm as rh
+
 
 class HalfYearReport(models.Model):
-    """The half-yearly progress report of one half year, built after the reporting due date.
+    """The progress report of one reporting period (half year, quarter or year: ``rhythm``), built
+    after the period's due date. ``half`` is the period's number within its year.
 
     ``figures`` holds every number the files show, so a rebuild can be compared with the previous
     build and the office page shows them without opening a file. Rebuilding replaces the files of
     the same key (never a second report for the same half year).
     """
 
-    key = models.CharField("半年度编号", max_length=10, unique=True, help_text="例如 2025H1")
+    key = models.CharField("期次编号", max_length=10, unique=True, help_text="例如 2025H1、2026Q1、2026Y")
     year = models.PositiveSmallIntegerField("年度")
-    half = models.PositiveSmallIntegerField("半年", choices=[(1, "上半年"), (2, "下半年")])
+    rhythm = models.CharField("报送周期", max_length=10, choices=rh.RHYTHM_CHOICES, default=rh.HALF)
+    half = models.PositiveSmallIntegerField("期次序号", choices=[(1, "上半年"), (2, "下半年")])
     title = models.CharField("标题", max_length=200)
     figures = models.JSONField("报告数据", default=dict)
     xlsx = models.ForeignKey(
@@ -51,7 +55,10 @@ class HalfYearReport(models.Model):
         ordering = ["-year", "-half"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(half__in=[1, 2]), name="scheduler_halfyearreport_half_valid"
+                condition=models.Q(rhythm=rh.QUARTER, half__gte=1, half__lte=4)
+                | models.Q(rhythm=rh.HALF, half__in=[1, 2])
+                | models.Q(rhythm=rh.YEAR, half=1),
+                name="scheduler_halfyearreport_number_valid",
             ),
         ]
 
@@ -60,6 +67,15 @@ class HalfYearReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("scheduler:report_detail", args=[self.key])
+
+    @property
+    def term(self) -> rh.Period:
+        return rh.Period(self.year, self.half, self.rhythm)
+
+    @property
+    def term_name(self) -> str:
+        """2025年上半年 / 2026年第一季度 / 2026年度 (the lists show it instead of the half's name)."""
+        return self.term.name
 
 
 class ScheduleChange(models.Model):

@@ -1,4 +1,4 @@
-"""The half-yearly progress report: figures from the domain apps' selectors, written as xlsx and docx.
+"""The periodic (half-yearly, quarterly or yearly: core.rhythm) progress report: figures from the domain apps' selectors, written as xlsx and docx.
 
 ``report_figures`` gathers every number into plain JSON-able data (strings, ints, ISO dates), in a
 fixed order, as at the end of the half year: the same data always gives the same figures, so a
@@ -16,10 +16,11 @@ from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
 from core.policy import policy_document
 from core.ranking import rank_with_ties
+from core.rhythm import RHYTHM_NAMES
 from meetings.selectors import followup_closure_summary
 from targets.models import Plan, ReportingPeriod
 from targets.progress import MISSED_LABEL, TargetSpec, evaluate
-from targets.selectors import period_timeliness, target_progress_rows
+from targets.selectors import amber_band_of, period_timeliness, target_progress_rows
 
 from .halves import HalfYear
 
@@ -63,7 +64,7 @@ def _unavailable(title: str) -> dict:
 
 def _period_for(half: HalfYear):
     return (
-        ReportingPeriod.objects.filter(year=half.year, half=half.half)
+        ReportingPeriod.objects.filter(rhythm=half.rhythm, year=half.year, half=half.half)
         .select_related("plan")
         .order_by("-plan__is_current", "-plan__start_date")
         .first()
@@ -97,6 +98,7 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
         latest["as_of"] if latest else None,
         # as at the END of the half's last day: a deadline on that day has passed (未完成, not 滞后)
         half.end + dt.timedelta(days=1),
+        amber_band=amber_band_of(row["target"]),
     )
     return (
         progress.actual,
@@ -202,22 +204,27 @@ def timeliness_section(half: HalfYear, period) -> dict:
 def followups_section(half: HalfYear) -> dict:
     title = "三、联席会议督办事项办结情况"
     data = followup_closure_summary(start=half.start, end=half.end)
-    return _followup_rows(title, data)
+    return _followup_rows(title, data, this=this_period(half))
 
 
-def _followup_rows(title: str, data: dict) -> dict:
+def this_period(half: HalfYear) -> str:
+    """本半年 / 本季度 / 本年度: how the summaries name the report's period."""
+    return f"本{RHYTHM_NAMES[half.rhythm]}"
+
+
+def _followup_rows(title: str, data: dict, this: str) -> dict:
     keys = ("total", "closed_on_time", "closed_late", "open", "overdue")
     rows = [[u["unit"], *(u[k] for k in keys)] for u in data["units"]]
     t = data["totals"]
     if t["total"]:
         closed = t["closed_on_time"] + t["closed_late"]
         summary = (
-            f"本半年到期的督办事项（按责任单位计）{t['total']} 项：已办结 {closed} 项"
+            f"{this}到期的督办事项（按责任单位计）{t['total']} 项：已办结 {closed} 项"
             f"（按期 {t['closed_on_time']} 项，逾期 {t['closed_late']} 项），办结率 {closed * 100 // t['total']}%；"
             f"未办结 {t['open']} 项，其中已逾期 {t['overdue']} 项。"
         )
     else:
-        summary = "本半年没有到期的督办事项。"
+        summary = f"{this}没有到期的督办事项。"
     section = _section(
         title, ["责任单位", "到期事项", "按期办结", "逾期办结", "未办结", "其中已逾期"], rows, summary
     )
@@ -250,9 +257,9 @@ def rewards_section(half: HalfYear) -> dict:
         )
     if rows:
         parts = "；".join(f"{source} {_wan(amount)} 万元" for source, amount in by_source.items())
-        summary = f"本半年兑现奖励 {len(rows)} 项，合计 {_wan(total)} 万元（{parts}）。"
+        summary = f"{this_period(half)}兑现奖励 {len(rows)} 项，合计 {_wan(total)} 万元（{parts}）。"
     else:
-        summary = "本半年没有兑现的奖励。"
+        summary = f"{this_period(half)}没有兑现的奖励。"
     section = _section(
         title, ["拨付日期", "企业", "奖励项目", "证书/标准编号", "资金来源", "拨付金额（元）"], rows, summary
     )

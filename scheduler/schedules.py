@@ -8,15 +8,20 @@ Saturday.
 Installing is idempotent and respects the office's edits: a missing task is created with the
 declared schedule; an existing one keeps its schedule (crontab / interval) and its enabled flag as
 edited in admin or on /scheduler/schedules/, while the code-owned parts (task path, arguments,
-description, expiry) are brought up to date. ``setup_schedules --reset`` restores the declared
+description, expiry) are brought up to date. The months and day of "半年周期启动" are the data's:
+they follow the office's reporting rhythm and the meeting rule (``declared_schedules``), and
+``schedules_sync`` (run when either changes) brings an installed task to them, keeping the time of
+day the office set. ``setup_schedules --reset`` restores the declared
 schedule and enables every task.
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+from core import rhythm as rh
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -29,6 +34,9 @@ class Schedule:
     crontab: dict | None = None  # minute, hour, day_of_month, month_of_year, day_of_week
     every_seconds: int | None = None
     kwargs: dict = field(default_factory=dict)
+    # the crontab's months and day follow the rhythms (declared_schedules); the time of day stays
+    # the office's: installing or syncing brings them to the data's whatever the office edited
+    data_owned: bool = False
     # a run not started within this many seconds is dropped (the next run covers it): a worker
     # that was down for a day does not face a pile of stale sweeps
     expire_seconds: int | None = None
@@ -76,9 +84,13 @@ def _cron(minute="0", hour="*", day_of_month="*", month_of_year="*", day_of_week
     }
 
 
+PERIOD_START = (
+    "半年周期启动"  # the stable key of the task that opens periods (name from the half-yearly days)
+)
+
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
-        name="半年周期启动",
+        name=PERIOD_START,
         task="scheduler.tasks.half_year_start",
         description=(
             "每年1月1日、7月1日上午：开启本半年的进度报送期次（每个成员单位一份报告），"
@@ -87,6 +99,7 @@ SCHEDULES: tuple[Schedule, ...] = (
         ),
         crontab=_cron(minute="10", hour="8", day_of_month="1", month_of_year="1,7"),
         expire_seconds=None,
+        data_owned=True,
     ),
     Schedule(
         name="公示期届满自动推进",
@@ -147,6 +160,104 @@ SCHEDULES: tuple[Schedule, ...] = (
 )
 
 
+def period_start_months(reporting_rhythm: str, cycle) -> list[int]:
+    """The months whose first day opens a reporting period or a meeting's cycle (the topic call of a
+    rule without ``topic_call_lead_days``). Jianli: 1 and 7."""
+    months = set(rh.start_months(reporting_rhythm))
+    if cycle.topic_call_lead_days is None:
+        months |= {cycle.cycle_start(2000, n).month for n in range(1, cycle.per_year + 1)}
+    return sorted(months)
+
+
+def period_start_description(reporting_rhythm: str, cycle) -> str:
+    months = period_start_months(reporting_rhythm, cycle)
+    days = "、".join(f"{m}月1日" for m in months)
+    period = rh.RHYTHM_NAMES[reporting_rhythm]
+    if cycle.topic_call_lead_days is not None:
+        meeting = (
+            f"；联席会议在会前 {cycle.topic_call_lead_days} 天起草并发出议题征集"
+            f"（{rh.months_text(cycle.months)}召开，由“每日提醒”逐日补做）"
+        )
+        period_part = f"开启本{period}的进度报送期次（每个成员单位一份报告）{meeting}。"
+    elif cycle.per_year == 2:
+        period_part = (
+            f"开启本{period}的进度报送期次（每个成员单位一份报告），起草本半年的联席会议并发出议题征集。"
+        )
+    else:
+        period_part = (
+            f"开启本{period}的进度报送期次（每个成员单位一份报告），在会议周期（每 {cycle.every_months} 个月，"
+            f"{rh.months_text(cycle.months)}召开）开始时起草联席会议并发出议题征集。"
+        )
+    return (
+        f"每年{days}上午：{period_part}当天不是工作日时顺延到第一个工作日"
+        "（由“每日提醒”补做）。可重复执行，已开启的不会重复创建。"
+    )
+
+
+def declared_schedules() -> tuple[Schedule, ...]:
+    """SCHEDULES with the period start following the data: the office's reporting rhythm
+    (SiteSetting.reporting_rhythm) and the MeetingRule's cycle (2 queries)."""
+    from core.models import SiteSetting
+    from meetings.rules import current_cycle
+
+    rhythm_code = SiteSetting.get().reporting_rhythm
+    cycle = current_cycle()
+    months = ",".join(str(m) for m in period_start_months(rhythm_code, cycle))
+    out = []
+    for schedule in SCHEDULES:
+        if schedule.data_owned:
+            schedule = replace(
+                schedule,
+                crontab={**schedule.crontab, "month_of_year": months, "day_of_month": "1"},
+                description=period_start_description(rhythm_code, cycle),
+            )
+        out.append(schedule)
+    return tuple(out)
+
+
+def _data_owned_crontab(task, schedule: Schedule):
+    """The crontab ``task`` should have: the office's time of day, the data's months and day; None
+    when it already has it."""
+    current = task.crontab
+    if current is None:
+        return None
+    wanted = {
+        "minute": current.minute,
+        "hour": current.hour,
+        "day_of_week": current.day_of_week,
+        "day_of_month": schedule.crontab["day_of_month"],
+        "month_of_year": schedule.crontab["month_of_year"],
+    }
+    if (current.day_of_month, current.month_of_year) == (wanted["day_of_month"], wanted["month_of_year"]):
+        return None
+    return CrontabSchedule.objects.filter(
+        timezone=TIMEZONE, **wanted
+    ).first() or CrontabSchedule.objects.create(timezone=TIMEZONE, **wanted)
+
+
+@transaction.atomic
+def schedules_sync() -> list[str]:
+    """Bring the data-owned schedules of installed tasks to the rhythms (after the office or the
+    policy pack changed the reporting rhythm or the meeting rule). Idempotent; creates no task
+    (setup_schedules does). Returns the names of the tasks changed."""
+    changed = []
+    for schedule in declared_schedules():
+        if not schedule.data_owned:
+            continue
+        task = PeriodicTask.objects.select_for_update().filter(name=schedule.name).first()
+        if task is None:
+            continue
+        crontab = _data_owned_crontab(task, schedule)
+        if crontab is None and task.description == schedule.description:
+            continue
+        if crontab is not None:
+            task.crontab = crontab
+        task.description = schedule.description
+        task.save()
+        changed.append(schedule.name)
+    return changed
+
+
 @dataclass
 class InstallResult:
     created: list[str] = field(default_factory=list)
@@ -172,8 +283,9 @@ def _schedule_object(schedule: Schedule):
 def schedules_install(*, reset: bool = False) -> InstallResult:
     """Create the declared periodic tasks; keep the office's schedule edits unless ``reset``."""
     result = InstallResult()
-    declared_names = {s.name for s in SCHEDULES}
-    for schedule in SCHEDULES:
+    schedules = declared_schedules()
+    declared_names = {s.name for s in schedules}
+    for schedule in schedules:
         owned = {
             "task": schedule.task,
             "kwargs": json.dumps(schedule.kwargs, ensure_ascii=False, sort_keys=True),
@@ -192,6 +304,11 @@ def schedules_install(*, reset: bool = False) -> InstallResult:
         changed = [k for k, v in owned.items() if getattr(task, k) != v]
         for key in changed:
             setattr(task, key, owned[key])
+        if schedule.data_owned and not reset:
+            crontab = _data_owned_crontab(task, schedule)
+            if crontab is not None:
+                task.crontab = crontab
+                changed.append("crontab")
         if reset:
             for key, value in _schedule_object(schedule).items():
                 if getattr(task, key) != value:
@@ -216,4 +333,4 @@ def schedules_install(*, reset: bool = False) -> InstallResult:
 
 
 def declared(name: str) -> Schedule | None:
-    return next((s for s in SCHEDULES if s.name == name), None)
+    return next((s for s in declared_schedules() if s.name == name), None)

@@ -13,12 +13,13 @@ from accounts.selectors import office_users
 from awards.services import publicity_advance_due
 from core.dates import cn_date
 from core.models import StoredDocument
+from core.rhythm import RHYTHM_NAMES
 from core.workdays import is_workday
-from meetings.services import meeting_draft_for_term
+from meetings.services import meeting_draft_for_term, terms_due
 from notifications.reminders import collectors
 from notifications.services import delivery_batch, notify
 from targets.models import Plan, ReportingPeriod
-from targets.services import ReportError, period_open
+from targets.services import ReportError, overlapping_period, period_open
 
 from . import reports
 from .halves import HalfYear
@@ -43,18 +44,30 @@ def _plan_covering(half: HalfYear):
     )
 
 
-def half_year_open(*, today: dt.date) -> dict:
-    """Open the reporting period of the half year ``today`` is in, and draft its joint meeting.
+def current_term(today: dt.date) -> HalfYear:
+    """The reporting period ``today`` is in, of the office's reporting rhythm."""
+    from targets.services import reporting_rhythm
 
-    Called on 1 January and 1 July, and again every morning as a catch-up (a beat that was down on
-    the 1st). Only on working days: opening the period and the topic call notify people, so when the
-    1st is a holiday (元旦 always is) the half year opens on its first working day. A period the
-    office has already opened (or closed) is left alone. The two steps are independent: one failing
-    does not stop the other (the task then retries both, idempotently).
+    return HalfYear.of(today, reporting_rhythm())
+
+
+def half_year_open(*, today: dt.date) -> dict:
+    """Open the reporting period ``today`` is in, and draft the joint meetings now due.
+
+    The period follows the office's reporting rhythm (quarter, half year or year: its first day is
+    1 January / 1 April / … ); the meetings follow the MeetingRule's cycle (drafted, with their call
+    for topics, on the cycle's first day or ``topic_call_lead_days`` before the meeting). The name
+    stays from the half-yearly platform, whose behaviour is unchanged: 1 January and 1 July.
+
+    Called on the first day of each period, and again every morning as a catch-up (a beat that was
+    down on the 1st). Only on working days: opening the period and the topic call notify people, so
+    when the day is a holiday (元旦 always is) it happens on the first working day after. A period
+    the office has already opened (or closed) is left alone. The two steps are independent: one
+    failing does not stop the other (the task then retries both, idempotently).
     """
     if not is_workday(today):
         return {"workday": False}
-    half = HalfYear.of(today)
+    half = current_term(today)
     result: dict = {"half": half.key}
     errors = []
     try:
@@ -64,11 +77,14 @@ def half_year_open(*, today: dt.date) -> dict:
         logger.exception("opening the reporting period of %s failed", half.key)
         errors.append(f"period: {exc}")
     try:
-        with delivery_batch():
-            meeting, created = meeting_draft_for_term(year=half.year, half=half.half)
-        result["meeting"] = f"{'drafted' if created else 'exists'} {meeting.pk}"
+        drafted = []
+        for year, number in terms_due(today):
+            with delivery_batch():
+                meeting, created = meeting_draft_for_term(year=year, half=number)
+            drafted.append(f"{'drafted' if created else 'exists'} {meeting.pk}")
+        result["meeting"] = "; ".join(drafted)
     except Exception as exc:
-        logger.exception("drafting the joint meeting of %s failed", half.key)
+        logger.exception("drafting the joint meeting on %s failed", today)
         errors.append(f"meeting: {exc}")
     if errors:
         raise JobError("; ".join(errors))
@@ -91,17 +107,24 @@ def _period_open_for(half: HalfYear, *, today: dt.date) -> str:
             occasion=f"period:{half.key}:no_plan",
             subject=f"{half.label}没有规划覆盖，未能开放报送期次",
             body=(
-                f"{half.label}（{cn_date(half.start)} 起）不在任何规划的期限内，系统没有开放半年报送。"
-                "请新建（或由上一规划接续新建）覆盖该半年的规划，再开放报送期次。"
+                f"{half.label}（{cn_date(half.start)} 起）不在任何规划的期限内，"
+                f"系统没有开放{RHYTHM_NAMES[half.rhythm]}报送。"
+                f"请新建（或由上一规划接续新建）覆盖该{RHYTHM_NAMES[half.rhythm]}的规划，再开放报送期次。"
             ),
             url=reverse("targets:plan_list"),
         )
         return f"not opened: no plan covers {half.key} (office told)"
-    if ReportingPeriod.objects.filter(plan=plan, year=half.year, half=half.half).exists():
+    if ReportingPeriod.objects.filter(plan=plan, rhythm=half.rhythm, year=half.year, half=half.half).exists():
         return "exists"
+    clash = overlapping_period(plan=plan, term=half)
+    if clash is not None:
+        # the rhythm changed while a period of the old one runs: the new rhythm starts after it
+        return f"not opened: {half.key} overlaps {clash.key}"
     try:
         with delivery_batch():
-            period, n_new = period_open(plan=plan, year=half.year, half=half.half, today=today)
+            period, n_new = period_open(
+                plan=plan, year=half.year, half=half.half, rhythm=half.rhythm, today=today
+            )
     except ReportError as exc:
         # e.g. the default due date has already passed (a beat down for weeks): no one is marked late
         _tell_office(
@@ -204,7 +227,8 @@ def _report_build(
         try:
             with transaction.atomic():
                 report, _ = HalfYearReport.objects.get_or_create(
-                    key=half.key, defaults={"year": half.year, "half": half.half, "title": title}
+                    key=half.key,
+                    defaults={"year": half.year, "rhythm": half.rhythm, "half": half.half, "title": title},
                 )
         except IntegrityError:
             pass
@@ -256,7 +280,8 @@ def _report_build(
 
 
 def half_year_reports_due(*, today: dt.date) -> dict:
-    """On a working day, build the report of every reporting period whose due date has passed.
+    """On a working day, build the report of every reporting period (of any rhythm) whose due date
+    has passed, once.
 
     Periods the office back-filled from old spreadsheets are not built automatically (the office
     builds them on demand from /scheduler/reports/).
@@ -265,10 +290,10 @@ def half_year_reports_due(*, today: dt.date) -> dict:
         return {"workday": False}
 
     built_keys = set(HalfYearReport.objects.filter(build_count__gt=0).values_list("key", flat=True))
-    due = ReportingPeriod.objects.filter(due_date__lt=today, backfilled=False).order_by("year", "half")
+    due = ReportingPeriod.objects.filter(due_date__lt=today, backfilled=False).order_by("end_date", "rhythm")
     built = []
     for period in due:
-        half = HalfYear(period.year, period.half)
+        half = period.term
         if half.key in built_keys:
             continue
         _report, built_now = _report_build(half=half, today=today, only_if_unbuilt=True)
@@ -283,11 +308,11 @@ def buildable_halves(*, today: dt.date) -> list[HalfYear]:
 
     keys = (
         ReportingPeriod.objects.filter(due_date__lt=today)
-        .values_list("year", "half")
+        .values_list("year", "half", "rhythm", "end_date")
         .distinct()
-        .order_by("-year", "-half")
+        .order_by("-end_date", "rhythm")
     )
-    return [HalfYear(y, h) for y, h in keys]
+    return list(dict.fromkeys(HalfYear(y, h, r) for y, h, r, _ in keys))
 
 
 # --- 计划任务（办公室在平台上查看与修改） ------------------------------------------------------

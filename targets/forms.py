@@ -10,13 +10,22 @@ from django.utils import timezone
 
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
+from core import rhythm as rh
 from core.uploads import ATTACHMENT_KINDS, validate_upload
 from core.widgets import Select
 
 from .excel import SOURCE_CHOICES, value_basis
 from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
 from .progress import RAG_LABELS
-from .services import GoalVerdict, LineInput, MeasureInput, ReportInput, TargetVerdict, period_due_date
+from .services import (
+    GoalVerdict,
+    LineInput,
+    MeasureInput,
+    ReportInput,
+    TargetVerdict,
+    period_due_date,
+    reporting_rhythm,
+)
 from .validation import clean_date, clean_text, clean_value
 
 
@@ -233,11 +242,19 @@ class OpenPeriodForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the periods of the office's reporting rhythm (the half-yearly form is unchanged)
+        self.rhythm = reporting_rhythm()
+        if self.rhythm != rh.HALF:
+            self.fields["half"].choices = rh.number_choices(self.rhythm)
+            self.fields["half"].label = rh.RHYTHM_NAMES[self.rhythm]
+
     def clean(self):
         data = super().clean()
         year, half = data.get("year"), data.get("half")
         if year and half:
-            start, end = ReportingPeriod.bounds(year, half)
+            start, end = ReportingPeriod.bounds(year, half, self.rhythm)
             today = timezone.localdate()
             if data.get("backfilled") and end >= today:
                 self.add_error("backfilled", "只有已经结束的半年才能作为补录期次。")
@@ -253,9 +270,9 @@ class OpenPeriodForm(forms.Form):
                 and data["plan"].start_date <= end
                 and start <= data["plan"].end_date  # outside the plan: the service says so
             ):
-                default = period_due_date(year=year, half=half)
+                default = period_due_date(year=year, half=half, rhythm=self.rhythm)
                 if (due or default) < today and not ReportingPeriod.objects.filter(
-                    plan=data.get("plan"), year=year, half=half
+                    plan=data.get("plan"), rhythm=self.rhythm, year=year, half=half
                 ).exists():
                     self.add_error(
                         "due_date",

@@ -27,7 +27,8 @@ RAG:
 - gray: no accepted value yet;
 - green: target met (exactly_100: only at 100; zero_breakthrough: a value of at least 1), or on or
   ahead of the straight line;
-- amber: behind the line by at most ``AMBER_TOLERANCE`` of the way from baseline to target
+- amber: behind the line by at most the amber band (the office's ``SiteSetting.amber_band_pct``,
+  ``AMBER_TOLERANCE`` = 10 % by default) of the way from baseline to target
   (exactly_100 below 100, zero_breakthrough still at 0: amber while time remains);
 - red: further behind, or the deadline has passed without meeting the target — then it is labelled
   未完成 (missed), never 滞后: there is no time left to catch up.
@@ -148,8 +149,16 @@ def progress_pct(spec: TargetSpec, actual: Decimal) -> Decimal:
     return _q(max(Decimal(0), HUNDRED * (actual - start) / span))
 
 
-def evaluate(spec: TargetSpec, actual: Decimal | None, as_of: dt.date | None, today: dt.date) -> Progress:
-    """Progress and RAG of one target given its latest accepted value (or None)."""
+def evaluate(
+    spec: TargetSpec,
+    actual: Decimal | None,
+    as_of: dt.date | None,
+    today: dt.date,
+    *,
+    amber_band: Decimal = AMBER_TOLERANCE,
+) -> Progress:
+    """Progress and RAG of one target given its latest accepted value (or None); ``amber_band`` is
+    the share of the way from baseline to target a value may lag the line and still be amber."""
     if actual is None:
         return Progress(None, None, expected_at(spec, today), None, GRAY, False)
     actual = Decimal(actual)
@@ -164,15 +173,15 @@ def evaluate(spec: TargetSpec, actual: Decimal | None, as_of: dt.date | None, to
         rag = RED
     elif spec.kind == "exactly_100":
         # green only at 100; on the line (or within tolerance of 100) is amber, otherwise red
-        rag = AMBER if actual >= expected or actual >= HUNDRED * (1 - AMBER_TOLERANCE) else RED
+        rag = AMBER if actual >= expected or actual >= HUNDRED * (1 - amber_band) else RED
     elif spec.kind == "zero_breakthrough":
         rag = AMBER
     else:
-        rag = _rag_against_line(spec, actual, expected)
+        rag = _rag_against_line(spec, actual, expected, amber_band)
     return Progress(actual, as_of, expected, pct, rag, achieved, past_deadline and not achieved)
 
 
-def _rag_against_line(spec: TargetSpec, actual: Decimal, expected: Decimal) -> str:
+def _rag_against_line(spec: TargetSpec, actual: Decimal, expected: Decimal, amber_band: Decimal) -> str:
     lower = direction(spec.kind) == LOWER
     ahead = actual <= expected if lower else actual >= expected
     if ahead:
@@ -180,7 +189,7 @@ def _rag_against_line(spec: TargetSpec, actual: Decimal, expected: Decimal) -> s
     start = start_value(spec)
     span = abs(spec.target_value - (start if start is not None else Decimal(0))) or spec.target_value or 1
     gap = (actual - expected) if lower else (expected - actual)
-    return AMBER if gap / span <= AMBER_TOLERANCE else RED
+    return AMBER if gap / span <= amber_band else RED
 
 
 def _q(value: Decimal) -> Decimal:

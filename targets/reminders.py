@@ -1,7 +1,9 @@
-"""Reminders for half-yearly reports not yet submitted (see notifications/reminders.py for the contract).
+"""Reminders for periodic reports not yet submitted (see notifications/reminders.py for the contract).
 
 For each report of an open, non-backfilled period that has never been submitted, the most specific
-milestone it has reached: due within 14 days (``due14``), within 3 days (``due3``), due today
+milestone it has reached: due within the office's first reminder days (SiteSetting
+``report_remind_first_days``, 14 by default: ``due14``), within the second (``report_remind_second_days``,
+3: ``due3``), due today
 (``due0``), overdue (``overdue``); and, once overdue by more than the office's escalation setting,
 ``escalate`` to the office staff and approvers. A returned report is not reminded: it was submitted,
 and its timeliness is already decided by its first submission.
@@ -22,15 +24,16 @@ from notifications.reminders import Reminder
 from .models import Report, ReportingPeriod
 
 
-def _milestone(days_left: int) -> str | None:
+def _milestone(days_left: int, first: int = 14, second: int = 3) -> str | None:
+    """The reminder a report has reached; ``first`` and ``second`` are the office's reminder days."""
     if days_left < 0:
         return "overdue"
     if days_left == 0:
         return "due0"
-    if days_left <= 3:
-        return "due3"
-    if days_left <= 14:
-        return "due14"
+    if days_left <= second:
+        return f"due{second}"
+    if days_left <= first:
+        return f"due{first}"
     return None
 
 
@@ -54,7 +57,9 @@ def collect(today: dt.date) -> Iterator[Reminder]:
     )
     if not reports:
         return
-    escalate_after = SiteSetting.get().overdue_escalation_days
+    setting = SiteSetting.get()
+    escalate_after = setting.overdue_escalation_days
+    first, second = setting.report_remind_first_days, setting.report_remind_second_days
     users = get_user_model().objects.filter(is_active=True)
     by_unit = defaultdict(list)
     for user in users.filter(member_unit_id__in={r.unit_id for r in reports}):
@@ -63,7 +68,7 @@ def collect(today: dt.date) -> Iterator[Reminder]:
     site = settings.SITE_URL.rstrip("/")
     for report in reports:
         days_left = (report.period.due_date - today).days
-        milestone = _milestone(days_left)
+        milestone = _milestone(days_left, first, second)
         if milestone is None:
             continue
         url = report.get_absolute_url()

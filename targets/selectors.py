@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from committee.models import MemberUnit
+from core.models import SiteSetting
 from meetings.models import FollowUpAssignment
 
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
-from .progress import TargetSpec, evaluate, expected_at
+from .progress import AMBER_TOLERANCE, TargetSpec, evaluate, expected_at
 
 SPARK_POINTS = 8
 
@@ -80,7 +81,15 @@ def with_latest(targets, plan: Plan, today: dt.date, *, series: bool = True):
     half-year."""
     halves = half_years(plan, today) if series else []
     annotations = {f"stat_h{i}": _latest_id(start, end) for i, (_, start, end) in enumerate(halves)}
-    return targets.annotate(stat_latest=_latest_id(), **annotations), halves
+    # the office's amber band rides along in the same query (no extra read of the settings)
+    band = Subquery(SiteSetting.objects.filter(pk=1).values("amber_band_pct")[:1])
+    return targets.annotate(stat_latest=_latest_id(), amber_band_pct=band, **annotations), halves
+
+
+def amber_band_of(target) -> Decimal:
+    """The amber band as a fraction (10 % → 0.10): the office's setting annotated by ``with_latest``."""
+    pct = getattr(target, "amber_band_pct", None)
+    return AMBER_TOLERANCE if pct is None else Decimal(pct) / 100
 
 
 def half_year_series(targets, halves) -> dict[int, list[dict]]:
@@ -152,7 +161,13 @@ def progress_row(target: Target, points: list[dict], today: dt.date, *, owners: 
     own = [p for p in points if p["target_id"] == target.pk]
     latest = own[-1] if own else None
     spec = TargetSpec.of(target)
-    progress = evaluate(spec, latest["value"] if latest else None, latest["as_of"] if latest else None, today)
+    progress = evaluate(
+        spec,
+        latest["value"] if latest else None,
+        latest["as_of"] if latest else None,
+        today,
+        amber_band=amber_band_of(target),
+    )
     return {
         "target": target,
         "actual": progress.actual,

@@ -28,6 +28,7 @@ from .office_settings import (
     calendar_day_remove,
     calendar_day_set,
     publicity_settings_update,
+    reporting_settings_update,
     reward_item_update,
 )
 from .payment import payment_record
@@ -90,6 +91,7 @@ __all__ = [
     "publicity_advance_due",
     "publicity_publish",
     "publicity_settings_update",
+    "reporting_settings_update",
     "reward_item_update",
     "publicity_window",
 ]

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from accounts.models import User
 from core.dates import cn_date
 from core.models import CalendarDay, SiteSetting
+from core.rhythm_settings import apply_rhythm, validate_rhythm
 
 from ..models import FundingSource, MoneyChange, RewardAmount, RewardItem
 from ._changes import change_propose
@@ -119,6 +120,42 @@ def publicity_settings_update(
     setting.review_service_limit_workdays = review_service_limit_workdays
     setting.save(update_fields=["publicity_workdays", "review_service_limit_workdays", "updated_at"])
     return setting
+
+
+# the settings page's field → the rhythm section's field (core.rhythm_settings)
+RHYTHM_FORM_FIELDS = {
+    "reporting_rhythm": "rhythm",
+    "report_due_days_after_half": "due_days_after_period",
+    "amber_band_pct": "amber_band_pct",
+}
+
+
+def reporting_settings_update(
+    *,
+    by: User,
+    reporting_rhythm: str,
+    report_due_days_after_half: int,
+    report_remind_first_days: int,
+    report_remind_second_days: int,
+    amber_band_pct: int,
+) -> list[str]:
+    """The office's reporting rhythm, due days, reminder days and amber band (recorded in the
+    settings' history; the beat schedule follows). Returns the fields changed; nothing is written
+    when any value is refused."""
+    require_office(by)
+    section = {
+        "rhythm": reporting_rhythm,
+        "due_days_after_period": report_due_days_after_half,
+        "reminder_days": [report_remind_first_days, report_remind_second_days],
+        "amber_band_pct": amber_band_pct,
+    }
+    errors = validate_rhythm(section)
+    if errors:
+        back = {v: k for k, v in RHYTHM_FORM_FIELDS.items()} | {"reminder_days": "report_remind_first_days"}
+        raise ValidationError(
+            {back.get(path.split(".", 1)[1], NON_FIELD_ERRORS): [message] for path, message in errors}
+        )
+    return apply_rhythm(section, by=by, reason="办公室修改报送周期与提醒设置")
 
 
 def calendar_day_set(*, by: User, day: dt.date, is_workday: bool, note: str = "") -> CalendarDay:

@@ -27,6 +27,7 @@ from ..forms import (
     PublishForm,
     ReviewForm,
     RewardItemForm,
+    RhythmSettingsForm,
     SettingsForm,
     VerificationRefusalForm,
     XlsxUploadForm,
@@ -428,7 +429,22 @@ def office_settings(request):
             "review_service_limit_workdays": setting.review_service_limit_workdays,
         },
     )
+    rhythm_form = RhythmSettingsForm(
+        request.POST if request.POST.get("form") == "rhythm" else None,
+        initial={name: getattr(setting, name) for name in RhythmSettingsForm.base_fields},
+    )
     day_form = CalendarDayForm(request.POST if request.POST.get("form") == "day" else None)
+    if rhythm_form.is_bound and rhythm_form.is_valid():
+        try:
+            changed = services.reporting_settings_update(by=request.user, **rhythm_form.cleaned_data)
+        except ValidationError as exc:
+            show_error(request, exc, form=rhythm_form)
+        else:
+            if changed:
+                messages.success(request, "报送周期与提醒设置已保存，计划任务已按新设置调整。")
+            else:
+                messages.info(request, "报送周期与提醒设置没有变化。")
+            return redirect("awards:office_settings")
     if settings_form.is_bound and settings_form.is_valid():
         try:
             services.publicity_settings_update(by=request.user, **settings_form.cleaned_data)
@@ -449,6 +465,8 @@ def office_settings(request):
         "awards/office_settings.html",
         {
             "settings_form": settings_form,
+            "rhythm_form": rhythm_form,
+            "rhythm_history": setting.history.select_related("history_user").order_by("-history_date")[:10],
             "day_form": day_form,
             "days": days,
             "known": [(year, statutory_calendar_known(year)) for year in years],

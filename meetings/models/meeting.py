@@ -18,7 +18,21 @@ class MeetingRule(models.Model):
     """The joint-meeting system of 附件2, loaded from the policy."""
 
     name = models.CharField("制度名称", max_length=100, unique=True)
+    # the meeting cycle (core.rhythm.MeetingCycle; checked by meetings.rules.validate_meeting_rule)
     frequency_months = models.PositiveSmallIntegerField("召开周期（月）", default=6)
+    months = models.JSONField(
+        "召开月份", default=list, blank=True, help_text="例如 [6, 12]；为空时按周期自年末倒推"
+    )
+    day = models.PositiveSmallIntegerField("召开日", default=15, help_text="当月的第几天，遇非工作日顺延")
+    topic_call_lead_days = models.PositiveSmallIntegerField(
+        "议题征集发出（会前天数）", null=True, blank=True, help_text="为空时在会议周期开始时发出"
+    )
+    notice_lead_days = models.PositiveSmallIntegerField(
+        "会议通知提醒（会前天数）",
+        null=True,
+        blank=True,
+        help_text="会前多少天仍未印发通知时提醒办公室；为空不提醒",
+    )
     convener = models.CharField("召集人", max_length=200)
     articles = models.JSONField("条文", default=list)
 
@@ -27,6 +41,15 @@ class MeetingRule(models.Model):
     class Meta:
         verbose_name = "联席会议制度"
         verbose_name_plural = "联席会议制度"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency_months__in=[1, 2, 3, 4, 6, 12]),
+                name="meetings_meetingrule_frequency_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(day__gte=1, day__lte=31), name="meetings_meetingrule_day_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -53,7 +76,7 @@ class BusinessKind(models.Model):
 
 
 class Meeting(models.Model):
-    """One half-yearly 联席会议 (附件2 第三条: 每半年召开一次)."""
+    """One 联席会议 of the cycle of the MeetingRule (附件2 第三条: 每半年召开一次 in Jianli)."""
 
     class Half(models.IntegerChoices):
         FIRST = 1, "上半年"
@@ -66,7 +89,10 @@ class Meeting(models.Model):
         PUBLISHED = "published", "纪要已发布"
 
     year = models.PositiveSmallIntegerField("年度")
-    half = models.PositiveSmallIntegerField("半年", choices=Half.choices)
+    # the meeting's number within its year (1–2 for two meetings a year: 上半年 / 下半年)
+    half = models.PositiveSmallIntegerField("届次", choices=Half.choices)
+    # the term's name when the cycle is not half-yearly (第一次 …); empty: the half's name
+    term_name = models.CharField("届次名称", max_length=20, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREPARING)
     planned_date = models.DateField("计划召开日期")
     start_time = models.TimeField("开始时间", null=True, blank=True)
@@ -119,7 +145,9 @@ class Meeting(models.Model):
         ordering = ["-year", "-half"]
         constraints = [
             models.UniqueConstraint(fields=["year", "half"], name="meetings_meeting_one_per_term"),
-            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="meetings_meeting_half_valid"),
+            models.CheckConstraint(
+                condition=Q(half__gte=1, half__lte=12), name="meetings_meeting_term_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(minutes_published_at__isnull=True) | Q(minutes_signed_at__isnull=False),
                 name="meetings_meeting_published_after_signed",
@@ -144,7 +172,7 @@ class Meeting(models.Model):
 
     @property
     def term_label(self) -> str:
-        return f"{self.year}年{self.get_half_display()}"
+        return f"{self.year}年{self.term_name or self.get_half_display()}"
 
     @property
     def title(self) -> str:

@@ -30,6 +30,7 @@ from .history import (
 )
 from .meeting import (
     default_planned_date,
+    draft_date,
     invitation_add_guest,
     invitation_respond,
     meeting_draft_for_term,
@@ -38,6 +39,7 @@ from .meeting import (
     meeting_update,
     next_term,
     term_of,
+    terms_due,
 )
 from .minutes import minutes_publish, minutes_return, minutes_sign_off, minutes_update
 from .topics import (
@@ -71,6 +73,7 @@ __all__ = [
     "decision_delete",
     "decision_update",
     "default_planned_date",
+    "draft_date",
     "followup_close",
     "followup_report",
     "followup_request_closure",
@@ -88,6 +91,7 @@ __all__ = [
     "minutes_update",
     "next_term",
     "term_of",
+    "terms_due",
     "topic_accept",
     "topic_decline",
     "topic_defer",

@@ -12,9 +12,11 @@ from committee.selectors import current_holder
 from core.dates import cn_date
 from core.history import save_with_history
 from core.models import SiteSetting
+from core.rhythm import MeetingCycle
 from core.workdays import add_workdays, is_workday
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
+from ..rules import current_cycle
 from ..selectors import previous_decisions_status, previous_meeting
 from ._common import ensure_office, ensure_unit_user_of, invited_unit_ids, notify_units, today
 
@@ -22,17 +24,38 @@ GENERATED_ITEM_TITLE = "上次联席会议决定事项落实情况"
 
 
 def term_of(day: dt.date) -> tuple[int, int]:
-    return day.year, 1 if day.month <= 6 else 2
+    """(year, number) of the meeting ``day`` prepares for (the cycle of the MeetingRule)."""
+    return current_cycle().term_of(day)
 
 
 def next_term(year: int, half: int) -> tuple[int, int]:
-    return (year, 2) if half == 1 else (year + 1, 1)
+    return current_cycle().next_term(year, half)
 
 
-def default_planned_date(year: int, half: int) -> dt.date:
-    """Mid-way in the half's last month (15 June / 15 December), moved to a working day."""
-    day = dt.date(year, 6 if half == 1 else 12, 15)
+def default_planned_date(year: int, half: int, cycle: MeetingCycle | None = None) -> dt.date:
+    """The rule's preferred day in the meeting's month (Jianli: 15 June / 15 December), moved to a
+    working day."""
+    day = (cycle or current_cycle()).preferred_date(year, half)
     return day if is_workday(day) else add_workdays(day, 1)
+
+
+def draft_date(year: int, half: int, cycle: MeetingCycle | None = None) -> dt.date:
+    """The day the meeting is drafted and its call for topics goes out: ``topic_call_lead_days``
+    before the planned date, or the first day of its cycle when the rule sets none (Jianli: 1
+    January / 1 July). The scheduler drafts on the first working day from then."""
+    cycle = cycle or current_cycle()
+    if cycle.topic_call_lead_days is None:
+        return cycle.cycle_start(year, half)
+    return default_planned_date(year, half, cycle) - dt.timedelta(days=cycle.topic_call_lead_days)
+
+
+def terms_due(today: dt.date, cycle: MeetingCycle | None = None) -> list[tuple[int, int]]:
+    """The terms whose meeting should exist by ``today``: the term ``today`` prepares for and the
+    next one, each once its draft date has come."""
+    cycle = cycle or current_cycle()
+    term = cycle.term_of(today)
+    following = cycle.next_term(*term)
+    return [t for t in (term, following) if draft_date(*t, cycle) <= today]
 
 
 def _convener(delegated: bool):
@@ -40,17 +63,21 @@ def _convener(delegated: bool):
 
 
 def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, bool]:
-    """The meeting of a half year, created once (筹备中) with its topic call, invitations and first item.
+    """The meeting of a term, created once (筹备中) with its topic call, invitations and first item.
 
-    Idempotent: a second call (a retried task, the office's page, a second beat) returns the
-    existing meeting and ``False``.
+    ``half`` is the meeting's number within its year in the MeetingRule's cycle (1–2 for Jianli's
+    half years). Idempotent: a second call (a retried task, the office's page, a second beat)
+    returns the existing meeting and ``False``.
     """
-    if half not in (1, 2) or not 2000 <= year <= 2100:
-        raise ValidationError("年度或半年参数无效。", code="bad_term")
+    cycle = current_cycle()
+    if not 1 <= half <= cycle.per_year or not 2000 <= year <= 2100:
+        raise ValidationError(
+            "年度或届次参数无效。" if cycle.per_year != 2 else "年度或半年参数无效。", code="bad_term"
+        )
     existing = Meeting.objects.filter(year=year, half=half).first()
     if existing is not None:
         return existing, False
-    planned = default_planned_date(year, half)
+    planned = default_planned_date(year, half, cycle)
     days_before = SiteSetting.get().topic_call_days_before_meeting
     try:
         with transaction.atomic():
@@ -59,6 +86,7 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
             meeting = Meeting(
                 year=year,
                 half=half,
+                term_name="" if cycle.per_year == 2 else cycle.term_label(half),
                 planned_date=planned,
                 topic_deadline=planned - dt.timedelta(days=days_before),
                 convener=_convener(delegated=False),

@@ -10,6 +10,7 @@ from .funding import FundingSection
 from .identity import DocumentSection, IdentitySection, PackSection
 from .meetings import MeetingsSection
 from .plans import PlansSection
+from .reporting import ReportingSection
 from .rewards import RewardsSection
 from .units import UnitsSection
 
@@ -23,6 +24,7 @@ SECTIONS: list[Section] = [
     RewardsSection(),
     PlansSection(),
     MeetingsSection(),
+    ReportingSection(),
 ]
 
 __all__ = ["SECTIONS", "PackContext", "Section"]

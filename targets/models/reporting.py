@@ -1,4 +1,5 @@
-"""Half-yearly reporting: periods, one report per member unit, its lines, and the numbers behind the dashboard."""
+"""Periodic reporting (quarter, half year or year: core.rhythm): periods, one report per member unit, its
+lines, and the numbers behind the dashboard."""
 
 import datetime as dt
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
+from core import rhythm as rh
 from core.dates import cn_date
 from core.fields import user_field
 
@@ -19,7 +21,9 @@ _user_field = user_field
 
 
 class ReportingPeriod(models.Model):
-    """A half year of a plan; opening it creates one report per responsible member unit."""
+    """A reporting period of a plan (a quarter, a half year or a year, as ``rhythm`` says: the office's
+    reporting rhythm when it was opened); opening it creates one report per responsible member unit.
+    ``half`` is the period's number within its year (1–4 quarters, 1–2 halves, 1 for a year)."""
 
     class Half(models.IntegerChoices):
         FIRST = 1, "上半年"
@@ -31,7 +35,8 @@ class ReportingPeriod(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="periods")
     year = models.PositiveSmallIntegerField("年度")
-    half = models.PositiveSmallIntegerField("半年", choices=Half.choices)
+    rhythm = models.CharField("报送周期", max_length=10, choices=rh.RHYTHM_CHOICES, default=rh.HALF)
+    half = models.PositiveSmallIntegerField("期次序号", choices=Half.choices)
     start_date = models.DateField("起始日期")
     end_date = models.DateField("截止日期")
     due_date = models.DateField("报送截止日")
@@ -48,16 +53,21 @@ class ReportingPeriod(models.Model):
         ordering = ["-year", "-half"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "year", "half"], name="targets_reportingperiod_unique_half"
+                fields=["plan", "rhythm", "year", "half"], name="targets_reportingperiod_unique_term"
             ),
-            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="targets_reportingperiod_half_valid"),
+            models.CheckConstraint(
+                condition=Q(rhythm=rh.QUARTER, half__gte=1, half__lte=4)
+                | Q(rhythm=rh.HALF, half__in=[1, 2])
+                | Q(rhythm=rh.YEAR, half=1),
+                name="targets_reportingperiod_number_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")), name="targets_reportingperiod_dates"
             ),
         ]
 
     def __str__(self):
-        return f"{self.year}年{self.get_half_display()}"
+        return self.term.name
 
     def get_absolute_url(self):
         return reverse("targets:period_detail", args=[self.pk])
@@ -67,15 +77,17 @@ class ReportingPeriod(models.Model):
         return str(self)
 
     @property
+    def term(self) -> rh.Period:
+        return rh.Period(self.year, self.half, self.rhythm)
+
+    @property
     def key(self) -> str:
-        """Short business key, e.g. ``2025H1``."""
-        return f"{self.year}H{self.half}"
+        """Short business key, e.g. ``2025H1``, ``2026Q1``, ``2026Y``."""
+        return self.term.key
 
     @staticmethod
-    def bounds(year: int, half: int) -> tuple[dt.date, dt.date]:
-        if half == 1:
-            return dt.date(year, 1, 1), dt.date(year, 6, 30)
-        return dt.date(year, 7, 1), dt.date(year, 12, 31)
+    def bounds(year: int, half: int, rhythm_code: str = rh.HALF) -> tuple[dt.date, dt.date]:
+        return rh.bounds(year, half, rhythm_code)
 
 
 class Report(models.Model):

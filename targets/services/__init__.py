@@ -29,6 +29,7 @@ from .reporting import (
     ReportError,
     ReportInput,
     missing_for_submission,
+    overlapping_period,
     period_due_date,
     period_open,
     report_accept,
@@ -36,6 +37,7 @@ from .reporting import (
     report_return,
     report_save,
     report_submit,
+    reporting_rhythm,
 )
 
 __all__ = [
@@ -56,7 +58,9 @@ __all__ = [
     "measure_save",
     "missing_for_submission",
     "period_due_date",
+    "overlapping_period",
     "period_open",
+    "reporting_rhythm",
     "plan_save",
     "report_accept",
     "report_backfill",

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.selectors import office_users
 from committee.models import MemberUnit
+from core import rhythm as rh
 from core.dates import cn_date
 from core.errors import ServiceError
 from core.models import SiteSetting
@@ -68,10 +69,19 @@ class ReportInput:
     summary: str | None = None
 
 
-def period_due_date(*, year: int, half: int) -> dt.date:
-    """Default due date: the half's last day plus the office's configured number of days."""
-    _, end = ReportingPeriod.bounds(year, half)
-    return end + dt.timedelta(days=SiteSetting.get().report_due_days_after_half)
+def period_due_date(*, year: int, half: int, rhythm: str | None = None) -> dt.date:
+    """Default due date: the period's last day plus the office's configured number of days.
+
+    ``half`` is the period's number within the year; ``rhythm`` defaults to the office's reporting
+    rhythm (SiteSetting.reporting_rhythm)."""
+    setting = SiteSetting.get()
+    term = rh.Period(year, half, rhythm or setting.reporting_rhythm)
+    return term.end + dt.timedelta(days=setting.report_due_days_after_half)
+
+
+def reporting_rhythm() -> str:
+    """The office's reporting rhythm (core.rhythm: quarter, half or year)."""
+    return SiteSetting.get().reporting_rhythm
 
 
 def responsible_unit_ids(plan: Plan) -> set[int]:
@@ -84,31 +94,56 @@ def responsible_unit_ids(plan: Plan) -> set[int]:
     return set(MemberUnit.objects.filter(pk__in=ids, active=True).values_list("pk", flat=True))
 
 
+def overlapping_period(*, plan: Plan, term: rh.Period) -> ReportingPeriod | None:
+    """A period of ``plan`` with another rhythm whose dates overlap ``term`` (a rhythm change
+    starts with the first period that does not overlap one already opened)."""
+    return (
+        ReportingPeriod.objects.filter(plan=plan, start_date__lte=term.end, end_date__gte=term.start)
+        .exclude(rhythm=term.rhythm)
+        .order_by("start_date")
+        .first()
+    )
+
+
 def period_open(
     *,
     plan: Plan,
     year: int,
     half: int,
+    rhythm: str | None = None,
     due_date: dt.date | None = None,
     by=None,
     backfilled: bool = False,
     today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
-    """Open (or re-open) the half-year ``year``/``half`` of ``plan``; returns (period, new reports).
+    """Open (or re-open) period ``half`` of ``year`` of ``plan``; returns (period, new reports).
 
-    Idempotent: one report per responsible unit, whatever the number of calls (the scheduler may run
-    twice, the office may click again). A re-run adds reports for units that became responsible since,
-    and missing lines to reports that are still editable; it never duplicates or deletes.
+    ``half`` is the period's number within the year, of ``rhythm`` (default: the office's reporting
+    rhythm): 1–4 quarters, 1–2 halves, 1 for a year. Idempotent: one report per responsible unit,
+    whatever the number of calls (the scheduler may run twice, the office may click again). A re-run
+    adds reports for units that became responsible since, and missing lines to reports that are
+    still editable; it never duplicates or deletes.
     """
-    if half not in (1, 2):
-        raise ReportError("半年只能是上半年（1）或下半年（2）。")
-    start, end = ReportingPeriod.bounds(year, half)
+    rhythm = rhythm or reporting_rhythm()
+    try:
+        term = rh.Period(year, half, rhythm)
+    except ValueError:
+        if rhythm == rh.HALF:
+            raise ReportError("半年只能是上半年（1）或下半年（2）。") from None
+        raise ReportError(f"报送期次序号无效（{rh.RHYTHM_NAMES.get(rhythm, rhythm)}）。") from None
+    start, end = term.start, term.end
     if end < plan.start_date or start > plan.end_date:
         raise ReportError(
-            f"{year}年{'上' if half == 1 else '下'}半年不在规划“{plan.name}”的期限"
+            f"{term.name}不在规划“{plan.name}”的期限"
             f"（{cn_date(plan.start_date)} 至 {cn_date(plan.end_date)}）内。"
         )
-    due = due_date or period_due_date(year=year, half=half)
+    clash = overlapping_period(plan=plan, term=term)
+    if clash is not None:
+        raise ReportError(
+            f"{term.name}与已开放的期次“{clash}”（{cn_date(clash.start_date)} 至 {cn_date(clash.end_date)}）"
+            "时间重叠：报送周期调整后，从第一个不重叠的期次起按新周期报送。"
+        )
+    due = due_date or period_due_date(year=year, half=half, rhythm=rhythm)
     if due < start:
         raise ReportError("报送截止日不能早于期次起始日期。")
     # given ``today`` (the office's form, the scheduler): a new period whose due date has already
@@ -117,17 +152,18 @@ def period_open(
         today is not None
         and not backfilled
         and due < today
-        and not ReportingPeriod.objects.filter(plan=plan, year=year, half=half).exists()
+        and not ReportingPeriod.objects.filter(plan=plan, rhythm=rhythm, year=year, half=half).exists()
     ):
         raise ReportError(
-            f"{year}年{'上' if half == 1 else '下'}半年的报送截止日 {cn_date(due)} 已过，"
+            f"{term.name}的报送截止日 {cn_date(due)} 已过，"
             "开放后所有单位会立即被记为未报送。请另定新的报送截止日（今天或以后）。"
         )
     with transaction.atomic():
-        # race: two openers at once (a second beat, a double click); the unique (plan, year, half)
+        # race: two openers at once (a second beat, a double click); the unique (plan, rhythm, year, half)
         # makes get_or_create return the same row, and the lock serialises report creation below
         period, _ = ReportingPeriod.objects.get_or_create(
             plan=plan,
+            rhythm=rhythm,
             year=year,
             half=half,
             defaults={

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from scheduler.schedules import SCHEDULES, schedules_install
+from scheduler.schedules import declared_schedules, schedules_install
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, **options):
         result = schedules_install(reset=reset)
-        by_name = {s.name: s for s in SCHEDULES}
+        by_name = {s.name: s for s in declared_schedules()}
         for label, names in (
             ("新建", result.created),
             ("已恢复默认", result.reset),
