@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, import_views, views
 
 app_name = "core"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("history/<str:label>/<int:pk>/", views.object_history, name="object_history"),
     path("calendar/", calendar_views.calendar_year, name="calendar"),
+    path("imports/<int:pk>/", import_views.preview, name="import_preview"),
+    path("imports/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", import_views.discard, name="import_discard"),
     path("system/health/", views.health, name="health"),
     path("system/health/check/", views.health_check, name="health_check"),
 ]
