@@ -6,9 +6,11 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
-        from . import nav, navigation
+        from . import imports, nav, navigation
+        from .calendar import CalendarImporter
 
         navigation.register(nav.nav_group)
+        imports.register(CalendarImporter())
 
         # 请选择 instead of Django's "---------" for every empty choice (model-form selects and
         # ModelChoiceField): the platform shows no raw placeholder codes (issue 19 point 9).

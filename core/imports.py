@@ -105,6 +105,7 @@ class Importer:
 
     def may_use(self, user) -> bool:
         """Whether ``user``'s role may preview and confirm batches of this kind (their own only)."""
+        # the office's role, read from the user (core knows no feature app, accounts included)
         return bool(getattr(user, "is_office", False))
 
     def check_confirm(self, batch: ImportBatch, user) -> None:
