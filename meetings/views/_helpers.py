@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from core.upload_errors import show_upload_error
+
 
 def show_errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
@@ -35,7 +37,8 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
     try:
         result = action(by=request.user, **kwargs)
     except ValidationError as exc:
-        form.add_error(None, exc)
+        if not show_upload_error(form, exc):
+            form.add_error(None, exc)
         return None
     if success:
         messages.success(request, success(result) if callable(success) else success)
@@ -44,8 +47,17 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
 
 def perform_form(request, form, action, /, *, success: str = "", **kwargs):
     """A small action form posted from a detail page: an invalid form becomes error messages, a
-    valid one is handed to the service together with ``kwargs``."""
+    valid one is handed to the service together with ``kwargs``. A full or read-only disk marks the
+    form (``form.storage_failed``): the caller shows the page again with it, what was typed kept."""
     if not form.is_valid():
         form_errors(request, form)
         return None
-    return perform(request, action, success=success, **kwargs, **form.cleaned_data)
+    try:
+        result = action(by=request.user, **kwargs, **form.cleaned_data)
+    except ValidationError as exc:
+        if not show_upload_error(form, exc):
+            show_errors(request, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True

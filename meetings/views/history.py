@@ -24,6 +24,7 @@ from ..services.history import (
     HistoryImporter,
 )
 from ._helpers import perform_form, perform_in_form
+from .minutes import minutes_page
 
 
 @office_required
@@ -122,13 +123,12 @@ def history_finalize(request, pk):
 @office_required
 def minutes_files_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    perform_form(
-        request,
-        MinutesFilesForm(request.POST, request.FILES),
-        services.meeting_history_add_files,
-        meeting=meeting,
-        success="纪要原件已上传。",
+    form = MinutesFilesForm(request.POST, request.FILES)
+    done = perform_form(
+        request, form, services.meeting_history_add_files, meeting=meeting, success="纪要原件已上传。"
     )
+    if done is None and getattr(form, "storage_failed", False):
+        return minutes_page(request, meeting, files_form=form)
     return redirect("meetings:minutes", pk=meeting.pk)
 
 
