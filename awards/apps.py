@@ -6,14 +6,16 @@ class AwardsConfig(AppConfig):
     verbose_name = "奖励申报"
 
     def ready(self):
-        from core import navigation, workbench
+        from core import imports, navigation, workbench
         from notifications import reminders
 
         from . import nav
         from . import reminders as app_reminders
         from . import workbench as app_workbench
+        from .services.legacy import LegacyImporter
 
         # the sidebar, the role home page and the daily reminders know this app only by these calls
         navigation.register(nav.nav_group)
         workbench.register(app_workbench.panels)
         reminders.register(self.name, app_reminders.collect)
+        imports.register(LegacyImporter())

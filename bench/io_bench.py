@@ -82,9 +82,10 @@ def targets_statistics_import(rows: int):
 
     from accounts.models import User
     from bench.seed import BENCH_USERS
+    from core.models import ImportBatch
     from core.uploads import validate_upload
     from targets.excel import STAT_HEADERS, STAT_SHEET
-    from targets.models import ImportBatch, Plan
+    from targets.models import Plan
     from targets.services.imports import statistics_import_apply, statistics_import_preview
 
     plan = Plan.objects.get(is_current=True)

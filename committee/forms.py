@@ -5,7 +5,6 @@ from django.utils import timezone
 from core.uploads import validate_upload
 
 from .models import MemberUnit, Role
-from .roster_io import read_roster_workbook
 
 
 class DateInput(forms.DateInput):
@@ -70,5 +69,4 @@ class RosterImportForm(forms.Form):
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         validate_upload(uploaded, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
-        self.rows = read_roster_workbook(uploaded)
         return uploaded

@@ -4,12 +4,16 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
+from accounts.permissions import is_office
 from core.dates import cn_date
 from core.history import save_with_history
+from core.imports import Importer, Parsed
+from core.imports import error as row_error
 
 from .models import Appointment, MemberUnit, Role, Seat, UnitContact
-from .roster_io import roster_import_plan
+from .roster_io import read_roster_workbook, roster_import_plan
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -168,3 +172,50 @@ def roster_import_apply(*, raw_rows: list[dict], by=None) -> dict:
             seat_reorder(seat=row.seat, order=row.order, by=by)
         counts[row.action] += 1
     return counts
+
+
+class RosterImporter(Importer):
+    """The roster edited in Excel and imported back, on the one import pipeline. Never deletes."""
+
+    kind = "committee.roster"
+    label = "委员会名单"
+    rows_template = "committee/_import_rows_roster.html"
+    confirm_note = "确认后才按下表更新委员会名单；文件中未列出的席位保持不变。"
+
+    def read(self, uploaded, *, params, by):
+        raw_rows = read_roster_workbook(uploaded)
+        planned = roster_import_plan(raw_rows)
+        rows = [
+            {
+                "raw": raw,
+                "line": r.line,
+                "role_label": r.role_label,
+                "unit_name": r.unit_name,
+                "title": r.title,
+                "person": r.person,
+                "start_text": r.start_text,
+                "current_person": r.current_person,
+                "action": r.action,
+                "action_label": r.action_label,
+            }
+            for raw, r in zip(raw_rows, planned, strict=True)
+        ]
+        errors = [row_error("；".join(r.errors), row=r.line) for r in planned if r.errors]
+        return Parsed(rows=rows, errors=errors)
+
+    def apply(self, batch, *, by):
+        counts = roster_import_apply(raw_rows=[row["raw"] for row in batch.rows], by=by)
+        message = (
+            f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"
+            f"调整排序 {counts['reorder']} 项，未变 {counts['unchanged']} 项。"
+        )
+        return message, counts
+
+    def may_use(self, user):
+        return is_office(user)
+
+    def upload_url(self, batch):
+        return reverse("committee:roster_import")
+
+    def done_url(self, batch):
+        return reverse("committee:roster")

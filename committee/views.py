@@ -2,26 +2,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import is_office, office_required
-from core import confirm
+from core import import_views
 from core.dates import cn_date
 from core.documents import docx_response, xlsx_response
 from core.errors import show_error
+from core.import_views import run_upload
 from core.policy import policy_document
 
 from . import services
 from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, SeatRetireForm
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .permissions import roster_viewer_required
-from .roster_io import roster_document, roster_import_plan, roster_sheet
+from .roster_io import roster_document, roster_sheet
 from .selectors import current_roster, roster_groups, seat_terms, term_changes
-
-IMPORT_SESSION_KEY = "committee_roster_import"
 
 
 @roster_viewer_required
@@ -131,47 +129,19 @@ def seat_create(request):
 @office_required
 def roster_import(request):
     form = RosterImportForm(request.POST or None, request.FILES or None)
-    planned = None
-    if request.method == "POST" and form.is_valid():
-        request.session[IMPORT_SESSION_KEY] = form.rows
-        planned = roster_import_plan(form.rows)
-    elif request.method == "GET" and request.GET.get("preview") and IMPORT_SESSION_KEY in request.session:
-        planned = roster_import_plan(request.session[IMPORT_SESSION_KEY])
-    has_errors = bool(planned) and any(r.errors for r in planned)
-    return render(
-        request,
-        "committee/roster_import.html",
-        {"form": form, "planned": planned, "has_errors": has_errors},
-    )
+    done, preview, status = run_upload(request, form, kind=services.RosterImporter.kind)
+    if done:
+        return done
+    return render(request, "committee/roster_import.html", {"form": form, "preview": preview}, status=status)
 
 
 @require_POST
 @office_required
 def roster_import_confirm(request):
-    rows = request.session.get(IMPORT_SESSION_KEY)
-    if not rows:
-        done = confirm.last_result(request, IMPORT_SESSION_KEY)
-        if done:  # a second click after the first finished: show what the first did
-            messages.info(request, f"{done}（未重复导入）")
-            return redirect("committee:roster")
-        messages.error(request, "没有待确认的导入内容，请重新上传文件。")
-        return redirect("committee:roster_import")
-    if not confirm.claim(request, IMPORT_SESSION_KEY):
-        messages.info(request, "该名单的导入已在处理或已完成，未重复导入。")
-        return redirect("committee:roster")
-    try:
-        counts = services.roster_import_apply(raw_rows=rows, by=request.user)
-    except ValidationError as exc:
-        confirm.release(request, IMPORT_SESSION_KEY)
-        show_error(request, exc)
-        return redirect(reverse("committee:roster_import") + "?preview=1")
-    result = (
-        f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"
-        f"调整排序 {counts['reorder']} 项，未变 {counts['unchanged']} 项。"
+    """The confirm button of the first version of this page: the office member's latest import."""
+    return import_views.confirm_latest(
+        request, kind=services.RosterImporter.kind, upload_url="committee:roster_import"
     )
-    confirm.finish(request, IMPORT_SESSION_KEY, result)
-    messages.success(request, result)
-    return redirect("committee:roster")
 
 
 @roster_viewer_required

@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     CalendarDay,
     CalendarYear,
+    ImportBatch,
     PolicyDocument,
     PolicyRecord,
     SiteSetting,
@@ -50,3 +51,11 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
     list_display = ("year", "source", "confirmed_at", "confirmed_by")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("kind", "original_name", "summary", "row_count", "status", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "status")
+    exclude = ("rows",)
+    readonly_fields = ("errors", "params", "result")

@@ -6,6 +6,11 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
+        from . import imports
+        from .calendar import CalendarImporter
+
+        imports.register(CalendarImporter())
+
         # 请选择 instead of Django's "---------" for every empty choice (model-form selects and
         # ModelChoiceField): the platform shows no raw placeholder codes (issue 19 point 9).
         from django import forms

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from core.dates import cn_date
 
+from .cells import cell_text
+from .imports import Importer, Parsed
+from .imports import error as import_error
 from .models import CalendarDay, CalendarYear
 from .uploads import SheetLimits, open_workbook, sheet_rows
 from .workdays import statutory_calendar_known
@@ -69,29 +73,30 @@ def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]
     return out
 
 
-def parse_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay]]:
-    """Columns 类型（放假 / 上班）, 开始日期, 结束日期, 说明; first row is the header."""
+def read_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay], list[dict]]:
+    """The arrangement in an uploaded xlsx, and the error of every row that is wrong."""
     sheet = open_workbook(uploaded, limits=LIMITS).worksheets[0]
-    holidays, workdays = [], []
+    holidays, workdays, errors = [], [], []
     for number, row in enumerate(sheet_rows(sheet), start=1):
         if number == 1:
             continue
-        if number > MAX_XLSX_ROWS:
-            raise ValidationError(f"文件超过 {MAX_XLSX_ROWS} 行。")
         kind, start, end, note = (list(row) + [None] * 4)[:4]
         if kind is None and start is None:
             continue
-        start, end = _cell_date(start, number), _cell_date(end, number) if end not in (None, "") else None
-        note = str(note or "").strip()[:100]
-        if str(kind).strip() == "放假":
-            holidays.append(Holiday(start, end or start, note))
-        elif str(kind).strip() in ("上班", "调休上班"):
-            if end and end != start:
-                raise ValidationError(f"第 {number} 行：调休上班日每行只写一天。")
-            workdays.append(MakeUpDay(start, note))
-        else:
-            raise ValidationError(f"第 {number} 行的类型“{kind}”应为“放假”或“上班”。")
-    return holidays, workdays
+        try:
+            start, end = _cell_date(start, number), _cell_date(end, number) if end not in (None, "") else None
+            note = cell_text(note)[:100]
+            if cell_text(kind) == "放假":
+                holidays.append(Holiday(start, end or start, note))
+            elif cell_text(kind) in ("上班", "调休上班"):
+                if end and end != start:
+                    raise ValidationError(f"第 {number} 行：调休上班日每行只写一天。")
+                workdays.append(MakeUpDay(start, note))
+            else:
+                raise ValidationError(f"第 {number} 行的类型“{cell_text(kind)}”应为“放假”或“上班”。")
+        except ValidationError as exc:
+            errors.extend(import_error(m, row=number) for m in exc.messages)
+    return holidays, workdays, errors
 
 
 def _cell_date(value, number: int) -> dt.date:
@@ -99,16 +104,14 @@ def _cell_date(value, number: int) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = re.fullmatch(DATE, str(value or "").strip())
+    match = re.fullmatch(DATE, cell_text(value))
     if not match:
-        raise ValidationError(f"第 {number} 行的日期“{value}”无效。")
+        raise ValidationError(f"第 {number} 行的日期“{cell_text(value)}”无效。")
     return _date(*match.groups(), line=number)
 
 
-def calendar_year_set(
-    *, year: int, holidays: list[Holiday], workdays: list[MakeUpDay], source: str, by
-) -> CalendarYear:
-    """Replace the office calendar of ``year`` with this arrangement; all rules checked first."""
+def calendar_year_check(*, year: int, holidays: list[Holiday], workdays: list[MakeUpDay]) -> dict:
+    """Every rule of a year's arrangement; returns {date: (is_workday, note)} or raises (Chinese)."""
     if not 2000 <= year <= 2100:
         raise ValidationError("年度无效。")
     if not holidays:
@@ -138,11 +141,21 @@ def calendar_year_set(
         if w.day in on:
             raise ValidationError(f"调休上班日 {cn_date(w.day)} 重复。")
         on[w.day] = w.note
+    return {d: (False, n) for d, n in off.items()} | {d: (True, n) for d, n in on.items()}
+
+
+def calendar_year_set(
+    *, year: int, holidays: list[Holiday], workdays: list[MakeUpDay], source: str, by
+) -> CalendarYear:
+    """Replace the office calendar of ``year`` with this arrangement; all rules checked first."""
+    days = calendar_year_check(year=year, holidays=holidays, workdays=workdays)
     with transaction.atomic():
         CalendarDay.objects.filter(date__year=year).delete()
         CalendarDay.objects.bulk_create(
-            [CalendarDay(date=d, is_workday=False, note=n or "放假") for d, n in sorted(off.items())]
-            + [CalendarDay(date=d, is_workday=True, note=n or "调休上班") for d, n in sorted(on.items())]
+            [
+                CalendarDay(date=d, is_workday=work, note=n or ("调休上班" if work else "放假"))
+                for d, (work, n) in sorted(days.items(), key=lambda item: (item[1][0], item[0]))
+            ]
         )
         record, _ = CalendarYear.objects.update_or_create(
             year=year, defaults={"source": source[:200], "confirmed_by": by}
@@ -171,3 +184,52 @@ def next_year_unknown(today: dt.date) -> int | None:
     if today.month >= 10 and not year_known(today.year + 1):
         return today.year + 1
     return None
+
+
+class CalendarImporter(Importer):
+    """A year's arrangement uploaded as xlsx, on the one import pipeline (the form's text stays direct)."""
+
+    kind = "core.calendar"
+    label = "年度工作日历"
+    rows_template = "core/_import_rows_calendar.html"
+    confirm_note = "确认后以本文件替换该年的工作日历。"
+
+    def read(self, uploaded, *, params, by):
+        holidays, workdays, errors = read_xlsx(uploaded)
+        if not errors:
+            try:
+                calendar_year_check(year=params["year"], holidays=holidays, workdays=workdays)
+            except ValidationError as exc:
+                errors = [import_error(m) for m in exc.messages]
+        rows = [
+            {"kind": "放假", "start": h.start.isoformat(), "end": h.end.isoformat(), "note": h.note}
+            for h in holidays
+        ] + [
+            {"kind": "上班", "start": w.day.isoformat(), "end": w.day.isoformat(), "note": w.note}
+            for w in workdays
+        ]
+        return Parsed(
+            rows=rows, errors=errors, summary=f"{params['year']}年 · 依据：{params.get('source', '')}"
+        )
+
+    def apply(self, batch, *, by):
+        year = batch.params["year"]
+        holidays = [
+            Holiday(dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"]), r["note"])
+            for r in batch.rows
+            if r["kind"] == "放假"
+        ]
+        workdays = [
+            MakeUpDay(dt.date.fromisoformat(r["start"]), r["note"]) for r in batch.rows if r["kind"] == "上班"
+        ]
+        record = calendar_year_set(
+            year=year, holidays=holidays, workdays=workdays, source=batch.params.get("source", ""), by=by
+        )
+        return f"已保存{year}年工作日历。", record
+
+    def may_use(self, user):
+        # the office's role, read from the user (core knows no feature app, accounts included)
+        return bool(getattr(user, "is_office", False))
+
+    def upload_url(self, batch):
+        return f"{reverse('core:calendar')}?year={batch.params['year']}"

@@ -39,6 +39,10 @@ def show_error(request, exc: ValidationError, *, form=None, level: int = message
     """Show a refused service call: on ``form`` (on the field the error names when the form has it,
     else at the top), or without a form as one message per error."""
     if form is not None:
+        from .upload_errors import show_upload_error  # storage → errors: imported when used
+
+        if show_upload_error(form, exc):  # a full or read-only disk: the same page, what was typed kept
+            return
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
                 form.add_error(name if name in form.fields else None, ValidationError(errors))

@@ -271,3 +271,55 @@ class CalendarYear(models.Model):
 
     def __str__(self):
         return f"{self.year}年工作日历"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet of any import (``core.imports``): its file, every row as checked,
+    who uploaded and who confirmed it. Stored only when every row passed; applied on confirmation."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        APPLIED = "applied", "已导入"
+        DISCARDED = "discarded", "已放弃"
+
+    kind = models.CharField("类型", max_length=40, help_text="导入类型（core.imports 中登记的名称）")
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    file = models.FileField("原始文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    summary = models.CharField("说明", max_length=300, blank=True, help_text="导入对象、来源等")
+    params = models.JSONField("导入参数", default=dict, blank=True)
+    rows = models.JSONField("解析结果", default=list)
+    errors = models.JSONField("错误", default=list, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    result = models.CharField("导入结果", max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="applied") | models.Q(applied_at__isnull=False),
+                name="core_importbatch_applied_has_time",
+            ),
+        ]
+        indexes = [
+            # a confirm button without the batch in its URL: the person's latest batch of one kind
+            models.Index(fields=["uploaded_by", "kind", "-uploaded_at"], name="core_importbatch_mine"),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"

@@ -9,14 +9,15 @@ from django.utils import timezone
 
 from accounts.permissions import office_required
 from core.calendar import (
+    CalendarImporter,
     Holiday,
     MakeUpDay,
     calendar_year_set,
     parse_lines,
-    parse_xlsx,
     year_arrangement,
     year_known,
 )
+from core.import_views import run_upload
 from core.models import CalendarYear
 from core.uploads import validate_upload
 from core.workdays import statutory_calendar_known
@@ -44,7 +45,7 @@ class CalendarYearForm(forms.Form):
     file = forms.FileField(
         label="或上传 Excel（.xlsx）",
         required=False,
-        help_text="列：类型（放假 / 上班）、开始日期、结束日期、说明；上传后以文件为准",
+        help_text="列：类型（放假 / 上班）、开始日期、结束日期、说明；上传后先预览，确认后以文件为准",
     )
 
     def clean_file(self):
@@ -57,16 +58,15 @@ class CalendarYearForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        if data.get("file"):
+            return data  # a spreadsheet goes through the import pipeline (CalendarImporter)
         try:
-            if data.get("file"):
-                data["parsed_holidays"], data["parsed_workdays"] = parse_xlsx(data["file"])
-            else:
-                data["parsed_holidays"] = [Holiday(*r) for r in parse_lines(data["holidays"], ranges=True)]
-                data["parsed_workdays"] = [
-                    MakeUpDay(r[0], r[2]) for r in parse_lines(data["workdays"], ranges=False)
-                ]
+            data["parsed_holidays"] = [Holiday(*r) for r in parse_lines(data["holidays"], ranges=True)]
+            data["parsed_workdays"] = [
+                MakeUpDay(r[0], r[2]) for r in parse_lines(data["workdays"], ranges=False)
+            ]
         except ValidationError as exc:
-            self.add_error("file" if data.get("file") else None, exc)
+            self.add_error(None, exc)
         return data
 
 
@@ -93,7 +93,17 @@ def calendar_year(request):
         year = today.year
     year = min(max(year, 2000), 2100)
     form = CalendarYearForm(request.POST or None, request.FILES or None, initial=_initial(year))
-    if request.method == "POST" and form.is_valid():
+    preview, status = None, 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("file"):
+        done, preview, status = run_upload(
+            request,
+            form,
+            kind=CalendarImporter.kind,
+            params=lambda data: {"year": data["year"], "source": data["source"]},
+        )
+        if done:
+            return done
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             calendar_year_set(
@@ -119,6 +129,13 @@ def calendar_year(request):
     return render(
         request,
         "core/calendar_year.html",
-        {"form": form, "year": year, "known": year_known(year), "years": years, "today": today},
-        status=400 if request.method == "POST" else 200,
+        {
+            "form": form,
+            "preview": preview,
+            "year": year,
+            "known": year_known(year),
+            "years": years,
+            "today": today,
+        },
+        status=status,
     )

@@ -6,7 +6,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.import_formats import XLSX
 
 from .models import (
-    ImportBatch,
     Measure,
     MeasureResponsibility,
     Plan,
@@ -91,14 +90,6 @@ class StatisticAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # accepted values are evidence: corrected by a newer value, never deleted
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("kind", "original_name", "plan", "row_count", "status", "uploaded_by", "uploaded_at")
-    list_filter = ("kind", "status")
-    exclude = ("rows",)
-    readonly_fields = ("errors",)
 
 
 @admin.register(TargetEvaluation)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import can_view_overall_progress, ensure, is_office, is_unit_user, require
 
-from .models import ImportBatch, Report, ReportTargetLine
+from .models import Report, ReportTargetLine
 
 # pages about reports: the office and member units (each only its own); enterprises 403
 report_user_required = require(lambda u: is_office(u) or is_unit_user(u))
@@ -57,14 +57,6 @@ def get_line_for_user(user, pk) -> ReportTargetLine:
     return line
 
 
-def get_batch_for_user(user, pk, *, kind: str) -> ImportBatch:
-    """A pending import of ``kind``: the uploader's own (template: also the same unit's); others 404."""
-    batch = get_object_or_404(ImportBatch.objects.select_related("report", "plan"), pk=pk, kind=kind)
-    if batch.uploaded_by_id != user.pk:
-        raise Http404("导入记录不存在")
-    return batch
-
-
 def can_see_unit(user, unit_id: int) -> bool:
     return is_office(user) or (is_unit_user(user) and user.member_unit_id == unit_id)
 
@@ -81,7 +73,6 @@ __all__ = [
     "can_see_unit",
     "can_upload_template",
     "can_view_overall_progress",
-    "get_batch_for_user",
     "get_editable_report",
     "get_line_for_user",
     "get_report_for_user",

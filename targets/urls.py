@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core import import_views
+
 from .views import dashboard, excel, plans, reports
 
 app_name = "targets"
@@ -26,9 +28,10 @@ urlpatterns = [
     path("reports/<int:pk>/upload/", excel.report_upload, name="report_upload"),
     path("lines/<int:pk>/evidence/", reports.evidence_download, name="evidence"),
     # imports
-    path("imports/<int:pk>/", excel.import_preview, name="import_preview"),
-    path("imports/<int:pk>/confirm/", excel.import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/discard/", excel.import_discard, name="import_discard"),
+    # the pages every import shares (core.import_views), under the targets addresses they had first
+    path("imports/<int:pk>/", import_views.preview, name="import_preview"),
+    path("imports/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
+    path("imports/<int:pk>/discard/", import_views.discard, name="import_discard"),
     path("imports/<int:pk>/file/", excel.import_file, name="import_file"),
     path("statistics/import/", excel.statistics_import, name="statistics_import"),
     path("statistics/template.xlsx", excel.statistics_template, name="statistics_template"),

@@ -102,6 +102,10 @@ TABLE: dict[str, Row] = {
     "core:reward_schedule": get(PUBLIC),
     "core:workbench": get(SIGNED_IN),
     "core:calendar": get(OFFICE),
+    # every import's preview, confirm and discard (core.import_views): the uploader's own batch only
+    "core:import_preview": get((LOGIN, 403, 403, 200, 404, 404, 404, 403), pk("import_batch")),
+    "core:import_confirm": post((LOGIN, 403, 403, ACT, 404, 404, 404, 403), pk("import_batch")),
+    "core:import_discard": post((LOGIN, 403, 403, ACT, 404, 404, 404, 403), pk("import_batch")),
     # the generic audit trail is the office's (units read their report's changes on report_history)
     "core:object_history": get(OFFICE, lambda w: {"label": "targets.report", "pk": w.report.pk}),
     # system health (worker, beat, broker) is the IT administrator's concern as much as the office's

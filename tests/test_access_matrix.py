@@ -28,7 +28,7 @@ from awards.models import DuplicateFinding, RewardItem
 from awards.tests.factories import ApplicationFactory, pdf
 from committee.models import Seat
 from committee.tests.factories import UnitContactFactory
-from core.models import CalendarDay
+from core.models import CalendarDay, ImportBatch
 from meetings import services as meetings_services
 from meetings.models import BusinessKind
 from meetings.tests.factories import WorkPlanFactory, decision, held_meeting, notified_meeting, on, publish
@@ -36,7 +36,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from scheduler.halves import HalfYear
 from scheduler.services import half_year_report_build
-from targets.models import ImportBatch, Report
+from targets.models import Report
 from targets.services import period_open
 
 from .access_matrix_table import ACT, ADMIN_LOGIN, LOGIN, ROLE_USERS, ROLES, TABLE
@@ -113,10 +113,9 @@ def _targets(w, users, policy) -> None:
     w.report_line.evidence_name = "抽检报告.pdf"
     w.report_line.save()
     w.import_batch = ImportBatch(
-        kind=ImportBatch.Kind.REPORT_TEMPLATE,
+        kind="targets.report_template",
         original_name="进度报告模板.xlsx",
-        plan=policy,
-        report=w.report,
+        params={"report": w.report.pk, "plan": policy.pk},
         uploaded_by=unit_user,
     )
     w.import_batch.file.save("template.xlsx", ContentFile(_xlsx()), save=True)

@@ -12,8 +12,9 @@ from awards.models import Application
 from awards.services.legacy import COLUMNS as LEGACY_COLUMNS
 from awards.services.legacy import legacy_import_preview
 from committee.roster_io import read_roster_workbook
+from core.models import ImportBatch
 from core.uploads import SheetLimits, open_workbook, sheet_rows
-from targets.models import ImportBatch, Statistic
+from targets.models import Statistic
 from targets.services.imports import ImportRefused, statistics_import_preview
 
 pytestmark = pytest.mark.django_db

@@ -24,9 +24,10 @@ from awards.services.legacy import COLUMNS as LEGACY_COLUMNS
 from committee.models import Appointment
 from committee.roster_io import COLUMNS as ROSTER_COLUMNS
 from committee.roster_io import read_roster_workbook
+from core.models import ImportBatch
 from core.uploads import validate_upload
 from targets.excel import STAT_HEADERS, TARGET_SHEET
-from targets.models import ImportBatch, Report, Statistic
+from targets.models import Report, Statistic
 from targets.services import period_open
 from targets.services.imports import ImportRefused, statistics_import_preview
 from tests.hostile_xlsx import swell

@@ -7,10 +7,15 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import is_office
+from core.cells import cell_date, cell_text
 from core.dates import cn_date
+from core.imports import Importer, Parsed
+from core.imports import error as row_error
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem
@@ -328,34 +333,11 @@ def legacy_correction_apply(change: MoneyChange, *, by: User) -> Application:
 @dataclass
 class LegacyPreview:
     rows: list[LegacyRow]
-    errors: list[str]  # "第 N 行：…", Chinese
+    errors: list[dict]  # core.imports.error entries (row number and Chinese message)
 
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not self.errors
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value, label: str, errors: list[str]) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        errors.append(f"{label}“{_text(value)}”不是有效日期（应为 2023-05-01 这样的格式）。")
-        return None
 
 
 def _amount(value, errors: list[str]) -> int | None:
@@ -363,10 +345,10 @@ def _amount(value, errors: list[str]) -> int | None:
         return None
     if isinstance(value, int | float) and float(value).is_integer():
         return int(value)
-    text = _text(value).replace(",", "").replace("，", "")
+    text = cell_text(value).replace(",", "").replace("，", "")
     if text.isdigit():
         return int(text)
-    errors.append(f"实际拨付金额“{_text(value)}”应为整数（元）。")
+    errors.append(f"实际拨付金额“{cell_text(value)}”应为整数（元）。")
     return None
 
 
@@ -393,7 +375,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     labels = {label: key for key, label in COLUMNS}
     positions = {}
     for index, cell in enumerate(header):
-        key = labels.get(_text(cell))
+        key = labels.get(cell_text(cell))
         if key:
             positions[key] = index
     missing = [label for key, label in COLUMNS if key in REQUIRED and key not in positions]
@@ -405,10 +387,10 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         items[name] = code
         names[code] = name
     rows: list[LegacyRow] = []
-    errors: list[str] = []
+    errors: list[dict] = []
     seen: dict[tuple, int] = {}
     for number, values in enumerate(rows_iter, start=2):
-        if values is None or all(v is None or _text(v) == "" for v in values):
+        if values is None or all(v is None or cell_text(v) == "" for v in values):
             continue
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
             raise ValidationError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。", code="too_many")
@@ -417,23 +399,23 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         formulas = [label for key, label in COLUMNS if is_formula_text(cell.get(key))]
         if formulas:
             errors.append(
-                f"第 {number} 行：“{'、'.join(formulas)}”的内容以 = + - @ 开头，疑似公式，已拒绝导入。"
+                row_error(f"“{'、'.join(formulas)}”的内容以 = + - @ 开头，疑似公式，已拒绝导入。", row=number)
             )
             continue
         row = LegacyRow(
             row_number=number,
-            credit_code=normalize_credit_code(_text(cell.get("credit_code"))),
-            enterprise_name=_text(cell.get("enterprise_name"))[:200],
-            reward_code=_resolve_item(_text(cell.get("reward")), items, row_errors),
-            award_date=_date(cell.get("award_date"), "获奖日期", row_errors),
-            reference=_text(cell.get("reference"))[:100],
-            issuing_body=_text(cell.get("issuing_body"))[:200],
+            credit_code=normalize_credit_code(cell_text(cell.get("credit_code"))),
+            enterprise_name=cell_text(cell.get("enterprise_name"))[:200],
+            reward_code=_resolve_item(cell_text(cell.get("reward")), items, row_errors),
+            award_date=cell_date(cell.get("award_date"), "获奖日期", row_errors),
+            reference=cell_text(cell.get("reference"))[:100],
+            issuing_body=cell_text(cell.get("issuing_body"))[:200],
             amount_yuan=_amount(cell.get("amount_yuan"), row_errors),
-            paid_on=_date(cell.get("paid_on"), "拨付日期", row_errors),
-            voucher_number=_text(cell.get("voucher_number"))[:60],
-            note=_text(cell.get("note"))[:200],
-            approval_number=_text(cell.get("approval_number"))[:100],
-            approval_date=_date(cell.get("approval_date"), "批复日期", row_errors),
+            paid_on=cell_date(cell.get("paid_on"), "拨付日期", row_errors),
+            voucher_number=cell_text(cell.get("voucher_number"))[:60],
+            note=cell_text(cell.get("note"))[:200],
+            approval_number=cell_text(cell.get("approval_number"))[:100],
+            approval_date=cell_date(cell.get("approval_date"), "批复日期", row_errors),
         )
         row.reward_name = names.get(row.reward_code, "")
         if not row_errors:
@@ -443,7 +425,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
             row_errors.append(f"与第 {seen[key]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
         seen.setdefault(key, number)
         if row_errors:
-            errors.append(f"第 {number} 行：" + "；".join(row_errors))
+            errors.append(row_error("；".join(row_errors), row=number))
         else:
             rows.append(row)
     if not rows and not errors:
@@ -472,3 +454,30 @@ def legacy_import_confirm(
         summary=f"批量导入《{source_name}》：{len(rows)} 条历史兑现记录，合计 {wan(total)}（{total:,} 元）。",
         payload={"rows": [row.to_json() for row in rows], "source": f"批量导入《{source_name}》"},
     )
+
+
+class LegacyImporter(Importer):
+    """The office's 台账 of rewards paid before the platform, on the one import pipeline."""
+
+    kind = "awards.legacy"
+    label = "历史兑现记录"
+    rows_template = "awards/_import_rows_legacy.html"
+    confirm_note = "确认后登记为一项待确认的变更，须由另一位办公室负责人确认后才一并录入。"
+
+    def read(self, uploaded, *, params, by):
+        preview = legacy_import_preview(upload=uploaded)
+        return Parsed(rows=[row.to_json() for row in preview.rows], errors=preview.errors)
+
+    def apply(self, batch, *, by):
+        rows = [LegacyRow.from_json(data) for data in batch.rows]
+        change = legacy_import_confirm(rows=rows, recorded_by=by, source_name=batch.original_name[:100])
+        return f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。", change
+
+    def may_use(self, user):
+        return is_office(user)
+
+    def upload_url(self, batch):
+        return reverse("awards:legacy_import")
+
+    def done_url(self, batch):
+        return reverse("awards:money_changes")

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from awards import services
 from awards.models import Application, Enterprise, MoneyChange
 from awards.services.legacy import COLUMNS
+from core.models import ImportBatch
 from portal.demo import make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -181,9 +182,9 @@ def test_office_form_shows_the_duplicate_in_chinese(client, users):
 def test_import_previews_then_confirms_every_row(client, users):
     client.force_login(users["office"])
     upload = xlsx([good_row(), good_row(reference="第 7654321 号", item="geographical_indication")])
-    response = client.post(reverse("awards:legacy_import"), {"file": upload})
+    response = client.post(reverse("awards:legacy_import"), {"file": upload}, follow=True)
     body = response.content.decode()
-    assert "全部 2 行检查通过" in body
+    assert "全部 2 行检查无误" in body and "监利老字号食品有限公司" in body
     assert not Application.objects.exists()  # a preview stores nothing
     response = client.post(reverse("awards:legacy_import_confirm"))
     assert response.status_code == 302
@@ -233,7 +234,7 @@ def test_import_with_a_bad_row_shows_row_errors_and_saves_nothing(client, users,
     body = response.content.decode()
     assert "第 3 行" in body and message in body
     assert reverse("awards:legacy_import_confirm") not in body
-    assert "awards_legacy_import" not in client.session
+    assert not ImportBatch.objects.exists()
     assert client.post(reverse("awards:legacy_import_confirm")).status_code == 302
     assert not Application.objects.exists()
     assert not Enterprise.objects.filter(credit_code=CODE_NEW).exists()
@@ -292,24 +293,22 @@ def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(cl
     second = client.post(reverse("awards:legacy_import_confirm"), follow=True)
     assert first.status_code == 302
     assert second.status_code == 200
-    assert (
-        "1 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。（未重复导入）"
-        in second.content.decode()
-    )
+    text = second.content.decode()
+    assert "1 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。（该文件已于" in text
+    assert "未重复导入" in text
     # one pending import for the checker, nothing entered twice
     assert MoneyChange.objects.filter(kind="legacy_import", state="pending").count() == 1
     assert not Application.objects.filter(is_legacy=True).exists()
 
 
-def test_a_confirm_racing_the_first_is_refused_before_touching_the_rows(client, users):
-    from django.core.cache import cache
-
-    from core.confirm import claim_key
+def test_a_confirm_from_another_tab_after_the_first_shows_its_result_and_imports_nothing(client, users):
+    from core.imports import import_confirm
 
     client.force_login(users["office"])
     client.post(reverse("awards:legacy_import"), {"file": xlsx([good_row()])})
-    cache.add(claim_key(client.session, "awards_legacy_import"), 1)  # the first click, still running
-    response = client.post(reverse("awards:legacy_import_confirm"), follow=True)
+    import_confirm(batch=ImportBatch.objects.get(), by=users["office"])  # the first tab's click
+    response = client.post(reverse("core:import_confirm", args=[ImportBatch.objects.get().pk]), follow=True)
     assert response.status_code == 200
-    assert "已在处理或已完成" in response.content.decode()
+    assert "未重复导入" in response.content.decode()
+    assert MoneyChange.objects.filter(kind="legacy_import").count() == 1
     assert not Application.objects.exists()

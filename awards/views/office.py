@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, office_required
-from core import confirm
+from core import import_views
 from core.dates import cn_date
 from core.documents import xlsx_response
 from core.errors import show_error
+from core.import_views import run_upload
 from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
@@ -35,10 +36,10 @@ from ..forms import (
 from ..models import Application, Enterprise, FundingPath, Objection, PublicityBatch, RewardItem
 from ..permissions import applicant_or_office_required, get_application, get_enterprise
 from ..services._changes import pending_change
+from ..services.legacy import LegacyImporter
 from .detail import detail_context
 
 Status = Application.Status
-LEGACY_SESSION_KEY = "awards_legacy_import"
 
 
 # --- applications ------------------------------------------------------------------------------
@@ -335,50 +336,17 @@ def legacy_create(request):
 @office_required
 def legacy_import(request):
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = services.legacy_import_preview(upload=upload)
-        except ValidationError as exc:
-            show_error(request, exc, form=form)
-        else:
-            if preview.ok:
-                request.session[LEGACY_SESSION_KEY] = {
-                    "name": upload.name[:100],
-                    "rows": [row.to_json() for row in preview.rows],
-                }
-            else:
-                request.session.pop(LEGACY_SESSION_KEY, None)
-    return render(request, "awards/legacy_import.html", {"form": form, "preview": preview})
+    done, preview, status = run_upload(request, form, kind=LegacyImporter.kind)
+    if done:
+        return done
+    return render(request, "awards/legacy_import.html", {"form": form, "preview": preview}, status=status)
 
 
 @require_POST
 @office_required
 def legacy_import_confirm(request):
-    results = "awards:money_changes"
-    pending = request.session.get(LEGACY_SESSION_KEY)
-    if not pending:
-        done = confirm.last_result(request, LEGACY_SESSION_KEY)
-        if done:  # a second click after the first finished: show what the first did
-            messages.info(request, f"{done}（未重复导入）")
-            return redirect(results)
-        messages.error(request, "没有待确认的导入，请重新上传文件。")
-        return redirect("awards:legacy_import")
-    if not confirm.claim(request, LEGACY_SESSION_KEY):
-        messages.info(request, "该文件的导入已在处理或已完成，未重复导入。")
-        return redirect(results)
-    rows = [services.LegacyRow.from_json(r) for r in pending["rows"]]
-    try:
-        services.legacy_import_confirm(rows=rows, by=request.user, source_name=pending["name"])
-    except ValidationError as exc:
-        confirm.release(request, LEGACY_SESSION_KEY)
-        show_error(request, exc)
-        return redirect("awards:legacy_import")
-    result = f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。"
-    confirm.finish(request, LEGACY_SESSION_KEY, result)
-    messages.success(request, result)
-    return redirect("awards:money_changes")
+    """The confirm button of the first version of this page: the office member's latest import."""
+    return import_views.confirm_latest(request, kind=LegacyImporter.kind, upload_url="awards:legacy_import")
 
 
 # --- schedule, 公示 length and calendar ----------------------------------------------------------

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from committee.models import Appointment, Seat
 from committee.selectors import current_roster
+from core.models import ImportBatch
 
 from .factories import roster_xlsx, seat
 
@@ -49,10 +50,10 @@ def test_reimporting_the_export_changes_nothing(client, users):
     client.force_login(users["office"])
     rows = _export_rows(client)
     before = _snapshot()
-    response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows[1:])})
+    response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows[1:])}, follow=True)
     assert response.status_code == 200
-    planned = response.context["planned"]
-    assert {r.action for r in planned} == {"unchanged"}
+    planned = response.context["rows"]
+    assert {r["action"] for r in planned} == {"unchanged"}
     client.post(reverse("committee:roster_import_confirm"))
     assert _snapshot() == before
 
@@ -60,9 +61,9 @@ def test_reimporting_the_export_changes_nothing(client, users):
 def test_import_previews_then_applies_a_change_of_person(client, users):
     client.force_login(users["office"])
     rows = [[190, "成员", "市农业农村局", "局长", "李农", "2025-03-01"]]
-    response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows)})
-    planned = response.context["planned"]
-    assert [(r.action, r.current_person) for r in planned] == [("replace", "施昌好")]
+    response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows)}, follow=True)
+    planned = response.context["rows"]
+    assert [(r["action"], r["current_person"]) for r in planned] == [("replace", "施昌好")]
     assert "人事变动" in response.content.decode()
     assert seat("member", "市农业农村局").appointments.count() == 1  # preview writes nothing
     response = client.post(reverse("committee:roster_import_confirm"))
@@ -106,11 +107,12 @@ def test_a_bad_row_is_named_and_nothing_is_imported(client, users, row, message)
     good = [195, "成员", "市农业农村局", "副局长", "王副", "2025-01-02"]
     before = _snapshot()
     response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx([good, row])})
-    assert response.context["has_errors"]
-    assert message in response.content.decode()
+    assert response.status_code == 400 and response.context["preview"].errors
+    assert message in response.content.decode() and "第 3 行" in response.content.decode()
     assert "确认导入" not in response.content.decode()
+    assert not ImportBatch.objects.exists()
     response = client.post(reverse("committee:roster_import_confirm"), follow=True)
-    assert "第 3 行" in response.content.decode()
+    assert "没有待确认的导入" in response.content.decode()
     assert _snapshot() == before
 
 
@@ -134,22 +136,22 @@ def test_bad_files_are_refused_with_a_chinese_message(client, users, upload, mes
     client.force_login(users["office"])
     before = _snapshot()
     response = client.post(reverse("committee:roster_import"), {"file": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
-    assert response.context["planned"] is None
+    assert response.context["preview"] is None and not ImportBatch.objects.exists()
     assert _snapshot() == before
 
 
 def test_confirm_without_a_preview_changes_nothing(client, users):
     client.force_login(users["office"])
     response = client.post(reverse("committee:roster_import_confirm"), follow=True)
-    assert "没有待确认的导入内容" in response.content.decode()
+    assert "没有待确认的导入" in response.content.decode()
 
 
 def test_current_roster_reflects_an_import(client, users):
     client.force_login(users["office"])
     rows = [[190, "成员", "市农业农村局", "局长", "李农", "2020-03-01"]]
     response = client.post(reverse("committee:roster_import"), {"file": roster_xlsx(rows)})
-    assert response.context["has_errors"]  # before the current term: overlap
+    assert response.context["preview"].errors  # before the current term: overlap
     names = {e.person_name for e in current_roster()}
     assert "施昌好" in names and "李农" not in names

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core.calendar import Holiday, MakeUpDay, calendar_year_set, next_year_unknown, year_known
-from core.models import CalendarDay, CalendarYear
+from core.models import CalendarDay, CalendarYear, ImportBatch
 from core.templatetags.workdays import unconfirmed
 from core.workdays import add_workdays, is_workday
 
@@ -108,12 +108,21 @@ def test_the_year_can_be_uploaded_as_xlsx(client, users):
         [["放假", dt.date(2027, 1, 1), dt.date(2027, 1, 3), "元旦"], ["上班", "2027-02-14", None, "调休"]]
     )
     response = client.post(reverse("core:calendar"), {"year": "2027", "source": "通知", "file": upload})
-    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "core:import_preview", args=[batch.pk]
+    )
+    assert is_workday(dt.date(2027, 1, 1))  # a Friday: nothing changed before the preview is confirmed
+    page = client.get(response["Location"]).content.decode()
+    assert "元旦" in page and "2027-02-14" in page
+    response = client.post(reverse("core:import_confirm", args=[batch.pk]), follow=True)
+    assert "已保存2027年工作日历" in response.content.decode()
     assert not is_workday(dt.date(2027, 1, 2)) and is_workday(dt.date(2027, 2, 14))
     bad = _xlsx([["休息", dt.date(2027, 1, 1), None, "x"]])
     response = client.post(reverse("core:calendar"), {"year": "2027", "source": "通知", "file": bad})
     assert response.status_code == 400 and "应为“放假”或“上班”" in response.content.decode()
     assert CalendarDay.objects.filter(date__year=2027).count() == 4  # unchanged by the bad file
+    assert ImportBatch.objects.count() == 1  # nothing stored for it either
 
 
 def test_the_service_refuses_a_year_out_of_range(users):

@@ -102,6 +102,21 @@ def test_low_free_space_warns_before_the_disk_is_full(client, healthy, settings)
     assert "剩余 1.0 GiB" in disk["summary"] and "低于预警线 2.0 GiB" in disk["summary"]
 
 
+def test_the_health_page_warns_the_office_when_free_space_is_low(client, healthy, users, settings):
+    settings.DISK_FREE_WARN_BYTES = 2 * 1024**3
+    client.force_login(users["office"])
+    with mock.patch(
+        "core.health.shutil.disk_usage", return_value=Usage(100 * 1024**3, 99 * 1024**3, 1024**3)
+    ):
+        low = client.get(reverse("core:health")).content.decode()
+    assert "剩余 1.0 GiB" in low and "低于预警线 2.0 GiB" in low
+    with mock.patch(
+        "core.health.shutil.disk_usage", return_value=Usage(100 * 1024**3, 50 * 1024**3, 50 * 1024**3)
+    ):
+        plenty = client.get(reverse("core:health")).content.decode()
+    assert "低于预警线" not in plenty
+
+
 def test_a_read_only_media_directory_fails_readiness(client, healthy):
     # tests run as root (chmod cannot make a directory read-only): the write fails at the boundary
     with mock.patch(

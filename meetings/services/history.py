@@ -12,14 +12,18 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.permissions import is_office
 from committee.models import MemberUnit
 from committee.selectors import unit_lookup
 from core.cells import cell_date as _date
 from core.cells import cell_text as _text
 from core.dates import cn_date
 from core.history import save_with_history
+from core.imports import Importer, Parsed
+from core.imports import error as row_error
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
@@ -258,7 +262,7 @@ class HistoryMeeting:
 @dataclass
 class HistoryPreview:
     meetings: list[HistoryMeeting]
-    errors: list[str]  # "会议 第 N 行：…", Chinese
+    errors: list[dict]  # core.imports.error entries: sheet, row and the Chinese message
 
     @property
     def ok(self) -> bool:
@@ -325,7 +329,7 @@ def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], H
         row_errors: list[str] = []
         formula = _formula_error(cells, MEETING_COLUMNS)
         if formula:
-            errors.append(f"{MEETING_SHEET} 第 {number} 行：{formula}")
+            errors.append(row_error(formula, sheet=MEETING_SHEET, row=number))
             continue
         term = _term(cells.get("term"), row_errors)
         held_on = _date(cells.get("held_on"), "召开日期", row_errors)
@@ -342,7 +346,7 @@ def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], H
                 seen_rows[term] = number
                 row_errors.extend(check_history_term(year=term[0], half=term[1], held_on=held_on))
         if row_errors:
-            errors.append(f"{MEETING_SHEET} 第 {number} 行：" + "；".join(dict.fromkeys(row_errors)))
+            errors.append(row_error("；".join(dict.fromkeys(row_errors)), sheet=MEETING_SHEET, row=number))
             if term is not None:
                 bad_terms.add(term)
             continue
@@ -387,7 +391,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
         row_errors: list[str] = []
         formula = _formula_error(cells, DECISION_COLUMNS)
         if formula:
-            errors.append(f"{DECISION_SHEET} 第 {number} 行：{formula}")
+            errors.append(row_error(formula, sheet=DECISION_SHEET, row=number))
             continue
         term = _term(cells.get("term"), row_errors)
         meeting = meetings.get(term) if term else None
@@ -425,7 +429,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
             except ValidationError as exc:
                 row_errors.extend(exc.messages)
         if row_errors:
-            errors.append(f"{DECISION_SHEET} 第 {number} 行：" + "；".join(row_errors))
+            errors.append(row_error("；".join(row_errors), sheet=DECISION_SHEET, row=number))
             failed.add(term)
             continue
         if meeting is None:
@@ -472,7 +476,11 @@ def history_import_preview(*, upload) -> HistoryPreview:
     for term, meeting in meetings.items():
         if not meeting.topics and term not in failed:
             errors.append(
-                f"{MEETING_SHEET} 第 {meeting.row} 行：{meeting.label}联席会议在“{DECISION_SHEET}”中没有议题。"
+                row_error(
+                    f"{meeting.label}联席会议在“{DECISION_SHEET}”中没有议题。",
+                    sheet=MEETING_SHEET,
+                    row=meeting.row,
+                )
             )
     if not meetings and not errors:
         raise ValidationError("文件中没有数据行。", code="empty")
@@ -538,3 +546,31 @@ def history_import_confirm(*, meetings: list[HistoryMeeting], by) -> list[Meetin
                     f"{meeting.label}：{'；'.join(exc.messages)}（本次导入已全部取消）", code="bad_meeting"
                 ) from exc
     return created
+
+
+class HistoryImporter(Importer):
+    """历史补录 of joint meetings from one xlsx file, on the one import pipeline."""
+
+    kind = "meetings.history"
+    label = "历史联席会议"
+    rows_template = "meetings/_import_rows_history.html"
+    confirm_note = "确认后才录入下列会议及其决定事项（按实际办理状态列入督办，不通知任何人）。"
+
+    def read(self, uploaded, *, params, by):
+        preview = history_import_preview(upload=uploaded)
+        return Parsed(rows=[m.to_json() for m in preview.meetings], errors=preview.errors)
+
+    def apply(self, batch, *, by):
+        meetings = [HistoryMeeting.from_json(data) for data in batch.rows]
+        created = history_import_confirm(meetings=meetings, by=by)
+        decisions = sum(m.decision_count for m in meetings)
+        return f"已导入 {len(created)} 次历史联席会议、{decisions} 项决定事项。", created
+
+    def may_use(self, user):
+        return is_office(user)
+
+    def upload_url(self, batch):
+        return reverse("meetings:history_import")
+
+    def done_url(self, batch):
+        return reverse("meetings:history_create")

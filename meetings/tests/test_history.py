@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.models import ImportBatch
 from meetings import services
 from meetings.models import AgendaItem, BusinessKind, FollowUpAssignment, FollowUpItem, Meeting, MinutesFile
 from meetings.selectors import agenda_items, first_item_status
@@ -155,7 +156,7 @@ def test_bad_history_files_give_chinese_preview_errors_and_store_nothing(
     with on(TODAY):
         preview = services.history_import_preview(upload=xlsx(meetings, decisions))
     assert not preview.ok
-    assert any(expected in e for e in preview.errors), preview.errors
+    assert any(expected in e["message"] for e in preview.errors), preview.errors
     _nothing_stored()
 
 
@@ -166,7 +167,7 @@ def test_a_meeting_already_on_the_platform_is_a_duplicate(users):
         arrange_and_notify(draft_meeting(2026, 1), users["office"])
     with on(TODAY):
         preview = services.history_import_preview(upload=xlsx())
-    assert not preview.ok and "已在平台中（已发通知）" in preview.errors[0]
+    assert not preview.ok and "已在平台中（已发通知）" in preview.errors[0]["message"]
     assert not Meeting.objects.filter(is_history=True).exists() and FollowUpItem.objects.count() == 0
 
 
@@ -314,16 +315,18 @@ def test_import_page_shows_errors_then_confirms(client, users):
     client.force_login(users["office"])
     with on(TODAY):
         bad = client.post(reverse("meetings:history_import"), {"file": xlsx(MEETINGS + MEETINGS)})
-        assert "同一期次的会议" in bad.content.decode() and "确认导入 1 次会议" not in bad.content.decode()
+        assert "同一期次的会议" in bad.content.decode() and "/confirm/" not in bad.content.decode()
+        assert bad.status_code == 400 and not ImportBatch.objects.exists()
         _nothing_stored()
-        good = client.post(reverse("meetings:history_import"), {"file": xlsx()})
-        assert "确认导入 1 次会议" in good.content.decode()
+        good = client.post(reverse("meetings:history_import"), {"file": xlsx()}, follow=True)
+        assert "确认导入" in good.content.decode() and "地理标志保护" in good.content.decode()
+        assert ImportBatch.objects.get().status == "preview"
         _nothing_stored()  # preview only
         done = client.post(reverse("meetings:history_import_confirm"))
         assert done.status_code == 302
         assert Meeting.objects.filter(is_history=True).count() == 1 and FollowUpItem.objects.count() == 3
         again = client.post(reverse("meetings:history_import_confirm"), follow=True)
-        assert "没有待确认的导入" in again.content.decode()
+        assert "已导入 1 次历史联席会议" in again.content.decode() and "未重复导入" in again.content.decode()
         assert FollowUpItem.objects.count() == 3
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from core.errors import show_error
+from core.upload_errors import show_upload_error
 
 
 def form_errors(request, form) -> None:
@@ -41,8 +42,17 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
 
 def perform_form(request, form, action, /, *, success: str = "", **kwargs):
     """A small action form posted from a detail page: an invalid form becomes error messages, a
-    valid one is handed to the service together with ``kwargs``."""
+    valid one is handed to the service together with ``kwargs``. A full or read-only disk marks the
+    form (``form.storage_failed``): the caller shows the page again with it, what was typed kept."""
     if not form.is_valid():
         form_errors(request, form)
         return None
-    return perform(request, action, success=success, **kwargs, **form.cleaned_data)
+    try:
+        result = action(by=request.user, **kwargs, **form.cleaned_data)
+    except ValidationError as exc:
+        if not show_upload_error(form, exc):
+            show_error(request, exc)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True

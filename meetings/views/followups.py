@@ -113,7 +113,11 @@ def followup_export(request):
 
 @meetings_user_required
 def followup_detail(request, pk):
-    assignment = get_assignment_for_user(request.user, pk)
+    return _detail_page(request, get_assignment_for_user(request.user, pk))
+
+
+def _detail_page(request, assignment, *, bound: dict | None = None):
+    """The item's page; ``bound`` replaces empty forms by the ones posted (a disk that failed)."""
     today = timezone.localdate()
     item = assignment.item
     office = is_office(request.user)
@@ -125,51 +129,63 @@ def followup_detail(request, pk):
     return render(
         request,
         "meetings/followup_detail.html",
-        {
-            "a": assignment,
-            "item": item,
-            "status": assignment.status_on(today),
-            "siblings": item.assignments.with_status(today)
-            .select_related("unit")
-            .order_by("role", "unit__order"),
-            "events": assignment.events.select_related("by").prefetch_related("evidence"),
-            "can_sign": own and released and phase == Phase.ASSIGNED,
-            "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
-            "closure_form": ClosureRequestForm() if own and phase == Phase.SIGNED else None,
-            # 销号 is an approver's decision (docs/design.md); office staff may send a request back
-            "close_form": CloseForm() if is_approver(request.user) and phase == Phase.REQUESTED else None,
-            "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
-            "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,
-            "is_office": office,
-            "refuse_form": RefuseForm()
-            if own and released and phase in (Phase.ASSIGNED, Phase.SIGNED)
-            else None,
-            "reassign_form": ReassignForm() if office and phase == Phase.REFUSED else None,
-            "extension_form": (
-                ExtensionRequestForm()
-                if own and phase in (Phase.ASSIGNED, Phase.SIGNED) and not pending
-                else None
-            ),
-            "pending_extension": pending,
-            "decision_form": ExtensionDecisionForm() if pending and is_approver(request.user) else None,
-            "extensions": assignment.extensions.select_related("decided_by", "requested_by"),
-            "days_overdue": assignment.days_overdue(today),
-        },
+        _with_bound(
+            {
+                "a": assignment,
+                "item": item,
+                "status": assignment.status_on(today),
+                "siblings": item.assignments.with_status(today)
+                .select_related("unit")
+                .order_by("role", "unit__order"),
+                "events": assignment.events.select_related("by").prefetch_related("evidence"),
+                "can_sign": own and released and phase == Phase.ASSIGNED,
+                "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
+                "closure_form": ClosureRequestForm() if own and phase == Phase.SIGNED else None,
+                # 销号 is an approver's decision (docs/design.md); office staff may send a request back
+                "close_form": CloseForm() if is_approver(request.user) and phase == Phase.REQUESTED else None,
+                "return_form": ReasonForm() if office and phase == Phase.REQUESTED else None,
+                "can_notice": office and assignment.status_on(today) == FollowUpStatus.OVERDUE,
+                "is_office": office,
+                "refuse_form": RefuseForm()
+                if own and released and phase in (Phase.ASSIGNED, Phase.SIGNED)
+                else None,
+                "reassign_form": ReassignForm() if office and phase == Phase.REFUSED else None,
+                "extension_form": (
+                    ExtensionRequestForm()
+                    if own and phase in (Phase.ASSIGNED, Phase.SIGNED) and not pending
+                    else None
+                ),
+                "pending_extension": pending,
+                "decision_form": ExtensionDecisionForm() if pending and is_approver(request.user) else None,
+                "extensions": assignment.extensions.select_related("decided_by", "requested_by"),
+                "days_overdue": assignment.days_overdue(today),
+            },
+            bound,
+        ),
     )
 
 
-def _act(request, assignment, service, form_class, success: str):
+def _with_bound(context: dict, bound: dict | None) -> dict:
+    for key, form in (bound or {}).items():
+        if context.get(key) is not None:
+            context[key] = form
+    return context
+
+
+def _act(request, assignment, service, form_class, success: str, form_key: str = ""):
     if form_class is None:
         perform(request, service, assignment=assignment, success=success)
     else:
         form = form_class(request.POST, request.FILES)
-        perform_form(request, form, service, assignment=assignment, success=success)
+        done = perform_form(request, form, service, assignment=assignment, success=success)
+        if done is None and getattr(form, "storage_failed", False):  # the typed text is shown again
+            return _detail_page(request, assignment, bound={form_key: form})
     return redirect(assignment)
 
 
-def _unit_action(request, pk, service, form_class=None, success=""):
+def _unit_action(request, pk, service, form_class=None, success="", form_key=""):
     # another unit's item is not found (get_assignment_for_user): 404
-    return _act(request, get_assignment_for_user(request.user, pk), service, form_class, success)
+    return _act(request, get_assignment_for_user(request.user, pk), service, form_class, success, form_key)
 
 
 def _office_action(request, pk, service, form_class, success):
@@ -186,14 +202,19 @@ def followup_sign(request, pk):
 @require_POST
 @unit_required
 def followup_report(request, pk):
-    return _unit_action(request, pk, services.followup_report, ReportForm, "办理进展已报送。")
+    return _unit_action(request, pk, services.followup_report, ReportForm, "办理进展已报送。", "report_form")
 
 
 @require_POST
 @unit_required
 def followup_request_closure(request, pk):
     return _unit_action(
-        request, pk, services.followup_request_closure, ClosureRequestForm, "已申请销号，等待办公室审核。"
+        request,
+        pk,
+        services.followup_request_closure,
+        ClosureRequestForm,
+        "已申请销号，等待办公室审核。",
+        "closure_form",
     )
 
 

@@ -7,18 +7,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
+from core import import_views
 from core.documents import xlsx_response
 from core.errors import show_error
 from core.files import serve_protected_file
+from core.import_views import run_upload
 
 from .. import services
 from ..forms import HistoryMeetingForm, MinutesFilesForm, XlsxUploadForm
 from ..models import Meeting, MinutesFile
 from ..permissions import can_see_minutes, get_meeting_for_user, meetings_user_required
-from ..services.history import DECISION_COLUMNS, DECISION_SHEET, MEETING_COLUMNS, MEETING_SHEET
+from ..services.history import (
+    DECISION_COLUMNS,
+    DECISION_SHEET,
+    MEETING_COLUMNS,
+    MEETING_SHEET,
+    HistoryImporter,
+)
 from ._helpers import perform_form, perform_in_form
-
-SESSION_KEY = "meetings_history_import"
+from .minutes import minutes_page
 
 
 @office_required
@@ -41,41 +48,19 @@ def history_create(request):
 @office_required
 def history_import(request):
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            preview = services.history_import_preview(upload=upload)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if preview.ok:
-                request.session[SESSION_KEY] = {
-                    "name": upload.name[:100],
-                    "meetings": [m.to_json() for m in preview.meetings],
-                }
-            else:
-                request.session.pop(SESSION_KEY, None)
-    return render(request, "meetings/history_import.html", {"form": form, "preview": preview})
+    done, preview, status = run_upload(request, form, kind=HistoryImporter.kind)
+    if done:
+        return done
+    return render(request, "meetings/history_import.html", {"form": form, "preview": preview}, status=status)
 
 
 @require_POST
 @office_required
 def history_import_confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
-        messages.error(request, "没有待确认的导入，请重新上传文件。")
-        return redirect("meetings:history_import")
-    meetings = [services.HistoryMeeting.from_json(m) for m in pending["meetings"]]
-    try:
-        created = services.history_import_confirm(meetings=meetings, by=request.user)
-    except ValidationError as exc:
-        show_error(request, exc)
-        return redirect("meetings:history_import")
-    request.session.pop(SESSION_KEY, None)
-    decisions = sum(m.decision_count for m in meetings)
-    messages.success(request, f"已导入 {len(created)} 次历史联席会议、{decisions} 项决定事项。")
-    return redirect("meetings:history_create")
+    """The confirm button of the first version of this page: the office member's latest import."""
+    return import_views.confirm_latest(
+        request, kind=HistoryImporter.kind, upload_url="meetings:history_import"
+    )
 
 
 @office_required
@@ -138,13 +123,12 @@ def history_finalize(request, pk):
 @office_required
 def minutes_files_add(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    perform_form(
-        request,
-        MinutesFilesForm(request.POST, request.FILES),
-        services.meeting_history_add_files,
-        meeting=meeting,
-        success="纪要原件已上传。",
+    form = MinutesFilesForm(request.POST, request.FILES)
+    done = perform_form(
+        request, form, services.meeting_history_add_files, meeting=meeting, success="纪要原件已上传。"
     )
+    if done is None and getattr(form, "storage_failed", False):
+        return minutes_page(request, meeting, files_form=form)
     return redirect("meetings:minutes", pk=meeting.pk)
 
 

@@ -22,7 +22,11 @@ def _visible_minutes(request, pk) -> Meeting:
 
 @meetings_user_required
 def minutes(request, pk):
-    meeting = _visible_minutes(request, pk)
+    return minutes_page(request, _visible_minutes(request, pk))
+
+
+def minutes_page(request, meeting, *, files_form=None):
+    """The minutes page; ``files_form`` is a posted upload form shown again (a disk that failed)."""
     items = agenda_items(meeting)
     decisions = meeting_decisions(meeting)
     for item in items:
@@ -38,7 +42,8 @@ def minutes(request, pk):
             "is_approver": is_approver(request.user),
             "return_form": ReasonForm(),
             "minutes_files": meeting.minutes_files.all(),
-            "files_form": MinutesFilesForm() if meeting.is_history and is_office(request.user) else None,
+            "files_form": files_form
+            or (MinutesFilesForm() if meeting.is_history and is_office(request.user) else None),
         },
     )
 

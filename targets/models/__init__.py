@@ -1,7 +1,6 @@
 from .evaluation import GoalEvaluation, MeasureEvaluation, PlanEvaluation, ReportGoalLine
 from .plan import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
 from .reporting import (
-    ImportBatch,
     Report,
     ReportingPeriod,
     ReportMeasureLine,
@@ -15,7 +14,6 @@ __all__ = [
     "MeasureEvaluation",
     "PlanEvaluation",
     "ReportGoalLine",
-    "ImportBatch",
     "Measure",
     "MeasureResponsibility",
     "Plan",

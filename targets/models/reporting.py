@@ -243,51 +243,6 @@ class ReportMeasureLine(models.Model):
         return f"{self.report} · {self.measure.code}"
 
 
-class ImportBatch(models.Model):
-    """An uploaded xlsx kept with its parsed rows: previewed first, applied only on confirmation."""
-
-    class Kind(models.TextChoices):
-        REPORT_TEMPLATE = "report_template", "报告模板"
-        STATISTICS = "statistics", "统计数据"
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", "待确认"
-        APPLIED = "applied", "已导入"
-        DISCARDED = "discarded", "已放弃"
-
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PREVIEW)
-    file = models.FileField("原始文件", upload_to="targets/imports/%Y/%m/")
-    original_name = models.CharField("原文件名", max_length=200)
-    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="+")
-    report = models.ForeignKey(
-        Report, verbose_name="报告", null=True, blank=True, on_delete=models.PROTECT, related_name="imports"
-    )
-    source = models.CharField("数据来源", max_length=100, blank=True)
-    rows = models.JSONField("解析结果", default=list)
-    errors = models.JSONField("错误", default=list)
-    row_count = models.PositiveIntegerField("行数", default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
-        ordering = ["-uploaded_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind="report_template") | Q(report__isnull=False),
-                name="targets_importbatch_template_has_report",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.original_name}"
-
-
 class Statistic(models.Model):
     """A value of a target at a date: what the dashboard reads.
 
@@ -318,7 +273,7 @@ class Statistic(models.Model):
         related_name="statistics",
     )
     batch = models.ForeignKey(
-        ImportBatch,
+        "core.ImportBatch",
         verbose_name="导入批次",
         null=True,
         blank=True,

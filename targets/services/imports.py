@@ -1,60 +1,47 @@
-"""Excel imports: a member unit's filled template, and the office's official statistics.
+"""Excel imports of the targets app, on the one import pipeline (``core.imports``): a member unit's
+filled template, and the office's official statistics.
 
-Both run in two steps. ``*_preview`` reads and checks every row and changes nothing; if any row is
-wrong it returns the errors (nothing is stored), otherwise it stores an ``ImportBatch`` with the
-parsed rows and the original file (provenance). ``*_apply`` writes the batch once the person has
-looked at the preview and confirmed.
+``*_preview`` reads and checks every row; if any row is wrong it returns the errors (nothing is
+stored), otherwise the pipeline stores a batch with the parsed rows and the original file
+(provenance). ``*_apply`` writes the batch once the person has looked at the preview and confirmed.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.errors import ServiceError
+from accounts.permissions import is_office, is_unit_user
+from core.imports import (
+    Importer,
+    ImportRefused,
+    Parsed,
+    Preview,
+    import_confirm,
+    import_discard,
+    import_preview,
+)
+from core.imports import error as row_error
+from core.models import ImportBatch
 
 from .. import excel
-from ..models import ImportBatch, Plan, Report, Statistic
+from ..models import Plan, Report, Statistic
+from ..permissions import can_upload_template
 from ..validation import clean_date, clean_text, clean_value
-from .reporting import LineInput, MeasureInput, ReportError, ReportInput, report_save
+from .reporting import LineInput, MeasureInput, ReportInput, report_save
 
 STAT_BATCH = 1000
+REPORT_TEMPLATE = "targets.report_template"
+STATISTICS = "targets.statistics"
 
-
-class ImportRefused(ServiceError):
-    """The whole file is refused; the Chinese message says why. Nothing was stored."""
-
-    default_code = "import_refused"
-
-
-@dataclass
-class Preview:
-    """What a person sees before confirming: every row with its parsed values and errors."""
-
-    rows: list[dict] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # {"sheet", "row", "message"}
-    batch: ImportBatch | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and self.batch is not None
+__all__ = ["ImportRefused", "Preview"]
 
 
 def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-def _store(uploaded, **fields) -> ImportBatch:
-    uploaded.seek(0)
-    batch = ImportBatch(original_name=(uploaded.name or "upload.xlsx")[:200], **fields)
-    batch.file.save("upload.xlsx", ContentFile(uploaded.read()), save=False)
-    batch.save()
-    return batch
 
 
 # --- member unit's template ---------------------------------------------------------------------
@@ -77,6 +64,15 @@ def cumulative_floors(report: Report) -> dict[int, Decimal]:
 
 def report_template_preview(*, report: Report, uploaded, by) -> Preview:
     """Check an uploaded template against ``report``; stores a batch only when every row is right."""
+    return import_preview(
+        kind=REPORT_TEMPLATE,
+        uploaded=uploaded,
+        by=by,
+        params={"report": report.pk, "plan": report.period.plan_id},
+    )
+
+
+def _read_template(report: Report, uploaded) -> Parsed:
     if not report.is_editable_by_unit:
         raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
     try:
@@ -97,7 +93,7 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
     measures = {line.measure.code: line for line in report.measure_lines.select_related("measure")}
     floors = cumulative_floors(report)
     period = report.period
-    preview = Preview()
+    rows: list[dict] = []
     seen: set[tuple] = set()
     for row in target_rows:
         parsed, line = _keyed_row(row, excel.TARGET_SHEET, "指标编号", lines, seen)
@@ -125,7 +121,7 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
             )
             _parse_cell(parsed, "source", clean_text, cells.get("数据来源"), label="数据来源", field="source")
             _parse_cell(parsed, "note", clean_text, cells.get("说明"), label="说明")
-        preview.rows.append(parsed)
+        rows.append(parsed)
     for row in measure_rows:
         parsed, line = _keyed_row(row, excel.MEASURE_SHEET, "措施编号", measures, seen)
         if line is not None:
@@ -137,21 +133,9 @@ def report_template_preview(*, report: Report, uploaded, by) -> Preview:
                 ("next_steps", "下步计划"),
             ):
                 _parse_cell(parsed, key, clean_text, row.cells.get(header), label=header, field=key)
-        preview.rows.append(parsed)
-    preview.errors = [
-        {"sheet": r["sheet"], "row": r["row"], "message": m} for r in preview.rows for m in r["errors"]
-    ]
-    if not preview.errors:
-        preview.batch = _store(
-            uploaded,
-            kind=ImportBatch.Kind.REPORT_TEMPLATE,
-            plan=period.plan,
-            report=report,
-            rows=[_jsonable(r) for r in preview.rows],
-            row_count=len(preview.rows),
-            uploaded_by=by,
-        )
-    return preview
+        rows.append(parsed)
+    errors = [row_error(m, sheet=r["sheet"], row=r["row"]) for r in rows for m in r["errors"]]
+    return Parsed(rows=[_jsonable(r) for r in rows], errors=errors, summary=str(report))
 
 
 def _keyed_row(row, sheet: str, key_header: str, lookup: dict, seen: set) -> tuple[dict, object]:
@@ -197,40 +181,28 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
-def _claim(batch: ImportBatch, kind: str) -> ImportBatch:
-    """Lock a pending batch of ``kind`` for applying (inside the caller's transaction)."""
-    # race: the same preview confirmed twice (double click, two tabs) or confirmed while discarded;
-    # the row lock makes the second caller see the new status and refuse
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PREVIEW or batch.kind != kind:
-        raise ReportError("该导入已处理，不能重复确认。")
-    return batch
-
-
 def report_template_apply(*, batch: ImportBatch, by) -> Report:
     """Write a previewed template into its report as a draft (the unit still submits on the page)."""
-    with transaction.atomic():
-        batch = _claim(batch, ImportBatch.Kind.REPORT_TEMPLATE)
-        data = ReportInput()
-        for row in batch.rows:
-            if "target_id" in row:
-                data.lines[row["target_id"]] = LineInput(
-                    value=None if row.get("value") is None else Decimal(row["value"]),
-                    stat_date=dt.date.fromisoformat(row["stat_date"]) if row.get("stat_date") else None,
-                    source=row.get("source", ""),
-                    note=row.get("note", ""),
-                )
-            elif "measure_id" in row:
-                data.measures[row["measure_id"]] = MeasureInput(
-                    progress=row.get("progress", ""),
-                    problems=row.get("problems", ""),
-                    next_steps=row.get("next_steps", ""),
-                )
-        report = report_save(report=batch.report, by=by, data=data)
-        batch.status = ImportBatch.Status.APPLIED
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "applied_at"])
-    return report
+    return import_confirm(batch=batch, by=by).value or Report.objects.get(pk=batch.params["report"])
+
+
+def _apply_template(batch: ImportBatch, by) -> Report:
+    data = ReportInput()
+    for row in batch.rows:
+        if "target_id" in row:
+            data.lines[row["target_id"]] = LineInput(
+                value=None if row.get("value") is None else Decimal(row["value"]),
+                stat_date=dt.date.fromisoformat(row["stat_date"]) if row.get("stat_date") else None,
+                source=row.get("source", ""),
+                note=row.get("note", ""),
+            )
+        elif "measure_id" in row:
+            data.measures[row["measure_id"]] = MeasureInput(
+                progress=row.get("progress", ""),
+                problems=row.get("problems", ""),
+                next_steps=row.get("next_steps", ""),
+            )
+    return report_save(report=Report.objects.get(pk=batch.params["report"]), by=by, data=data)
 
 
 # --- the office's official statistics -----------------------------------------------------------
@@ -241,6 +213,11 @@ def statistics_import_preview(
 ) -> Preview:
     """Check a statistics file (指标编号, 数值, 统计日期[, 数据来源, 备注]) for ``plan``."""
     today = today or timezone.localdate()
+    params = {"plan": plan.pk, "source": source, "backfilled": backfilled, "today": today.isoformat()}
+    return import_preview(kind=STATISTICS, uploaded=uploaded, by=by, params=params)
+
+
+def _read_statistics(plan: Plan, uploaded, *, source: str, backfilled: bool, today: dt.date) -> Parsed:
     try:
         wb = excel.open_upload(uploaded, limits=excel.STATISTICS_LIMITS)
         ws = wb[excel.STAT_SHEET] if excel.STAT_SHEET in wb.sheetnames else wb.worksheets[0]
@@ -253,7 +230,8 @@ def statistics_import_preview(
         raise ImportRefused("文件中没有数据行。")
     targets = {t.code: t for t in plan.targets.all()}
     last_day = min(plan.end_date, today)
-    preview = Preview()
+    out: list[dict] = []
+    errors: list[dict] = []
     seen: set[tuple] = set()
     for row in rows:
         code = str(row.cells.get("指标编号") or "").strip()
@@ -287,56 +265,107 @@ def statistics_import_preview(
             if key in seen:
                 parsed["errors"].append("同一指标同一统计日期在文件中重复出现。")
             seen.add(key)
-        if parsed["errors"]:
-            preview.errors.extend(
-                {"sheet": ws.title, "row": row.number, "message": m} for m in parsed["errors"]
-            )
-        preview.rows.append(parsed)
-    if not preview.errors:
-        preview.batch = _store(
-            uploaded,
-            kind=ImportBatch.Kind.STATISTICS,
-            plan=plan,
-            source=source,
-            rows=[_jsonable(r) | {"backfilled": backfilled} for r in preview.rows],
-            row_count=len(preview.rows),
-            uploaded_by=by,
-        )
-    return preview
+        errors.extend(row_error(m, sheet=ws.title, row=row.number) for m in parsed["errors"])
+        out.append(parsed)
+    return Parsed(
+        rows=[_jsonable(r) | {"backfilled": backfilled} for r in out],
+        errors=errors,
+        summary=f"{plan.name} · 来源：{source}" if source else plan.name,
+    )
 
 
 def statistics_import_apply(*, batch: ImportBatch, by) -> int:
     """Write a previewed statistics batch (one Statistic and one history row per line)."""
-    with transaction.atomic():
-        batch = _claim(batch, ImportBatch.Kind.STATISTICS)
-        now = timezone.now()
-        rows = [
-            Statistic(
-                target_id=row["target_id"],
-                value=Decimal(row["value"]),
-                as_of=dt.date.fromisoformat(row["as_of"]),
-                source=row["source"] or batch.source,
-                origin=Statistic.Origin.IMPORT,
-                batch=batch,
-                backfilled=bool(row.get("backfilled")),
-                note=row.get("note", ""),
-                recorded_at=now,
-                recorded_by=by,
-            )
-            for row in batch.rows
-        ]
-        bulk_create_with_history(rows, Statistic, batch_size=STAT_BATCH, default_user=by)
-        batch.status = ImportBatch.Status.APPLIED
-        batch.applied_at = now
-        batch.save(update_fields=["status", "applied_at"])
+    outcome = import_confirm(batch=batch, by=by)
+    return outcome.value if not outcome.repeated else 0
+
+
+def _apply_statistics(batch: ImportBatch, by) -> int:
+    now = timezone.now()
+    source = batch.params.get("source", "")
+    rows = [
+        Statistic(
+            target_id=row["target_id"],
+            value=Decimal(row["value"]),
+            as_of=dt.date.fromisoformat(row["as_of"]),
+            source=row["source"] or source,
+            origin=Statistic.Origin.IMPORT,
+            batch=batch,
+            backfilled=bool(row.get("backfilled")),
+            note=row.get("note", ""),
+            recorded_at=now,
+            recorded_by=by,
+        )
+        for row in batch.rows
+    ]
+    bulk_create_with_history(rows, Statistic, batch_size=STAT_BATCH, default_user=by)
     return len(rows)
 
 
-def import_batch_discard(*, batch: ImportBatch) -> bool:
+def import_batch_discard(*, batch: ImportBatch, by=None) -> bool:
     """Drop a previewed import; returns False if it was already applied or discarded."""
-    # race: discard and confirm of the same preview; the conditional UPDATE lets only one of them act
-    return bool(
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEW).update(
-            status=ImportBatch.Status.DISCARDED
+    return import_discard(batch=batch, by=by)
+
+
+# --- the two importers (registered in TargetsConfig.ready) ------------------------------------------
+
+
+class ReportTemplateImporter(Importer):
+    kind = REPORT_TEMPLATE
+    label = "报告模板"
+    rows_template = "targets/_import_rows_template.html"
+    confirm_note = "确认后才会写入报告草稿（导入后仍须在报告页面提交）。"
+
+    def read(self, uploaded, *, params, by):
+        return _read_template(
+            Report.objects.select_related("period__plan", "unit").get(pk=params["report"]), uploaded
         )
-    )
+
+    def apply(self, batch, *, by):
+        report = _apply_template(batch, by)
+        if is_office(by):
+            return "模板内容已导入，请核对后点击“补录并采纳”。", report
+        return "模板内容已导入为草稿，请核对后提交。", report
+
+    def may_use(self, user):
+        return is_office(user) or is_unit_user(user)
+
+    def check_confirm(self, batch, user):
+        report = Report.objects.get(pk=batch.params["report"])
+        if not can_upload_template(user, report):
+            raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
+
+    def upload_url(self, batch):
+        return reverse("targets:report_upload", args=[batch.params["report"]])
+
+    def done_url(self, batch):
+        return reverse("targets:report_detail", args=[batch.params["report"]])
+
+
+class StatisticsImporter(Importer):
+    kind = STATISTICS
+    label = "统计数据"
+    rows_template = "targets/_import_rows_statistics.html"
+    confirm_note = "确认后才会写入统计数据（立即计入目标进度看板）。"
+
+    def read(self, uploaded, *, params, by):
+        return _read_statistics(
+            Plan.objects.get(pk=params["plan"]),
+            uploaded,
+            source=params.get("source", ""),
+            backfilled=bool(params.get("backfilled")),
+            today=dt.date.fromisoformat(params["today"]),
+        )
+
+    def apply(self, batch, *, by):
+        count = _apply_statistics(batch, by)
+        return f"已导入 {count} 条统计数据，看板已更新。", count
+
+    def may_use(self, user):
+        return is_office(user)
+
+    def upload_url(self, batch):
+        return reverse("targets:statistics_import")
+
+    def done_url(self, batch):
+        return reverse("targets:dashboard")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from targets.models import ImportBatch
+from core.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,10 @@ VIEWERS = [("dashboard", None), ("target_detail", "target"), ("report_list", Non
 @pytest.fixture
 def objects(period, report_a, policy, users):
     batch = ImportBatch.objects.create(
-        kind="statistics",
+        kind="targets.statistics",
         file="targets/imports/x.xlsx",
         original_name="x.xlsx",
-        plan=policy,
+        params={"plan": policy.pk, "source": ""},
         uploaded_by=users["office"],
     )
     return {

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core.models import ImportBatch
 from targets.excel import MEASURE_SHEET, META_SHEET, TARGET_SHEET
-from targets.models import ImportBatch, Report, ReportTargetLine, Statistic
+from targets.models import Report, ReportTargetLine, Statistic
 from targets.services import period_open
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_filled_template_is_previewed_then_confirmed_as_a_draft_with_history(cli
     wb = fill_template(download_template(client, report_a), overrides={"T16": {6: 12}})
     response = upload(client, report_a, as_upload(wb))
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response.url == reverse("targets:import_preview", args=[batch.pk])
+    assert response.status_code == 302 and response.url == reverse("core:import_preview", args=[batch.pk])
     assert all(v is None for v in values(report_a))  # nothing written before confirmation
     page = client.get(response.url).content.decode()
     assert "确认导入" in page and "T16" in page

@@ -4,40 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, is_unit_user, office_required
-from core.dates import table_date
+from accounts.permissions import is_unit_user, office_required
 from core.documents import XLSX_MIME, attachment_response, xlsx_response
+from core.files import serve_protected_file
+from core.import_views import run_upload
+from core.models import ImportBatch
 
 from .. import exports, selectors
 from ..excel import build_report_template, build_statistics_template
 from ..forms import StatisticsImportForm, XlsxUploadForm
-from ..models import ImportBatch, Plan, ReportingPeriod
-from ..permissions import can_upload_template, get_batch_for_user, get_report_for_user, report_user_required
-from ..services import (
-    ImportRefused,
-    ReportError,
-    import_batch_discard,
-    report_template_apply,
-    report_template_preview,
-    statistics_import_apply,
-    statistics_import_preview,
-)
-
-
-def _run_preview(request, form, preview_of):
-    """On POST: validate the upload form and preview the file; (preview or None, HTTP status)."""
-    if request.method != "POST":
-        return None, 200
-    if form.is_valid():
-        try:
-            preview = preview_of(form.cleaned_data)
-        except ImportRefused as exc:
-            form.add_error("file", str(exc))
-        else:
-            return preview, 200 if preview.ok else 400
-    return None, 400
+from ..models import Plan, ReportingPeriod
+from ..permissions import can_upload_template, get_report_for_user, report_user_required
+from ..services.imports import REPORT_TEMPLATE, STATISTICS
 
 
 @report_user_required
@@ -60,13 +39,9 @@ def report_upload(request, pk):
         messages.error(request, f"该报告{report.get_status_display()}，不能再导入模板。")
         return redirect(report)
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
-    preview, status = _run_preview(
-        request,
-        form,
-        lambda data: report_template_preview(report=report, uploaded=data["file"], by=request.user),
-    )
-    if preview is not None and preview.ok:
-        return redirect("targets:import_preview", pk=preview.batch.pk)
+    done, preview, status = run_upload(request, form, kind=REPORT_TEMPLATE, params={"report": report.pk})
+    if done:
+        return done
     return render(
         request,
         "targets/report_upload.html",
@@ -75,87 +50,25 @@ def report_upload(request, pk):
     )
 
 
-def _batch_for(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.only("kind"), pk=pk)
-    return get_batch_for_user(request.user, pk, kind=batch.kind)
-
-
-@report_user_required
-def import_preview(request, pk):
-    batch = _batch_for(request, pk)
-    return render(request, "targets/import_preview.html", {"batch": batch, "rows": batch.rows[:500]})
-
-
-@report_user_required
-@require_POST
-def import_confirm(request, pk):
-    batch = _batch_for(request, pk)
-    if batch.status == ImportBatch.Status.APPLIED:
-        return _already_applied(request, batch)
-    try:
-        if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
-            report = get_report_for_user(request.user, batch.report_id)
-            if not can_upload_template(request.user, report):
-                raise ReportError(f"该报告{report.get_status_display()}，不能再导入模板。")
-            report_template_apply(batch=batch, by=request.user)
-            if is_office(request.user):
-                messages.success(request, "模板内容已导入，请核对后点击“补录并采纳”。")
-            else:
-                messages.success(request, "模板内容已导入为草稿，请核对后提交。")
-            return redirect(report)
-        if not request.user.is_office:
-            raise PermissionDenied("只有办公室可以导入统计数据。")
-        count = statistics_import_apply(batch=batch, by=request.user)
-        messages.success(request, f"已导入 {count} 条统计数据，看板已更新。")
-        return redirect("targets:dashboard")
-    except ReportError as exc:
-        batch.refresh_from_db(fields=["status", "applied_at"])
-        if batch.status == ImportBatch.Status.APPLIED:  # a second click raced the first: show its result
-            return _already_applied(request, batch)
-        messages.error(request, str(exc))
-        return redirect("targets:import_preview", pk=batch.pk)
-
-
-def _already_applied(request, batch):
-    """A second click on 确认导入 shows what the first did instead of an error."""
-    messages.info(request, f"该文件已于 {table_date(batch.applied_at)} 导入，未重复导入。")
-    if batch.kind == ImportBatch.Kind.REPORT_TEMPLATE:
-        return redirect(batch.report)
-    return redirect("targets:dashboard")
-
-
-@report_user_required
-@require_POST
-def import_discard(request, pk):
-    batch = _batch_for(request, pk)
-    if import_batch_discard(batch=batch):
-        messages.info(request, "已放弃本次导入，数据未作任何修改。")
-    if batch.report_id:
-        return redirect(batch.report)
-    return redirect("targets:statistics_import")
-
-
 @office_required
 def statistics_import(request):
     form = StatisticsImportForm(
         request.POST or None, request.FILES or None, initial={"plan": selectors.current_plan()}
     )
-    preview, status = _run_preview(
+    done, preview, status = run_upload(
         request,
         form,
-        lambda data: statistics_import_preview(
-            plan=data["plan"],
-            uploaded=data["file"],
-            source=data["source"],
-            by=request.user,
-            backfilled=data["backfilled"],
-        ),
+        kind=STATISTICS,
+        params=lambda data: {
+            "plan": data["plan"].pk,
+            "source": data["source"],
+            "backfilled": data["backfilled"],
+            "today": timezone.localdate().isoformat(),
+        },
     )
-    if preview is not None and preview.ok:
-        return redirect("targets:import_preview", pk=preview.batch.pk)
-    recent = ImportBatch.objects.filter(kind=ImportBatch.Kind.STATISTICS).select_related(
-        "uploaded_by", "plan"
-    )[:10]
+    if done:
+        return done
+    recent = ImportBatch.objects.filter(kind=STATISTICS).select_related("uploaded_by")[:10]
     return render(
         request,
         "targets/statistics_import.html",
@@ -175,8 +88,6 @@ def statistics_template(request):
 @office_required
 def import_file(request, pk):
     """The original file of an import (provenance), for the office."""
-    from core.files import serve_protected_file
-
     batch = get_object_or_404(ImportBatch, pk=pk)
     return serve_protected_file(batch.file, filename=batch.original_name)
 

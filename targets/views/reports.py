@@ -12,6 +12,8 @@ from accounts.permissions import is_office, is_unit_user, office_required
 from core.documents import xlsx_response
 from core.errors import show_error
 from core.files import serve_protected_file
+from core.storage import StorageUnavailable
+from core.upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 
 from .. import selectors
 from ..excel import SOURCE_CHOICES
@@ -210,8 +212,12 @@ def report_detail(request, pk):
             except ReportError as exc:
                 show_error(request, exc)
                 return redirect(report)
-        messages.error(request, "填写有误，请按提示修改后再保存。")
-        status = 400
+            except StorageUnavailable as exc:  # the evidence could not be stored: nothing was saved
+                show_upload_error(form, exc)
+            status = STORAGE_FAILED_STATUS  # the page again, with what was typed
+        else:
+            messages.error(request, "填写有误，请按提示修改后再保存。")
+            status = 400
     else:
         form = _report_form(report, lines=lines) if (editable or backfill) else None
         status = 200

@@ -1,0 +1,124 @@
+"""The pages every spreadsheet import shares (``core.imports``): the upload step, the preview of a
+stored batch, confirm, discard and the original file. Each app keeps its own upload page (its form
+and what surrounds it) and calls ``run_upload``; the rest is the same for every import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .imports import (
+    DISCARD_DONE,
+    NOTHING_PENDING,
+    ImportRefused,
+    import_confirm,
+    import_discard,
+    import_preview,
+    importer_for,
+    latest_batch,
+    repeat_message,
+)
+from .models import ImportBatch
+from .upload_errors import show_upload_error
+
+
+def run_upload(request, form, *, kind: str, params=None):
+    """The upload step of an import page. Returns (redirect or None, preview or None, status).
+
+    On a POST whose form is valid the file is read and every row checked: all rows right → the
+    batch is stored and the caller returns the redirect to its preview; rows wrong → the caller
+    renders its page with ``preview.errors`` (400); the whole file refused, or the disk full → the
+    message is on the form (what the person typed is kept, the file must be chosen again)."""
+    if request.method != "POST":
+        return None, None, 200
+    if not form.is_valid():
+        return None, None, 400
+    data = form.cleaned_data
+    try:
+        preview = import_preview(
+            kind=kind,
+            uploaded=data["file"],
+            by=request.user,
+            params=params(data) if callable(params) else (params or {}),
+        )
+    except ImportRefused as exc:
+        form.add_error("file" if "file" in form.fields else None, exc.messages)
+        return None, None, 400
+    except Exception as exc:
+        if show_upload_error(form, exc):
+            return None, None, 200
+        raise
+    if preview.ok:
+        return redirect("core:import_preview", pk=preview.batch.pk), preview, 302
+    return None, preview, 400
+
+
+def _batch_for(request, pk) -> ImportBatch:
+    """The person's own batch: a role that may not use the import gets 403, anybody else's is 404."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if not importer_for(batch.kind).may_use(request.user):
+        raise PermissionDenied("您没有权限使用该导入。")
+    if batch.uploaded_by_id != request.user.pk:
+        raise Http404("导入记录不存在")
+    return batch
+
+
+@login_required
+def preview(request, pk):
+    batch = _batch_for(request, pk)
+    importer = importer_for(batch.kind)
+    context = {
+        "batch": batch,
+        "importer": importer,
+        "rows": batch.rows[: importer.preview_rows],
+        "upload_url": importer.upload_url(batch),
+    }
+    return render(request, "imports/preview.html", context)
+
+
+def confirm_batch(request, batch: ImportBatch):
+    """Confirm one batch and redirect: the result, the first result again, or why it was refused."""
+    importer = importer_for(batch.kind)
+    try:
+        outcome = import_confirm(batch=batch, by=request.user)
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("core:import_preview", pk=batch.pk)
+    except Exception as exc:
+        # a refusal from the importer's services (their ValidationError); nothing was changed
+        if not hasattr(exc, "messages"):
+            raise
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("core:import_preview", pk=batch.pk)
+    if outcome.repeated:  # a second click (double click, reload, two tabs): the first result
+        messages.info(request, repeat_message(outcome.batch))
+    else:
+        messages.success(request, outcome.message)
+    return redirect(importer.done_url(outcome.batch))
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    return confirm_batch(request, _batch_for(request, pk))
+
+
+def confirm_latest(request, *, kind: str, upload_url: str):
+    """A confirm button without the batch in its URL: the person's latest batch of ``kind``."""
+    batch = latest_batch(kind=kind, by=request.user)
+    if batch is None:
+        messages.error(request, NOTHING_PENDING)
+        return redirect(upload_url)
+    return confirm_batch(request, batch)
+
+
+@login_required
+@require_POST
+def discard(request, pk):
+    batch = _batch_for(request, pk)
+    if import_discard(batch=batch, by=request.user):
+        messages.info(request, DISCARD_DONE)
+    return redirect(importer_for(batch.kind).upload_url(batch))
