@@ -2,8 +2,9 @@
 
 - missing: a row refers to a file that is not in storage;
 - damaged: the file's SHA-256 or size differs from the one taken when it was written;
-- orphan: a file in storage that no row refers to (older than ``ORPHAN_GRACE``, so a file being
-  written by a request that has not committed yet is not reported);
+- orphan: a file in storage that no row refers to: at once when its pending entry shows that the
+  process that wrote it died before committing (core.storage), otherwise once it is older than
+  ``ORPHAN_GRACE``, so a file being written by a request that has not committed yet is not reported;
 - unrecorded: a referenced file written before checksums were taken (``--record`` takes them).
 """
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .models import FileCheckRun, StoredFile
-from .storage import TRASH, file_digest
+from .storage import PENDING, TRASH, file_digest, pending_writes, writer_gone
 
 ORPHAN_GRACE = dt.timedelta(hours=1)
 
@@ -66,8 +67,28 @@ def files_on_disk() -> set[str]:
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and p.relative_to(root).parts[0] != TRASH and not p.name.startswith(".health-")
+        if p.is_file()
+        and p.relative_to(root).parts[0] not in (TRASH, PENDING)
+        and not p.name.startswith(".health-")
     }
+
+
+def abandoned_writes(referenced: set[str]) -> set[str]:
+    """Names written by a process that died before its transaction ended and that no row refers to.
+
+    Pending entries whose outcome is now known are settled: a referenced name was committed, a name
+    no longer on disk has been removed (``--delete-orphans``, or never written)."""
+    root = Path(settings.MEDIA_ROOT)
+    abandoned = set()
+    for entry, data in pending_writes():
+        if not writer_gone(data, grace_seconds=ORPHAN_GRACE.total_seconds()):
+            continue  # its request or task is still running
+        name = data.get("name") or ""
+        if name and name not in referenced and (root / name).is_file():
+            abandoned.add(name)
+        else:
+            entry.unlink(missing_ok=True)
+    return abandoned
 
 
 def check_files(*, record: bool = False, now=None) -> FileCheckRun:
@@ -90,7 +111,12 @@ def check_files(*, record: bool = False, now=None) -> FileCheckRun:
                 sha256, size = file_digest(handle)
             StoredFile.objects.update_or_create(name=name, defaults={"sha256": sha256, "size": size})
     cutoff = (now - ORPHAN_GRACE).timestamp()
-    orphans = sorted(name for name in files_on_disk() - referenced if (root / name).stat().st_mtime < cutoff)
+    abandoned = abandoned_writes(referenced)
+    orphans = sorted(
+        name
+        for name in files_on_disk() - referenced
+        if name in abandoned or (root / name).stat().st_mtime < cutoff
+    )
     run = FileCheckRun.objects.create(
         files=len(referenced), missing=missing, damaged=damaged, orphans=orphans
     )

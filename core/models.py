@@ -117,6 +117,29 @@ class WorkerHeartbeat(models.Model):
         return self.name
 
 
+class JobClaim(models.Model):
+    """Which run of a scheduled job is doing its work now (``core.jobs.claimed``).
+
+    A run claims the job with one conditional UPDATE before it builds anything; a second run at the
+    same time (a second beat, a retry, the office's 立即执行) finds it held and does nothing. The
+    claim is released at the end of the run; one left by a killed worker expires at ``held_until``.
+    """
+
+    job = models.CharField("计划任务", max_length=100, unique=True)
+    holder = models.CharField("当前执行者", max_length=64, blank=True)
+    held_until = models.DateTimeField("占用至", null=True, blank=True)
+    started_at = models.DateTimeField("最近开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("最近结束时间", null=True, blank=True)
+    skipped = models.PositiveIntegerField("因正在执行而跳过的次数", default=0)
+
+    class Meta:
+        verbose_name = "计划任务执行占用"
+        verbose_name_plural = "计划任务执行占用"
+
+    def __str__(self):
+        return self.job
+
+
 class StoredDocument(models.Model):
     """A generated file (report, export) kept for download by the office."""
 

@@ -1,9 +1,11 @@
+import datetime as dt
 import socket
 
 from celery import shared_task
 from django.utils import timezone
 
 from .filecheck import check_files
+from .jobs import claimed_job
 from .models import WorkerHeartbeat
 from .storage import CheckedFileSystemStorage
 
@@ -20,6 +22,7 @@ def health_check(self, requested_at_iso: str | None = None):
 
 
 @shared_task(bind=True, soft_time_limit=1800, time_limit=2000)
+@claimed_job("core.tasks.files_check", lease=dt.timedelta(minutes=40))
 def files_check(self):
     """Nightly: compare every stored file with its SHA-256 and list orphans (core.filecheck)."""
     CheckedFileSystemStorage().purge_trash()

@@ -1,10 +1,13 @@
-"""Periodic tasks (installed by ``manage.py setup_schedules``, see schedules.py). Thin: each loads
-the local date and calls one idempotent service; a failure retries with back-off."""
+"""Periodic tasks (installed by ``manage.py setup_schedules``, see schedules.py). Thin: each claims
+its job (core.jobs: a concurrent run does nothing), loads the local date and calls one idempotent
+service; a failure retries with back-off."""
 
 import datetime as dt
 
 from celery import shared_task
 from django.utils import timezone
+
+from core.jobs import claimed_job
 
 from . import services
 
@@ -18,6 +21,8 @@ _options = {
     "soft_time_limit": 600,
     "time_limit": 720,
 }
+# longer than the time limit: a live run is never overtaken; a killed one is after 15 minutes
+LEASE = dt.timedelta(minutes=15)
 
 
 def _day(day: str | None) -> dt.date:
@@ -25,11 +30,13 @@ def _day(day: str | None) -> dt.date:
 
 
 @shared_task(**_options)
+@claimed_job("scheduler.tasks.half_year_start", lease=LEASE)
 def half_year_start(self, day: str | None = None):
     return services.half_year_open(today=_day(day))
 
 
 @shared_task(**_options)
+@claimed_job("scheduler.tasks.daily_reminders", lease=LEASE)
 def daily_reminders(self, day: str | None = None):
     today = _day(day)
     # catch-up: a beat that was down on 1 January / 1 July still opens the half year; a failure
@@ -45,10 +52,12 @@ def daily_reminders(self, day: str | None = None):
 
 
 @shared_task(**_options)
+@claimed_job("scheduler.tasks.publicity_advance", lease=LEASE)
 def publicity_advance(self, day: str | None = None):
     return services.publicity_advance(today=_day(day))
 
 
 @shared_task(**_options)
+@claimed_job("scheduler.tasks.half_year_reports", lease=LEASE)
 def half_year_reports(self, day: str | None = None):
     return services.half_year_reports_due(today=_day(day))

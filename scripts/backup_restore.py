@@ -50,6 +50,7 @@ MEDIA_ARCHIVE = "media.tar.gz"
 DRILL_PREFIX = "jianli_drill_"
 FORMAT_VERSION = 2
 TRASH = ".trash"  # MEDIA_ROOT/.trash/<name>: deleted files kept for a while (core.storage)
+PENDING = ".pending"  # MEDIA_ROOT/.pending/: bookkeeping of writes in progress (core.storage)
 PARTIAL_STALE_SECONDS = 6 * 3600
 FILE_RETRIES = 3
 
@@ -188,7 +189,7 @@ def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> dict:
 
 
 def _archive_media(media_root: Path, target: Path, referenced: set[str]) -> tuple[dict[str, dict], list[str]]:
-    """Archive every file under ``media_root`` (the trash aside) and every referenced file; returns
+    """Archive every file under ``media_root`` (the trash and pending entries aside) and every referenced file; returns
     the archived files and the referenced names that could not be found at all."""
     files: dict[str, dict] = {}
     lost: list[str] = []
@@ -197,7 +198,9 @@ def _archive_media(media_root: Path, target: Path, referenced: set[str]) -> tupl
         listed = {
             p.relative_to(media_root).as_posix()
             for p in media_root.rglob("*")
-            if p.is_file() and not p.is_symlink() and p.relative_to(media_root).parts[0] != TRASH
+            if p.is_file()
+            and not p.is_symlink()
+            and p.relative_to(media_root).parts[0] not in (TRASH, PENDING)
         }
     with tarfile.open(target, "w:gz") as tar:
         for rel in sorted(listed | referenced):

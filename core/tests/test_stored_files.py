@@ -187,6 +187,8 @@ def test_an_upload_whose_database_connection_is_terminated_leaves_no_file(
     ):
         response = _submit(client, enterprise_user)
     assert response.status_code == 500
+    body = response.content.decode()  # the error page needs no database: a body, in Chinese
+    assert "系统繁忙" in body and "监利市质量品牌工作平台" in body
     connection.close()  # the test's own connection was the one terminated
     assert not Application.objects.exists() and not Attachment.objects.exists()
     assert not StoredFile.objects.exists()
@@ -220,3 +222,104 @@ def test_check_files_record_takes_checksums_of_files_stored_before_checksums_exi
     assert record.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
     call_command("check_files")
     assert "未登记校验值" not in capsys.readouterr().out.split("共核对")[0]
+
+
+def _pending_entries(settings) -> list[Path]:
+    from core.storage import PENDING
+
+    return sorted((Path(settings.MEDIA_ROOT) / PENDING).glob("*.json"))
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid  # finished and reaped: no such process any more
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_upload_leaves_no_pending_entry(enterprise_user, settings):
+    assert _submit(Client(), enterprise_user).status_code == 302
+    assert _pending_entries(settings) == []
+    assert [p.name for p in _media_files(settings)] == [Path(Attachment.objects.get().file.name).name]
+
+
+def test_an_abandoned_write_is_an_orphan_at_once_and_a_live_one_is_not(
+    client, enterprise_user, settings, capsys
+):
+    import json
+    import socket
+
+    from core.storage import PENDING
+
+    _submit(client, enterprise_user)  # one committed attachment: neither orphan nor pending
+    root = Path(settings.MEDIA_ROOT)
+    (root / "awards").mkdir(parents=True, exist_ok=True)
+    (root / PENDING).mkdir(exist_ok=True)
+    now = time.time()
+    for stem, pid in (("dead", _dead_pid()), ("live", os.getpid())):
+        (root / "awards" / f"{stem}.pdf").write_bytes(b"%PDF-1.4 written, never committed")
+        (root / PENDING / f"{stem}.json").write_text(
+            json.dumps({"name": f"awards/{stem}.pdf", "pid": pid, "host": socket.gethostname(), "at": now})
+        )
+    committed = Attachment.objects.get().file.name
+    (root / PENDING / "committed.json").write_text(  # its writer died after the commit
+        json.dumps({"name": committed, "pid": _dead_pid(), "host": socket.gethostname(), "at": now})
+    )
+    call_command("check_files")
+    out = capsys.readouterr().out
+    assert "无主\tawards/dead.pdf" in out and "live.pdf" not in out and committed not in out
+    mine = {"dead.json", "live.json", "committed.json"}
+    assert sorted(p.name for p in _pending_entries(settings) if p.name in mine) == ["dead.json", "live.json"]
+    call_command("check_files", "--delete-orphans")
+    assert (root / ".trash" / "awards" / "dead.pdf").exists() and not (root / "awards" / "dead.pdf").exists()
+    assert (root / "awards" / "live.pdf").exists() and (root / committed).exists()
+    assert [p.name for p in _pending_entries(settings) if p.name in mine] == ["live.json"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_request_killed_between_the_upload_and_the_commit_leaves_an_orphan_check_files_lists(
+    require_postgres, enterprise_user, settings, tmp_path, capsys
+):
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jianli_quality.settings",
+        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(
+            **{k: connection.settings_dict[k] or "" for k in ("USER", "HOST", "PORT", "NAME")}
+        ),
+        "JIANLI_VAR_DIR": str(tmp_path),  # MEDIA_ROOT is tmp_path/"media", as in this test
+        "REDIS_URL": "",
+    }
+    assert Path(settings.MEDIA_ROOT) == tmp_path / "media"
+    result = subprocess.run(
+        [sys.executable, "-m", "core.tests.killed_upload", enterprise_user.username],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == -9, result.stderr[-3000:]  # SIGKILL, mid-request
+    name = result.stdout.strip().splitlines()[-1]
+    written = Path(settings.MEDIA_ROOT) / name
+    assert written.is_file()  # the file was written ...
+    assert not Application.objects.exists() and not Attachment.objects.exists()  # ... nothing committed
+    assert not StoredFile.objects.exists()
+    assert len(_pending_entries(settings)) == 1
+    call_command("check_files")
+    assert f"无主\t{name}" in capsys.readouterr().out  # at once, not an hour later
+    assert FileCheckRun.objects.latest("id").orphans == [name]
+    call_command("check_files", "--delete-orphans")
+    assert "已删除 1 个无主文件" in capsys.readouterr().out
+    assert not written.exists() and (Path(settings.MEDIA_ROOT) / ".trash" / name).is_file()
+    assert _pending_entries(settings) == []
+    call_command("check_files")
+    assert "无主 0" in capsys.readouterr().out

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.filecheck import check_files
-from core.storage import CheckedFileSystemStorage
+from core.storage import CheckedFileSystemStorage, pending_forget
 
 
 class Command(BaseCommand):
@@ -9,7 +9,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--record", action="store_true", help="为尚无校验值的旧文件补记 SHA-256")
-        parser.add_argument("--delete-orphans", action="store_true", help="删除列出的无主文件")
+        parser.add_argument(
+            "--delete-orphans", action="store_true", help="将列出的无主文件移入回收区（.trash，保留两天）"
+        )
         parser.add_argument(
             "--fail", action="store_true", help="发现缺失或损坏文件时以非零状态退出（用于监控）"
         )
@@ -27,7 +29,8 @@ class Command(BaseCommand):
         if options["delete_orphans"]:
             storage = CheckedFileSystemStorage()
             for name in run.orphans:
-                storage._delete_now(name)
+                storage._delete_now(name)  # into the trash, kept TRASH_KEEP
+            pending_forget(run.orphans)
             self.stdout.write(f"已删除 {len(run.orphans)} 个无主文件。")
         summary = (
             f"共核对 {run.files} 个文件：缺失 {len(run.missing)}，损坏 {len(run.damaged)}，"
