@@ -174,3 +174,51 @@ def record_created(queryset, *, user=None, when=None, reason: str | None = None)
     with connection.cursor() as cursor:
         cursor.execute(insert, params)
         return cursor.rowcount
+
+
+def bulk_insert(model, rows: list[dict], **common) -> int:
+    """Insert ``rows`` of ``model`` (dicts of attname → value, each completed by ``common``) in
+    multi-row ``INSERT`` statements, the values prepared by their fields as ``bulk_create`` does
+    but without a model instance or a compiled expression per value. Fields not given get their
+    default; the constants of ``common`` and the defaults are prepared once.
+
+    For imports of thousands of rows (``bulk_create`` spends most of its time compiling each value).
+    No ``save()``, no signals, no history: add the history with ``record_created``. Returns the
+    number of rows inserted.
+    """
+    from django.db import connections, router
+    from django.db.models import AutoField, BigAutoField, SmallAutoField
+
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    given = list(rows[0])
+    fields, constants = [], {}
+    for field in model._meta.concrete_fields:
+        if isinstance(field, AutoField | BigAutoField | SmallAutoField):
+            continue
+        if field.attname in given:
+            fields.append(field)
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            raise ValueError(f"bulk_insert needs {model.__name__}.{field.attname} (auto_now) given")
+        value = common[field.attname] if field.attname in common else field.get_default()
+        constants[field] = field.get_db_prep_save(value, connection)
+    unknown = set(common) - {f.attname for f in constants} | (set(given) - {f.attname for f in fields})
+    if unknown:
+        raise ValueError(f"bulk_insert: {model.__name__} has no field {', '.join(sorted(unknown))}")
+    columns = [f.column for f in fields] + [f.column for f in constants]
+    tail = list(constants.values())
+    prepared = [
+        [field.get_db_prep_save(row[field.attname], connection) for field in fields] + tail for row in rows
+    ]
+    per_statement = max(1, connection.ops.bulk_batch_size(columns, prepared))
+    quote = connection.ops.quote_name
+    # names from the model's own meta, quoted; every value is a parameter
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), per_statement):
+            chunk = prepared[start : start + per_statement]
+            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+    return len(prepared)

@@ -15,14 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.history import record_created
+from core.history import bulk_insert, record_created
 
 from .. import excel
 from ..models import ImportBatch, Plan, Report, Statistic
 from ..validation import clean_date, clean_text, clean_value
 from .reporting import LineInput, MeasureInput, ReportError, ReportInput, report_save
-
-STAT_BATCH = 1000
 
 
 class ImportRefused(Exception):
@@ -307,29 +305,31 @@ def statistics_import_apply(*, batch: ImportBatch, by) -> int:
     with transaction.atomic():
         batch = _claim(batch, ImportBatch.Kind.STATISTICS)
         now = timezone.now()
-        rows = [
-            Statistic(
-                target_id=row["target_id"],
-                value=Decimal(row["value"]),
-                as_of=dt.date.fromisoformat(row["as_of"]),
-                source=row["source"] or batch.source,
-                origin=Statistic.Origin.IMPORT,
-                batch=batch,
-                backfilled=bool(row.get("backfilled")),
-                note=row.get("note", ""),
-                recorded_at=now,
-                recorded_by=by,
-            )
-            for row in batch.rows
-        ]
-        # history rows written by the database in one statement (core.history.record_created):
-        # simple-history's bulk_history_create compiles 10,000 historical objects field by field
-        Statistic.objects.bulk_create(rows, batch_size=STAT_BATCH)
+        # thousands of rows: inserted without a model instance each, and their history rows
+        # written by the database in one statement (core.history)
+        count = bulk_insert(
+            Statistic,
+            [
+                {
+                    "target_id": row["target_id"],
+                    "value": Decimal(row["value"]),
+                    "as_of": dt.date.fromisoformat(row["as_of"]),
+                    "source": row["source"] or batch.source,
+                    "backfilled": bool(row.get("backfilled")),
+                    "note": row.get("note", ""),
+                }
+                for row in batch.rows
+            ],
+            origin=Statistic.Origin.IMPORT,
+            batch_id=batch.pk,
+            recorded_at=now,
+            recorded_by_id=by.pk,
+        )
         record_created(Statistic.objects.filter(batch=batch), user=by, when=now)
         batch.status = ImportBatch.Status.APPLIED
         batch.applied_at = now
         batch.save(update_fields=["status", "applied_at"])
-    return len(rows)
+    return count
 
 
 def import_batch_discard(*, batch: ImportBatch) -> bool:

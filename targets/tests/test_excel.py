@@ -310,6 +310,23 @@ def test_each_imported_statistic_gets_one_creation_history_row_with_its_values(c
     assert Statistic.objects.get(target__code="T25").history.get().source == "认监委"
 
 
+def test_bulk_insert_fills_defaults_and_refuses_a_field_the_model_lacks(policy, users):
+    from core.history import bulk_insert, record_created
+
+    target = policy.targets.get(code="T17")
+    with pytest.raises(ValueError, match="no field colour"):
+        bulk_insert(Statistic, [{"target_id": target.pk, "value": 1}], colour="red")
+    assert not Statistic.objects.exists()
+    rows = [{"target_id": target.pk, "value": Decimal("1.5"), "as_of": dt.date(2025, 6, d)} for d in (1, 2)]
+    assert bulk_insert(Statistic, rows, source="市统计局", origin=Statistic.Origin.IMPORT) == 2
+    stats = list(Statistic.objects.order_by("as_of"))
+    assert [(s.value, s.source, s.note, s.backfilled, s.unit_id, s.batch_id) for s in stats] == [
+        (Decimal("1.50"), "市统计局", "", False, None, None)
+    ] * 2
+    assert record_created(Statistic.objects.filter(pk=stats[0].pk), user=users["office"]) == 1
+    assert Statistic.history.get().id == stats[0].pk and not stats[1].history.exists()
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
