@@ -13,6 +13,7 @@ from ..charts import history_chart
 from ..forms import DashboardFilterForm, MatrixFilterForm
 from ..models import Plan, Target
 from ..permissions import can_see_unit
+from ..templatetags.targets_tags import dashboard_row_html
 
 
 def _plan_from(form) -> Plan | None:
@@ -34,6 +35,9 @@ def dashboard(request):
     counts = selectors.rag_counts(rows)
     if data.get("rag"):
         rows = [r for r in rows if r["rag"] == data["rag"]]
+    detail = selectors.url_pattern("targets:target_detail")
+    for row in rows:  # the table's rows formatted at once, not cell by cell in the template
+        row["html"] = dashboard_row_html(row, detail % row["target"].pk)
     form.initial["plan"] = plan.pk
     return render(
         request,
