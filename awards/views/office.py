@@ -293,6 +293,7 @@ def publicity_manage(request):
             "form": form,
             "candidates": candidates,
             "page_obj": page,
+            "batch_rows": selectors.batch_rows(page, today=today),
             "workdays": setting.publicity_workdays,
             "window_end": services.publicity_window(today),
             "today": today,

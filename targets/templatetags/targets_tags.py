@@ -62,3 +62,58 @@ def sparkline(points, target_value=None, rag="gray"):
         f"{last_x:.1f}",
         f"{last_y:.1f}",
     )
+
+
+_PROGRESS_BAR = {"amber": "amber", "red": "red", "gray": "gray"}
+_DASHBOARD_ROW = (
+    '\n    <tr>\n      <td class="nowrap">{}</td>\n'
+    '      <td><a href="{}">{}</a><div class="muted small">{}{}</div></td>\n'
+    '      <td class="num">{}{}</td>\n'
+    '      <td class="num">{} {}<div class="muted small">按期应达 {}</div></td>\n'
+    '      <td class="progress-cell"><div class="progress" title="{}%"><div class="progress-bar {}" '
+    'style="width: {}%"></div></div><div class="muted small">{}</div></td>\n'
+    '      <td class="nowrap"><span class="badge {}">{}</span></td>\n'
+    "      <td>{}</td>\n"
+    '      <td class="owners">{}</td>\n    </tr>\n    '
+)
+
+
+def dashboard_row_html(row: dict, url: str) -> str:
+    """One row of the 目标总览 table (``target_progress_rows``), formatted at once: the markup the
+    template wrote cell by cell, with the same filters (dec, sparkline, table_date)."""
+    from django.utils.formats import localize
+
+    from core.dates import table_date
+
+    target = row["target"]
+    owners = mark_safe(  # noqa: S308 (every piece is escaped by format_html)
+        "、".join(
+            format_html(
+                "{}{}",
+                o.unit,
+                mark_safe('<span class="muted">（配合）</span>') if o.role == "support" else "",
+            )
+            for o in row["owners"]
+        )
+    )
+    return format_html(
+        _DASHBOARD_ROW,
+        target.code,
+        url,
+        target.name,
+        target.get_kind_display(),
+        f" · 统计日期 {table_date(row['as_of'], with_time=False)}" if row["as_of"] else "",
+        dec(row["actual"]),
+        f" {target.measure_unit}" if row["actual"] is not None else "",
+        dec(target.target_value),
+        target.measure_unit,
+        dec(row["expected_by_now"]),
+        dec(row["progress_pct"]),
+        _PROGRESS_BAR.get(row["rag"], ""),
+        localize(row["bar_pct"]),
+        f"{dec(row['progress_pct'])}%" if row["progress_pct"] is not None else "—",
+        rag_badge(row["rag"]),
+        row["status_label"],
+        sparkline(row["series"], target.target_value, row["rag"]),
+        owners,
+    )

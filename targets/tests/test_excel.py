@@ -283,6 +283,51 @@ def test_office_imports_official_statistics_with_provenance(client, policy, user
     assert kept.status_code == 200 and b"".join(kept.streaming_content).startswith(b"PK")
 
 
+def test_each_imported_statistic_gets_one_creation_history_row_with_its_values(client, policy, users, clock):
+    client.force_login(users["office"])
+    post_stats(client, policy, stats_file([("T17", 11800, dt.date(2025, 6, 30), "", "商标局数据")]))
+    client.post(reverse("targets:import_confirm", args=[ImportBatch.objects.get().pk]))
+    first = Statistic.objects.get()
+    post_stats(
+        client,
+        policy,
+        stats_file(
+            [("T17", 12000, dt.date(2025, 7, 31), "", ""), ("T25", "160", "2025-06-30", "认监委", "")]
+        ),
+    )
+    second = ImportBatch.objects.get(status=ImportBatch.Status.PREVIEW)
+    client.post(reverse("targets:import_confirm", args=[second.pk]))
+    assert Statistic.objects.count() == 3
+    fields = [f.attname for f in Statistic._meta.concrete_fields]
+    for stat in Statistic.objects.all():
+        (row,) = Statistic.history.filter(id=stat.pk)  # one row each: the earlier batch got no second one
+        assert (row.history_type, row.history_user, row.history_date) == (
+            "+",
+            users["office"],
+            stat.recorded_at,
+        )
+        assert {f: getattr(row, f) for f in fields} == {f: getattr(stat, f) for f in fields}
+    assert Statistic.history.filter(id=first.pk).get().note == "商标局数据"
+    assert Statistic.objects.get(target__code="T25").history.get().source == "认监委"
+
+
+def test_bulk_insert_fills_defaults_and_refuses_a_field_the_model_lacks(policy, users):
+    from core.history import bulk_insert, record_created
+
+    target = policy.targets.get(code="T17")
+    with pytest.raises(ValueError, match="no field colour"):
+        bulk_insert(Statistic, [{"target_id": target.pk, "value": 1}], colour="red")
+    assert not Statistic.objects.exists()
+    rows = [{"target_id": target.pk, "value": Decimal("1.5"), "as_of": dt.date(2025, 6, d)} for d in (1, 2)]
+    assert bulk_insert(Statistic, rows, source="市统计局", origin=Statistic.Origin.IMPORT) == 2
+    stats = list(Statistic.objects.order_by("as_of"))
+    assert [(s.value, s.source, s.note, s.backfilled, s.unit_id, s.batch_id) for s in stats] == [
+        (Decimal("1.50"), "市统计局", "", False, None, None)
+    ] * 2
+    assert record_created(Statistic.objects.filter(pk=stats[0].pk), user=users["office"]) == 1
+    assert Statistic.history.get().id == stats[0].pk and not stats[1].history.exists()
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
