@@ -255,10 +255,6 @@ class FollowUpFilterForm(forms.Form):
         ]
 
 
-class AssessmentForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
-
-
 class MinutesFilesField(AttachmentsField):
     """The minutes as signed on paper: PDF or Word (.docx), checked by content (core.uploads)."""
 

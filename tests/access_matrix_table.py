@@ -294,8 +294,7 @@ TABLE: dict[str, Row] = {
     "meetings:workplan_list": get(OFFICE),
     "meetings:workplan_create": post(OFFICE_ACT),
     "meetings:workplan_detail": get(OFFICE, pk("work_plan")),
-    "meetings:assessment": get(OFFICE),
-    "meetings:assessment_export": get(OFFICE),
+    "meetings:assessment": get(OFFICE_REDIRECT),  # to assessment:index
     # --- assessment (三(三)) ---------------------------------------------------------------------
     "assessment:index": get(OFFICE),
     "assessment:mine": get(UNITS),

@@ -60,7 +60,6 @@ def _more_decisions(users, meeting, n):
         ("office", "core:workbench"),
         ("unit_a", "core:workbench"),
         ("approver", "core:workbench"),
-        ("office", "meetings:assessment"),
         ("office", "meetings:workplan_list"),
     ],
 )
@@ -138,22 +137,10 @@ def test_navigation_entries_by_role(client, users):
     assert "督办事项" in body and "年度督查考核" not in body and "委员会名单" in body
     client.force_login(users["office"])
     body = client.get(reverse("core:workbench")).content.decode()
-    assert "年度工作计划" in body and "年度督查考核" in body
+    assert "年度工作计划" in body and "年度考核评分" in body
     client.force_login(users["enterprise_a"])
     body = client.get(reverse("core:workbench")).content.decode()
     assert "联席会议" not in body and "委员会名单" not in body
-
-
-def test_assessment_export_has_one_row_per_member_unit(client, users):
-    _more_tasks(users, 2)
-    client.force_login(users["office"])
-    with on(TODAY):
-        response = client.get(reverse("meetings:assessment_export"), {"year": 2025})
-    ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:4] == ("单位", "报告按时", "报告逾期", "报告未报")
-    nong = next(r for r in rows if r[0] == "市农业农村局")
-    assert nong[5] == 2 and nong[9] == 2  # two items, both overdue on 2025-10-10
 
 
 def test_meeting_created_from_the_page_is_idempotent(client, users):
