@@ -45,7 +45,8 @@ def report_template(request, pk):
     report = get_report_for_user(request.user, pk)
     target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
     measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
-    content = build_report_template(report, target_lines, measure_lines)
+    goal_lines = report.goal_lines.select_related("goal").order_by("goal__order", "goal_id")
+    content = build_report_template(report, target_lines, measure_lines, goal_lines)
     filename = f"{report.unit}-{report.period.key}-进度报告模板.xlsx"
     return attachment_response(content, filename=filename, content_type=XLSX_MIME)
 
