@@ -121,6 +121,7 @@ TABLE: dict[str, Row] = {
     "targets:unit_detail": get(UNIT_A_OBJECT, lambda w: {"pk": w.unit_a.pk}),
     "targets:period_list": get(OFFICE),
     "targets:period_open": post(OFFICE_ACT),
+    "targets:period_history": get(OFFICE),
     "targets:period_detail": get(OFFICE, pk("period")),
     "targets:period_export": get(OFFICE, pk("period")),
     "targets:report_list": get(SHARED),  # each unit its own reports

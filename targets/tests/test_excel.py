@@ -439,3 +439,15 @@ def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(cl
     assert "导入，未重复导入" in second.content.decode()
     assert Statistic.objects.filter(target__code="T17").count() == 1
     assert Statistic.history.count() == 1
+
+
+def test_statistics_import_from_the_history_path_has_the_shared_header_and_marks_data_past(
+    client, users, policy
+):
+    client.force_login(users["office"])
+    page = client.get(reverse("targets:statistics_import"), {"history": "1"})
+    body = page.content.decode()
+    assert "历史补录：往期进度报告（批量导入）" in body and 'href="/targets/periods/history/"' in body
+    assert page.context["form"]["backfilled"].value() is True
+    plain = client.get(reverse("targets:statistics_import"))
+    assert "历史补录" not in plain.content.decode() and not plain.context["form"]["backfilled"].value()

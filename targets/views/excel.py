@@ -138,8 +138,11 @@ def import_discard(request, pk):
 
 @office_required
 def statistics_import(request):
+    history = request.GET.get("history") == "1"  # reached from 历史补录: past data by default
     form = StatisticsImportForm(
-        request.POST or None, request.FILES or None, initial={"plan": selectors.current_plan()}
+        request.POST or None,
+        request.FILES or None,
+        initial={"plan": selectors.current_plan(), "backfilled": history},
     )
     preview, status = _run_preview(
         request,
@@ -160,7 +163,7 @@ def statistics_import(request):
     return render(
         request,
         "targets/statistics_import.html",
-        {"form": form, "preview": preview, "recent": recent, "plans": Plan.objects.all()},
+        {"form": form, "preview": preview, "recent": recent, "plans": Plan.objects.all(), "history": history},
         status=status,
     )
 
