@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import Ordering
+
 from .models import Application, FundingSource, RewardItem
 
 
@@ -18,7 +20,7 @@ class ApplicationFilter(django_filters.FilterSet):
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )
     q = django_filters.CharFilter(label="企业/编号", method="search", max_length=50)
-    o = django_filters.OrderingFilter(
+    o = Ordering(
         fields=(
             ("code", "code"),
             ("enterprise__name", "enterprise"),
