@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, is_approver, is_office, office_required, unit_required
+from committee.models import MemberUnit
+from committee.selectors import unit_leaders
 from core.documents import docx_response, xlsx_response
 from core.files import serve_protected_file
 
@@ -290,7 +292,22 @@ def followup_settings(request):
         )
     ):
         return redirect("meetings:followup_settings")
-    return render(request, "meetings/followup_settings.html", {"form": form, "setting": setting})
+    return render(
+        request,
+        "meetings/followup_settings.html",
+        {"form": form, "setting": setting, "leaders": _escalation_leaders(setting)},
+    )
+
+
+def _escalation_leaders(setting) -> list[dict]:
+    """Per member unit: whom an escalation tells — the roster's 主要负责人 through their own account,
+    else the accounts picked here (and the page says so)."""
+    units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
+    roster = unit_leaders([u.pk for u in units])
+    picked: dict[int, list] = {}
+    for user in setting.leaders.filter(is_active=True).order_by("id"):
+        picked.setdefault(user.member_unit_id, []).append(user)
+    return [{"unit": u, "leader": roster.get(u.pk), "picked": picked.get(u.pk, [])} for u in units]
 
 
 @meetings_user_required
