@@ -1,9 +1,15 @@
 """Filters and sorting of the office's application list (django-filter); the export uses the same."""
 
+import re
+
 import django_filters
 from django.db.models import Q
 
-from .models import Application, FundingSource, RewardItem
+from core.filters import Ordering
+
+from .models import Application, Enterprise, FundingSource, RewardItem
+
+APPLICATION_CODE = re.compile(r"(?:JL)?\d{4}-0*(\d{1,9})")
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -18,9 +24,9 @@ class ApplicationFilter(django_filters.FilterSet):
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )
     q = django_filters.CharFilter(label="企业/编号", method="search", max_length=50)
-    o = django_filters.OrderingFilter(
+    o = Ordering(
         fields=(
-            ("code", "code"),
+            ("id", "code"),  # 申报编号 is JL<year>-<id>: ordered as the ids
             ("enterprise__name", "enterprise"),
             ("amount_yuan", "amount"),
             ("submitted_at", "submitted"),
@@ -33,9 +39,101 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["status", "reward_item", "funding_source", "year"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
+        found = (
             Q(enterprise__name__icontains=value)
             | Q(enterprise__credit_code__icontains=value)
             | Q(reference__icontains=value)
-            | Q(code__icontains=value)
+        )
+        number = APPLICATION_CODE.fullmatch(value.strip().upper())
+        if number:  # 申报编号 (a property, not a column): JL2025-00012 is application 12
+            found |= Q(pk=int(number.group(1)))
+        return queryset.filter(found)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    """企业核验: 待核验 by default (what the office has to do), or any state; name or code."""
+
+    STATES = [("unverified", "待核验"), ("verified", "已核验"), ("rejected", "已驳回"), ("all", "全部企业")]
+    state = django_filters.ChoiceFilter(label="核验状态", choices=STATES, method="by_state", empty_label=None)
+    q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("name", "name"),
+            ("created_at", "created"),
+            ("verified_at", "verified"),
+            ("n", "applications"),
+        )
+    )
+
+    class Meta:
+        model = Enterprise
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("state"):
+            data = data.copy()
+            data["state"] = "unverified"
+        super().__init__(data, *args, **kwargs)
+
+    def by_state(self, queryset, name, value):
+        if value == "unverified":
+            return queryset.filter(verified_at__isnull=True, rejected_at__isnull=True)
+        if value == "verified":
+            return queryset.filter(verified_at__isnull=False)
+        if value == "rejected":
+            return queryset.filter(verified_at__isnull=True, rejected_at__isnull=False)
+        return queryset
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value))
+
+
+LEDGER_STATUSES = [
+    (Application.Status.SECOND_PASSED, "复核通过"),
+    (Application.Status.PUBLICITY, "公示中"),
+    (Application.Status.AWAITING_PAYMENT, "待拨付"),
+    (Application.Status.PAID, "已拨付"),
+]
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """资金拨付台账: year, fund, reward line, status, enterprise; the xlsx export uses the same."""
+
+    year = django_filters.TypedChoiceFilter(
+        label="获奖年度", field_name="award_date__year", coerce=int, choices=[]
+    )
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
+    reward_code = django_filters.ModelChoiceFilter(
+        label="奖项",
+        field_name="reward_item",
+        queryset=RewardItem.objects.order_by("order"),
+        to_field_name="code",
+    )
+    status = django_filters.ChoiceFilter(label="状态", choices=LEDGER_STATUSES)
+    q = django_filters.CharFilter(label="企业/文号", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("enterprise__name", "enterprise"),
+            ("reward_item__order", "reward"),
+            ("award_date", "award_date"),
+            ("amount_yuan", "amount"),
+            ("paid_amount_yuan", "paid"),
+            ("paid_on", "paid_on"),
+        )
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = [(y, f"{y}年") for y in years]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(enterprise__name__icontains=value)
+            | Q(enterprise__credit_code__icontains=value)
+            | Q(approval_number__icontains=value)
+            | Q(voucher_number__icontains=value)
         )

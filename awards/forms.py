@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from accounts.models import User
 from core.rhythm import RHYTHM_CHOICES
 from core.uploads import validate_upload
-from core.widgets import Select
 
 from .formatting import wan
 from .models import (
@@ -464,30 +463,6 @@ class FindingFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="类型", required=False, choices=[("", "全部"), *DuplicateFinding.Kind.choices]
     )
-
-
-class LedgerFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label="获奖年度", required=False, coerce=int, empty_value=None)
-    funding_source = forms.ChoiceField(
-        widget=Select, label="资金来源", required=False, choices=funding_choices_or_all
-    )
-    reward_code = forms.ChoiceField(label="奖项", required=False)
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[
-            ("", "全部"),
-            (Application.Status.SECOND_PASSED, "复核通过"),
-            (Application.Status.PUBLICITY, "公示中"),
-            (Application.Status.AWAITING_PAYMENT, "待拨付"),
-            (Application.Status.PAID, "已拨付"),
-        ],
-    )
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "全部"), *((y, f"{y}年") for y in years)]
-        self.fields["reward_code"].choices = [("", "全部"), *RewardItem.objects.values_list("code", "name")]
 
 
 class BudgetForm(forms.Form):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from accounts.selectors import approvers, office_users
+from core.calendar import year_known
 from core.models import SiteSetting
 from core.workdays import workdays_between
 from notifications.reminders import Reminder
@@ -37,7 +38,9 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _overdue(applications, *, since: str, stage: str, recipients: tuple, limit: int) -> Iterable[Reminder]:
+def _overdue(
+    applications, *, since: str, stage: str, recipients: tuple, limit: int, caveat: str = ""
+) -> Iterable[Reminder]:
     for application in applications.select_related("enterprise", "reward_item").order_by(since):
         yield Reminder(
             occasion=f"application:{application.pk}:review_overdue:{application.status}",
@@ -46,7 +49,7 @@ def _overdue(applications, *, since: str, stage: str, recipients: tuple, limit: 
             body=(
                 f"{application.enterprise.name} 的 {application.reward_item.name} 申报自 "
                 f"{cn_date(timezone.localdate(getattr(application, since)))} 起等待{stage}，"
-                f"已超过 {limit} 个工作日的服务时限，请尽快办理。"
+                f"已超过 {limit} 个工作日的服务时限，请尽快办理。{caveat}"
             ),
             url=application.get_absolute_url(),
         )
@@ -55,12 +58,20 @@ def _overdue(applications, *, since: str, stage: str, recipients: tuple, limit: 
 def collect(today: dt.date) -> Iterable[Reminder]:
     limit = SiteSetting.get().review_service_limit_workdays
     cutoff = _start_of(overdue_before(today, limit))
+    # working days counted in a year whose holiday arrangement is not entered are a guess (未确认)
+    years = sorted({y for y in (cutoff.year, today.year) if not year_known(y)})
+    caveat = (
+        f"（{'、'.join(map(str, years))}年节假日安排尚未录入，工作日按周一至周五计算，未确认。）"
+        if years
+        else ""
+    )
     yield from _overdue(
         Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff),
         since="submitted_at",
         stage="初审",
         recipients=tuple(office_users(staff_only=True)),
         limit=limit,
+        caveat=caveat,
     )
     yield from _overdue(
         Application.objects.filter(status=Status.FIRST_PASSED, first_reviewed_at__lt=cutoff),
@@ -68,6 +79,7 @@ def collect(today: dt.date) -> Iterable[Reminder]:
         stage="复核",
         recipients=tuple(approvers()),
         limit=limit,
+        caveat=caveat,
     )
     staff = tuple(office_users(staff_only=True))
     for batch in PublicityBatch.objects.filter(end_date=today):

@@ -270,6 +270,7 @@ def batch_rows(page, *, today: dt.date) -> list[dict]:
                 "title": batch.title,
                 "start": table_date(batch.start_date),
                 "end": table_date(batch.end_date),
+                "end_date": batch.end_date,  # for 未确认 when that year's calendar is unknown
                 "n": batch.n,
                 "open_objections": batch.open_objections,
                 "badge": _BATCH_STATES[state],

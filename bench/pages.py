@@ -142,7 +142,7 @@ PAGES: list[Page] = [
     Page("office", "会议纪要", lambda c: c.reverse("meetings:minutes", c.latest_meeting(held=True))),
     Page("office", "督办事项", "meetings:followup_list"),
     Page("office", "年度工作计划", "meetings:workplan_list"),
-    Page("office", "考核", "meetings:assessment"),
+    Page("office", "考核", "assessment:index"),
     Page("office", "委员会名单", "committee:roster"),
     Page("office", "成员单位", "committee:unit_list"),
     Page("office", "半年报告", "scheduler:reports"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Appointment, MemberUnit, Role, Seat
+from .models import Appointment, MemberUnit, Role, Seat, UnitContact
 
 
 @dataclass
@@ -93,3 +93,56 @@ def unit_users(unit_ids) -> list[User]:
             "id"
         )
     )
+
+
+@dataclass
+class UnitLeader:
+    """The unit's 主要负责人 as the roster has them (its member seat), with how to reach them."""
+
+    unit_id: int
+    name: str
+    title: str
+    contact: UnitContact | None  # the unit's contact of the same name: phone, mobile, e-mail
+    accounts: list[User]  # the unit's own active accounts of the same name: whom the platform tells
+
+    @property
+    def contact_text(self) -> str:
+        c = self.contact
+        if c is None:
+            return ""
+        return "，".join(v for v in (c.mobile, c.phone, c.email) if v)
+
+
+def unit_leaders(unit_ids, on: dt.date | None = None) -> dict[int, UnitLeader]:
+    """For each unit, the person holding its member seat on ``on`` (附件1: the unit's 主要负责人),
+    the contact and the accounts of the same name in that unit (three queries whatever the units)."""
+    unit_ids = set(unit_ids)
+    if not unit_ids:
+        return {}
+    terms = (
+        Appointment.objects.current(on or timezone.localdate())
+        .filter(seat__role__group=Role.Group.MEMBER, seat__active=True, seat__unit_id__in=unit_ids)
+        .exclude(person_name="")
+        .select_related("seat")
+        .order_by("seat__order", "seat_id", "-start_date")
+    )
+    leaders: dict[int, UnitLeader] = {}
+    for term in terms:
+        if term.seat.unit_id not in leaders:
+            leaders[term.seat.unit_id] = UnitLeader(
+                term.seat.unit_id, term.person_name, term.seat.title, None, []
+            )
+    if not leaders:
+        return {}
+    names = {leader.name for leader in leaders.values()}
+    for contact in UnitContact.objects.filter(unit_id__in=leaders, name__in=names).order_by("order", "id"):
+        leader = leaders[contact.unit_id]
+        if leader.contact is None and contact.name == leader.name:
+            leader.contact = contact
+    for user in User.objects.filter(
+        member_unit_id__in=leaders, full_name__in=names, is_active=True, role=User.Role.UNIT
+    ).order_by("id"):
+        leader = leaders[user.member_unit_id]
+        if user.full_name == leader.name:
+            leader.accounts.append(user)
+    return leaders

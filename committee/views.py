@@ -15,6 +15,7 @@ from core.import_views import run_upload
 from core.policy import policy_document
 
 from . import services
+from .filters import UnitFilter
 from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, SeatRetireForm
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .permissions import roster_viewer_required
@@ -159,12 +160,8 @@ def unit_list(request):
         )
         .order_by("order", "id")
     )
-    kind = request.GET.get("kind", "")
-    if kind in MemberUnit.Kind.values:
-        units = units.filter(kind=kind)
-    return render(
-        request, "committee/unit_list.html", {"units": units, "kinds": MemberUnit.Kind.choices, "kind": kind}
-    )
+    filterset = UnitFilter(request.GET or None, queryset=units)
+    return render(request, "committee/unit_list.html", {"units": filterset.qs, "filter": filterset})
 
 
 @roster_viewer_required

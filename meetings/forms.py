@@ -7,11 +7,9 @@ from accounts.models import User
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core.uploads import validate_upload
-from core.widgets import Select
 
-from .models import BusinessKind, FollowUpAssignment, Invitation, Meeting, Topic
+from .models import BusinessKind, Invitation, Meeting, Topic
 from .rules import current_cycle
-from .status import FollowUpStatus
 
 MAX_FILES = 5
 
@@ -236,36 +234,6 @@ class WorkPlanForm(forms.Form):
         label="名称", max_length=200, required=False, help_text="留空则为“某年质量强市及品牌建设工作计划”。"
     )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-class FollowUpFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        widget=Select, label="单位", queryset=_active_units(), required=False, empty_label="全部"
-    )
-    status = forms.ChoiceField(
-        widget=Select, label="状态", choices=[("", "全部"), *FollowUpStatus.choices], required=False
-    )
-    phase = forms.ChoiceField(
-        widget=Select,
-        label="办理环节",
-        choices=[("", "全部"), *FollowUpAssignment.Phase.choices],
-        required=False,
-    )
-    source = forms.ChoiceField(widget=Select, label="来源", required=False)
-    year = forms.IntegerField(label="年度", required=False, min_value=2022, max_value=2100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        meetings = Meeting.objects.order_by("-year", "-half").values_list("pk", "year", "half")
-        self.fields["source"].choices = [
-            ("", "全部"),
-            ("work_plan", "年度工作计划"),
-            *[(f"meeting-{pk}", f"{y}年{Meeting.Half(h).label}联席会议") for pk, y, h in meetings],
-        ]
-
-
-class AssessmentForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
 
 
 class MinutesFilesField(AttachmentsField):

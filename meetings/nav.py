@@ -14,7 +14,6 @@ def nav_group(user):
     if is_office(user):
         items += [
             ("年度工作计划", "meetings:workplan_list"),
-            ("年度督查考核", "meetings:assessment"),
             ("历史会议补录", "meetings:history_create"),
             ("督办设置", "meetings:followup_settings"),
         ]

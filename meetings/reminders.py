@@ -9,7 +9,9 @@
 - ``followup:<item>:<unit>:urge<k>``  still open after each further ``urge_interval_days`` (the
                                      office's 督办设置) → that unit (第 k 次催办, k ≥ 2)
 - ``followup:<item>:<unit>:escalate`` overdue by more than ``escalate_after_days`` → the unit's
-                                     leader accounts (督办设置) and the office, once
+                                     leader (the roster's 主要负责人 of its member seat, through
+                                     their own account; else the accounts picked in 督办设置)
+                                     and the office, once; the message names the leader and contact
 
 Items the unit refused (拒签退回) are with the office and are not chased.
 
@@ -24,7 +26,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.selectors import office_users
-from committee.selectors import unit_users
+from committee.selectors import unit_leaders, unit_users
 from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
@@ -135,9 +137,10 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
         return []
     setting = FollowUpSetting.get()
     users = _users_by_unit({a.unit_id for a in assignments})
-    leaders = defaultdict(list)
+    picked = defaultdict(list)  # 督办设置: the fallback where the roster gives no account
     for leader in setting.leaders.filter(is_active=True):
-        leaders[leader.member_unit_id].append(leader)
+        picked[leader.member_unit_id].append(leader)
+    roster = None  # the units' 主要负责人 from the committee roster, read once when needed
     office = None
     out = []
     for a in assignments:
@@ -171,20 +174,31 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
         if days > setting.escalate_after_days:
             if office is None:
                 office = tuple(office_users())
+                roster = unit_leaders({x.unit_id for x in assignments}, on=today)
+            leader = roster.get(a.unit_id)
+            recipients = tuple(leader.accounts) if leader and leader.accounts else tuple(picked[a.unit_id])
             out.append(
                 Reminder(
                     occasion=f"followup:{item.pk}:{a.unit_id}:escalate",
-                    recipients=tuple(leaders[a.unit_id]) + office,
+                    recipients=recipients + office,
                     subject=f"督办升级：{a.unit.name}督办事项逾期 {days} 天",
                     body=(
                         f"{a.unit.name}承办的督办事项“{item.title}”（{item.source_label}）办理时限为 "
                         f"{cn_date(a.deadline)}，已逾期 {days} 天（超过 {setting.escalate_after_days} 天）仍未办结，"
-                        "请单位领导督促办理，委员会办公室跟踪督办。"
+                        f"请单位领导{_leader_text(leader)}督促办理，委员会办公室跟踪督办。"
                     ),
                     url=url,
                 )
             )
     return out
+
+
+def _leader_text(leader) -> str:
+    """（张三，市农业农村局局长，联系方式 139…）: who the roster names, for the office to call."""
+    if leader is None:
+        return ""
+    contact = leader.contact_text
+    return f"（{leader.name}，{leader.title}{'，联系方式 ' + contact if contact else ''}）"
 
 
 def collect(today: dt.date):

@@ -2,13 +2,9 @@
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
-
-from committee.models import MemberUnit
 
 from .models import FollowUpAssignment, FollowUpItem, Meeting
 from .status import FollowUpStatus
@@ -156,57 +152,6 @@ def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
             for uid, items in per_unit.items()
         ],
     }
-
-
-# targets imports meetings (open follow-up items decide who reports), so meetings may not import
-# targets: the targets app hands its timeliness selector over in TargetsConfig.ready.
-_timeliness_provider: Callable[..., dict[int, dict]] | None = None
-
-
-def register_report_timeliness(provider: Callable[..., dict[int, dict]]) -> None:
-    global _timeliness_provider
-    _timeliness_provider = provider
-
-
-def report_timeliness(*, year: int) -> dict[int, dict]:
-    """Report timeliness per unit (``targets.selectors.unit_timeliness_counts``, registered)."""
-    if _timeliness_provider is None:
-        raise ImproperlyConfigured("targets has not registered its report timeliness selector")
-    return _timeliness_provider(year=year)
-
-
-def assessment_rows(*, year: int) -> tuple[list[dict], bool]:
-    """三(三) 督查考核: one row per member unit for ``year`` — reports and follow-up items.
-
-    Returns ``(rows, reports_available)``; ``reports_available`` is always true now that the
-    timeliness selector is registered (a missing one raises), kept for the page's notice.
-    """
-    followups = followup_closure_summary(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
-    by_unit = {row["unit_id"]: row for row in followups["units"]}
-    timeliness = report_timeliness(year=year)
-    rows = []
-    for unit in (
-        MemberUnit.objects.filter(active=True)
-        .filter(Q(is_member=True) | Q(pk__in=list(by_unit)))
-        .order_by("order", "id")
-    ):
-        f = by_unit.get(unit.pk, {})
-        r = (timeliness or {}).get(unit.pk, {})
-        rows.append(
-            {
-                "unit": unit,
-                "reports_on_time": r.get("on_time", 0),
-                "reports_late": r.get("late", 0),
-                "reports_missing": r.get("missing", 0),
-                "reports_returned": r.get("returned", 0),
-                "followups_total": f.get("total", 0),
-                "followups_on_time": f.get("closed_on_time", 0),
-                "followups_late": f.get("closed_late", 0),
-                "followups_open": f.get("open", 0),
-                "followups_overdue": f.get("overdue", 0),
-            }
-        )
-    return rows, timeliness is not None
 
 
 def agenda_items(meeting: Meeting) -> list:

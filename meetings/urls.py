@@ -1,4 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
+
+from accounts.permissions import office_required
 
 from . import views
 
@@ -59,6 +62,10 @@ urlpatterns = [
     path("workplans/", views.workplan_list, name="workplan_list"),
     path("workplans/new/", views.workplan_create, name="workplan_create"),
     path("workplans/<int:pk>/", views.workplan_detail, name="workplan_detail"),
-    path("assessment/", views.assessment, name="assessment"),
-    path("assessment/export.xlsx", views.assessment_export, name="assessment_export"),
+    # the raw-count page of old: 三(三) 督查考核 is the assessment app's (scores by the office's rules)
+    path(
+        "assessment/",
+        office_required(RedirectView.as_view(pattern_name="assessment:index")),
+        name="assessment",
+    ),
 ]

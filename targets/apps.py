@@ -7,19 +7,16 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from core import imports, navigation, workbench
-        from meetings.selectors import register_report_timeliness
         from notifications import reminders
 
         from . import nav
         from . import reminders as app_reminders
         from . import workbench as app_workbench
-        from .selectors import unit_timeliness_counts
         from .services.imports import ReportTemplateImporter, StatisticsImporter
 
         # the sidebar, the role home page and the daily reminders know this app only by these calls
         navigation.register(nav.nav_group)
         workbench.register(app_workbench.panels)
         reminders.register(self.name, app_reminders.collect)
-        register_report_timeliness(unit_timeliness_counts)
         imports.register(ReportTemplateImporter())
         imports.register(StatisticsImporter())

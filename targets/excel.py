@@ -26,6 +26,7 @@ META_SHEET = "_meta"
 SIGNING_SALT = "targets.report-template"
 TARGET_SHEET = "指标填报"
 MEASURE_SHEET = "措施进展"
+GOAL_SHEET = "定性目标"
 GUIDE_SHEET = "填报说明"
 STAT_SHEET = "统计数据"
 SOURCE_CHOICES = ["统计部门数据", "业务主管部门台账", "上级通报", "第三方评估", "其他"]
@@ -43,6 +44,7 @@ TARGET_HEADERS = [
     "说明",
 ]
 MEASURE_HEADERS = ["措施编号", "措施标题", "工作进展", "存在问题", "下步计划"]
+GOAL_HEADERS = ["目标编号", "政策条款", "定性目标", "工作情况"]
 STAT_HEADERS = ["指标编号", "指标名称", "数值", "统计日期", "数据来源", "备注"]
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 INPUT_FILL = PatternFill("solid", fgColor="FFF7E6")
@@ -97,8 +99,9 @@ def template_token(report: Report) -> str:
     return signing.dumps({"r": report.pk, "u": report.unit_id, "p": report.period_id}, salt=SIGNING_SALT)
 
 
-def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
-    """The pre-filled template of one report: its own targets and measures only, current values filled."""
+def build_report_template(report: Report, target_lines, measure_lines, goal_lines=()) -> bytes:
+    """The pre-filled template of one report: its own targets, measures and the plan's qualitative
+    goals, current values filled."""
     period = report.period
     wb = Workbook()
     guide = wb.active
@@ -113,8 +116,9 @@ def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
         "牵头单位须填写实际值，配合单位可只填说明。",
         f"2. 统计日期须在本期内（{cn_date(period.start_date)} 至 {cn_date(period.end_date)}）。",
         "3. 实际值填数字，不要带单位；百分比指标填 0–100 之间的数字。",
-        f"4. 在“{MEASURE_SHEET}”表填写各项措施的工作进展、存在问题和下步计划。",
-        "5. 请勿修改指标编号、措施编号，也不要增删工作表；单元格内容不能以 = + - @ 开头。",
+        f"4. 在“{MEASURE_SHEET}”表填写各项措施的工作进展、存在问题和下步计划；"
+        f"在“{GOAL_SHEET}”表填写本单位围绕各项定性目标开展的工作（无相关工作可不填）。",
+        "5. 请勿修改指标编号、措施编号、目标编号，也不要增删工作表；单元格内容不能以 = + - @ 开头。",
         "6. 填好后在平台“上传模板”处上传，预览无误后确认导入（导入后为草稿，仍须在平台提交）。",
         "本模板仅适用于上述单位和期次，上传到其他单位或期次的报告将被拒绝。",
     ]:
@@ -191,6 +195,20 @@ def build_report_template(report: Report, target_lines, measure_lines) -> bytes:
             ]
         )
     _mark_inputs(ms, (3, 4, 5), ms.max_row)
+
+    gs = wb.create_sheet(GOAL_SHEET)
+    _header(gs, GOAL_HEADERS, [9, 14, 50, 60])
+    for line in goal_lines:
+        gs.append(
+            [
+                line.goal.code,
+                escape_cell(line.goal.clause),
+                escape_cell(line.goal.text),
+                escape_cell(line.progress),
+            ]
+        )
+        gs.cell(row=gs.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
+    _mark_inputs(gs, (4,), gs.max_row)
 
     meta = wb.create_sheet(META_SHEET)
     meta["A1"] = template_token(report)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from committee.models import MemberUnit
+from core.filters import Ordering
 
 from .models import Plan, Report, ReportingPeriod
 
@@ -21,7 +22,7 @@ class ReportFilter(django_filters.FilterSet):
         label="规划", field_name="period__plan", queryset=Plan.objects.all()
     )
     q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
-    o = django_filters.OrderingFilter(
+    o = Ordering(
         fields=(
             ("period__due_date", "period"),
             ("unit__order", "unit"),

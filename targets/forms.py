@@ -237,10 +237,6 @@ class OpenPeriodForm(forms.Form):
     due_date = forms.DateField(
         label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
     )
-    backfilled = forms.BooleanField(
-        label="补录期次（规划期已过，由办公室依旧表格补录）",
-        required=False,
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,16 +252,13 @@ class OpenPeriodForm(forms.Form):
         if year and half:
             start, end = ReportingPeriod.bounds(year, half, self.rhythm)
             today = timezone.localdate()
-            if data.get("backfilled") and end >= today:
-                self.add_error("backfilled", "只有已经结束的半年才能作为补录期次。")
-            if not data.get("backfilled") and start > today + dt.timedelta(days=31):
+            if start > today + dt.timedelta(days=31):
                 self.add_error("year", "不能提前一个月以上开放尚未开始的期次。")
             due = data.get("due_date")
             if due and due < start:
                 self.add_error("due_date", "报送截止日不能早于该半年的起始日期。")
             elif (
-                not data.get("backfilled")
-                and not self.errors
+                not self.errors
                 and data.get("plan")
                 and data["plan"].start_date <= end
                 and start <= data["plan"].end_date  # outside the plan: the service says so
@@ -277,8 +270,25 @@ class OpenPeriodForm(forms.Form):
                     self.add_error(
                         "due_date",
                         f"报送截止日 {(due or default):%Y-%m-%d} 已过：开放后所有单位会立即被记为未报送。"
-                        "请填写新的报送截止日（今天或以后）；如是补录往期，请勾选“补录期次”。",
+                        "请填写新的报送截止日（今天或以后）；如是补录往期，请在“历史补录：往期进度报告”中开放。",
                     )
+        return data
+
+
+class HistoryPeriodForm(forms.Form):
+    """A past half year opened as a 补录期次: the office fills its reports from the old tables."""
+
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None, widget=Select)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(
+        label="半年", choices=ReportingPeriod.Half.choices, coerce=int, widget=Select
+    )
+
+    def clean(self):
+        data = super().clean()
+        year, half = data.get("year"), data.get("half")
+        if year and half and ReportingPeriod.bounds(year, half)[1] >= timezone.localdate():
+            self.add_error("half", "只有已经结束的半年才能补录；本期请在“报送期次”中开放。")
         return data
 
 

@@ -14,6 +14,7 @@ def nav_group(user):
             ("报送期次", "targets:period_list"),
             ("全部报告", "targets:report_list"),
             ("统计数据导入", "targets:statistics_import"),
+            ("往期报告补录", "targets:period_history"),
             ("规划与指标", "targets:plan_list"),
         ]
     return {"label": "目标与进度", "order": 10, "items": items}

@@ -15,6 +15,7 @@ urlpatterns = [
     # periods and reports
     path("periods/", reports.period_list, name="period_list"),
     path("periods/open/", reports.period_open_view, name="period_open"),
+    path("periods/history/", reports.period_history, name="period_history"),
     path("periods/<int:pk>/", reports.period_detail, name="period_detail"),
     path("periods/<int:pk>/export.xlsx", excel.period_export, name="period_export"),
     path("reports/", reports.report_list, name="report_list"),

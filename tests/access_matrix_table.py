@@ -125,6 +125,7 @@ TABLE: dict[str, Row] = {
     "targets:unit_detail": get(UNIT_A_OBJECT, lambda w: {"pk": w.unit_a.pk}),
     "targets:period_list": get(OFFICE),
     "targets:period_open": post(OFFICE_ACT),
+    "targets:period_history": get(OFFICE),
     "targets:period_detail": get(OFFICE, pk("period")),
     "targets:period_export": get(OFFICE, pk("period")),
     "targets:report_list": get(SHARED),  # each unit its own reports
@@ -298,8 +299,7 @@ TABLE: dict[str, Row] = {
     "meetings:workplan_list": get(OFFICE),
     "meetings:workplan_create": post(OFFICE_ACT),
     "meetings:workplan_detail": get(OFFICE, pk("work_plan")),
-    "meetings:assessment": get(OFFICE),
-    "meetings:assessment_export": get(OFFICE),
+    "meetings:assessment": get(OFFICE_REDIRECT),  # to assessment:index
     # --- assessment (三(三)) ---------------------------------------------------------------------
     "assessment:index": get(OFFICE),
     "assessment:mine": get(UNITS),

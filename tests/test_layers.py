@@ -153,7 +153,6 @@ def test_no_cycle_between_apps():
     assert _cycle(graph) is None
 
 
-
 def test_no_dynamic_import_of_project_code():
     dynamic = set()
     for _app, rel, tree in _modules():

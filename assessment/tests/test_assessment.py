@@ -205,6 +205,15 @@ def test_access(client, users, year_2025):
     assert not AssessmentScheme.objects.get(year=2025).is_published
 
 
+def test_the_old_raw_count_page_leads_to_the_scored_assessment(client, users):
+    client.force_login(users["office"])
+    response = client.get("/meetings/assessment/")
+    assert response.status_code == 302 and response["Location"] == reverse("assessment:index")
+    assert client.get("/meetings/assessment/export.xlsx").status_code == 404
+    client.force_login(users["unit_a"])
+    assert client.get("/meetings/assessment/").status_code == 403
+
+
 def test_the_admin_lists_schemes_policy_documents_and_calendar_years(client, users):
     scheme_save(year=2025, note="", items=ITEMS[:1], by=users["office"])
     client.force_login(users["admin"])

@@ -59,3 +59,50 @@ def test_the_ledger_filters_and_totals_on_screen(client, users, ledger):
     assert "PZ-77" not in year and "筛选合计（1 项）" in year
     line = client.get(reverse("awards:payment_ledger"), {"reward_code": "luban_prize"}).content.decode()
     assert "500,000 元" in line and "PZ-77" not in line
+
+
+def test_the_ledger_sorts_by_column_and_the_export_holds_the_filtered_rows(client, users, ledger):
+    client.force_login(users["office"])
+    newest_first = client.get(reverse("awards:payment_ledger"), {"o": "-award_date"})
+    names = [row[3] for row in newest_first.context["rows"]]
+    assert names[0].startswith("鲁班奖") and len(names) == 2
+    body = newest_first.content.decode()
+    assert "获奖日期 ▼" in body and "?o=award_date" in body
+    assert 'href="/awards/office/money/payments.xlsx?o=-award_date"' in body
+    found = client.get(reverse("awards:payment_ledger"), {"q": "PZ-77"})
+    assert [row[10] for row in found.context["rows"]] == ["PZ-77"]
+    export = client.get(reverse("awards:payment_ledger_xlsx"), {"q": "PZ-77"})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
+    assert [r[10] for r in rows[:-1]] == ["PZ-77"] and rows[-1][1] == "1 项"
+
+
+def test_enterprise_verification_list_filters_by_state_and_text_and_sorts(client, users):
+    from awards.tests.factories import EnterpriseFactory
+
+    waiting = EnterpriseFactory(name="甲待核验有限公司")
+    done = EnterpriseFactory(name="乙已核验有限公司", verified_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    client.force_login(users["office"])
+    names = lambda r: [e.name for e in r.context["page_obj"]]  # noqa: E731
+    default = client.get(reverse("awards:enterprise_list"))
+    assert waiting.name in names(default) and done.name not in names(default)  # 待核验 first of all
+    verified = client.get(reverse("awards:enterprise_list"), {"state": "verified", "q": "乙"})
+    assert names(verified) == [done.name]
+    everyone = client.get(reverse("awards:enterprise_list"), {"state": "all", "o": "name"})
+    listed = names(everyone)
+    assert listed == sorted(listed) and {waiting.name, done.name} <= set(listed)
+    assert client.get(reverse("awards:enterprise_list"), {"state": "nonsense"}).status_code == 200
+
+
+def test_office_applications_search_by_number_and_sort_by_number(client, users, ledger):
+    client.force_login(users["office"])
+    found = client.get(reverse("awards:office_applications"), {"q": ledger.code})
+    assert found.status_code == 200 and [a.pk for a in found.context["page_obj"]] == [ledger.pk]
+    assert (
+        client.get(reverse("awards:office_applications"), {"q": "JL2025-99999"})
+        .context["page_obj"]
+        .paginator.count
+        == 0
+    )
+    ordered = client.get(reverse("awards:office_applications"), {"o": "-code"})
+    ids = [a.pk for a in ordered.context["page_obj"]]
+    assert ids == sorted(ids, reverse=True) and len(ids) >= 2

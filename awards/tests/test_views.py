@@ -374,6 +374,7 @@ def _many(users, n):
         ("enterprise_a", "awards:my_applications"),
         ("office", "awards:office_applications"),
         ("office", "awards:enterprise_list"),
+        ("office", "awards:payment_ledger"),
         ("office", "awards:publicity_manage"),
         ("office", "awards:money"),
         ("anonymous", "awards:publicity"),
@@ -385,9 +386,14 @@ def test_list_pages_use_a_bounded_number_of_queries(client, users, django_assert
     _many(users, 2)
     with django_assert_max_num_queries(40) as small:
         assert client.get(reverse(name)).status_code == 200
+    sorted_url = reverse(name) + "?o=-name&state=all&q=公司"  # a filter and a sort: the same count
+    with django_assert_max_num_queries(40) as small_sorted:
+        assert client.get(sorted_url).status_code == 200
     _many(users, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+    with django_assert_max_num_queries(len(small_sorted.captured_queries)):
+        assert client.get(sorted_url).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["enterprise_a", "office", "approver"])

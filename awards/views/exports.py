@@ -14,7 +14,8 @@ from core.documents import docx_response, xlsx_response
 from core.errors import show_error
 
 from .. import documents, selectors, services
-from ..forms import BudgetForm, LedgerFilterForm
+from ..filters import LedgerFilter
+from ..forms import BudgetForm
 from ..models import Application, PublicityBatch
 
 MAX_EXPORT_ROWS = 20000
@@ -111,32 +112,40 @@ def legacy_template(request):
     return xlsx_response(documents.legacy_template_sheets(), "历史兑现记录导入模板.xlsx")
 
 
+LEDGER_SORT = {
+    "企业名称": "enterprise",
+    "奖项": "reward",
+    "获奖日期": "award_date",
+    "核定金额（元）": "amount",
+    "拨付金额（元）": "paid",
+    "拨付日期": "paid_on",
+}
+
+
 def _ledger(request):
     today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None, years=selectors.award_years(today=today))
-    data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.payment_ledger(
-        year=data.get("year"),
-        funding_source=data.get("funding_source", ""),
-        reward_code=data.get("reward_code", ""),
-        status=data.get("status", ""),
+    filterset = LedgerFilter(
+        request.GET or None, queryset=selectors.payment_ledger(), years=selectors.award_years(today=today)
     )
-    return form, qs
+    return filterset, filterset.qs
 
 
 @office_required
 def payment_ledger(request):
-    form, qs = _ledger(request)
+    filterset, qs = _ledger(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page_rows = documents.ledger_rows(page.object_list)
     offset = page.start_index() - 1 if page.object_list else 0
     for row in page_rows:
         row[0] += offset
     context = {
-        "form": form,
+        "filter": filterset,
         "page_obj": page,
         "rows": page_rows,
-        "header": documents.LEDGER_HEADER,
+        # the page's columns are the export's; some of them sort (the LedgerFilter's ``o``)
+        "header": [
+            (h, LEDGER_SORT.get(h, ""), "num" if "金额" in h else "") for h in documents.LEDGER_HEADER
+        ],
         "page_totals": {
             "approved": sum(a.amount_yuan for a in page.object_list),
             "paid": sum(

@@ -18,7 +18,7 @@ from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
 from .. import selectors, services
-from ..filters import ApplicationFilter
+from ..filters import ApplicationFilter, EnterpriseFilter
 from ..forms import (
     CalendarDayForm,
     LegacyForm,
@@ -185,15 +185,15 @@ def payment_record(request, pk):
 
 @office_required
 def enterprise_list(request):
-    show = request.GET.get("show", "unverified")
-    qs = Enterprise.objects.annotate(n=Count("applications", filter=~Q(applications__status=Status.DRAFT)))
-    if show == "unverified":
-        qs = qs.filter(verified_at__isnull=True, rejected_at__isnull=True)
-    q = request.GET.get("q", "").strip()[:50]
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q))
-    page = Paginator(qs.order_by("verified_at", "-created_at"), 25).get_page(request.GET.get("page"))
-    return render(request, "awards/enterprise_list.html", {"page_obj": page, "show": show, "q": q})
+    qs = Enterprise.objects.annotate(
+        n=Count("applications", filter=~Q(applications__status=Status.DRAFT))
+    ).order_by("verified_at", "-created_at")
+    filterset = EnterpriseFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    state = filterset.form.cleaned_data.get("state") if filterset.is_valid() else "unverified"
+    return render(
+        request, "awards/enterprise_list.html", {"page_obj": page, "filter": filterset, "state": state}
+    )
 
 
 @applicant_or_office_required

@@ -196,3 +196,22 @@ def test_seat_history_page_shows_all_terms(client, users):
     body = client.get(reverse("committee:seat_detail", args=[director.pk])).content.decode()
     assert "瞿建民" in body and "张新" in body and "2025-02-28" in body
     assert "办公室甲录入" in body and "办公室甲修改" in body  # who recorded the change (history)
+
+
+def test_unit_list_filters_by_kind_membership_and_name_and_sorts(
+    client, users, django_assert_max_num_queries
+):
+    client.force_login(users["office"])
+    names = lambda r: [u.name for u in r.context["units"]]  # noqa: E731
+    towns = client.get(reverse("committee:unit_list"), {"kind": "township"})
+    assert names(towns) and set(
+        MemberUnit.objects.filter(name__in=names(towns)).values_list("kind", flat=True)
+    ) == {"township"}
+    assert names(client.get(reverse("committee:unit_list"), {"q": "农业农村"})) == ["市农业农村局"]
+    members = names(client.get(reverse("committee:unit_list"), {"member": "no"}))
+    assert "市农业农村局" not in members
+    by_order = names(client.get(reverse("committee:unit_list")))
+    assert names(client.get(reverse("committee:unit_list"), {"o": "-name"})) == by_order[::-1]
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("committee:unit_list"), {"o": "-contacts", "q": "局"}).content.decode()
+    assert "联系人 ▼" in body

@@ -6,13 +6,19 @@ import io
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
+from awards.reminders import collect
+from awards.tests.factories import ApplicationFactory
 from core.calendar import Holiday, MakeUpDay, calendar_year_set, next_year_unknown, year_known
 from core.models import CalendarDay, CalendarYear, ImportBatch
 from core.templatetags.workdays import unconfirmed
 from core.workdays import add_workdays, is_workday
+from meetings.services import meeting_draft_for_term
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +169,38 @@ def test_only_the_office_edits_the_calendar(client, users):
     assert client.get(reverse("core:calendar")).status_code == 403
     assert _post(client).status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+def test_meeting_dates_computed_in_an_unknown_year_are_marked_unconfirmed_until_it_is_entered(client, users):
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False):
+        first, _ = meeting_draft_for_term(year=2027, half=1)
+        meeting_draft_for_term(year=2026, half=2)  # a known year: no mark
+        client.force_login(users["office"])
+        detail = client.get(first.get_absolute_url()).content.decode()
+        assert detail.count("（未确认）") == 3  # heading, 计划召开, 议题征集截止
+        with CaptureQueriesContext(connection) as one:
+            listing = client.get(reverse("meetings:meeting_list")).content.decode()
+        assert listing.count("（未确认）") == 2  # the 2027 meeting's two dates, not 2026's
+        meeting_draft_for_term(year=2027, half=2)
+        with CaptureQueriesContext(connection) as two:
+            assert client.get(reverse("meetings:meeting_list")).content.decode().count("（未确认）") == 4
+        assert len(two) == len(one)  # the year is looked up once per request, not per row
+        _post(client)
+        assert "（未确认）" not in client.get(first.get_absolute_url()).content.decode()
+        assert "（未确认）" not in client.get(reverse("meetings:meeting_list")).content.decode()
+
+
+def test_review_reminders_counted_in_an_unknown_year_say_so(users):
+    submitted = timezone.make_aware(dt.datetime(2027, 1, 4, 10))
+    ApplicationFactory(submitted_at=submitted)
+    (reminder,) = list(collect(dt.date(2027, 2, 1)))
+    assert "2027年节假日安排尚未录入" in reminder.body and "未确认" in reminder.body
+    calendar_year_set(
+        year=2027,
+        holidays=[Holiday(dt.date(2027, 1, 1), dt.date(2027, 1, 3), "元旦")],
+        workdays=[],
+        source="",
+        by=users["office"],
+    )
+    (reminder,) = list(collect(dt.date(2027, 2, 1)))
+    assert "未确认" not in reminder.body

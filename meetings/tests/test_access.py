@@ -93,8 +93,6 @@ PAGES = [
     ("meetings:followup_export", None, OFFICE_ONLY),
     ("meetings:workplan_list", None, OFFICE_ONLY),
     ("meetings:workplan_detail", "plan", OFFICE_ONLY),
-    ("meetings:assessment", None, OFFICE_ONLY),
-    ("meetings:assessment_export", None, OFFICE_ONLY),
 ]
 
 

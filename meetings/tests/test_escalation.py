@@ -249,3 +249,43 @@ def test_admin_lists_the_new_models(client, users, a, model):
         )
     client.force_login(users["admin"])
     assert client.get(reverse(f"admin:meetings_{model}_changelist")).status_code == 200
+
+
+def _roster_leader(unit, name, start=dt.date(2024, 1, 1)):
+    from committee.models import Appointment, Seat
+
+    seat = Seat.objects.filter(role__group="member", unit=unit, active=True).order_by("order", "id").first()
+    if seat is None:
+        seat = Seat.objects.create(role_id="member", unit=unit, title="局长", order=99)
+    Appointment.objects.filter(seat=seat).delete()
+    Appointment.objects.create(seat=seat, person_name=name, start_date=start)
+    return seat
+
+
+def test_escalation_tells_the_rosters_unit_leader_with_contact_else_the_picked_account(
+    client, users, published, a
+):
+    from committee.models import UnitContact
+
+    setting = FollowUpSetting.get()
+    setting.escalate_after_days = 10
+    setting.save()
+    unit_a, unit_b = users["unit_a"].member_unit, users["unit_b"].member_unit
+    picked_a = UserFactory(role="unit", member_unit=unit_a, username="picked_a")
+    picked_b = UserFactory(role="unit", member_unit=unit_b, username="picked_b")
+    setting.leaders.set([picked_a, picked_b])
+    seat = _roster_leader(unit_a, "王建国")
+    UnitContact.objects.create(unit=unit_a, name="王建国", position="局长", mobile="13900000001")
+    own = UserFactory(role="unit", member_unit=unit_a, username="wangjg", full_name="王建国")
+    _roster_leader(unit_b, "李四")  # on the roster, but without an account of their own
+    b = FollowUpAssignment.objects.get(item=published, unit=unit_b)
+    found = {r.occasion: r for r in reminders.collect(dt.date(2025, 10, 11))}
+    to_a = found[f"followup:{published.pk}:{unit_a.pk}:escalate"]
+    assert own in to_a.recipients and picked_a not in to_a.recipients and users["office"] in to_a.recipients
+    assert f"王建国，{seat.title}，联系方式 13900000001" in to_a.body
+    to_b = found[f"followup:{published.pk}:{b.unit_id}:escalate"]
+    assert picked_b in to_b.recipients and "李四" in to_b.body
+    client.force_login(users["office"])
+    page = client.get(reverse("meetings:followup_settings")).content.decode()
+    assert "王建国" in page and "13900000001" in page and "（本人账户）" in page
+    assert "名单中无该领导的账户，改发指定账户" in page

@@ -6,7 +6,6 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import FollowUpAssignment
 from meetings.selectors import (
-    assessment_rows,
     followup_closure_summary,
     previous_decisions_status,
     unit_ids_with_open_followups,
@@ -173,30 +172,3 @@ def test_earlier_open_decisions_are_listed_too(users):
         status = previous_decisions_status(third)
     assert [e["title"] for e in status["items"]] == [later.title]
     assert [e["meeting"] for e in status["earlier_open"]] == ["2025年上半年联席会议"]
-
-
-def test_assessment_rows_combine_reports_and_followups(users, monkeypatch):
-    with on(dt.date(2025, 1, 10)):
-        work_plan_task(users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 3, 31))
-    unit_a = users["unit_a"].member_unit
-    monkeypatch.setattr(
-        "meetings.selectors.report_timeliness",
-        lambda *, year: {unit_a.pk: {"on_time": 1, "late": 1, "missing": 0, "returned": 1}},
-    )
-    with on(dt.date(2025, 12, 31)):
-        rows, available = assessment_rows(year=2025)
-    assert available
-    row = next(r for r in rows if r["unit"] == unit_a)
-    assert (
-        row["reports_on_time"],
-        row["reports_late"],
-        row["followups_total"],
-        row["followups_overdue"],
-    ) == (1, 1, 1, 1)
-    assert not any(r["unit"].name == "市人民政府" for r in rows)
-
-
-def test_assessment_uses_the_targets_timeliness_selector(users):
-    rows, available = assessment_rows(year=2025)
-    assert available  # targets.selectors.unit_timeliness_counts exists
-    assert all(r["reports_on_time"] == 0 for r in rows)

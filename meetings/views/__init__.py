@@ -56,7 +56,7 @@ from .topics import (
     topic_decide,
     topic_detail,
 )
-from .workplans import assessment, assessment_export, workplan_create, workplan_detail, workplan_list
+from .workplans import workplan_create, workplan_detail, workplan_list
 
 __all__ = [
     "extension_decide",
@@ -76,8 +76,6 @@ __all__ = [
     "agenda_docx",
     "agenda_move",
     "agenda_remove",
-    "assessment",
-    "assessment_export",
     "attendance",
     "decision_delete",
     "decision_edit",

@@ -6,16 +6,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import approver_required, is_approver, is_office, office_required, unit_required
+from committee.models import MemberUnit
+from committee.selectors import unit_leaders
 from core.documents import docx_response, xlsx_response
 from core.files import serve_protected_file
 
 from .. import documents, services
+from ..filters import FollowUpFilter, OverdueFilter
 from ..forms import (
     CloseForm,
     ClosureRequestForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
-    FollowUpFilterForm,
     FollowUpSettingForm,
     ReasonForm,
     ReassignForm,
@@ -31,48 +33,30 @@ PAGE_SIZE = 30
 
 
 def _filtered(request, today):
-    """The user's released assignments, filtered by the query string, overdue first."""
+    """The user's released assignments, filtered and sorted by the query string, overdue first."""
     qs = (
         visible_assignments(request.user)
         .released()
         .with_status(today)
         .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
+        .order_by("status_rank", "deadline", "item_id", "unit__order")
     )
-    form = FollowUpFilterForm(request.GET or None)
-    status = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["unit"] and is_office(request.user):
-            qs = qs.filter(unit=data["unit"])
-        source = data["source"]
-        if source == "work_plan":
-            qs = qs.filter(item__source="work_plan")
-        elif source.startswith("meeting-") and source[8:].isdigit():
-            qs = qs.filter(item__agenda_item__meeting_id=int(source[8:]))
-        if data["year"]:
-            qs = qs.filter(item__year=data["year"])
-        if data["phase"]:
-            qs = qs.filter(phase=data["phase"])
-        status = data["status"]
+    filterset = FollowUpFilter(request.GET or None, queryset=qs, unit_choice=is_office(request.user))
+    qs = filterset.qs
     counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
-    if status:
-        qs = qs.filter(computed_status=status)
-    qs = qs.order_by("status_rank", "deadline", "item_id", "unit__order")
-    return form, qs, counts
-
-
-def _status_filter(form) -> bool:
-    return form.is_bound and form.is_valid() and bool(form.cleaned_data["status"])
+    if filterset.status_value:
+        qs = qs.filter(computed_status=filterset.status_value)
+    return filterset, qs, counts
 
 
 @meetings_user_required
 def followup_list(request):
     today = timezone.localdate()
-    form, qs, counts = _filtered(request, today)
+    filterset, qs, counts = _filtered(request, today)
     paginator = Paginator(qs, PAGE_SIZE)
     # the per-status counts already hold the total: no second COUNT over the same rows
     paginator.count = (
-        counts.get(form.cleaned_data["status"], 0) if _status_filter(form) else sum(counts.values())
+        counts.get(filterset.status_value, 0) if filterset.status_value else sum(counts.values())
     )
     page = paginator.get_page(request.GET.get("page"))
     stats = [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus]
@@ -80,7 +64,7 @@ def followup_list(request):
         request,
         "meetings/followup_list.html",
         {
-            "form": form,
+            "filter": filterset,
             "page_obj": page,
             "assignments": page.object_list,
             "stats": stats,
@@ -285,7 +269,8 @@ def followup_overdue(request):
         .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
         .order_by("deadline", "item_id", "unit__order")
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = OverdueFilter(request.GET or None, queryset=qs, unit_choice=is_office(request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     pending = set(
         ExtensionRequest.objects.filter(
             status=ExtensionRequest.Status.PENDING, assignment__in=list(page.object_list)
@@ -300,6 +285,7 @@ def followup_overdue(request):
         request,
         "meetings/followup_overdue.html",
         {
+            "filter": filterset,
             "page_obj": page,
             "assignments": page.object_list,
             "setting": setting,
@@ -327,7 +313,22 @@ def followup_settings(request):
         )
     ):
         return redirect("meetings:followup_settings")
-    return render(request, "meetings/followup_settings.html", {"form": form, "setting": setting})
+    return render(
+        request,
+        "meetings/followup_settings.html",
+        {"form": form, "setting": setting, "leaders": _escalation_leaders(setting)},
+    )
+
+
+def _escalation_leaders(setting) -> list[dict]:
+    """Per member unit: whom an escalation tells — the roster's 主要负责人 through their own account,
+    else the accounts picked here (and the page says so)."""
+    units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
+    roster = unit_leaders([u.pk for u in units])
+    picked: dict[int, list] = {}
+    for user in setting.leaders.filter(is_active=True).order_by("id"):
+        picked.setdefault(user.member_unit_id, []).append(user)
+    return [{"unit": u, "leader": roster.get(u.pk), "picked": picked.get(u.pk, [])} for u in units]
 
 
 @meetings_user_required

@@ -13,6 +13,7 @@ from core.dates import cn_date
 from core.documents import docx_response
 
 from .. import documents, services
+from ..filters import MeetingFilter
 from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, MeetingCreateForm, MeetingForm
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
@@ -23,6 +24,8 @@ from ._helpers import perform, perform_form, perform_in_form
 @meetings_user_required
 def meeting_list(request):
     meetings = visible_meetings(request.user).select_related("convener").order_by("-year", "-half")
+    filterset = MeetingFilter(request.GET or None, queryset=meetings)
+    meetings = filterset.qs
     if is_office(request.user):
         meetings = meetings.annotate(
             pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
@@ -35,7 +38,9 @@ def meeting_list(request):
         {
             "page_obj": page,
             "meetings": page.object_list,
-            "create_form": MeetingCreateForm(initial={"year": year, "half": half}),
+            "filter": filterset,
+            # its own ids: the filter bar above has fields of the same names
+            "create_form": MeetingCreateForm(initial={"year": year, "half": half}, auto_id="new_%s"),
             "is_office": is_office(request.user),
         },
     )

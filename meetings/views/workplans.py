@@ -4,12 +4,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
-from core.documents import xlsx_response
 
 from .. import services
-from ..forms import AssessmentForm, AssignmentForm, WorkPlanForm
+from ..forms import AssignmentForm, WorkPlanForm
 from ..models import FollowUpAssignment, WorkPlan
-from ..selectors import assessment_rows
 from ._helpers import perform_form, perform_in_form
 
 
@@ -60,60 +58,3 @@ def workplan_detail(request, pk):
         if done:
             return redirect(plan)
     return render(request, "meetings/workplan_detail.html", {"plan": plan, "tasks": tasks, "form": form})
-
-
-def _assessment_year(request) -> int:
-    form = AssessmentForm(request.GET or None)
-    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
-
-
-@office_required
-def assessment(request):
-    year = _assessment_year(request)
-    rows, reports_available = assessment_rows(year=year)
-    return render(
-        request,
-        "meetings/assessment.html",
-        {
-            "rows": rows,
-            "year": year,
-            "reports_available": reports_available,
-            "form": AssessmentForm(initial={"year": year}),
-        },
-    )
-
-
-ASSESSMENT_HEADERS = [
-    "单位",
-    "报告按时",
-    "报告逾期",
-    "报告未报",
-    "报告被退回",
-    "督办事项",
-    "按时办结",
-    "逾期办结",
-    "未办结",
-    "其中已逾期",
-]
-
-
-@office_required
-def assessment_export(request):
-    year = _assessment_year(request)
-    rows, _ = assessment_rows(year=year)
-    data = [
-        [
-            r["unit"].name,
-            r["reports_on_time"],
-            r["reports_late"],
-            r["reports_missing"],
-            r["reports_returned"],
-            r["followups_total"],
-            r["followups_on_time"],
-            r["followups_late"],
-            r["followups_open"],
-            r["followups_overdue"],
-        ]
-        for r in rows
-    ]
-    return xlsx_response([(f"{year}年度考核", ASSESSMENT_HEADERS, data)], f"{year}年度督查考核表.xlsx")

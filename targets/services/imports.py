@@ -85,12 +85,18 @@ def _read_template(report: Report, uploaded) -> Parsed:
             if excel.MEASURE_SHEET in wb.sheetnames
             else []
         )
+        goal_rows = (
+            excel.read_rows(wb[excel.GOAL_SHEET], required=["目标编号", "工作情况"])
+            if excel.GOAL_SHEET in wb.sheetnames  # templates downloaded before the sheet existed
+            else []
+        )
     except excel.TemplateRefused as exc:
         raise ImportRefused(str(exc)) from None
     except ValidationError as exc:
         raise ImportRefused(_error_text(exc)) from None
     lines = {line.target.code: line for line in report.target_lines.select_related("target")}
     measures = {line.measure.code: line for line in report.measure_lines.select_related("measure")}
+    goals = {line.goal.code: line for line in report.goal_lines.select_related("goal")}
     floors = cumulative_floors(report)
     period = report.period
     rows: list[dict] = []
@@ -133,6 +139,15 @@ def _read_template(report: Report, uploaded) -> Parsed:
                 ("next_steps", "下步计划"),
             ):
                 _parse_cell(parsed, key, clean_text, row.cells.get(header), label=header, field=key)
+        rows.append(parsed)
+    for row in goal_rows:
+        parsed, line = _keyed_row(row, excel.GOAL_SHEET, "目标编号", goals, seen)
+        if line is not None:
+            parsed["name"] = line.goal.text
+            parsed["goal_id"] = line.goal_id
+            _parse_cell(
+                parsed, "progress", clean_text, row.cells.get("工作情况"), label="工作情况", field="progress"
+            )
         rows.append(parsed)
     errors = [row_error(m, sheet=r["sheet"], row=r["row"]) for r in rows for m in r["errors"]]
     return Parsed(rows=[_jsonable(r) for r in rows], errors=errors, summary=str(report))
@@ -202,6 +217,8 @@ def _apply_template(batch: ImportBatch, by) -> Report:
                 problems=row.get("problems", ""),
                 next_steps=row.get("next_steps", ""),
             )
+        elif "goal_id" in row:
+            data.goals[row["goal_id"]] = row.get("progress", "")
     return report_save(report=Report.objects.get(pk=batch.params["report"]), by=by, data=data)
 
 

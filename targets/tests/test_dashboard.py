@@ -224,7 +224,8 @@ def test_open_period_form_refuses_bad_input(client, policy, users, clock):
     client.force_login(users["office"])
     url = reverse("targets:period_open")
     assert client.post(url, {"plan": policy.pk, "year": "abc", "half": 1}).status_code == 400
-    response = client.post(url, {"plan": policy.pk, "year": 2025, "half": 2, "backfilled": "on"})
+    history = reverse("targets:period_history")
+    response = client.post(history, {"plan": policy.pk, "year": 2025, "half": 2})
     assert response.status_code == 400 and "已经结束的半年" in response.content.decode()
     response = client.post(url, {"plan": policy.pk, "year": 2021, "half": 1}, follow=True)
     assert "不在规划" in response.content.decode()

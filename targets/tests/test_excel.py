@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from core.models import ImportBatch
-from targets.excel import MEASURE_SHEET, META_SHEET, TARGET_SHEET
-from targets.models import Report, ReportTargetLine, Statistic
+from targets.excel import GOAL_SHEET, MEASURE_SHEET, META_SHEET, TARGET_SHEET
+from targets.models import Report, ReportGoalLine, ReportTargetLine, Statistic
 from targets.services import period_open
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,47 @@ def test_filled_template_is_previewed_then_confirmed_as_a_draft_with_history(cli
     response = client.post(reverse("targets:import_confirm", args=[batch.pk]), follow=True)
     assert "导入，未重复导入" in response.content.decode()
     assert t16.history.count() == versions
+
+
+def test_template_has_a_line_per_qualitative_goal_and_importing_it_fills_the_reports_goal_lines(
+    client, report_a, users
+):
+    goals = list(report_a.goal_lines.select_related("goal").order_by("goal__order", "goal_id"))
+    assert goals  # the plan's qualitative goals are part of every unit's report
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a))
+    gs = wb[GOAL_SHEET]
+    assert [c.value for c in gs[1]] == ["目标编号", "政策条款", "定性目标", "工作情况"]
+    rows = list(gs.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == [line.goal.code for line in goals]
+    assert rows[0][2].value == goals[0].goal.text
+    rows[0][3].value = "培育“监利大米”区域公用品牌"
+    upload(client, report_a, as_upload(wb))
+    batch = ImportBatch.objects.get()
+    assert (
+        "培育“监利大米”区域公用品牌"
+        in client.get(reverse("targets:import_preview", args=[batch.pk])).content.decode()
+    )
+    assert not ReportGoalLine.objects.filter(report=report_a).exclude(progress="").exists()  # not yet
+    client.post(reverse("targets:import_confirm", args=[batch.pk]))
+    filled = ReportGoalLine.objects.get(report=report_a, goal=goals[0].goal)
+    assert filled.progress == "培育“监利大米”区域公用品牌"
+    assert filled.history.latest().history_user == users["unit_a"]
+    assert ReportGoalLine.objects.filter(report=report_a, progress="").count() == len(goals) - 1
+
+
+def test_a_bad_goal_row_in_the_template_saves_nothing(client, report_a, users):
+    client.force_login(users["unit_a"])
+    wb = fill_template(download_template(client, report_a))
+    gs = wb[GOAL_SHEET]
+    gs.cell(row=2, column=4).value = "=HYPERLINK(1)"
+    gs.append(["G99", "", "", "不存在的目标"])
+    response = upload(client, report_a, as_upload(wb))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "目标编号“G99”不在本单位本期报告中" in body and "工作情况不能以 = + - @ 开头" in body
+    assert not ImportBatch.objects.exists()
+    assert not ReportGoalLine.objects.filter(report=report_a).exclude(progress="").exists()
 
 
 def test_another_users_import_preview_is_404(client, report_a, users, market_user):
@@ -444,3 +485,15 @@ def test_a_second_click_on_confirm_shows_the_result_and_imports_nothing_again(cl
     assert "导入，未重复导入" in second.content.decode()
     assert Statistic.objects.filter(target__code="T17").count() == 1
     assert Statistic.history.count() == 1
+
+
+def test_statistics_import_from_the_history_path_has_the_shared_header_and_marks_data_past(
+    client, users, policy
+):
+    client.force_login(users["office"])
+    page = client.get(reverse("targets:statistics_import"), {"history": "1"})
+    body = page.content.decode()
+    assert "历史补录：往期进度报告（批量导入）" in body and 'href="/targets/periods/history/"' in body
+    assert page.context["form"]["backfilled"].value() is True
+    plain = client.get(reverse("targets:statistics_import"))
+    assert "历史补录" not in plain.content.decode() and not plain.context["form"]["backfilled"].value()

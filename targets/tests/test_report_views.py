@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from targets.models import Report, ReportTargetLine, Statistic
+from targets.models import Report, ReportingPeriod, ReportTargetLine, Statistic
 from targets.services import report_accept, report_submit
 
 pytestmark = pytest.mark.django_db
@@ -257,11 +257,17 @@ def test_history_page_lists_who_changed_what(client, report_a, users):
 
 def test_office_backfills_through_the_page(client, policy, users, clock):
     client.force_login(users["office"])
-    response = client.post(
-        reverse("targets:period_open"),
-        {"plan": policy.pk, "year": 2023, "half": 1, "backfilled": "on"},
-    )
+    page = client.get(reverse("targets:period_history")).content.decode()
+    assert "历史补录：往期进度报告" in page and "逐条录入" in page and "从 Excel 批量导入" in page
+    response = client.post(reverse("targets:period_history"), {"plan": policy.pk, "year": 2023, "half": 1})
     assert response.status_code == 302
+    assert ReportingPeriod.objects.get(year=2023, half=1).backfilled
+    assert "2023年上半年" in client.get(reverse("targets:period_history")).content.decode()
+    # the current page's form no longer opens past periods as 补录 (one way: the history page)
+    client.post(
+        reverse("targets:period_open"), {"plan": policy.pk, "year": 2023, "half": 2, "backfilled": "on"}
+    )
+    assert not ReportingPeriod.objects.filter(year=2023, half=2, backfilled=True).exists()
     report = Report.objects.get(period__year=2023, unit=users["unit_a"].member_unit)
     data = form_data(report, action="backfill")
     for key in list(data):

@@ -24,7 +24,8 @@ def report_template(request, pk):
     report = get_report_for_user(request.user, pk)
     target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
     measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
-    content = build_report_template(report, target_lines, measure_lines)
+    goal_lines = report.goal_lines.select_related("goal").order_by("goal__order", "goal_id")
+    content = build_report_template(report, target_lines, measure_lines, goal_lines)
     filename = f"{report.unit}-{report.period.key}-进度报告模板.xlsx"
     return attachment_response(content, filename=filename, content_type=XLSX_MIME)
 
@@ -52,8 +53,11 @@ def report_upload(request, pk):
 
 @office_required
 def statistics_import(request):
+    history = request.GET.get("history") == "1"  # reached from 历史补录: past data by default
     form = StatisticsImportForm(
-        request.POST or None, request.FILES or None, initial={"plan": selectors.current_plan()}
+        request.POST or None,
+        request.FILES or None,
+        initial={"plan": selectors.current_plan(), "backfilled": history},
     )
     done, preview, status = run_upload(
         request,
@@ -72,7 +76,7 @@ def statistics_import(request):
     return render(
         request,
         "targets/statistics_import.html",
-        {"form": form, "preview": preview, "recent": recent, "plans": Plan.objects.all()},
+        {"form": form, "preview": preview, "recent": recent, "plans": Plan.objects.all(), "history": history},
         status=status,
     )
 

@@ -18,7 +18,7 @@ from core.upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 from .. import selectors
 from ..excel import SOURCE_CHOICES
 from ..filters import ReportFilter
-from ..forms import OpenPeriodForm, ReportForm, ReturnForm
+from ..forms import HistoryPeriodForm, OpenPeriodForm, ReportForm, ReturnForm
 from ..history import report_changes
 from ..models import Plan, Report, ReportingPeriod
 from ..permissions import (
@@ -90,7 +90,6 @@ def period_open_view(request):
             half=data["half"],
             due_date=data.get("due_date"),
             by=request.user,
-            backfilled=data.get("backfilled", False),
             today=timezone.localdate(),
         )
     except ReportError as exc:
@@ -101,6 +100,37 @@ def period_open_view(request):
     else:
         messages.info(request, f"{period}已开放，没有需要新建的报告。")
     return redirect(period)
+
+
+@office_required
+def period_history(request):
+    """历史补录：往期进度报告 — open a past half year as a 补录期次 (the office fills its reports)."""
+    plan = selectors.current_plan()
+    form = HistoryPeriodForm(request.POST or None, initial={"plan": plan})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period, created = period_open(
+                plan=data["plan"],
+                year=data["year"],
+                half=data["half"],
+                opened_by=request.user,
+                backfilled=True,
+            )
+        except ReportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已开放补录期次{period}，新建 {created} 份单位报告，请逐份补录。")
+            return redirect(period)
+    periods = _listed(
+        ReportingPeriod.objects.filter(backfilled=True).select_related("plan").order_by("-year", "-half")
+    )
+    return render(
+        request,
+        "targets/period_history.html",
+        {"form": form, "periods": periods},
+        status=400 if form.errors else 200,
+    )
 
 
 @office_required

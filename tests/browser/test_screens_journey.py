@@ -75,6 +75,29 @@ def _walk(browser, live_server, user, size, folder, extra=()):
     return context, page, visited
 
 
+# the filtered and sorted lists (issue 19 point 7), with their filter bars open, at both sizes
+LISTS = {
+    "unit_a": [
+        "/meetings/followups/?o=-deadline&q=任务",
+        "/meetings/followups/overdue/?o=unit",
+        "/meetings/?o=term",
+        "/targets/reports/?o=status",
+    ],
+    "office": [
+        "/meetings/followups/?o=unit&status=overdue",
+        "/meetings/followups/overdue/?o=deadline",
+        "/meetings/?year=2025&o=-term",
+        "/awards/office/enterprises/?state=all&o=name",
+        "/awards/office/money/payments/?o=-award_date",
+        "/awards/office/applications/?o=-code",
+        "/committee/units/?o=kind",
+        "/targets/reports/?o=unit",
+        "/targets/periods/history/",
+        "/targets/statistics/import/?history=1",
+    ],
+}
+
+
 @pytest.fixture
 def data(policy, users):
     enterprise = users["enterprise_a"].enterprise
@@ -91,10 +114,14 @@ def test_every_menu_page_fits_the_screen(browser, live_server, settings, users, 
     settings.SITE_URL = live_server.url
     extra = {
         "enterprise_a": [data["application"].get_absolute_url(), "/awards/applications/new/"],
-        "unit_a": [f"/targets/reports/{data['period'].reports.get(unit=users['unit_a'].member_unit).pk}/"],
+        "unit_a": [
+            f"/targets/reports/{data['period'].reports.get(unit=users['unit_a'].member_unit).pk}/",
+            *LISTS["unit_a"],
+        ],
         "office": [
             data["application"].get_absolute_url(),
             f"/targets/items/{data['period'].plan.targets.first().pk}/edit/",
+            *LISTS["office"],
         ],
     }[role]
     context, page, visited = _walk(

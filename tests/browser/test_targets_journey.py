@@ -181,12 +181,11 @@ def test_office_backfills_evaluates_the_old_plan_and_creates_the_next_one(
     login(page, users["office"])
 
     # backfill 2024年下半年 of the 2022–2025 plan from the old spreadsheets
-    page.goto("/targets/periods/")
+    page.goto("/targets/periods/history/")
     page.select_option("#id_plan", str(policy.pk))
     page.fill("#id_year", "2024")
     page.select_option("#id_half", "2")
-    page.check("#id_backfilled")
-    page.get_by_role("button", name="开放期次").click()
+    page.get_by_role("button", name="开放补录期次").click()
     page.wait_for_url(re.compile(r".*/targets/periods/\d+/$"))
     page.locator("tr", has_text="市农业农村局").get_by_role("link", name="补录").click()
     for i in range(page.locator("input[name$='_value']").count()):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_clean_control_characters'),
+        ('core', '0008_importbatch'),
     ]
 
     operations = [

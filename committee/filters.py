@@ -1,0 +1,35 @@
+"""Filters and sorting of the member-unit list (django-filter)."""
+
+import django_filters
+from django.db.models import Q
+
+from core.filters import Ordering
+
+from .models import MemberUnit
+
+
+class UnitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label="类别", choices=MemberUnit.Kind.choices)
+    member = django_filters.ChoiceFilter(
+        label="成员单位", choices=[("yes", "委员会成员单位"), ("no", "非成员单位")], method="by_member"
+    )
+    q = django_filters.CharFilter(label="单位名称", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("order", "name"),  # the order of 附件1, not the pinyin of the short name
+            ("kind", "kind"),
+            ("contact_count", "contacts"),
+            ("user_count", "users"),
+        ),
+        field_labels={"order": "单位"},
+    )
+
+    class Meta:
+        model = MemberUnit
+        fields = ["kind"]
+
+    def by_member(self, queryset, name, value):
+        return queryset.filter(is_member=value == "yes")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(full_name__icontains=value))

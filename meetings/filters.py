@@ -1,0 +1,102 @@
+"""Filters and sorting of the 督办 and meeting lists (django-filter); the exports use the same."""
+
+import django_filters
+from django.db.models import Q
+
+from committee.models import MemberUnit
+from core.filters import Ordering
+
+from .models import FollowUpAssignment, Meeting
+from .status import FollowUpStatus
+
+
+def _active_units():
+    return MemberUnit.objects.filter(active=True).order_by("order", "id")
+
+
+class _AssignmentFilter(django_filters.FilterSet):
+    """What both 督办 lists share: unit (office only), source, year, free text."""
+
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=_active_units())
+    source = django_filters.ChoiceFilter(label="来源", method="by_source", choices=[])
+    year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2022, max_value=2100)
+    q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
+
+    class Meta:
+        model = FollowUpAssignment
+        fields: list[str] = []
+
+    def __init__(self, *args, unit_choice: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not unit_choice:  # a member unit sees its own items only
+            del self.filters["unit"]
+        meetings = Meeting.objects.order_by("-year", "-half").values_list("pk", "year", "half")
+        self.filters["source"].extra["choices"] = [
+            ("work_plan", "年度工作计划"),
+            *[(f"meeting-{pk}", f"{y}年{Meeting.Half(h).label}联席会议") for pk, y, h in meetings],
+        ]
+
+    def by_source(self, queryset, name, value):
+        if value == "work_plan":
+            return queryset.filter(item__source="work_plan")
+        if value.startswith("meeting-") and value[8:].isdigit():
+            return queryset.filter(item__agenda_item__meeting_id=int(value[8:]))
+        return queryset
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(item__title__icontains=value)
+            | Q(item__content__icontains=value)
+            | Q(unit__name__icontains=value)
+        )
+
+
+class FollowUpFilter(_AssignmentFilter):
+    # applied by the view after the per-status counts are taken (the stat cards count every status)
+    status = django_filters.ChoiceFilter(label="状态", choices=FollowUpStatus.choices, method="later")
+    phase = django_filters.ChoiceFilter(label="办理环节", choices=FollowUpAssignment.Phase.choices)
+    o = Ordering(
+        fields=(
+            ("status_rank", "status"),
+            ("item__title", "title"),
+            ("unit__order", "unit"),
+            ("deadline", "deadline"),
+            ("phase", "phase"),
+        )
+    )
+
+    def later(self, queryset, name, value):
+        return queryset
+
+    @property
+    def status_value(self) -> str:
+        return self.form.cleaned_data.get("status") or "" if self.is_bound and self.is_valid() else ""
+
+
+class OverdueFilter(_AssignmentFilter):
+    o = Ordering(
+        fields=(
+            ("item__title", "title"),
+            ("unit__order", "unit"),
+            ("deadline", "deadline"),  # the earliest deadline is the longest overdue
+            ("phase", "phase"),
+        )
+    )
+
+
+class MeetingFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="年度", min_value=2022, max_value=2100)
+    half = django_filters.ChoiceFilter(label="半年", choices=Meeting.Half.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=Meeting.Status.choices)
+    q = django_filters.CharFilter(label="地点", field_name="place", lookup_expr="icontains", max_length=50)
+    o = Ordering(
+        fields=(
+            ("planned_date", "term"),  # one meeting per half year, planned within it
+            ("status", "status"),
+            ("topic_deadline", "topics"),
+        )
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["year", "half", "status"]
