@@ -15,7 +15,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from core.demo import make_credit_code
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -32,6 +31,7 @@ from meetings import services as meetings_services
 from meetings.models import FollowUpEvent, Meeting, MinutesFile, Topic, TopicAttachment
 from meetings.services.history import DECISION_COLUMNS, DECISION_SHEET, MEETING_COLUMNS, MEETING_SHEET
 from meetings.tests.factories import draft_meeting, on, published_decision
+from portal.demo import make_credit_code
 from targets.excel import STAT_HEADERS, TARGET_SHEET, build_report_template
 from targets.models import Plan, Report, ReportTargetLine, Statistic
 from targets.services import period_open
