@@ -20,6 +20,16 @@ from django.utils.safestring import mark_safe
 DUE_SOON_DAYS = 7  # 临期: the deadline is at most this many days away
 
 
+class FollowUpPhase(models.TextChoices):
+    """Where one unit's assignment stands (``FollowUpAssignment.Phase``): the input of the status."""
+
+    ASSIGNED = "assigned", "待签收"
+    SIGNED = "signed", "办理中"
+    REQUESTED = "requested", "申请销号"
+    REFUSED = "refused", "已拒签退回"
+    CLOSED = "closed", "已销号"
+
+
 class FollowUpStatus(models.TextChoices):
     OVERDUE = "overdue", "逾期"
     DUE_SOON = "due_soon", "临期"
@@ -61,13 +71,11 @@ BADGES = {
 
 
 def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowUpStatus:
-    from .models import FollowUpAssignment
-
-    if phase == FollowUpAssignment.Phase.CLOSED:
+    if phase == FollowUpPhase.CLOSED:
         return FollowUpStatus.DONE
     if deadline < today:
         return FollowUpStatus.OVERDUE
-    if phase == FollowUpAssignment.Phase.ASSIGNED:
+    if phase == FollowUpPhase.ASSIGNED:
         return FollowUpStatus.UNSIGNED
     if deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
         return FollowUpStatus.DUE_SOON
@@ -76,13 +84,11 @@ def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowU
 
 def status_annotations(today: dt.date) -> dict:
     """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
-    from .models import FollowUpAssignment
-
     deadline, phase = "deadline", "phase"
     rules = [
-        ({phase: FollowUpAssignment.Phase.CLOSED}, FollowUpStatus.DONE),
+        ({phase: FollowUpPhase.CLOSED}, FollowUpStatus.DONE),
         ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),
-        ({phase: FollowUpAssignment.Phase.ASSIGNED}, FollowUpStatus.UNSIGNED),
+        ({phase: FollowUpPhase.ASSIGNED}, FollowUpStatus.UNSIGNED),
         ({f"{deadline}__lte": today + dt.timedelta(days=DUE_SOON_DAYS)}, FollowUpStatus.DUE_SOON),
     ]
     status = Case(

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from committee.models import MemberUnit
 from core.dates import cn_date
 
-from ..status import FollowUpStatus, followup_status, status_annotations
+from ..status import FollowUpPhase, FollowUpStatus, followup_status, status_annotations
 from .meeting import AgendaItem, StoredUpload
 
 
@@ -138,12 +138,7 @@ class FollowUpAssignment(models.Model):
         LEAD = "lead", "牵头"
         SUPPORT = "support", "配合"
 
-    class Phase(models.TextChoices):
-        ASSIGNED = "assigned", "待签收"
-        SIGNED = "signed", "办理中"
-        REQUESTED = "requested", "申请销号"
-        REFUSED = "refused", "已拒签退回"
-        CLOSED = "closed", "已销号"
+    Phase = FollowUpPhase  # defined with the status rules that read it (meetings/status.py)
 
     item = models.ForeignKey(
         FollowUpItem, verbose_name="督办事项", on_delete=models.CASCADE, related_name="assignments"
