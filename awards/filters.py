@@ -128,7 +128,8 @@ class LedgerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = [(y, f"{y}年") for y in years]
+        # a typed choice has no empty choice of its own: 全部 first, or the newest year looks chosen
+        self.filters["year"].extra["choices"] = [("", "全部"), *((y, f"{y}年") for y in years)]
 
     def search(self, queryset, name, value):
         return queryset.filter(
