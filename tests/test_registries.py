@@ -1,7 +1,6 @@
 """Apps register their sidebar groups, workbench panels and reminders in ``AppConfig.ready``; a
 missing piece fails loudly instead of leaving a section out."""
 
-
 from core import navigation, workbench
 from notifications.reminders import collectors
 
