@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from core.filters import Ordering
 
-from .models import Application, Enterprise, FundingSource, RewardItem
+from .models import Application, DuplicateFinding, Enterprise, FundingRequest, FundingSource, RewardItem
 
 APPLICATION_CODE = re.compile(r"(?:JL)?\d{4}-0*(\d{1,9})")
 
@@ -128,7 +128,8 @@ class LedgerFilter(django_filters.FilterSet):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = [(y, f"{y}年") for y in years]
+        # a typed choice has no empty choice of its own: 全部 first, or the newest year looks chosen
+        self.filters["year"].extra["choices"] = [("", "全部"), *((y, f"{y}年") for y in years)]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -137,3 +138,56 @@ class LedgerFilter(django_filters.FilterSet):
             | Q(approval_number__icontains=value)
             | Q(voucher_number__icontains=value)
         )
+
+
+class FindingFilter(django_filters.FilterSet):
+    """资金安全检查: open or ruled, kind, enterprise or number; the xlsx export uses the same."""
+
+    state = django_filters.ChoiceFilter(
+        label="裁定情况", choices=[("open", "待裁定"), ("ruled", "已裁定")], method="by_state"
+    )
+    kind = django_filters.ChoiceFilter(label="类型", choices=DuplicateFinding.Kind.choices)
+    q = django_filters.CharFilter(label="企业/编号", method="search", max_length=50)
+    o = Ordering(
+        fields=(("kind", "kind"), ("application__enterprise__name", "enterprise"), ("ruling", "ruling"))
+    )
+
+    class Meta:
+        model = DuplicateFinding
+        fields = ["kind"]
+
+    def by_state(self, queryset, name, value):
+        pending = DuplicateFinding.Ruling.PENDING
+        return queryset.filter(ruling=pending) if value == "open" else queryset.exclude(ruling=pending)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(application__enterprise__name__icontains=value)
+            | Q(other__enterprise__name__icontains=value)
+            | Q(reference_canonical__icontains=value.upper())
+            | Q(application__reference__icontains=value)
+        )
+
+
+class FundingRequestFilter(django_filters.FilterSet):
+    """报请批次: year, fund, state, title or reply number."""
+
+    year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.choices)
+    state = django_filters.ChoiceFilter(label="状态", choices=FundingRequest.State.choices)
+    q = django_filters.CharFilter(label="标题/批复文号", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("title", "title"),
+            ("requested_on", "requested"),
+            ("total_yuan", "total"),
+            ("state", "state"),
+        )
+    )
+
+    class Meta:
+        model = FundingRequest
+        fields = ["year", "funding_source", "state"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(reply_number__icontains=value))

@@ -13,7 +13,6 @@ from .formatting import wan
 from .models import (
     MAX_AMOUNT_YUAN,
     Application,
-    DuplicateFinding,
     Enterprise,
     FundingSource,
     Objection,
@@ -452,17 +451,6 @@ class FindingRulingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(label="裁定意见", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
-class FindingFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label="裁定情况",
-        required=False,
-        choices=[("", "全部"), ("open", "待裁定"), ("ruled", "已裁定")],
-    )
-    kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部"), *DuplicateFinding.Kind.choices]
-    )
 
 
 class BudgetForm(forms.Form):

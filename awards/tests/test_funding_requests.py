@@ -381,3 +381,16 @@ def test_the_pages_refuse_a_mixed_batch_and_an_unexplained_reply_and_change_noth
     )
     assert "高于报请金额" in page.content.decode()
     assert snapshot() == before
+
+
+def test_the_batch_list_filters_by_state_and_text_and_sorts(client, awaiting, users):
+    city = awaiting()
+    client.force_login(users["office"])
+    url = reverse("awards:funding_requests")
+    client.post(url, {"applications": [city.pk], "requested_on": "2025-04-01"})
+    batch = FundingRequest.objects.get()
+    titles = lambda r: [b.title for b in r.context["page_obj"]]  # noqa: E731
+    assert titles(client.get(url, {"state": batch.state, "q": batch.title[:6]})) == [batch.title]
+    assert titles(client.get(url, {"state": FundingRequest.State.CANCELLED})) == []
+    assert "没有符合条件的报请批次" in client.get(url, {"q": "不存在"}).content.decode()
+    assert "报请金额 ▼" in client.get(url, {"o": "-total"}).content.decode()

@@ -343,6 +343,12 @@ def test_integrity_page_and_workbook_list_both_records_and_the_ruling(client, us
     assert (row["裁定"], row["裁定意见"], row["裁定人"]) == ("不构成重复奖励", "合作制定。", "吴建林")
     open_only = client.get(reverse("awards:integrity"), {"state": "open"}).content.decode()
     assert later.code not in open_only
+    ruled = client.get(reverse("awards:integrity"), {"state": "ruled", "q": later.enterprise.name[:4]})
+    assert later.code in ruled.content.decode() and "裁定 ▲" not in ruled.content.decode()
+    assert 'href="/awards/office/integrity/findings.xlsx?state=ruled' in ruled.content.decode()
+    nobody = client.get(reverse("awards:integrity_xlsx"), {"q": "没有这家企业"})
+    assert len(list(load_workbook(io.BytesIO(nobody.content)).active.iter_rows())) == 1  # header only
+    assert "裁定 ▲" in client.get(reverse("awards:integrity"), {"o": "ruling"}).content.decode()
 
 
 def test_the_scan_finds_what_no_entry_point_recorded(client, users):

@@ -63,6 +63,10 @@ def test_the_ledger_filters_and_totals_on_screen(client, users, ledger):
 
 def test_the_ledger_sorts_by_column_and_the_export_holds_the_filtered_rows(client, users, ledger):
     client.force_login(users["office"])
+    unfiltered = client.get(reverse("awards:payment_ledger")).content.decode()
+    assert (
+        '<option value="" selected>全部</option>' in unfiltered.split('name="year"')[1].split("</select>")[0]
+    )
     newest_first = client.get(reverse("awards:payment_ledger"), {"o": "-award_date"})
     names = [row[3] for row in newest_first.context["rows"]]
     assert names[0].startswith("鲁班奖") and len(names) == 2

@@ -12,6 +12,7 @@ from core.errors import show_error
 
 from .. import services
 from ..documents import funding_request_document
+from ..filters import FundingRequestFilter
 from ..forms import FundingReplyForm, FundingRequestForm
 from ..models import Application, FundingRequest, MoneyChange
 
@@ -46,11 +47,14 @@ def funding_requests(request):
             else:
                 messages.success(request, f"已建立《{batch.title}》，请导出请示报送。")
             return redirect(batch)
-    page = Paginator(
-        FundingRequest.objects.select_related("funding_source").order_by("-requested_on", "-id"), 20
-    ).get_page(request.GET.get("page"))
+    filterset = FundingRequestFilter(
+        request.GET or None, queryset=FundingRequest.objects.select_related("funding_source").order_by("-requested_on", "-id")
+    )
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     return render(
-        request, "awards/funding_requests.html", {"form": form, "candidates": candidates, "page_obj": page}
+        request,
+        "awards/funding_requests.html",
+        {"form": form, "candidates": candidates, "page_obj": page, "filter": filterset},
     )
 
 

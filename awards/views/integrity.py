@@ -13,29 +13,28 @@ from core.documents import xlsx_response
 from core.errors import show_error
 
 from .. import documents, selectors, services
-from ..forms import FindingFilterForm, FindingRulingForm
+from ..filters import FindingFilter
+from ..forms import FindingRulingForm
 from ..models import DuplicateFinding
 
 MAX_EXPORT_ROWS = 20000
 RULING_CHOICES = FindingRulingForm.base_fields["ruling"].choices
 
 
-def _filters(request) -> dict:
-    form = FindingFilterForm(request.GET or None)
-    return (form, form.cleaned_data if form.is_valid() else {})
+def _filtered(request) -> FindingFilter:
+    return FindingFilter(request.GET or None, queryset=selectors.findings())
 
 
 @office_required
 def integrity(request):
-    form, filters = _filters(request)
-    qs = selectors.findings(state=filters.get("state", ""), kind=filters.get("kind", ""))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    filterset = _filtered(request)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     open_count = DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count()
     return render(
         request,
         "awards/integrity.html",
         {
-            "form": form,
+            "filter": filterset,
             "page_obj": page,
             "open_count": open_count,
             "can_rule": is_approver(request.user),
@@ -46,9 +45,7 @@ def integrity(request):
 
 @office_required
 def integrity_xlsx(request):
-    _, filters = _filters(request)
-    qs = selectors.findings(state=filters.get("state", ""), kind=filters.get("kind", ""))
-    sheets = documents.integrity_sheets(qs[:MAX_EXPORT_ROWS])
+    sheets = documents.integrity_sheets(_filtered(request).qs[:MAX_EXPORT_ROWS])
     return xlsx_response(sheets, f"疑似重复奖励清单-{timezone.localdate():%Y%m%d}.xlsx")
 
 

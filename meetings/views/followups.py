@@ -313,11 +313,18 @@ def followup_settings(request):
         )
     ):
         return redirect("meetings:followup_settings")
+    leaders = _escalation_leaders(setting)
     return render(
         request,
         "meetings/followup_settings.html",
-        {"form": form, "setting": setting, "leaders": _escalation_leaders(setting)},
+        {"form": form, "setting": setting, "leaders": leaders, "leader_counts": _counts(leaders)},
     )
+
+
+def _counts(rows) -> dict[str, int]:
+    own = sum(1 for r in rows if r["leader"] and r["leader"].accounts)
+    picked = sum(1 for r in rows if not (r["leader"] and r["leader"].accounts) and r["picked"])
+    return {"own": own, "picked": picked, "office_only": len(rows) - own - picked}
 
 
 def _escalation_leaders(setting) -> list[dict]:

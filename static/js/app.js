@@ -177,7 +177,8 @@
     }
     // <table class="table cards-sm">: on phones each row becomes a card; cells are labelled from the header
     document.querySelectorAll("table.cards-sm").forEach((table) => {
-      const labels = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+      // a sortable header's arrow (▲ ▼) is not part of the label
+      const labels = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.replace(/[▲▼]/g, "").trim());
       table.querySelectorAll("tbody tr").forEach((tr) => {
         let col = 0;
         Array.from(tr.children).forEach((td) => {
