@@ -22,10 +22,11 @@ def publish(task, *args, **kwargs) -> bool:
     if time.monotonic() < _down_until:
         return False
     try:
-        # kombu would retry a refused connection (2 s apart) before giving up: one attempt only
+        # kombu would retry a refused connection (2 s apart) before giving up: one attempt first, on a
+        # pooled connection the publish then uses
         with task.app.pool.acquire(block=True, timeout=1) as connection:
             connection.ensure_connection(max_retries=0)
-            task.apply_async(args=args, kwargs=kwargs, connection=connection, retry=False)
+        task.delay(*args, **kwargs)
     except Exception:  # kombu's OperationalError, a timeout, a refused connection: the sweep sends later
         _down_until = time.monotonic() + BACKOFF_SECONDS
         logger.warning("broker unavailable; %s left to the sweep", getattr(task, "name", task))

@@ -108,14 +108,16 @@ def test_every_page_answers_without_5xx_when_the_cache_is_hung_or_down(
     client,
     users,
     world,  # noqa: F811
-    production_cache,
+    production_broker,
     django_capture_on_commit_callbacks,
-    fault,  # noqa: F811
+    monkeypatch,
+    fault,
 ):
-    if fault == "hung":
-        _freeze(production_cache)
-    else:
-        production_cache.stop()
+    """Every GET of the table for each role. Each request starts as if Redis had just failed (no back-off
+    remembered), so each pays the full timeouts: what Redis adds is measured in the cache and the broker
+    (not the wall clock, which on a shared test machine measures the machine)."""
+    _fault(production_broker, fault)
+    clock = RedisClock(monkeypatch)
     public = sorted(PUBLIC_PAGES)
     rest = sorted(n for n, row in TABLE.items() if row.method == "GET" and n not in PUBLIC_PAGES)
     errors, slow, requests = [], [], 0
@@ -127,16 +129,15 @@ def test_every_page_answers_without_5xx_when_the_cache_is_hung_or_down(
             for name in public + rest:
                 row = TABLE[name]
                 url = reverse(name, kwargs=row.kwargs(world))
-                started = time.monotonic()
+                clock.fresh()
                 with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
                     response = client.get(url)
                     transaction.set_rollback(True)
-                elapsed = time.monotonic() - started
                 requests += 1
                 if response.status_code >= 500 and name != "core:readyz":
                     errors.append((role, name, response.status_code))
-                if elapsed > 2.0:
-                    slow.append((role, name, round(elapsed, 2)))
+                if clock.seconds > 0.9:
+                    slow.append((role, name, round(clock.seconds, 2)))
                 if name in PUBLIC_PAGES and role == "anon":
                     assert response.status_code == 200, (name, response.status_code)
     assert requests == len(ROLES_TRIED) * (len(public) + len(rest))

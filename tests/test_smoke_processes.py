@@ -80,7 +80,7 @@ def _manage(env: dict, *args: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # setup steps: a fresh migrate takes minutes on a loaded CI machine
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
