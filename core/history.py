@@ -149,7 +149,7 @@ def record_created(queryset, *, user=None, when=None, reason: str | None = None)
     inside the transaction that created the rows, with a queryset that selects exactly them.
     """
     from django.conf import settings
-    from django.db import connections
+    from django.db import connections, router
     from django.db.models import Value
     from django.utils import timezone
 
@@ -177,9 +177,9 @@ def record_created(queryset, *, user=None, when=None, reason: str | None = None)
             selected.append(alias)
         else:  # a custom historical field this helper does not know how to fill
             raise ValueError(f"record_created cannot fill {historical.__name__}.{field.attname}")
-    select = queryset.order_by("pk").annotate(**annotations).values_list(*selected)
+    connection = connections[router.db_for_write(model)]
+    select = queryset.using(connection.alias).order_by("pk").annotate(**annotations).values_list(*selected)
     sql, params = select.query.sql_with_params()
-    connection = connections[queryset.db]
     quote = connection.ops.quote_name
     insert = f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(map(quote, columns))}) {sql}"
     with connection.cursor() as cursor:
@@ -223,7 +223,8 @@ def bulk_insert(model, rows: list[dict], **common) -> int:
     prepared = [
         [field.get_db_prep_save(row[field.attname], connection) for field in fields] + tail for row in rows
     ]
-    per_statement = max(1, connection.ops.bulk_batch_size(columns, prepared))
+    # the backend's limit on parameters per statement (SQLite: 999), and at most a thousand rows
+    per_statement = max(1, min(connection.ops.bulk_batch_size([*fields, *constants], prepared), 1000))
     quote = connection.ops.quote_name
     # names from the model's own meta, quoted; every value is a parameter
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "  # noqa: S608
