@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.cells import cell_text
 from core.dates import cn_date
 from core.documents import add_paragraph, new_document
 from core.policy import policy_document
@@ -90,24 +91,12 @@ def _member_title(entries, office_entry) -> str:
 # --- import --------------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_roster_workbook(uploaded) -> list[dict]:
     """The rows of an uploaded roster (after ``validate_upload``), as plain JSON-able dicts."""
     wb = open_workbook(uploaded, limits=LIMITS)
     ws = wb.worksheets[0]
     rows = sheet_rows(ws)
-    header = [_cell_text(c) for c in next(rows, ())]
+    header = [cell_text(c) for c in next(rows, ())]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ValidationError(
@@ -129,7 +118,7 @@ def read_roster_workbook(uploaded) -> list[dict]:
                 )
         row = {"line": line}
         for name, idx in index.items():
-            row[name] = _cell_text(values[idx]) if idx < len(values) else ""
+            row[name] = cell_text(values[idx]) if idx < len(values) else ""
         out.append(row)
     if not out:
         raise ValidationError("文件中没有数据行。", code="empty")

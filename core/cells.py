@@ -4,9 +4,14 @@ import datetime as dt
 
 
 def cell_text(value) -> str:
-    """A cell as stripped text; 12.0 (how Excel stores a typed number) becomes "12"."""
+    """A cell as stripped text; 12.0 (how Excel stores a typed number) becomes "12", a date cell
+    2025-01-31 (a date-time at midnight too)."""
     if value is None:
         return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()

@@ -1,10 +1,10 @@
 """The pages every spreadsheet import shares (``core.imports``): the upload step, the preview of a
-stored batch, confirm, discard and the original file. Each app keeps its own upload page (its form
-and what surrounds it) and calls ``run_upload``; the rest is the same for every import."""
+stored batch, confirm and discard (the original file is served by the app that owns its provenance). Each
+app keeps its own upload page (its form and what surrounds it) and calls ``run_upload``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from .imports import (
     DISCARD_DONE,
     NOTHING_PENDING,
-    ImportRefused,
     import_confirm,
     import_discard,
     import_preview,
@@ -21,7 +20,7 @@ from .imports import (
     repeat_message,
 )
 from .models import ImportBatch
-from .upload_errors import show_upload_error
+from .upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 
 
 def run_upload(request, form, *, kind: str, params=None):
@@ -43,13 +42,11 @@ def run_upload(request, form, *, kind: str, params=None):
             by=request.user,
             params=params(data) if callable(params) else (params or {}),
         )
-    except ImportRefused as exc:
-        form.add_error("file" if "file" in form.fields else None, exc.messages)
+    except ValidationError as exc:
+        if show_upload_error(form, exc):  # a full or read-only disk: the form again, what was typed kept
+            return None, None, STORAGE_FAILED_STATUS
+        form.add_error("file" if "file" in form.fields else None, exc.messages)  # ImportRefused
         return None, None, 400
-    except Exception as exc:
-        if show_upload_error(form, exc):
-            return None, None, 200
-        raise
     if preview.ok:
         return redirect("core:import_preview", pk=preview.batch.pk), preview, 302
     return None, preview, 400
@@ -83,13 +80,7 @@ def confirm_batch(request, batch: ImportBatch):
     importer = importer_for(batch.kind)
     try:
         outcome = import_confirm(batch=batch, by=request.user)
-    except ImportRefused as exc:
-        messages.error(request, str(exc))
-        return redirect("core:import_preview", pk=batch.pk)
-    except Exception as exc:
-        # a refusal from the importer's services (their ValidationError); nothing was changed
-        if not hasattr(exc, "messages"):
-            raise
+    except ValidationError as exc:  # ImportRefused, or a refusal from the importer's services
         for message in exc.messages:
             messages.error(request, message)
         return redirect("core:import_preview", pk=batch.pk)

@@ -75,10 +75,6 @@ class Outcome:
     value: Any = None  # what the importer's apply returned (a count, the changed object)
     repeated: bool = False  # a second confirm: nothing was done, ``message`` is the first result
 
-    @property
-    def repeat_message(self) -> str:
-        return repeat_message(self.batch)
-
 
 class Importer:
     """One spreadsheet import. Subclass, set the class attributes, implement ``read`` and ``apply``."""

@@ -259,13 +259,17 @@ def test_office_imports_legacy_rewards_and_keeps_the_schedule(page, policy, user
     page.click("text=从 Excel 批量导入")
     page.set_input_files("input[name=file]", str(bad))
     page.click("button:has-text('上传并预览')")
-    assert "第 3 行" in page.inner_text(".form-errors") and "2022年1月1日" in page.inner_text(".form-errors")
+    assert "第 3 行" in page.inner_text("#import-errors") and "2022年1月1日" in page.inner_text(
+        "#import-errors"
+    )
     assert page.locator("button:has-text('确认导入')").count() == 0
     snap(page, shot, "20-legacy-import-errors")
     page.set_input_files("input[name=file]", str(good))
     page.click("button:has-text('上传并预览')")
+    page.wait_for_url(re.compile(r".*/imports/\d+/$"))  # the preview page every import shares
+    assert "监利历史兑现食品有限公司" in page.inner_text("main")
     snap(page, shot, "21-legacy-import-preview")
-    page.click("button:has-text('确认导入 1 条')")
+    page.click("button:has-text('确认导入')")
     page.wait_for_url(re.compile(r".*/awards/office/money/changes/$"))
     assert "待确认（1）" in page.inner_text("#pending-changes")
     assert Application.objects.filter(is_legacy=True).count() == 0  # pending until a second person confirms

@@ -100,17 +100,18 @@ def test_history_import_then_next_meetings_first_agenda_item(page, policy, users
     page.get_by_role("link", name="从 Excel 批量导入").click()
     page.set_input_files("input[name=file]", bad)
     page.click("button:has-text('上传并预览')")
-    errors = page.inner_text(".form-errors")
+    errors = page.inner_text("#import-errors")
     assert "同一期次的会议" in errors and "“市不存在局”不在成员单位名单中" in errors
     assert page.locator("button:has-text('确认导入')").count() == 0
     assert not Meeting.objects.exists() and not FollowUpItem.objects.exists()
     shot(page, "02-import-errors")
     page.set_input_files("input[name=file]", good)
     page.click("button:has-text('上传并预览')")
-    assert "建立地理标志监管台账" in page.inner_text("#preview")
+    page.wait_for_url(re.compile(r".*/imports/\d+/$"))  # the preview page every import shares
+    assert "建立地理标志监管台账" in page.inner_text("main")
     assert not Meeting.objects.exists()  # a preview stores nothing
     shot(page, "03-import-preview")
-    page.click("button:has-text('确认导入 1 次会议')")
+    page.click("button:has-text('确认导入')")
     page.wait_for_url(re.compile(r".*/meetings/history/$"))
     assert "已导入 1 次历史联席会议、2 项决定事项" in page.inner_text(".messages")
     assert "补录完成" in page.inner_text("main")
