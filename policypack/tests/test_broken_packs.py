@@ -120,3 +120,20 @@ def test_a_code_repeated_within_a_list(tmp_path):
     assert _refused(pack) == [
         f"reward_items.yaml 第{second}行 reward_items[{repeated}].code：奖项代码“group_standard”重复（第{first}行已有）"
     ]
+
+
+def test_a_top_level_key_of_pack_yaml_that_no_section_owns(tmp_path):
+    pack = copy_pack(tmp_path)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text + "settinngs:\n  amber: 10\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    errors = _refused(pack)
+    assert len(errors) == 1 and errors[0].startswith(
+        f"pack.yaml 第{line}行 settinngs：未知字段（允许的字段："
+    ), errors
+
+
+def test_a_missing_file_is_told_once(tmp_path):
+    pack = copy_pack(tmp_path)
+    (pack / "pack.yaml").unlink()
+    assert _refused(pack) == ["pack.yaml：缺少文件"]
