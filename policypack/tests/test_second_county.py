@@ -100,7 +100,7 @@ def test_the_pack_loads_as_data(qingshi):
         "县商务局",
         "青山镇",
     }
-    assert RewardItem.objects.filter(funding_source="county").count() == 3
+    assert RewardItem.objects.filter(funding_source="county").count() == 6
     assert MeetingRule.objects.get().frequency_months == 4
     assert load_pack(QINGSHI).changed == 0  # idempotent
 
