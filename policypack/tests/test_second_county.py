@@ -10,7 +10,15 @@ from django.urls import reverse
 from docx import Document
 
 from accounts.models import User
-from awards.models import FundingPath, FundingStep, RewardItem
+from awards.models import (
+    FundingPath,
+    FundingSource,
+    FundingStep,
+    RewardAmount,
+    RewardGroup,
+    RewardItem,
+    RewardTier,
+)
 from committee.models import Appointment, MemberUnit, Role, Seat
 from committee.roster_io import roster_document
 from committee.selectors import current_roster, roster_groups
@@ -45,7 +53,11 @@ POLICY_MODELS = (
     Role,
     FundingStep,
     FundingPath,
+    RewardAmount,
+    RewardTier,
     RewardItem,
+    RewardGroup,
+    FundingSource,
     BusinessKind,
     MeetingRule,
     MemberUnit,
