@@ -29,7 +29,17 @@ class RewardItemAdmin(SimpleHistoryAdmin):
     list_filter = ("funding_source", "active")
     search_fields = ("code", "name")
     # money data changes through the platform's maker-checker (资金变更审核), never here alone
-    readonly_fields = ("amount_yuan", "funding_source", "provisional", "effective_from", "active")
+    # (the rules of issue 18 — tiers, group, nomination rule, end of validity — come from the pack only)
+    readonly_fields = (
+        "amount_yuan",
+        "funding_source",
+        "provisional",
+        "effective_from",
+        "active",
+        "nomination_rule",
+        "group",
+        "valid_to",
+    )
 
 
 @admin.register(Enterprise)

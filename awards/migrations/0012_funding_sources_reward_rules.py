@@ -15,10 +15,9 @@ SOURCES = [
 
 
 def create_funding_sources(apps, schema_editor):
+    """A row for every code the existing data holds (an installation already running Jianli's
+    policy); a fresh database gets its sources from the pack's funding_sources.yaml."""
     FundingSource = apps.get_model("awards", "FundingSource")
-    for code, name, order in SOURCES:
-        FundingSource.objects.get_or_create(code=code, defaults={"name": name, "order": order})
-    # a code stored but unknown (never expected): kept, under its own code, so no row loses it
     used = set()
     for model, column in (
         ("RewardItem", "funding_source"),
@@ -28,8 +27,10 @@ def create_funding_sources(apps, schema_editor):
         ("FundingRequest", "funding_source"),
     ):
         used |= set(apps.get_model("awards", model).objects.values_list(column, flat=True))
-    for code in sorted(c for c in used if c and not FundingSource.objects.filter(code=c).exists()):
-        FundingSource.objects.create(code=code, name=code, order=99)
+    known = {code: (name, order) for code, name, order in SOURCES}
+    for code in sorted(c for c in used if c):
+        name, order = known.get(code, (code, 99))
+        FundingSource.objects.get_or_create(code=code, defaults={"name": name, "order": order})
 
 
 def blank_to_null(apps, schema_editor):

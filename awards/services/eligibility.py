@@ -19,7 +19,7 @@ from .rules import assess_amount
 class EligibilityResult:
     eligible: bool
     amount_yuan: int
-    funding_source: str  # "jingzhou" | "province" | "city" ("" when the item is unknown)
+    funding_source: str  # the FundingSource code ("jingzhou", "province", "city" in Jianli; "" when unknown)
     provisional: bool
     reasons: list[str] = field(default_factory=list)  # why not eligible (Chinese); empty when eligible
     flags: list[str] = field(default_factory=list)  # allowed, but a reviewer must decide (Chinese)

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import CLOSED_STATUSES, Application, ApplicationStatus, DuplicateFinding, Enterprise, RewardItem
+from ..models import (
+    CLOSED_STATUSES,
+    Application,
+    ApplicationStatus,
+    DuplicateFinding,
+    Enterprise,
+    NominationRule,
+    RewardItem,
+)
 from ._workflow import require_approver
 
 Kind = DuplicateFinding.Kind
@@ -96,10 +104,13 @@ def claims_against(
         .order_by("id")[:20]
     )
     new = Claim(exclude_id, enterprise.pk, item.pk, item.family, item.is_nomination, canonical)
+    # a family whose pack says 全额 or 补差 after a nomination is decided by that rule
+    # (rules.assess_amount), not by a ruling: only a silent family (FLAG) asks for one
+    silent = item.nomination_rule == NominationRule.FLAG
     out = []
     for other in candidates:
         kind = pair_kind(_claim(other), new)
-        if kind:
+        if kind and (silent or kind != Kind.SAME_FAMILY):
             out.append((kind, other))
     return out
 

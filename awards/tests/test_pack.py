@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from awards.models import FundingSource, RewardAmount, RewardGroup, RewardItem, RewardTier
+from awards.models import FundingSource, NominationRule, RewardAmount, RewardGroup, RewardItem, RewardTier
 from awards.pack import (
     apply_funding_sources,
     apply_reward_lines,
@@ -210,3 +210,18 @@ def test_apply_writes_sources_groups_lines_tiers_and_amounts_idempotently():
     apply_reward_lines(data, upsert=upsert, report=again, sources=by_code)
     assert again.changed == 0
     assert (RewardItem.objects.count(), RewardTier.objects.count(), RewardAmount.objects.count()) == counts
+
+
+def test_a_tiered_line_takes_no_amount_changes_by_date():
+    tiers = [{"code": "gold", "name": "金奖", "amount_yuan": 300_000}]
+    amounts = [{"valid_from": dt.date(2025, 1, 1), "amount_yuan": 120_000}]
+    assert check(line(tiers=tiers, amounts=amounts)) == [
+        ("reward_items[0].amounts", "分等级奖励的奖项不能再按日期调整金额（amounts），请调整各等级金额")
+    ]
+
+
+def test_the_schemas_nomination_rules_are_the_models_choices():
+    from policypack.schema import load_schema
+
+    items = load_schema("reward_items.json")["properties"]["reward_items"]["items"]["properties"]
+    assert items["nomination_rule"]["enum"] == [c for c, _ in NominationRule.choices]

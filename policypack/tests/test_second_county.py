@@ -10,7 +10,15 @@ from django.urls import reverse
 from docx import Document
 
 from accounts.models import User
-from awards.models import FundingPath, FundingStep, RewardItem
+from awards.models import (
+    FundingPath,
+    FundingSource,
+    FundingStep,
+    RewardAmount,
+    RewardGroup,
+    RewardItem,
+    RewardTier,
+)
 from committee.models import Appointment, MemberUnit, Role, Seat
 from committee.roster_io import roster_document
 from committee.selectors import current_roster, roster_groups
@@ -45,7 +53,11 @@ POLICY_MODELS = (
     Role,
     FundingStep,
     FundingPath,
+    RewardAmount,
+    RewardTier,
     RewardItem,
+    RewardGroup,
+    FundingSource,
     BusinessKind,
     MeetingRule,
     MemberUnit,
@@ -100,7 +112,7 @@ def test_the_pack_loads_as_data(qingshi):
         "县商务局",
         "青山镇",
     }
-    assert RewardItem.objects.filter(funding_source="county").count() == 3
+    assert RewardItem.objects.filter(funding_source="county").count() == 6
     assert MeetingRule.objects.get().frequency_months == 4
     assert load_pack(QINGSHI).changed == 0  # idempotent
 

@@ -1,0 +1,136 @@
+"""Issue 18 point 6, the awards part: on 青石县's pack an enterprise applies, the office reviews,
+publishes and pays, and every amount follows the pack's rules — a tier, 按最高标准 within a group,
+a yearly cap and 补差 after a nomination."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from awards import services
+from awards.models import Application
+from awards.tests.factories import approve_by_reply, pdf
+from tests.factories import EnterpriseFactory, UserFactory
+
+from .test_second_county import qingshi  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2025, 3, 3)
+
+
+@pytest.fixture
+def people(qingshi):  # noqa: F811
+    enterprise = EnterpriseFactory(name="青石示范食品有限公司", verified_at=timezone.now())
+    return {
+        "enterprise": UserFactory(role="enterprise", enterprise=enterprise, username="qs_ent"),
+        "office": UserFactory(role="office_staff", username="qs_office"),
+        "approver": UserFactory(role="office_approver", username="qs_approver"),
+        "approver2": UserFactory(role="office_approver", username="qs_approver2"),
+    }
+
+
+def _approved(people, code, reference, *, tier="", award_date=dt.date(2025, 1, 10), today=TODAY):
+    user = people["enterprise"]
+    application = services.application_submit(
+        enterprise=user.enterprise,
+        reward_code=code,
+        award_date=award_date,
+        reference=reference,
+        submitted_by=user,
+        issuing_body="青石县人民政府",
+        attachments=[pdf()],
+        tier=tier,
+        today=today,
+    )
+    services.application_first_review(application=application, reviewer=people["office"], decision="pass")
+    return services.application_second_review(
+        application=application, reviewer=people["approver"], decision="pass"
+    )
+
+
+def _publish_and_pay(people, applications):
+    batch = services.publicity_publish(
+        applications=applications,
+        start_date=TODAY,
+        published_by=people["office"],
+        contact_phone="0716-5500000",
+        contact_address="青石县市场监管局",
+        today=TODAY,
+    )
+    assert [a.amount_yuan for a in batch.applications.order_by("id")] == [a.amount_yuan for a in applications]
+    services.publicity_advance_due(today=batch.end_date + dt.timedelta(days=1))
+    approve_by_reply(
+        applications, by=people["office"], checker=people["approver2"], requested_on=dt.date(2025, 3, 20)
+    )
+    for a in applications:
+        change = services.payment_record(
+            application=a,
+            recorded_by=people["office"],
+            amount_yuan=a.approved_amount_yuan,
+            paid_on=dt.date(2025, 4, 1),
+            voucher_number=f"QS-{a.pk}",
+            today=dt.date(2025, 4, 2),
+        )
+        services.money_change_confirm(change=change, confirmed_by=people["approver"])
+        a.refresh_from_db()
+    return batch
+
+
+def test_apply_review_publish_and_pay_follow_the_counties_rules(people):
+    # a tiered line: 市级 50,000; then a higher award of the same highest-only group pays the difference
+    demo = _approved(people, "brand_demo", "QS-SF-2025-1", tier="municipal")
+    mayor = _approved(people, "county_mayor_award", "QS-XZ-2025-1")
+    # a yearly cap of 30,000 over the standards group: 20,000, then 15,000 capped to 10,000
+    group = _approved(people, "group_standard", "T/QS 001-2025")
+    leader = _approved(people, "standard_leader", "QS-LP-2025-1")
+    # 补差: the prize after its nomination pays 500,000 − 200,000
+    nomination = _approved(people, "provincial_quality_award_nomination", "CJ-TM-2025-1")
+    prize = _approved(people, "provincial_quality_award", "CJ-2025-1")
+    applications = [demo, mayor, group, leader, nomination, prize]
+    assert [a.amount_yuan for a in applications] == [50_000, 100_000, 20_000, 10_000, 200_000, 300_000]
+    assert demo.reward_tier.name == "市级"
+    assert "补差 100,000 元" in mayor.amount_notes[-1]
+    assert "核定 10,000 元" in leader.amount_notes[-1]
+    assert "提名奖后获正奖补差" in prize.amount_notes[-1]
+    _publish_and_pay(people, applications)
+    paid = Application.objects.filter(pk__in=[a.pk for a in applications]).order_by("id")
+    assert [(a.status, a.paid_amount_yuan) for a in paid] == [("paid", a.amount_yuan) for a in applications]
+    assert sum(a.paid_amount_yuan for a in paid) == 680_000
+
+
+def test_after_payment_a_lower_award_of_the_group_and_a_capped_out_line_are_refused(people):
+    mayor = _approved(people, "county_mayor_award", "QS-XZ-2025-1")
+    group = _approved(people, "group_standard", "T/QS 001-2025")
+    second = _approved(people, "group_standard", "T/QS 002-2025")
+    _publish_and_pay(people, [mayor, group, second])
+    assert [mayor.paid_amount_yuan, group.paid_amount_yuan, second.paid_amount_yuan] == [
+        150_000,
+        20_000,
+        10_000,
+    ]
+    user = people["enterprise"]
+    before = Application.objects.count()
+    for code, reference, tier, why in (
+        ("brand_demo", "QS-SF-2025-9", "provincial", "按最高标准奖励、不重复享受（品牌荣誉）"),
+        ("standard_leader", "QS-LP-2025-9", "", "上限已用完，本项不再奖励"),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            services.application_submit(
+                enterprise=user.enterprise,
+                reward_code=code,
+                award_date=dt.date(2025, 2, 1),
+                reference=reference,
+                submitted_by=user,
+                issuing_body="青石县人民政府",
+                attachments=[pdf()],
+                tier=tier,
+                today=TODAY,
+            )
+        assert why in exc.value.messages[0]
+    assert Application.objects.count() == before
+    # the next year's cap is a new one
+    next_year = _approved(
+        people, "standard_leader", "QS-LP-2026-1", award_date=dt.date(2026, 1, 5), today=dt.date(2026, 2, 1)
+    )
+    assert next_year.amount_yuan == 15_000
