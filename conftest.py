@@ -45,7 +45,7 @@ def require_postgres():
 
 @pytest.fixture
 def policy(db):
-    """The policy of 监政发〔2022〕1号 loaded from fixtures/ (once per test database state)."""
+    """The Jianli pack (fixtures/policy/jianli/) loaded (once per test database state)."""
     from awards.models import RewardItem
     from policypack.loader import load_pack as load_policy
 
@@ -76,6 +76,10 @@ def _isolated_media(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # the policy document read by an earlier test (perhaps another county's pack, rolled back since)
+    from core.policy import forget_policy_document
+
+    forget_policy_document()
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
-ISSUER = "监利市质量强市及品牌建设工作委员会办公室"
-
 
 def score_headers(scheme) -> list[str]:
     return ["名次", "单位"] + [f"{i.name}（{i.weight}分）" for i in scheme.items.all()] + ["得分"]
@@ -43,12 +41,15 @@ def workbook_sheets(scheme, rows):
 
 
 def assessment_document(scheme, rows):
+    policy = policy_document()
     doc = new_document(
-        title=f"{scheme.year}年度质量强市及品牌建设工作督查考核结果", issuer=ISSUER, landscape=True
+        title=f"{scheme.year}年度{policy.program_name}工作督查考核结果",
+        issuer=policy.office_name,
+        landscape=True,
     )
     add_paragraph(
         doc,
-        f"根据{policy_document().citation}三（三）“强化督查考核”的要求，按照办公室确定的{scheme.year}年度考核方案，"
+        f"根据{policy.citation}三（三）“强化督查考核”的要求，按照办公室确定的{scheme.year}年度考核方案，"
         f"对各成员单位半年进度报告报送、联席会议督办事项办结和牵头指标进度情况进行了考核。"
         + ("" if scheme.is_published else "（本结果尚未发布，仅供审核。）"),
     )
@@ -65,7 +66,7 @@ def assessment_document(scheme, rows):
         add_table(doc, EVIDENCE_HEADERS, evidence, font_size=9)
     else:
         add_paragraph(doc, "各单位均无扣分。")
-    add_paragraph(doc, ISSUER, indent=False, align_right=True)
+    add_paragraph(doc, policy.office_name, indent=False, align_right=True)
     on = timezone.localdate(scheme.published_at) if scheme.published_at else timezone.localdate()
     add_paragraph(doc, f"{cn_date(on)}", indent=False, align_right=True)
     return doc

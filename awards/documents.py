@@ -12,8 +12,6 @@ from .models import FundingPath, FundingSource, PublicityBatch, RewardItem
 from .services.legacy import COLUMNS
 from .validators import visible_reference
 
-OFFICE = "监利市质量强市及品牌建设工作委员会办公室"
-
 
 def _amount_text(application) -> str:
     text = wan(application.amount_yuan)
@@ -53,13 +51,13 @@ def publicity_document(batch: PublicityBatch, entries):
     add_paragraph(
         doc,
         "公示期间，任何单位和个人对公示对象有异议的，可在公示期内以书面或电话方式向"
-        f"{OFFICE}（设在市市场监督管理局）反映。反映情况应实事求是，以单位名义反映的请加盖公章，"
+        f"{policy_document().office_seat_text}反映。反映情况应实事求是，以单位名义反映的请加盖公章，"
         "以个人名义反映的请署真实姓名并留联系方式。",
     )
     add_paragraph(doc, f"联系电话：{batch.contact_phone}　　地址：{batch.contact_address}")
     if batch.note:
         add_paragraph(doc, batch.note)
-    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(batch.start_date), indent=False, align_right=True)
     return doc
 
@@ -101,7 +99,7 @@ def payments_document(applications, *, start: dt.date, end: dt.date):
     )
     summary = "；".join(f"{FundingSource(k).label} {v:,} 元" for k, v in totals.items() if v)
     add_paragraph(doc, f"合计：{len(rows)} 笔，{sum(totals.values()):,} 元。{summary}")
-    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(timezone.localdate()), indent=False, align_right=True)
     return doc
 
@@ -181,7 +179,7 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
     example = [
         [
             "91421081MA49R8XA1X",
-            "监利示范米业有限公司",
+            f"{policy_document().short_name}示范米业有限公司",
             "中国驰名商标",
             "2022-06-15",
             "第1234567号",
@@ -307,7 +305,7 @@ def funding_request_document(request, items):
     add_paragraph(
         doc,
         f"根据{policy.citation}三（二）的规定{('：' + clause) if clause else ''}。"
-        f"经企业申报、{OFFICE}初审和复核，并经公示无异议，现有 {len(items)} 家（次）企业符合奖励条件，"
+        f"经企业申报、{policy.office_name}初审和复核，并经公示无异议，现有 {len(items)} 家（次）企业符合奖励条件，"
         f"拟奖励资金合计 {wan(request.total_yuan)}（{request.total_yuan:,} 元），资金来源为"
         f"{request.get_funding_source_display()}。具体名单如下：",
     )
@@ -325,6 +323,6 @@ def funding_request_document(request, items):
     rows.append(["合计", f"{len(items)} 项", "", "", "", f"{request.total_yuan:,}"])
     add_table(doc, ["序号", "企业名称", "统一社会信用代码", "奖励项目", "获奖日期", "拟奖励金额（元）"], rows)
     add_paragraph(doc, "妥否，请批示。")
-    add_paragraph(doc, OFFICE, indent=False, align_right=True)
+    add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(request.requested_on), indent=False, align_right=True)
     return doc

@@ -3,9 +3,15 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PlatformAdminSite(admin.AdminSite):
-    site_header = "监利市质量品牌工作平台 · 系统管理"
     site_title = "系统管理"
     index_title = "数据与配置"
+
+    def each_context(self, request):
+        from .policy import platform_name
+
+        context = super().each_context(request)
+        context["site_header"] = f"{platform_name()} · 系统管理"
+        return context
 
     def has_permission(self, request):
         # the admin is for the IT administrator role only (docs/design.md); office staff use the platform

@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
-        from . import nav, navigation
+        from . import nav, navigation, policy  # noqa: F401  (policy: its save signal forgets the memo)
 
         navigation.register(nav.nav_group)
 

@@ -3,7 +3,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
 from .navigation import menu_url, nav_groups
-from .policy import policy_document
+from .policy import platform_name, policy_document
 
 
 def _maybe_reverse(name: str) -> str | None:
@@ -12,7 +12,7 @@ def _maybe_reverse(name: str) -> str | None:
 
 def platform(request):
     context = {
-        "platform_name": settings.PLATFORM_NAME,
+        "platform_name": SimpleLazyObject(platform_name),
         "publicity_url": _maybe_reverse("awards:publicity"),
         "register_url": _maybe_reverse("awards:register"),
         # upload limits, shown next to every file input before anything is chosen (static/js/app.js)

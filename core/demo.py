@@ -16,6 +16,7 @@ from awards import services as award_services
 from awards.models import Application, Enterprise
 from committee.models import MemberUnit
 from core.dates import cn_date
+from core.policy import policy_document
 from meetings import services as meeting_services
 from meetings.models import BusinessKind, FollowUpAssignment, Meeting
 from targets import services as target_services
@@ -29,9 +30,17 @@ def make_credit_code(body17: str) -> str:
     return body17 + uscc.calc_check_digit(body17)
 
 
+def _local(text: str) -> str:
+    """Demo text in the loaded pack's county: ``{city}`` and ``{short}`` from its identity."""
+    policy = policy_document()
+    return text.format(city=policy.city_name, short=policy.short_name)
+
+
+GOOD_PRODUCTS_WEEK = "【示例】开展“{short}好品”宣传周活动"
+
 DEMO_ENTERPRISES = [
-    ("监利示范米业有限公司", make_credit_code("91421081MA49R8XA1"), "监利市容城镇示范路 1 号"),
-    ("监利示范水产食品有限公司", make_credit_code("91421081MA49R8XB2"), "监利市新沟镇工业园 8 号"),
+    ("{short}示范米业有限公司", make_credit_code("91421081MA49R8XA1"), "{city}容城镇示范路 1 号"),
+    ("{short}示范水产食品有限公司", make_credit_code("91421081MA49R8XB2"), "{city}新沟镇工业园 8 号"),
 ]
 
 # (username, role, full name, unit or enterprise index, e-mail)
@@ -54,6 +63,7 @@ def seed_demo_accounts() -> list[tuple[User, bool]]:
         raise RuntimeError("生产模式下不创建演示账户。")
     enterprises = []
     for name, code, address in DEMO_ENTERPRISES:
+        name, address = _local(name), _local(address)
         ent, _ = Enterprise.objects.get_or_create(
             credit_code=code,
             defaults={
@@ -166,9 +176,14 @@ def _history_meeting(office: User, today: dt.date) -> None:
     item.save(update_fields=["discussion"])
     unit = MemberUnit.objects.get
     decisions = [
-        ("【示例】完成监利大米地理标志申报材料", "市农业农村局", held_on + dt.timedelta(days=60), "closed"),
+        (
+            _local("【示例】完成{short}大米地理标志申报材料"),
+            "市农业农村局",
+            held_on + dt.timedelta(days=60),
+            "closed",
+        ),
         ("【示例】建立地理标志产品监管台账", "市农业农村局", today - dt.timedelta(days=20), "signed"),
-        ("【示例】开展“监利好品”宣传周活动", "市市场监管局", today + dt.timedelta(days=10), "signed"),
+        (_local(GOOD_PRODUCTS_WEEK), "市市场监管局", today + dt.timedelta(days=10), "signed"),
     ]
     for title, unit_name, deadline, state in decisions:
         meeting_services.decision_create(
@@ -186,7 +201,7 @@ def _history_meeting(office: User, today: dt.date) -> None:
 
 def _extension_for_the_director(users: dict[str, User], today: dt.date) -> None:
     a = FollowUpAssignment.objects.filter(
-        item__title="【示例】开展“监利好品”宣传周活动", unit__name="市市场监管局", phase="signed"
+        item__title=_local(GOOD_PRODUCTS_WEEK), unit__name="市市场监管局", phase="signed"
     ).first()
     if a is None or a.extensions.exists():
         return
@@ -220,7 +235,7 @@ def _application_to_review(users: dict[str, User], today: dt.date) -> None:
         award_date=today - dt.timedelta(days=40),
         reference="示例-GI-0001",
         issuing_body="国家知识产权局（示例）",
-        description="【示例数据】监利大米获批地理标志。",
+        description=_local("【示例数据】{short}大米获批地理标志。"),
         submitted_by=users["ent_rice"],
     )
 
@@ -247,6 +262,6 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
         f"{period}进度报告：截止 {cn_date(period.due_date)}（各单位联络员填报，办公室审核）",
         f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
         "逾期督办事项：市农业农村局“建立地理标志产品监管台账”（unit_nync）",
-        "延期申请待审批：市市场监管局“开展‘监利好品’宣传周活动”（director）",
-        "奖励申报待初审：监利示范米业有限公司 地理标志（office）",
+        _local("延期申请待审批：市市场监管局“开展‘{short}好品’宣传周活动”（director）"),
+        _local("奖励申报待初审：{short}示范米业有限公司 地理标志（office）"),
     ]

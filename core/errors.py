@@ -5,15 +5,17 @@ are rendered from ``errors/_plain.html`` without the request's context processor
 when the database is down or the request itself is broken (no session, no user, no query).
 """
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
 
+from .policy import remembered_policy_document
+
 
 def _plain(template: str, status: int) -> HttpResponse:
-    html = loader.get_template(template).render({"platform_name": settings.PLATFORM_NAME})
+    policy = remembered_policy_document()  # no query: the database may be what is broken
+    html = loader.get_template(template).render({"platform_name": policy.platform_name, "policy": policy})
     return HttpResponse(html, status=status)
 
 

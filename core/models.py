@@ -190,10 +190,14 @@ class PolicyDocument(models.Model):
 
     code = models.SlugField("代码", max_length=60, unique=True)
     pack_code = models.SlugField("政策包代码", max_length=60, blank=True)
-    city_name = models.CharField("县市名称", max_length=50, blank=True, help_text="如：监利市")
+    city_name = models.CharField("县市名称", max_length=50, blank=True, help_text="如：某某市、某某县")
     short_name = models.CharField("县市简称", max_length=20, blank=True)
     platform_name = models.CharField("平台名称", max_length=100, blank=True)
     committee_name = models.CharField("委员会名称", max_length=100, blank=True)
+    program_name = models.CharField(
+        "工作名称", max_length=50, blank=True, help_text="如：质量强市及品牌建设（报告、考核的标题用）"
+    )
+    meeting_name = models.CharField("联席会议名称", max_length=100, blank=True)
     title = models.CharField("文件标题", max_length=200)
     document_number = models.CharField("文号", max_length=50)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
@@ -209,6 +213,16 @@ class PolicyDocument(models.Model):
 
     def __str__(self):
         return self.document_number or self.title
+
+    @property
+    def office_seat_text(self) -> str:
+        """办公室（设在所在单位）, as notices name where objections go."""
+        return f"{self.office_name}（设在{self.office_unit}）" if self.office_unit else self.office_name
+
+    @property
+    def meeting_rules_title(self) -> str:
+        """《…联席会议制度》, as documents cite the joint meeting's rules."""
+        return f"《{self.meeting_name}制度》"
 
     @property
     def citation(self) -> str:

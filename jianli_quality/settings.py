@@ -1,4 +1,4 @@
-"""Settings for 监利市质量品牌工作平台, read from the environment (django-environ).
+"""Settings for the 质量品牌工作平台 (the county is the policy pack's, docs/policy-pack.md), read from the environment (django-environ).
 
 With no environment set, everything runs embedded on one machine: SQLite and the Celery
 broker (kombu's filesystem transport) under ``var/``, e-mail written as files to ``var/mail/``.
@@ -204,9 +204,7 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
-DEFAULT_FROM_EMAIL = env.str(
-    "DEFAULT_FROM_EMAIL", default="监利市质量品牌工作平台 <noreply@jianli-quality.local>"
-)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="质量品牌工作平台 <noreply@jianli-quality.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -315,9 +313,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Platform -------------------------------------------------------------------------------
-PLATFORM_NAME = "监利市质量品牌工作平台"
-# the policy pack `load_policy` loads by default (docs/policy-pack.md)
-POLICY_PACK_DIR = BASE_DIR / "fixtures" / "policy" / "jianli"
+# shown until a policy pack is loaded; afterwards the pack's identity.platform_name (core.policy)
+PLATFORM_NAME = "质量品牌工作平台"
+# the policy pack `load_policy` loads by default (docs/policy-pack.md); another county sets POLICY_PACK_DIR
+POLICY_PACK_DIR = Path(env.str("POLICY_PACK_DIR", default=str(BASE_DIR / "fixtures" / "policy" / "jianli")))
 
 LOGGING = {
     "version": 1,

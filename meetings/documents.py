@@ -70,7 +70,7 @@ def notice_document(meeting: Meeting):
     add_paragraph(doc, "各成员单位：", indent=False)
     add_paragraph(
         doc,
-        f"根据《监利市质量强市及品牌建设联席会议制度》（{policy_document().document_number}附件2）第三条，经研究，定于"
+        f"根据{policy_document().meeting_rules_title}（{policy_document().document_number}附件2）第三条，经研究，定于"
         f"{_when(meeting)}在{meeting.place or '（地点另行通知）'}召开{meeting.full_title}。现将有关事项通知如下：",
     )
     add_heading(doc, "一、会议时间和地点")
@@ -79,7 +79,7 @@ def notice_document(meeting: Meeting):
     add_paragraph(doc, _convener_text(meeting) + "。")
     add_heading(doc, "三、参会人员")
     guests = [i.name for i in meeting.invitations.select_related("unit") if not i.is_member]
-    text = "监利市质量强市及品牌建设工作委员会各成员单位主要负责人。"
+    text = f"{policy_document().committee_name}各成员单位主要负责人。"
     if guests:
         text += f"根据议题需要，邀请{'、'.join(guests)}有关人员参加。"
     add_paragraph(doc, text)
@@ -201,7 +201,7 @@ def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date, 
     add_paragraph(
         doc,
         f"下列督办事项已超过办理时限 {overdue_days} 天，尚未办结，现第 {urge_count} 次催办。"
-        "根据《监利市质量强市及品牌建设联席会议制度》第四条、第五条，请抓紧办理。",
+        f"根据{policy_document().meeting_rules_title}第四条、第五条，请抓紧办理。",
     )
     last = assignment.last_report_at
     deadline = cn_date(assignment.deadline)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from core.policy import policy_document
 from core.text import header_safe
 
 # An SMTP server that never answers must not hold a delivery for ever; a hung send ends as an
@@ -58,18 +59,20 @@ class EmailChannel:
         return bool(user.email)
 
     def render(self, notification) -> EmailMultiAlternatives:
+        policy = policy_document()
         context = {
+            "policy": policy,
             "notification": notification,
             "recipient": notification.recipient,
             "link": absolute_link(notification.url) if notification.url else "",
-            "platform_name": settings.PLATFORM_NAME,
+            "platform_name": policy.platform_name or settings.PLATFORM_NAME,
             "site_url": settings.SITE_URL,
         }
         text = render_to_string("notifications/email.txt", context)
         html = render_to_string("notifications/email.html", context)
         domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "jianli-quality.local"
         message = EmailMultiAlternatives(
-            subject=header_safe(f"【{settings.PLATFORM_NAME}】{notification.subject}"),
+            subject=header_safe(f"【{context['platform_name']}】{notification.subject}"),
             body=text,
             to=[notification.recipient.email],
             headers={

@@ -26,7 +26,6 @@ from .halves import HalfYear
 
 logger = logging.getLogger(__name__)
 
-ISSUER = "监利市质量强市及品牌建设工作委员会办公室"
 UNAVAILABLE = "该部分数据暂不可用（相关功能尚未启用）。"
 
 
@@ -298,7 +297,8 @@ def report_figures(half: HalfYear) -> dict:
 
 
 def report_title(half: HalfYear) -> str:
-    return f"监利市质量强市及品牌建设{half.label}工作进度报告"
+    policy = policy_document()
+    return f"{policy.city_name}{policy.program_name}{half.label}工作进度报告"
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -345,7 +345,8 @@ def workbook_bytes(figures: dict) -> bytes:
 def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
     from core.documents import docx_bytes
 
-    doc = new_document(title=figures["title"], issuer=ISSUER, landscape=True)
+    issuer = policy_document().office_name
+    doc = new_document(title=figures["title"], issuer=issuer, landscape=True)
     add_paragraph(
         doc,
         f"根据{figures['basis']}和联席会议制度，"
@@ -356,6 +357,6 @@ def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
         add_paragraph(doc, section["summary"])
         if section["available"] and section["headers"] and section["rows"]:
             add_table(doc, section["headers"], section["rows"], font_size=9)
-    add_paragraph(doc, ISSUER, indent=False, align_right=True)
+    add_paragraph(doc, issuer, indent=False, align_right=True)
     add_paragraph(doc, f"{cn_date(built_on)}", indent=False, align_right=True)
     return docx_bytes(doc)

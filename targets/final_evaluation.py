@@ -21,7 +21,6 @@ from .models import (
     TargetEvaluation,
 )
 
-ISSUER = "监利市质量强市及品牌建设工作委员会办公室"
 REPORTED = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
 
 
@@ -182,7 +181,8 @@ def _status_text(e) -> str:
 def document(plan):
     data = evaluation_data(plan)
     e = data["evaluation"]
-    doc = new_document(title=f"{plan.name}终期评估报告", issuer=ISSUER, landscape=True)
+    issuer = policy_document().office_name
+    doc = new_document(title=f"{plan.name}终期评估报告", issuer=issuer, landscape=True)
     basis = plan.citation if plan.document_number else policy_document().citation
     add_paragraph(
         doc,
@@ -212,7 +212,7 @@ def document(plan):
     add_heading(doc, "八、下一步建议")
     add_paragraph(doc, (e.suggestions if e else "") or "（待填写）")
     add_paragraph(doc, "")
-    add_paragraph(doc, ISSUER, indent=False, align_right=True)
+    add_paragraph(doc, issuer, indent=False, align_right=True)
     if e and e.is_frozen:
         add_paragraph(doc, f"签发人：{e.signed_by}", indent=False, align_right=True)
         add_paragraph(doc, f"{cn_date(e.signed_at, with_time=False)}", indent=False, align_right=True)

@@ -28,6 +28,14 @@ def _docx_text(field_file) -> str:
     return "\n".join(p.text for p in doc.paragraphs)
 
 
+def _edit(**values) -> None:
+    """The office corrects the record (admin): a save, which the pages' memo of it follows at once."""
+    document = PolicyDocument.objects.get()
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.save()
+
+
 def test_the_policy_identity_and_office_sentence_are_loaded(policy):
     doc = PolicyDocument.objects.get()
     assert doc.title == REAL_TITLE and doc.document_number == "监政发〔2022〕1号"
@@ -44,13 +52,13 @@ def test_the_half_year_report_cites_the_real_title_from_the_data(policy):
     text = _docx_text(report.docx.file)
     assert f"《{REAL_TITLE}》（监政发〔2022〕1号）" in text and WRONG_TITLE not in text
     # the citation follows the data, not code: a corrected record changes the next build
-    PolicyDocument.objects.update(title="更正后的文件标题")
+    _edit(title="更正后的文件标题")
     report = services.half_year_report_build(half=HalfYear(2025, 1), today=dt.date(2025, 7, 16))
     assert "《更正后的文件标题》" in _docx_text(report.docx.file)
 
 
 def test_pages_cite_the_number_from_the_data_and_the_committee_page_shows_the_office(client, users):
-    PolicyDocument.objects.update(document_number="测试〔2030〕9号", office_text="办公室设在某处，负责某事。")
+    _edit(document_number="测试〔2030〕9号", office_text="办公室设在某处，负责某事。")
     client.force_login(users["office"])
     body = client.get(reverse("committee:roster")).content.decode()
     assert "办公室设在某处，负责某事。" in body
@@ -101,7 +109,7 @@ def test_the_public_policy_page_shows_the_documents_title(client, policy):
 
 
 def test_the_roster_document_takes_the_office_sentence_from_the_data(client, users):
-    PolicyDocument.objects.update(office_text="办公室设在测试局，负责测试。")
+    _edit(office_text="办公室设在测试局，负责测试。")
     client.force_login(users["office"])
     response = client.get(reverse("committee:roster_export_docx"))
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)

@@ -201,10 +201,24 @@ def test_403_is_chinese(client, users):
 
 def test_500_page_renders_without_touching_the_database():
     # no django_db mark: any query here raises
+    import time
+
+    from core import policy
+    from core.models import PolicyDocument
+
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     body = response.content.decode()
-    assert "系统繁忙" in body and "css/app.css" in body and "监利市质量品牌工作平台" in body
+    # before this process has read the pack's identity: the platform's generic name, no county
+    assert "系统繁忙" in body and "css/app.css" in body and "质量品牌工作平台" in body and "监利" not in body
+    # once read (by any earlier request), the county's name, still without a query
+    known = PolicyDocument(
+        platform_name="监利市质量品牌工作平台", office_name="办公室", document_number="某号"
+    )
+    policy._memo.update(document=known, at=time.monotonic())
+    body = server_error(RequestFactory().get("/")).content.decode()
+    assert "监利市质量品牌工作平台" in body and "依据 某号" in body
+    policy.forget_policy_document()
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Writes and rules of reward applications (三(二) of 监政发〔2022〕1号).
+"""Writes and rules of reward applications (三(二) of the policy document of the pack).
 
 Other parts of the product rely on ``check_eligibility``, ``application_submit`` and
 ``publicity_advance_due``; the rest is used by this app's views.

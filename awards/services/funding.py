@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.dates import cn_date
+from core.policy import policy_document
 
 from .. import selectors
 from ..models import (
@@ -40,7 +41,7 @@ def _recipient(source: str) -> str:
     step = path.steps.exclude(receives="").order_by("order").first() if path else None
     if step:
         return step.actor.split("、")[0]
-    return {"jingzhou": "荆州市人民政府", "province": "湖北省商务厅", "city": "监利市人民政府"}[source]
+    return {"jingzhou": "荆州市人民政府", "province": "湖北省商务厅"}.get(source) or policy_document().issuer
 
 
 def committed_in_year(*, year: int, source: str) -> int:

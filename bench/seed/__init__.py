@@ -1,4 +1,4 @@
-"""Seed the benchmark database: ten years of a city of 监利's size, ten times over.
+"""Seed the benchmark database: ten years of a county the size of the Jianli pack's, ten times over.
 
 Run by ``bench/run.py`` (never against the development database: the caller points
 ``JIANLI_VAR_DIR`` / ``DATABASE_URL`` at the bench database first). One function per app; each

@@ -18,7 +18,7 @@ def seed_accounts(ctx: Context) -> None:
         make(
             MemberUnit,
             name=f"基准测试单位{i:02d}",
-            full_name=f"监利市基准测试单位{i:02d}",
+            full_name=f"基准测试单位{i:02d}",
             kind=MemberUnit.Kind.TOWNSHIP,
             order=1000 + i,
         )
@@ -36,9 +36,9 @@ def seed_accounts(ctx: Context) -> None:
         enterprises = [
             make(
                 Enterprise,
-                name=f"监利基准{_city_word(i)}{i:05d}有限公司",
+                name=f"基准{_city_word(i)}{i:05d}有限公司",
                 credit_code=make_credit_code(f"91421081MB{i:07d}"),
-                address=f"监利市容城镇基准路 {i % 500 + 1} 号",
+                address=f"容城镇基准路 {i % 500 + 1} 号",
                 contact_person="联系人",
                 contact_phone=f"138{i:08d}",
                 verified_at=ctx.aware(ctx.day_in(start, ctx.today)),

@@ -45,7 +45,7 @@ def seed_awards(ctx: Context) -> None:
                         end_date=start + dt.timedelta(days=7),
                         workdays=5,
                         contact_phone="0716-3000000",
-                        contact_address="监利市市场监督管理局",
+                        contact_address="市市场监督管理局",
                         published_by=office[0],
                         published_at=ctx.aware(start),
                     )

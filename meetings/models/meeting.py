@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
 from committee.models import Appointment, MemberUnit
+from core.policy import policy_document
 
 
 class MeetingRule(models.Model):
@@ -179,7 +180,7 @@ class Meeting(models.Model):
 
     @property
     def full_title(self) -> str:
-        return f"{self.term_label}监利市质量强市及品牌建设联席会议"
+        return f"{self.term_label}{policy_document().meeting_name}"
 
     @property
     def is_open_for_topics(self) -> bool:

@@ -25,7 +25,7 @@ from ..models import AgendaItem, BusinessKind, Invitation, Meeting
 from ._common import ensure_office, save, today
 from .followups import HistoryState, check_history_state, decision_create, release_meeting_decisions
 
-FIRST_YEAR = 2022  # 监政发〔2022〕1号: the committee and its joint meeting exist from 2022
+FIRST_YEAR = 2022  # the Jianli policy document (2022): the committee and its joint meeting exist from 2022
 MAX_IMPORT_ROWS = 1000
 # both sheets: the decision sheet is the wider one; a few spare columns for notes the office adds
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS + 200, columns=20)

@@ -109,3 +109,14 @@ def _yaml(pack, name):
     import yaml
 
     return yaml.safe_load((pack / name).read_text(encoding="utf-8"))
+
+
+def test_a_code_repeated_within_a_list(tmp_path):
+    pack = copy_pack(tmp_path)
+    first = edit(pack, "reward_items.yaml", "  - code: national_standard\n", "  - code: group_standard\n")
+    second = line_of(pack, "reward_items.yaml", "    name: 主导制修订团体（联盟）标准\n") - 1
+    rows = _yaml(pack, "reward_items.yaml")["reward_items"]
+    repeated = [i for i, r in enumerate(rows) if r["code"] == "group_standard"][1]
+    assert _refused(pack) == [
+        f"reward_items.yaml 第{second}行 reward_items[{repeated}].code：奖项代码“group_standard”重复（第{first}行已有）"
+    ]
