@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_sitesetting_rhythm_and_history'),
+        ('core', '0007_sitesetting_rhythm_and_history'),
         ('scheduler', '0001_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_policydocument_identity'),
+        ('core', '0006_policydocument_program_and_meeting_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
