@@ -24,6 +24,7 @@ FILES = [
     ("reward_items.json", "`reward_items.yaml`"),
     ("plan.json", "`plan_*.yaml`"),
     ("meetings.json", "`meetings.yaml`"),
+    ("reporting.json", "`reporting.yaml` → `reporting`"),
 ]
 
 
