@@ -173,7 +173,7 @@ class FundingRequestFilter(django_filters.FilterSet):
     """报请批次: year, fund, state, title or reply number."""
 
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.choices)
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
     state = django_filters.ChoiceFilter(label="状态", choices=FundingRequest.State.choices)
     q = django_filters.CharFilter(label="标题/批复文号", method="search", max_length=50)
     o = Ordering(

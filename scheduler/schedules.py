@@ -22,6 +22,7 @@ from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from core import rhythm as rh
+from meetings.rules import current_cycle
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -198,7 +199,6 @@ def declared_schedules() -> tuple[Schedule, ...]:
     """SCHEDULES with the period start following the data: the office's reporting rhythm
     (SiteSetting.reporting_rhythm) and the MeetingRule's cycle (2 queries)."""
     from core.models import SiteSetting
-    from meetings.rules import current_cycle
 
     rhythm_code = SiteSetting.get().reporting_rhythm
     cycle = current_cycle()

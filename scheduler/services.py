@@ -19,7 +19,7 @@ from meetings.services import meeting_draft_for_term, terms_due
 from notifications.reminders import collectors
 from notifications.services import delivery_batch, notify
 from targets.models import Plan, ReportingPeriod
-from targets.services import ReportError, overlapping_period, period_open
+from targets.services import ReportError, overlapping_period, period_open, reporting_rhythm
 
 from . import reports
 from .halves import HalfYear
@@ -46,7 +46,6 @@ def _plan_covering(half: HalfYear):
 
 def current_term(today: dt.date) -> HalfYear:
     """The reporting period ``today`` is in, of the office's reporting rhythm."""
-    from targets.services import reporting_rhythm
 
     return HalfYear.of(today, reporting_rhythm())
 

@@ -7,6 +7,8 @@ changes no task).
 
 from django.db import transaction
 
+from meetings.models import MeetingRule
+
 
 def _sync_after_commit(sender, instance, created=False, raw=False, **kwargs):
     if raw:
@@ -26,7 +28,6 @@ def connect():
     from django.db.models.signals import post_save
 
     from core.models import SiteSetting
-    from meetings.models import MeetingRule
 
     for model in (SiteSetting, MeetingRule):
         post_save.connect(_sync_after_commit, sender=model, dispatch_uid=f"scheduler-sync-{model.__name__}")
