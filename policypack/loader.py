@@ -45,8 +45,9 @@ class _Pack:
                 doc = self._file(name)
                 if doc is None:
                     self.broken |= set(section.provides)
-                    if section.required:
-                        self.errors.append(PackError(name, 0, "", f"缺少文件（{section.title}）"))
+                    missing = PackError(name, 0, "", "缺少文件")
+                    if section.required and missing not in self.errors:
+                        self.errors.append(missing)
                     continue
                 if doc.errors and doc.node is None:
                     self.broken |= set(section.provides)

@@ -81,8 +81,20 @@ def upsert(model, lookup: dict, values: dict, report: LoadReport):
         report.add(model, "unchanged")
         return obj
     snapshot = record.values if record else None
-    if snapshot is None or any(current.get(k) != snapshot.get(k) for k in wanted):
-        edited = [k for k in wanted if snapshot is None or current.get(k) != snapshot.get(k)]
+    if snapshot is None:
+        report.kept.append(f"{model._meta.verbose_name} {obj}（{'、'.join(wanted)}）")
+        report.add(model, "kept")
+        return obj
+    edited = [k for k in wanted if k in snapshot and current.get(k) != snapshot[k]]
+    if edited:
+        # the office's edits stay; a field no earlier load ever wrote (new in the pack format) comes in
+        fresh = [k for k in wanted if k not in snapshot]
+        for k in fresh:
+            setattr(obj, k, values[k])
+        if fresh:
+            obj.save(update_fields=[model._meta.get_field(k).name for k in fresh])
+            record.values = {**snapshot, **{k: wanted[k] for k in fresh}}
+            record.save()
         report.kept.append(f"{model._meta.verbose_name} {obj}（{'、'.join(edited)}）")
         report.add(model, "kept")
         return obj

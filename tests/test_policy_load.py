@@ -152,3 +152,26 @@ def test_bad_fixture_changes_nothing(policy, tmp_path, settings):
     with pytest.raises(PackInvalid, match="未知单位“不存在的局”"):
         load_policy(tmp_path)
     assert _snapshot() == before
+
+
+def test_an_installation_loaded_before_the_pack_format_gets_the_new_identity_fields(policy):
+    """A database loaded by the old loader: its snapshot of the policy document lacks the identity
+    fields. The reload fills them in, and an office edit of the title is still kept."""
+    from core.models import PolicyDocument
+
+    new_fields = ("pack_code", "city_name", "short_name", "platform_name", "program_name")
+    document = PolicyDocument.objects.get()
+    record = PolicyRecord.objects.get(model="core.PolicyDocument", key=document.code)
+    record.values = {k: v for k, v in record.values.items() if k not in new_fields}
+    record.save()
+    PolicyDocument.objects.update(title="办公室改过的标题", **{k: "" for k in new_fields})
+    report = load_policy()
+    document.refresh_from_db()
+    assert document.title == "办公室改过的标题"
+    assert (document.pack_code, document.city_name, document.platform_name) == (
+        "jianli",
+        "监利市",
+        "监利市质量品牌工作平台",
+    )
+    assert report.kept == ["政策文件 监政发〔2022〕1号（title）"]
+    assert load_policy().changed == 0

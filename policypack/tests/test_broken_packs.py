@@ -109,3 +109,31 @@ def _yaml(pack, name):
     import yaml
 
     return yaml.safe_load((pack / name).read_text(encoding="utf-8"))
+
+
+def test_a_code_repeated_within_a_list(tmp_path):
+    pack = copy_pack(tmp_path)
+    first = edit(pack, "reward_items.yaml", "  - code: national_standard\n", "  - code: group_standard\n")
+    second = line_of(pack, "reward_items.yaml", "    name: 主导制修订团体（联盟）标准\n") - 1
+    rows = _yaml(pack, "reward_items.yaml")["reward_items"]
+    repeated = [i for i, r in enumerate(rows) if r["code"] == "group_standard"][1]
+    assert _refused(pack) == [
+        f"reward_items.yaml 第{second}行 reward_items[{repeated}].code：奖项代码“group_standard”重复（第{first}行已有）"
+    ]
+
+
+def test_a_top_level_key_of_pack_yaml_that_no_section_owns(tmp_path):
+    pack = copy_pack(tmp_path)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text + "settinngs:\n  amber: 10\n", encoding="utf-8")
+    line = text.count("\n") + 1
+    errors = _refused(pack)
+    assert len(errors) == 1 and errors[0].startswith(
+        f"pack.yaml 第{line}行 settinngs：未知字段（允许的字段："
+    ), errors
+
+
+def test_a_missing_file_is_told_once(tmp_path):
+    pack = copy_pack(tmp_path)
+    (pack / "pack.yaml").unlink()
+    assert _refused(pack) == ["pack.yaml：缺少文件"]
