@@ -4,7 +4,7 @@
 from awards.pack import apply_funding_sources, validate_funding_sources
 
 from ..upsert import upsert
-from .base import Section, report_all, rows
+from .base import Section, report_all, rows, unique
 
 
 class FundingSection(Section):
@@ -15,9 +15,9 @@ class FundingSection(Section):
     provides = ("funding",)
 
     def validate(self, doc, data, ctx) -> None:
-        ctx.known["funding"] |= {
-            row["source"] for _, row in rows(data, "funding_sources") if isinstance(row.get("source"), str)
-        }
+        ctx.known["funding"] |= unique(
+            doc, ("funding_sources",), rows(data, "funding_sources"), "source", "资金来源代码"
+        )
         report_all(doc, validate_funding_sources(data.get("funding_sources")))
 
     def apply(self, data, ctx, report) -> None:

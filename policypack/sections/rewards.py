@@ -4,7 +4,7 @@ each line paid from a funding source of funding_sources.yaml (rules and writes i
 from awards.pack import apply_reward_lines, validate_reward_groups, validate_reward_lines
 
 from ..upsert import upsert
-from .base import Section, report_all, rows
+from .base import Section, report_all, rows, unique
 
 
 class RewardsSection(Section):
@@ -16,8 +16,9 @@ class RewardsSection(Section):
 
     def validate(self, doc, data, ctx) -> None:
         items = rows(data, "reward_items")
-        ctx.known["rewards"] |= {row["code"] for _, row in items if isinstance(row.get("code"), str)}
-        groups = {row.get("code") for _, row in rows(data, "reward_groups")}
+        # a repeated code told at its line (first); awards.pack's message for the same field is not repeated
+        ctx.known["rewards"] |= unique(doc, ("reward_items",), items, "code", "奖项代码")
+        groups = unique(doc, ("reward_groups",), rows(data, "reward_groups"), "code", "奖励分组代码")
         report_all(doc, validate_reward_groups(data.get("reward_groups")))
         report_all(
             doc,
