@@ -470,7 +470,7 @@ class LegacyImporter(Importer):
 
     def apply(self, batch, *, by):
         rows = [LegacyRow.from_json(data) for data in batch.rows]
-        change = legacy_import_confirm(rows=rows, recorded_by=by, source_name=batch.original_name[:100])
+        change = legacy_import_confirm(rows=rows, by=by, source_name=batch.original_name[:100])
         return f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。", change
 
     def may_use(self, user):

@@ -224,7 +224,7 @@ def test_two_approvals_at_once_never_exceed_the_yearly_cap(require_postgres, pol
 
     def approve(application):
         services.application_second_review(
-            application=application, reviewer=approvers[application.pk], decision="pass"
+            application=application, by=approvers[application.pk], decision="pass"
         )
 
     outcomes = _race(approve, apps)

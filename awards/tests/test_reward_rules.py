@@ -145,7 +145,7 @@ def test_a_refused_tier_stores_nothing(tiered, users):
             reward_code="brand",
             award_date=DAY,
             reference="SF-2025-1",
-            submitted_by=user,
+            by=user,
             issuing_body="省市场监管局",
             attachments=[pdf()],
             tier="gold",
@@ -317,12 +317,12 @@ def _first_passed(user, code, users, *, reference):
         reward_code=code,
         award_date=DAY,
         reference=reference,
-        submitted_by=user,
+        by=user,
         issuing_body="省文化和旅游厅",
         attachments=[pdf()],
     )
     return services.application_first_review(
-        application=application, reviewer=users["office"], decision="pass"
+        application=application, by=users["office"], decision="pass"
     )
 
 
@@ -330,8 +330,8 @@ def test_second_review_pays_the_difference_to_a_lower_award_approved_meanwhile(h
     low = _first_passed(verified, "scenic_low", users, reference="JQ-3A-1")
     high = _first_passed(verified, "scenic_high", users, reference="JQ-4A-1")
     assert high.amount_yuan == 500_000  # nothing approved yet at submission
-    services.application_second_review(application=low, reviewer=users["approver"], decision="pass")
-    services.application_second_review(application=high, reviewer=users["approver"], decision="pass")
+    services.application_second_review(application=low, by=users["approver"], decision="pass")
+    services.application_second_review(application=high, by=users["approver"], decision="pass")
     high.refresh_from_db()
     assert (high.status, high.amount_yuan, high.standard_amount_yuan) == ("second_passed", 300_000, 500_000)
     assert high.amount_notes[0] == "复核时重新核定金额：500,000 元 → 300,000 元。"
@@ -344,9 +344,9 @@ def test_second_review_of_a_lower_award_after_a_higher_one_is_refused_and_change
 ):
     low = _first_passed(verified, "scenic_low", users, reference="JQ-3A-1")
     high = _first_passed(verified, "scenic_high", users, reference="JQ-4A-1")
-    services.application_second_review(application=high, reviewer=users["approver"], decision="pass")
+    services.application_second_review(application=high, by=users["approver"], decision="pass")
     with pytest.raises(ValidationError) as exc:
-        services.application_second_review(application=low, reviewer=users["approver"], decision="pass")
+        services.application_second_review(application=low, by=users["approver"], decision="pass")
     assert exc.value.messages[0].startswith("复核时重新核定金额：按最高标准奖励、不重复享受（旅游景区）")
     assert exc.value.messages[0].endswith("请选择“不予通过”并写明理由。")
     low.refresh_from_db()
@@ -357,6 +357,6 @@ def test_second_review_of_a_lower_award_after_a_higher_one_is_refused_and_change
 def test_second_review_keeps_the_standard_assessed_at_submission(highest, verified, users):
     high = _first_passed(verified, "scenic_high", users, reference="JQ-4A-1")
     RewardItem.objects.filter(code="scenic_high").update(amount_yuan=600_000)  # schedule corrected later
-    services.application_second_review(application=high, reviewer=users["approver"], decision="pass")
+    services.application_second_review(application=high, by=users["approver"], decision="pass")
     high.refresh_from_db()
     assert high.amount_yuan == 500_000

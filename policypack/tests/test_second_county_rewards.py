@@ -43,9 +43,9 @@ def _approved(people, code, reference, *, tier="", award_date=dt.date(2025, 1, 1
         tier=tier,
         today=today,
     )
-    services.application_first_review(application=application, reviewer=people["office"], decision="pass")
+    services.application_first_review(application=application, by=people["office"], decision="pass")
     return services.application_second_review(
-        application=application, reviewer=people["approver"], decision="pass"
+        application=application, by=people["approver"], decision="pass"
     )
 
 

@@ -114,7 +114,7 @@ def period_history(request):
                 plan=data["plan"],
                 year=data["year"],
                 half=data["half"],
-                opened_by=request.user,
+                by=request.user,
                 backfilled=True,
             )
         except ReportError as exc:
