@@ -185,9 +185,7 @@ def _statistics_import(users):
 
 
 def _report_period(users):
-    period, _ = period_open(
-        plan=Plan.objects.get(is_current=True), year=2025, half=1, by=users["office"]
-    )
+    period, _ = period_open(plan=Plan.objects.get(is_current=True), year=2025, half=1, by=users["office"])
     return Report.objects.get(period=period, unit=users["unit_a"].member_unit)
 
 

@@ -321,9 +321,7 @@ def _first_passed(user, code, users, *, reference):
         issuing_body="省文化和旅游厅",
         attachments=[pdf()],
     )
-    return services.application_first_review(
-        application=application, by=users["office"], decision="pass"
-    )
+    return services.application_first_review(application=application, by=users["office"], decision="pass")
 
 
 def test_second_review_pays_the_difference_to_a_lower_award_approved_meanwhile(highest, verified, users):

@@ -48,7 +48,8 @@ def funding_requests(request):
                 messages.success(request, f"已建立《{batch.title}》，请导出请示报送。")
             return redirect(batch)
     filterset = FundingRequestFilter(
-        request.GET or None, queryset=FundingRequest.objects.select_related("funding_source").order_by("-requested_on", "-id")
+        request.GET or None,
+        queryset=FundingRequest.objects.select_related("funding_source").order_by("-requested_on", "-id"),
     )
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     return render(

@@ -44,9 +44,7 @@ def _approved(people, code, reference, *, tier="", award_date=dt.date(2025, 1, 1
         today=today,
     )
     services.application_first_review(application=application, by=people["office"], decision="pass")
-    return services.application_second_review(
-        application=application, by=people["approver"], decision="pass"
-    )
+    return services.application_second_review(application=application, by=people["approver"], decision="pass")
 
 
 def _publish_and_pay(people, applications):
