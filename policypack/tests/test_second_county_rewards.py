@@ -51,7 +51,7 @@ def _publish_and_pay(people, applications):
     batch = services.publicity_publish(
         applications=applications,
         start_date=TODAY,
-        published_by=people["office"],
+        by=people["office"],
         contact_phone="0716-5500000",
         contact_address="青石县市场监管局",
         today=TODAY,
@@ -64,13 +64,13 @@ def _publish_and_pay(people, applications):
     for a in applications:
         change = services.payment_record(
             application=a,
-            recorded_by=people["office"],
+            by=people["office"],
             amount_yuan=a.approved_amount_yuan,
             paid_on=dt.date(2025, 4, 1),
             voucher_number=f"QS-{a.pk}",
             today=dt.date(2025, 4, 2),
         )
-        services.money_change_confirm(change=change, confirmed_by=people["approver"])
+        services.money_change_confirm(change=change, by=people["approver"])
         a.refresh_from_db()
     return batch
 
