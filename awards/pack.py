@@ -8,7 +8,7 @@ does not import the loader.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Set
 
 from .models import (
     MAX_AMOUNT_YUAN,
@@ -150,7 +150,7 @@ def validate_reward_lines(
     items,
     *,
     funding_codes: set[str] | None,
-    group_codes: set[str] = frozenset(),
+    group_codes: Set[str] = frozenset(),
     default_from=None,
 ) -> Errors:
     """reward_items.yaml ``reward_items``: every rule a schema cannot say.

@@ -76,7 +76,9 @@ def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]
 def read_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay], list[dict]]:
     """The arrangement in an uploaded xlsx, and the error of every row that is wrong."""
     sheet = open_workbook(uploaded, limits=LIMITS).worksheets[0]
-    holidays, workdays, errors = [], [], []
+    holidays: list[Holiday] = []
+    workdays: list[MakeUpDay] = []
+    errors: list[dict] = []
     for number, row in enumerate(sheet_rows(sheet), start=1):
         if number == 1:
             continue

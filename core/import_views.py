@@ -48,6 +48,7 @@ def run_upload(request, form, *, kind: str, params=None):
         form.add_error("file" if "file" in form.fields else None, exc.messages)  # ImportRefused
         return None, None, 400
     if preview.ok:
+        assert preview.batch is not None  # Preview.ok: every row passed and the batch was stored
         return redirect("core:import_preview", pk=preview.batch.pk), preview, 302
     return None, preview, 400
 

@@ -91,8 +91,9 @@ def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
         return []
     for key in changed:
         setattr(setting, key, values[key])
-    setting._history_user = by
-    setting._change_reason = (reason or "")[:100] or None
+    # simple-history reads these private attributes on save; they are not part of the model's type
+    setattr(setting, "_history_user", by)  # noqa: B010
+    setattr(setting, "_change_reason", (reason or "")[:100] or None)  # noqa: B010
     setting.save()
     return changed
 

@@ -18,6 +18,7 @@
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -213,7 +214,7 @@ def discard_unreferenced(**kwargs) -> list[str]:
     connection = transaction.get_connection()
     if connection.in_atomic_block:  # a test's wrapping transaction: nothing is committed yet
         for entry in entries.values():
-            transaction.on_commit(lambda entry=entry: _pending_end(entry))
+            transaction.on_commit(functools.partial(_pending_end, entry))
         return []
     try:
         connection.close_if_unusable_or_obsolete()  # the request may have ended with the connection lost

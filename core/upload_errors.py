@@ -8,6 +8,8 @@ person typed. A browser never refills a file input: the message says the file mu
 ``core.middleware.StorageProblemMiddleware`` (a 503 page) is left for a view that forgot.
 """
 
+from typing import TypeGuard
+
 from django import forms
 
 from .storage import StorageUnavailable
@@ -15,14 +17,15 @@ from .storage import StorageUnavailable
 STORAGE_FAILED_STATUS = 200  # the person did nothing wrong: the page is shown again, not an error page
 
 
-def is_storage_failure(exc: BaseException) -> bool:
+def is_storage_failure(exc: BaseException) -> TypeGuard[StorageUnavailable]:
     return isinstance(exc, StorageUnavailable)
 
 
 def show_upload_error(form: forms.BaseForm, exc: BaseException) -> bool:
     """Put a storage failure on ``form`` (True); anything else is not handled here (False)."""
-    if not is_storage_failure(exc):
-        return False
-    form.add_error(None, exc.messages)
-    form.storage_failed = True  # templates may say which file inputs to fill again
-    return True
+    if is_storage_failure(exc):
+        form.add_error(None, exc.messages)
+        # templates may say which file inputs to fill again (an attribute forms do not declare)
+        setattr(form, "storage_failed", True)  # noqa: B010
+        return True
+    return False

@@ -32,7 +32,9 @@ class _AssignmentFilter(django_filters.FilterSet):
             del self.filters["unit"]
         meetings = Meeting.objects.order_by("-year", "-half").values_list("pk", "year", "half")
         order = ["unit", "status", "phase", "source", "year", "q", "o"]  # the bar reads as the table
-        self.filters = {name: self.filters[name] for name in order if name in self.filters}
+        self.filters: dict[str, django_filters.Filter] = {
+            name: self.filters[name] for name in order if name in self.filters
+        }
         self.filters["source"].extra["choices"] = [
             ("work_plan", "年度工作计划"),
             *[(f"meeting-{pk}", f"{y}年{Meeting.Half(h).label}联席会议") for pk, y, h in meetings],

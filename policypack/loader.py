@@ -26,7 +26,7 @@ class _Pack:
 
     def __init__(self, pack_dir: Path, sections):
         self.dir = pack_dir
-        self.files: dict[str, PackFile] = {}
+        self.files: dict[str, PackFile | None] = {}  # None: the file is not in the pack
         self.errors: list[PackError] = []
         self.parts: list[tuple] = []  # (section, doc)
         self.broken: set[str] = set()
@@ -58,9 +58,10 @@ class _Pack:
     def _file(self, name: str) -> PackFile | None:
         if name not in self.files:
             path = self.dir / name
-            self.files[name] = PackFile.read(path) if path.is_file() else None
-            if self.files[name] is not None:
-                self.errors.extend(self.files[name].errors)
+            doc = PackFile.read(path) if path.is_file() else None
+            self.files[name] = doc
+            if doc is not None:
+                self.errors.extend(doc.errors)
         return self.files[name]
 
     def _unowned_keys(self, sections) -> None:

@@ -85,6 +85,7 @@ def upsert(model, lookup: dict, values: dict, report: LoadReport):
         report.kept.append(f"{model._meta.verbose_name} {obj}（{'、'.join(wanted)}）")
         report.add(model, "kept")
         return obj
+    assert record is not None  # a snapshot was read from it
     edited = [k for k in wanted if k in snapshot and current.get(k) != snapshot[k]]
     if edited:
         # the office's edits stay; a field no earlier load ever wrote (new in the pack format) comes in

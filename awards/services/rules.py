@@ -9,11 +9,22 @@ lock on the enterprise, when an approver passes them (``application_second_revie
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q
 
-from ..models import Application, ApplicationStatus, Enterprise, NominationRule, RewardItem, RewardTier
-from ._workflow import cn_date, wan
+from core.dates import cn_date
+
+from ..formatting import wan
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Enterprise,
+    NominationRule,
+    RewardGroup,
+    RewardItem,
+    RewardTier,
+)
 
 # passed 复核 or paid: what the rules deduct from and add up against the cap
 COUNTED_STATUSES = (
@@ -49,7 +60,7 @@ def _label(application: Application) -> str:
     )
 
 
-def _related(enterprise: Enterprise, item: RewardItem, exclude_id: int | None):
+def _related(enterprise: Enterprise, item: RewardItem, exclude_id: int | None) -> list[Application]:
     """The enterprise's other live awards that a rule of ``item`` looks at (one query)."""
     if enterprise.pk is None:
         return []
@@ -70,7 +81,7 @@ def _tier_note(tier: RewardTier | None) -> str:
     return f"分等级奖励：按所选等级“{tier.name}”，标准金额 {wan(tier.amount_yuan)}。" if tier else ""
 
 
-def _standard(item: RewardItem, tier: RewardTier | None, award_date) -> tuple[int, list[str]]:
+def _standard(item: RewardItem, tier: RewardTier | None, award_date: date) -> tuple[int, list[str]]:
     if tier is not None:
         return tier.amount_yuan, [_tier_note(tier)]
     # the amount in force on the award date (RewardItem.amount_on, with the entry for the note)
@@ -88,7 +99,7 @@ def assess_amount(
     enterprise: Enterprise,
     item: RewardItem,
     tier: RewardTier | None,
-    award_date,
+    award_date: date,
     exclude_id: int | None = None,
     standard: int | None = None,
 ) -> Assessment:
@@ -188,7 +199,7 @@ def assess_amount(
     return Assessment(amount, standard, notes, flags)
 
 
-def _deduction_rule(item: RewardItem, group, deducted: dict[int, Application]) -> str:
+def _deduction_rule(item: RewardItem, group: RewardGroup | None, deducted: dict[int, Application]) -> str:
     names = []
     if group and group.highest_only and any(a.reward_item.group_id == group.pk for a in deducted.values()):
         names.append(f"按最高标准奖励、不重复享受（{group.name}）")

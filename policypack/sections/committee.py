@@ -21,7 +21,7 @@ class CommitteeSection(Section):
             if isinstance(role, str) and not ctx.refers("roles", role):
                 doc.error(("seats", i, "role"), f"未知职务“{role}”（应为 roles 中的代码）")
             known_unit(doc, ("seats", i, "unit"), row.get("unit"), ctx)
-        seen = {}
+        seen: dict[tuple, int] = {}  # (role, unit, title) -> the line of its first seat
         for i, row in seats:
             key = (row.get("role"), row.get("unit"), row.get("title"))
             if key in seen:

@@ -1,6 +1,8 @@
 """reporting.yaml: the reporting rhythm (报送周期) and its office settings — due days, reminder days, the
 amber band (core.rhythm_settings; stored in core.SiteSetting, where the office edits them)."""
 
+from django.db import models
+
 from core.models import PolicyRecord, SiteSetting
 from core.rhythm_settings import rhythm_values, validate_rhythm
 
@@ -43,6 +45,12 @@ class ReportingSection(Section):
         upsert(SiteSetting, {"id": 1}, values, report)
 
 
+def _default(name: str) -> object:
+    field = SiteSetting._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the rhythm values are columns of the settings row
+    return field.default
+
+
 def _adopt_untouched_settings(values: dict) -> None:
     """The settings row exists before any pack wrote it (created with the defaults on first read):
     when it still holds the defaults nobody edited it, so it is snapshotted as it is and the pack's
@@ -52,7 +60,7 @@ def _adopt_untouched_settings(values: dict) -> None:
     setting = SiteSetting.objects.filter(id=1).first()
     if setting is None:
         return
-    if all(getattr(setting, name) == SiteSetting._meta.get_field(name).default for name in values):
+    if all(getattr(setting, name) == _default(name) for name in values):
         PolicyRecord.objects.create(
             model=SiteSetting._meta.label, key="1", values={name: getattr(setting, name) for name in values}
         )
