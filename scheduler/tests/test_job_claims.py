@@ -16,6 +16,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from accounts.selectors import office_users
 from awards import tasks as award_tasks
 from awards.models import Application, ApplicationEvent
 from awards.tests.factories import ApplicationFactory, PublicityBatchFactory
@@ -23,7 +24,6 @@ from core import jobs
 from core import tasks as core_tasks
 from core.models import FileCheckRun, JobClaim
 from meetings.models import Meeting
-from notifications import services as notification_services
 from notifications import tasks as notification_tasks
 from notifications.models import Notification
 from notifications.services import notify
@@ -186,7 +186,7 @@ def test_two_runs_of_the_publicity_advance_move_each_application_once(require_po
             == 1
         )
     summary = Notification.objects.filter(occasion="publicity:advance:2025-03-11", channel="inapp")
-    office = [u.pk for u in notification_services.office_staff()]
+    office = [u.pk for u in office_users(staff_only=True)]
     assert sorted(summary.values_list("recipient_id", flat=True)) == office  # one each
     assert all(n.subject.startswith("3 项") for n in summary)  # the count of the one run that moved them
 
@@ -216,7 +216,7 @@ def test_two_runs_of_the_registrations_digest_send_one_message_each(require_post
     assert results["first"] > 0 and results["retry"] == 0
     day = timezone.localdate().isoformat()
     digest = Notification.objects.filter(occasion=f"registrations:digest:{day}", channel="inapp")
-    office = [u.pk for u in notification_services.office_staff()]
+    office = [u.pk for u in office_users(staff_only=True)]
     assert sorted(digest.values_list("recipient_id", flat=True)) == office  # one each
 
 

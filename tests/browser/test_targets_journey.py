@@ -88,7 +88,7 @@ def test_unit_reports_by_template_and_form_office_reviews_and_dashboard_moves(
     page.get_by_role("link", name="上传填好的模板").click()
     page.set_input_files("input[type=file]", str(filled))
     page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/targets/imports/\d+/$"))
+    page.wait_for_url(re.compile(r".*/imports/\d+/$"))
     assert "检查无误" in page.inner_text("main")
     shot(page, "03-unit-template-preview")
     page.get_by_role("button", name="确认导入").click()
