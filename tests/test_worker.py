@@ -22,6 +22,7 @@ def _wait_for_heartbeat(timeout: float = 20.0):
 
 
 @pytest.mark.redis
+@pytest.mark.xdist_group("shared_redis")  # the same queue as scheduler/tests/test_real_broker.py
 @pytest.mark.django_db(transaction=True)
 def test_health_task_runs_through_a_real_worker_over_redis(require_redis):
     assert not WorkerHeartbeat.objects.filter(completed_at__isnull=False).exists()

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -70,17 +71,33 @@ def test_paid_between_uses_the_payment_date(ledger):
 
 def test_money_page_shows_totals_in_wan(client, users, ledger):
     client.force_login(users["office"])
-    body = client.get(reverse("awards:money")).content.decode()
+    body = client.get(reverse("awards:money") + "?year=all").content.decode()
     assert "已拨付" in body and "19 万元" in body and "市质量品牌发展专项资金" in body
-    body = client.get(reverse("awards:money") + "?year=abc").content.decode()
-    assert "19 万元" in body
+    body = client.get(reverse("awards:money") + "?year=2023").content.decode()
+    assert "19 万元" in body and 'value="2023" selected' in body
+
+
+@time_machine.travel(dt.datetime(2024, 6, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+def test_money_page_shows_this_year_unless_another_is_chosen(client, users, ledger):
+    """The default window is this year's awards (one year's rows, not every application ever filed);
+    all years are one choice away, and a malformed year falls back to this year."""
+    client.force_login(users["office"])
+    for query in ("", "?year=abc", "?year=1800"):
+        response = client.get(reverse("awards:money") + query)
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'value="2024" selected' in body
+        assert "19 万元" not in body  # the 2023 payment is outside this year's window
+        assert "?year=2024" in body  # the export follows the same window
+    body = client.get(reverse("awards:money") + "?year=all").content.decode()
+    assert 'value="all" selected' in body and "19 万元" in body and "?year=all" in body
 
 
 def test_money_export_is_an_xlsx_with_summary_and_detail(client, users, ledger):
     ledger.enterprise.name = "=cmd|' /C calc'!A0"
     ledger.enterprise.save()
     client.force_login(users["office"])
-    response = client.get(reverse("awards:money_xlsx"))
+    response = client.get(reverse("awards:money_xlsx") + "?year=all")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["汇总", "明细"]

@@ -21,9 +21,18 @@ from ..models import Application, PublicityBatch
 MAX_EXPORT_ROWS = 20000
 
 
+ALL_YEARS = "all"
+
+
 def _year(request) -> int | None:
+    """The award year the money pages show: this year unless another one (or ``all``) is chosen, so
+    the default page sums one year's awards rather than every application ever filed."""
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else None
+    if value == ALL_YEARS:
+        return None
+    if value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return timezone.localdate().year
 
 
 @office_required
@@ -36,6 +45,7 @@ def money(request, budget_form=None):
         "by_source": selectors.money_by_source(rows),
         "totals": selectors.money_totals(rows),
         "year": year,
+        "year_param": year or ALL_YEARS,
         "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),

@@ -33,7 +33,12 @@ from tests.factories import UserFactory
 
 from .conftest import purge, use_broker, wait_until
 
-pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+# one test process at a time on the shared Redis (pytest-xdist): these purge and consume its queue
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("shared_redis"),
+]
 
 
 @pytest.fixture
