@@ -116,7 +116,7 @@ def breakdown(client, url: str, connection) -> dict:
     }
 
 
-def measure(profile: str = "") -> list[dict]:
+def measure(profile: str = "", only: str = "") -> list[dict]:
     import django
 
     django.setup()
@@ -132,7 +132,7 @@ def measure(profile: str = "") -> list[dict]:
     clients: dict[str, Client] = {}
     rows = []
     for page in [TRIVIAL, *PAGES]:
-        if profile and page.key != profile:
+        if (profile and page.key != profile) or (only and only not in page.key):
             continue
         row = {"key": page.key, "role": page.role, "name": page.name, "url": None, "status": None}
         user = users.get(page.role)
@@ -206,7 +206,9 @@ def measure(profile: str = "") -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", default="", help="a page key (role:name): profile it instead")
-    for row in measure(parser.parse_args().profile):
+    parser.add_argument("--only", default="", help="measure only the pages whose key contains this")
+    args = parser.parse_args()
+    for row in measure(args.profile, args.only):
         print(json.dumps(row, ensure_ascii=False))
     return 0
 
