@@ -227,6 +227,12 @@ class Enterprise(models.Model):
                 violation_error_message="该统一社会信用代码已经注册。",
             ),
         ]
+        indexes = [
+            # the office's 待核验 count (workbench, enterprise list): the few unverified, not every row
+            models.Index(
+                fields=["id"], condition=Q(verified_at__isnull=True), name="awards_ent_unverified_idx"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -515,6 +521,8 @@ class Application(models.Model):
             models.Index(fields=["status", "submitted_at"], name="awards_app_status_idx"),
             # the office list: ORDER BY submitted_at DESC, id DESC (all states but drafts)
             models.Index(fields=["-submitted_at", "-id"], name="awards_app_submitted_idx"),
+            # the 资金台账 of one award year (its default window) and the ledger's date filters
+            models.Index(fields=["award_date"], name="awards_app_award_date_idx"),
         ]
 
     def __str__(self):

@@ -189,6 +189,8 @@ class FollowUpAssignment(models.Model):
         indexes = [
             # a unit's open items: the unit's home page and unit_ids_with_open_followups()
             models.Index(fields=["unit", "phase"], name="meetings_fua_unit_phase_idx"),
+            # the office's counts of items awaiting 签收 or refused (workbench)
+            models.Index(fields=["phase"], name="meetings_fua_phase_idx"),
         ]
 
     def __str__(self):
