@@ -15,6 +15,7 @@ from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
 from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 from core.ranking import rank_with_ties
 from meetings.models import FollowUpAssignment
 from notifications.services import notify
@@ -81,13 +82,11 @@ def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> Assessme
         elif scheme.is_published:
             raise AssessmentError(f"{year}年度考核结果已发布，方案不能再修改。")
         scheme.note = note
-        scheme._history_user = by
-        scheme.save()
+        save_with_history(scheme, by)
         current = {item.kind: item for item in scheme.items.all()}
         for kind, item in current.items():
             if kind not in kinds:
-                item._history_user = by
-                item.delete()
+                delete_with_history(item, by)
         for order, given in enumerate(items, start=1):
             item = current.get(given.kind) or AssessmentItem(scheme=scheme, kind=given.kind)
             item.name, item.weight, item.deduction, item.order = (
@@ -96,9 +95,7 @@ def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> Assessme
                 given.deduction,
                 order,
             )
-            item._history_user = by
-            item.full_clean()
-            item.save()
+            save_with_history(item, by, clean=True)
     return scheme
 
 

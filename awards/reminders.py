@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from accounts.selectors import approvers, office_users
 from core.calendar import year_known
+from core.dates import cn_date
 from core.models import SiteSetting
 from core.workdays import workdays_between
 from notifications.reminders import Reminder
 
 from .models import Application, PublicityBatch
-from .services._workflow import cn_date
 
 Status = Application.Status
 

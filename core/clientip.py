@@ -7,6 +7,8 @@ is the proxy itself (a unix socket, which only nginx can open, or an address in
 the address the nearest trusted proxy appended. A direct client's own header is ignored.
 """
 
+from typing import Literal
+
 from django.conf import settings
 from ipware import get_client_ip
 
@@ -23,9 +25,12 @@ def client_ip(request) -> str:
     peer = request.META.get("REMOTE_ADDR") or ""
     if not peer_is_trusted_proxy(request):
         return peer
+    order: Literal["left-most", "right-most"] = (
+        "right-most" if settings.AXES_IPWARE_PROXY_ORDER == "right-most" else "left-most"
+    )
     address, _routable = get_client_ip(
         request,
-        proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
+        proxy_order=order,
         proxy_count=settings.AXES_IPWARE_PROXY_COUNT,
         request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
         # the header holds what the client sent followed by what our proxies appended: only the

@@ -1,9 +1,9 @@
 """Proposing a change of money data: stored as pending until another approver confirms it."""
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from core.errors import ServiceError
 
 from ..models import Application, MoneyChange, RewardItem
 
@@ -35,7 +35,7 @@ def change_propose(
     except IntegrityError as exc:
         # race: two people proposing at once; the partial unique constraints let one through
         if "awards_moneychange_one_pending" in str(exc) or "UNIQUE" in str(exc).upper():
-            raise ValidationError(
+            raise ServiceError(
                 "已有一项同类变更在等待审核人确认，请先确认或退回该项，再登记新的变更。",
                 code="pending_exists",
             ) from exc

@@ -1,10 +1,11 @@
 """Shared machinery of the application workflow: locking, recorded steps, notifications."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_approver, is_office
+from core.errors import ServiceError
 from notifications.services import notify
 
 from ..formatting import cn_date, wan  # noqa: F401  (re-exported for the services)
@@ -37,8 +38,8 @@ def lock(application: Application) -> Application:
     )
 
 
-def refuse_state(application: Application, what: str) -> ValidationError:
-    return ValidationError(
+def refuse_state(application: Application, what: str) -> ServiceError:
+    return ServiceError(
         f"该申报当前状态为“{application.get_status_display()}”，不能{what}。", code="illegal_transition"
     )
 

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_office
 from accounts.selectors import office_users
 from committee.selectors import unit_users
+from core.errors import ServiceError
 from notifications.services import notify
 
 
@@ -29,7 +30,7 @@ def ensure_unit_user_of(by, unit_id: int) -> None:
 def require_reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(f"{what}须填写理由。", code="reason_required")
+        raise ServiceError(f"{what}须填写理由。", code="reason_required")
     return reason
 
 

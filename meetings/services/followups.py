@@ -6,7 +6,7 @@ approver closes it (销号), or the office sends it back. Each step is an event 
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
-from core.history import save_with_history
+from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -29,7 +30,7 @@ from ._common import (
 
 def _clean_units(lead_unit: MemberUnit | None, co_units) -> list[MemberUnit]:
     if lead_unit is None:
-        raise ValidationError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
+        raise ServiceError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
     co = [u for u in (co_units or []) if u.pk != lead_unit.pk]
     return [lead_unit, *sorted(set(co), key=lambda u: (u.order, u.pk))]
 
@@ -38,16 +39,16 @@ def _check_deadline(deadline: dt.date | None, *, history_of=None) -> None:
     """A deadline for new work is today or later; a decision entered as history (``history_of``
     its meeting) keeps its real past deadline, which cannot precede the meeting itself."""
     if deadline is None:
-        raise ValidationError("请填写办理时限。", code="no_deadline")
+        raise ServiceError("请填写办理时限。", code="no_deadline")
     if history_of is not None:
         if deadline < history_of.held_on:
-            raise ValidationError(
+            raise ServiceError(
                 f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(history_of.held_on)}。",
                 code="deadline_before_meeting",
             )
         return
     if deadline < today():
-        raise ValidationError(
+        raise ServiceError(
             f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
 
@@ -64,18 +65,18 @@ class HistoryState:
 
 def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt.date) -> None:
     if state not in dict(HistoryState.CHOICES):
-        raise ValidationError("办理状态应为“已销号”“办理中”或“未签收”。", code="bad_state")
+        raise ServiceError("办理状态应为“已销号”“办理中”或“未签收”。", code="bad_state")
     if state == HistoryState.CLOSED:
         if completed_on is None:
-            raise ValidationError("已销号的事项请填写办结日期。", code="no_completed_on")
+            raise ServiceError("已销号的事项请填写办结日期。", code="no_completed_on")
         if completed_on < held_on:
-            raise ValidationError(
+            raise ServiceError(
                 f"办结日期 {cn_date(completed_on)} 早于会议召开日期 {cn_date(held_on)}。", code="early_close"
             )
         if completed_on > today():
-            raise ValidationError(f"办结日期 {cn_date(completed_on)} 晚于今天。", code="future_close")
+            raise ServiceError(f"办结日期 {cn_date(completed_on)} 晚于今天。", code="future_close")
     elif completed_on is not None:
-        raise ValidationError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
+        raise ServiceError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
 
 
 def _write_item(
@@ -84,7 +85,7 @@ def _write_item(
     units = _clean_units(lead_unit, co_units)
     item.title = item.title.strip()
     if not item.title:
-        raise ValidationError("请填写事项内容。", code="no_title")
+        raise ServiceError("请填写事项内容。", code="no_title")
     meeting = item.agenda_item.meeting if item.agenda_item_id else None
     history_of = meeting if meeting is not None and meeting.is_history else None
     _check_deadline(item.deadline, history_of=history_of)
@@ -141,7 +142,7 @@ def _release(item: FollowUpItem, by) -> None:
 def _ensure_minutes_editable(agenda_item: AgendaItem) -> None:
     meeting = agenda_item.meeting
     if not meeting.minutes_editable:
-        raise ValidationError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
+        raise ServiceError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
 
 
 @transaction.atomic
@@ -208,8 +209,7 @@ def decision_update(
 def decision_delete(*, item: FollowUpItem, by) -> None:
     ensure_office(by)
     _ensure_minutes_editable(item.agenda_item)
-    item._history_user = by
-    item.delete()
+    delete_with_history(item, by)
 
 
 def release_meeting_decisions(*, meeting, by) -> int:
@@ -248,7 +248,7 @@ def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
             plan = WorkPlan(year=year, title=title, note=note.strip(), created_by=by)
             save_with_history(plan, by)
     except IntegrityError as exc:
-        raise ValidationError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
+        raise ServiceError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
     return plan
 
 
@@ -302,9 +302,9 @@ def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
 
 def _ensure_not_closed(a: FollowUpAssignment) -> None:
     if a.phase == FollowUpAssignment.Phase.CLOSED:
-        raise ValidationError("该事项已销号办结，不能再操作。", code="closed")
+        raise ServiceError("该事项已销号办结，不能再操作。", code="closed")
     if a.phase == FollowUpAssignment.Phase.REFUSED:
-        raise ValidationError("该事项已拒签退回，等待办公室重新交办。", code="refused")
+        raise ServiceError("该事项已拒签退回，等待办公室重新交办。", code="refused")
 
 
 @transaction.atomic
@@ -313,7 +313,7 @@ def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("该事项已签收。", code="signed")
+        raise ServiceError("该事项已签收。", code="signed")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.signed_at, a.signed_by = timezone.now(), by
     save_with_history(a, by)
@@ -328,10 +328,10 @@ def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) 
     a = _lock(assignment)
     _ensure_not_closed(a)
     if a.phase == FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("请先签收该事项，再报送办理进展。", code="not_signed")
+        raise ServiceError("请先签收该事项，再报送办理进展。", code="not_signed")
     text = text.strip()
     if not text:
-        raise ValidationError("请填写办理进展。", code="no_text")
+        raise ServiceError("请填写办理进展。", code="no_text")
     a.last_report_at = timezone.now()
     save_with_history(a, by)
     return _event(a, FollowUpEvent.Kind.PROGRESS, by, text, files)
@@ -344,12 +344,12 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
     a = _lock(assignment)
     _ensure_not_closed(a)
     if a.phase == FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("请先签收该事项。", code="not_signed")
+        raise ServiceError("请先签收该事项。", code="not_signed")
     if a.phase == FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("已申请销号，请等待办公室审核。", code="requested")
+        raise ServiceError("已申请销号，请等待办公室审核。", code="requested")
     text = text.strip()
     if not text:
-        raise ValidationError("请填写办结情况。", code="no_text")
+        raise ServiceError("请填写办结情况。", code="no_text")
     now = timezone.now()
     a.phase = FollowUpAssignment.Phase.REQUESTED
     a.closure_requested_at = a.last_report_at = now
@@ -372,7 +372,7 @@ def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> Fol
         raise PermissionDenied("只有办公室负责人可以对督办事项销号。")
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("只有单位已申请销号的事项才能销号。", code="not_requested")
+        raise ServiceError("只有单位已申请销号的事项才能销号。", code="not_requested")
     a.phase = FollowUpAssignment.Phase.CLOSED
     a.completed_on = timezone.localdate(a.closure_requested_at)
     a.closed_at, a.closed_by = timezone.now(), by
@@ -395,7 +395,7 @@ def followup_return(*, assignment: FollowUpAssignment, by, reason: str) -> Follo
     reason = require_reason(reason, "退回")
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("只有单位已申请销号的事项才能退回。", code="not_requested")
+        raise ServiceError("只有单位已申请销号的事项才能退回。", code="not_requested")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.closure_requested_at = None
     save_with_history(a, by)

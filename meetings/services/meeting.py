@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils import timezone
 from committee.models import MemberUnit, Role
 from committee.selectors import current_holder
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.history import save_with_history
 from core.models import SiteSetting
 from core.rhythm import MeetingCycle
@@ -71,7 +71,7 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
     """
     cycle = current_cycle()
     if not 1 <= half <= cycle.per_year or not 2000 <= year <= 2100:
-        raise ValidationError(
+        raise ServiceError(
             "年度或届次参数无效。" if cycle.per_year != 2 else "年度或半年参数无效。", code="bad_term"
         )
     existing = Meeting.objects.filter(year=year, half=half).first()
@@ -104,7 +104,7 @@ def _populate(meeting: Meeting, by) -> None:
     Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
     inspection = BusinessKind.objects.filter(code=BusinessKind.INSPECTION).first()
     if inspection is None:
-        raise ValidationError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
+        raise ServiceError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
     save_with_history(
         AgendaItem(
             meeting=meeting,
@@ -160,7 +160,7 @@ def carry_topic(*, topic: Topic, to: Meeting, by=None) -> Topic:
 
 def _ensure_before_meeting(meeting: Meeting) -> None:
     if meeting.status not in (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED):
-        raise ValidationError("会议已召开，不能再修改会议安排。", code="held")
+        raise ServiceError("会议已召开，不能再修改会议安排。", code="held")
 
 
 @transaction.atomic
@@ -181,17 +181,17 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _ensure_before_meeting(meeting)
     if topic_deadline > planned_date:
-        raise ValidationError("议题征集截止日不能晚于会议召开日期。", code="deadline_after_meeting")
+        raise ServiceError("议题征集截止日不能晚于会议召开日期。", code="deadline_after_meeting")
     if planned_date < today() and planned_date != meeting.planned_date:
-        raise ValidationError("计划召开日期不能早于今天。", code="past_date")
+        raise ServiceError("计划召开日期不能早于今天。", code="past_date")
     delegation_note = delegation_note.strip()
     if convener_delegated and not delegation_note:
-        raise ValidationError(
+        raise ServiceError(
             "由副主任召集时须填写委托说明（第三条：由主任委托副主任担任）。", code="note_required"
         )
     convener = _convener(convener_delegated)
     if convener is None:
-        raise ValidationError(
+        raise ServiceError(
             f"委员会名单中没有现任{'办公室副主任' if convener_delegated else '办公室主任'}，无法确定召集人。",
             code="no_convener",
         )
@@ -229,13 +229,13 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
     # race: two office users issuing the notice at once; the row lock makes the second see 已发通知
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PREPARING:
-        raise ValidationError("会议通知已发出，无需重复发送。", code="already_notified")
+        raise ServiceError("会议通知已发出，无需重复发送。", code="already_notified")
     if not meeting.place:
-        raise ValidationError("请先填写会议地点。", code="place_required")
+        raise ServiceError("请先填写会议地点。", code="place_required")
     if meeting.planned_date < today():
-        raise ValidationError("计划召开日期已过，请先修改会议日期。", code="past_date")
+        raise ServiceError("计划召开日期已过，请先修改会议日期。", code="past_date")
     if meeting.convener_id is None:
-        raise ValidationError("尚未确定召集人，请先在会议安排中保存召集人。", code="no_convener")
+        raise ServiceError("尚未确定召集人，请先在会议安排中保存召集人。", code="no_convener")
     meeting.status = Meeting.Status.NOTIFIED
     meeting.notice_issued_at = timezone.now()
     save_with_history(meeting, by)
@@ -258,13 +258,13 @@ def invitation_add_guest(
     _ensure_before_meeting(meeting)
     guest_name = guest_name.strip()
     if unit is None and not guest_name:
-        raise ValidationError("请选择单位或填写受邀单位名称。", code="required")
+        raise ServiceError("请选择单位或填写受邀单位名称。", code="required")
     if unit is not None:
         if meeting.invitations.filter(unit=unit).exists():
-            raise ValidationError(f"{unit.name} 已在邀请名单中。", code="duplicate")
+            raise ServiceError(f"{unit.name} 已在邀请名单中。", code="duplicate")
         guest_name = ""
     elif meeting.invitations.filter(guest_name=guest_name).exists():
-        raise ValidationError(f"{guest_name} 已在邀请名单中。", code="duplicate")
+        raise ServiceError(f"{guest_name} 已在邀请名单中。", code="duplicate")
     invitation = Invitation(meeting=meeting, unit=unit, guest_name=guest_name, is_member=False)
     save_with_history(invitation, by)
     return invitation
@@ -280,9 +280,9 @@ def invitation_respond(*, invitation: Invitation, by, response: str, attendees: 
     _ensure_before_meeting(invitation.meeting)
     attendees = attendees.strip()
     if response not in (Invitation.Response.ATTENDING, Invitation.Response.ABSENT):
-        raise ValidationError("请选择参加或请假。", code="bad_response")
+        raise ServiceError("请选择参加或请假。", code="bad_response")
     if response == Invitation.Response.ATTENDING and not attendees:
-        raise ValidationError("确认参加时请填写参会人员姓名和职务。", code="attendees_required")
+        raise ServiceError("确认参加时请填写参会人员姓名和职务。", code="attendees_required")
     invitation.response = response
     invitation.attendees = attendees
     invitation.responded_by = by
@@ -297,9 +297,9 @@ def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by) -> Meeting:
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.NOTIFIED:
-        raise ValidationError("只有已发通知的会议才能登记为已召开。", code="not_notified")
+        raise ServiceError("只有已发通知的会议才能登记为已召开。", code="not_notified")
     if held_on > today():
-        raise ValidationError("实际召开日期不能晚于今天。", code="future")
+        raise ServiceError("实际召开日期不能晚于今天。", code="future")
     meeting.status = Meeting.Status.HELD
     meeting.held_on = held_on
     if not meeting.minutes_overview:

@@ -1,6 +1,6 @@
 """Topics (第五条: units propose; 第四条: the office drafts and curates) and the ordered agenda."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accounts.permissions import is_unit_user
 from core.dates import cn_date
-from core.history import save_with_history
+from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from ..selectors import next_meeting
@@ -18,7 +19,7 @@ from .meeting import carry_topic
 
 def _ensure_agenda_open(meeting: Meeting) -> None:
     if not meeting.is_open_for_topics:
-        raise ValidationError("会议已召开，议题和议程不能再调整。", code="held")
+        raise ServiceError("会议已召开，议题和议程不能再调整。", code="held")
 
 
 @transaction.atomic
@@ -37,11 +38,11 @@ def topic_propose(
         raise PermissionDenied("只有成员单位用户可以提出议题。")
     unit = by.member_unit
     if not Invitation.objects.filter(meeting=meeting, unit=unit).exists():
-        raise ValidationError(f"{unit.name} 未受邀参加{meeting.title}，不能提出议题。", code="not_invited")
+        raise ServiceError(f"{unit.name} 未受邀参加{meeting.title}，不能提出议题。", code="not_invited")
     if not meeting.is_open_for_topics:
-        raise ValidationError(f"{meeting.title}已召开，议题征集已结束。", code="held")
+        raise ServiceError(f"{meeting.title}已召开，议题征集已结束。", code="held")
     if today() > meeting.topic_deadline:
-        raise ValidationError(
+        raise ServiceError(
             f"议题征集已于 {cn_date(meeting.topic_deadline)} 截止，不能再提交议题。",
             code="deadline_passed",
         )
@@ -71,7 +72,7 @@ def _lock_for_decision(topic: Topic, by) -> Topic:
     # race: two office users deciding the same topic; the row lock makes the second see the first's result
     topic = Topic.objects.select_for_update(of=("self",)).select_related("meeting", "unit").get(pk=topic.pk)
     if topic.status != Topic.Status.SUBMITTED:
-        raise ValidationError(f"该议题已处理（{topic.get_status_display()}），请刷新页面。", code="decided")
+        raise ServiceError(f"该议题已处理（{topic.get_status_display()}），请刷新页面。", code="decided")
     _ensure_agenda_open(topic.meeting)
     return topic
 
@@ -122,7 +123,7 @@ def topic_merge(*, topic: Topic, into: Topic, by, reason: str) -> Topic:
     topic = _lock_for_decision(topic, by)
     into = Topic.objects.get(pk=into.pk)
     if into.pk == topic.pk or into.meeting_id != topic.meeting_id or into.status != Topic.Status.ACCEPTED:
-        raise ValidationError("只能并入本次会议已列入议程的其他议题。", code="bad_target")
+        raise ServiceError("只能并入本次会议已列入议程的其他议题。", code="bad_target")
     topic.merged_into = into
     _decided(topic, by, Topic.Status.MERGED, reason)
     return topic
@@ -156,10 +157,10 @@ def agenda_item_add(
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not (meeting.is_open_for_topics or meeting.minutes_editable):
-        raise ValidationError("会议纪要已签发，议程不能再调整。", code="locked")
+        raise ServiceError("会议纪要已签发，议程不能再调整。", code="locked")
     title = title.strip()
     if not title:
-        raise ValidationError("请填写议程事项。", code="required")
+        raise ServiceError("请填写议程事项。", code="required")
     item = AgendaItem(
         meeting=meeting,
         order=_next_order(meeting),
@@ -181,7 +182,7 @@ def agenda_item_move(*, item: AgendaItem, by, up: bool) -> AgendaItem:
     movable = [i for i in items if not i.is_generated]
     idx = next((n for n, i in enumerate(movable) if i.pk == item.pk), None)
     if idx is None:
-        raise ValidationError("第一项“上次会议决定事项落实情况”固定在首位。", code="fixed")
+        raise ServiceError("第一项“上次会议决定事项落实情况”固定在首位。", code="fixed")
     other = idx - 1 if up else idx + 1
     if not 0 <= other < len(movable):
         return item
@@ -201,9 +202,9 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _ensure_agenda_open(meeting)
     if item.is_generated:
-        raise ValidationError("第一项“上次会议决定事项落实情况”不能删除（第二条(六)）。", code="fixed")
+        raise ServiceError("第一项“上次会议决定事项落实情况”不能删除（第二条(六)）。", code="fixed")
     if item.decisions.exists():
-        raise ValidationError("该议程事项已有决定事项，不能删除。", code="has_decisions")
+        raise ServiceError("该议程事项已有决定事项，不能删除。", code="has_decisions")
     if item.topic_id:
         topic = item.topic
         for merged in topic.merged.all():
@@ -211,5 +212,4 @@ def agenda_item_remove(*, item: AgendaItem, by) -> None:
             save_with_history(merged, by)
         topic.status, topic.reason = Topic.Status.SUBMITTED, ""
         save_with_history(topic, by)
-    item._history_user = by
-    item.delete()
+    delete_with_history(item, by)

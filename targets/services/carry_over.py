@@ -98,8 +98,7 @@ def plan_carry_over(
                 copy = TargetOwner(
                     target=target, unit_id=owner.unit_id, role=owner.role, assumed=owner.assumed
                 )
-                copy._history_user = by
-                copy.save()
+                save_with_history(copy, by)
         if copy_measures_and_goals:
             _copy_measures_and_goals(source=source, plan=plan, by=by)
     return plan

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.permissions import is_approver
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import (
     GoalEvaluation,
@@ -102,8 +103,7 @@ def plan_evaluation_save(
             raise ReportError("终期评估已签发，不能修改；如需修改请由办公室负责人重新打开。")
         for name in NARRATIVE:
             setattr(evaluation, name, narrative.get(name, getattr(evaluation, name)))
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
         existing = {e.target_id: e for e in TargetEvaluation.objects.filter(target_id__in=list(targets))}
         for target_id, verdict in targets.items():
             row = existing.get(target_id) or TargetEvaluation(target_id=target_id)
@@ -112,9 +112,7 @@ def plan_evaluation_save(
                 continue
             row.result, row.final_value, row.final_as_of, row.comment = values
             row.evaluated_by, row.evaluated_at = by, now
-            row._history_user = by
-            row.full_clean()
-            row.save()
+            save_with_history(row, by, clean=True)
         existing_m = {
             e.measure_id: e for e in MeasureEvaluation.objects.filter(measure_id__in=list(measures))
         }
@@ -123,16 +121,14 @@ def plan_evaluation_save(
             if row.pk and row.comment == comment:
                 continue
             row.comment = comment
-            row._history_user = by
-            row.save()
+            save_with_history(row, by)
         existing_g = {e.goal_id: e for e in GoalEvaluation.objects.filter(goal_id__in=list(goals))}
         for goal_id, verdict in goals.items():
             row = existing_g.get(goal_id) or GoalEvaluation(goal_id=goal_id)
             if row.pk and (row.result, row.comment) == (verdict.result, verdict.comment):
                 continue
             row.result, row.comment = verdict.result, verdict.comment
-            row._history_user = by
-            row.save()
+            save_with_history(row, by)
     return evaluation
 
 
@@ -158,8 +154,7 @@ def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) ->
             raise ReportError("请先填写“总体评价”再签发。")
         evaluation.status = PlanEvaluation.Status.SIGNED_OFF
         evaluation.signed_by, evaluation.signed_at = by, timezone.now()
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
     return evaluation
 
 
@@ -176,6 +171,5 @@ def plan_evaluation_reopen(*, plan: Plan, by, reason: str) -> PlanEvaluation:
         evaluation.status = PlanEvaluation.Status.DRAFT
         evaluation.reopened_by, evaluation.reopened_at = by, timezone.now()
         evaluation.reopen_reason = reason.strip()
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
     return evaluation

@@ -4,7 +4,7 @@ and the final evaluation (终期评估) of a plan that is over."""
 from django.db import transaction
 
 from committee.models import MemberUnit
-from core.history import save_with_history
+from core.history import delete_with_history, save_with_history
 
 from ..models import Measure, MeasureResponsibility, Plan, Target, TargetOwner
 
@@ -33,8 +33,7 @@ def target_save(
         current = {o.unit_id: o for o in target.owners.all()}
         for unit_id, owner in current.items():
             if unit_id not in wanted:
-                owner._history_user = by
-                owner.delete()
+                delete_with_history(owner, by)
         for unit_id, role in wanted.items():
             owner = current.get(unit_id)
             if owner is None:
@@ -42,8 +41,7 @@ def target_save(
             elif owner.role == role:
                 continue
             owner.role = role
-            owner._history_user = by
-            owner.save()
+            save_with_history(owner, by)
     return target
 
 

@@ -15,6 +15,7 @@ from committee.models import MemberUnit
 from core import rhythm as rh
 from core.dates import cn_date
 from core.errors import ServiceError
+from core.history import save_with_history
 from core.models import SiteSetting
 from meetings.selectors import unit_ids_with_open_followups
 from notifications.services import notify
@@ -177,8 +178,7 @@ def period_open(
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.status != ReportingPeriod.Status.OPEN:
             period.status = ReportingPeriod.Status.OPEN
-            period._history_user = by
-            period.save(update_fields=["status"])
+            save_with_history(period, by, update_fields=["status"])
         existing = set(period.reports.values_list("unit_id", flat=True))
         wanted = responsible_unit_ids(plan)
         new_reports = [
@@ -249,8 +249,7 @@ def report_save(*, report: Report, by, data: ReportInput) -> Report:
         _apply_input(report, by=by, data=data)
         if report.status == Report.Status.NOT_STARTED:
             report.status = Report.Status.DRAFT
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
     return report
 
 
@@ -276,8 +275,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             line.evidence.save(given.evidence.name, given.evidence, save=False)
             changed = True
         if changed:
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
     measures = {m.measure_id: m for m in report.measure_lines.all()}
     for measure_id, given in data.measures.items():
         line = measures.get(measure_id)
@@ -289,8 +287,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             given.next_steps,
         ):
             line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
     goals = {g.goal_id: g for g in report.goal_lines.all()} if data.goals else {}
     for goal_id, progress in data.goals.items():
         line = goals.get(goal_id)
@@ -298,8 +295,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             raise ReportError("报告中没有该定性目标，请刷新页面后重试。")
         if line.progress != progress:
             line.progress = progress
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
 
 
 def missing_for_submission(report: Report) -> list[str]:
@@ -335,8 +331,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
         report.first_submitted_at = report.first_submitted_at or now
         report.submitted_at = now
         report.submitted_by = by
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
         notify(
             occasion=f"report:{report.pk}:submitted:{int(now.timestamp())}",
             recipients=office_users(),
@@ -362,8 +357,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
         report.return_comment = comment
         report.return_count += 1
         report.reviewed_by = by
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
         _notify_unit(
             report,
             f"returned:{report.return_count}",
@@ -397,8 +391,7 @@ def _accept(report: Report, *, by) -> None:
     report.status = Report.Status.ACCEPTED
     report.accepted_at = now
     report.reviewed_by = by
-    report._history_user = by
-    report.save()
+    save_with_history(report, by)
     rows = [
         Statistic(
             target_id=line.target_id,
