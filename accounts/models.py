@@ -63,7 +63,7 @@ class User(AbstractUser):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.username
 
     @property
