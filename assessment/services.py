@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
@@ -54,7 +55,7 @@ SUGGESTED_ITEMS = [
 ]
 
 
-def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> AssessmentScheme:
+def scheme_save(*, year: int, note: str, items: list[ItemInput], by: User) -> AssessmentScheme:
     """Create or replace the year's scheme (its items as given). Refused once published."""
     if not (2000 <= year <= 2100):
         raise AssessmentError("考核年度无效。")
@@ -214,7 +215,7 @@ def scheme_results(*, scheme: AssessmentScheme) -> list[dict]:
     ]
 
 
-def scheme_publish(*, scheme: AssessmentScheme, by, today: dt.date | None = None) -> int:
+def scheme_publish(*, scheme: AssessmentScheme, by: User, today: dt.date | None = None) -> int:
     """Freeze the scores as computed now and tell each unit's users; returns the number of units.
 
     Only an approver publishes; a second publication (double click, two approvers) is refused.

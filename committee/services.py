@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.permissions import is_office
 from core.dates import cn_date
 from core.errors import ServiceError
@@ -33,7 +34,7 @@ def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, i
 
 @transaction.atomic
 def appointment_replace(
-    *, seat: Seat, person_name: str, start_date: dt.date, by=None, note: str = ""
+    *, seat: Seat, person_name: str, start_date: dt.date, by: User | None = None, note: str = ""
 ) -> Appointment:
     """人事变动: end the current holder's term the day before ``start_date`` and open the new one.
 
@@ -76,7 +77,7 @@ def seat_create(
     order: int,
     person_name: str,
     start_date: dt.date,
-    by=None,
+    by: User | None = None,
 ) -> Seat:
     """A new position on the committee with its first holder."""
     title = title.strip()
@@ -97,7 +98,7 @@ def seat_create(
 
 
 @transaction.atomic
-def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
+def seat_retire(*, seat: Seat, end_date: dt.date, by: User | None = None) -> Seat:
     """The position is abolished: its current term ends on ``end_date`` and it leaves the roster."""
     current = Appointment.objects.select_for_update().filter(seat=seat, end_date__isnull=True).first()
     if current is not None:
@@ -113,7 +114,7 @@ def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
     return seat
 
 
-def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
+def seat_reorder(*, seat: Seat, order: int, by: User | None = None) -> Seat:
     if seat.order != order:
         seat.order = order
         save_with_history(seat, by)
@@ -122,7 +123,7 @@ def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
 
 @transaction.atomic
 def unit_contact_save(
-    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by=None
+    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by: User | None = None
 ) -> UnitContact:
     """Create or update a contact person; at most one is the unit's primary contact."""
     contact = contact or UnitContact(unit=unit)
@@ -140,12 +141,12 @@ def unit_contact_save(
     return contact
 
 
-def unit_contact_delete(*, contact: UnitContact, by=None) -> None:
+def unit_contact_delete(*, contact: UnitContact, by: User | None = None) -> None:
     delete_with_history(contact, by)
 
 
 @transaction.atomic
-def roster_import_apply(*, raw_rows: list[dict], by=None) -> dict:
+def roster_import_apply(*, raw_rows: list[dict], by: User | None = None) -> dict:
     """Apply a previewed import in one transaction; any problem refuses the whole file."""
     planned = roster_import_plan(raw_rows)
     problems = [f"第 {r.line} 行：{'；'.join(r.errors)}" for r in planned if r.errors]
@@ -181,7 +182,7 @@ class RosterImporter(Importer):
     rows_template = "committee/_import_rows_roster.html"
     confirm_note = "确认后才按下表更新委员会名单；文件中未列出的席位保持不变。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         raw_rows = read_roster_workbook(uploaded)
         planned = roster_import_plan(raw_rows)
         rows = [
@@ -202,7 +203,7 @@ class RosterImporter(Importer):
         errors = [row_error("；".join(r.errors), row=r.line) for r in planned if r.errors]
         return Parsed(rows=rows, errors=errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         counts = roster_import_apply(raw_rows=[row["raw"] for row in batch.rows], by=by)
         message = (
             f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"

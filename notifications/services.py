@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import office_users
 from core import broker
 from core.text import header_safe
@@ -211,7 +212,7 @@ def notification_resend(*, notification_id: int) -> bool:
     return bool(changed)
 
 
-def inbox_mark_read(*, by, notification_ids: Iterable[int] | None = None) -> int:
+def inbox_mark_read(*, by: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own in-app messages read (all unread ones when no ids are given)."""
     qs = Notification.objects.filter(recipient=by, channel=Notification.Channel.INAPP, read_at__isnull=True)
     if notification_ids is not None:

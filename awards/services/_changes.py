@@ -1,5 +1,7 @@
 """Proposing a change of money data: stored as pending until another approver confirms it."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
@@ -15,7 +17,7 @@ def change_propose(
     kind: str,
     by: User,
     summary: str,
-    payload: dict,
+    payload: dict[str, Any],
     reason: str = "",
     application: Application | None = None,
     reward_item: RewardItem | None = None,
@@ -42,7 +44,9 @@ def change_propose(
         raise
 
 
-def pending_change(*, application: Application | None = None, reward_item: RewardItem | None = None):
+def pending_change(
+    *, application: Application | None = None, reward_item: RewardItem | None = None
+) -> MoneyChange | None:
     qs = MoneyChange.objects.filter(state=MoneyChange.State.PENDING)
     if application is not None:
         qs = qs.filter(application=application)

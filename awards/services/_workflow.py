@@ -4,23 +4,25 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import is_approver, is_office
+from accounts.permissions import AnyUser, is_approver, is_office
 from core.errors import ServiceError
 from notifications.services import notify
 
-from ..formatting import cn_date, wan  # noqa: F401  (re-exported for the services)
+from ..formatting import cn_date, wan
 from ..models import Application, ApplicationEvent
+
+__all__ = ["cn_date", "wan"]  # re-exported for the services, with what is defined here
 
 Status = Application.Status
 Action = ApplicationEvent.Action
 
 
-def require_office(user) -> None:
+def require_office(user: AnyUser) -> None:
     if not is_office(user):
         raise PermissionDenied("只有办公室工作人员可以办理此事项。")
 
 
-def require_approver(user) -> None:
+def require_approver(user: AnyUser) -> None:
     if not is_approver(user):
         raise PermissionDenied("只有办公室负责人可以复核。")
 

@@ -27,7 +27,7 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, ba
     basis = (basis or "").strip()
     if not basis:
         errors.append("请填写预算依据（如预算批复文号）。")
-    if errors:
+    if errors or source is None:
         raise ServiceError(errors, code="bad_budget")
     label = source.name
     return change_propose(

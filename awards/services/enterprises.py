@@ -1,6 +1,7 @@
 """Enterprises: public registration (enterprise + its first user) and verification by the office."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def enterprise_register(
     address: str,
     contact_person: str,
     contact_phone: str,
-    licence,
+    licence: UploadedFile | None,
     username: str,
     password: str,
     full_name: str,
@@ -68,7 +69,7 @@ def enterprise_register(
     return enterprise, user
 
 
-def _suffix(filename: str) -> str:
+def _suffix(filename: str | None) -> str:
     lowered = (filename or "").lower()
     for ext in (".pdf", ".png", ".jpg", ".jpeg"):
         if lowered.endswith(ext):
@@ -135,7 +136,7 @@ def enterprise_update_contact(
     address: str,
     contact_person: str,
     contact_phone: str,
-    licence=None,
+    licence: UploadedFile | None = None,
 ) -> Enterprise:
     """Enterprise users keep their address and contact up to date; name and code stay as verified.
     A new licence (before verification) replaces the old one and asks the office to check again."""

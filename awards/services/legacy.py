@@ -467,11 +467,11 @@ class LegacyImporter(Importer):
     rows_template = "awards/_import_rows_legacy.html"
     confirm_note = "确认后登记为一项待确认的变更，须由另一位办公室负责人确认后才一并录入。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         preview = legacy_import_preview(upload=uploaded)
         return Parsed(rows=[row.to_json() for row in preview.rows], errors=preview.errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         rows = [LegacyRow.from_json(data) for data in batch.rows]
         change = legacy_import_confirm(rows=rows, by=by, source_name=batch.original_name[:100])
         return f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。", change

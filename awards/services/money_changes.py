@@ -1,5 +1,8 @@
 """Confirming or refusing a pending change of money data: an approver who is not its maker."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +18,7 @@ from .office_settings import reward_item_apply
 from .payment import payment_apply, payment_refused
 
 Kind = MoneyChange.Kind
-APPLY = {
+APPLY: dict[str, Callable[..., Any]] = {
     Kind.PAYMENT: payment_apply,
     Kind.REWARD_ITEM: reward_item_apply,
     Kind.LEGACY_ENTRY: legacy_apply,
@@ -26,7 +29,10 @@ APPLY = {
     Kind.OVER_BUDGET: over_budget_apply,
 }
 # what a refusal undoes besides the change itself (the others just never take effect)
-ON_REFUSE = {Kind.PAYMENT: payment_refused, Kind.OVER_BUDGET: over_budget_refused}
+ON_REFUSE: dict[str, Callable[..., None]] = {
+    Kind.PAYMENT: payment_refused,
+    Kind.OVER_BUDGET: over_budget_refused,
+}
 
 
 def _decide(change: MoneyChange, by: User, verb: str) -> MoneyChange:

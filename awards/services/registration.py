@@ -4,12 +4,14 @@ is taken, and the office's daily digest of both (instead of a message per regist
 import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import office_users
 from core.errors import ServiceError, refused_as
+from core.history import save_with_history
 from notifications.services import notify
 
 from ..models import Application, Enterprise, RegistrationReview
@@ -73,8 +75,7 @@ def enterprise_unbind_user(*, enterprise: Enterprise, user: User, reason: str, b
         user.enterprise = None
         user.is_active = False
         user.save(update_fields=["enterprise", "is_active"])
-        enterprise._change_reason = f"解除账户“{user.username}”的绑定：{reason}"[:100]
-        enterprise.save()
+        save_with_history(enterprise, by, reason=f"解除账户“{user.username}”的绑定：{reason}")
     return user
 
 
@@ -85,7 +86,7 @@ def review_request_submit(
     contact_person: str,
     contact_phone: str,
     explanation: str,
-    licence,
+    licence: UploadedFile,
     username: str,
     password: str,
     full_name: str,
@@ -128,7 +129,7 @@ def review_request_submit(
     return review
 
 
-def _suffix(filename: str) -> str:
+def _suffix(filename: str | None) -> str:
     lowered = (filename or "").lower()
     return next((ext for ext in (".pdf", ".png", ".jpg", ".jpeg") if lowered.endswith(ext)), "")
 

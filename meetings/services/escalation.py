@@ -5,6 +5,7 @@ Repeated 催办 and the escalation to the unit's leaders and the office are remi
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -36,7 +37,7 @@ def _url(a: FollowUpAssignment) -> str:
 
 
 @transaction.atomic
-def followup_refuse(*, assignment: FollowUpAssignment, by, reason: str) -> FollowUpAssignment:
+def followup_refuse(*, assignment: FollowUpAssignment, by: User, reason: str) -> FollowUpAssignment:
     """拒签/退回: the unit says the item is not its to do, with a reason; the office decides next."""
     ensure_unit_user_of(by, assignment.unit_id)
     reason = require_reason(reason, "拒签退回")
@@ -57,7 +58,7 @@ def followup_refuse(*, assignment: FollowUpAssignment, by, reason: str) -> Follo
 
 @transaction.atomic
 def followup_reassign(
-    *, assignment: FollowUpAssignment, by, reason: str, deadline: dt.date | None = None
+    *, assignment: FollowUpAssignment, by: User, reason: str, deadline: dt.date | None = None
 ) -> FollowUpAssignment:
     """The office answers a refusal: the unit keeps the item (待签收 again), optionally with a new deadline."""
     ensure_office(by)
@@ -88,7 +89,7 @@ def followup_reassign(
 
 @transaction.atomic
 def extension_request(
-    *, assignment: FollowUpAssignment, by, requested_deadline: dt.date | None, reason: str
+    *, assignment: FollowUpAssignment, by: User, requested_deadline: dt.date | None, reason: str
 ) -> ExtensionRequest:
     """延期申请: the unit asks for a later deadline with a reason; an approver decides."""
     ensure_unit_user_of(by, assignment.unit_id)
@@ -133,7 +134,7 @@ def extension_request(
 def extension_decide(
     *,
     request: ExtensionRequest,
-    by,
+    by: User,
     approve: bool,
     new_deadline: dt.date | None = None,
     note: str = "",
@@ -179,7 +180,7 @@ def extension_decide(
 
 @transaction.atomic
 def followup_setting_update(
-    *, by, urge_interval_days: int, escalate_after_days: int, leaders=()
+    *, by: User, urge_interval_days: int, escalate_after_days: int, leaders: Iterable[User] = ()
 ) -> FollowUpSetting:
     """The office's 督办 settings; leaders must be member-unit accounts."""
     ensure_office(by)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
@@ -80,7 +81,7 @@ def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt
 
 
 def _write_item(
-    item: FollowUpItem, *, by, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
+    item: FollowUpItem, *, by: User, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
 ) -> FollowUpItem:
     units = _clean_units(lead_unit, co_units)
     item.title = item.title.strip()
@@ -104,7 +105,9 @@ def _write_item(
     return item
 
 
-def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by, held_on: dt.date) -> None:
+def _apply_history_state(
+    a: FollowUpAssignment, state: str, completed_on, *, by: User, held_on: dt.date
+) -> None:
     """The assignment as it really stood: signed on the meeting day, closed on ``completed_on``."""
     held_at = timezone.make_aware(dt.datetime.combine(held_on, dt.time(9)))
     if state in (HistoryState.SIGNED, HistoryState.CLOSED):
@@ -118,7 +121,7 @@ def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by,
         a.closed_at, a.closed_by = closed_at, by
 
 
-def _release(item: FollowUpItem, by) -> None:
+def _release(item: FollowUpItem, by: User) -> None:
     """Make the item visible to its units and tell them (minutes published, or a work-plan task)."""
     item.released_at = timezone.now()
     save_with_history(item, by)
@@ -149,7 +152,7 @@ def _ensure_minutes_editable(agenda_item: AgendaItem) -> None:
 def decision_create(
     *,
     agenda_item: AgendaItem,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -183,7 +186,7 @@ def decision_create(
 def decision_update(
     *,
     item: FollowUpItem,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -206,13 +209,13 @@ def decision_update(
 
 
 @transaction.atomic
-def decision_delete(*, item: FollowUpItem, by) -> None:
+def decision_delete(*, item: FollowUpItem, by: User) -> None:
     ensure_office(by)
     _ensure_minutes_editable(item.agenda_item)
     delete_with_history(item, by)
 
 
-def release_meeting_decisions(*, meeting, by) -> int:
+def release_meeting_decisions(*, meeting, by: User) -> int:
     items = FollowUpItem.objects.filter(agenda_item__meeting=meeting, released_at__isnull=True)
     count = 0
     for item in items.select_related("agenda_item__meeting"):
@@ -224,7 +227,7 @@ def release_meeting_decisions(*, meeting, by) -> int:
     return count
 
 
-def _release_history(item: FollowUpItem, by) -> None:
+def _release_history(item: FollowUpItem, by: User) -> None:
     """A decision of a meeting entered as history: visible with its real state, nobody is told
     (the units did this work years ago); open items are chased by the daily reminders."""
     item.released_at = timezone.now()
@@ -240,7 +243,7 @@ def _release_history(item: FollowUpItem, by) -> None:
 
 
 @transaction.atomic
-def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
+def workplan_create(*, year: int, title: str, by: User, note: str = "") -> WorkPlan:
     ensure_office(by)
     title = title.strip() or f"{year}年质量强市及品牌建设工作计划"
     try:
@@ -256,7 +259,7 @@ def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
 def workplan_task_create(
     *,
     work_plan: WorkPlan,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -293,7 +296,7 @@ def _lock(assignment: FollowUpAssignment) -> FollowUpAssignment:
     )
 
 
-def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
+def _event(assignment, kind, by: User, text: str = "", files=()) -> FollowUpEvent:
     event = FollowUpEvent.objects.create(assignment=assignment, kind=kind, by=by, text=text)
     for f in files:
         event.evidence.create(file=f, name=f.name[:200])
@@ -308,7 +311,7 @@ def _ensure_not_closed(a: FollowUpAssignment) -> None:
 
 
 @transaction.atomic
-def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
+def followup_sign(*, assignment: FollowUpAssignment, by: User) -> FollowUpAssignment:
     """签收: the unit acknowledges the item."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
@@ -322,7 +325,7 @@ def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
 
 
 @transaction.atomic
-def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+def followup_report(*, assignment: FollowUpAssignment, by: User, text: str, files=()) -> FollowUpEvent:
     """第五条: the unit reports how far it has got, with evidence."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
@@ -338,7 +341,9 @@ def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) 
 
 
 @transaction.atomic
-def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+def followup_request_closure(
+    *, assignment: FollowUpAssignment, by: User, text: str, files=()
+) -> FollowUpEvent:
     """The unit says the work is done and asks the office to close the item."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
@@ -365,7 +370,7 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
 
 
 @transaction.atomic
-def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> FollowUpAssignment:
+def followup_close(*, assignment: FollowUpAssignment, by: User, note: str = "") -> FollowUpAssignment:
     """销号: an office approver accepts the unit's closure request (docs/design.md: the approver closes
     follow-up items). Timeliness counts from the request date."""
     if not is_approver(by):
@@ -389,7 +394,7 @@ def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> Fol
 
 
 @transaction.atomic
-def followup_return(*, assignment: FollowUpAssignment, by, reason: str) -> FollowUpAssignment:
+def followup_return(*, assignment: FollowUpAssignment, by: User, reason: str) -> FollowUpAssignment:
     """The office sends a closure request back: the unit keeps working on it."""
     ensure_office(by)
     reason = require_reason(reason, "退回")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_office
 from committee.models import MemberUnit
 from committee.selectors import unit_lookup
@@ -85,7 +86,7 @@ def _replaceable(meeting: Meeting) -> bool:
 @transaction.atomic
 def meeting_history_create(
     *,
-    by,
+    by: User,
     year: int,
     half: int,
     held_on: dt.date | None,
@@ -137,7 +138,7 @@ def _ensure_history_draft(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_history_add_files(*, meeting: Meeting, by, files) -> int:
+def meeting_history_add_files(*, meeting: Meeting, by: User, files) -> int:
     """More scanned minutes (PDF/Word) for a history meeting, also after it was finalised."""
     ensure_office(by)
     if not meeting.is_history:
@@ -148,7 +149,7 @@ def meeting_history_add_files(*, meeting: Meeting, by, files) -> int:
 
 
 @transaction.atomic
-def meeting_history_finalize(*, meeting: Meeting, by) -> Meeting:
+def meeting_history_finalize(*, meeting: Meeting, by: User) -> Meeting:
     """完成补录: the history meeting becomes 纪要已发布; its decisions become follow-up items in
     their real states, silently (see followups._release_history)."""
     ensure_office(by)
@@ -488,7 +489,7 @@ def history_import_preview(*, upload) -> HistoryPreview:
     return HistoryPreview(meetings=ordered, errors=errors)
 
 
-def _record(meeting: HistoryMeeting, *, by) -> Meeting:
+def _record(meeting: HistoryMeeting, *, by: User) -> Meeting:
     record = meeting_history_create(
         by=by,
         year=meeting.year,
@@ -531,7 +532,7 @@ def _record(meeting: HistoryMeeting, *, by) -> Meeting:
     return meeting_history_finalize(meeting=record, by=by)
 
 
-def history_import_confirm(*, meetings: list[HistoryMeeting], by) -> list[Meeting]:
+def history_import_confirm(*, meetings: list[HistoryMeeting], by: User) -> list[Meeting]:
     """Store every previewed meeting, or none: each is checked again inside the transaction."""
     ensure_office(by)
     if not meetings:
@@ -556,11 +557,11 @@ class HistoryImporter(Importer):
     rows_template = "meetings/_import_rows_history.html"
     confirm_note = "确认后才录入下列会议及其决定事项（按实际办理状态列入督办，不通知任何人）。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         preview = history_import_preview(upload=uploaded)
         return Parsed(rows=[m.to_json() for m in preview.meetings], errors=preview.errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         meetings = [HistoryMeeting.from_json(data) for data in batch.rows]
         created = history_import_confirm(meetings=meetings, by=by)
         decisions = sum(m.decision_count for m in meetings)

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.models import MemberUnit, Role
+from accounts.models import User
+from committee.models import Appointment, MemberUnit, Role
 from committee.selectors import current_holder
 from core.dates import cn_date
 from core.errors import ServiceError
@@ -58,11 +59,11 @@ def terms_due(today: dt.date, cycle: MeetingCycle | None = None) -> list[tuple[i
     return [t for t in (term, following) if draft_date(*t, cycle) <= today]
 
 
-def _convener(delegated: bool):
+def _convener(delegated: bool) -> Appointment | None:
     return current_holder(Role.OFFICE_DEPUTY if delegated else Role.OFFICE_DIRECTOR)
 
 
-def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, bool]:
+def meeting_draft_for_term(*, year: int, half: int, by: User | None = None) -> tuple[Meeting, bool]:
     """The meeting of a term, created once (筹备中) with its topic call, invitations and first item.
 
     ``half`` is the meeting's number within its year in the MeetingRule's cycle (1–2 for Jianli's
@@ -99,7 +100,7 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
     return meeting, True
 
 
-def _populate(meeting: Meeting, by) -> None:
+def _populate(meeting: Meeting, by: User | None) -> None:
     units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
     Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
     inspection = BusinessKind.objects.filter(code=BusinessKind.INSPECTION).first()
@@ -140,7 +141,7 @@ def _announce_topic_call(meeting: Meeting) -> None:
     )
 
 
-def carry_topic(*, topic: Topic, to: Meeting, by=None) -> Topic:
+def carry_topic(*, topic: Topic, to: Meeting, by: User | None = None) -> Topic:
     """A deferred topic goes onto the next meeting's list as a fresh proposal."""
     carried = Topic(
         meeting=to,
@@ -167,7 +168,7 @@ def _ensure_before_meeting(meeting: Meeting) -> None:
 def meeting_update(
     *,
     meeting: Meeting,
-    by,
+    by: User,
     planned_date: dt.date,
     place: str,
     topic_deadline: dt.date,
@@ -223,7 +224,7 @@ def _when(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
+def meeting_issue_notice(*, meeting: Meeting, by: User) -> Meeting:
     """筹备中 → 已发通知: the invited units are told the date, place and agenda."""
     ensure_office(by)
     # race: two office users issuing the notice at once; the row lock makes the second see 已发通知
@@ -251,7 +252,7 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
 
 @transaction.atomic
 def invitation_add_guest(
-    *, meeting: Meeting, by, unit: MemberUnit | None = None, guest_name: str = ""
+    *, meeting: Meeting, by: User, unit: MemberUnit | None = None, guest_name: str = ""
 ) -> Invitation:
     """第三条: bodies other than the member units invited because of a topic."""
     ensure_office(by)
@@ -271,7 +272,7 @@ def invitation_add_guest(
 
 
 @transaction.atomic
-def invitation_respond(*, invitation: Invitation, by, response: str, attendees: str) -> Invitation:
+def invitation_respond(*, invitation: Invitation, by: User, response: str, attendees: str) -> Invitation:
     """The unit confirms whether it attends and who comes."""
     ensure_unit_user_of(by, invitation.unit_id)
     invitation = (
@@ -292,7 +293,7 @@ def invitation_respond(*, invitation: Invitation, by, response: str, attendees: 
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by: User) -> Meeting:
     """已发通知 → 已召开: the first item's status of earlier decisions is frozen as it stood."""
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)

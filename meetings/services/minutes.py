@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from core.errors import ServiceError
 from core.history import save_with_history
@@ -21,7 +22,7 @@ def _lock(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def minutes_update(
-    *, meeting: Meeting, by, overview: str, minutes_number: str, discussions: dict[int, str]
+    *, meeting: Meeting, by: User, overview: str, minutes_number: str, discussions: dict[int, str]
 ) -> Meeting:
     """The overview and, per agenda item, the summary of the discussion."""
     ensure_office(by)
@@ -40,7 +41,7 @@ def minutes_update(
 
 
 @transaction.atomic
-def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
+def minutes_sign_off(*, meeting: Meeting, by: User) -> Meeting:
     """签发: only an office approver (办公室负责人) may sign the minutes off."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以签发会议纪要。")
@@ -68,7 +69,7 @@ def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def minutes_return(*, meeting: Meeting, by, reason: str) -> Meeting:
+def minutes_return(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     """The approver withdraws the signature before publication so the office can correct the minutes."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以退回会议纪要。")
@@ -89,7 +90,7 @@ def minutes_return(*, meeting: Meeting, by, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def minutes_publish(*, meeting: Meeting, by) -> Meeting:
+def minutes_publish(*, meeting: Meeting, by: User) -> Meeting:
     """纪要已发布: member units can read the minutes; each decision becomes a follow-up item."""
     ensure_office(by)
     meeting = _lock(meeting)

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_unit_user
 from core.dates import cn_date
 from core.errors import ServiceError
@@ -26,7 +27,7 @@ def _ensure_agenda_open(meeting: Meeting) -> None:
 def topic_propose(
     *,
     meeting: Meeting,
-    by,
+    by: User,
     title: str,
     background: str,
     request: str,
@@ -67,7 +68,7 @@ def topic_propose(
     return topic
 
 
-def _lock_for_decision(topic: Topic, by) -> Topic:
+def _lock_for_decision(topic: Topic, by: User) -> Topic:
     ensure_office(by)
     # race: two office users deciding the same topic; the row lock makes the second see the first's result
     topic = Topic.objects.select_for_update(of=("self",)).select_related("meeting", "unit").get(pk=topic.pk)
@@ -77,7 +78,7 @@ def _lock_for_decision(topic: Topic, by) -> Topic:
     return topic
 
 
-def _decided(topic: Topic, by, status: str, reason: str) -> None:
+def _decided(topic: Topic, by: User, status: str, reason: str) -> None:
     topic.status = status
     topic.reason = reason
     topic.decided_by = by
@@ -98,7 +99,7 @@ def _next_order(meeting: Meeting) -> int:
 
 @transaction.atomic
 def topic_accept(
-    *, topic: Topic, by, business_kind: BusinessKind, title: str = "", reason: str = ""
+    *, topic: Topic, by: User, business_kind: BusinessKind, title: str = "", reason: str = ""
 ) -> AgendaItem:
     """The topic goes onto the agenda, at the end, tagged with its kind of business (第二条)."""
     topic = _lock_for_decision(topic, by)
@@ -117,7 +118,7 @@ def topic_accept(
 
 
 @transaction.atomic
-def topic_merge(*, topic: Topic, into: Topic, by, reason: str) -> Topic:
+def topic_merge(*, topic: Topic, into: Topic, by: User, reason: str) -> Topic:
     """The topic is discussed under another accepted topic of the same meeting."""
     reason = require_reason(reason, "合并议题")
     topic = _lock_for_decision(topic, by)
@@ -130,7 +131,7 @@ def topic_merge(*, topic: Topic, into: Topic, by, reason: str) -> Topic:
 
 
 @transaction.atomic
-def topic_defer(*, topic: Topic, by, reason: str) -> Topic:
+def topic_defer(*, topic: Topic, by: User, reason: str) -> Topic:
     """缓议: the topic moves to the next meeting (now if it exists, otherwise when it is drafted)."""
     reason = require_reason(reason, "缓议")
     topic = _lock_for_decision(topic, by)
@@ -142,7 +143,7 @@ def topic_defer(*, topic: Topic, by, reason: str) -> Topic:
 
 
 @transaction.atomic
-def topic_decline(*, topic: Topic, by, reason: str) -> Topic:
+def topic_decline(*, topic: Topic, by: User, reason: str) -> Topic:
     reason = require_reason(reason, "不予采纳")
     topic = _lock_for_decision(topic, by)
     _decided(topic, by, Topic.Status.DECLINED, reason)
@@ -151,7 +152,7 @@ def topic_decline(*, topic: Topic, by, reason: str) -> Topic:
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, by, title: str, business_kind: BusinessKind, presenter: str = ""
+    *, meeting: Meeting, by: User, title: str, business_kind: BusinessKind, presenter: str = ""
 ) -> AgendaItem:
     """An item drafted by the office itself (第四条: 负责联席会议议题的拟定)."""
     ensure_office(by)
@@ -173,7 +174,7 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_move(*, item: AgendaItem, by, up: bool) -> AgendaItem:
+def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> AgendaItem:
     """Swap with the neighbouring item; the generated first item always stays first."""
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
@@ -196,7 +197,7 @@ def agenda_item_move(*, item: AgendaItem, by, up: bool) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, by) -> None:
+def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
     """Take an item off the agenda; its topic (and topics merged into it) go back to 待审核."""
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)

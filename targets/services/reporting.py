@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from accounts.selectors import office_users
 from committee.models import MemberUnit
 from core import rhythm as rh
@@ -113,7 +114,7 @@ def period_open(
     half: int,
     rhythm: str | None = None,
     due_date: dt.date | None = None,
-    by=None,
+    by: User | None = None,
     backfilled: bool = False,
     today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
@@ -236,7 +237,7 @@ def _locked(report: Report) -> Report:
     return Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
 
 
-def report_save(*, report: Report, by, data: ReportInput) -> Report:
+def report_save(*, report: Report, by: User, data: ReportInput) -> Report:
     """Save the unit's entries as a draft (values already validated by the form or template parser)."""
     with transaction.atomic():
         # race: a save arriving while the office accepts; the lock makes one of them see the new state
@@ -253,7 +254,7 @@ def report_save(*, report: Report, by, data: ReportInput) -> Report:
     return report
 
 
-def _apply_input(report: Report, *, by, data: ReportInput) -> None:
+def _apply_input(report: Report, *, by: User, data: ReportInput) -> None:
     if data.summary is not None and data.summary != report.summary:
         report.summary = data.summary
     lines = {line.target_id: line for line in report.target_lines.all()}
@@ -314,7 +315,7 @@ def missing_for_submission(report: Report) -> list[str]:
     return gaps
 
 
-def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Report:
+def report_submit(*, report: Report, by: User, now: dt.datetime | None = None) -> Report:
     """Submit (or resubmit after a return). The first submission's time decides timeliness."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -342,7 +343,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
     return report
 
 
-def report_return(*, report: Report, by, comment: str) -> Report:
+def report_return(*, report: Report, by: User, comment: str) -> Report:
     """The office sends a submitted report back with a comment; the unit edits and resubmits."""
     comment = (comment or "").strip()
     if not comment:
@@ -367,7 +368,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     return report
 
 
-def report_accept(*, report: Report, by) -> Report:
+def report_accept(*, report: Report, by: User) -> Report:
     """Accept a submitted report: its values become the targets' latest actuals (Statistic rows)."""
     with transaction.atomic():
         # race: accept racing a return or a second accept; the lock lets exactly one act on "submitted"
@@ -386,7 +387,7 @@ def report_accept(*, report: Report, by) -> Report:
     return report
 
 
-def _accept(report: Report, *, by) -> None:
+def _accept(report: Report, *, by: User) -> None:
     now = timezone.now()
     report.status = Report.Status.ACCEPTED
     report.accepted_at = now
@@ -412,7 +413,7 @@ def _accept(report: Report, *, by) -> None:
         bulk_create_with_history(rows, Statistic, default_user=by)
 
 
-def report_backfill(*, report: Report, by, data: ReportInput) -> Report:
+def report_backfill(*, report: Report, by: User, data: ReportInput) -> Report:
     """The office enters a past period's report from its old spreadsheets and accepts it at once."""
     with transaction.atomic():
         report = _locked(report)
