@@ -145,9 +145,9 @@ def application_submit(
     """Submit an application (new, a draft, or one returned for correction).
 
     The rules are those of ``check_eligibility``; the amount, funding source and provisional flag
-    it concludes are stored on the application (the assessment it keeps). Raises ValidationError
-    with the Chinese reasons when the application is not allowed; nothing is then changed. The
-    caller has obtained the declaration of truth (the form requires it).
+    it concludes are stored on the application (the assessment it keeps). Raises ServiceError
+    (code ``not_eligible``) with the Chinese reasons when the application is not allowed; nothing is
+    then changed. The caller has obtained the declaration of truth (the form requires it).
     """
     _require_own(enterprise, by)
     with transaction.atomic():
