@@ -1,5 +1,7 @@
 """初审 by office staff, 复核 by an office approver who is never the first reviewer."""
 
+from typing import TypeAlias
+
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -19,12 +21,13 @@ class Decision(models.TextChoices):
 
 
 # decision → (new state, the step recorded, whose signature: first/second reviewer or nobody)
-FIRST_REVIEW = {
+Outcome: TypeAlias = tuple[str, str, str | None]
+FIRST_REVIEW: dict[str, Outcome] = {
     Decision.PASS: (Status.FIRST_PASSED, Action.FIRST_PASS, "first"),
     Decision.RETURN: (Status.RETURNED, Action.RETURN, None),
     Decision.REJECT: (Status.REJECTED, Action.FIRST_REJECT, "first"),
 }
-SECOND_REVIEW = {
+SECOND_REVIEW: dict[str, Outcome] = {
     Decision.PASS: (Status.SECOND_PASSED, Action.SECOND_PASS, "second"),
     Decision.RETURN: (Status.SUBMITTED, Action.SECOND_RETURN, None),
     Decision.REJECT: (Status.REJECTED, Action.SECOND_REJECT, "second"),
@@ -42,7 +45,7 @@ def _clean(decision: str, comment: str) -> str:
     return comment
 
 
-def _decide(application: Application, *, outcome: tuple, by: User, comment: str) -> Application:
+def _decide(application: Application, *, outcome: Outcome, by: User, comment: str) -> Application:
     status, action, signer = outcome
     now = timezone.now()
     from_status = application.status
@@ -108,11 +111,14 @@ def _reassess(application: Application, comment: str) -> str:
     enterprise's row serialises them, and the second one reads what the first one committed.
     """
     Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).first()
+    award_date = application.award_date
+    if award_date is None:  # never for a submitted application: application_submit requires the date
+        raise ServiceError("该申报没有获奖日期，不能复核。", code="no_award_date")
     result = assess_amount(
         enterprise=application.enterprise,
         item=application.reward_item,
         tier=application.reward_tier,
-        award_date=application.award_date,
+        award_date=award_date,
         exclude_id=application.pk,
         standard=application.standard_amount_yuan or application.amount_yuan,
     )
