@@ -1,6 +1,9 @@
 """Topics (第五条: units propose; 第四条: the office drafts and curates) and the ordered agenda."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -32,12 +35,12 @@ def topic_propose(
     background: str,
     request: str,
     business_kind: BusinessKind | None = None,
-    files=(),
+    files: Iterable[UploadedFile] = (),
 ) -> Topic:
     """A member unit proposes a topic before the deadline of the topic call."""
-    if not is_unit_user(by):
-        raise PermissionDenied("只有成员单位用户可以提出议题。")
     unit = by.member_unit
+    if not is_unit_user(by) or unit is None:
+        raise PermissionDenied("只有成员单位用户可以提出议题。")
     if not Invitation.objects.filter(meeting=meeting, unit=unit).exists():
         raise ServiceError(f"{unit.name} 未受邀参加{meeting.title}，不能提出议题。", code="not_invited")
     if not meeting.is_open_for_topics:
@@ -58,7 +61,7 @@ def topic_propose(
     )
     save_with_history(topic, by)
     for f in files:
-        topic.attachments.create(file=f, name=f.name[:200])
+        topic.attachments.create(file=f, name=(f.name or "")[:200])
     notify_office(
         occasion=f"topic:{topic.pk}:submitted",
         subject=f"新议题：{topic.title}",
@@ -206,8 +209,8 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
         raise ServiceError("第一项“上次会议决定事项落实情况”不能删除（第二条(六)）。", code="fixed")
     if item.decisions.exists():
         raise ServiceError("该议程事项已有决定事项，不能删除。", code="has_decisions")
-    if item.topic_id:
-        topic = item.topic
+    topic = item.topic
+    if topic is not None:
         for merged in topic.merged.all():
             merged.status, merged.merged_into, merged.reason = Topic.Status.SUBMITTED, None, ""
             save_with_history(merged, by)
