@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "email", "phone")
     autocomplete_fields = ("enterprise", "member_unit")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("平台角色", {"fields": ("role", "full_name", "phone", "enterprise", "member_unit")}),
     )
     add_fieldsets = (

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 
 from .forms import LoginForm, PasswordChangeForm
@@ -16,10 +19,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_invalid(form)
         if getattr(self.request, "axes_locked_out", False):
             # the guess that reached the limit: the session that made it ends too

@@ -5,7 +5,7 @@ class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = "督查考核"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import navigation
 
         from . import nav

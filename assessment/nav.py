@@ -1,7 +1,8 @@
+from accounts.models import User
 from accounts.permissions import is_office, is_unit_user
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     if is_office(user):
         return {"label": "督查考核", "order": 31, "items": [("年度考核评分", "assessment:index")]}
     if is_unit_user(user):

@@ -4,6 +4,7 @@ facts of the year (reports, follow-up items, targets), each deduction with its e
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeAlias, cast
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,10 +12,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
 from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 from core.ranking import rank_with_ties
 from meetings.models import FollowUpAssignment
 from notifications.services import notify
@@ -25,6 +28,8 @@ from .models import AssessmentItem, AssessmentResult, AssessmentScheme
 
 Kind = AssessmentItem.Kind
 MAX_POINTS = Decimal(100)
+# unit id → item kind → the facts (Chinese lines) that cost the unit points
+Facts: TypeAlias = dict[int, dict[str, list[str]]]
 
 
 class AssessmentError(ServiceError):
@@ -53,7 +58,7 @@ SUGGESTED_ITEMS = [
 ]
 
 
-def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> AssessmentScheme:
+def scheme_save(*, year: int, note: str, items: list[ItemInput], by: User) -> AssessmentScheme:
     """Create or replace the year's scheme (its items as given). Refused once published."""
     if not (2000 <= year <= 2100):
         raise AssessmentError("考核年度无效。")
@@ -81,13 +86,11 @@ def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> Assessme
         elif scheme.is_published:
             raise AssessmentError(f"{year}年度考核结果已发布，方案不能再修改。")
         scheme.note = note
-        scheme._history_user = by
-        scheme.save()
+        save_with_history(scheme, by)
         current = {item.kind: item for item in scheme.items.all()}
         for kind, item in current.items():
             if kind not in kinds:
-                item._history_user = by
-                item.delete()
+                delete_with_history(item, by)
         for order, given in enumerate(items, start=1):
             item = current.get(given.kind) or AssessmentItem(scheme=scheme, kind=given.kind)
             item.name, item.weight, item.deduction, item.order = (
@@ -96,16 +99,14 @@ def scheme_save(*, year: int, note: str, items: list[ItemInput], by) -> Assessme
                 given.deduction,
                 order,
             )
-            item._history_user = by
-            item.full_clean()
-            item.save()
+            save_with_history(item, by, clean=True)
     return scheme
 
 
 # --- the facts of a year, per unit ------------------------------------------------------------
 
 
-def _report_facts(year: int, today: dt.date) -> dict[int, dict[str, list[str]]]:
+def _report_facts(year: int, today: dt.date) -> Facts:
     facts: dict[int, dict[str, list[str]]] = {}
     for report in Report.objects.filter(period__year=year).select_related("period").order_by("period__half"):
         entry = facts.setdefault(report.unit_id, {})
@@ -126,7 +127,7 @@ def _report_facts(year: int, today: dt.date) -> dict[int, dict[str, list[str]]]:
     return facts
 
 
-def _followup_facts(year: int, today: dt.date, facts: dict) -> None:
+def _followup_facts(year: int, today: dt.date, facts: Facts) -> None:
     assignments = (
         FollowUpAssignment.objects.released()
         .filter(deadline__year=year)
@@ -148,7 +149,7 @@ def _followup_facts(year: int, today: dt.date, facts: dict) -> None:
             entry.setdefault(Kind.FOLLOWUP_OVERDUE, []).append(f"{what}：逾期 {days} 天未办结")
 
 
-def _target_facts(year: int, today: dt.date, facts: dict) -> None:
+def _target_facts(year: int, today: dt.date, facts: Facts) -> None:
     """Targets a unit leads that are behind (滞后 / 严重滞后 / 未完成) at the year's end (or today)."""
     on = min(today, dt.date(year, 12, 31))
     plans = Plan.objects.filter(start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1))
@@ -172,7 +173,7 @@ def _pts(value: Decimal) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def assessment_compute(*, scheme: AssessmentScheme, today: dt.date | None = None) -> list[dict]:
+def assessment_compute(*, scheme: AssessmentScheme, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every assessed unit's score under ``scheme``: items with count, deduction, score and evidence;
     ranked with ties (equal scores share a rank). Member units, plus any other unit with facts."""
     today = today or timezone.localdate()
@@ -182,10 +183,10 @@ def assessment_compute(*, scheme: AssessmentScheme, today: dt.date | None = None
     _target_facts(year, today, facts)
     items = list(scheme.items.all())
     units = MemberUnit.objects.filter(active=True).filter(Q(is_member=True) | Q(pk__in=list(facts)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for unit in units.order_by("order", "id"):
         unit_facts = facts.get(unit.pk, {})
-        scored = []
+        scored: list[dict[str, Any]] = []
         for item in items:
             evidence = unit_facts.get(item.kind, [])
             deducted = min(item.weight, item.deduction * len(evidence))
@@ -203,13 +204,15 @@ def assessment_compute(*, scheme: AssessmentScheme, today: dt.date | None = None
             )
         total = sum((Decimal(s["score"]) for s in scored), Decimal(0))
         rows.append({"unit": unit, "score": total, "items": scored})
-    ranked = rank_with_ties(rows, key=lambda r: -r["score"])
-    for rank, row in ranked:
+    ranked: list[dict[str, Any]] = []
+    for rank, ranked_row in rank_with_ties(rows, key=lambda r: -r["score"]):
+        row = cast(dict[str, Any], ranked_row)
         row["rank"] = rank
-    return [row for _, row in ranked]
+        ranked.append(row)
+    return ranked
 
 
-def scheme_results(*, scheme: AssessmentScheme) -> list[dict]:
+def scheme_results(*, scheme: AssessmentScheme) -> list[dict[str, Any]]:
     """The published, frozen results in the same shape as ``assessment_compute``."""
     return [
         {"unit": r.unit, "score": r.score, "rank": r.rank, "items": r.items}
@@ -217,7 +220,7 @@ def scheme_results(*, scheme: AssessmentScheme) -> list[dict]:
     ]
 
 
-def scheme_publish(*, scheme: AssessmentScheme, by, today: dt.date | None = None) -> int:
+def scheme_publish(*, scheme: AssessmentScheme, by: User, today: dt.date | None = None) -> int:
     """Freeze the scores as computed now and tell each unit's users; returns the number of units.
 
     Only an approver publishes; a second publication (double click, two approvers) is refused.

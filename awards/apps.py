@@ -5,7 +5,7 @@ class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = "奖励申报"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import imports, navigation, workbench
         from notifications import reminders
 

@@ -1,7 +1,8 @@
+from accounts.models import User
 from accounts.permissions import is_enterprise_user, is_office
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     if is_enterprise_user(user):
         return {
             "label": "奖励申报",

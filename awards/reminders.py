@@ -9,16 +9,17 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.selectors import approvers, office_users
 from core.calendar import year_known
+from core.dates import cn_date
 from core.models import SiteSetting
 from core.workdays import workdays_between
 from notifications.reminders import Reminder
 
 from .models import Application, PublicityBatch
-from .services._workflow import cn_date
 
 Status = Application.Status
 
@@ -39,7 +40,13 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _overdue(
-    applications, *, since: str, stage: str, recipients: tuple, limit: int, caveat: str = ""
+    applications: QuerySet[Application],
+    *,
+    since: str,
+    stage: str,
+    recipients: tuple,
+    limit: int,
+    caveat: str = "",
 ) -> Iterable[Reminder]:
     for application in applications.select_related("enterprise", "reward_item").order_by(since):
         yield Reminder(

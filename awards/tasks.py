@@ -1,6 +1,6 @@
 import datetime as dt
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from core.jobs import claimed_job
 
@@ -16,6 +16,6 @@ from . import services
     time_limit=360,
 )
 @claimed_job("awards.tasks.registrations_digest", lease=dt.timedelta(minutes=10))
-def registrations_digest(self):
+def registrations_digest(self: Task) -> int:
     """Daily: the office's one message about registrations and review requests (idempotent)."""
     return services.registrations_digest()

@@ -58,7 +58,7 @@ def canonical_reference(value: str) -> str:
     it is part of a standard's number ("GB/T 1.1-2020" is not "GB/T 11-2020"); a trailing or
     decorative full stop is not.
     """
-    kept: list[str] = []
+    kept: list[object] = []  # characters, and the _DOT marker
     for char in unicodedata.normalize("NFKC", value or ""):
         if char in _DASHES:
             kept.append("-")
@@ -73,7 +73,7 @@ def canonical_reference(value: str) -> str:
             continue
         kept.append(char)
     out = [
-        "." if c is _DOT else c
+        "." if c is _DOT else str(c)
         for i, c in enumerate(kept)
         if c is not _DOT or (0 < i < len(kept) - 1 and _is_digit(kept[i - 1]) and _is_digit(kept[i + 1]))
     ]
@@ -83,7 +83,7 @@ def canonical_reference(value: str) -> str:
 _DOT = object()  # a "." whose meaning depends on its neighbours (see canonical_reference)
 
 
-def _is_digit(char) -> bool:
+def _is_digit(char: object) -> bool:
     return isinstance(char, str) and char.isdigit()
 
 

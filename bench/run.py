@@ -710,9 +710,6 @@ def render(
     fc, sc = full.summary.get("counts", {}), small.summary.get("counts", {})
     for label in sorted(set(fc) | set(sc)):
         lines.append(f"| {label} | {fc.get(label, 0):,} | {sc.get(label, 0):,} |")
-    for ds in (full, small):
-        for seeder, reason in (ds.summary.get("skipped") or {}).items():
-            lines.append(f"\n⚠ {ds.name}: `{seeder}` skipped — {reason}")
     lines += [
         "",
         "Totals per model after seeding (policy data — member units, targets, measures, reward items, "

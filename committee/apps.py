@@ -5,7 +5,7 @@ class CommitteeConfig(AppConfig):
     name = "committee"
     verbose_name = "委员会与成员单位"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import imports, navigation
 
         from . import nav

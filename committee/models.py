@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -101,8 +103,8 @@ class Seat(models.Model):
         return f"{self.unit.name}{self.title}"
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def current(self, on=None):
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def current(self, on: dt.date | None = None) -> "AppointmentQuerySet":
         """Appointments in force on ``on`` (today by default)."""
         on = on or timezone.localdate()
         return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))

@@ -1,7 +1,9 @@
+from accounts.models import User
+
 from .permissions import can_view_roster
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     if not can_view_roster(user):
         return None
     items = [("委员会名单", "committee:roster"), ("成员单位", "committee:unit_list")]

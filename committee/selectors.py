@@ -1,9 +1,11 @@
 """Reads of the roster: who holds which seat on a given day, and who acts for a unit."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -59,13 +61,13 @@ def current_holder(role: str, on: dt.date | None = None) -> Appointment | None:
     )
 
 
-def seat_terms(seat: Seat):
+def seat_terms(seat: Seat) -> QuerySet[Appointment]:
     return seat.appointments.order_by("-start_date")
 
 
-def term_changes(terms) -> dict[int, list]:
+def term_changes(terms: Iterable[Appointment]) -> dict[int, list[Any]]:
     """The recorded changes (django-simple-history) of each term, oldest first, in one query."""
-    changes: dict[int, list] = {}
+    changes: dict[int, list[Any]] = {}
     records = (
         Appointment.history.filter(id__in=[t.pk for t in terms])
         .select_related("history_user")
@@ -86,7 +88,7 @@ def unit_lookup() -> dict[str, MemberUnit]:
     return lookup
 
 
-def unit_users(unit_ids) -> list[User]:
+def unit_users(unit_ids: Iterable[int]) -> list[User]:
     """Active member-unit users acting for any of ``unit_ids``."""
     return list(
         User.objects.filter(role=User.Role.UNIT, member_unit_id__in=list(unit_ids), is_active=True).order_by(
@@ -113,7 +115,7 @@ class UnitLeader:
         return "，".join(v for v in (c.mobile, c.phone, c.email) if v)
 
 
-def unit_leaders(unit_ids, on: dt.date | None = None) -> dict[int, UnitLeader]:
+def unit_leaders(unit_ids: Iterable[int], on: dt.date | None = None) -> dict[int, UnitLeader]:
     """For each unit, the person holding its member seat on ``on`` (附件1: the unit's 主要负责人),
     the contact and the accounts of the same name in that unit (three queries whatever the units)."""
     unit_ids = set(unit_ids)

@@ -2,13 +2,14 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.permissions import is_office
 from core.dates import cn_date
-from core.history import save_with_history
+from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
 
@@ -24,7 +25,7 @@ def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, i
             continue
         if other.end_date is None or other.end_date >= start_date:
             end = other.end_date.isoformat() if other.end_date else "至今"
-            raise ValidationError(
+            raise ServiceError(
                 f"任期重叠：该席位已有 {other.person_name or '（未载明）'} 的任期"
                 f"（{cn_date(other.start_date)} 至 {end}），新任期须在其后开始。",
                 code="overlap",
@@ -33,7 +34,7 @@ def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, i
 
 @transaction.atomic
 def appointment_replace(
-    *, seat: Seat, person_name: str, start_date: dt.date, by=None, note: str = ""
+    *, seat: Seat, person_name: str, start_date: dt.date, by: User | None = None, note: str = ""
 ) -> Appointment:
     """人事变动: end the current holder's term the day before ``start_date`` and open the new one.
 
@@ -41,15 +42,15 @@ def appointment_replace(
     """
     person_name = (person_name or "").strip()
     if not person_name:
-        raise ValidationError("请填写新任人员姓名。", code="required")
+        raise ServiceError("请填写新任人员姓名。", code="required")
     # race: two office users replacing the same holder at once; lock the seat's terms first
     terms = list(Appointment.objects.select_for_update().filter(seat=seat).order_by("start_date"))
     current = next((a for a in terms if a.end_date is None), None)
     if current is not None:
         if current.person_name == person_name:
-            raise ValidationError(f"{person_name} 已是该席位的现任人员，无需变更。", code="same_person")
+            raise ServiceError(f"{person_name} 已是该席位的现任人员，无需变更。", code="same_person")
         if start_date <= current.start_date:
-            raise ValidationError(
+            raise ServiceError(
                 f"任期重叠：新任职起始日须晚于现任 {current.person_name or '（未载明）'} 的任职起始日"
                 f"（{cn_date(current.start_date)}）。",
                 code="overlap",
@@ -63,7 +64,7 @@ def appointment_replace(
         with transaction.atomic():
             save_with_history(new, by)
     except IntegrityError as exc:  # committee_appointment_one_current_per_seat, if a race slipped through
-        raise ValidationError("该席位已有现任人员，请刷新后重试。", code="conflict") from exc
+        raise ServiceError("该席位已有现任人员，请刷新后重试。", code="conflict") from exc
     return new
 
 
@@ -76,17 +77,17 @@ def seat_create(
     order: int,
     person_name: str,
     start_date: dt.date,
-    by=None,
+    by: User | None = None,
 ) -> Seat:
     """A new position on the committee with its first holder."""
     title = title.strip()
     if not title:
-        raise ValidationError("请填写职务名称。", code="required")
+        raise ServiceError("请填写职务名称。", code="required")
     role = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
     if role is None:
-        raise ValidationError("请选择委员会职务。", code="required")
+        raise ServiceError("请选择委员会职务。", code="required")
     if Seat.objects.filter(role=role, unit=unit, title=title).exists():
-        raise ValidationError(
+        raise ServiceError(
             f"席位“{role.name} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
             code="duplicate",
         )
@@ -97,12 +98,12 @@ def seat_create(
 
 
 @transaction.atomic
-def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
+def seat_retire(*, seat: Seat, end_date: dt.date, by: User | None = None) -> Seat:
     """The position is abolished: its current term ends on ``end_date`` and it leaves the roster."""
     current = Appointment.objects.select_for_update().filter(seat=seat, end_date__isnull=True).first()
     if current is not None:
         if end_date < current.start_date:
-            raise ValidationError(
+            raise ServiceError(
                 f"撤销日期不能早于现任人员的任职起始日（{cn_date(current.start_date)}）。",
                 code="before_start",
             )
@@ -113,7 +114,7 @@ def seat_retire(*, seat: Seat, end_date: dt.date, by=None) -> Seat:
     return seat
 
 
-def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
+def seat_reorder(*, seat: Seat, order: int, by: User | None = None) -> Seat:
     if seat.order != order:
         seat.order = order
         save_with_history(seat, by)
@@ -122,12 +123,12 @@ def seat_reorder(*, seat: Seat, order: int, by=None) -> Seat:
 
 @transaction.atomic
 def unit_contact_save(
-    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by=None
+    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by: User | None = None
 ) -> UnitContact:
     """Create or update a contact person; at most one is the unit's primary contact."""
     contact = contact or UnitContact(unit=unit)
     if contact.unit_id != unit.pk:
-        raise ValidationError("联系人不属于该单位。", code="wrong_unit")
+        raise ServiceError("联系人不属于该单位。", code="wrong_unit")
     for field, value in data.items():
         setattr(contact, field, value)
     if contact.is_primary:
@@ -140,18 +141,17 @@ def unit_contact_save(
     return contact
 
 
-def unit_contact_delete(*, contact: UnitContact, by=None) -> None:
-    contact._history_user = by
-    contact.delete()
+def unit_contact_delete(*, contact: UnitContact, by: User | None = None) -> None:
+    delete_with_history(contact, by)
 
 
 @transaction.atomic
-def roster_import_apply(*, raw_rows: list[dict], by=None) -> dict:
+def roster_import_apply(*, raw_rows: list[dict], by: User | None = None) -> dict:
     """Apply a previewed import in one transaction; any problem refuses the whole file."""
     planned = roster_import_plan(raw_rows)
     problems = [f"第 {r.line} 行：{'；'.join(r.errors)}" for r in planned if r.errors]
     if problems:
-        raise ValidationError(problems, code="invalid_rows")
+        raise ServiceError(problems, code="invalid_rows")
     counts = {"new_seat": 0, "replace": 0, "reorder": 0, "unchanged": 0}
     for row in planned:
         if row.action == "new_seat":
@@ -182,7 +182,7 @@ class RosterImporter(Importer):
     rows_template = "committee/_import_rows_roster.html"
     confirm_note = "确认后才按下表更新委员会名单；文件中未列出的席位保持不变。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         raw_rows = read_roster_workbook(uploaded)
         planned = roster_import_plan(raw_rows)
         rows = [
@@ -203,7 +203,7 @@ class RosterImporter(Importer):
         errors = [row_error("；".join(r.errors), row=r.line) for r in planned if r.errors]
         return Parsed(rows=rows, errors=errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         counts = roster_import_apply(raw_rows=[row["raw"] for row in batch.rows], by=by)
         message = (
             f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     CalendarDay,
@@ -23,7 +24,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 class SiteSettingAdmin(admin.ModelAdmin):
     list_display = ("__str__", "publicity_workdays", "review_service_limit_workdays", "updated_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return not SiteSetting.objects.exists()
 
 

@@ -9,6 +9,7 @@ are not slowed down at all; the periodic sweeps do the work once the worker and 
 
 import logging
 import time
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ BACKOFF_SECONDS = 30
 _down_until = 0.0
 
 
-def publish(task, *args, **kwargs) -> bool:
+def publish(task: Any, *args: Any, **kwargs: Any) -> bool:
     """``task.delay(*args, **kwargs)`` that never raises; False when the broker is (known to be) down."""
     global _down_until
     if time.monotonic() < _down_until:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A cell as stripped text; 12.0 (how Excel stores a typed number) becomes "12", a date cell
     2025-01-31 (a date-time at midnight too)."""
     if value is None:
@@ -17,7 +17,7 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def cell_date(value, label: str, errors: list[str]) -> dt.date | None:
+def cell_date(value: object, label: str, errors: list[str]) -> dt.date | None:
     """A date cell or text such as 2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日; an unreadable
     value appends a Chinese error naming ``label`` and gives None."""
     if value is None or cell_text(value) == "":

@@ -7,25 +7,31 @@ is the proxy itself (a unix socket, which only nginx can open, or an address in
 the address the nearest trusted proxy appended. A direct client's own header is ignored.
 """
 
+from typing import Literal
+
 from django.conf import settings
+from django.http import HttpRequest
 from ipware import get_client_ip
 
 
-def peer_is_trusted_proxy(request) -> bool:
+def peer_is_trusted_proxy(request: HttpRequest) -> bool:
     if not settings.TRUSTED_PROXY_COUNT:
         return False
     peer = request.META.get("REMOTE_ADDR") or ""
     return peer == "" or peer in settings.TRUSTED_PROXY_IPS
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address as a string ('' when unknown); ``AXES_CLIENT_IP_CALLABLE``."""
     peer = request.META.get("REMOTE_ADDR") or ""
     if not peer_is_trusted_proxy(request):
         return peer
+    order: Literal["left-most", "right-most"] = (
+        "right-most" if settings.AXES_IPWARE_PROXY_ORDER == "right-most" else "left-most"
+    )
     address, _routable = get_client_ip(
         request,
-        proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
+        proxy_order=order,
         proxy_count=settings.AXES_IPWARE_PROXY_COUNT,
         request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
         # the header holds what the client sent followed by what our proxies appended: only the
@@ -35,6 +41,6 @@ def client_ip(request) -> str:
     return address or peer
 
 
-def ratelimit_key(group, request) -> str:
+def ratelimit_key(group: str, request: HttpRequest) -> str:
     """django-ratelimit key: one bucket per client address."""
     return client_ip(request) or "unknown"

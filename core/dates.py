@@ -8,17 +8,18 @@ Templates use the ``cn_date`` and ``table_date`` filters (built in, no ``{% load
 """
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
 
-def _local(value):
+def _local(value: Any) -> Any:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
 
 
-def cn_date(value, *, with_time: bool = True) -> str:
+def cn_date(value: dt.date | None, *, with_time: bool = True) -> str:
     """2026年12月1日 (a datetime: 2026年12月1日 14:30 in local time); "" for None."""
     if value in (None, ""):
         return ""
@@ -29,7 +30,7 @@ def cn_date(value, *, with_time: bool = True) -> str:
     return text
 
 
-def table_date(value, *, with_time: bool = True) -> str:
+def table_date(value: dt.date | None, *, with_time: bool = True) -> str:
     """2026-12-01 (a datetime: 2026-12-01 14:30 in local time); "" for None."""
     if value in (None, ""):
         return ""

@@ -1,14 +1,19 @@
 """How the platform fails: the one service error, the one view helper that shows it, error pages.
 
-A service that refuses an action raises ``ServiceError`` (or Django's ``ValidationError``, its base,
-which model and form validation raise): a Chinese message safe to show, and a code naming the rule.
-A view catches ``ValidationError`` and calls ``show_error`` — onto the form it re-renders, or as a
-message before it redirects. Nothing else turns a refusal into something a person sees.
+A service that refuses an action raises ``ServiceError``, and only that (tests/test_conventions.py):
+a Chinese message safe to show, and a code naming the rule. ``ServiceError`` is a ``ValidationError``,
+the type model and form validation raise, so a view catches ``ValidationError`` (a refusal of the
+service, or of a Django validator the service ran) and calls ``show_error`` — onto the form it
+re-renders, or as a message before it redirects. Nothing else turns a refusal into something a
+person sees.
 
 404 and 403 extend ``base.html`` (the navigation of a logged-in user included). 400, 429 and 500
 are rendered from ``errors/_plain.html`` without the request's context processors: they must work
 when the database is down or the request itself is broken (no session, no user, no query).
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,18 +26,42 @@ from .policy import remembered_policy_document
 
 
 class ServiceError(ValidationError):
-    """A service refused the action; nothing was changed. ``message`` is Chinese and safe to show
-    (a dict ``{"field": "…"}`` puts it on that form field); ``code`` names the rule for tests and
-    logs, ``default_code`` when none is given. A ``ValidationError``, so forms, ``full_clean`` and
-    every ``except ValidationError`` treat both alike."""
+    """A service refused the action; nothing was changed. ``message`` is Chinese and safe to show:
+    a string, a list, or a dict ``{"field": "…"}`` that puts it on that form field (``show_error``);
+    a ``ValidationError`` (of ``full_clean`` or a Django validator) is taken over with its messages
+    and fields. ``code`` names the rule for tests and logs, ``default_code`` when none is given; it
+    is set for every shape of message (Django sets ``code`` only on a single message). A
+    ``ValidationError``, so forms, ``full_clean`` and every ``except ValidationError`` treat both
+    alike."""
 
     default_code = "refused"
+    code: str
 
-    def __init__(self, message, code: str | None = None, params: dict | None = None) -> None:
+    def __init__(
+        self,
+        message: str | list | dict | ValidationError,
+        code: str | None = None,
+        params: dict | None = None,
+    ) -> None:
         super().__init__(message, code=code or self.default_code, params=params)
+        if code is not None or not getattr(self, "code", None):
+            self.code = code or self.default_code
 
     def __str__(self) -> str:
         return "；".join(self.messages)
+
+
+@contextmanager
+def refused_as(code: str) -> Iterator[None]:
+    """Raise what a Django validator run inside a service refuses (``validate_password``,
+    ``full_clean``, a field validator) as a ``ServiceError`` with ``code``, its messages and fields
+    kept: a service raises only ``ServiceError``."""
+    try:
+        yield
+    except ServiceError:
+        raise
+    except ValidationError as exc:
+        raise ServiceError(exc, code=code) from exc
 
 
 def show_error(request, exc: ValidationError, *, form=None, level: int = messages.ERROR) -> None:

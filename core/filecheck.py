@@ -9,6 +9,7 @@
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.apps import apps
@@ -34,7 +35,7 @@ def file_fields() -> list[tuple[type[models.Model], str]]:
     ]
 
 
-def referenced_names(names=None) -> set[str]:
+def referenced_names(names: Iterable[str] | None = None) -> set[str]:
     """Stored names that some row refers to (limited to ``names`` when given)."""
     found: set[str] = set()
     for model, field in file_fields():
@@ -91,7 +92,7 @@ def abandoned_writes(referenced: set[str]) -> set[str]:
     return abandoned
 
 
-def check_files(*, record: bool = False, now=None) -> FileCheckRun:
+def check_files(*, record: bool = False, now: dt.datetime | None = None) -> FileCheckRun:
     """Compare every referenced file with its checksum and list orphans; stores and returns the run."""
     now = now or timezone.now()
     root = Path(settings.MEDIA_ROOT)

@@ -45,7 +45,7 @@ class Check:
         return LEVEL_LABELS[self.level]
 
 
-def _ago(when) -> str:
+def _ago(when: dt.datetime) -> str:
     seconds = int((timezone.now() - when).total_seconds())
     if seconds < 120:
         return f"{max(seconds, 0)} 秒前"
@@ -90,7 +90,7 @@ def check_worker() -> Check:
     title = "后台工作进程"
     heartbeat = WorkerHeartbeat.objects.filter(name="health").first()
     done = heartbeat.completed_at if heartbeat else None
-    if done is None or timezone.now() - done > HEARTBEAT_MAX_AGE:
+    if heartbeat is None or done is None or timezone.now() - done > HEARTBEAT_MAX_AGE:
         seen = f"最近一次回执在 {_ago(done)}" if done else "从未收到回执"
         return Check(
             "worker",

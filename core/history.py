@@ -5,13 +5,16 @@ services). The page is generic so that each app's detail page only links to it. 
 ``save_with_history`` so that every history row names who acted.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models
 from django.http import Http404
 
 from .dates import table_date
+from .errors import refused_as
 
 AUDITED_MODELS = (
     "targets.plan",
@@ -44,14 +47,35 @@ AUDITED_MODELS = (
 CHANGE_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
 
 
-def save_with_history(obj: models.Model, by, *, clean: bool = False, **save_kwargs) -> None:
+def save_with_history(
+    obj: models.Model,
+    by: Any,
+    *,
+    clean: bool = False,
+    update_fields: Iterable[str] | None = None,
+    force_insert: bool = False,
+    reason: str | None = None,
+) -> None:
     """Save ``obj`` with ``by`` recorded as the acting user of its history row: services also run
     from tasks and commands, where no request tells simple-history who acted. ``clean`` runs
-    ``full_clean`` first (the model's own validation, unique checks included)."""
-    obj._history_user = by  # read by simple-history's post_save handler
+    ``full_clean`` first (the model's own validation, unique checks included); what it refuses is
+    raised as a ``ServiceError`` (code ``invalid``) with the same messages and fields.
+    ``update_fields`` and ``force_insert`` are passed to ``save``; ``reason`` becomes the history
+    row's change reason (at most 100 characters). The only place that sets ``_history_user``."""
+    # simple-history's post_save handler reads these private attributes; they are not in the model's type
+    setattr(obj, "_history_user", by)  # noqa: B010
+    if reason is not None:
+        setattr(obj, "_change_reason", reason[:100])  # noqa: B010
     if clean:
-        obj.full_clean(validate_unique=True)
-    obj.save(**save_kwargs)
+        with refused_as("invalid"):
+            obj.full_clean(validate_unique=True)
+    obj.save(update_fields=update_fields, force_insert=force_insert)
+
+
+def delete_with_history(obj: models.Model, by: Any) -> None:
+    """Delete ``obj`` with ``by`` recorded as the acting user of its ``-`` history row."""
+    setattr(obj, "_history_user", by)  # noqa: B010  # read by simple-history's post_delete handler
+    obj.delete()
 
 
 @dataclass
@@ -78,11 +102,12 @@ def audited_model(label: str) -> type[models.Model]:
 
 def _related_name(field: models.ForeignKey, pk, cache: dict) -> str:
     """A linked object by its name (a person by display name), not by its id."""
-    key = (field.related_model, pk)
+    related = cast(type[models.Model], field.related_model)  # a model by now, not "self"
+    key = (related, pk)
     if key not in cache:
-        obj = field.related_model._default_manager.filter(pk=pk).first()
+        obj = related._default_manager.filter(pk=pk).first()
         if obj is None:
-            cache[key] = f"（已删除的{field.related_model._meta.verbose_name}）"
+            cache[key] = f"（已删除的{related._meta.verbose_name}）"
         else:
             cache[key] = getattr(obj, "display_name", None) or str(obj)
     return cache[key]

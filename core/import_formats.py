@@ -14,7 +14,7 @@ ADMIN_IMPORT_LIMITS = SheetLimits(rows=20_000, columns=30)
 
 
 class XLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream):
+    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
         workbook = open_workbook(
             SimpleUploadedFile("import.xlsx", bytes(in_stream)), limits=ADMIN_IMPORT_LIMITS
         )

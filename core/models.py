@@ -198,6 +198,8 @@ class FileCheckRun(models.Model):
     damaged = models.JSONField("损坏文件", default=list)
     orphans = models.JSONField("无主文件", default=list)
 
+    unrecorded: list[str]  # not stored: set by core.filecheck.check_files for its report
+
     class Meta:
         verbose_name = "文件检查记录"
         verbose_name_plural = "文件检查记录"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _providers: list[Callable[..., dict | None]] = []  # in INSTALLED_APPS order (each app's ready())
@@ -22,7 +23,7 @@ def register(nav_group: Callable[..., dict | None]) -> None:
 
 
 @lru_cache(maxsize=512)
-def menu_url(target: str, prefix: str, urlconf) -> str | None:
+def menu_url(target: str, prefix: str, urlconf: str | None) -> str | None:
     """A menu entry's URL, reversed once per process and URLconf (it does not change while it runs)."""
     try:
         return reverse(target, urlconf=urlconf) if ":" in target else target
@@ -30,7 +31,7 @@ def menu_url(target: str, prefix: str, urlconf) -> str | None:
         return None
 
 
-def nav_groups(request) -> list[dict]:
+def nav_groups(request: HttpRequest) -> list[dict]:
     user = request.user
     if not user.is_authenticated:
         return []

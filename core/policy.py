@@ -11,6 +11,7 @@ so that a name on every row of a list costs no query.
 """
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
@@ -49,7 +50,7 @@ def platform_name() -> str:
     return policy_document().platform_name or settings.PLATFORM_NAME
 
 
-def forget_policy_document(**kwargs) -> None:
+def forget_policy_document(**kwargs: Any) -> None:
     _memo.clear()
 
 

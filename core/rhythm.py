@@ -15,6 +15,7 @@ months up to and including m (for 6 months in June and December: January–June 
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 QUARTER, HALF, YEAR = "quarter", "half", "year"
@@ -40,7 +41,7 @@ class Period:
     number: int  # 1–4 (quarter), 1–2 (half), 1 (year)
     rhythm: str = HALF
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.rhythm not in PER_YEAR or not 1 <= self.number <= PER_YEAR[self.rhythm]:
             raise ValueError(f"无效的报送期次：{self.year} {self.rhythm} {self.number}")
 
@@ -197,5 +198,5 @@ class MeetingCycle:
 JIANLI_CYCLE = MeetingCycle()
 
 
-def months_text(months) -> str:
+def months_text(months: Iterable[int]) -> str:
     return "、".join(f"{m}月" for m in months)

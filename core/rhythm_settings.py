@@ -13,6 +13,7 @@ message); ``apply_rhythm`` writes a valid section into the settings row (recorde
 """
 
 from . import rhythm as rh
+from .history import save_with_history
 
 FIELDS = ("rhythm", "due_days_after_period", "reminder_days", "amber_band_pct")
 # section field → SiteSetting field
@@ -91,10 +92,7 @@ def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
         return []
     for key in changed:
         setattr(setting, key, values[key])
-    # simple-history reads these private attributes on save; they are not part of the model's type
-    setattr(setting, "_history_user", by)  # noqa: B010
-    setattr(setting, "_change_reason", (reason or "")[:100] or None)  # noqa: B010
-    setting.save()
+    save_with_history(setting, by, reason=reason or None)
     return changed
 
 

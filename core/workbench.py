@@ -7,6 +7,7 @@ bounded: the workbench is every user's first page.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 _providers: list[Callable[..., list[dict]]] = []  # in INSTALLED_APPS order (each app's ready())
 
@@ -17,7 +18,7 @@ def register(panels: Callable[..., list[dict]]) -> None:
         _providers.append(panels)
 
 
-def workbench_panels(user) -> list[dict]:
+def workbench_panels(user: Any) -> list[dict]:
     panels = []
     for provider in _providers:
         panels.extend(provider(user))

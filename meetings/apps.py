@@ -5,7 +5,7 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "联席会议与督办"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import imports, navigation, workbench
         from notifications import reminders
 

@@ -117,7 +117,7 @@ def agenda_document(meeting: Meeting):
     return doc
 
 
-def _status_lines(status: dict) -> list[str]:
+def _status_lines(status: dict | None) -> list[str]:
     if not status or status.get("previous") is None:
         return ["本次为首次联席会议，无上次会议决定事项。"]
     c = status["counts"]
@@ -176,7 +176,7 @@ def minutes_document(meeting: Meeting):
         add_paragraph(doc, f"（历史补录，纪要原件存档；召开日期 {cn_date(meeting.held_on)}）", indent=False)
         if meeting.attendees:
             add_paragraph(doc, "出席人员：" + meeting.attendees, indent=False)
-    elif meeting.minutes_signed_at:
+    elif meeting.minutes_signed_at and meeting.minutes_signed_by is not None:
         add_paragraph(
             doc,
             f"签发：{meeting.minutes_signed_by.display_name}（{cn_date(timezone.localdate(meeting.minutes_signed_at))}）",

@@ -1,9 +1,10 @@
+from accounts.models import User
 from accounts.permissions import is_office
 
 from .permissions import can_use_meetings
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     if not can_use_meetings(user):
         return None
     items = [

@@ -85,7 +85,7 @@ def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowU
 def status_annotations(today: dt.date) -> dict:
     """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
     deadline, phase = "deadline", "phase"
-    rules = [
+    rules: list[tuple[dict[str, object], FollowUpStatus]] = [
         ({phase: FollowUpPhase.CLOSED}, FollowUpStatus.DONE),
         ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),
         ({phase: FollowUpPhase.ASSIGNED}, FollowUpStatus.UNSIGNED),

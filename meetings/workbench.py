@@ -1,8 +1,9 @@
 """Home-page panels: a unit's follow-up items and meetings; the office's 督办 overview."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver, is_office, is_unit_user
 
 from .models import ExtensionRequest, FollowUpAssignment, Meeting, Topic
@@ -11,11 +12,11 @@ from .status import FollowUpStatus
 PANEL_ROWS = 8
 
 
-def _open_meetings(qs):
+def _open_meetings(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return qs.exclude(status=Meeting.Status.PUBLISHED).order_by("year", "half")[:3]
 
 
-def panels(user) -> list[dict]:
+def panels(user: User) -> list[dict]:
     today = timezone.localdate()
     if is_unit_user(user):
         items = list(

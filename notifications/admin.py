@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from . import services
 from .models import Notification
@@ -35,7 +37,7 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["resend_failed"]
 
     @admin.action(description="重新发送所选“发送失败”的通知")
-    def resend_failed(self, request, queryset):
+    def resend_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         n = sum(
             services.notification_resend(notification_id=pk)
             for pk in queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True)

@@ -5,7 +5,7 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "通知"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import health, navigation, workbench
 
         from . import health as app_health

@@ -86,9 +86,11 @@ class EmailChannel:
         return message
 
     def send(self, notification) -> None:
-        kwargs = {} if getattr(settings, "EMAIL_TIMEOUT", None) else {"timeout": SEND_TIMEOUT_SECONDS}
         message = self.render(notification)
-        message.connection = get_connection(**kwargs)
+        if getattr(settings, "EMAIL_TIMEOUT", None):
+            message.connection = get_connection()
+        else:
+            message.connection = get_connection(timeout=SEND_TIMEOUT_SECONDS)
         message.send(fail_silently=False)
 
 

@@ -1,7 +1,8 @@
+from accounts.models import User
 from accounts.permissions import is_office
 
 
-def nav_group(user) -> dict | None:
+def nav_group(user: User) -> dict | None:
     if not user.is_authenticated:
         return None
     items = [("消息中心", "notifications:inbox"), ("发送记录", "notifications:sent")]

@@ -16,6 +16,7 @@ A reminder names what is due and when in ``subject``/``body`` and links to the p
 done (``url``, a path such as ``/targets/reports/12/``).
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -47,12 +48,12 @@ def collectors() -> Iterator[tuple[str, Callable[..., Iterable[Reminder]]]]:
     yield from _collectors
 
 
-def collect_all(today) -> Iterable[Reminder]:
+def collect_all(today: dt.date) -> Iterable[Reminder]:
     for _app, collect in collectors():
         yield from collect(today)
 
 
-def collect(today) -> Iterable[Reminder]:
+def collect(today: dt.date) -> Iterable[Reminder]:
     """The notifications app's own reminder: the office's daily count of e-mails in an unknown state
     (a worker died mid-send). They are never re-sent by themselves (at most once); a person decides."""
     count = selectors.unknown_outcome().count()

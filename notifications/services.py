@@ -12,11 +12,12 @@ such a stale claim into 发送失败 ("状态未知") and never re-sends it by i
 already have left. The office can resend it by hand (a conscious decision, see docs/scheduler.md).
 """
 
+import datetime as dt
 import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import office_users
 from core import broker
 from core.text import header_safe
@@ -51,7 +53,7 @@ _local = threading.local()
 def notify(
     *,
     occasion: str,
-    recipients: Iterable,
+    recipients: Iterable[User],
     subject: str,
     body: str,
     url: str = "",
@@ -98,7 +100,7 @@ def notify(
 
 
 @contextmanager
-def delivery_batch():
+def delivery_batch() -> Iterator[None]:
     """Collect the rows of many ``notify`` calls and enqueue one delivery task at the end.
 
     Used by the scheduled jobs that notify hundreds of people in one run.
@@ -107,7 +109,8 @@ def delivery_batch():
     if outer is not None:  # nested: the outermost batch enqueues
         yield
         return
-    _local.batch = batch = []
+    batch: list[int] = []
+    _local.batch = batch
     try:
         yield
     finally:
@@ -192,7 +195,7 @@ def outbox_due_ids(*, limit: int = 200) -> list[int]:
     )
 
 
-def outbox_release_stale_claims(*, now=None) -> int:
+def outbox_release_stale_claims(*, now: dt.datetime | None = None) -> int:
     """Mark claims left by dead workers as failed with an unknown outcome (never re-sent)."""
     now = now or timezone.now()
     return Notification.objects.filter(
@@ -211,7 +214,7 @@ def notification_resend(*, notification_id: int) -> bool:
     return bool(changed)
 
 
-def inbox_mark_read(*, by, notification_ids: Iterable[int] | None = None) -> int:
+def inbox_mark_read(*, by: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own in-app messages read (all unread ones when no ids are given)."""
     qs = Notification.objects.filter(recipient=by, channel=Notification.Channel.INAPP, read_at__isnull=True)
     if notification_ids is not None:
@@ -219,13 +222,13 @@ def inbox_mark_read(*, by, notification_ids: Iterable[int] | None = None) -> int
     return qs.update(read_at=timezone.now())
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True
     ).count()
 
 
-def alert_office_file_problem(*, name: str, state: str, **kwargs) -> list[Notification]:
+def alert_office_file_problem(*, name: str, state: str, **kwargs: object) -> list[Notification]:
     """A download found a stored file missing or damaged: tell the office once per file and state."""
     label = "缺失" if state == "missing" else "已损坏（与上传时的 SHA-256 校验值不符）"
     key = hashlib.sha256(name.encode()).hexdigest()[:24]

@@ -2,7 +2,7 @@
 
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import DatabaseError
 
 from . import services
@@ -26,14 +26,14 @@ _retry_options = {
 
 
 @shared_task(**_retry_options)
-def deliver_notifications(self, notification_ids):
+def deliver_notifications(self: Task, notification_ids: list[int]) -> int:
     """Deliver the rows a ``notify`` call just committed."""
     deadline = time.monotonic() + SOFT_TIME_LIMIT - _MARGIN
     return services.notifications_deliver(notification_ids=notification_ids, deadline=deadline)
 
 
 @shared_task(**_retry_options)
-def deliver_pending(self):
+def deliver_pending(self: Task) -> int:
     """The outbox sweep (every minute): send what is due, retire claims of dead workers."""
     services.outbox_release_stale_claims()
     deadline = time.monotonic() + SOFT_TIME_LIMIT - _MARGIN

@@ -1,7 +1,9 @@
+from accounts.models import User
+
 from . import selectors
 
 
-def panels(user) -> list[dict]:
+def panels(user: User) -> list[dict]:
     latest = selectors.latest_unread(user, limit=5)
     if not latest:
         return []

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "门户与工作台"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import navigation
 
         from . import nav

@@ -1,7 +1,10 @@
 """The context every page gets: platform name, upload limits, and for a signed-in user the sidebar and the
 unread count. It sits in the top layer because it reads ``notifications``."""
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
@@ -14,7 +17,7 @@ def _maybe_reverse(name: str) -> str | None:
     return menu_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
-def platform(request):
+def platform(request: HttpRequest) -> dict[str, Any]:
     context = {
         "platform_name": SimpleLazyObject(platform_name),
         "publicity_url": _maybe_reverse("awards:publicity"),

@@ -1,7 +1,8 @@
+from accounts.models import User
 from accounts.permissions import is_office, is_platform_admin
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     items = [("工作台", "core:workbench")]
     if is_office(user) or is_platform_admin(user):
         items.append(("后台任务状态", "core:health"))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import HalfYearReport, ScheduleChange
 
@@ -25,5 +26,5 @@ class ScheduleChangeAdmin(admin.ModelAdmin):
     list_display = ("changed_at", "task_name", "before", "after", "changed_by")
     readonly_fields = ("task_name", "before", "after", "changed_by", "changed_at")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,7 +5,7 @@ class SchedulerConfig(AppConfig):
     name = "scheduler"
     verbose_name = "计划任务与半年报告"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import navigation, workbench
 
         from . import nav, signals

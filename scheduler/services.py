@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.selectors import office_users
 from awards.services import publicity_advance_due
 from core.dates import cn_date
@@ -190,7 +191,9 @@ def report_recipients():
     return office_users()
 
 
-def _store(document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by):
+def _store(
+    document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by: User
+):
     """Write the file into the report's document, replacing the previous file of the same key."""
     if document is None:
         document = StoredDocument(kind=StoredDocument.Kind.HALF_YEAR_REPORT, key=half.key)
@@ -203,7 +206,9 @@ def _store(document: StoredDocument | None, *, half: HalfYear, title: str, name:
     return document
 
 
-def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = None) -> HalfYearReport:
+def half_year_report_build(
+    *, half: HalfYear, by: User | None = None, today: dt.date | None = None
+) -> HalfYearReport:
     """Build (or rebuild) the progress report of ``half``: figures, xlsx and docx, stored under its key.
 
     The first build notifies the office staff and approvers; a rebuild replaces the files and the
@@ -213,7 +218,7 @@ def half_year_report_build(*, half: HalfYear, by=None, today: dt.date | None = N
 
 
 def _report_build(
-    *, half: HalfYear, by=None, today: dt.date | None = None, only_if_unbuilt: bool = False
+    *, half: HalfYear, by: User | None = None, today: dt.date | None = None, only_if_unbuilt: bool = False
 ) -> tuple[HalfYearReport, bool]:
     """The build, and whether this call built it. The report's row is claimed (created if need be,
     then locked) before anything is built: a second run at the same time waits for the first, and
@@ -327,7 +332,7 @@ def _describe(task) -> str:
 
 
 def schedule_update(
-    *, task, enabled: bool, crontab: dict | None = None, every_seconds: int | None = None, by
+    *, task, enabled: bool, crontab: dict | None = None, every_seconds: int | None = None, by: User
 ) -> bool:
     """Change a periodic task's schedule and enabled flag; returns whether anything changed.
 

@@ -41,13 +41,14 @@ def daily_reminders(self, day: str | None = None):
     today = _day(day)
     # catch-up: a beat that was down on 1 January / 1 July still opens the half year; a failure
     # there must not hold the reminders back (the retry redoes both, idempotently)
+    failed: services.JobError | None = None
     try:
         opened = services.half_year_open(today=today)
     except services.JobError as exc:
-        opened = exc
+        failed = exc
     sent = services.reminders_send(today=today)
-    if isinstance(opened, Exception):
-        raise opened
+    if failed is not None:
+        raise failed
     return {"half_year": opened, "reminders": sent}
 
 

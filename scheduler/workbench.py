@@ -1,12 +1,13 @@
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_office
 from core.calendar import next_year_unknown
 
 from .models import HalfYearReport
 
 
-def panels(user) -> list[dict]:
+def panels(user: User) -> list[dict]:
     if not is_office(user):
         return []
     out = []

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
@@ -88,7 +91,7 @@ class StatisticAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     list_filter = ("target__plan", "origin", "backfilled")
     search_fields = ("target__code", "target__name", "source")
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # accepted values are evidence: corrected by a newer value, never deleted
 
 

@@ -5,7 +5,7 @@ class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = "目标与进度"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import imports, navigation, workbench
         from notifications import reminders
 

@@ -253,7 +253,7 @@ def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[S
     missing = [h for h in required if h not in header]
     if missing:
         raise TemplateRefused(f"工作表“{ws.title}”缺少列：{'、'.join(missing)}。请使用平台下载的模板。")
-    out = []
+    out: list[SheetRow] = []
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue

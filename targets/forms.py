@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -441,7 +442,7 @@ class TargetForm(forms.ModelForm):
         self.plan = plan
         self.instance.plan = plan
         for name in ("lead_units", "support_units"):
-            self.fields[name].queryset = _units()
+            cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = _units()
         if self.instance.pk:
             owners = list(self.instance.owners.all())
             self.fields["lead_units"].initial = [o.unit_id for o in owners if o.role == "lead"]
@@ -506,7 +507,7 @@ class MeasureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
-        self.fields["units"].queryset = _units()
+        cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = _units()
         if self.instance.pk:
             self.fields["units"].initial = [r.unit_id for r in self.instance.responsibilities.all()]
 

@@ -24,7 +24,7 @@ def _changes(history_rows, model, describe) -> list[dict]:
     previous = None
     for row in history_rows:
         if previous is None:
-            changes = []
+            changes: list[dict] = []
             what = "创建"
         else:
             delta = row.diff_against(previous)

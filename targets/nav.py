@@ -1,7 +1,8 @@
+from accounts.models import User
 from accounts.permissions import can_view_overall_progress, is_office, is_unit_user
 
 
-def nav_group(user):
+def nav_group(user: User) -> dict | None:
     if not can_view_overall_progress(user):
         return None
     items = [("目标进度看板", "targets:dashboard")]

@@ -37,6 +37,7 @@ RAG:
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -61,7 +62,7 @@ class TargetSpec:
     baseline_date: dt.date | None = None
 
     @classmethod
-    def of(cls, target) -> "TargetSpec":
+    def of(cls, target: Any) -> "TargetSpec":
         return cls(
             kind=target.kind,
             target_value=Decimal(target.target_value),

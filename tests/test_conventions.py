@@ -41,3 +41,47 @@ def test_the_acting_user_of_every_service_is_called_by():
         or (arg == "user" and (rel, name) not in USER_IS_NOT_THE_ACTOR)
     ]
     assert other_names == []
+
+
+def _service_modules():
+    paths = sorted(ROOT.glob("*/services.py")) + sorted(ROOT.glob("*/services/*.py"))
+    return [path for path in paths if not path.relative_to(ROOT).as_posix().startswith((".venv/", "build/"))]
+
+
+def _project_modules():
+    skipped = (".venv/", "build/", "var/", "static/")
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if not rel.startswith(skipped) and "/migrations/" not in rel:
+            yield rel, path
+
+
+def test_service_modules_are_found():
+    names = {path.relative_to(ROOT).as_posix() for path in _service_modules()}
+    assert {"awards/services/review.py", "meetings/services/followups.py", "committee/services.py"} <= names
+
+
+def test_services_refuse_with_service_error_only():
+    """A service refuses with ``core.errors.ServiceError`` (a Chinese message and a code), never by
+    raising or building Django's ``ValidationError`` itself: ``except ValidationError`` (around a
+    Django validator, re-raised as a ServiceError) is allowed."""
+    offenders = []
+    for path in _service_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+                name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                if name == "ValidationError":
+                    offenders.append(f"{path.relative_to(ROOT).as_posix()}:{node.lineno}")
+    assert offenders == []
+
+
+def test_history_user_is_set_by_core_history_only():
+    """Who acted is recorded through ``core.history.save_with_history`` / ``delete_with_history``."""
+    offenders = [
+        rel
+        for rel, path in _project_modules()
+        if rel != "core/history.py"
+        and not rel.startswith("tests/test_conventions")
+        and "_history_user" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

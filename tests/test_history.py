@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from awards.models import RewardItem
+from core.history import save_with_history
 from targets.models import Target
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,8 @@ def _url(obj):
 
 def test_office_sees_who_changed_a_reward_amount_from_what_to_what(client, users):
     item = RewardItem.objects.get(code="geographical_indication")
-    item._history_user = users["approver"]
     item.amount_yuan = 120_000
-    item.save()
+    save_with_history(item, users["approver"])
     client.force_login(users["office"])
     body = client.get(_url(item)).content.decode()
     assert "瞿建民" in body

@@ -1,9 +1,11 @@
 """Proposing a change of money data: stored as pending until another approver confirms it."""
 
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from core.errors import ServiceError
 
 from ..models import Application, MoneyChange, RewardItem
 
@@ -15,7 +17,7 @@ def change_propose(
     kind: str,
     by: User,
     summary: str,
-    payload: dict,
+    payload: dict[str, Any],
     reason: str = "",
     application: Application | None = None,
     reward_item: RewardItem | None = None,
@@ -35,14 +37,16 @@ def change_propose(
     except IntegrityError as exc:
         # race: two people proposing at once; the partial unique constraints let one through
         if "awards_moneychange_one_pending" in str(exc) or "UNIQUE" in str(exc).upper():
-            raise ValidationError(
+            raise ServiceError(
                 "已有一项同类变更在等待审核人确认，请先确认或退回该项，再登记新的变更。",
                 code="pending_exists",
             ) from exc
         raise
 
 
-def pending_change(*, application: Application | None = None, reward_item: RewardItem | None = None):
+def pending_change(
+    *, application: Application | None = None, reward_item: RewardItem | None = None
+) -> MoneyChange | None:
     qs = MoneyChange.objects.filter(state=MoneyChange.State.PENDING)
     if application is not None:
         qs = qs.filter(application=application)

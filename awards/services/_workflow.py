@@ -1,25 +1,28 @@
 """Shared machinery of the application workflow: locking, recorded steps, notifications."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import is_approver, is_office
+from accounts.permissions import AnyUser, is_approver, is_office
+from core.errors import ServiceError
 from notifications.services import notify
 
-from ..formatting import cn_date, wan  # noqa: F401  (re-exported for the services)
+from ..formatting import cn_date, wan
 from ..models import Application, ApplicationEvent
+
+__all__ = ["cn_date", "wan"]  # re-exported for the services, with what is defined here
 
 Status = Application.Status
 Action = ApplicationEvent.Action
 
 
-def require_office(user) -> None:
+def require_office(user: AnyUser) -> None:
     if not is_office(user):
         raise PermissionDenied("只有办公室工作人员可以办理此事项。")
 
 
-def require_approver(user) -> None:
+def require_approver(user: AnyUser) -> None:
     if not is_approver(user):
         raise PermissionDenied("只有办公室负责人可以复核。")
 
@@ -37,8 +40,8 @@ def lock(application: Application) -> Application:
     )
 
 
-def refuse_state(application: Application, what: str) -> ValidationError:
-    return ValidationError(
+def refuse_state(application: Application, what: str) -> ServiceError:
+    return ServiceError(
         f"该申报当前状态为“{application.get_status_display()}”，不能{what}。", code="illegal_transition"
     )
 

@@ -3,12 +3,14 @@
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import office_users
+from core.errors import ServiceError
+from core.history import save_with_history
 from notifications.services import notify
 
 from ..models import CLOSED_STATUSES, Application, Attachment, Enterprise, RewardItem
@@ -42,21 +44,19 @@ def _store_attachments(application: Application, files: Sequence, user: User) ->
     return stored
 
 
-def _save_unique(application: Application, *, create: bool) -> None:
-    """Save, turning a violation of 同一奖项不得重复奖励 into the Chinese message.
+def _save_unique(application: Application, *, create: bool, by: User, reason: str | None = None) -> None:
+    """Save with ``by`` (and ``reason``) in the history, turning a violation of 同一奖项不得重复奖励
+    into the Chinese message.
 
     race: two submissions of the same award at once both pass check_eligibility; the partial
     unique constraint lets one INSERT/UPDATE through and the other fails here.
     """
     try:
         with transaction.atomic():  # savepoint: the caller's transaction stays usable
-            if create:
-                application.save(force_insert=True)
-            else:
-                application.save()
+            save_with_history(application, by, force_insert=create, reason=reason)
     except IntegrityError as exc:
         if "awards_application_one_live_per_award" in str(exc) or "UNIQUE" in str(exc).upper():
-            raise ValidationError(duplicate_message(_collides_with(application)), code="duplicate") from exc
+            raise ServiceError(duplicate_message(_collides_with(application)), code="duplicate") from exc
         raise
 
 
@@ -113,7 +113,7 @@ def application_save_draft(
     _require_own(enterprise, by)
     item = RewardItem.objects.filter(code=reward_code, active=True).first()
     if item is None:
-        raise ValidationError("请选择有效的奖励项目。", code="unknown_item")
+        raise ServiceError("请选择有效的奖励项目。", code="unknown_item")
     with transaction.atomic():
         create = application is None
         application = _editable(application, enterprise, by, "修改")
@@ -121,7 +121,7 @@ def application_save_draft(
         # a tier of another line (or none) is kept as none: submission explains what to pick
         application.reward_tier = item.tiers.filter(code=(tier or "").strip()).first() if tier else None
         _fill(application, award_date, reference, issuing_body, description)
-        _save_unique(application, create=create)
+        _save_unique(application, create=create, by=by)
         _store_attachments(application, attachments, by)
         if create:
             record(application, action=Action.CREATE, from_status="", actor=by, notify_enterprise=False)
@@ -145,9 +145,9 @@ def application_submit(
     """Submit an application (new, a draft, or one returned for correction).
 
     The rules are those of ``check_eligibility``; the amount, funding source and provisional flag
-    it concludes are stored on the application (the assessment it keeps). Raises ValidationError
-    with the Chinese reasons when the application is not allowed; nothing is then changed. The
-    caller has obtained the declaration of truth (the form requires it).
+    it concludes are stored on the application (the assessment it keeps). Raises ServiceError
+    (code ``not_eligible``) with the Chinese reasons when the application is not allowed; nothing is
+    then changed. The caller has obtained the declaration of truth (the form requires it).
     """
     _require_own(enterprise, by)
     with transaction.atomic():
@@ -164,13 +164,13 @@ def application_submit(
             tier=tier,
         )
         if not result.eligible:
-            raise ValidationError(result.reasons, code="not_eligible")
+            raise ServiceError(result.reasons, code="not_eligible")
         _apply_assessment(application, result)
         _fill(application, award_date, reference, issuing_body, description)
         application.status = Status.SUBMITTED
         application.declared_at = application.submitted_at = application.updated_at
         application.submission_count += 1
-        _save_unique(application, create=create)
+        _save_unique(application, create=create, by=by)
         _store_attachments(application, attachments, by)
         action = Action.RESUBMIT if from_status == Status.RETURNED else Action.SUBMIT
         findings_record(application=application, found_on="企业提交申报")

@@ -1,9 +1,9 @@
 """The yearly budget of a fund: entered by office staff, in effect once another approver confirms."""
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import ServiceError
 
 from ..models import FundBudget, FundingSource, MoneyChange
 from ._changes import change_propose
@@ -27,8 +27,8 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, ba
     basis = (basis or "").strip()
     if not basis:
         errors.append("请填写预算依据（如预算批复文号）。")
-    if errors:
-        raise ValidationError(errors, code="bad_budget")
+    if errors or source is None:
+        raise ServiceError(errors, code="bad_budget")
     label = source.name
     return change_propose(
         kind=MoneyChange.Kind.BUDGET,

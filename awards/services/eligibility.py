@@ -6,6 +6,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, FundingSource, RewardItem, RewardTier
@@ -33,11 +34,11 @@ class EligibilityResult:
         if not self.funding_source:
             return ""
         if self.reward_item is not None and self.reward_item.funding_source_id == self.funding_source:
-            return self.reward_item.funding_source.name
+            return str(self.reward_item.funding_source.name)
         return FundingSource.objects.get(code=self.funding_source).name
 
 
-def _live_applications(enterprise: Enterprise, exclude_id: int | None):
+def _live_applications(enterprise: Enterprise, exclude_id: int | None) -> QuerySet[Application]:
     if enterprise.pk is None:  # an enterprise not registered yet (legacy entry) has no applications
         return Application.objects.none()
     qs = Application.objects.filter(enterprise=enterprise).exclude(status__in=CLOSED_STATUSES)
@@ -130,7 +131,7 @@ def check_eligibility(
             )
             if kind != Kind.SAME_AWARD
         ]
-    if reasons:
+    if reasons or award_date is None:  # no date is one of the reasons
         return EligibilityResult(
             False, 0, item.funding_source_id, item.provisional, reasons, flags, item, picked
         )

@@ -1,11 +1,12 @@
 """Enterprises: public registration (enterprise + its first user) and verification by the office."""
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import ServiceError, refused_as
 from notifications.services import notify
 
 from ..models import Enterprise
@@ -22,7 +23,7 @@ def enterprise_register(
     address: str,
     contact_person: str,
     contact_phone: str,
-    licence,
+    licence: UploadedFile | None,
     username: str,
     password: str,
     full_name: str,
@@ -30,12 +31,13 @@ def enterprise_register(
     email: str,
 ) -> tuple[Enterprise, User]:
     """Create an enterprise and its first enterprise user together (all or nothing)."""
-    code = validate_credit_code(credit_code)
+    with refused_as("bad_credit_code"):
+        code = validate_credit_code(credit_code)
     with transaction.atomic():
         if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
-            raise ValidationError({"credit_code": DUPLICATE_ENTERPRISE})
+            raise ServiceError({"credit_code": DUPLICATE_ENTERPRISE}, code="duplicate_enterprise")
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError({"username": "该用户名已被使用，请换一个。"})
+            raise ServiceError({"username": "该用户名已被使用，请换一个。"}, code="username_taken")
         enterprise = Enterprise(
             name=name.strip(),
             credit_code=code,
@@ -50,7 +52,8 @@ def enterprise_register(
             phone=phone.strip(),
             email=email.strip(),
         )
-        validate_password(password, user)
+        with refused_as("weak_password"):
+            validate_password(password, user)
         try:
             # race: two registrations of the same code or username at once; the unique indexes decide
             with transaction.atomic():
@@ -61,12 +64,12 @@ def enterprise_register(
                 user.set_password(password)
                 user.save()
         except IntegrityError as exc:
-            raise ValidationError(DUPLICATE_ENTERPRISE) from exc
+            raise ServiceError(DUPLICATE_ENTERPRISE, code="duplicate_enterprise") from exc
         # the office hears of new registrations once a day (registrations_digest), not one by one
     return enterprise, user
 
 
-def _suffix(filename: str) -> str:
+def _suffix(filename: str | None) -> str:
     lowered = (filename or "").lower()
     for ext in (".pdf", ".png", ".jpg", ".jpeg"):
         if lowered.endswith(ext):
@@ -80,9 +83,9 @@ def enterprise_verify(*, enterprise: Enterprise, by: User) -> Enterprise:
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if enterprise.is_verified:
-            raise ValidationError("该企业已经核验，无需重复核验。", code="already_verified")
+            raise ServiceError("该企业已经核验，无需重复核验。", code="already_verified")
         if not enterprise.licence:
-            raise ValidationError(
+            raise ServiceError(
                 "该企业尚未上传营业执照，不能核验通过。请企业在“企业信息”中上传营业执照后再核验，"
                 "或选择“核验不通过”并写明理由。",
                 code="no_licence",
@@ -107,11 +110,13 @@ def enterprise_refuse_verification(*, enterprise: Enterprise, by: User, reason: 
     require_office(by)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请写明核验不通过的理由，企业将看到该理由并据此补正。"})
+        raise ServiceError(
+            {"reason": "请写明核验不通过的理由，企业将看到该理由并据此补正。"}, code="reason_required"
+        )
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if enterprise.is_verified:
-            raise ValidationError("该企业已经核验通过，不能再标记为不通过。", code="already_verified")
+            raise ServiceError("该企业已经核验通过，不能再标记为不通过。", code="already_verified")
         enterprise.refusal_reason, enterprise.refused_at, enterprise.refused_by = reason, timezone.now(), by
         enterprise.save(update_fields=["refusal_reason", "refused_at", "refused_by"])
         notify(
@@ -131,14 +136,16 @@ def enterprise_update_contact(
     address: str,
     contact_person: str,
     contact_phone: str,
-    licence=None,
+    licence: UploadedFile | None = None,
 ) -> Enterprise:
     """Enterprise users keep their address and contact up to date; name and code stay as verified.
     A new licence (before verification) replaces the old one and asks the office to check again."""
     if by.enterprise_id != enterprise.pk and not by.is_office:
-        raise ValidationError("只能修改本企业的信息。")
+        raise ServiceError("只能修改本企业的信息。", code="not_own")
     if licence and enterprise.is_verified:
-        raise ValidationError({"licence": "企业已核验通过，营业执照不能再更换；如有变更请联系办公室。"})
+        raise ServiceError(
+            {"licence": "企业已核验通过，营业执照不能再更换；如有变更请联系办公室。"}, code="licence_locked"
+        )
     enterprise.address = address.strip()
     enterprise.contact_person = contact_person.strip()
     enterprise.contact_phone = contact_phone.strip()

@@ -8,13 +8,13 @@ refused application ends 未通过 with the reply's reason, and the enterprise i
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.policy import policy_document
 
 from .. import selectors
@@ -89,9 +89,9 @@ def funding_request_create(
     requested_on = requested_on or today
     ids = sorted({a.pk for a in applications})
     if not ids:
-        raise ValidationError("请至少选择一份待拨付的申报。", code="empty")
+        raise ServiceError("请至少选择一份待拨付的申报。", code="empty")
     if requested_on > today:
-        raise ValidationError("报请日期不能晚于今天。", code="future")
+        raise ServiceError("报请日期不能晚于今天。", code="future")
     with transaction.atomic():
         # race: two colleagues batching the same applications; the row locks serialise them and the
         # named unique constraint (one live membership per application) holds it in the database
@@ -102,18 +102,18 @@ def funding_request_create(
             .order_by("pk")
         )
         if len(rows) != len(ids):
-            raise ValidationError("所选申报不存在。", code="missing")
+            raise ServiceError("所选申报不存在。", code="missing")
         sources = {a.funding_source_id for a in rows}
         if len(sources) > 1:
             names = dict(FundingSource.as_choices())
             labels = "、".join(sorted(names[s] for s in sources if s))
-            raise ValidationError(
+            raise ServiceError(
                 f"一个报请批次只能包含同一资金来源的申报，所选申报涉及：{labels}。请按资金来源分批报请。",
                 code="mixed_sources",
             )
         wrong = [a for a in rows if a.status != Status.AWAITING_PAYMENT or a.is_legacy]
         if wrong:
-            raise ValidationError(
+            raise ServiceError(
                 "只有公示期满、待拨付的申报才能报请："
                 + "、".join(f"{a.code}（{a.get_status_display()}）" for a in wrong),
                 code="not_awaiting",
@@ -122,7 +122,7 @@ def funding_request_create(
             "request", "application"
         )
         if taken:
-            raise ValidationError(
+            raise ServiceError(
                 "以下申报已在报请批次中，不能重复报请："
                 + "、".join(f"{i.application.code}（{i.request.title}）" for i in taken),
                 code="already_requested",
@@ -149,7 +149,7 @@ def funding_request_create(
                 )
         except IntegrityError as exc:
             # race: two batches of other applications numbered at the same moment
-            raise ValidationError(
+            raise ServiceError(
                 "另一位同事刚刚建立了同一年度的报请批次，请重新提交。", code="number_taken"
             ) from exc
         try:
@@ -158,7 +158,7 @@ def funding_request_create(
                     [Item(request=request, application=a, requested_amount_yuan=a.amount_yuan) for a in rows]
                 )
         except IntegrityError as exc:
-            raise ValidationError(
+            raise ServiceError(
                 "所选申报已在其他报请批次中，不能重复报请。", code="already_requested"
             ) from exc
         if warning:
@@ -177,7 +177,7 @@ def over_budget_apply(change: MoneyChange, *, by: User) -> FundingRequest:
     """An approver accepts a batch over the remaining budget: it is 报请中 from now on."""
     request = FundingRequest.objects.select_for_update().get(pk=change.payload["request_id"])
     if request.state != State.OVER_BUDGET:
-        raise ValidationError(f"该报请批次当前为“{request.get_state_display()}”，不能确认。", code="state")
+        raise ServiceError(f"该报请批次当前为“{request.get_state_display()}”，不能确认。", code="state")
     request.state = State.REQUESTED
     request.budget_confirmed_by = by
     request.save(update_fields=["state", "budget_confirmed_by"])
@@ -216,11 +216,11 @@ def funding_reply_record(
     with transaction.atomic():
         request = FundingRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != State.REQUESTED:
-            raise ValidationError(
+            raise ServiceError(
                 f"该报请批次当前为“{request.get_state_display()}”，不能登记批复。", code="state"
             )
         if _pending_reply(request):
-            raise ValidationError("该批次已有一份批复登记在等待审核人确认，不能重复登记。", code="pending")
+            raise ServiceError("该批次已有一份批复登记在等待审核人确认，不能重复登记。", code="pending")
         errors = []
         reply_number = (reply_number or "").strip()
         if not reply_number:
@@ -255,7 +255,7 @@ def funding_reply_record(
                 )
             entries.append({"item_id": item.pk, "approved": True, "amount_yuan": amount, "reason": reason})
         if errors:
-            raise ValidationError(errors, code="bad_reply")
+            raise ServiceError(errors, code="bad_reply")
         approved = [e for e in entries if e["approved"]]
         summary = (
             f"《{request.title}》批复：{reply_number}（{cn_date(reply_date)}），同意 {len(approved)} 项、"
@@ -279,9 +279,7 @@ def funding_reply_apply(change: MoneyChange, *, by: User) -> FundingRequest:
     data = change.payload
     request = FundingRequest.objects.select_for_update().get(pk=data["request_id"])
     if request.state != State.REQUESTED:
-        raise ValidationError(
-            f"该报请批次当前为“{request.get_state_display()}”，不能确认批复。", code="state"
-        )
+        raise ServiceError(f"该报请批次当前为“{request.get_state_display()}”，不能确认批复。", code="state")
     reply_date = dt.date.fromisoformat(data["reply_date"])
     request.state = State.REPLIED
     request.reply_number = data["reply_number"]

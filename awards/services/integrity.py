@@ -8,12 +8,12 @@ next to the 正奖 of the same family, are not refused outright: they are record
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import ServiceError
 
 from ..models import (
     CLOSED_STATUSES,
@@ -200,14 +200,14 @@ def finding_rule(*, finding: DuplicateFinding, by: User, ruling: str, text: str)
     require_approver(by)
     text = (text or "").strip()
     if ruling not in (Ruling.NOT_DUPLICATE, Ruling.DUPLICATE):
-        raise ValidationError("请选择裁定结论：构成或不构成重复奖励。", code="bad_ruling")
+        raise ServiceError("请选择裁定结论：构成或不构成重复奖励。", code="bad_ruling")
     if not text:
-        raise ValidationError("请写明裁定意见（依据和理由），裁定记录将长期保存。", code="ruling_text")
+        raise ServiceError("请写明裁定意见（依据和理由），裁定记录将长期保存。", code="ruling_text")
     with transaction.atomic():
         # race: two approvers ruling at once; the row lock lets the first one decide
         finding = DuplicateFinding.objects.select_for_update().get(pk=finding.pk)
         if not finding.is_open:
-            raise ValidationError("该疑似重复已有裁定，不能再次裁定。", code="already_ruled")
+            raise ServiceError("该疑似重复已有裁定，不能再次裁定。", code="already_ruled")
         finding.ruling = ruling
         finding.ruling_text = text[:2000]
         finding.ruled_by = by

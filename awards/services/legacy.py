@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.permissions import is_office
 from core.cells import cell_date, cell_text
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
@@ -126,7 +127,7 @@ def legacy_record(*, row: LegacyRow, by: User, source: str = "", today: dt.date 
     today = today or timezone.localdate()
     errors = _legacy_check(row, today)[2]
     if errors:
-        raise ValidationError(errors, code="bad_legacy")
+        raise ServiceError(errors, code="bad_legacy")
     return change_propose(
         kind=MoneyChange.Kind.LEGACY_ENTRY,
         by=by,
@@ -155,7 +156,7 @@ def legacy_apply(change: MoneyChange, *, by: User, today: dt.date | None = None)
             created.append(_legacy_create(row, change.made_by, by, source, today))
         except ValidationError as exc:
             where = f"第 {row.row_number} 行：" if len(rows) > 1 else ""
-            raise ValidationError(
+            raise ServiceError(
                 f"{where}{'；'.join(exc.messages)}（本次录入已全部取消）", code="bad_row"
             ) from exc
     return created
@@ -167,7 +168,7 @@ def _legacy_create(
     """Enter one reward paid before the system existed, as a paid application marked legacy."""
     enterprise, code, errors = _legacy_check(row, today)
     if errors:
-        raise ValidationError(errors, code="bad_legacy")
+        raise ServiceError(errors, code="bad_legacy")
     if enterprise is None:
         # the office paid it, so the office knows the enterprise: recorded as verified
         enterprise = Enterprise.objects.create(
@@ -205,11 +206,12 @@ def _legacy_create(
         created_by=recorded_by,
     )
     _apply_assessment(application, result)
-    application._change_reason = (
-        f"录入历史兑现记录（经办人 {recorded_by.display_name}，审核人 {confirmed_by.display_name}）"
-    )[:100]
-    application._history_user = confirmed_by
-    _save_unique(application, create=True)
+    _save_unique(
+        application,
+        create=True,
+        by=confirmed_by,
+        reason=f"录入历史兑现记录（经办人 {recorded_by.display_name}，审核人 {confirmed_by.display_name}）",
+    )
     findings_record(application=application, found_on="录入历史兑现记录")
     comment = f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {cn_date(row.paid_on)}"
     if row.voucher_number:
@@ -243,15 +245,15 @@ def legacy_correct(
     require_office(by)
     today = today or timezone.localdate()
     if not application.is_legacy:
-        raise ValidationError("只有系统上线前的历史兑现记录可以更正。", code="not_legacy")
+        raise ServiceError("只有系统上线前的历史兑现记录可以更正。", code="not_legacy")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请写明更正原因（如原始凭证号），更正记录将长期保存。", code="reason")
+        raise ServiceError("请写明更正原因（如原始凭证号），更正记录将长期保存。", code="reason")
     validate_payment(amount_yuan=amount_yuan, paid_on=paid_on, award_date=application.award_date, today=today)
     reference = (reference or "").strip()[:100]
     errors = _reference_errors(application, reference)
     if errors:
-        raise ValidationError(errors, code="reference")
+        raise ServiceError(errors, code="reference")
     changes = []
     for label, old, new in (
         ("实际拨付金额", application.paid_amount_yuan, amount_yuan),
@@ -262,7 +264,7 @@ def legacy_correct(
         if old != new:
             changes.append(f"{label}：{old} → {new}")
     if not changes:
-        raise ValidationError("没有需要更正的内容。", code="unchanged")
+        raise ServiceError("没有需要更正的内容。", code="unchanged")
     return change_propose(
         kind=MoneyChange.Kind.LEGACY_CORRECTION,
         by=by,
@@ -302,18 +304,19 @@ def legacy_correction_apply(change: MoneyChange, *, by: User) -> Application:
     data = change.payload
     errors = _reference_errors(application, data["reference"])
     if errors:
-        raise ValidationError(errors, code="reference")
+        raise ServiceError(errors, code="reference")
     application.paid_amount_yuan = data["amount_yuan"]
     application.paid_on = dt.date.fromisoformat(data["paid_on"])
     application.voucher_number = data["voucher_number"]
     application.reference = data["reference"]
     application.reference_canonical = canonical_reference(data["reference"])
     application.updated_at = timezone.now()
-    application._change_reason = (
-        f"更正历史兑现记录（经办人 {change.made_by.display_name}，审核人 {by.display_name}）"
-    )[:100]
-    application._history_user = by
-    _save_unique(application, create=False)
+    _save_unique(
+        application,
+        create=False,
+        by=by,
+        reason=f"更正历史兑现记录（经办人 {change.made_by.display_name}，审核人 {by.display_name}）",
+    )
     findings_record(application=application, found_on="更正历史兑现记录")
     record(
         application,
@@ -371,7 +374,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     rows_iter = sheet_rows(sheet)
     header = next(rows_iter, None)
     if not header:
-        raise ValidationError("工作表是空的，请使用下载的模板填写。", code="empty")
+        raise ServiceError("工作表是空的，请使用下载的模板填写。", code="empty")
     labels = {label: key for key, label in COLUMNS}
     positions = {}
     for index, cell in enumerate(header):
@@ -380,7 +383,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
             positions[key] = index
     missing = [label for key, label in COLUMNS if key in REQUIRED and key not in positions]
     if missing:
-        raise ValidationError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header")
+        raise ServiceError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header")
     items, names = {}, {}
     for code, name in RewardItem.objects.values_list("code", "name"):
         items[code] = code
@@ -393,7 +396,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         if values is None or all(v is None or cell_text(v) == "" for v in values):
             continue
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
-            raise ValidationError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。", code="too_many")
+            raise ServiceError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。", code="too_many")
         cell = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         row_errors: list[str] = []
         formulas = [label for key, label in COLUMNS if is_formula_text(cell.get(key))]
@@ -429,7 +432,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         else:
             rows.append(row)
     if not rows and not errors:
-        raise ValidationError("工作表中没有数据行。", code="empty")
+        raise ServiceError("工作表中没有数据行。", code="empty")
     return LegacyPreview(rows=rows, errors=errors)
 
 
@@ -440,11 +443,11 @@ def legacy_import_confirm(
     require_office(by)
     today = today or timezone.localdate()
     if not rows:
-        raise ValidationError("没有可导入的行。", code="empty")
+        raise ServiceError("没有可导入的行。", code="empty")
     for row in rows:
         errors = _legacy_check(row, today)[2]
         if errors:
-            raise ValidationError(
+            raise ServiceError(
                 f"第 {row.row_number} 行：{'；'.join(errors)}（本次导入已全部取消）", code="bad_row"
             )
     total = sum(row.amount_yuan or 0 for row in rows)
@@ -464,11 +467,11 @@ class LegacyImporter(Importer):
     rows_template = "awards/_import_rows_legacy.html"
     confirm_note = "确认后登记为一项待确认的变更，须由另一位办公室负责人确认后才一并录入。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         preview = legacy_import_preview(upload=uploaded)
         return Parsed(rows=[row.to_json() for row in preview.rows], errors=preview.errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         rows = [LegacyRow.from_json(data) for data in batch.rows]
         change = legacy_import_confirm(rows=rows, by=by, source_name=batch.original_name[:100])
         return f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。", change

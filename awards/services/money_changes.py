@@ -1,10 +1,13 @@
 """Confirming or refusing a pending change of money data: an approver who is not its maker."""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.errors import ServiceError
 
 from ..models import MoneyChange
 from ._workflow import require_approver
@@ -15,7 +18,7 @@ from .office_settings import reward_item_apply
 from .payment import payment_apply, payment_refused
 
 Kind = MoneyChange.Kind
-APPLY = {
+APPLY: dict[str, Callable[..., Any]] = {
     Kind.PAYMENT: payment_apply,
     Kind.REWARD_ITEM: reward_item_apply,
     Kind.LEGACY_ENTRY: legacy_apply,
@@ -26,7 +29,10 @@ APPLY = {
     Kind.OVER_BUDGET: over_budget_apply,
 }
 # what a refusal undoes besides the change itself (the others just never take effect)
-ON_REFUSE = {Kind.PAYMENT: payment_refused, Kind.OVER_BUDGET: over_budget_refused}
+ON_REFUSE: dict[str, Callable[..., None]] = {
+    Kind.PAYMENT: payment_refused,
+    Kind.OVER_BUDGET: over_budget_refused,
+}
 
 
 def _decide(change: MoneyChange, by: User, verb: str) -> MoneyChange:
@@ -37,12 +43,10 @@ def _decide(change: MoneyChange, by: User, verb: str) -> MoneyChange:
         .get(pk=change.pk)
     )
     if not change.is_pending:
-        raise ValidationError(f"该项变更已{change.get_state_display()}，不能再{verb}。", code="decided")
+        raise ServiceError(f"该项变更已{change.get_state_display()}，不能再{verb}。", code="decided")
     if change.made_by_id == by.pk:
         # maker-checker (docs/design.md): the database check constraint holds it too
-        raise ValidationError(
-            f"不能{verb}自己登记的资金变更：请由另一位办公室负责人审核。", code="own_change"
-        )
+        raise ServiceError(f"不能{verb}自己登记的资金变更：请由另一位办公室负责人审核。", code="own_change")
     return change
 
 
@@ -68,7 +72,7 @@ def money_change_refuse(*, change: MoneyChange, by: User, comment: str) -> Money
     """The second person refuses, with a reason: nothing the change describes takes effect."""
     comment = (comment or "").strip()
     if not comment:
-        raise ValidationError("退回时请写明理由。", code="comment_required")
+        raise ServiceError("退回时请写明理由。", code="comment_required")
     with transaction.atomic():
         change = _decide(change, by, "退回")
         change.state = MoneyChange.State.REFUSED

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from accounts.models import User
 from core.dates import cn_date
+from core.errors import ServiceError
+from core.history import save_with_history
 from core.models import CalendarDay, SiteSetting
 from core.rhythm_settings import apply_rhythm, validate_rhythm
 
@@ -35,22 +37,22 @@ def reward_item_update(
     require_office(by)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写修改依据（如文件文号），修改记录将长期保存。", code="reason")
+        raise ServiceError("请填写修改依据（如文件文号），修改记录将长期保存。", code="reason")
     errors = amount_errors(amount_yuan, "奖励金额")
     if errors:
-        raise ValidationError(errors, code="amount")
+        raise ServiceError(errors, code="amount")
     source = FundingSource.objects.filter(code=funding_source).first()
     if source is None:
-        raise ValidationError("请选择资金来源。", code="funding")
+        raise ServiceError("请选择资金来源。", code="funding")
     if effective_from is None:
-        raise ValidationError("请填写适用起始日。", code="effective_from")
+        raise ServiceError("请填写适用起始日。", code="effective_from")
     changes = []
     amount_changed = amount_yuan != item.amount_yuan
     if amount_changed:
         if amount_from is None:
-            raise ValidationError("修改金额时请填写新金额的适用起始日（按获奖日期）。", code="amount_from")
+            raise ServiceError("修改金额时请填写新金额的适用起始日（按获奖日期）。", code="amount_from")
         if amount_from < effective_from:
-            raise ValidationError("新金额的适用起始日不能早于奖项的适用起始日。", code="amount_from")
+            raise ServiceError("新金额的适用起始日不能早于奖项的适用起始日。", code="amount_from")
         changes.append(
             f"金额 {item.amount_yuan:,} 元 → {amount_yuan:,} 元（获奖日期自 {cn_date(amount_from)} 起）"
         )
@@ -63,7 +65,7 @@ def reward_item_update(
         if old != new:
             changes.append(f"{label} → {text}")
     if not changes:
-        raise ValidationError("没有修改任何内容。", code="unchanged")
+        raise ServiceError("没有修改任何内容。", code="unchanged")
     return change_propose(
         kind=MoneyChange.Kind.REWARD_ITEM,
         by=by,
@@ -99,11 +101,9 @@ def reward_item_apply(change: MoneyChange, *, by: User) -> RewardItem:
     item.provisional = data["provisional"]
     item.active = data["active"]
     item.effective_from = dt.date.fromisoformat(data["effective_from"])
-    item._change_reason = (
-        f"{change.reason}（经办人 {change.made_by.display_name}，审核人 {by.display_name}）"
-    )[:100]
-    item._history_user = by
-    item.save()
+    save_with_history(
+        item, by, reason=f"{change.reason}（经办人 {change.made_by.display_name}，审核人 {by.display_name}）"
+    )
     return item
 
 
@@ -112,9 +112,9 @@ def publicity_settings_update(
 ) -> SiteSetting:
     require_office(by)
     if not 1 <= publicity_workdays <= 30:
-        raise ValidationError("公示期应为 1 至 30 个工作日。", code="publicity_workdays")
+        raise ServiceError("公示期应为 1 至 30 个工作日。", code="publicity_workdays")
     if not 1 <= review_service_limit_workdays <= 60:
-        raise ValidationError("审核服务时限应为 1 至 60 个工作日。", code="review_limit")
+        raise ServiceError("审核服务时限应为 1 至 60 个工作日。", code="review_limit")
     setting = SiteSetting.get()
     setting.publicity_workdays = publicity_workdays
     setting.review_service_limit_workdays = review_service_limit_workdays
@@ -152,8 +152,9 @@ def reporting_settings_update(
     errors = validate_rhythm(section)
     if errors:
         back = {v: k for k, v in RHYTHM_FORM_FIELDS.items()} | {"reminder_days": "report_remind_first_days"}
-        raise ValidationError(
-            {back.get(path.split(".", 1)[1], NON_FIELD_ERRORS): [message] for path, message in errors}
+        raise ServiceError(
+            {back.get(path.split(".", 1)[1], NON_FIELD_ERRORS): [message] for path, message in errors},
+            code="bad_rhythm",
         )
     return apply_rhythm(section, by=by, reason="办公室修改报送周期与提醒设置")
 

@@ -3,12 +3,12 @@ not the recorder (审核人) confirms it (maker-checker for money)."""
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from core.dates import cn_date
+from core.errors import ServiceError
 
 from ..models import MAX_AMOUNT_YUAN, Application, MoneyChange
 from ._changes import change_propose, pending_change
@@ -37,20 +37,20 @@ def validate_payment(
     elif award_date and paid_on < award_date:
         errors.append("拨付日期不能早于获奖日期。")
     if errors:
-        raise ValidationError(errors, code="bad_payment")
+        raise ServiceError(errors, code="bad_payment")
 
 
 def _check_against_approval(application: Application, amount_yuan: int, note: str) -> None:
     """三(二): never more than approved (by the reply), except a 以省级财政拨付为准 line; any difference explained."""
     approved = application.approved_amount_yuan or application.amount_yuan
     if amount_yuan > approved and not application.provisional:
-        raise ValidationError(
+        raise ServiceError(
             f"实际拨付金额（{amount_yuan:,} 元）超过核定金额（{approved:,} 元）：该奖项为固定金额，"
             "不能超额拨付。",
             code="above_approved",
         )
     if amount_yuan != approved and not note:
-        raise ValidationError(
+        raise ServiceError(
             f"实际拨付金额（{amount_yuan:,} 元）与核定金额（{approved:,} 元）不一致，"
             "请在拨付说明中写明原因（如以省级财政拨付为准、分期拨付）。",
             code="note_required",
@@ -74,22 +74,22 @@ def payment_record(
     voucher_number = (voucher_number or "").strip()
     note = (note or "").strip()
     if not voucher_number:
-        raise ValidationError("请填写拨付凭证号。", code="voucher")
+        raise ServiceError("请填写拨付凭证号。", code="voucher")
     with transaction.atomic():
         # race: the same payment entered twice (a double click, two colleagues); the row lock
         # serialises them and the second finds the first one pending
         application = lock(application)
         if application.status == Status.PAID:
-            raise ValidationError("该申报已经登记过拨付，不能重复登记。", code="already_paid")
+            raise ServiceError("该申报已经登记过拨付，不能重复登记。", code="already_paid")
         if application.status != Status.AWAITING_PAYMENT:
             raise refuse_state(application, "登记拨付（只有待拨付的申报才能登记拨付）")
         if application.approved_amount_yuan is None:
-            raise ValidationError(
+            raise ServiceError(
                 "该申报尚未收到上级批复：请先列入报请批次并登记、确认批复，批复同意后才能登记拨付。",
                 code="no_reply",
             )
         if pending_change(application=application):
-            raise ValidationError(
+            raise ServiceError(
                 "该申报已有一笔拨付登记在等待审核人确认，不能重复登记。", code="already_pending"
             )
         _check_against_approval(application, amount_yuan, note)

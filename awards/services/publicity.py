@@ -3,7 +3,6 @@
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import office_users
+from core.errors import ServiceError
 from core.models import SiteSetting
 from core.workdays import add_workdays
 from notifications.services import notify
@@ -40,20 +40,20 @@ def publicity_publish(
     require_office(by)
     today = today or timezone.localdate()
     if not applications:
-        raise ValidationError("请至少选择一项复核通过的申报。", code="empty")
+        raise ServiceError("请至少选择一项复核通过的申报。", code="empty")
     if start_date < today:
-        raise ValidationError("公示开始日期不能早于今天。", code="start_past")
+        raise ServiceError("公示开始日期不能早于今天。", code="start_past")
     if start_date > today + dt.timedelta(days=MAX_START_AHEAD_DAYS):
-        raise ValidationError(f"公示开始日期最多可提前 {MAX_START_AHEAD_DAYS} 天安排。", code="start_far")
+        raise ServiceError(f"公示开始日期最多可提前 {MAX_START_AHEAD_DAYS} 天安排。", code="start_far")
     if not contact_phone.strip() or not contact_address.strip():
-        raise ValidationError("请填写异议受理电话和地址，公众需要知道如何提出异议。", code="contact")
+        raise ServiceError("请填写异议受理电话和地址，公众需要知道如何提出异议。", code="contact")
     setting = SiteSetting.get()
     end_date = add_workdays(start_date, setting.publicity_workdays)
     with transaction.atomic():
         locked = [lock(a) for a in sorted(applications, key=lambda a: a.pk)]
         for application in locked:
             if application.status != Status.SECOND_PASSED:
-                raise ValidationError(
+                raise ServiceError(
                     f"{application.code}（{application.enterprise.name}）当前状态为"
                     f"“{application.get_status_display()}”，只有复核通过的申报才能公示。",
                     code="illegal_transition",
@@ -76,7 +76,7 @@ def publicity_publish(
                     published_by=by,
                 )
         except IntegrityError as exc:
-            raise ValidationError("另一位同事正在发布公示，请刷新后重试。", code="concurrent") from exc
+            raise ServiceError("另一位同事正在发布公示，请刷新后重试。", code="concurrent") from exc
         comment = f"{batch.title}，公示期 {cn_date(start_date)} 至 {cn_date(end_date)}。"
         for application in locked:
             application.status = Status.PUBLICITY
@@ -106,16 +106,16 @@ def objection_record(
     require_office(by)
     today = today or timezone.localdate()
     if not content.strip():
-        raise ValidationError("请填写异议内容。", code="content")
+        raise ServiceError("请填写异议内容。", code="content")
     with transaction.atomic():
         application = lock(application)
         if application.status != Status.PUBLICITY:
             raise refuse_state(application, "登记公示异议")
         batch = application.publicity_batch
         if received_on > today:
-            raise ValidationError("收到日期不能晚于今天。", code="future")
+            raise ServiceError("收到日期不能晚于今天。", code="future")
         if not batch.start_date <= received_on <= batch.end_date:
-            raise ValidationError(
+            raise ServiceError(
                 f"只受理公示期内（{cn_date(batch.start_date)} 至 {cn_date(batch.end_date)}）提出的异议。",
                 code="outside_window",
             )
@@ -143,12 +143,12 @@ def objection_resolve(
     require_office(by)
     today = today or timezone.localdate()
     if not resolution.strip():
-        raise ValidationError("请填写核查意见。", code="resolution")
+        raise ServiceError("请填写核查意见。", code="resolution")
     with transaction.atomic():
         application = lock(objection.application)
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if not objection.is_open:
-            raise ValidationError("该异议已经处理，不能重复处理。", code="already_resolved")
+            raise ServiceError("该异议已经处理，不能重复处理。", code="already_resolved")
         if application.status != Status.PUBLICITY:
             raise refuse_state(application, "处理公示异议")
         objection.outcome = Objection.Outcome.UPHELD if upheld else Objection.Outcome.DISMISSED

@@ -4,12 +4,14 @@ is taken, and the office's daily digest of both (instead of a message per regist
 import datetime as dt
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import office_users
+from core.errors import ServiceError, refused_as
+from core.history import save_with_history
 from notifications.services import notify
 
 from ..models import Application, Enterprise, RegistrationReview
@@ -22,7 +24,7 @@ Review = RegistrationReview.Status
 def _reason(text: str, what: str) -> str:
     text = " ".join((text or "").split())
     if not text:
-        raise ValidationError(f"请填写{what}，将告知当事人。", code="reason_required")
+        raise ServiceError(f"请填写{what}，将告知当事人。", code="reason_required")
     return text[:300]
 
 
@@ -35,13 +37,13 @@ def enterprise_reject(*, enterprise: Enterprise, reason: str, by: User) -> Enter
         # race: two office users acting on one registration; the row lock serialises them
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         if enterprise.is_rejected:
-            raise ValidationError("该企业注册已经驳回。", code="already_rejected")
+            raise ServiceError("该企业注册已经驳回。", code="already_rejected")
         if enterprise.is_verified:
-            raise ValidationError(
+            raise ServiceError(
                 "该企业已通过核验，不能驳回注册；如账户归属有误，请解除绑定。", code="verified"
             )
         if enterprise.applications.exclude(status=Application.Status.DRAFT).exists():
-            raise ValidationError(
+            raise ServiceError(
                 "该企业已有提交的申报，不能驳回注册；如账户归属有误，请解除绑定。", code="has_applications"
             )
         enterprise.rejected_at = timezone.now()
@@ -69,12 +71,11 @@ def enterprise_unbind_user(*, enterprise: Enterprise, user: User, reason: str, b
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.enterprise_id != enterprise.pk:
-            raise ValidationError("该账户不属于此企业。", code="not_bound")
+            raise ServiceError("该账户不属于此企业。", code="not_bound")
         user.enterprise = None
         user.is_active = False
         user.save(update_fields=["enterprise", "is_active"])
-        enterprise._change_reason = f"解除账户“{user.username}”的绑定：{reason}"[:100]
-        enterprise.save()
+        save_with_history(enterprise, by, reason=f"解除账户“{user.username}”的绑定：{reason}")
     return user
 
 
@@ -85,7 +86,7 @@ def review_request_submit(
     contact_person: str,
     contact_phone: str,
     explanation: str,
-    licence,
+    licence: UploadedFile,
     username: str,
     password: str,
     full_name: str,
@@ -93,17 +94,21 @@ def review_request_submit(
     email: str,
 ) -> RegistrationReview:
     """A company whose code is taken asks for a review; its account waits, inactive, for the office."""
-    code = validate_credit_code(credit_code)
+    with refused_as("bad_credit_code"):
+        code = validate_credit_code(credit_code)
     enterprise = Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).first()
     if enterprise is None:
-        raise ValidationError({"credit_code": "该统一社会信用代码尚未注册，请直接注册企业。"})
+        raise ServiceError(
+            {"credit_code": "该统一社会信用代码尚未注册，请直接注册企业。"}, code="not_registered"
+        )
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "该用户名已被使用，请换一个。"})
+        raise ServiceError({"username": "该用户名已被使用，请换一个。"}, code="username_taken")
     user = User(
         username=username, role=User.Role.ENTERPRISE, full_name=full_name.strip(), phone=phone.strip(),
         email=email.strip(), is_active=False,
     )  # fmt: skip
-    validate_password(password, user)
+    with refused_as("weak_password"):
+        validate_password(password, user)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -120,11 +125,11 @@ def review_request_submit(
             review.licence.save(f"licence{_suffix(licence.name)}", licence, save=False)
             review.save()
     except IntegrityError as exc:  # race: the same username taken at the same moment
-        raise ValidationError({"username": "该用户名已被使用，请换一个。"}) from exc
+        raise ServiceError({"username": "该用户名已被使用，请换一个。"}, code="username_taken") from exc
     return review
 
 
-def _suffix(filename: str) -> str:
+def _suffix(filename: str | None) -> str:
     lowered = (filename or "").lower()
     return next((ext for ext in (".pdf", ".png", ".jpg", ".jpeg") if lowered.endswith(ext)), "")
 
@@ -147,7 +152,7 @@ def review_assign(*, review: RegistrationReview, note: str, by: User) -> Registr
         # race: a double click or two office users; the row lock makes the second see "assigned"
         review = RegistrationReview.objects.select_for_update().get(pk=review.pk)
         if review.status != Review.OPEN:
-            raise ValidationError(f"该申请已处理（{review.get_status_display()}）。", code="decided")
+            raise ServiceError(f"该申请已处理（{review.get_status_display()}）。", code="decided")
         enterprise = Enterprise.objects.select_for_update().get(pk=review.enterprise_id)
         for holder in User.objects.filter(enterprise=enterprise, is_active=True):
             enterprise_unbind_user(enterprise=enterprise, user=holder, reason=note, by=by)
@@ -178,7 +183,7 @@ def review_decline(*, review: RegistrationReview, note: str, by: User) -> Regist
     with transaction.atomic():
         review = RegistrationReview.objects.select_for_update().get(pk=review.pk)
         if review.status != Review.OPEN:
-            raise ValidationError(f"该申请已处理（{review.get_status_display()}）。", code="decided")
+            raise ServiceError(f"该申请已处理（{review.get_status_display()}）。", code="decided")
         return _decide(review, status=Review.DECLINED, note=note, by=by)
 
 

@@ -3,11 +3,12 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from awards import services
 from awards.models import Application, ApplicationEvent, RewardItem
 from awards.tests.factories import pdf
+from core.errors import ServiceError
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,9 @@ def test_the_application_keeps_its_amount_when_the_schedule_changes_later(submit
     ],
 )
 def test_a_refused_submission_changes_nothing(submit, overrides, message):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         submit(**overrides)
+    assert exc.value.code == "not_eligible"
     assert any(message in m for m in exc.value.messages)
     assert Application.objects.count() == 0
     assert ApplicationEvent.objects.count() == 0
@@ -64,15 +66,17 @@ def test_a_refused_submission_changes_nothing(submit, overrides, message):
 
 def test_inactive_item_is_refused(submit):
     RewardItem.objects.filter(code="national_standard").update(active=False)
-    with pytest.raises(ValidationError, match="停用"):
+    with pytest.raises(ServiceError, match="停用") as refused:
         submit()
+    assert refused.value.code == "not_eligible"
     assert Application.objects.count() == 0
 
 
 def test_duplicate_application_is_refused_with_the_policy_sentence(submit):
     first = submit()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         submit(reference="gb/t 43210-2023")
+    assert exc.value.code == "not_eligible"
     assert "同一奖项不得重复奖励" in exc.value.messages[0]
     assert list(Application.objects.values_list("pk", flat=True)) == [first.pk]
 
@@ -90,8 +94,9 @@ def test_database_constraint_refuses_a_duplicate_that_slipped_past_the_check(sub
         return result
 
     monkeypatch.setattr(module, "check_eligibility", blind)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         submit()
+    assert exc.value.code == "duplicate"
     assert "同一奖项不得重复奖励" in exc.value.messages[0]
     assert Application.objects.count() == 1
 
@@ -126,8 +131,9 @@ def test_draft_is_saved_without_checks_and_submitted_later(ent_user):
 def test_drafts_of_the_same_award_collide_too(ent_user):
     values = {"enterprise": ent_user.enterprise, "reward_code": "well_known_trademark", "by": ent_user}
     services.application_save_draft(reference="TM-1", **values)
-    with pytest.raises(ValidationError, match="同一奖项不得重复奖励"):
+    with pytest.raises(ServiceError, match="同一奖项不得重复奖励") as refused:
         services.application_save_draft(reference="tm-1", **values)
+    assert refused.value.code == "duplicate"
     assert Application.objects.count() == 1
 
 
@@ -148,15 +154,16 @@ def test_submitted_application_can_be_withdrawn_until_reviewed(submit, ent_user,
 def test_reviewed_application_cannot_be_withdrawn(submit, ent_user, users):
     application = submit()
     services.application_first_review(application=application, by=users["office"], decision="pass")
-    with pytest.raises(ValidationError, match="不能撤回"):
+    with pytest.raises(ServiceError, match="不能撤回") as refused:
         services.application_withdraw(application=application, by=ent_user)
+    assert refused.value.code == "illegal_transition"
     application.refresh_from_db()
     assert application.status == Application.Status.FIRST_PASSED
 
 
 def test_submitted_application_cannot_be_edited_as_a_draft(submit, ent_user):
     application = submit()
-    with pytest.raises(ValidationError, match="不能修改"):
+    with pytest.raises(ServiceError, match="不能修改") as refused:
         services.application_save_draft(
             enterprise=ent_user.enterprise,
             reward_code="national_standard",
@@ -164,6 +171,7 @@ def test_submitted_application_cannot_be_edited_as_a_draft(submit, ent_user):
             reference="OTHER",
             application=application,
         )
+    assert refused.value.code == "illegal_transition"
     application.refresh_from_db()
     assert application.reference == "GB/T 43210-2023"
 
@@ -202,8 +210,9 @@ def test_each_transition_notifies_the_enterprise_users(submit, ent_user, users):
 def test_attachment_can_be_removed_only_while_editable(submit, ent_user, users):
     application = submit()
     attachment = application.attachments.get()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError) as refused:
         services.attachment_remove(attachment=attachment, by=ent_user)
+    assert refused.value.code == "illegal_transition"
     assert application.attachments.count() == 1
     services.application_first_review(
         application=application, by=users["office"], decision="return", comment="换证书"

@@ -3,13 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from awards import services
 from awards.models import FundBudget, MoneyChange
 from awards.services import funding
 from awards.tests.factories import ApplicationFactory, approve_by_reply
+from core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +40,9 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
         basis="监财预〔2025〕1号",
     )
     assert not FundBudget.objects.exists()
-    with pytest.raises(ValidationError, match="理由"):
+    with pytest.raises(ServiceError, match="理由") as refused:
         services.money_change_refuse(change=change, by=users["approver"], comment="")
+    assert refused.value.code == "comment_required"
     services.money_change_confirm(change=change, by=users["approver"])
     assert FundBudget.objects.get().amount_yuan == 1_000_000
     client.force_login(users["office"])
@@ -68,10 +69,11 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
     ],
 )
 def test_a_negative_absurd_or_unexplained_budget_is_refused(users, year, amount, basis, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message) as refused:
         services.budget_set(
             year=year, funding_source="city", amount_yuan=amount, by=users["office"], basis=basis
         )
+    assert refused.value.code == "bad_budget"
     assert not MoneyChange.objects.exists() and not FundBudget.objects.exists()
 
 

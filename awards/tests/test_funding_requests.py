@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from awards.models import (
     MoneyChange,
 )
 from awards.tests.factories import ApplicationFactory, item
+from core.errors import ServiceError
 from notifications.models import Notification
 from portal.demo import make_credit_code
 
@@ -90,8 +90,9 @@ def test_a_batch_the_reply_and_its_confirmation_make_an_application_payable(awai
     request = create([a, b], users)
     assert (request.state, request.total_yuan, request.recipient) == ("requested", 400_000, "监利市人民政府")
     assert a.events.filter(action="funding_request").count() == 1
-    with pytest.raises(ValidationError, match="尚未收到上级批复"):
+    with pytest.raises(ServiceError, match="尚未收到上级批复") as refused:
         pay(a, users)
+    assert refused.value.code == "no_reply"
     change = reply(
         request,
         users,
@@ -100,8 +101,9 @@ def test_a_batch_the_reply_and_its_confirmation_make_an_application_payable(awai
     )
     a.refresh_from_db()
     assert (a.approval_number, a.approved_amount_yuan) == ("", None)  # not in effect before confirmation
-    with pytest.raises(ValidationError, match="自己登记"):
+    with pytest.raises(ServiceError, match="自己登记") as refused:
         services.money_change_confirm(change=change, by=users["approver2"])
+    assert refused.value.code == "own_change"
     services.money_change_confirm(change=change, by=users["approver"])
     a.refresh_from_db()
     b.refresh_from_db()
@@ -133,16 +135,18 @@ def test_payment_before_the_reply_is_refused_and_changes_nothing(awaiting, users
     a = awaiting()
     create([a], users)
     before = snapshot()
-    with pytest.raises(ValidationError, match="尚未收到上级批复"):
+    with pytest.raises(ServiceError, match="尚未收到上级批复") as refused:
         pay(a, users)
+    assert refused.value.code == "no_reply"
     assert snapshot() == before
 
 
 def test_a_batch_mixing_funding_sources_is_refused_and_changes_nothing(awaiting, users):
     city, province = awaiting(), awaiting("china_time_honored_brand", reference="ZHLZH-1")
     before = snapshot()
-    with pytest.raises(ValidationError, match="同一资金来源"):
+    with pytest.raises(ServiceError, match="同一资金来源") as refused:
         create([city, province], users)
+    assert refused.value.code == "mixed_sources"
     assert snapshot() == before
 
 
@@ -150,8 +154,9 @@ def test_an_application_is_in_one_live_batch_only(awaiting, users):
     a = awaiting()
     create([a], users)
     before = snapshot()
-    with pytest.raises(ValidationError, match="已在报请批次中"):
+    with pytest.raises(ServiceError, match="已在报请批次中") as refused:
         create([a], users)
+    assert refused.value.code == "already_requested"
     assert snapshot() == before
     request = FundingRequest.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -161,8 +166,9 @@ def test_an_application_is_in_one_live_batch_only(awaiting, users):
 def test_only_applications_awaiting_payment_can_be_requested(users):
     reviewed = ApplicationFactory(second_passed=True)
     before = snapshot()
-    with pytest.raises(ValidationError, match="待拨付"):
+    with pytest.raises(ServiceError, match="待拨付") as refused:
         create([reviewed], users)
+    assert refused.value.code == "not_awaiting"
     assert snapshot() == before
 
 
@@ -170,8 +176,9 @@ def test_a_reply_above_the_requested_amount_needs_a_reason(awaiting, users):
     a = awaiting()
     request = create([a], users)
     before = snapshot()
-    with pytest.raises(ValidationError, match="高于报请金额"):
+    with pytest.raises(ServiceError, match="高于报请金额") as refused:
         reply(request, users, {a.pk: {"approved": True, "amount_yuan": 250_000}})
+    assert refused.value.code == "bad_reply"
     assert snapshot() == before
     change = reply(
         request, users, {a.pk: {"approved": True, "amount_yuan": 250_000, "reason": "批复按新标准核定"}}
@@ -201,8 +208,9 @@ def test_bad_replies_are_refused_in_chinese_and_change_nothing(awaiting, users, 
         "absurd": {a.pk: {"approved": True, "amount_yuan": 10**12, "reason": "x"}},
     }[decisions]
     before = snapshot()
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message) as refused:
         reply(request, users, decisions, number=number)
+    assert refused.value.code == "bad_reply"
     assert snapshot() == before
 
 
@@ -214,11 +222,13 @@ def test_a_batch_over_the_remaining_budget_waits_for_an_approver(awaiting, users
     second = create([second_app], users, who="approver")
     assert second.state == "over_budget" and "剩余预算 100,000 元" in second.budget_note
     assert not second_app.events.filter(action="funding_request").exists()  # not yet sent
-    with pytest.raises(ValidationError, match="不能登记批复"):
+    with pytest.raises(ServiceError, match="不能登记批复") as refused:
         reply(second, users, {second_app.pk: {"approved": True, "amount_yuan": 200_000}})
+    assert refused.value.code == "state"
     change = MoneyChange.objects.get(kind="over_budget")
-    with pytest.raises(ValidationError, match="自己登记"):
+    with pytest.raises(ServiceError, match="自己登记") as refused:
         services.money_change_confirm(change=change, by=users["approver"])
+    assert refused.value.code == "own_change"
     services.money_change_confirm(change=change, by=users["approver2"])
     second.refresh_from_db()
     assert (second.state, second.budget_confirmed_by) == ("requested", users["approver2"])
@@ -303,8 +313,9 @@ def test_a_legacy_reward_keeps_its_reply_number_and_the_ledger_shows_it(client, 
 )
 def test_a_legacy_reply_date_after_payment_or_without_number_is_refused(users, kw, message):
     before = snapshot()
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message) as refused:
         services.legacy_record(row=legacy_row(**kw), by=users["office"], source="测试")
+    assert refused.value.code == "bad_legacy"
     assert snapshot() == before
 
 

@@ -16,6 +16,7 @@ from awards.models import Application, ApplicationEvent, DuplicateFinding
 from awards.services.integrity import findings_scan
 from awards.tests.factories import ApplicationFactory, item
 from awards.validators import canonical_reference
+from core.errors import ServiceError
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +74,9 @@ def test_a_dot_between_digits_is_part_of_the_number_but_a_full_stop_is_not():
 def test_a_spelling_variant_of_an_award_already_claimed_is_refused_and_changes_nothing(submit, typed):
     first = submit(reference=ORIGINAL)
     before = snapshot()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         submit(reference=typed)
+    assert exc.value.code == "not_eligible"
     message = exc.value.messages[0]
     assert "同一奖项不得重复奖励" in message and first.code in message and ORIGINAL in message
     assert snapshot() == before
@@ -83,8 +85,9 @@ def test_a_spelling_variant_of_an_award_already_claimed_is_refused_and_changes_n
 def test_a_spelling_variant_of_a_legacy_reward_is_refused_naming_the_reward(submit, ent_user):
     legacy = ApplicationFactory(enterprise=ent_user.enterprise, reference=ORIGINAL, paid=True, is_legacy=True)
     before = snapshot()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         submit(reference="GB/T 43210\u20132023。")
+    assert exc.value.code == "not_eligible"
     assert "系统上线前已兑现" in exc.value.messages[0] and legacy.code in exc.value.messages[0]
     assert snapshot() == before
 
@@ -129,8 +132,9 @@ def test_same_reference_by_another_enterprise_is_flagged_and_held_for_a_ruling(s
     assert (finding.application, finding.other, finding.kind) == (application, earlier, "other_enterprise")
     application = first_reviewed(application)
     before = snapshot()
-    with pytest.raises(ValidationError, match="尚未裁定"):
+    with pytest.raises(ServiceError, match="尚未裁定") as refused:
         services.application_second_review(application=application, by=users["approver"], decision="pass")
+    assert refused.value.code == "ruling_required"
     assert snapshot() == before
     assert Application.objects.get(pk=application.pk).status == "first_passed"
     services.finding_rule(
@@ -154,8 +158,9 @@ def test_same_reference_under_a_second_line_is_flagged(submit, ent_user, users, 
     application = first_reviewed(application)
     services.finding_rule(finding=finding, by=users["approver2"], ruling="duplicate", text="同一标准。")
     before = snapshot()
-    with pytest.raises(ValidationError, match="构成重复奖励"):
+    with pytest.raises(ServiceError, match="构成重复奖励") as refused:
         services.application_second_review(application=application, by=users["approver"], decision="pass")
+    assert refused.value.code == "ruled_duplicate"
     assert snapshot() == before
     # the ruled duplicate can still be refused, with its reason
     services.application_second_review(
@@ -171,8 +176,9 @@ def test_the_earlier_claim_is_held_as_well_until_the_ruling(submit, users):
         enterprise=EnterpriseFactory(verified=True), reference=ORIGINAL, first_passed=True
     )
     submit(reference=ORIGINAL)
-    with pytest.raises(ValidationError, match="尚未裁定"):
+    with pytest.raises(ServiceError, match="尚未裁定") as refused:
         services.application_second_review(application=earlier, by=users["approver"], decision="pass")
+    assert refused.value.code == "ruling_required"
     assert Application.objects.get(pk=earlier.pk).status == "first_passed"
 
 
@@ -202,8 +208,9 @@ def test_a_ruling_is_made_once(submit, users):
     submit(reference=ORIGINAL)
     finding = DuplicateFinding.objects.get()
     services.finding_rule(finding=finding, by=users["approver"], ruling="duplicate", text="同一标准。")
-    with pytest.raises(ValidationError, match="已有裁定"):
+    with pytest.raises(ServiceError, match="已有裁定") as refused:
         services.finding_rule(finding=finding, by=users["approver2"], ruling="not_duplicate", text="改判")
+    assert refused.value.code == "already_ruled"
     finding.refresh_from_db()
     assert (finding.ruling, finding.ruled_by) == ("duplicate", users["approver"])
 
@@ -260,8 +267,9 @@ def test_family_flag_needs_a_ruling_too(ent_user, users, first_reviewed):
         by=ent_user,
     )
     application = first_reviewed(application)
-    with pytest.raises(ValidationError, match="尚未裁定"):
+    with pytest.raises(ServiceError, match="尚未裁定") as refused:
         services.application_second_review(application=application, by=users["approver"], decision="pass")
+    assert refused.value.code == "ruling_required"
 
 
 # --- the pages: application page, office list, integrity page and its workbook -----------------
@@ -364,8 +372,9 @@ def test_the_scan_finds_what_no_entry_point_recorded(client, users):
 def test_a_finding_against_a_claim_since_withdrawn_no_longer_holds_the_review(submit, users, first_reviewed):
     other = ApplicationFactory(enterprise=EnterpriseFactory(verified=True), reference=ORIGINAL)
     application = first_reviewed(submit(reference=ORIGINAL))
-    with pytest.raises(ValidationError, match="尚未裁定"):
+    with pytest.raises(ServiceError, match="尚未裁定") as refused:
         services.application_second_review(application=application, by=users["approver"], decision="pass")
+    assert refused.value.code == "ruling_required"
     Application.objects.filter(pk=other.pk).update(status="withdrawn")
     services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert Application.objects.get(pk=application.pk).status == "second_passed"

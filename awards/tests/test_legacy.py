@@ -4,7 +4,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 from awards import services
 from awards.models import Application, Enterprise, MoneyChange
 from awards.services.legacy import COLUMNS
+from core.errors import ServiceError
 from core.models import ImportBatch
 from portal.demo import make_credit_code
 
@@ -269,8 +269,9 @@ def test_a_pending_import_that_became_a_duplicate_is_refused_whole_at_confirmati
         source_name="x",
     )
     entered(services.legacy_record(row=row(reference="B-2"), by=users["approver2"]), users)  # meanwhile
-    with pytest.raises(ValidationError, match="第 3 行.*本次录入已全部取消"):
+    with pytest.raises(ServiceError, match="第 3 行.*本次录入已全部取消") as refused:
         services.money_change_confirm(change=change, by=users["approver"])
+    assert refused.value.code == "bad_row"
     assert Application.objects.count() == 1
     change.refresh_from_db()
     assert change.state == "pending"

@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from awards import services
 from awards.models import Application, ApplicationEvent, MoneyChange, RewardAmount, RewardItem
 from awards.tests.factories import ApplicationFactory, approve_by_reply, item
+from core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +78,17 @@ def test_fixed_line_pays_the_approved_amount_once_confirmed(awaiting, users):
 
 def test_above_the_approved_amount_on_a_fixed_line_is_refused(awaiting, users):
     before = money_state()
-    with pytest.raises(ValidationError, match="超过核定金额"):
+    with pytest.raises(ServiceError, match="超过核定金额") as refused:
         pay(awaiting, users, 200_001, note="多拨")
+    assert refused.value.code == "above_approved"
     assert money_state() == before
 
 
 def test_a_partial_payment_needs_a_reason_and_a_second_person(awaiting, users):
     before = money_state()
-    with pytest.raises(ValidationError, match="写明原因"):
+    with pytest.raises(ServiceError, match="写明原因") as refused:
         pay(awaiting, users, 100_000)
+    assert refused.value.code == "note_required"
     assert money_state() == before
     change = pay(awaiting, users, 100_000, note="分期拨付，第一期")
     awaiting.refresh_from_db()
@@ -109,8 +112,9 @@ def test_provisional_line_may_pay_the_provincial_allocation_above_the_schedule(p
 @pytest.mark.parametrize("amount", OUT_OF_RANGE)
 def test_out_of_range_payment_amounts_are_refused_in_chinese(provisional, users, amount):
     before = money_state()
-    with pytest.raises(ValidationError, match="正整数|超出合理范围"):
+    with pytest.raises(ServiceError, match="正整数|超出合理范围") as refused:
         pay(provisional, users, amount, note="省级拨付")
+    assert refused.value.code == "bad_payment"
     assert money_state() == before
 
 
@@ -176,8 +180,9 @@ def test_out_of_range_legacy_row_is_refused_by_the_service(users):
         note="",
     )
     before = money_state()
-    with pytest.raises(ValidationError, match="超出合理范围"):
+    with pytest.raises(ServiceError, match="超出合理范围") as refused:
         services.legacy_record(row=row, by=users["office"])
+    assert refused.value.code == "bad_legacy"
     assert money_state() == before
 
 
@@ -187,8 +192,9 @@ def test_out_of_range_legacy_row_is_refused_by_the_service(users):
 def test_the_maker_cannot_confirm_their_own_payment(awaiting, users):
     change = pay(awaiting, users, 200_000, who="approver")
     before = money_state()
-    with pytest.raises(ValidationError, match="不能确认自己登记"):
+    with pytest.raises(ServiceError, match="不能确认自己登记") as refused:
         services.money_change_confirm(change=change, by=users["approver"])
+    assert refused.value.code == "own_change"
     assert money_state() == before
 
 
@@ -210,13 +216,15 @@ def test_the_database_refuses_a_change_checked_by_its_maker(awaiting, users):
 
 def test_a_refused_payment_changes_nothing_and_may_be_recorded_again(awaiting, users):
     change = pay(awaiting, users, 200_000)
-    with pytest.raises(ValidationError, match="理由"):
+    with pytest.raises(ServiceError, match="理由") as refused:
         services.money_change_refuse(change=change, by=users["approver"], comment="")
+    assert refused.value.code == "comment_required"
     services.money_change_refuse(change=change, by=users["approver"], comment="凭证号有误")
     awaiting.refresh_from_db()
     assert (awaiting.status, awaiting.paid_amount_yuan) == ("awaiting_payment", None)
-    with pytest.raises(ValidationError, match="已退回"):
+    with pytest.raises(ServiceError, match="已退回") as refused:
         services.money_change_confirm(change=change, by=users["approver2"])
+    assert refused.value.code == "decided"
     pay(awaiting, users, 200_000)
     assert awaiting.money_changes.filter(state="pending").count() == 1
 
@@ -238,11 +246,13 @@ def schedule_change(users, who="office", amount=300_000, amount_from=dt.date(202
 def test_a_schedule_change_is_pending_until_another_approver_confirms(users):
     change = schedule_change(users, who="approver")
     assert item("national_standard").amount_yuan == 200_000
-    with pytest.raises(ValidationError, match="不能确认自己登记"):
+    with pytest.raises(ServiceError, match="不能确认自己登记") as refused:
         services.money_change_confirm(change=change, by=users["approver"])
+    assert refused.value.code == "own_change"
     assert item("national_standard").amount_yuan == 200_000
-    with pytest.raises(ValidationError, match="已有一项同类变更"):
+    with pytest.raises(ServiceError, match="已有一项同类变更") as refused:
         schedule_change(users, amount=250_000)
+    assert refused.value.code == "pending_exists"
     services.money_change_confirm(change=change, by=users["approver2"])
     line = item("national_standard")
     assert line.amount_yuan == 300_000
@@ -332,8 +342,9 @@ def test_an_application_takes_the_amount_in_force_on_its_award_date(users, ent_u
 
 def test_an_amount_change_needs_its_start_date(users):
     before = money_state()
-    with pytest.raises(ValidationError, match="适用起始日"):
+    with pytest.raises(ServiceError, match="适用起始日") as refused:
         schedule_change(users, amount_from=None)
+    assert refused.value.code == "amount_from"
     assert money_state() == before
 
 

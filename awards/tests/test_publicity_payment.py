@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from awards import services
 from awards.models import Application, Objection, PublicityBatch
 from awards.tests.factories import approve_by_reply
+from core.errors import ServiceError
 from core.models import CalendarDay, SiteSetting
 
 pytestmark = pytest.mark.django_db
@@ -63,16 +63,18 @@ def test_publishing_moves_applications_into_publicity_with_a_step_each(reviewed,
 
 def test_only_applications_that_passed_second_review_can_be_published(submit, publish):
     application = submit()
-    with pytest.raises(ValidationError, match="只有复核通过"):
+    with pytest.raises(ServiceError, match="只有复核通过") as refused:
         publish([application], dt.date(2025, 3, 3))
+    assert refused.value.code == "illegal_transition"
     assert not PublicityBatch.objects.exists()
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
 
 def test_publicity_cannot_start_in_the_past(reviewed, publish):
-    with pytest.raises(ValidationError, match="不能早于今天"):
+    with pytest.raises(ServiceError, match="不能早于今天") as refused:
         publish([reviewed()], dt.date(2025, 3, 3), today=dt.date(2025, 3, 4))
+    assert refused.value.code == "start_past"
     assert not PublicityBatch.objects.exists()
 
 
@@ -136,14 +138,15 @@ def test_upheld_objection_rejects_the_application(reviewed, publish, users):
     objection.refresh_from_db()
     assert application.status == Status.REJECTED
     assert objection.outcome == Objection.Outcome.UPHELD
-    with pytest.raises(ValidationError, match="已经处理"):
+    with pytest.raises(ServiceError, match="已经处理") as refused:
         services.objection_resolve(objection=objection, by=users["office"], upheld=False, resolution="x")
+    assert refused.value.code == "already_resolved"
 
 
 def test_objection_outside_the_window_is_refused(reviewed, publish, users):
     application = reviewed()
     batch = publish([application], dt.date(2025, 3, 3))
-    with pytest.raises(ValidationError, match="公示期内"):
+    with pytest.raises(ServiceError, match="公示期内") as refused:
         services.objection_record(
             application=application,
             received_on=batch.end_date + dt.timedelta(days=1),
@@ -151,6 +154,7 @@ def test_objection_outside_the_window_is_refused(reviewed, publish, users):
             by=users["office"],
             today=batch.end_date + dt.timedelta(days=1),
         )
+    assert refused.value.code == "outside_window"
     assert not Objection.objects.exists()
 
 
@@ -197,21 +201,23 @@ def test_payment_recorded_twice_is_refused(awaiting, users):
         "today": dt.date(2025, 4, 2),
     }
     change = services.payment_record(application=awaiting, **values)
-    with pytest.raises(ValidationError, match="不能重复登记"):
+    with pytest.raises(ServiceError, match="不能重复登记") as refused:
         services.payment_record(application=awaiting, **{**values, "voucher_number": "V-2"})
+    assert refused.value.code == "already_pending"
     assert list(awaiting.money_changes.values_list("payload__voucher_number", flat=True)) == ["V-1"]
     services.money_change_confirm(change=change, by=users["approver"])
     stale = Application.objects.get(pk=awaiting.pk)
     stale.status = Status.AWAITING_PAYMENT  # a second tab still showing the old state
-    with pytest.raises(ValidationError, match="不能重复登记"):
+    with pytest.raises(ServiceError, match="不能重复登记") as refused:
         services.payment_record(application=stale, **{**values, "voucher_number": "V-2"})
+    assert refused.value.code == "already_paid"
     awaiting.refresh_from_db()
     assert (awaiting.voucher_number, awaiting.paid_amount_yuan) == ("V-1", 200_000)
     assert awaiting.events.filter(action="pay").count() == 1
 
 
 def test_a_different_amount_needs_an_explanation(awaiting, users):
-    with pytest.raises(ValidationError, match="不一致"):
+    with pytest.raises(ServiceError, match="不一致") as refused:
         services.payment_record(
             application=awaiting,
             by=users["office"],
@@ -220,6 +226,7 @@ def test_a_different_amount_needs_an_explanation(awaiting, users):
             voucher_number="V-1",
             today=dt.date(2025, 4, 2),
         )
+    assert refused.value.code == "note_required"
     awaiting.refresh_from_db()
     assert awaiting.status == Status.AWAITING_PAYMENT
 
@@ -233,7 +240,7 @@ def test_a_different_amount_needs_an_explanation(awaiting, users):
     ],
 )
 def test_bad_payment_values_are_refused(awaiting, users, amount, paid_on, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(ServiceError, match=message) as refused:
         services.payment_record(
             application=awaiting,
             by=users["office"],
@@ -242,13 +249,14 @@ def test_bad_payment_values_are_refused(awaiting, users, amount, paid_on, messag
             voucher_number="V-1",
             today=dt.date(2025, 4, 2),
         )
+    assert refused.value.code == "bad_payment"
     awaiting.refresh_from_db()
     assert awaiting.status == Status.AWAITING_PAYMENT
 
 
 def test_payment_before_publicity_ends_is_refused(reviewed, users):
     application = reviewed()
-    with pytest.raises(ValidationError, match="只有待拨付"):
+    with pytest.raises(ServiceError, match="只有待拨付") as refused:
         services.payment_record(
             application=application,
             by=users["office"],
@@ -257,3 +265,4 @@ def test_payment_before_publicity_ends_is_refused(reviewed, users):
             voucher_number="V-1",
             today=dt.date(2025, 4, 2),
         )
+    assert refused.value.code == "illegal_transition"

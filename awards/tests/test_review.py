@@ -1,11 +1,12 @@
 """初审 and 复核: two people, recorded steps, illegal transitions refused by the service."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
 from awards import services
 from awards.models import Application
+from core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 Status = Application.Status
@@ -24,8 +25,9 @@ def test_first_review_pass_records_the_reviewer(submit, users):
 @pytest.mark.parametrize("decision", ["return", "reject"])
 def test_return_and_reject_need_a_comment(submit, users, decision):
     application = submit()
-    with pytest.raises(ValidationError, match="请写明"):
+    with pytest.raises(ServiceError, match="请写明") as refused:
         services.application_first_review(application=application, by=users["office"], decision=decision)
+    assert refused.value.code == "comment_required"
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert application.events.count() == 1
@@ -42,8 +44,9 @@ def test_unverified_enterprise_cannot_be_reviewed(submit, users):
     application = submit()
     application.enterprise.verified_at = None
     application.enterprise.save()
-    with pytest.raises(ValidationError, match="核验"):
+    with pytest.raises(ServiceError, match="核验") as refused:
         services.application_first_review(application=application, by=users["office"], decision="pass")
+    assert refused.value.code == "enterprise_unverified"
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -63,8 +66,9 @@ def test_second_review_by_the_first_reviewer_is_refused(submit, users):
     application = services.application_first_review(
         application=submit(), by=users["approver"], decision="pass"
     )
-    with pytest.raises(ValidationError, match="复核人不能与初审人为同一人"):
+    with pytest.raises(ServiceError, match="复核人不能与初审人为同一人") as refused:
         services.application_second_review(application=application, by=users["approver"], decision="pass")
+    assert refused.value.code == "same_reviewer"
     application.refresh_from_db()
     assert application.status == Status.FIRST_PASSED
     assert application.second_reviewed_by is None
@@ -117,8 +121,9 @@ def test_illegal_transitions_are_refused(users, status, service, role):
     from awards.tests.factories import ApplicationFactory
 
     application = ApplicationFactory(status=status)
-    with pytest.raises(ValidationError, match="不能"):
+    with pytest.raises(ServiceError, match="不能") as refused:
         getattr(services, service)(application=application, by=users[role], decision="pass")
+    assert refused.value.code == "illegal_transition"
     application.refresh_from_db()
     assert application.status == status
     assert not application.events.exists()

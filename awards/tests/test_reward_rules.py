@@ -5,7 +5,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from awards import services
 from awards.models import (
@@ -18,6 +17,7 @@ from awards.models import (
 )
 from awards.services import check_eligibility
 from awards.tests.factories import ApplicationFactory, pdf
+from core.errors import ServiceError
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2025, 5, 1)
@@ -139,7 +139,7 @@ def test_a_refused_tier_stores_nothing(tiered, users):
     user = users["enterprise_a"]
     user.enterprise.verified_at = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     user.enterprise.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.application_submit(
             enterprise=user.enterprise,
             reward_code="brand",
@@ -150,6 +150,7 @@ def test_a_refused_tier_stores_nothing(tiered, users):
             attachments=[pdf()],
             tier="gold",
         )
+    assert exc.value.code == "not_eligible"
     assert "所选等级不属于奖项" in exc.value.messages[0]
     assert not Application.objects.filter(enterprise=user.enterprise).exists()
 
@@ -343,8 +344,9 @@ def test_second_review_of_a_lower_award_after_a_higher_one_is_refused_and_change
     low = _first_passed(verified, "scenic_low", users, reference="JQ-3A-1")
     high = _first_passed(verified, "scenic_high", users, reference="JQ-4A-1")
     services.application_second_review(application=high, by=users["approver"], decision="pass")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.application_second_review(application=low, by=users["approver"], decision="pass")
+    assert exc.value.code == "pays_nothing"
     assert exc.value.messages[0].startswith("复核时重新核定金额：按最高标准奖励、不重复享受（旅游景区）")
     assert exc.value.messages[0].endswith("请选择“不予通过”并写明理由。")
     low.refresh_from_db()

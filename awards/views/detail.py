@@ -1,5 +1,8 @@
 """One application, seen by its enterprise or by the office, with the actions each may take."""
 
+from typing import cast
+
+from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -31,7 +34,7 @@ def detail_context(request, application, **forms_in_error) -> dict:
         context["findings"] = list(selectors.application_findings(application))
         context["can_rule"] = context["can_check"] = is_approver(user)
         context["pending_change"] = pending_change(application=application)
-        context["ruling_choices"] = FindingRulingForm.base_fields["ruling"].choices
+        context["ruling_choices"] = cast(forms.ChoiceField, FindingRulingForm.base_fields["ruling"]).choices
         if application.status == Status.SUBMITTED:
             context["first_review_form"] = forms_in_error.get("first_review_form") or ReviewForm()
         if application.status == Status.FIRST_PASSED and is_approver(user):

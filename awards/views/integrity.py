@@ -1,5 +1,8 @@
 """The money integrity page: possible duplicate awards over the whole history and their rulings."""
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +21,7 @@ from ..forms import FindingRulingForm
 from ..models import DuplicateFinding
 
 MAX_EXPORT_ROWS = 20000
-RULING_CHOICES = FindingRulingForm.base_fields["ruling"].choices
+RULING_CHOICES = cast(forms.ChoiceField, FindingRulingForm.base_fields["ruling"]).choices
 
 
 def _filtered(request) -> FindingFilter:

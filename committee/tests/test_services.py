@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from committee import services
 from committee.models import Appointment, MemberUnit, Seat, UnitContact
 from committee.selectors import current_holder, current_roster
+from core.errors import ServiceError
 
 from .factories import UnitContactFactory, seat
 
@@ -46,18 +46,21 @@ def test_roster_shows_the_person_in_office_on_each_day(users):
 def test_a_new_term_starting_before_the_current_one_is_refused_and_nothing_changes(users):
     director = seat("office_director", "市市场监管局")
     before = list(director.appointments.values_list("person_name", "start_date", "end_date"))
-    with pytest.raises(ValidationError, match="任期重叠"):
+    with pytest.raises(ServiceError, match="任期重叠") as refused:
         services.appointment_replace(seat=director, person_name="张新", start_date=START)
-    with pytest.raises(ValidationError, match="任期重叠"):
+    assert refused.value.code == "overlap"
+    with pytest.raises(ServiceError, match="任期重叠") as refused:
         services.appointment_replace(seat=director, person_name="张新", start_date=dt.date(2021, 1, 1))
+    assert refused.value.code == "overlap"
     assert list(director.appointments.values_list("person_name", "start_date", "end_date")) == before
 
 
 def test_a_new_term_overlapping_a_closed_term_is_refused(users):
     deputy = seat("office_deputy", "市市场监管局")
     Appointment.objects.filter(seat=deputy).update(end_date=dt.date(2024, 12, 31))  # the seat is vacant
-    with pytest.raises(ValidationError, match="任期重叠"):
+    with pytest.raises(ServiceError, match="任期重叠") as refused:
         services.appointment_replace(seat=deputy, person_name="李新", start_date=dt.date(2024, 6, 1))
+    assert refused.value.code == "overlap"
     assert deputy.appointments.count() == 1
     services.appointment_replace(seat=deputy, person_name="李新", start_date=dt.date(2025, 1, 1))
     assert deputy.appointments.count() == 2
@@ -65,8 +68,9 @@ def test_a_new_term_overlapping_a_closed_term_is_refused(users):
 
 def test_replacing_someone_with_themselves_is_refused(users):
     director = seat("office_director", "市市场监管局")
-    with pytest.raises(ValidationError, match="已是该席位的现任人员"):
+    with pytest.raises(ServiceError, match="已是该席位的现任人员") as refused:
         services.appointment_replace(seat=director, person_name="瞿建民", start_date=dt.date(2025, 1, 1))
+    assert refused.value.code == "same_person"
 
 
 def test_the_database_refuses_two_current_holders_of_one_seat(users):
@@ -87,7 +91,7 @@ def test_seat_create_adds_a_position_with_its_first_holder(users):
         by=users["office"],
     )
     assert new.appointments.get().person_name == "王某"
-    with pytest.raises(ValidationError, match="已存在"):
+    with pytest.raises(ServiceError, match="已存在") as refused:
         services.seat_create(
             role="member",
             unit=unit,
@@ -96,6 +100,7 @@ def test_seat_create_adds_a_position_with_its_first_holder(users):
             person_name="x",
             start_date=dt.date(2025, 1, 1),
         )
+    assert refused.value.code == "duplicate"
     assert Seat.objects.filter(unit=unit, title="副局长").count() == 1
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
 from assessment.services import AssessmentError
-from core.errors import ServiceError, show_error
+from core.errors import ServiceError, refused_as, show_error
 from core.storage import StorageUnavailable
 from targets.excel import TemplateRefused
 from targets.services import ImportRefused, ReportError
@@ -77,3 +77,37 @@ def test_without_a_form_each_error_becomes_one_message_at_the_level_asked():
     show_error(request, ServiceError("已处理。"), level=20)
     shown = [(m.level, m.message) for m in get_messages(request)]
     assert shown == [(40, "第一条。"), (40, "第二条。"), (20, "已处理。")]
+
+
+def test_a_service_error_naming_fields_or_listing_messages_still_has_its_code():
+    fields = ServiceError({"username": "该用户名已被使用。"}, code="username_taken")
+    assert fields.code == "username_taken" and fields.message_dict == {"username": ["该用户名已被使用。"]}
+    listed = ServiceError(["缺少列：A。", "缺少列：B。"], code="header")
+    assert listed.code == "header" and listed.messages == ["缺少列：A。", "缺少列：B。"]
+    assert ServiceError({"name": "必填。"}).code == "refused"
+
+
+def test_refused_as_turns_a_django_validator_refusal_into_a_service_error_with_its_fields():
+    with pytest.raises(ServiceError) as refused, refused_as("weak_password"):
+        raise ValidationError({"password": ["密码太短。"]})
+    assert refused.value.code == "weak_password"
+    assert refused.value.message_dict == {"password": ["密码太短。"]}
+
+
+def test_refused_as_lets_a_service_error_through_with_its_own_code():
+    with pytest.raises(ServiceError) as refused, refused_as("other"):
+        raise ServiceError("已处理。", code="decided")
+    assert refused.value.code == "decided"
+
+
+@pytest.mark.django_db
+def test_save_with_history_clean_refuses_an_invalid_row_as_a_service_error_and_saves_nothing():
+    from committee.models import MemberUnit
+    from core.history import save_with_history
+
+    before = MemberUnit.objects.count()
+    with pytest.raises(ServiceError) as refused:
+        save_with_history(MemberUnit(name=""), None, clean=True)
+    assert refused.value.code == "invalid"
+    assert "name" in refused.value.message_dict
+    assert MemberUnit.objects.count() == before

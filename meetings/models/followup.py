@@ -114,7 +114,7 @@ class FollowUpItem(models.Model):
 
     @property
     def source_label(self) -> str:
-        if self.source == self.Source.MEETING:
+        if self.source == self.Source.MEETING and self.agenda_item is not None:
             return f"{self.agenda_item.meeting.title}决定"
         return str(self.work_plan)
 
@@ -174,6 +174,8 @@ class FollowUpAssignment(models.Model):
 
     objects = FollowUpAssignmentQuerySet.as_manager()
     history = HistoricalRecords()
+
+    computed_status: str  # not stored: annotated by ``.with_status(today)`` (meetings.status)
 
     class Meta:
         verbose_name = "督办分工"

@@ -249,7 +249,7 @@ class Invitation(models.Model):
 
     @property
     def name(self) -> str:
-        return self.unit.name if self.unit_id else self.guest_name
+        return self.unit.name if self.unit is not None else self.guest_name
 
 
 class Topic(models.Model):

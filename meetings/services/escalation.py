@@ -5,8 +5,9 @@ Repeated 催办 and the escalation to the unit's leaders and the office are remi
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import is_approver
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.history import save_with_history
 
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvent, FollowUpSetting
@@ -35,13 +37,13 @@ def _url(a: FollowUpAssignment) -> str:
 
 
 @transaction.atomic
-def followup_refuse(*, assignment: FollowUpAssignment, by, reason: str) -> FollowUpAssignment:
+def followup_refuse(*, assignment: FollowUpAssignment, by: User, reason: str) -> FollowUpAssignment:
     """拒签/退回: the unit says the item is not its to do, with a reason; the office decides next."""
     ensure_unit_user_of(by, assignment.unit_id)
     reason = require_reason(reason, "拒签退回")
     a = _lock(assignment)
     if a.phase not in (Phase.ASSIGNED, Phase.SIGNED):
-        raise ValidationError(f"该事项{a.get_phase_display()}，不能拒签退回。", code="bad_phase")
+        raise ServiceError(f"该事项{a.get_phase_display()}，不能拒签退回。", code="bad_phase")
     a.phase = Phase.REFUSED
     save_with_history(a, by)
     event = _event(a, FollowUpEvent.Kind.REFUSED, by, reason)
@@ -56,17 +58,17 @@ def followup_refuse(*, assignment: FollowUpAssignment, by, reason: str) -> Follo
 
 @transaction.atomic
 def followup_reassign(
-    *, assignment: FollowUpAssignment, by, reason: str, deadline: dt.date | None = None
+    *, assignment: FollowUpAssignment, by: User, reason: str, deadline: dt.date | None = None
 ) -> FollowUpAssignment:
     """The office answers a refusal: the unit keeps the item (待签收 again), optionally with a new deadline."""
     ensure_office(by)
     reason = require_reason(reason, "重新交办")
     a = _lock(assignment)
     if a.phase != Phase.REFUSED:
-        raise ValidationError("只有被拒签退回的事项才能重新交办。", code="not_refused")
+        raise ServiceError("只有被拒签退回的事项才能重新交办。", code="not_refused")
     if deadline is not None:
         if deadline < today():
-            raise ValidationError(
+            raise ServiceError(
                 f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
             )
         a.deadline = deadline
@@ -87,20 +89,20 @@ def followup_reassign(
 
 @transaction.atomic
 def extension_request(
-    *, assignment: FollowUpAssignment, by, requested_deadline: dt.date | None, reason: str
+    *, assignment: FollowUpAssignment, by: User, requested_deadline: dt.date | None, reason: str
 ) -> ExtensionRequest:
     """延期申请: the unit asks for a later deadline with a reason; an approver decides."""
     ensure_unit_user_of(by, assignment.unit_id)
     reason = require_reason(reason, "申请延期")
     a = _lock(assignment)
     if a.phase not in (Phase.ASSIGNED, Phase.SIGNED):
-        raise ValidationError(f"该事项{a.get_phase_display()}，不能申请延期。", code="bad_phase")
+        raise ServiceError(f"该事项{a.get_phase_display()}，不能申请延期。", code="bad_phase")
     if requested_deadline is None:
-        raise ValidationError("请填写申请延至的日期。", code="no_deadline")
+        raise ServiceError("请填写申请延至的日期。", code="no_deadline")
     if requested_deadline <= a.deadline:
-        raise ValidationError(f"申请延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
+        raise ServiceError(f"申请延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
     if requested_deadline < today():
-        raise ValidationError(f"申请延至的日期 {cn_date(requested_deadline)} 已过。", code="past_deadline")
+        raise ServiceError(f"申请延至的日期 {cn_date(requested_deadline)} 已过。", code="past_deadline")
     try:
         # race: two requests for the same assignment at once; meetings_extensionrequest_one_pending
         # lets one insert win
@@ -114,7 +116,7 @@ def extension_request(
             )
             save_with_history(request, by)
     except IntegrityError as exc:
-        raise ValidationError("已有一份延期申请等待审批，请勿重复申请。", code="pending") from exc
+        raise ServiceError("已有一份延期申请等待审批，请勿重复申请。", code="pending") from exc
     _event(a, FollowUpEvent.Kind.EXTENSION_REQUESTED, by, f"申请延至 {cn_date(requested_deadline)}。{reason}")
     notify_office(
         occasion=f"followup:{a.item_id}:{a.unit_id}:extension:{request.pk}",
@@ -132,7 +134,7 @@ def extension_request(
 def extension_decide(
     *,
     request: ExtensionRequest,
-    by,
+    by: User,
     approve: bool,
     new_deadline: dt.date | None = None,
     note: str = "",
@@ -144,15 +146,15 @@ def extension_decide(
     # race: two approvers deciding the same request; the row lock makes the second see the first's decision
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionRequest.Status.PENDING:
-        raise ValidationError(f"该延期申请{request.get_status_display()}，不能再次审批。", code="decided")
+        raise ServiceError(f"该延期申请{request.get_status_display()}，不能再次审批。", code="decided")
     a = _lock(request.assignment)
     note = note.strip()
     if approve:
         new_deadline = new_deadline or request.requested_deadline
         if new_deadline <= a.deadline:
-            raise ValidationError(f"批准延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
+            raise ServiceError(f"批准延至的日期应晚于现办理时限 {cn_date(a.deadline)}。", code="not_later")
         if new_deadline < today():
-            raise ValidationError(f"批准延至的日期 {cn_date(new_deadline)} 已过。", code="past_deadline")
+            raise ServiceError(f"批准延至的日期 {cn_date(new_deadline)} 已过。", code="past_deadline")
         request.status = ExtensionRequest.Status.APPROVED
         request.new_deadline = new_deadline
         a.deadline = new_deadline
@@ -178,17 +180,17 @@ def extension_decide(
 
 @transaction.atomic
 def followup_setting_update(
-    *, by, urge_interval_days: int, escalate_after_days: int, leaders=()
+    *, by: User, urge_interval_days: int, escalate_after_days: int, leaders: Iterable[User] = ()
 ) -> FollowUpSetting:
     """The office's 督办 settings; leaders must be member-unit accounts."""
     ensure_office(by)
     if not 1 <= urge_interval_days <= 90:
-        raise ValidationError("催办间隔应在 1 至 90 天之间。", code="interval")
+        raise ServiceError("催办间隔应在 1 至 90 天之间。", code="interval")
     if not 1 <= escalate_after_days <= 365:
-        raise ValidationError("逾期升级天数应在 1 至 365 天之间。", code="escalate")
+        raise ServiceError("逾期升级天数应在 1 至 365 天之间。", code="escalate")
     leaders = list(leaders)
     if any(u.role != User.Role.UNIT or not u.member_unit_id for u in leaders):
-        raise ValidationError("单位领导账户只能是成员单位用户。", code="leader_role")
+        raise ServiceError("单位领导账户只能是成员单位用户。", code="leader_role")
     setting = FollowUpSetting.objects.select_for_update().filter(pk=1).first() or FollowUpSetting.get()
     setting.urge_interval_days = urge_interval_days
     setting.escalate_after_days = escalate_after_days

@@ -6,15 +6,17 @@ approver closes it (销号), or the office sends it back. Each step is an event 
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from committee.models import MemberUnit
 from core.dates import cn_date
-from core.history import save_with_history
+from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -29,7 +31,7 @@ from ._common import (
 
 def _clean_units(lead_unit: MemberUnit | None, co_units) -> list[MemberUnit]:
     if lead_unit is None:
-        raise ValidationError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
+        raise ServiceError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
     co = [u for u in (co_units or []) if u.pk != lead_unit.pk]
     return [lead_unit, *sorted(set(co), key=lambda u: (u.order, u.pk))]
 
@@ -38,16 +40,16 @@ def _check_deadline(deadline: dt.date | None, *, history_of=None) -> None:
     """A deadline for new work is today or later; a decision entered as history (``history_of``
     its meeting) keeps its real past deadline, which cannot precede the meeting itself."""
     if deadline is None:
-        raise ValidationError("请填写办理时限。", code="no_deadline")
+        raise ServiceError("请填写办理时限。", code="no_deadline")
     if history_of is not None:
         if deadline < history_of.held_on:
-            raise ValidationError(
+            raise ServiceError(
                 f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(history_of.held_on)}。",
                 code="deadline_before_meeting",
             )
         return
     if deadline < today():
-        raise ValidationError(
+        raise ServiceError(
             f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
 
@@ -64,27 +66,27 @@ class HistoryState:
 
 def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt.date) -> None:
     if state not in dict(HistoryState.CHOICES):
-        raise ValidationError("办理状态应为“已销号”“办理中”或“未签收”。", code="bad_state")
+        raise ServiceError("办理状态应为“已销号”“办理中”或“未签收”。", code="bad_state")
     if state == HistoryState.CLOSED:
         if completed_on is None:
-            raise ValidationError("已销号的事项请填写办结日期。", code="no_completed_on")
+            raise ServiceError("已销号的事项请填写办结日期。", code="no_completed_on")
         if completed_on < held_on:
-            raise ValidationError(
+            raise ServiceError(
                 f"办结日期 {cn_date(completed_on)} 早于会议召开日期 {cn_date(held_on)}。", code="early_close"
             )
         if completed_on > today():
-            raise ValidationError(f"办结日期 {cn_date(completed_on)} 晚于今天。", code="future_close")
+            raise ServiceError(f"办结日期 {cn_date(completed_on)} 晚于今天。", code="future_close")
     elif completed_on is not None:
-        raise ValidationError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
+        raise ServiceError("尚未销号的事项不应填写办结日期。", code="completed_on_open")
 
 
 def _write_item(
-    item: FollowUpItem, *, by, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
+    item: FollowUpItem, *, by: User, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
 ) -> FollowUpItem:
     units = _clean_units(lead_unit, co_units)
     item.title = item.title.strip()
     if not item.title:
-        raise ValidationError("请填写事项内容。", code="no_title")
+        raise ServiceError("请填写事项内容。", code="no_title")
     meeting = item.agenda_item.meeting if item.agenda_item_id else None
     history_of = meeting if meeting is not None and meeting.is_history else None
     _check_deadline(item.deadline, history_of=history_of)
@@ -103,7 +105,9 @@ def _write_item(
     return item
 
 
-def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by, held_on: dt.date) -> None:
+def _apply_history_state(
+    a: FollowUpAssignment, state: str, completed_on, *, by: User, held_on: dt.date
+) -> None:
     """The assignment as it really stood: signed on the meeting day, closed on ``completed_on``."""
     held_at = timezone.make_aware(dt.datetime.combine(held_on, dt.time(9)))
     if state in (HistoryState.SIGNED, HistoryState.CLOSED):
@@ -117,7 +121,7 @@ def _apply_history_state(a: FollowUpAssignment, state: str, completed_on, *, by,
         a.closed_at, a.closed_by = closed_at, by
 
 
-def _release(item: FollowUpItem, by) -> None:
+def _release(item: FollowUpItem, by: User) -> None:
     """Make the item visible to its units and tell them (minutes published, or a work-plan task)."""
     item.released_at = timezone.now()
     save_with_history(item, by)
@@ -141,14 +145,14 @@ def _release(item: FollowUpItem, by) -> None:
 def _ensure_minutes_editable(agenda_item: AgendaItem) -> None:
     meeting = agenda_item.meeting
     if not meeting.minutes_editable:
-        raise ValidationError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
+        raise ServiceError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
 
 
 @transaction.atomic
 def decision_create(
     *,
     agenda_item: AgendaItem,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -182,7 +186,7 @@ def decision_create(
 def decision_update(
     *,
     item: FollowUpItem,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -205,14 +209,13 @@ def decision_update(
 
 
 @transaction.atomic
-def decision_delete(*, item: FollowUpItem, by) -> None:
+def decision_delete(*, item: FollowUpItem, by: User) -> None:
     ensure_office(by)
     _ensure_minutes_editable(item.agenda_item)
-    item._history_user = by
-    item.delete()
+    delete_with_history(item, by)
 
 
-def release_meeting_decisions(*, meeting, by) -> int:
+def release_meeting_decisions(*, meeting, by: User) -> int:
     items = FollowUpItem.objects.filter(agenda_item__meeting=meeting, released_at__isnull=True)
     count = 0
     for item in items.select_related("agenda_item__meeting"):
@@ -224,7 +227,7 @@ def release_meeting_decisions(*, meeting, by) -> int:
     return count
 
 
-def _release_history(item: FollowUpItem, by) -> None:
+def _release_history(item: FollowUpItem, by: User) -> None:
     """A decision of a meeting entered as history: visible with its real state, nobody is told
     (the units did this work years ago); open items are chased by the daily reminders."""
     item.released_at = timezone.now()
@@ -240,7 +243,7 @@ def _release_history(item: FollowUpItem, by) -> None:
 
 
 @transaction.atomic
-def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
+def workplan_create(*, year: int, title: str, by: User, note: str = "") -> WorkPlan:
     ensure_office(by)
     title = title.strip() or f"{year}年质量强市及品牌建设工作计划"
     try:
@@ -248,7 +251,7 @@ def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
             plan = WorkPlan(year=year, title=title, note=note.strip(), created_by=by)
             save_with_history(plan, by)
     except IntegrityError as exc:
-        raise ValidationError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
+        raise ServiceError(f"{year}年的年度工作计划已存在。", code="duplicate") from exc
     return plan
 
 
@@ -256,7 +259,7 @@ def workplan_create(*, year: int, title: str, by, note: str = "") -> WorkPlan:
 def workplan_task_create(
     *,
     work_plan: WorkPlan,
-    by,
+    by: User,
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
@@ -293,7 +296,7 @@ def _lock(assignment: FollowUpAssignment) -> FollowUpAssignment:
     )
 
 
-def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
+def _event(assignment, kind, by: User, text: str = "", files=()) -> FollowUpEvent:
     event = FollowUpEvent.objects.create(assignment=assignment, kind=kind, by=by, text=text)
     for f in files:
         event.evidence.create(file=f, name=f.name[:200])
@@ -302,18 +305,18 @@ def _event(assignment, kind, by, text: str = "", files=()) -> FollowUpEvent:
 
 def _ensure_not_closed(a: FollowUpAssignment) -> None:
     if a.phase == FollowUpAssignment.Phase.CLOSED:
-        raise ValidationError("该事项已销号办结，不能再操作。", code="closed")
+        raise ServiceError("该事项已销号办结，不能再操作。", code="closed")
     if a.phase == FollowUpAssignment.Phase.REFUSED:
-        raise ValidationError("该事项已拒签退回，等待办公室重新交办。", code="refused")
+        raise ServiceError("该事项已拒签退回，等待办公室重新交办。", code="refused")
 
 
 @transaction.atomic
-def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
+def followup_sign(*, assignment: FollowUpAssignment, by: User) -> FollowUpAssignment:
     """签收: the unit acknowledges the item."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("该事项已签收。", code="signed")
+        raise ServiceError("该事项已签收。", code="signed")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.signed_at, a.signed_by = timezone.now(), by
     save_with_history(a, by)
@@ -322,34 +325,36 @@ def followup_sign(*, assignment: FollowUpAssignment, by) -> FollowUpAssignment:
 
 
 @transaction.atomic
-def followup_report(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+def followup_report(*, assignment: FollowUpAssignment, by: User, text: str, files=()) -> FollowUpEvent:
     """第五条: the unit reports how far it has got, with evidence."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
     _ensure_not_closed(a)
     if a.phase == FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("请先签收该事项，再报送办理进展。", code="not_signed")
+        raise ServiceError("请先签收该事项，再报送办理进展。", code="not_signed")
     text = text.strip()
     if not text:
-        raise ValidationError("请填写办理进展。", code="no_text")
+        raise ServiceError("请填写办理进展。", code="no_text")
     a.last_report_at = timezone.now()
     save_with_history(a, by)
     return _event(a, FollowUpEvent.Kind.PROGRESS, by, text, files)
 
 
 @transaction.atomic
-def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, files=()) -> FollowUpEvent:
+def followup_request_closure(
+    *, assignment: FollowUpAssignment, by: User, text: str, files=()
+) -> FollowUpEvent:
     """The unit says the work is done and asks the office to close the item."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
     _ensure_not_closed(a)
     if a.phase == FollowUpAssignment.Phase.ASSIGNED:
-        raise ValidationError("请先签收该事项。", code="not_signed")
+        raise ServiceError("请先签收该事项。", code="not_signed")
     if a.phase == FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("已申请销号，请等待办公室审核。", code="requested")
+        raise ServiceError("已申请销号，请等待办公室审核。", code="requested")
     text = text.strip()
     if not text:
-        raise ValidationError("请填写办结情况。", code="no_text")
+        raise ServiceError("请填写办结情况。", code="no_text")
     now = timezone.now()
     a.phase = FollowUpAssignment.Phase.REQUESTED
     a.closure_requested_at = a.last_report_at = now
@@ -365,14 +370,14 @@ def followup_request_closure(*, assignment: FollowUpAssignment, by, text: str, f
 
 
 @transaction.atomic
-def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> FollowUpAssignment:
+def followup_close(*, assignment: FollowUpAssignment, by: User, note: str = "") -> FollowUpAssignment:
     """销号: an office approver accepts the unit's closure request (docs/design.md: the approver closes
     follow-up items). Timeliness counts from the request date."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以对督办事项销号。")
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("只有单位已申请销号的事项才能销号。", code="not_requested")
+        raise ServiceError("只有单位已申请销号的事项才能销号。", code="not_requested")
     a.phase = FollowUpAssignment.Phase.CLOSED
     a.completed_on = timezone.localdate(a.closure_requested_at)
     a.closed_at, a.closed_by = timezone.now(), by
@@ -389,13 +394,13 @@ def followup_close(*, assignment: FollowUpAssignment, by, note: str = "") -> Fol
 
 
 @transaction.atomic
-def followup_return(*, assignment: FollowUpAssignment, by, reason: str) -> FollowUpAssignment:
+def followup_return(*, assignment: FollowUpAssignment, by: User, reason: str) -> FollowUpAssignment:
     """The office sends a closure request back: the unit keeps working on it."""
     ensure_office(by)
     reason = require_reason(reason, "退回")
     a = _lock(assignment)
     if a.phase != FollowUpAssignment.Phase.REQUESTED:
-        raise ValidationError("只有单位已申请销号的事项才能退回。", code="not_requested")
+        raise ServiceError("只有单位已申请销号的事项才能退回。", code="not_requested")
     a.phase = FollowUpAssignment.Phase.SIGNED
     a.closure_requested_at = None
     save_with_history(a, by)

@@ -15,13 +15,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_office
 from committee.models import MemberUnit
 from committee.selectors import unit_lookup
 from core.cells import cell_date as _date
 from core.cells import cell_text as _text
 from core.dates import cn_date
-from core.history import save_with_history
+from core.errors import ServiceError
+from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
@@ -84,7 +86,7 @@ def _replaceable(meeting: Meeting) -> bool:
 @transaction.atomic
 def meeting_history_create(
     *,
-    by,
+    by: User,
     year: int,
     half: int,
     held_on: dt.date | None,
@@ -101,14 +103,14 @@ def meeting_history_create(
     if not place.strip():
         errors.append("请填写会议地点。")
     if errors:
-        raise ValidationError(errors, code="bad_history")
+        raise ServiceError(errors, code="bad_history")
     # race: two history entries for one term; meetings_meeting_one_per_term lets one of them win
     meeting = Meeting.objects.select_for_update().filter(year=year, half=half).first()
     taken_over = meeting is not None
     if meeting is None:
         meeting = Meeting(year=year, half=half, created_by=by)
     elif not _replaceable(meeting):
-        raise ValidationError(f"{meeting.title}已在平台中，不能重复录入。", code="duplicate")
+        raise ServiceError(f"{meeting.title}已在平台中，不能重复录入。", code="duplicate")
     meeting.status = Meeting.Status.HELD
     meeting.is_history = True
     meeting.planned_date = meeting.topic_deadline = meeting.held_on = held_on
@@ -120,8 +122,7 @@ def meeting_history_create(
     if taken_over:
         # its generated first item was never discussed: the paper minutes are the record
         for item in meeting.agenda_items.filter(is_generated=True):
-            item._history_user = by
-            item.delete()
+            delete_with_history(item, by)
     else:
         units = MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id")
         # the member units may read the minutes and follow their decisions, as for any meeting
@@ -133,22 +134,22 @@ def meeting_history_create(
 
 def _ensure_history_draft(meeting: Meeting) -> None:
     if not meeting.is_history or meeting.status != Meeting.Status.HELD:
-        raise ValidationError("只有尚未完成补录的历史会议才能执行此操作。", code="not_history_draft")
+        raise ServiceError("只有尚未完成补录的历史会议才能执行此操作。", code="not_history_draft")
 
 
 @transaction.atomic
-def meeting_history_add_files(*, meeting: Meeting, by, files) -> int:
+def meeting_history_add_files(*, meeting: Meeting, by: User, files) -> int:
     """More scanned minutes (PDF/Word) for a history meeting, also after it was finalised."""
     ensure_office(by)
     if not meeting.is_history:
-        raise ValidationError("只有历史补录的会议可以上传纪要原件。", code="not_history")
+        raise ServiceError("只有历史补录的会议可以上传纪要原件。", code="not_history")
     for f in files:
         meeting.minutes_files.create(file=f, name=f.name[:200])
     return len(files)
 
 
 @transaction.atomic
-def meeting_history_finalize(*, meeting: Meeting, by) -> Meeting:
+def meeting_history_finalize(*, meeting: Meeting, by: User) -> Meeting:
     """完成补录: the history meeting becomes 纪要已发布; its decisions become follow-up items in
     their real states, silently (see followups._release_history)."""
     ensure_office(by)
@@ -160,7 +161,7 @@ def meeting_history_finalize(*, meeting: Meeting, by) -> Meeting:
     if not meeting.agenda_items.exists():
         problems.append("没有议题（议程事项）")
     if problems:
-        raise ValidationError(f"补录尚不完整：{'；'.join(problems)}。", code="incomplete")
+        raise ServiceError(f"补录尚不完整：{'；'.join(problems)}。", code="incomplete")
     now = timezone.now()
     # the paper minutes were signed at the time; the platform records who entered them
     meeting.minutes_signed_by = by
@@ -281,14 +282,14 @@ def _term(value, errors: list[str]) -> tuple[int, int] | None:
 
 def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]]:
     if name not in workbook.sheetnames:
-        raise ValidationError(f"文件中没有“{name}”工作表，请使用下载的模板填写。", code="no_sheet")
+        raise ServiceError(f"文件中没有“{name}”工作表，请使用下载的模板填写。", code="no_sheet")
     rows_iter = sheet_rows(workbook[name])
     header = next(rows_iter, None) or ()
     labels = {label: key for key, label in columns}
     positions = {labels[_text(c)]: i for i, c in enumerate(header) if _text(c) in labels}
     missing = [label for key, label in columns if key in required and key not in positions]
     if missing:
-        raise ValidationError(
+        raise ServiceError(
             f"“{name}”工作表表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header"
         )
     out = []
@@ -296,7 +297,7 @@ def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]
         if values is None or all(v is None or _text(v) == "" for v in values):
             continue
         if len(out) >= MAX_IMPORT_ROWS:
-            raise ValidationError(
+            raise ServiceError(
                 f"“{name}”工作表一次最多导入 {MAX_IMPORT_ROWS} 行，请分批导入。", code="too_many"
             )
         out.append((number, {key: (values[i] if i < len(values) else None) for key, i in positions.items()}))
@@ -378,7 +379,7 @@ def _kinds() -> tuple[dict[str, BusinessKind], BusinessKind]:
             kinds[key.replace("（", "(").replace("）", ")")] = kind
     default = kinds.get("other") or next(iter(kinds.values()), None)
     if default is None:
-        raise ValidationError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
+        raise ServiceError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
     return kinds, default
 
 
@@ -483,12 +484,12 @@ def history_import_preview(*, upload) -> HistoryPreview:
                 )
             )
     if not meetings and not errors:
-        raise ValidationError("文件中没有数据行。", code="empty")
+        raise ServiceError("文件中没有数据行。", code="empty")
     ordered = sorted(meetings.values(), key=lambda m: (m.year, m.half))
     return HistoryPreview(meetings=ordered, errors=errors)
 
 
-def _record(meeting: HistoryMeeting, *, by) -> Meeting:
+def _record(meeting: HistoryMeeting, *, by: User) -> Meeting:
     record = meeting_history_create(
         by=by,
         year=meeting.year,
@@ -525,24 +526,24 @@ def _record(meeting: HistoryMeeting, *, by) -> Meeting:
                     completed_on=dt.date.fromisoformat(d.completed_on) if d.completed_on else None,
                 )
             except ValidationError as exc:
-                raise ValidationError(
+                raise ServiceError(
                     f"{DECISION_SHEET} 第 {d.row} 行：{'；'.join(exc.messages)}", code="bad_row"
                 ) from exc
     return meeting_history_finalize(meeting=record, by=by)
 
 
-def history_import_confirm(*, meetings: list[HistoryMeeting], by) -> list[Meeting]:
+def history_import_confirm(*, meetings: list[HistoryMeeting], by: User) -> list[Meeting]:
     """Store every previewed meeting, or none: each is checked again inside the transaction."""
     ensure_office(by)
     if not meetings:
-        raise ValidationError("没有可导入的会议。", code="empty")
+        raise ServiceError("没有可导入的会议。", code="empty")
     created = []
     with transaction.atomic():
         for meeting in meetings:
             try:
                 created.append(_record(meeting, by=by))
             except ValidationError as exc:
-                raise ValidationError(
+                raise ServiceError(
                     f"{meeting.label}：{'；'.join(exc.messages)}（本次导入已全部取消）", code="bad_meeting"
                 ) from exc
     return created
@@ -556,11 +557,11 @@ class HistoryImporter(Importer):
     rows_template = "meetings/_import_rows_history.html"
     confirm_note = "确认后才录入下列会议及其决定事项（按实际办理状态列入督办，不通知任何人）。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         preview = history_import_preview(upload=uploaded)
         return Parsed(rows=[m.to_json() for m in preview.meetings], errors=preview.errors)
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         meetings = [HistoryMeeting.from_json(data) for data in batch.rows]
         created = history_import_confirm(meetings=meetings, by=by)
         decisions = sum(m.decision_count for m in meetings)

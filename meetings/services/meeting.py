@@ -2,14 +2,15 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.models import MemberUnit, Role
+from accounts.models import User
+from committee.models import Appointment, MemberUnit, Role
 from committee.selectors import current_holder
 from core.dates import cn_date
+from core.errors import ServiceError
 from core.history import save_with_history
 from core.models import SiteSetting
 from core.rhythm import MeetingCycle
@@ -58,11 +59,11 @@ def terms_due(today: dt.date, cycle: MeetingCycle | None = None) -> list[tuple[i
     return [t for t in (term, following) if draft_date(*t, cycle) <= today]
 
 
-def _convener(delegated: bool):
+def _convener(delegated: bool) -> Appointment | None:
     return current_holder(Role.OFFICE_DEPUTY if delegated else Role.OFFICE_DIRECTOR)
 
 
-def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, bool]:
+def meeting_draft_for_term(*, year: int, half: int, by: User | None = None) -> tuple[Meeting, bool]:
     """The meeting of a term, created once (筹备中) with its topic call, invitations and first item.
 
     ``half`` is the meeting's number within its year in the MeetingRule's cycle (1–2 for Jianli's
@@ -71,7 +72,7 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
     """
     cycle = current_cycle()
     if not 1 <= half <= cycle.per_year or not 2000 <= year <= 2100:
-        raise ValidationError(
+        raise ServiceError(
             "年度或届次参数无效。" if cycle.per_year != 2 else "年度或半年参数无效。", code="bad_term"
         )
     existing = Meeting.objects.filter(year=year, half=half).first()
@@ -99,12 +100,12 @@ def meeting_draft_for_term(*, year: int, half: int, by=None) -> tuple[Meeting, b
     return meeting, True
 
 
-def _populate(meeting: Meeting, by) -> None:
+def _populate(meeting: Meeting, by: User | None) -> None:
     units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
     Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
     inspection = BusinessKind.objects.filter(code=BusinessKind.INSPECTION).first()
     if inspection is None:
-        raise ValidationError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
+        raise ServiceError("议事内容类别（第二条）尚未载入，请先运行 load_policy。", code="no_kinds")
     save_with_history(
         AgendaItem(
             meeting=meeting,
@@ -140,7 +141,7 @@ def _announce_topic_call(meeting: Meeting) -> None:
     )
 
 
-def carry_topic(*, topic: Topic, to: Meeting, by=None) -> Topic:
+def carry_topic(*, topic: Topic, to: Meeting, by: User | None = None) -> Topic:
     """A deferred topic goes onto the next meeting's list as a fresh proposal."""
     carried = Topic(
         meeting=to,
@@ -160,14 +161,14 @@ def carry_topic(*, topic: Topic, to: Meeting, by=None) -> Topic:
 
 def _ensure_before_meeting(meeting: Meeting) -> None:
     if meeting.status not in (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED):
-        raise ValidationError("会议已召开，不能再修改会议安排。", code="held")
+        raise ServiceError("会议已召开，不能再修改会议安排。", code="held")
 
 
 @transaction.atomic
 def meeting_update(
     *,
     meeting: Meeting,
-    by,
+    by: User,
     planned_date: dt.date,
     place: str,
     topic_deadline: dt.date,
@@ -181,17 +182,17 @@ def meeting_update(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _ensure_before_meeting(meeting)
     if topic_deadline > planned_date:
-        raise ValidationError("议题征集截止日不能晚于会议召开日期。", code="deadline_after_meeting")
+        raise ServiceError("议题征集截止日不能晚于会议召开日期。", code="deadline_after_meeting")
     if planned_date < today() and planned_date != meeting.planned_date:
-        raise ValidationError("计划召开日期不能早于今天。", code="past_date")
+        raise ServiceError("计划召开日期不能早于今天。", code="past_date")
     delegation_note = delegation_note.strip()
     if convener_delegated and not delegation_note:
-        raise ValidationError(
+        raise ServiceError(
             "由副主任召集时须填写委托说明（第三条：由主任委托副主任担任）。", code="note_required"
         )
     convener = _convener(convener_delegated)
     if convener is None:
-        raise ValidationError(
+        raise ServiceError(
             f"委员会名单中没有现任{'办公室副主任' if convener_delegated else '办公室主任'}，无法确定召集人。",
             code="no_convener",
         )
@@ -223,19 +224,19 @@ def _when(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
+def meeting_issue_notice(*, meeting: Meeting, by: User) -> Meeting:
     """筹备中 → 已发通知: the invited units are told the date, place and agenda."""
     ensure_office(by)
     # race: two office users issuing the notice at once; the row lock makes the second see 已发通知
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PREPARING:
-        raise ValidationError("会议通知已发出，无需重复发送。", code="already_notified")
+        raise ServiceError("会议通知已发出，无需重复发送。", code="already_notified")
     if not meeting.place:
-        raise ValidationError("请先填写会议地点。", code="place_required")
+        raise ServiceError("请先填写会议地点。", code="place_required")
     if meeting.planned_date < today():
-        raise ValidationError("计划召开日期已过，请先修改会议日期。", code="past_date")
+        raise ServiceError("计划召开日期已过，请先修改会议日期。", code="past_date")
     if meeting.convener_id is None:
-        raise ValidationError("尚未确定召集人，请先在会议安排中保存召集人。", code="no_convener")
+        raise ServiceError("尚未确定召集人，请先在会议安排中保存召集人。", code="no_convener")
     meeting.status = Meeting.Status.NOTIFIED
     meeting.notice_issued_at = timezone.now()
     save_with_history(meeting, by)
@@ -251,27 +252,27 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
 
 @transaction.atomic
 def invitation_add_guest(
-    *, meeting: Meeting, by, unit: MemberUnit | None = None, guest_name: str = ""
+    *, meeting: Meeting, by: User, unit: MemberUnit | None = None, guest_name: str = ""
 ) -> Invitation:
     """第三条: bodies other than the member units invited because of a topic."""
     ensure_office(by)
     _ensure_before_meeting(meeting)
     guest_name = guest_name.strip()
     if unit is None and not guest_name:
-        raise ValidationError("请选择单位或填写受邀单位名称。", code="required")
+        raise ServiceError("请选择单位或填写受邀单位名称。", code="required")
     if unit is not None:
         if meeting.invitations.filter(unit=unit).exists():
-            raise ValidationError(f"{unit.name} 已在邀请名单中。", code="duplicate")
+            raise ServiceError(f"{unit.name} 已在邀请名单中。", code="duplicate")
         guest_name = ""
     elif meeting.invitations.filter(guest_name=guest_name).exists():
-        raise ValidationError(f"{guest_name} 已在邀请名单中。", code="duplicate")
+        raise ServiceError(f"{guest_name} 已在邀请名单中。", code="duplicate")
     invitation = Invitation(meeting=meeting, unit=unit, guest_name=guest_name, is_member=False)
     save_with_history(invitation, by)
     return invitation
 
 
 @transaction.atomic
-def invitation_respond(*, invitation: Invitation, by, response: str, attendees: str) -> Invitation:
+def invitation_respond(*, invitation: Invitation, by: User, response: str, attendees: str) -> Invitation:
     """The unit confirms whether it attends and who comes."""
     ensure_unit_user_of(by, invitation.unit_id)
     invitation = (
@@ -280,9 +281,9 @@ def invitation_respond(*, invitation: Invitation, by, response: str, attendees: 
     _ensure_before_meeting(invitation.meeting)
     attendees = attendees.strip()
     if response not in (Invitation.Response.ATTENDING, Invitation.Response.ABSENT):
-        raise ValidationError("请选择参加或请假。", code="bad_response")
+        raise ServiceError("请选择参加或请假。", code="bad_response")
     if response == Invitation.Response.ATTENDING and not attendees:
-        raise ValidationError("确认参加时请填写参会人员姓名和职务。", code="attendees_required")
+        raise ServiceError("确认参加时请填写参会人员姓名和职务。", code="attendees_required")
     invitation.response = response
     invitation.attendees = attendees
     invitation.responded_by = by
@@ -292,14 +293,14 @@ def invitation_respond(*, invitation: Invitation, by, response: str, attendees: 
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, held_on: dt.date, by: User) -> Meeting:
     """已发通知 → 已召开: the first item's status of earlier decisions is frozen as it stood."""
     ensure_office(by)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.NOTIFIED:
-        raise ValidationError("只有已发通知的会议才能登记为已召开。", code="not_notified")
+        raise ServiceError("只有已发通知的会议才能登记为已召开。", code="not_notified")
     if held_on > today():
-        raise ValidationError("实际召开日期不能晚于今天。", code="future")
+        raise ServiceError("实际召开日期不能晚于今天。", code="future")
     meeting.status = Meeting.Status.HELD
     meeting.held_on = held_on
     if not meeting.minutes_overview:

@@ -1,11 +1,13 @@
 """Minutes (会议纪要): written by the office, signed off by an approver, then published."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
+from core.errors import ServiceError
 from core.history import save_with_history
 
 from ..models import Meeting
@@ -20,13 +22,13 @@ def _lock(meeting: Meeting) -> Meeting:
 
 @transaction.atomic
 def minutes_update(
-    *, meeting: Meeting, by, overview: str, minutes_number: str, discussions: dict[int, str]
+    *, meeting: Meeting, by: User, overview: str, minutes_number: str, discussions: dict[int, str]
 ) -> Meeting:
     """The overview and, per agenda item, the summary of the discussion."""
     ensure_office(by)
     meeting = _lock(meeting)
     if not meeting.minutes_editable:
-        raise ValidationError("只有已召开且纪要尚未签发的会议才能编辑纪要。", code="locked")
+        raise ServiceError("只有已召开且纪要尚未签发的会议才能编辑纪要。", code="locked")
     meeting.minutes_overview = overview.strip()
     meeting.minutes_number = minutes_number.strip()
     save_with_history(meeting, by)
@@ -39,13 +41,13 @@ def minutes_update(
 
 
 @transaction.atomic
-def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
+def minutes_sign_off(*, meeting: Meeting, by: User) -> Meeting:
     """签发: only an office approver (办公室负责人) may sign the minutes off."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以签发会议纪要。")
     meeting = _lock(meeting)
     if meeting.status != Meeting.Status.HELD or meeting.minutes_signed_at is not None:
-        raise ValidationError("只有已召开且尚未签发纪要的会议才能签发。", code="not_signable")
+        raise ServiceError("只有已召开且尚未签发纪要的会议才能签发。", code="not_signable")
     problems = []
     if not meeting.minutes_overview.strip():
         problems.append("会议概况未填写")
@@ -53,7 +55,7 @@ def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
     if missing:
         problems.append(f"以下议程事项未填写讨论情况：{'；'.join(missing)}")
     if problems:
-        raise ValidationError(f"纪要尚不完整，不能签发：{'。'.join(problems)}。", code="incomplete")
+        raise ServiceError(f"纪要尚不完整，不能签发：{'。'.join(problems)}。", code="incomplete")
     meeting.minutes_signed_by = by
     meeting.minutes_signed_at = timezone.now()
     save_with_history(meeting, by)
@@ -67,14 +69,14 @@ def minutes_sign_off(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def minutes_return(*, meeting: Meeting, by, reason: str) -> Meeting:
+def minutes_return(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     """The approver withdraws the signature before publication so the office can correct the minutes."""
     if not is_approver(by):
         raise PermissionDenied("只有办公室负责人可以退回会议纪要。")
     reason = require_reason(reason, "退回纪要")
     meeting = _lock(meeting)
     if meeting.minutes_signed_at is None or meeting.minutes_published_at is not None:
-        raise ValidationError("只有已签发、尚未发布的纪要可以退回修改。", code="not_returnable")
+        raise ServiceError("只有已签发、尚未发布的纪要可以退回修改。", code="not_returnable")
     meeting.minutes_signed_by = None
     meeting.minutes_signed_at = None
     save_with_history(meeting, by)
@@ -88,14 +90,14 @@ def minutes_return(*, meeting: Meeting, by, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def minutes_publish(*, meeting: Meeting, by) -> Meeting:
+def minutes_publish(*, meeting: Meeting, by: User) -> Meeting:
     """纪要已发布: member units can read the minutes; each decision becomes a follow-up item."""
     ensure_office(by)
     meeting = _lock(meeting)
     if meeting.minutes_published_at is not None:
-        raise ValidationError("纪要已发布。", code="published")
+        raise ServiceError("纪要已发布。", code="published")
     if meeting.status != Meeting.Status.HELD or meeting.minutes_signed_at is None:
-        raise ValidationError("纪要须经办公室负责人签发后才能发布。", code="not_signed")
+        raise ServiceError("纪要须经办公室负责人签发后才能发布。", code="not_signed")
     meeting.status = Meeting.Status.PUBLISHED
     meeting.minutes_published_at = timezone.now()
     save_with_history(meeting, by)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from core.errors import ServiceError
 from meetings import reminders, services
 from meetings.models import ExtensionRequest, FollowUpAssignment, FollowUpEvent, FollowUpSetting
 from meetings.status import urge_round
@@ -80,8 +81,9 @@ def test_refused_items_are_not_chased_but_go_back_to_the_office(users, published
     ).exists()
     assert f"followup:{published.pk}:{a.unit_id}:overdue" not in _occasions(dt.date(2025, 10, 1))
     with on(dt.date(2025, 8, 2)):
-        with pytest.raises(ValidationError, match="已拒签退回"):
+        with pytest.raises(ServiceError, match="已拒签退回") as refused:
             services.followup_report(assignment=a, by=users["unit_a"], text="进展")
+        assert refused.value.code == "refused"
         services.followup_reassign(
             assignment=a, by=users["office"], reason="经研究仍由贵单位牵头", deadline=dt.date(2025, 11, 30)
         )
@@ -108,15 +110,17 @@ def test_refusal_rules(users, published, a, who, reason, expected):
 
 def test_reassign_needs_a_refused_item_and_the_office(users, a):
     with on(dt.date(2025, 8, 1)):
-        with pytest.raises(ValidationError, match="只有被拒签退回"):
+        with pytest.raises(ServiceError, match="只有被拒签退回") as refused:
             services.followup_reassign(assignment=a, by=users["office"], reason="意见")
+        assert refused.value.code == "not_refused"
         services.followup_refuse(assignment=a, by=users["unit_a"], reason="不属于本单位")
         with pytest.raises(PermissionDenied):
             services.followup_reassign(assignment=a, by=users["unit_a"], reason="意见")
-        with pytest.raises(ValidationError, match="已过"):
+        with pytest.raises(ServiceError, match="已过") as refused:
             services.followup_reassign(
                 assignment=a, by=users["office"], reason="意见", deadline=dt.date(2025, 7, 1)
             )
+        assert refused.value.code == "past_deadline"
     a.refresh_from_db()
     assert a.phase == "refused"
 
@@ -130,10 +134,11 @@ def test_extension_approved_moves_only_this_units_deadline(users, published, a):
         assert Notification.objects.filter(
             recipient=users["approver"], subject__startswith="延期申请"
         ).exists()
-        with pytest.raises(ValidationError, match="已有一份延期申请"):
+        with pytest.raises(ServiceError, match="已有一份延期申请") as refused:
             services.extension_request(
                 assignment=a, by=users["unit_a"], requested_deadline=dt.date(2025, 12, 31), reason="再次"
             )
+        assert refused.value.code == "pending"
         with pytest.raises(PermissionDenied):
             services.extension_decide(request=request, by=users["office"], approve=True)
         services.extension_decide(
@@ -152,7 +157,7 @@ def test_extension_approved_moves_only_this_units_deadline(users, published, a):
     assert Notification.objects.filter(
         recipient=users["unit_a"], subject__startswith="延期申请已同意"
     ).exists()
-    with on(dt.date(2025, 9, 21)), pytest.raises(ValidationError, match="不能再次审批"):
+    with on(dt.date(2025, 9, 21)), pytest.raises(ServiceError, match="不能再次审批"):
         services.extension_decide(request=request, by=users["approver2"], approve=False, note="不同意")
 
 
@@ -161,8 +166,9 @@ def test_extension_refused_needs_a_reason_and_keeps_the_deadline(users, a):
         request = services.extension_request(
             assignment=a, by=users["unit_a"], requested_deadline=dt.date(2025, 11, 30), reason="资金未到位"
         )
-        with pytest.raises(ValidationError, match="须填写理由"):
+        with pytest.raises(ServiceError, match="须填写理由") as refused:
             services.extension_decide(request=request, by=users["approver"], approve=False, note="")
+        assert refused.value.code == "reason_required"
         services.extension_decide(request=request, by=users["approver"], approve=False, note="时限不能延后")
     a.refresh_from_db()
     request.refresh_from_db()
@@ -190,7 +196,7 @@ def test_approval_cannot_set_a_deadline_in_the_past(users, a):
         request = services.extension_request(
             assignment=a, by=users["unit_a"], requested_deadline=dt.date(2025, 11, 30), reason="理由"
         )
-    with on(dt.date(2025, 12, 5)), pytest.raises(ValidationError, match="已过"):
+    with on(dt.date(2025, 12, 5)), pytest.raises(ServiceError, match="已过"):
         services.extension_decide(request=request, by=users["approver"], approve=True)
     request.refresh_from_db()
     assert request.status == "pending"

@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.errors import ServiceError
 from meetings import services
 from meetings.models import FollowUpAssignment, FollowUpEvent, FollowUpItem, Meeting
 from notifications.models import Notification
@@ -47,21 +48,23 @@ def test_decision_names_lead_and_co_units_and_stays_hidden_until_minutes_are_pub
 
 def test_decision_without_a_unit_is_refused(users):
     meeting = held_meeting(users["office"])
-    with pytest.raises(ValidationError, match="牵头单位"):
+    with pytest.raises(ServiceError, match="牵头单位") as refused:
         decision(users["office"], meeting, lead=None, deadline=dt.date(2025, 9, 30))
+    assert refused.value.code == "no_unit"
     assert not FollowUpItem.objects.exists()
 
 
 def test_decision_with_a_deadline_in_the_past_is_refused(users):
     meeting = held_meeting(users["office"])
-    with pytest.raises(ValidationError, match="已过"):
+    with pytest.raises(ServiceError, match="已过") as refused:
         decision(users["office"], meeting, lead=users["unit_a"].member_unit, deadline=dt.date(2025, 6, 15))
+    assert refused.value.code == "past_deadline"
     assert not FollowUpItem.objects.exists()
 
 
 def test_decisions_can_only_be_recorded_for_a_held_meeting_with_unsigned_minutes(users, published):
     meeting = published.agenda_item.meeting
-    with on(dt.date(2025, 7, 1)), pytest.raises(ValidationError, match="纪要尚未签发"):
+    with on(dt.date(2025, 7, 1)), pytest.raises(ServiceError, match="纪要尚未签发"):
         services.decision_create(
             agenda_item=published.agenda_item,
             by=users["office"],
@@ -95,8 +98,9 @@ def test_unit_signs_reports_asks_for_closure_and_the_office_closes(users, publis
     a = _assignment(published, users["unit_a"])
     with on(dt.date(2025, 7, 1)):
         services.followup_sign(assignment=a, by=users["unit_a"])
-        with pytest.raises(ValidationError, match="已签收"):
+        with pytest.raises(ServiceError, match="已签收") as refused:
             services.followup_sign(assignment=a, by=users["unit_a"])
+        assert refused.value.code == "signed"
         event = services.followup_report(
             assignment=a, by=users["unit_a"], text="已起草", files=[SimpleUploadedFile("a.pdf", PDF)]
         )
@@ -116,8 +120,9 @@ def test_unit_signs_reports_asks_for_closure_and_the_office_closes(users, publis
 
 def test_report_before_signing_is_refused(users, published):
     a = _assignment(published, users["unit_a"])
-    with pytest.raises(ValidationError, match="请先签收"):
+    with pytest.raises(ServiceError, match="请先签收") as refused:
         services.followup_report(assignment=a, by=users["unit_a"], text="x")
+    assert refused.value.code == "not_signed"
     assert a.events.count() == 1
 
 
@@ -152,27 +157,31 @@ def test_office_staff_who_are_not_approvers_cannot_close_an_item(users, publishe
 def test_office_sends_a_closure_request_back_with_a_reason(users, published):
     a = _assignment(published, users["unit_a"])
     request_closure(a, users["unit_a"])
-    with pytest.raises(ValidationError, match="理由"):
+    with pytest.raises(ServiceError, match="理由") as refused:
         services.followup_return(assignment=a, by=users["office"], reason=" ")
+    assert refused.value.code == "reason_required"
     services.followup_return(assignment=a, by=users["office"], reason="缺少印发文件")
     a.refresh_from_db()
     assert a.phase == FollowUpAssignment.Phase.SIGNED and a.closure_requested_at is None
-    with pytest.raises(ValidationError, match="已申请销号"):
+    with pytest.raises(ServiceError, match="已申请销号") as refused:
         services.followup_close(assignment=a, by=users["approver"])
+    assert refused.value.code == "not_requested"
 
 
 def test_closing_without_a_request_is_refused(users, published):
     a = _assignment(published, users["unit_a"])
-    with pytest.raises(ValidationError, match="申请销号"):
+    with pytest.raises(ServiceError, match="申请销号") as refused:
         services.followup_close(assignment=a, by=users["approver"])
+    assert refused.value.code == "not_requested"
 
 
 def test_a_closed_item_takes_no_more_reports(users, published):
     a = _assignment(published, users["unit_a"])
     request_closure(a, users["unit_a"])
     services.followup_close(assignment=a, by=users["approver"])
-    with pytest.raises(ValidationError, match="已销号"):
+    with pytest.raises(ServiceError, match="已销号") as refused:
         services.followup_report(assignment=a, by=users["unit_a"], text="再报")
+    assert refused.value.code == "closed"
 
 
 def test_unreleased_decision_cannot_be_signed(users):
@@ -200,13 +209,14 @@ def test_work_plan_tasks_are_follow_up_items_released_at_once(users):
 
 def test_work_plan_year_is_unique(users):
     WorkPlanFactory(year=2025)
-    with pytest.raises(ValidationError, match="已存在"):
+    with pytest.raises(ServiceError, match="已存在") as refused:
         services.workplan_create(year=2025, title="", by=users["office"])
+    assert refused.value.code == "duplicate"
 
 
 def test_work_plan_task_with_a_past_deadline_is_refused(users):
     plan = WorkPlanFactory(year=2025)
-    with on(dt.date(2025, 7, 1)), pytest.raises(ValidationError, match="已过"):
+    with on(dt.date(2025, 7, 1)), pytest.raises(ServiceError, match="已过"):
         services.workplan_task_create(
             work_plan=plan,
             by=users["office"],
@@ -227,15 +237,17 @@ def test_minutes_sign_off_by_someone_who_is_not_an_approver_is_refused(users):
 
 def test_incomplete_minutes_cannot_be_signed(users):
     meeting = held_meeting(users["office"])
-    with pytest.raises(ValidationError, match="未填写讨论情况"):
+    with pytest.raises(ServiceError, match="未填写讨论情况") as refused:
         services.minutes_sign_off(meeting=meeting, by=users["approver"])
+    assert refused.value.code == "incomplete"
 
 
 def test_publishing_needs_the_sign_off_and_the_approver_may_take_it_back(users):
     office, approver = users["office"], users["approver"]
     meeting = held_meeting(office)
-    with pytest.raises(ValidationError, match="签发后才能发布"):
+    with pytest.raises(ServiceError, match="签发后才能发布") as refused:
         services.minutes_publish(meeting=meeting, by=office)
+    assert refused.value.code == "not_signed"
     services.minutes_update(
         meeting=meeting,
         by=office,
@@ -244,8 +256,9 @@ def test_publishing_needs_the_sign_off_and_the_approver_may_take_it_back(users):
         discussions={i.pk: "讨论" for i in meeting.agenda_items.all()},
     )
     services.minutes_sign_off(meeting=meeting, by=approver)
-    with pytest.raises(ValidationError, match="纪要尚未签发"):
+    with pytest.raises(ServiceError, match="纪要尚未签发") as refused:
         services.minutes_update(meeting=meeting, by=office, overview="改", minutes_number="", discussions={})
+    assert refused.value.code == "locked"
     services.minutes_return(meeting=meeting, by=approver, reason="概况不全")
     meeting.refresh_from_db()
     assert meeting.minutes_signed_at is None and meeting.status == Meeting.Status.HELD

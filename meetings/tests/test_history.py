@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.errors import ServiceError
 from core.models import ImportBatch
 from meetings import services
 from meetings.models import AgendaItem, BusinessKind, FollowUpAssignment, FollowUpItem, Meeting, MinutesFile
@@ -184,7 +185,7 @@ def test_a_file_without_the_sheets_is_refused(users):
     wb = Workbook()
     buf = io.BytesIO()
     wb.save(buf)
-    with on(TODAY), pytest.raises(ValidationError, match="没有“会议”工作表"):
+    with on(TODAY), pytest.raises(ServiceError, match="没有“会议”工作表"):
         services.history_import_preview(upload=SimpleUploadedFile("x.xlsx", buf.getvalue()))
 
 
@@ -195,8 +196,9 @@ def test_confirm_checks_again_and_stores_nothing_when_the_term_was_taken_meanwhi
         from .factories import arrange_and_notify
 
         arrange_and_notify(draft_meeting(2026, 1), users["office"])  # run on the platform meanwhile
-        with pytest.raises(ValidationError, match="本次导入已全部取消"):
+        with pytest.raises(ServiceError, match="本次导入已全部取消") as refused:
             services.history_import_confirm(meetings=preview.meetings, by=users["office"])
+        assert refused.value.code == "bad_meeting"
     assert not Meeting.objects.filter(is_history=True).exists() and FollowUpItem.objects.count() == 0
 
 
@@ -235,11 +237,12 @@ def test_history_by_form_allows_past_dates_that_new_planning_refuses(users):
         assert a.item.released_at is not None and Notification.objects.count() == 0
         # the same past deadline is still refused for new planning
         live = services.meeting_draft_for_term(year=2026, half=2)[0]
-        with pytest.raises(ValidationError, match="计划召开日期已过"):
+        with pytest.raises(ServiceError, match="计划召开日期已过") as refused:
             live.planned_date = dt.date(2026, 11, 30)
             live.place = "会议室"
             live.save()
             services.meeting_issue_notice(meeting=live, by=office)
+        assert refused.value.code == "past_date"
 
 
 def test_new_decisions_still_refuse_a_past_deadline(users):
@@ -247,8 +250,9 @@ def test_new_decisions_still_refuse_a_past_deadline(users):
 
     with on(TODAY):
         meeting = held_meeting(users["office"], year=2026, half=2)
-        with pytest.raises(ValidationError, match="办理时限 2026年11月1日 已过"):
+        with pytest.raises(ServiceError, match="办理时限 2026年11月1日 已过") as refused:
             decision(users["office"], meeting, lead=unit("市市场监管局"), deadline=dt.date(2026, 11, 1))
+        assert refused.value.code == "past_deadline"
 
 
 @pytest.mark.parametrize(
@@ -262,7 +266,7 @@ def test_new_decisions_still_refuse_a_past_deadline(users):
 )
 def test_history_form_rules(users, kwargs, expected):
     kwargs = {"place": "会议室", "overview": "概况", **kwargs}
-    with on(TODAY), pytest.raises(ValidationError, match=expected):
+    with on(TODAY), pytest.raises(ServiceError, match=expected):
         services.meeting_history_create(by=users["office"], **kwargs)
     assert not Meeting.objects.exists()
 
@@ -272,8 +276,9 @@ def test_finalize_needs_overview_and_topics(users):
         meeting = services.meeting_history_create(
             by=users["office"], year=2023, half=1, held_on=dt.date(2023, 6, 16), place="会议室"
         )
-        with pytest.raises(ValidationError, match="会议概况未填写；没有议题"):
+        with pytest.raises(ServiceError, match="会议概况未填写；没有议题") as refused:
             services.meeting_history_finalize(meeting=meeting, by=users["office"])
+        assert refused.value.code == "incomplete"
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
 
@@ -367,8 +372,9 @@ def test_finalize_is_only_for_history_meetings(users):
 
     with on(TODAY):
         meeting = held_meeting(users["office"], year=2026, half=2)
-        with pytest.raises(ValidationError, match="只有尚未完成补录的历史会议"):
+        with pytest.raises(ServiceError, match="只有尚未完成补录的历史会议") as refused:
             services.meeting_history_finalize(meeting=meeting, by=users["office"])
+        assert refused.value.code == "not_history_draft"
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD and meeting.minutes_published_at is None
 

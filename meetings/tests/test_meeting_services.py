@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from committee.models import MemberUnit
+from core.errors import ServiceError
 from core.models import SiteSetting
 from meetings import services
 from meetings.models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
@@ -55,7 +56,7 @@ def test_draft_announces_the_topic_call_to_invited_units(users):
 def test_delegated_convener_is_the_deputy_and_needs_a_note(users):
     meeting = draft_meeting()
     with on(dt.date(2025, 5, 1)):
-        with pytest.raises(ValidationError, match="委托说明"):
+        with pytest.raises(ServiceError, match="委托说明") as refused:
             services.meeting_update(
                 meeting=meeting,
                 by=users["office"],
@@ -64,6 +65,7 @@ def test_delegated_convener_is_the_deputy_and_needs_a_note(users):
                 topic_deadline=meeting.topic_deadline,
                 convener_delegated=True,
             )
+        assert refused.value.code == "note_required"
         services.meeting_update(
             meeting=meeting,
             by=users["office"],
@@ -80,7 +82,7 @@ def test_delegated_convener_is_the_deputy_and_needs_a_note(users):
 
 def test_topic_deadline_after_meeting_is_refused(users):
     meeting = draft_meeting()
-    with on(dt.date(2025, 5, 1)), pytest.raises(ValidationError, match="不能晚于会议召开日期"):
+    with on(dt.date(2025, 5, 1)), pytest.raises(ServiceError, match="不能晚于会议召开日期"):
         services.meeting_update(
             meeting=meeting,
             by=users["office"],
@@ -97,13 +99,14 @@ def test_notice_notifies_invited_units_once(users):
     assert meeting.status == Meeting.Status.NOTIFIED
     rows = Notification.objects.filter(occasion=f"meeting:{meeting.pk}:notice", recipient=users["unit_a"])
     assert rows.count() >= 1
-    with pytest.raises(ValidationError, match="已发出"):
+    with pytest.raises(ServiceError, match="已发出") as refused:
         services.meeting_issue_notice(meeting=meeting, by=users["office"])
+    assert refused.value.code == "already_notified"
 
 
 def test_notice_without_place_is_refused(users):
     meeting = draft_meeting()
-    with on(dt.date(2025, 5, 1)), pytest.raises(ValidationError, match="会议地点"):
+    with on(dt.date(2025, 5, 1)), pytest.raises(ServiceError, match="会议地点"):
         services.meeting_issue_notice(meeting=meeting, by=users["office"])
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PREPARING
@@ -113,13 +116,14 @@ def test_unit_confirms_attendance_with_attendees(users):
     meeting = notified_meeting(users["office"])
     invitation = meeting.invitations.get(unit=users["unit_a"].member_unit)
     with on(dt.date(2025, 6, 1)):
-        with pytest.raises(ValidationError, match="参会人员"):
+        with pytest.raises(ServiceError, match="参会人员") as refused:
             services.invitation_respond(
                 invitation=invitation,
                 by=users["unit_a"],
                 response=Invitation.Response.ATTENDING,
                 attendees="",
             )
+        assert refused.value.code == "attendees_required"
         services.invitation_respond(
             invitation=invitation,
             by=users["unit_a"],
@@ -148,8 +152,9 @@ def test_guest_invitation_for_a_non_member_body(users):
     services.invitation_add_guest(meeting=meeting, by=users["office"], unit=government)
     services.invitation_add_guest(meeting=meeting, by=users["office"], guest_name="监利市质量协会")
     assert meeting.invitations.filter(is_member=False).count() == 2
-    with pytest.raises(ValidationError, match="已在邀请名单中"):
+    with pytest.raises(ServiceError, match="已在邀请名单中") as refused:
         services.invitation_add_guest(meeting=meeting, by=users["office"], guest_name="监利市质量协会")
+    assert refused.value.code == "duplicate"
 
 
 def _propose(meeting, user, title="推进监利大米区域品牌建设"):
@@ -171,7 +176,7 @@ def test_unit_proposes_a_topic_before_the_deadline_and_the_office_is_told(users)
 
 def test_topic_after_the_deadline_is_refused(users):
     meeting = draft_meeting()
-    with on(meeting.topic_deadline + dt.timedelta(days=1)), pytest.raises(ValidationError, match="截止"):
+    with on(meeting.topic_deadline + dt.timedelta(days=1)), pytest.raises(ServiceError, match="截止"):
         _propose(meeting, users["unit_a"])
     assert not Topic.objects.exists()
 
@@ -179,7 +184,7 @@ def test_topic_after_the_deadline_is_refused(users):
 def test_topic_on_a_meeting_the_unit_is_not_invited_to_is_refused(users):
     meeting = draft_meeting()
     meeting.invitations.filter(unit=users["unit_a"].member_unit).delete()
-    with on(dt.date(2025, 5, 1)), pytest.raises(ValidationError, match="未受邀"):
+    with on(dt.date(2025, 5, 1)), pytest.raises(ServiceError, match="未受邀"):
         _propose(meeting, users["unit_a"])
     assert not Topic.objects.exists()
 
@@ -200,13 +205,15 @@ def test_office_accepts_merges_defers_and_declines_topics(users):
         t3 = _propose(meeting, users["unit_a"], "议题三")
         t4 = _propose(meeting, users["unit_b"], "议题四")
         item = services.topic_accept(topic=t1, by=office, business_kind=kind)
-        with pytest.raises(ValidationError, match="理由"):
+        with pytest.raises(ServiceError, match="理由") as refused:
             services.topic_merge(topic=t2, into=t1, by=office, reason="")
+        assert refused.value.code == "reason_required"
         services.topic_merge(topic=t2, into=t1, by=office, reason="内容相近，合并研究")
         services.topic_defer(topic=t3, by=office, reason="条件尚不成熟")
         services.topic_decline(topic=t4, by=office, reason="不属于联席会议议事范围")
-        with pytest.raises(ValidationError, match="已处理"):
+        with pytest.raises(ServiceError, match="已处理") as refused:
             services.topic_decline(topic=t1, by=office, reason="x")
+        assert refused.value.code == "decided"
     assert item.order == 2 and item.business_kind == kind and item.presenter == "市农业农村局"
     statuses = dict(Topic.objects.values_list("title", "status"))
     assert statuses == {
@@ -259,10 +266,12 @@ def test_agenda_is_ordered_and_the_generated_item_stays_first(users):
         services.agenda_item_move(item=b, by=office, up=True)
         services.agenda_item_move(item=b, by=office, up=True)  # already first movable: no change
         generated = meeting.agenda_items.get(is_generated=True)
-        with pytest.raises(ValidationError, match="固定在首位"):
+        with pytest.raises(ServiceError, match="固定在首位") as refused:
             services.agenda_item_move(item=generated, by=office, up=False)
-        with pytest.raises(ValidationError, match="不能删除"):
+        assert refused.value.code == "fixed"
+        with pytest.raises(ServiceError, match="不能删除") as refused:
             services.agenda_item_remove(item=generated, by=office)
+        assert refused.value.code == "fixed"
     titles = list(meeting.agenda_items.order_by("order").values_list("title", flat=True))
     assert titles == [generated.title, "乙", "甲"]
     assert a.pk
@@ -283,7 +292,7 @@ def test_removing_an_accepted_item_puts_its_topic_back(users):
 def test_mark_held_requires_the_notice_and_freezes_the_first_item(users):
     office = users["office"]
     meeting = draft_meeting()
-    with on(meeting.planned_date), pytest.raises(ValidationError, match="已发通知"):
+    with on(meeting.planned_date), pytest.raises(ServiceError, match="已发通知"):
         services.meeting_mark_held(meeting=meeting, held_on=meeting.planned_date, by=office)
     meeting = notified_meeting(office)
     with on(meeting.planned_date):

@@ -94,7 +94,7 @@ class Target(models.Model):
         on_delete=models.PROTECT,
         related_name="successors",
     )
-    units = models.ManyToManyField(
+    units: "models.ManyToManyField[MemberUnit, TargetOwner]" = models.ManyToManyField(
         MemberUnit, through="TargetOwner", verbose_name="责任单位", related_name="targets"
     )
 
@@ -194,7 +194,7 @@ class Measure(models.Model):
     responsible_label = models.CharField("责任表述", max_length=10, default="责任单位")
     responsible_text = models.CharField("责任单位（原文）", max_length=300)
     order = models.PositiveIntegerField("排序", default=0)
-    units = models.ManyToManyField(
+    units: "models.ManyToManyField[MemberUnit, MeasureResponsibility]" = models.ManyToManyField(
         MemberUnit, through="MeasureResponsibility", verbose_name="责任单位", related_name="measures"
     )
 

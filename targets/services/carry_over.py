@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from accounts.models import User
 from core.dates import cn_date
 from core.history import save_with_history
 
@@ -38,7 +39,7 @@ def _last_value(target: Target, *, on: dt.date) -> Decimal | None:
 
 
 def plan_carry_over(
-    *, source: Plan, plan: Plan, rows: list[CarryRow], by, copy_measures_and_goals: bool = False
+    *, source: Plan, plan: Plan, rows: list[CarryRow], by: User, copy_measures_and_goals: bool = False
 ) -> Plan:
     """Create ``plan`` (unsaved) as the successor of ``source`` with the targets in ``rows``, and
     optionally its measures (with their 责任单位 in order) and qualitative goals, to edit afterwards.
@@ -67,7 +68,7 @@ def plan_carry_over(
                 f"“{row.source.name}”的完成时限须在新规划期限（{cn_date(plan.start_date)} 至 "
                 f"{cn_date(plan.end_date)}）内。"
             )
-    owners = {}
+    owners: dict[int, list[TargetOwner]] = {}
     for owner in TargetOwner.objects.filter(target__in=[r.source for r in rows]).order_by("id"):
         owners.setdefault(owner.target_id, []).append(owner)
     baseline_date = plan.start_date - dt.timedelta(days=1)
@@ -98,15 +99,14 @@ def plan_carry_over(
                 copy = TargetOwner(
                     target=target, unit_id=owner.unit_id, role=owner.role, assumed=owner.assumed
                 )
-                copy._history_user = by
-                copy.save()
+                save_with_history(copy, by)
         if copy_measures_and_goals:
             _copy_measures_and_goals(source=source, plan=plan, by=by)
     return plan
 
 
-def _copy_measures_and_goals(*, source: Plan, plan: Plan, by) -> None:
-    responsibilities = {}
+def _copy_measures_and_goals(*, source: Plan, plan: Plan, by: User) -> None:
+    responsibilities: dict[int, list[MeasureResponsibility]] = {}
     for row in MeasureResponsibility.objects.filter(measure__plan=source).order_by("order"):
         responsibilities.setdefault(row.measure_id, []).append(row)
     for old in source.measures.order_by("order", "id"):
@@ -124,9 +124,9 @@ def _copy_measures_and_goals(*, source: Plan, plan: Plan, by) -> None:
         save_with_history(measure, by, clean=True)
         for row in responsibilities.get(old.pk, []):
             MeasureResponsibility.objects.create(measure=measure, unit_id=row.unit_id, order=row.order)
-    for old in source.goals.order_by("order", "id"):
+    for goal in source.goals.order_by("order", "id"):
         save_with_history(
-            QualitativeGoal(plan=plan, code=old.code, clause=old.clause, text=old.text, order=old.order),
+            QualitativeGoal(plan=plan, code=goal.code, clause=goal.clause, text=goal.text, order=goal.order),
             by,
             clean=True,
         )

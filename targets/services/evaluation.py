@@ -14,14 +14,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver
 from core.dates import cn_date
+from core.history import save_with_history
 
 from ..models import (
     GoalEvaluation,
     MeasureEvaluation,
     Plan,
     PlanEvaluation,
+    Target,
     TargetEvaluation,
 )
 from ..progress import TargetSpec, is_achieved
@@ -50,7 +53,7 @@ def _locked(plan: Plan) -> PlanEvaluation:
     return PlanEvaluation.objects.select_for_update().get(pk=evaluation.pk)
 
 
-def target_verdict_check(target, verdict: TargetVerdict) -> None:
+def target_verdict_check(target: Target, verdict: TargetVerdict) -> None:
     """The verdict agrees with the value and carries its reasons; ReportError (Chinese) otherwise."""
     name = f"“{target.code} {target.name}”"
     if verdict.result not in Result.values:
@@ -73,7 +76,7 @@ def target_verdict_check(target, verdict: TargetVerdict) -> None:
 def plan_evaluation_save(
     *,
     plan: Plan,
-    by,
+    by: User,
     narrative: dict[str, str],
     targets: dict[int, TargetVerdict],
     measures: dict[int, str],
@@ -89,11 +92,11 @@ def plan_evaluation_save(
         raise ReportError("评估中有不属于该规划的定性目标，请刷新页面后重试。")
     for target_id, verdict in targets.items():
         target_verdict_check(target_objs[target_id], verdict)
-    for verdict in goals.values():
-        if verdict.result not in Result.values:
+    for goal_verdict in goals.values():
+        if goal_verdict.result not in Result.values:
             raise ReportError("定性目标的评估结论无效。")
-        if verdict.result != Result.ACHIEVED and not verdict.comment.strip():
-            raise ReportError(f"定性目标结论为“{Result(verdict.result).label}”时请写明原因。")
+        if goal_verdict.result != Result.ACHIEVED and not goal_verdict.comment.strip():
+            raise ReportError(f"定性目标结论为“{Result(goal_verdict.result).label}”时请写明原因。")
     now = timezone.now()
     with transaction.atomic():
         # race: an approver signing off while the office saves; the lock makes the save see it
@@ -102,8 +105,7 @@ def plan_evaluation_save(
             raise ReportError("终期评估已签发，不能修改；如需修改请由办公室负责人重新打开。")
         for name in NARRATIVE:
             setattr(evaluation, name, narrative.get(name, getattr(evaluation, name)))
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
         existing = {e.target_id: e for e in TargetEvaluation.objects.filter(target_id__in=list(targets))}
         for target_id, verdict in targets.items():
             row = existing.get(target_id) or TargetEvaluation(target_id=target_id)
@@ -112,31 +114,30 @@ def plan_evaluation_save(
                 continue
             row.result, row.final_value, row.final_as_of, row.comment = values
             row.evaluated_by, row.evaluated_at = by, now
-            row._history_user = by
-            row.full_clean()
-            row.save()
+            save_with_history(row, by, clean=True)
         existing_m = {
             e.measure_id: e for e in MeasureEvaluation.objects.filter(measure_id__in=list(measures))
         }
         for measure_id, comment in measures.items():
-            row = existing_m.get(measure_id) or MeasureEvaluation(measure_id=measure_id)
-            if row.pk and row.comment == comment:
+            measure_row = existing_m.get(measure_id) or MeasureEvaluation(measure_id=measure_id)
+            if measure_row.pk and measure_row.comment == comment:
                 continue
-            row.comment = comment
-            row._history_user = by
-            row.save()
+            measure_row.comment = comment
+            save_with_history(measure_row, by)
         existing_g = {e.goal_id: e for e in GoalEvaluation.objects.filter(goal_id__in=list(goals))}
-        for goal_id, verdict in goals.items():
-            row = existing_g.get(goal_id) or GoalEvaluation(goal_id=goal_id)
-            if row.pk and (row.result, row.comment) == (verdict.result, verdict.comment):
+        for goal_id, goal_verdict in goals.items():
+            goal_row = existing_g.get(goal_id) or GoalEvaluation(goal_id=goal_id)
+            if goal_row.pk and (goal_row.result, goal_row.comment) == (
+                goal_verdict.result,
+                goal_verdict.comment,
+            ):
                 continue
-            row.result, row.comment = verdict.result, verdict.comment
-            row._history_user = by
-            row.save()
+            goal_row.result, goal_row.comment = goal_verdict.result, goal_verdict.comment
+            save_with_history(goal_row, by)
     return evaluation
 
 
-def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) -> PlanEvaluation:
+def plan_evaluation_sign_off(*, plan: Plan, by: User, today: dt.date | None = None) -> PlanEvaluation:
     """An approver signs the evaluation off; it is frozen from then on."""
     today = today or timezone.localdate()
     if by is None or not is_approver(by):
@@ -158,12 +159,11 @@ def plan_evaluation_sign_off(*, plan: Plan, by, today: dt.date | None = None) ->
             raise ReportError("请先填写“总体评价”再签发。")
         evaluation.status = PlanEvaluation.Status.SIGNED_OFF
         evaluation.signed_by, evaluation.signed_at = by, timezone.now()
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
     return evaluation
 
 
-def plan_evaluation_reopen(*, plan: Plan, by, reason: str) -> PlanEvaluation:
+def plan_evaluation_reopen(*, plan: Plan, by: User, reason: str) -> PlanEvaluation:
     """An approver reopens a signed-off evaluation, with a reason kept in its history."""
     if by is None or not is_approver(by):
         raise ReportError("只有办公室主任或副主任可以重新打开终期评估。")
@@ -176,6 +176,5 @@ def plan_evaluation_reopen(*, plan: Plan, by, reason: str) -> PlanEvaluation:
         evaluation.status = PlanEvaluation.Status.DRAFT
         evaluation.reopened_by, evaluation.reopened_at = by, timezone.now()
         evaluation.reopen_reason = reason.strip()
-        evaluation._history_user = by
-        evaluation.save()
+        save_with_history(evaluation, by)
     return evaluation

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_office, is_unit_user
 from core.history import bulk_insert, record_created
 from core.imports import (
@@ -62,7 +63,7 @@ def cumulative_floors(report: Report) -> dict[int, Decimal]:
     return floors
 
 
-def report_template_preview(*, report: Report, uploaded, by) -> Preview:
+def report_template_preview(*, report: Report, uploaded, by: User) -> Preview:
     """Check an uploaded template against ``report``; stores a batch only when every row is right."""
     return import_preview(
         kind=REPORT_TEMPLATE,
@@ -196,12 +197,12 @@ def _jsonable(row: dict) -> dict:
     return out
 
 
-def report_template_apply(*, batch: ImportBatch, by) -> Report:
+def report_template_apply(*, batch: ImportBatch, by: User) -> Report:
     """Write a previewed template into its report as a draft (the unit still submits on the page)."""
     return import_confirm(batch=batch, by=by).value or Report.objects.get(pk=batch.params["report"])
 
 
-def _apply_template(batch: ImportBatch, by) -> Report:
+def _apply_template(batch: ImportBatch, by: User) -> Report:
     data = ReportInput()
     for row in batch.rows:
         if "target_id" in row:
@@ -226,7 +227,7 @@ def _apply_template(batch: ImportBatch, by) -> Report:
 
 
 def statistics_import_preview(
-    *, plan: Plan, uploaded, source: str, by, backfilled: bool = False, today: dt.date | None = None
+    *, plan: Plan, uploaded, source: str, by: User, backfilled: bool = False, today: dt.date | None = None
 ) -> Preview:
     """Check a statistics file (指标编号, 数值, 统计日期[, 数据来源, 备注]) for ``plan``."""
     today = today or timezone.localdate()
@@ -291,13 +292,13 @@ def _read_statistics(plan: Plan, uploaded, *, source: str, backfilled: bool, tod
     )
 
 
-def statistics_import_apply(*, batch: ImportBatch, by) -> int:
+def statistics_import_apply(*, batch: ImportBatch, by: User) -> int:
     """Write a previewed statistics batch (one Statistic and one history row per line)."""
     outcome = import_confirm(batch=batch, by=by)
     return outcome.value if not outcome.repeated else 0
 
 
-def _apply_statistics(batch: ImportBatch, by) -> int:
+def _apply_statistics(batch: ImportBatch, by: User) -> int:
     now = timezone.now()
     source = batch.params.get("source", "")
     # thousands of rows: inserted without a model instance each, and their history rows written by
@@ -324,7 +325,7 @@ def _apply_statistics(batch: ImportBatch, by) -> int:
     return count
 
 
-def import_batch_discard(*, batch: ImportBatch, by=None) -> bool:
+def import_batch_discard(*, batch: ImportBatch, by: User | None = None) -> bool:
     """Drop a previewed import; returns False if it was already applied or discarded."""
     return import_discard(batch=batch, by=by)
 
@@ -338,12 +339,12 @@ class ReportTemplateImporter(Importer):
     rows_template = "targets/_import_rows_template.html"
     confirm_note = "确认后才会写入报告草稿（导入后仍须在报告页面提交）。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         return _read_template(
             Report.objects.select_related("period__plan", "unit").get(pk=params["report"]), uploaded
         )
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         report = _apply_template(batch, by)
         if is_office(by):
             return "模板内容已导入，请核对后点击“补录并采纳”。", report
@@ -370,7 +371,7 @@ class StatisticsImporter(Importer):
     rows_template = "targets/_import_rows_statistics.html"
     confirm_note = "确认后才会写入统计数据（立即计入目标进度看板）。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded, *, params, by: User):
         return _read_statistics(
             Plan.objects.get(pk=params["plan"]),
             uploaded,
@@ -379,7 +380,7 @@ class StatisticsImporter(Importer):
             today=dt.date.fromisoformat(params["today"]),
         )
 
-    def apply(self, batch, *, by):
+    def apply(self, batch, *, by: User):
         count = _apply_statistics(batch, by)
         return f"已导入 {count} 条统计数据，看板已更新。", count
 

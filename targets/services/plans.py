@@ -3,13 +3,14 @@ and the final evaluation (终期评估) of a plan that is over."""
 
 from django.db import transaction
 
+from accounts.models import User
 from committee.models import MemberUnit
-from core.history import save_with_history
+from core.history import delete_with_history, save_with_history
 
 from ..models import Measure, MeasureResponsibility, Plan, Target, TargetOwner
 
 
-def plan_save(*, plan: Plan, by) -> Plan:
+def plan_save(*, plan: Plan, by: User) -> Plan:
     """Create or update a plan; the plan marked current becomes the only current one."""
     with transaction.atomic():
         save_with_history(plan, by, clean=True)
@@ -22,7 +23,7 @@ def plan_save(*, plan: Plan, by) -> Plan:
 
 
 def target_save(
-    *, target: Target, by, lead_units: list[MemberUnit], support_units: list[MemberUnit]
+    *, target: Target, by: User, lead_units: list[MemberUnit], support_units: list[MemberUnit]
 ) -> Target:
     """Create or update a target with its owning units (牵头 and 配合); owners not listed are removed."""
     with transaction.atomic():
@@ -33,21 +34,21 @@ def target_save(
         current = {o.unit_id: o for o in target.owners.all()}
         for unit_id, owner in current.items():
             if unit_id not in wanted:
-                owner._history_user = by
-                owner.delete()
+                delete_with_history(owner, by)
         for unit_id, role in wanted.items():
-            owner = current.get(unit_id)
-            if owner is None:
+            found = current.get(unit_id)
+            if found is None:
                 owner = TargetOwner(target=target, unit_id=unit_id, role=role, assumed=False)
-            elif owner.role == role:
+            elif found.role == role:
                 continue
+            else:
+                owner = found
             owner.role = role
-            owner._history_user = by
-            owner.save()
+            save_with_history(owner, by)
     return target
 
 
-def measure_save(*, measure: Measure, by, units: list[MemberUnit]) -> Measure:
+def measure_save(*, measure: Measure, by: User, units: list[MemberUnit]) -> Measure:
     """Create or update a measure with its responsible units, in the order given."""
     with transaction.atomic():
         save_with_history(measure, by, clean=True)

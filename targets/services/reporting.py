@@ -10,11 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from accounts.selectors import office_users
 from committee.models import MemberUnit
 from core import rhythm as rh
 from core.dates import cn_date
 from core.errors import ServiceError
+from core.history import save_with_history
 from core.models import SiteSetting
 from meetings.selectors import unit_ids_with_open_followups
 from notifications.services import notify
@@ -112,7 +114,7 @@ def period_open(
     half: int,
     rhythm: str | None = None,
     due_date: dt.date | None = None,
-    by=None,
+    by: User | None = None,
     backfilled: bool = False,
     today: dt.date | None = None,
 ) -> tuple[ReportingPeriod, int]:
@@ -177,8 +179,7 @@ def period_open(
         period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if period.status != ReportingPeriod.Status.OPEN:
             period.status = ReportingPeriod.Status.OPEN
-            period._history_user = by
-            period.save(update_fields=["status"])
+            save_with_history(period, by, update_fields=["status"])
         existing = set(period.reports.values_list("unit_id", flat=True))
         wanted = responsible_unit_ids(plan)
         new_reports = [
@@ -236,7 +237,7 @@ def _locked(report: Report) -> Report:
     return Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
 
 
-def report_save(*, report: Report, by, data: ReportInput) -> Report:
+def report_save(*, report: Report, by: User, data: ReportInput) -> Report:
     """Save the unit's entries as a draft (values already validated by the form or template parser)."""
     with transaction.atomic():
         # race: a save arriving while the office accepts; the lock makes one of them see the new state
@@ -249,12 +250,11 @@ def report_save(*, report: Report, by, data: ReportInput) -> Report:
         _apply_input(report, by=by, data=data)
         if report.status == Report.Status.NOT_STARTED:
             report.status = Report.Status.DRAFT
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
     return report
 
 
-def _apply_input(report: Report, *, by, data: ReportInput) -> None:
+def _apply_input(report: Report, *, by: User, data: ReportInput) -> None:
     if data.summary is not None and data.summary != report.summary:
         report.summary = data.summary
     lines = {line.target_id: line for line in report.target_lines.all()}
@@ -276,8 +276,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             line.evidence.save(given.evidence.name, given.evidence, save=False)
             changed = True
         if changed:
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
     measures = {m.measure_id: m for m in report.measure_lines.all()}
     for measure_id, given in data.measures.items():
         line = measures.get(measure_id)
@@ -289,8 +288,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             given.next_steps,
         ):
             line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
     goals = {g.goal_id: g for g in report.goal_lines.all()} if data.goals else {}
     for goal_id, progress in data.goals.items():
         line = goals.get(goal_id)
@@ -298,8 +296,7 @@ def _apply_input(report: Report, *, by, data: ReportInput) -> None:
             raise ReportError("报告中没有该定性目标，请刷新页面后重试。")
         if line.progress != progress:
             line.progress = progress
-            line._history_user = by
-            line.save()
+            save_with_history(line, by)
 
 
 def missing_for_submission(report: Report) -> list[str]:
@@ -318,7 +315,7 @@ def missing_for_submission(report: Report) -> list[str]:
     return gaps
 
 
-def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Report:
+def report_submit(*, report: Report, by: User, now: dt.datetime | None = None) -> Report:
     """Submit (or resubmit after a return). The first submission's time decides timeliness."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -335,8 +332,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
         report.first_submitted_at = report.first_submitted_at or now
         report.submitted_at = now
         report.submitted_by = by
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
         notify(
             occasion=f"report:{report.pk}:submitted:{int(now.timestamp())}",
             recipients=office_users(),
@@ -347,7 +343,7 @@ def report_submit(*, report: Report, by, now: dt.datetime | None = None) -> Repo
     return report
 
 
-def report_return(*, report: Report, by, comment: str) -> Report:
+def report_return(*, report: Report, by: User, comment: str) -> Report:
     """The office sends a submitted report back with a comment; the unit edits and resubmits."""
     comment = (comment or "").strip()
     if not comment:
@@ -362,8 +358,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
         report.return_comment = comment
         report.return_count += 1
         report.reviewed_by = by
-        report._history_user = by
-        report.save()
+        save_with_history(report, by)
         _notify_unit(
             report,
             f"returned:{report.return_count}",
@@ -373,7 +368,7 @@ def report_return(*, report: Report, by, comment: str) -> Report:
     return report
 
 
-def report_accept(*, report: Report, by) -> Report:
+def report_accept(*, report: Report, by: User) -> Report:
     """Accept a submitted report: its values become the targets' latest actuals (Statistic rows)."""
     with transaction.atomic():
         # race: accept racing a return or a second accept; the lock lets exactly one act on "submitted"
@@ -392,13 +387,12 @@ def report_accept(*, report: Report, by) -> Report:
     return report
 
 
-def _accept(report: Report, *, by) -> None:
+def _accept(report: Report, *, by: User) -> None:
     now = timezone.now()
     report.status = Report.Status.ACCEPTED
     report.accepted_at = now
     report.reviewed_by = by
-    report._history_user = by
-    report.save()
+    save_with_history(report, by)
     rows = [
         Statistic(
             target_id=line.target_id,
@@ -419,7 +413,7 @@ def _accept(report: Report, *, by) -> None:
         bulk_create_with_history(rows, Statistic, default_user=by)
 
 
-def report_backfill(*, report: Report, by, data: ReportInput) -> Report:
+def report_backfill(*, report: Report, by: User, data: ReportInput) -> Report:
     """The office enters a past period's report from its old spreadsheets and accepts it at once."""
     with transaction.atomic():
         report = _locked(report)

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.filecheck import check_files
 from core.storage import CheckedFileSystemStorage, pending_forget
@@ -7,7 +9,7 @@ from core.storage import CheckedFileSystemStorage, pending_forget
 class Command(BaseCommand):
     help = "核对所有已存储文件：列出缺失、损坏（SHA-256 不符）与无主（无记录引用）的文件。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--record", action="store_true", help="为尚无校验值的旧文件补记 SHA-256")
         parser.add_argument(
             "--delete-orphans", action="store_true", help="将列出的无主文件移入回收区（.trash，保留两天）"
@@ -16,7 +18,7 @@ class Command(BaseCommand):
             "--fail", action="store_true", help="发现缺失或损坏文件时以非零状态退出（用于监控）"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         run = check_files(record=options["record"])
         for label, names in (
             ("缺失", run.missing),

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.demo import DEMO_PASSWORD, seed_demo_accounts, seed_demo_work
@@ -6,7 +8,7 @@ from portal.demo import DEMO_PASSWORD, seed_demo_accounts, seed_demo_work
 class Command(BaseCommand):
     help = "创建演示账户（每个角色一个）和标注“示例”的演示数据，仅用于试用环境。"
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             users = seed_demo_accounts()
             work = seed_demo_work()

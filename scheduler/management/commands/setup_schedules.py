@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from scheduler.schedules import declared_schedules, schedules_install
 
@@ -9,14 +11,14 @@ class Command(BaseCommand):
         "缺少的任务按代码中的定义创建；已有任务保留办公室在后台修改过的执行时间和启用状态。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reset",
             action="store_true",
             help="把执行时间和启用状态恢复为代码中的定义（覆盖后台的修改）。",
         )
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args: Any, reset: bool = False, **options: Any) -> None:
         result = schedules_install(reset=reset)
         by_name = {s.name: s for s in declared_schedules()}
         for label, names in (

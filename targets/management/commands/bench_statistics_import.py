@@ -11,10 +11,11 @@ ratio. Everything the import wrote is rolled back.
 import datetime as dt
 import io
 import time
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
@@ -42,10 +43,10 @@ def build_file(plan: Plan, rows: int) -> bytes:
 class Command(BaseCommand):
     help = "统计数据导入性能：导入耗时与 openpyxl 读取同一文件耗时之比"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, default=10000)
 
-    def handle(self, *args, rows, **options):
+    def handle(self, *args: Any, rows: int, **options: Any) -> None:
         plan = Plan.objects.filter(is_current=True).first() or Plan.objects.first()
         if plan is None:
             raise CommandError("没有规划数据，请先运行 load_policy。")
@@ -63,7 +64,7 @@ class Command(BaseCommand):
             preview = statistics_import_preview(
                 plan=plan, uploaded=upload, source="性能测试", by=user, today=plan.end_date
             )
-            if not preview.ok:
+            if not preview.ok or preview.batch is None:
                 raise CommandError(f"测试文件有错误：{preview.errors[:3]}")
             preview_seconds = time.perf_counter() - started
             written = statistics_import_apply(batch=preview.batch, by=user)
