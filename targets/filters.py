@@ -5,21 +5,27 @@ from django.db.models import Q
 
 from committee.models import MemberUnit
 from core.filters import Ordering
+from core.widgets import Select
 
 from .models import Plan, Report, ReportingPeriod
 
 
 class ReportFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=Report.Status.choices)
-    unit = django_filters.ModelChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
+    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Report.Status.choices)
+    unit = django_filters.ModelChoiceFilter(
+        widget=Select, label="单位", queryset=MemberUnit.objects.filter(active=True)
+    )
     year = django_filters.NumberFilter(
         label="年度", field_name="period__year", min_value=2000, max_value=2100
     )
     half = django_filters.ChoiceFilter(
-        label="半年", field_name="period__half", choices=ReportingPeriod._meta.get_field("half").choices
+        widget=Select,
+        label="半年",
+        field_name="period__half",
+        choices=ReportingPeriod._meta.get_field("half").choices,
     )
     plan = django_filters.ModelChoiceFilter(
-        label="规划", field_name="period__plan", queryset=Plan.objects.all()
+        widget=Select, label="规划", field_name="period__plan", queryset=Plan.objects.all()
     )
     q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
     o = Ordering(
