@@ -9,9 +9,17 @@ from committee import filters as committee_filters
 from core.filters import Ordering
 from core.widgets import Select
 from meetings import filters as meetings_filters
+from notifications import filters as notifications_filters
 from targets import filters as targets_filters
 
-MODULES = [assessment_filters, awards_filters, committee_filters, meetings_filters, targets_filters]
+MODULES = [
+    assessment_filters,
+    awards_filters,
+    committee_filters,
+    meetings_filters,
+    notifications_filters,
+    targets_filters,
+]
 CHOICE_FILTERS = (django_filters.ChoiceFilter, django_filters.ModelChoiceFilter, django_filters.BooleanFilter)
 
 
