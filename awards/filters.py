@@ -16,6 +16,7 @@ from .models import (
     FundingSource,
     MoneyChange,
     PublicityBatch,
+    RegistrationReview,
     RewardItem,
 )
 
@@ -346,3 +347,31 @@ class PublicityBatchFilter(django_filters.FilterSet):
         if value == "future":
             return queryset.filter(start_date__gt=self.today)
         return queryset.filter(start_date__lte=self.today, end_date__gte=self.today)
+
+
+class RegistrationReviewFilter(django_filters.FilterSet):
+    """注册核查申请: state, company or credit code; newest first."""
+
+    status = django_filters.ChoiceFilter(
+        widget=Select, label="状态", choices=RegistrationReview.Status.choices
+    )
+    q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("created_at", "created"),
+            ("company_name", "company"),
+            ("enterprise__name", "enterprise"),
+            ("status", "status"),
+        )
+    )
+
+    class Meta:
+        model = RegistrationReview
+        fields = ["status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(company_name__icontains=value)
+            | Q(credit_code__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )

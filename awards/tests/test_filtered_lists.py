@@ -1,17 +1,18 @@
-"""我的申报, 资金变更审核, 奖励标准维护 and 公示管理: the filter narrows, a bad value is a Chinese error
+"""我的申报, 资金变更审核, 奖励标准维护, 公示管理 and 注册核查申请: the filter narrows, a bad value is a Chinese error
 and changes nothing else, the headers sort, and the page costs the same queries with more rows."""
 
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.models import Application, MoneyChange, RewardItem
-from awards.tests.factories import ApplicationFactory, PublicityBatchFactory, item
-from tests.factories import RewardItemFactory
+from awards.models import Application, MoneyChange, RegistrationReview, RewardItem
+from awards.tests.factories import PDF_BYTES, ApplicationFactory, PublicityBatchFactory, item
+from tests.factories import EnterpriseFactory, RewardItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -280,4 +281,47 @@ def test_publicity_batches_query_count_does_not_grow(client, users, batches):
             start_date=today - dt.timedelta(days=40 + n), end_date=today - dt.timedelta(days=30 + n)
         )
         ApplicationFactory(awaiting_payment=True, publicity_batch=batch)
+    assert _count(client, url, params) == small
+
+
+# --- 注册核查申请 ----------------------------------------------------------------------------------
+
+
+def _review(company, *, status=RegistrationReview.Status.OPEN):
+    enterprise = EnterpriseFactory(name=f"{company}的登记企业")
+    return RegistrationReview.objects.create(
+        credit_code=enterprise.credit_code,
+        company_name=company,
+        contact_person="张三",
+        contact_phone="13800000000",
+        explanation="代码被他人注册。",
+        licence=ContentFile(PDF_BYTES, name="licence.pdf"),
+        requester=UserFactory(role="enterprise", is_active=False),
+        enterprise=enterprise,
+        status=status,
+    )
+
+
+def test_registration_reviews_filter_sort_and_refuse_a_bad_state(client, users):
+    open_review = _review("乙方科技")
+    declined = _review("甲方制造", status=RegistrationReview.Status.DECLINED)
+    client.force_login(users["office"])
+    url = reverse("awards:registration_reviews")
+    assert _rows(client.get(url), "pk") == [declined.pk, open_review.pk]
+    assert _rows(client.get(url, {"status": "open"}), "pk") == [open_review.pk]
+    assert _rows(client.get(url, {"q": "甲方"}), "pk") == [declined.pk]
+    assert _rows(client.get(url, {"o": "created"}), "pk") == [open_review.pk, declined.pk]
+    bad = client.get(url, {"status": "closed"})
+    assert bad.status_code == 200 and "筛选条件有误" in bad.content.decode()
+    assert len(_rows(bad, "pk")) == 2
+    assert RegistrationReview.objects.filter(status=RegistrationReview.Status.OPEN).count() == 1
+
+
+def test_registration_reviews_query_count_does_not_grow(client, users):
+    _review("丙方")
+    client.force_login(users["office"])
+    url, params = reverse("awards:registration_reviews"), {"o": "-enterprise"}
+    small = _count(client, url, params)
+    for n in range(6):
+        _review(f"丁方{n}")
     assert _count(client, url, params) == small
