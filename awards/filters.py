@@ -225,7 +225,7 @@ class MyApplicationFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )
-    q = django_filters.CharFilter(label="编号", method="search", max_length=50)
+    q = django_filters.CharFilter(label="申报编号/编号", method="search", max_length=50)
     o = Ordering(
         fields=(
             ("id", "code"),
