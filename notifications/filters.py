@@ -52,3 +52,26 @@ class DeliveryFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields: list[str] = []
+
+
+class OutboxFilter(django_filters.FilterSet):
+    """邮件发送状况, the e-mails not sent yet: status, subject or recipient; oldest first."""
+
+    status = django_filters.ChoiceFilter(
+        widget=Select,
+        label="状态",
+        choices=[c for c in Notification.Status.choices if c[0] != Notification.Status.SENT],
+    )
+    q = django_filters.CharFilter(label="标题或收件人", method="search", max_length=50)
+    o = Ordering(fields=(("created_at", "created"), ("status", "status"), ("attempts", "attempts")))
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(recipient__full_name__icontains=value)
+            | Q(recipient__email__icontains=value)
+        )

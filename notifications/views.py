@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import office_required
 
 from . import selectors, services
-from .filters import DeliveryFilter, InboxFilter
+from .filters import DeliveryFilter, InboxFilter, OutboxFilter
 from .models import Notification
 from .permissions import get_own_notification
 
@@ -77,11 +77,16 @@ def sent(request):
 
 @office_required
 def outbox(request):
-    page_obj = _page(request, selectors.outbox_problems())
+    filterset = OutboxFilter(request.GET or None, queryset=selectors.outbox_problems())
     return render(
         request,
         "notifications/outbox.html",
-        {"page_obj": page_obj, "counts": selectors.outbox_counts(), "Status": Notification.Status},
+        {
+            "page_obj": _page(request, filterset.qs),
+            "filter": filterset,
+            "counts": selectors.outbox_counts(),
+            "Status": Notification.Status,
+        },
     )
 
 

@@ -248,10 +248,27 @@ def test_sent_record_filters_sorts_and_refuses_a_bad_channel_in_chinese(client, 
     assert bad.status_code == 200 and "筛选条件有误" in bad.text and len(_subjects(bad)) == 4
 
 
-@pytest.mark.parametrize("name", ["notifications:inbox", "notifications:sent"])
+def test_outbox_filters_by_status_and_recipient_sorts_and_refuses_sent_in_chinese(client, users):
+    _notify(users["unit_a"], "o1")
+    _notify(users["unit_b"], "o2")
+    Notification.objects.filter(channel="email", recipient=users["unit_a"]).update(
+        status=Notification.Status.FAILED, attempts=3, last_error="状态未知"
+    )
+    client.force_login(users["office"])
+    url = reverse("notifications:outbox")
+    assert _subjects(client.get(url, {"status": "failed"})) == ["提醒 o1"]
+    assert _subjects(client.get(url, {"q": users["unit_b"].email})) == ["提醒 o2"]
+    assert _subjects(client.get(url, {"o": "-attempts"})) == ["提醒 o1", "提醒 o2"]
+    assert _subjects(client.get(url, {"o": "attempts"})) == ["提醒 o2", "提醒 o1"]
+    bad = client.get(url, {"status": "sent"})  # sent e-mails are not this page's business
+    assert bad.status_code == 200 and "筛选条件有误" in bad.text and len(_subjects(bad)) == 2
+    assert Notification.objects.filter(status=Notification.Status.FAILED).count() == 1
+
+
+@pytest.mark.parametrize("name", ["notifications:inbox", "notifications:sent", "notifications:outbox"])
 def test_filtered_message_pages_cost_the_same_queries_with_more_messages(client, users, name):
     user = users["unit_a"]
-    client.force_login(user)
+    client.force_login(users["office"] if name.endswith("outbox") else user)
     url, params = reverse(name), {"q": "提醒", "o": "-created"}
     _notify(user, "first")
 
