@@ -12,6 +12,7 @@ from core.documents import docx_response, xlsx_response
 from core.errors import show_error
 
 from . import documents
+from .filters import SchemeFilter
 from .forms import ItemFormSet, SchemeForm, YearForm
 from .models import AssessmentResult, AssessmentScheme
 from .services import (
@@ -27,17 +28,17 @@ from .services import (
 
 @office_required
 def index(request):
-    form = YearForm(request.GET or None)
-    if form.is_valid():
+    opening = "year" in request.GET  # 打开该年度; the list's own filters are status and o
+    form = YearForm(request.GET) if opening else YearForm(initial={"year": timezone.localdate().year})
+    if opening and form.is_valid():
         return redirect("assessment:scheme", year=form.cleaned_data["year"])
+    schemes = AssessmentScheme.objects.prefetch_related("items").order_by("-year")
+    filterset = SchemeFilter(None if opening else request.GET or None, queryset=schemes)
     return render(
         request,
         "assessment/index.html",
-        {
-            "schemes": AssessmentScheme.objects.prefetch_related("items"),
-            "form": form if request.GET else YearForm(initial={"year": timezone.localdate().year}),
-        },
-        status=400 if request.GET else 200,
+        {"schemes": filterset.qs, "filter": filterset, "form": form},
+        status=400 if opening else 200,
     )
 
 

@@ -6,20 +6,35 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import Ordering
+from core.widgets import Select
 
-from .models import Application, DuplicateFinding, Enterprise, FundingRequest, FundingSource, RewardItem
+from .models import (
+    Application,
+    DuplicateFinding,
+    Enterprise,
+    FundingRequest,
+    FundingSource,
+    MoneyChange,
+    PublicityBatch,
+    RegistrationReview,
+    RewardItem,
+)
 
 APPLICATION_CODE = re.compile(r"(?:JL)?\d{4}-0*(\d{1,9})")
 
 
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        label="状态", choices=[c for c in Application.Status.choices if c[0] != Application.Status.DRAFT]
+        widget=Select,
+        label="状态",
+        choices=[c for c in Application.Status.choices if c[0] != Application.Status.DRAFT],
     )
     reward_item = django_filters.ModelChoiceFilter(
-        label="奖励项目", queryset=RewardItem.objects.order_by("order")
+        widget=Select, label="奖励项目", queryset=RewardItem.objects.order_by("order")
     )
-    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
+    funding_source = django_filters.ChoiceFilter(
+        widget=Select, label="资金来源", choices=FundingSource.as_choices
+    )
     year = django_filters.NumberFilter(
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )
@@ -54,7 +69,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     """企业核验: 待核验 by default (what the office has to do), or any state; name or code."""
 
     STATES = [("unverified", "待核验"), ("verified", "已核验"), ("rejected", "已驳回"), ("all", "全部企业")]
-    state = django_filters.ChoiceFilter(label="核验状态", choices=STATES, method="by_state", empty_label=None)
+    state = django_filters.ChoiceFilter(
+        widget=Select, label="核验状态", choices=STATES, method="by_state", empty_label=None
+    )
     q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
     o = Ordering(
         fields=(
@@ -100,16 +117,19 @@ class LedgerFilter(django_filters.FilterSet):
     """资金拨付台账: year, fund, reward line, status, enterprise; the xlsx export uses the same."""
 
     year = django_filters.TypedChoiceFilter(
-        label="获奖年度", field_name="award_date__year", coerce=int, choices=[]
+        widget=Select, label="获奖年度", field_name="award_date__year", coerce=int, choices=[]
     )
-    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
+    funding_source = django_filters.ChoiceFilter(
+        widget=Select, label="资金来源", choices=FundingSource.as_choices
+    )
     reward_code = django_filters.ModelChoiceFilter(
+        widget=Select,
         label="奖项",
         field_name="reward_item",
         queryset=RewardItem.objects.order_by("order"),
         to_field_name="code",
     )
-    status = django_filters.ChoiceFilter(label="状态", choices=LEDGER_STATUSES)
+    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=LEDGER_STATUSES)
     q = django_filters.CharFilter(label="企业/文号", method="search", max_length=50)
     o = Ordering(
         fields=(
@@ -144,9 +164,9 @@ class FindingFilter(django_filters.FilterSet):
     """资金安全检查: open or ruled, kind, enterprise or number; the xlsx export uses the same."""
 
     state = django_filters.ChoiceFilter(
-        label="裁定情况", choices=[("open", "待裁定"), ("ruled", "已裁定")], method="by_state"
+        widget=Select, label="裁定情况", choices=[("open", "待裁定"), ("ruled", "已裁定")], method="by_state"
     )
-    kind = django_filters.ChoiceFilter(label="类型", choices=DuplicateFinding.Kind.choices)
+    kind = django_filters.ChoiceFilter(widget=Select, label="类型", choices=DuplicateFinding.Kind.choices)
     q = django_filters.CharFilter(label="企业/编号", method="search", max_length=50)
     o = Ordering(
         fields=(("kind", "kind"), ("application__enterprise__name", "enterprise"), ("ruling", "ruling"))
@@ -173,8 +193,10 @@ class FundingRequestFilter(django_filters.FilterSet):
     """报请批次: year, fund, state, title or reply number."""
 
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
-    state = django_filters.ChoiceFilter(label="状态", choices=FundingRequest.State.choices)
+    funding_source = django_filters.ChoiceFilter(
+        widget=Select, label="资金来源", choices=FundingSource.as_choices
+    )
+    state = django_filters.ChoiceFilter(widget=Select, label="状态", choices=FundingRequest.State.choices)
     q = django_filters.CharFilter(label="标题/批复文号", method="search", max_length=50)
     o = Ordering(
         fields=(
@@ -191,3 +213,165 @@ class FundingRequestFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(reply_number__icontains=value))
+
+
+class MyApplicationFilter(django_filters.FilterSet):
+    """我的申报 (one enterprise's own applications): state, reward line, year, number or reference."""
+
+    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Application.Status.choices)
+    reward_item = django_filters.ModelChoiceFilter(
+        widget=Select, label="奖励项目", queryset=RewardItem.objects.order_by("order")
+    )
+    year = django_filters.NumberFilter(
+        label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
+    )
+    q = django_filters.CharFilter(label="申报编号/编号", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("id", "code"),
+            ("reward_item__order", "reward"),
+            ("award_date", "award_date"),
+            ("amount_yuan", "amount"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+        )
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        found = Q(reference__icontains=value)
+        number = APPLICATION_CODE.fullmatch(value.strip().upper())
+        if number:
+            found |= Q(pk=int(number.group(1)))
+        return queryset.filter(found)
+
+
+class MoneyChangeFilter(django_filters.FilterSet):
+    """资金变更审核, the decided changes: kind, outcome, year registered, text; newest decision first."""
+
+    kind = django_filters.ChoiceFilter(widget=Select, label="事项", choices=MoneyChange.Kind.choices)
+    state = django_filters.ChoiceFilter(
+        widget=Select,
+        label="结果",
+        choices=[c for c in MoneyChange.State.choices if c[0] != MoneyChange.State.PENDING],
+    )
+    year = django_filters.NumberFilter(
+        label="登记年度", field_name="made_at__year", min_value=2000, max_value=2100
+    )
+    q = django_filters.CharFilter(label="企业/内容/经办人", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("kind", "kind"),
+            ("made_at", "made"),
+            ("checked_at", "checked"),
+            ("state", "state"),
+        )
+    )
+
+    class Meta:
+        model = MoneyChange
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(summary__icontains=value)
+            | Q(reason__icontains=value)
+            | Q(application__enterprise__name__icontains=value)
+            | Q(reward_item__name__icontains=value)
+            | Q(made_by__full_name__icontains=value)
+            | Q(checked_by__full_name__icontains=value)
+        )
+
+
+class RewardItemFilter(django_filters.FilterSet):
+    """奖励标准维护: fund, accepting or not, name or code; in the order of 三(二) by default."""
+
+    funding_source = django_filters.ChoiceFilter(
+        widget=Select, label="资金来源", choices=FundingSource.as_choices
+    )
+    active = django_filters.BooleanFilter(
+        label="状态",
+        widget=Select(choices=[("", "全部"), ("true", "受理中"), ("false", "已停用")]),
+    )
+    q = django_filters.CharFilter(label="奖项名称", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("order", "name"),  # the order of 三(二), not the pinyin of the name
+            ("amount_yuan", "amount"),
+            ("funding_source__order", "source"),
+            ("effective_from", "effective_from"),
+            ("active", "active"),
+        )
+    )
+
+    class Meta:
+        model = RewardItem
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class PublicityBatchFilter(django_filters.FilterSet):
+    """公示管理, the published lists: year, window against today, title."""
+
+    STATES = [("open", "公示中"), ("future", "未开始"), ("ended", "已结束")]
+    year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
+    state = django_filters.ChoiceFilter(widget=Select, label="状态", choices=STATES, method="by_state")
+    q = django_filters.CharFilter(
+        label="公示标题", field_name="title", lookup_expr="icontains", max_length=50
+    )
+    o = Ordering(
+        fields=(
+            ("start_date", "start"),
+            ("title", "title"),
+            ("n", "entries"),
+            ("open_objections", "objections"),
+        )
+    )
+
+    class Meta:
+        model = PublicityBatch
+        fields = ["year"]
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def by_state(self, queryset, name, value):
+        if value == "ended":
+            return queryset.filter(end_date__lt=self.today)
+        if value == "future":
+            return queryset.filter(start_date__gt=self.today)
+        return queryset.filter(start_date__lte=self.today, end_date__gte=self.today)
+
+
+class RegistrationReviewFilter(django_filters.FilterSet):
+    """注册核查申请: state, company or credit code; newest first."""
+
+    status = django_filters.ChoiceFilter(
+        widget=Select, label="状态", choices=RegistrationReview.Status.choices
+    )
+    q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
+    o = Ordering(
+        fields=(
+            ("created_at", "created"),
+            ("company_name", "company"),
+            ("enterprise__name", "enterprise"),
+            ("status", "status"),
+        )
+    )
+
+    class Meta:
+        model = RegistrationReview
+        fields = ["status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(company_name__icontains=value)
+            | Q(credit_code__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )

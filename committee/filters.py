@@ -4,14 +4,18 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import Ordering
+from core.widgets import Select
 
 from .models import MemberUnit
 
 
 class UnitFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label="类别", choices=MemberUnit.Kind.choices)
+    kind = django_filters.ChoiceFilter(widget=Select, label="类别", choices=MemberUnit.Kind.choices)
     member = django_filters.ChoiceFilter(
-        label="成员单位", choices=[("yes", "委员会成员单位"), ("no", "非成员单位")], method="by_member"
+        widget=Select,
+        label="成员单位",
+        choices=[("yes", "委员会成员单位"), ("no", "非成员单位")],
+        method="by_member",
     )
     q = django_filters.CharFilter(label="单位名称", method="search", max_length=50)
     o = Ordering(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import office_required
 
 from . import selectors, services
+from .filters import DeliveryFilter, InboxFilter, OutboxFilter
 from .models import Notification
 from .permissions import get_own_notification
 
@@ -30,12 +31,11 @@ def _safe_next(request, fallback: str) -> str:
 
 @login_required
 def inbox(request):
-    unread_only = request.GET.get("filter") == "unread"
-    page_obj = _page(request, selectors.inbox_for(request.user, unread_only=unread_only))
+    filterset = InboxFilter(request.GET or None, queryset=selectors.inbox_for(request.user))
     return render(
         request,
         "notifications/inbox.html",
-        {"page_obj": page_obj, "unread_only": unread_only},
+        {"page_obj": _page(request, filterset.qs), "filter": filterset, "unread_only": filterset.unread_only},
     )
 
 
@@ -69,24 +69,24 @@ def open_notification(request, pk: int):
 
 @login_required
 def sent(request):
-    channel = request.GET.get("channel") or ""
-    if channel and channel not in Notification.Channel.values:
-        channel = ""
-    page_obj = _page(request, selectors.deliveries_for(request.user, channel=channel or None))
+    filterset = DeliveryFilter(request.GET or None, queryset=selectors.deliveries_for(request.user))
     return render(
-        request,
-        "notifications/sent.html",
-        {"page_obj": page_obj, "channel": channel, "channels": Notification.Channel.choices},
+        request, "notifications/sent.html", {"page_obj": _page(request, filterset.qs), "filter": filterset}
     )
 
 
 @office_required
 def outbox(request):
-    page_obj = _page(request, selectors.outbox_problems())
+    filterset = OutboxFilter(request.GET or None, queryset=selectors.outbox_problems())
     return render(
         request,
         "notifications/outbox.html",
-        {"page_obj": page_obj, "counts": selectors.outbox_counts(), "Status": Notification.Status},
+        {
+            "page_obj": _page(request, filterset.qs),
+            "filter": filterset,
+            "counts": selectors.outbox_counts(),
+            "Status": Notification.Status,
+        },
     )
 
 

@@ -5,21 +5,27 @@ from django.db.models import Q
 
 from committee.models import MemberUnit
 from core.filters import Ordering
+from core.widgets import Select
 
 from .models import Plan, Report, ReportingPeriod
 
 
 class ReportFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(label="状态", choices=Report.Status.choices)
-    unit = django_filters.ModelChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
+    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Report.Status.choices)
+    unit = django_filters.ModelChoiceFilter(
+        widget=Select, label="单位", queryset=MemberUnit.objects.filter(active=True)
+    )
     year = django_filters.NumberFilter(
         label="年度", field_name="period__year", min_value=2000, max_value=2100
     )
     half = django_filters.ChoiceFilter(
-        label="半年", field_name="period__half", choices=ReportingPeriod._meta.get_field("half").choices
+        widget=Select,
+        label="半年",
+        field_name="period__half",
+        choices=ReportingPeriod._meta.get_field("half").choices,
     )
     plan = django_filters.ModelChoiceFilter(
-        label="规划", field_name="period__plan", queryset=Plan.objects.all()
+        widget=Select, label="规划", field_name="period__plan", queryset=Plan.objects.all()
     )
     q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
     o = Ordering(
@@ -44,3 +50,31 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(unit__name__icontains=value) | Q(summary__icontains=value) | Q(return_comment__icontains=value)
         )
+
+
+class PeriodFilter(django_filters.FilterSet):
+    """报送期次 of one plan (the current one unless another is chosen), latest first."""
+
+    plan = django_filters.ModelChoiceFilter(
+        widget=Select(attrs={"data-autosubmit": "", "aria-label": "规划"}),
+        label="规划",
+        queryset=Plan.objects.all(),
+        empty_label=None,
+    )
+    o = Ordering(fields=(("due_date", "due"),))
+
+    class Meta:
+        model = ReportingPeriod
+        fields: list[str] = []
+
+    def __init__(self, data, *args, default_plan: Plan | None, **kwargs):
+        if default_plan is not None and not data.get("plan"):
+            data = data.copy()
+            data["plan"] = default_plan.pk
+        super().__init__(data, *args, **kwargs)
+        self.default_plan = default_plan
+
+    @property
+    def chosen_plan(self) -> Plan | None:
+        """The plan asked for; an unknown one is a form error and the current plan is shown."""
+        return self.form.cleaned_data["plan"] if self.is_valid() else self.default_plan

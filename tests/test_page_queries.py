@@ -51,6 +51,11 @@ PAGES = [
     ("anonymous", lambda u: reverse("accounts:login")),
     ("enterprise_a", lambda u: reverse("core:workbench")),
     ("enterprise_a", lambda u: reverse("awards:enterprise_detail", args=[u["enterprise_a"].enterprise_id])),
+    # filtered and sorted lists of bench/pages.py (issue 19 point 7)
+    ("enterprise_a", lambda u: reverse("awards:my_applications") + "?o=-amount&status=submitted"),
+    ("office", lambda u: reverse("awards:publicity_manage") + "?o=-entries&state=open"),
+    ("office", lambda u: reverse("meetings:workplan_list") + "?o=-open"),
+    ("office", lambda u: reverse("assessment:index") + "?status=draft&o=year"),
     ("unit_a", lambda u: reverse("core:workbench")),
     ("office", lambda u: reverse("core:workbench")),
     ("approver", lambda u: reverse("core:workbench")),

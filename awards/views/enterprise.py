@@ -12,6 +12,7 @@ from accounts.permissions import enterprise_required
 from core.errors import show_error
 
 from .. import selectors, services
+from ..filters import MyApplicationFilter
 from ..forms import ApplicationForm, EnterpriseContactForm
 from ..permissions import get_own_application
 
@@ -19,9 +20,15 @@ from ..permissions import get_own_application
 @enterprise_required
 def my_applications(request):
     enterprise = request.user.enterprise
-    qs = selectors.enterprise_applications(enterprise)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "awards/my_applications.html", {"enterprise": enterprise, "page_obj": page})
+    filterset = MyApplicationFilter(
+        request.GET or None, queryset=selectors.enterprise_applications(enterprise)
+    )
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/my_applications.html",
+        {"enterprise": enterprise, "page_obj": page, "filter": filterset},
+    )
 
 
 class _Probe(forms.Form):

@@ -11,6 +11,7 @@ from accounts.permissions import approver_required, is_approver, office_required
 from core.errors import show_error
 
 from .. import services
+from ..filters import MoneyChangeFilter
 from ..forms import ChangeDecisionForm, LegacyCorrectionForm
 from ..models import MoneyChange
 from ..permissions import get_application
@@ -21,11 +22,12 @@ def money_changes(request):
     base = MoneyChange.objects.select_related("made_by", "checked_by", "application", "reward_item")
     pending = base.filter(state=MoneyChange.State.PENDING).order_by("made_at", "id")[:200]
     decided = base.exclude(state=MoneyChange.State.PENDING).order_by("-checked_at", "-id")
-    page = Paginator(decided, 30).get_page(request.GET.get("page"))
+    filterset = MoneyChangeFilter(request.GET or None, queryset=decided)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "awards/money_changes.html",
-        {"pending": pending, "page_obj": page, "can_check": is_approver(request.user)},
+        {"pending": pending, "page_obj": page, "filter": filterset, "can_check": is_approver(request.user)},
     )
 
 

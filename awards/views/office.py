@@ -18,7 +18,7 @@ from core.models import CalendarDay, SiteSetting
 from core.workdays import statutory_calendar_known
 
 from .. import selectors, services
-from ..filters import ApplicationFilter, EnterpriseFilter
+from ..filters import ApplicationFilter, EnterpriseFilter, PublicityBatchFilter, RewardItemFilter
 from ..forms import (
     CalendarDayForm,
     LegacyForm,
@@ -283,8 +283,8 @@ def publicity_manage(request):
         else:
             messages.success(request, f"已发布《{batch.title}》，公示期至 {cn_date(batch.end_date)}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
-    batches = selectors.batches_with_counts()
-    page = Paginator(batches, 20).get_page(request.GET.get("page"))
+    batches = PublicityBatchFilter(request.GET or None, queryset=selectors.batches_with_counts(), today=today)
+    page = Paginator(batches.qs, 20).get_page(request.GET.get("page"))
     setting = SiteSetting.get()
     return render(
         request,
@@ -294,6 +294,7 @@ def publicity_manage(request):
             "candidates": candidates,
             "page_obj": page,
             "batch_rows": selectors.batch_rows(page, today=today),
+            "filter": batches,
             "workdays": setting.publicity_workdays,
             "window_end": services.publicity_window(today),
             "today": today,
@@ -356,8 +357,11 @@ def legacy_import_confirm(request):
 @office_required
 def reward_items(request):
     items = RewardItem.objects.select_related("funding_source").order_by("order", "id")
+    filterset = RewardItemFilter(request.GET or None, queryset=items)
     paths = FundingPath.objects.select_related("source").prefetch_related("steps")
-    return render(request, "awards/reward_items.html", {"items": items, "paths": paths})
+    return render(
+        request, "awards/reward_items.html", {"items": filterset.qs, "filter": filterset, "paths": paths}
+    )
 
 
 @office_required

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -13,6 +14,7 @@ from core.clientip import ratelimit_key
 from core.errors import show_error
 from core.files import serve_protected_file
 
+from ..filters import RegistrationReviewFilter
 from ..forms import ReasonForm, ReviewRequestForm
 from ..models import Enterprise, RegistrationReview
 from ..services import registration as services
@@ -91,8 +93,10 @@ def review_request(request):
 
 @office_required
 def review_list(request):
-    reviews = RegistrationReview.objects.select_related("enterprise", "requester")
-    return render(request, "awards/review_list.html", {"reviews": reviews[:200]})
+    reviews = RegistrationReview.objects.select_related("enterprise").order_by("-created_at", "-id")
+    filterset = RegistrationReviewFilter(request.GET or None, queryset=reviews)
+    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    return render(request, "awards/review_list.html", {"page_obj": page, "filter": filterset})
 
 
 @office_required

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import office_required
 
 from .. import services
+from ..filters import WorkPlanFilter
 from ..forms import AssignmentForm, WorkPlanForm
 from ..models import FollowUpAssignment, WorkPlan
 from ._helpers import perform_form, perform_in_form
@@ -21,8 +22,11 @@ def workplan_list(request):
             distinct=True,
         ),
     ).order_by("-year")
+    filterset = WorkPlanFilter(request.GET or None, queryset=plans)
     form = WorkPlanForm(initial={"year": timezone.localdate().year})
-    return render(request, "meetings/workplan_list.html", {"plans": plans, "form": form})
+    return render(
+        request, "meetings/workplan_list.html", {"plans": filterset.qs, "filter": filterset, "form": form}
+    )
 
 
 @require_POST

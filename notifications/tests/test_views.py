@@ -1,5 +1,8 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification
@@ -206,3 +209,76 @@ def test_outbox_page_has_bounded_queries(client, users, django_assert_max_num_qu
         response = client.get(reverse("notifications:outbox"))
     assert response.context["counts"]["failed"] == 25
     assert len(response.context["page_obj"].object_list) == 20
+
+
+def _subjects(response):
+    return [n.subject for n in response.context["page_obj"]]
+
+
+def test_inbox_filters_by_read_state_and_text_and_a_bad_value_is_chinese(client, users):
+    user = users["unit_a"]
+    for occasion in ("报告", "督办", "会议"):
+        _notify(user, occasion)
+    services.inbox_mark_read(by=user, notification_ids=[_inapp(user, "督办").pk])
+    client.force_login(user)
+    url = reverse("notifications:inbox")
+    assert _subjects(client.get(url, {"filter": "read"})) == ["提醒 督办"]
+    assert _subjects(client.get(url, {"filter": "unread", "q": "会议"})) == ["提醒 会议"]
+    bad = client.get(url, {"filter": "soon"})
+    assert bad.status_code == 200 and "筛选条件有误" in bad.text and len(_subjects(bad)) == 3
+    assert Notification.objects.filter(recipient=user, channel="inapp", read_at__isnull=True).count() == 2
+
+
+def test_sent_record_filters_sorts_and_refuses_a_bad_channel_in_chinese(client, users):
+    user = users["unit_a"]
+    _notify(user, "o1")
+    _notify(user, "o2")
+    Notification.objects.filter(recipient=user, channel="email", occasion="o1").update(
+        status="sent", sent_at=timezone.now()
+    )
+    client.force_login(user)
+    url = reverse("notifications:sent")
+    assert _subjects(client.get(url, {"channel": "email", "status": "sent"})) == ["提醒 o1"]
+    assert len(_subjects(client.get(url, {"q": "o2"}))) == 2  # in-app and e-mail
+    statuses = [n.status for n in client.get(url, {"o": "-status", "channel": "email"}).context["page_obj"]]
+    assert statuses == ["sent", "pending"]
+    page = client.get(url, {"o": "status", "channel": "email"})
+    assert [n.status for n in page.context["page_obj"]] == ["pending", "sent"] and "状态 ▲" in page.text
+    bad = client.get(url, {"channel": "sms"})
+    assert bad.status_code == 200 and "筛选条件有误" in bad.text and len(_subjects(bad)) == 4
+
+
+def test_outbox_filters_by_status_and_recipient_sorts_and_refuses_sent_in_chinese(client, users):
+    _notify(users["unit_a"], "o1")
+    _notify(users["unit_b"], "o2")
+    Notification.objects.filter(channel="email", recipient=users["unit_a"]).update(
+        status=Notification.Status.FAILED, attempts=3, last_error="状态未知"
+    )
+    client.force_login(users["office"])
+    url = reverse("notifications:outbox")
+    assert _subjects(client.get(url, {"status": "failed"})) == ["提醒 o1"]
+    assert _subjects(client.get(url, {"q": users["unit_b"].email})) == ["提醒 o2"]
+    assert _subjects(client.get(url, {"o": "-attempts"})) == ["提醒 o1", "提醒 o2"]
+    assert _subjects(client.get(url, {"o": "attempts"})) == ["提醒 o2", "提醒 o1"]
+    bad = client.get(url, {"status": "sent"})  # sent e-mails are not this page's business
+    assert bad.status_code == 200 and "筛选条件有误" in bad.text and len(_subjects(bad)) == 2
+    assert Notification.objects.filter(status=Notification.Status.FAILED).count() == 1
+
+
+@pytest.mark.parametrize("name", ["notifications:inbox", "notifications:sent", "notifications:outbox"])
+def test_filtered_message_pages_cost_the_same_queries_with_more_messages(client, users, name):
+    user = users["unit_a"]
+    client.force_login(users["office"] if name.endswith("outbox") else user)
+    url, params = reverse(name), {"q": "提醒", "o": "-created"}
+    _notify(user, "first")
+
+    def count():
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url, params).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(25):
+        _notify(user, f"more{i}")
+    assert count() == small

@@ -17,10 +17,10 @@ from core.upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 
 from .. import selectors
 from ..excel import SOURCE_CHOICES
-from ..filters import ReportFilter
+from ..filters import PeriodFilter, ReportFilter
 from ..forms import HistoryPeriodForm, OpenPeriodForm, ReportForm, ReturnForm
 from ..history import report_changes
-from ..models import Plan, Report, ReportingPeriod
+from ..models import Report, ReportingPeriod
 from ..permissions import (
     can_backfill_report,
     can_edit_report,
@@ -56,16 +56,19 @@ def _listed(periods) -> list[ReportingPeriod]:
 
 @office_required
 def period_list(request):
-    plan_id = request.GET.get("plan")
-    plan = Plan.objects.filter(pk=plan_id).first() if plan_id and plan_id.isdigit() else None
-    plan = plan or selectors.current_plan()
-    periods = _listed(ReportingPeriod.objects.filter(plan=plan).order_by("-year", "-half")) if plan else []
+    filterset = PeriodFilter(
+        request.GET,
+        queryset=ReportingPeriod.objects.order_by("-year", "-half"),
+        default_plan=selectors.current_plan(),
+    )
+    plan = filterset.chosen_plan
+    periods = _listed(filterset.qs.filter(plan=plan)) if plan else []
     today = timezone.localdate()
     form = OpenPeriodForm(initial={"plan": plan, "year": today.year, "half": 1 if today.month <= 6 else 2})
     return render(
         request,
         "targets/period_list.html",
-        {"plan": plan, "plans": Plan.objects.all(), "periods": periods, "form": form},
+        {"plan": plan, "filter": filterset, "periods": periods, "form": form},
     )
 
 
@@ -76,10 +79,11 @@ def period_open_view(request):
     if not form.is_valid():
         plan = form.cleaned_data.get("plan") or selectors.current_plan()
         periods = _listed(ReportingPeriod.objects.filter(plan=plan)) if plan else []
+        filterset = PeriodFilter({"plan": plan.pk} if plan else {}, default_plan=plan)
         return render(
             request,
             "targets/period_list.html",
-            {"plan": plan, "plans": Plan.objects.all(), "periods": periods, "form": form},
+            {"plan": plan, "filter": filterset, "periods": periods, "form": form},
             status=400,
         )
     data = form.cleaned_data

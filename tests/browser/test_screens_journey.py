@@ -77,6 +77,7 @@ def _walk(browser, live_server, user, size, folder, extra=()):
 
 # the filtered and sorted lists (issue 19 point 7), with their filter bars open, at both sizes
 LISTS = {
+    "enterprise_a": ["/awards/applications/?o=-amount&status=submitted"],
     "unit_a": [
         "/meetings/followups/?o=-deadline&q=任务",
         "/meetings/followups/overdue/?o=unit",
@@ -94,6 +95,11 @@ LISTS = {
         "/targets/reports/?o=unit",
         "/targets/periods/history/",
         "/targets/statistics/import/?history=1",
+        "/awards/office/money/changes/?o=kind",
+        "/awards/office/reward-items/?o=-amount&funding_source=city",
+        "/awards/office/publicity/?o=-entries",
+        "/meetings/workplans/?o=year",
+        "/assessment/?o=year&status=draft",
     ],
 }
 
@@ -113,7 +119,11 @@ def data(policy, users):
 def test_every_menu_page_fits_the_screen(browser, live_server, settings, users, data, role, size):
     settings.SITE_URL = live_server.url
     extra = {
-        "enterprise_a": [data["application"].get_absolute_url(), "/awards/applications/new/"],
+        "enterprise_a": [
+            data["application"].get_absolute_url(),
+            "/awards/applications/new/",
+            *LISTS["enterprise_a"],
+        ],
         "unit_a": [
             f"/targets/reports/{data['period'].reports.get(unit=users['unit_a'].member_unit).pk}/",
             *LISTS["unit_a"],
