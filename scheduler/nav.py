@@ -1,4 +1,5 @@
 from accounts.permissions import is_office
+from core.policy import rhythm_name
 
 
 def nav_group(user) -> dict | None:
@@ -7,5 +8,5 @@ def nav_group(user) -> dict | None:
     return {
         "label": "报告与计划任务",
         "order": 80,
-        "items": [("半年进度报告", "scheduler:reports"), ("计划任务", "scheduler:schedules")],
+        "items": [(f"{rhythm_name()}进度报告", "scheduler:reports"), ("计划任务", "scheduler:schedules")],
     }

@@ -307,3 +307,34 @@ def test_the_installed_period_start_follows_the_pack(qingshi):  # noqa: F811
 
     start = next(s for s in declared_schedules() if s.name == PERIOD_START)
     assert start.crontab["month_of_year"] == "1,4,7,10"
+
+
+def test_pages_name_the_quarters_of_a_quarterly_county(people, client):
+    """No 半年 left where the rhythm is quarterly: dashboard series, workbench, sidebar, the report
+    pages, the schedule's descriptions, the assessment's suggested items."""
+    from assessment.services import suggested_items
+    from scheduler.schedules import declared_schedules
+    from targets.selectors import series_periods
+
+    plan = Plan.objects.get()
+    labels = [label for label, _, _ in series_periods(plan, dt.date(2024, 8, 1))]
+    assert labels == [
+        "2023第一季度",
+        "2023第二季度",
+        "2023第三季度",
+        "2023第四季度",
+        "2024第一季度",
+        "2024第二季度",
+        "2024第三季度",
+    ]
+    with at(dt.date(2028, 1, 5), 10):  # after the plan's end
+        client.force_login(people["office"])
+        page = client.get(reverse("core:workbench")).content.decode()
+        reports = client.get(reverse("scheduler:reports")).content.decode()
+    assert "2028年第一季度没有规划覆盖，系统不会开放季度报送期次" in page
+    assert "季度进度报告" in page and "半年进度报告" not in page
+    page = reports
+    assert "<h1>季度进度报告</h1>" in page and "半年" not in page
+    daily = next(s for s in declared_schedules() if s.name == "每日提醒")
+    assert "报告截止前7天、2天、当天及逾期提醒" in daily.description
+    assert [i.name for i in suggested_items()][:3] == ["季度报告按时报送", "季度报告报送", "季度报告质量"]
