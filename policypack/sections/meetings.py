@@ -1,7 +1,7 @@
 """meetings.yaml: the joint-meeting rules (联席会议制度) and the kinds of business (议事内容) of a meeting."""
 
 from meetings.models import BusinessKind, MeetingRule
-from meetings.rules import CYCLE_FIELDS, cycle_values, validate_meeting_rule
+from meetings.rules import CYCLE_FIELDS, REMINDER_FIELDS, cycle_values, validate_meeting_rule
 
 from ..upsert import upsert
 from .base import Section, known_unit, rows, unique
@@ -34,7 +34,7 @@ class MeetingsSection(Section):
         if rules.get("office_unit"):
             known_unit(doc, prefix + ("office_unit",), rules["office_unit"], ctx)
         # the meeting cycle: every N months in the preferred months, lead times (meetings.rules)
-        cycle = {k: rules[k] for k in ("name", *CYCLE_FIELDS) if k in rules}
+        cycle = {k: rules[k] for k in ("name", *CYCLE_FIELDS, *REMINDER_FIELDS) if k in rules}
         report_errors(doc, prefix, validate_meeting_rule(cycle, path="meeting_rules"))
 
     def apply(self, data, ctx, report) -> None:

@@ -20,7 +20,7 @@ from assessment.services import ItemInput, assessment_compute, scheme_publish, s
 from committee.models import MemberUnit
 from core.models import CalendarDay, SiteSetting
 from meetings import services as meetings
-from meetings.models import AgendaItem, BusinessKind, FollowUpAssignment, Meeting
+from meetings.models import AgendaItem, BusinessKind, FollowUpAssignment, Meeting, MeetingRule
 from meetings.rules import current_cycle
 from notifications.models import Notification
 from scheduler import tasks
@@ -88,6 +88,8 @@ def test_the_pack_sets_a_quarterly_rhythm_and_meetings_every_four_months(qingshi
     cycle = current_cycle()
     assert (cycle.every_months, cycle.months, cycle.day) == (4, (3, 7, 11), 20)
     assert (cycle.topic_call_lead_days, cycle.notice_lead_days) == (30, 7)
+    rule = MeetingRule.objects.get()
+    assert (rule.topic_call_closing_days, rule.followup_due_days) == (5, 7)
 
 
 def _report_of(unit_user, key: str) -> Report:
@@ -141,7 +143,7 @@ def _what_people_do(day: dt.date, people: dict, state: dict) -> None:
             title="制定青石茶叶区域公用品牌管理办法",
             lead_unit=ny.member_unit,
             co_units=[],
-            deadline=dt.date(2027, 4, 30),
+            deadline=dt.date(2027, 4, 26),
         )
         meeting.refresh_from_db()
         meetings.minutes_update(
@@ -236,7 +238,8 @@ def test_report_meet_follow_up_and_assess_on_the_second_county(people, client):
         dt.date(2027, 6, 21),
     )
     assert not Meeting.objects.filter(year=2027, half=3).exists()  # November's is drafted in October
-    assert days_of[f"topic_call:{march.pk}:closing"] == {dt.date(2027, 3, 9)}
+    # the pack's 5 days before the topic deadline (12 March): Sunday 7 March, so Monday
+    assert days_of[f"topic_call:{march.pk}:closing"] == {dt.date(2027, 3, 8)}
     assert f"meeting:{march.pk}:notice_due" not in days_of  # notified on 10 March
     assert days_of[f"meeting:{july.pk}:notice_due"] == {dt.date(2027, 7, 13)}
     assert march.status == Meeting.Status.PUBLISHED
@@ -253,6 +256,9 @@ def test_report_meet_follow_up_and_assess_on_the_second_county(people, client):
         dt.date(2027, 4, 21),
         people["approver"],
     )
+    # reminded the pack's 7 days before its deadline (26 April), not 3
+    assert days_of[f"followup:{state['decision'].pk}:{assignment.unit_id}:due7"] == {dt.date(2027, 4, 19)}
+    assert not any(o.endswith(":due3") for o in days_of)
     texts = list(assignment.events.exclude(text="").order_by("id").values_list("text", flat=True))
     assert texts == ["已起草管理办法征求意见稿。", "管理办法已印发。"]
 
