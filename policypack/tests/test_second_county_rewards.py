@@ -211,3 +211,31 @@ def test_the_legacy_form_and_import_take_the_tier(people, client):
         response = client.post(reverse("awards:legacy_import"), {"file": xlsx([tiered])}, follow=True)
         assert "质量品牌示范企业（省级）" in response.content.decode()
         assert ImportBatch.objects.get().rows[0]["tier"] == "provincial"
+
+
+def test_the_admin_shows_funding_sources_groups_and_tiers_but_not_their_money(qingshi, client):  # noqa: F811
+    from awards.models import FundingSource, RewardGroup, RewardTier
+
+    client.force_login(UserFactory(role="admin", username="qs_admin", is_staff=True, is_superuser=True))
+    for model in ("fundingsource", "rewardgroup", "rewardtier"):
+        page = client.get(reverse(f"admin:awards_{model}_changelist"))
+        assert page.status_code == 200, model
+    assert (
+        "青石县质量品牌发展专项资金"
+        in client.get(reverse("admin:awards_fundingsource_changelist")).content.decode()
+    )
+    tier = RewardTier.objects.get(reward_item__code="brand_demo", code="municipal")
+    url = reverse("admin:awards_rewardtier_change", args=[tier.pk])
+    page = client.get(url).content.decode()
+    assert 'name="amount_yuan"' not in page and 'name="name"' in page  # the amount is read-only
+    client.post(url, {"name": "市级示范", "order": tier.order, "amount_yuan": 1})
+    tier.refresh_from_db()
+    assert (tier.name, tier.amount_yuan) == ("市级示范", 50_000)
+    assert tier.history.first().history_user.username == "qs_admin"
+    group = RewardGroup.objects.get(code="standards")
+    page = client.get(reverse("admin:awards_rewardgroup_change", args=[group.pk])).content.decode()
+    assert 'name="yearly_cap_yuan"' not in page and 'name="highest_only"' not in page
+    assert client.get(reverse("admin:awards_rewardgroup_history", args=[group.pk])).status_code == 200
+    source = FundingSource.objects.get(code="county")
+    assert client.get(reverse("admin:awards_fundingsource_delete", args=[source.pk])).status_code == 403
+    assert client.get(reverse("admin:awards_rewardtier_add")).status_code == 403
