@@ -1,4 +1,4 @@
-# 监利市质量品牌工作平台 — the two commands: `make run` and `make test`.
+# 质量品牌工作平台 (the county comes from the policy pack) — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
-from core.policy import policy_document
+from core.policy import policy_document, rhythm_name
 
 
 def score_headers(scheme) -> list[str]:
@@ -50,7 +50,7 @@ def assessment_document(scheme, rows):
     add_paragraph(
         doc,
         f"根据{policy.citation}三（三）“强化督查考核”的要求，按照办公室确定的{scheme.year}年度考核方案，"
-        f"对各成员单位半年进度报告报送、联席会议督办事项办结和牵头指标进度情况进行了考核。"
+        f"对各成员单位{rhythm_name()}进度报告报送、联席会议督办事项办结和牵头指标进度情况进行了考核。"
         + ("" if scheme.is_published else "（本结果尚未发布，仅供审核。）"),
     )
     if scheme.note:

@@ -18,6 +18,7 @@ from committee.models import MemberUnit
 from core.dates import cn_date
 from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
+from core.policy import rhythm_name
 from core.ranking import rank_with_ties
 from meetings.models import FollowUpAssignment
 from notifications.services import notify
@@ -47,15 +48,18 @@ class ItemInput:
     deduction: Decimal
 
 
-# a starting point the office edits (only the form's initial data; the computation reads the scheme)
-SUGGESTED_ITEMS = [
-    ItemInput(Kind.REPORT_LATE, "半年报告按时报送", Decimal(15), Decimal(5)),
-    ItemInput(Kind.REPORT_MISSING, "半年报告报送", Decimal(20), Decimal(10)),
-    ItemInput(Kind.REPORT_RETURNED, "半年报告质量", Decimal(10), Decimal(2)),
-    ItemInput(Kind.FOLLOWUP_OVERDUE, "督办事项按期办结", Decimal(25), Decimal(5)),
-    ItemInput(Kind.FOLLOWUP_CLOSED_LATE, "督办事项办结时效", Decimal(10), Decimal(2)),
-    ItemInput(Kind.TARGET_BEHIND, "牵头指标进度", Decimal(20), Decimal(4)),
-]
+def suggested_items() -> list[ItemInput]:
+    """A starting point the office edits (only the form's initial data; the computation reads the
+    scheme), named after the office's reporting rhythm (半年报告按时报送, 季度报告按时报送 …)."""
+    period = rhythm_name()
+    return [
+        ItemInput(Kind.REPORT_LATE, f"{period}报告按时报送", Decimal(15), Decimal(5)),
+        ItemInput(Kind.REPORT_MISSING, f"{period}报告报送", Decimal(20), Decimal(10)),
+        ItemInput(Kind.REPORT_RETURNED, f"{period}报告质量", Decimal(10), Decimal(2)),
+        ItemInput(Kind.FOLLOWUP_OVERDUE, "督办事项按期办结", Decimal(25), Decimal(5)),
+        ItemInput(Kind.FOLLOWUP_CLOSED_LATE, "督办事项办结时效", Decimal(10), Decimal(2)),
+        ItemInput(Kind.TARGET_BEHIND, "牵头指标进度", Decimal(20), Decimal(4)),
+    ]
 
 
 def scheme_save(*, year: int, note: str, items: list[ItemInput], by: User) -> AssessmentScheme:

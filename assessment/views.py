@@ -16,13 +16,13 @@ from .filters import SchemeFilter
 from .forms import ItemFormSet, SchemeForm, YearForm
 from .models import AssessmentResult, AssessmentScheme
 from .services import (
-    SUGGESTED_ITEMS,
     AssessmentError,
     ItemInput,
     assessment_compute,
     scheme_publish,
     scheme_results,
     scheme_save,
+    suggested_items,
 )
 
 
@@ -52,9 +52,9 @@ def _item_initial(scheme):
     if scheme is not None and scheme.items.exists():
         given = {i.kind: i for i in scheme.items.all()}
         rows = [ItemInput(i.kind, i.name, i.weight, i.deduction) for i in given.values()]
-        rows += [ItemInput(s.kind, "", "", "") for s in SUGGESTED_ITEMS if s.kind not in given]
+        rows += [ItemInput(s.kind, "", "", "") for s in suggested_items() if s.kind not in given]
     else:
-        rows = SUGGESTED_ITEMS
+        rows = suggested_items()
     return [{"kind": r.kind, "name": r.name, "weight": r.weight, "deduction": r.deduction} for r in rows]
 
 

@@ -7,15 +7,37 @@ from .models import (
     Attachment,
     DuplicateFinding,
     Enterprise,
+    FundingSource,
     MoneyChange,
     Objection,
     PublicityBatch,
+    RewardGroup,
     RewardItem,
+    RewardTier,
 )
+
+
+class NeverDeleteMixin:
+    """Money-related records are never hard-deleted (docs/design.md); withdraw or reject instead."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RewardTierInline(NeverDeleteMixin, admin.TabularInline):
+    model = RewardTier
+    extra = 0
+    fields = ("order", "code", "name", "amount_yuan")
+    readonly_fields = ("code", "amount_yuan")  # the amounts come from the pack (reward_items.yaml)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RewardItem)
 class RewardItemAdmin(SimpleHistoryAdmin):
+    inlines = [RewardTierInline]
     list_display = (
         "order",
         "code",
@@ -42,18 +64,48 @@ class RewardItemAdmin(SimpleHistoryAdmin):
     )
 
 
+@admin.register(FundingSource)
+class FundingSourceAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    """Who pays (funding_sources.yaml): its name and order may be corrected; its code is the key the
+    reward lines, budgets and applications refer to."""
+
+    list_display = ("order", "code", "name")
+    search_fields = ("code", "name")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False  # a new source comes with its approval path, from the pack
+
+
+@admin.register(RewardGroup)
+class RewardGroupAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    """按最高标准奖励、不重复享受 and the yearly cap (reward_items.yaml ``reward_groups``): the rules decide
+    money, so they come from the pack only; the name and clause may be corrected."""
+
+    list_display = ("code", "name", "highest_only", "yearly_cap_yuan")
+    search_fields = ("code", "name")
+    readonly_fields = ("code", "highest_only", "yearly_cap_yuan")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RewardTier)
+class RewardTierAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
+    list_display = ("reward_item", "order", "code", "name", "amount_yuan")
+    list_filter = ("reward_item",)
+    search_fields = ("code", "name", "reward_item__name")
+    readonly_fields = ("reward_item", "code", "amount_yuan")  # money: from the pack only
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(SimpleHistoryAdmin):
     list_display = ("name", "credit_code", "contact_person", "contact_phone", "verified_at")
     search_fields = ("name", "credit_code")
     readonly_fields = ("created_at",)
-
-
-class NeverDeleteMixin:
-    """Money-related records are never hard-deleted (docs/design.md); withdraw or reject instead."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AttachmentInline(NeverDeleteMixin, admin.TabularInline):

@@ -192,6 +192,7 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
             "示例行，导入前请删除",
             "荆政函〔2022〕5号",
             "2022-12-01",
+            "",
         ]
     ]
     items = [

@@ -361,6 +361,9 @@ class LegacyForm(forms.Form):
     reward_item = forms.ModelChoiceField(
         label="奖励项目", queryset=RewardItem.objects.all(), to_field_name="code", empty_label="请选择"
     )
+    tier = forms.ChoiceField(
+        label="奖励等级", required=False, help_text="分等级奖励的奖项须选择等级；其他奖项不选"
+    )
     award_date = forms.DateField(label="获奖（发布）日期", widget=DATE)
     reference = forms.CharField(label="证书/标准/商标编号", max_length=100)
     issuing_body = forms.CharField(label="颁发（发布）机构", max_length=200, required=False)
@@ -372,6 +375,12 @@ class LegacyForm(forms.Form):
         label="批复文号", max_length=100, required=False, help_text="已知时填写"
     )
     approval_date = forms.DateField(label="批复日期", widget=DATE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = tier_choices()
+        if len(self.fields["tier"].choices) == 1:  # no tiered line: nothing to pick
+            del self.fields["tier"]
 
     def clean_credit_code(self):
         return validate_credit_code(self.cleaned_data["credit_code"])

@@ -84,6 +84,15 @@ class Period:
     label = name
 
     @property
+    def short_name(self) -> str:
+        """The label of a point on a chart: 2026上半年 / 2026第一季度 / 2026年."""
+        return (
+            f"{self.year}年"
+            if self.rhythm == YEAR
+            else f"{self.year}{number_label(self.rhythm, self.number)}"
+        )
+
+    @property
     def months(self) -> int:
         return 12 // PER_YEAR[self.rhythm]
 

@@ -59,17 +59,21 @@ def _active_units():
     return MemberUnit.objects.filter(active=True).order_by("order", "id")
 
 
+def _follow_the_cycle(field) -> None:
+    """The terms of the meeting rule's cycle (two a year: 上半年 / 下半年, unchanged)."""
+    cycle = current_cycle()
+    if cycle.per_year != 2:
+        field.label = "届次"
+        field.choices = [(n, cycle.term_label(n)) for n in range(1, cycle.per_year + 1)]
+
+
 class MeetingCreateForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
     half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # the terms of the meeting rule's cycle (two a year: 上半年 / 下半年, unchanged)
-        cycle = current_cycle()
-        if cycle.per_year != 2:
-            self.fields["half"].label = "届次"
-            self.fields["half"].choices = [(n, cycle.term_label(n)) for n in range(1, cycle.per_year + 1)]
+        _follow_the_cycle(self.fields["half"])
 
 
 class MeetingForm(forms.Form):
@@ -271,6 +275,10 @@ class HistoryMeetingForm(forms.Form):
     overview = forms.CharField(label="会议概况", widget=forms.Textarea(attrs={"rows": 3}))
     minutes_number = forms.CharField(label="纪要编号", max_length=50, required=False)
     files = MinutesFilesField(label="会议纪要原件")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _follow_the_cycle(self.fields["half"])
 
 
 class MinutesFilesForm(forms.Form):

@@ -1,10 +1,12 @@
 """Reminders of the joint meeting and of 督办 (see notifications/reminders.py for the contract).
 
-- ``topic_call:<meeting>:closing``   the topic call closes within TOPIC_CALL_DAYS days → invited units
+- ``topic_call:<meeting>:closing``   the topic call closes within the MeetingRule's
+                                     ``topic_call_closing_days`` (3) days → invited units
 - ``meeting:<meeting>:eve``          the meeting is on the next working day → invited units and office
 - ``meeting:<meeting>:notice_due``   still 筹备中 within the MeetingRule's ``notice_lead_days`` of the
                                      meeting → the office (no reminder when the rule sets none)
-- ``followup:<item>:<unit>:due3``    an open item is due within FOLLOWUP_DUE_DAYS days → that unit
+- ``followup:<item>:<unit>:due<n>``  an open item is due within the MeetingRule's
+                                     ``followup_due_days`` n (3: ``due3``) days → that unit
 - ``followup:<item>:<unit>:overdue`` an open item is past its deadline → that unit (第 1 次催办)
 - ``followup:<item>:<unit>:urge<k>``  still open after each further ``urge_interval_days`` (the
                                      office's 督办设置) → that unit (第 k 次催办, k ≥ 2)
@@ -32,10 +34,16 @@ from core.workdays import add_workdays
 from notifications.reminders import Reminder
 
 from .models import FollowUpAssignment, FollowUpSetting, Invitation, Meeting, MeetingRule
+from .rules import DEFAULT_REMINDER_DAYS
 from .status import urge_round
 
-TOPIC_CALL_DAYS = 3
-FOLLOWUP_DUE_DAYS = 3
+
+def _reminder_days() -> tuple[int, int]:
+    """(topic call closing, 督办 due) days of the platform's meeting rule; 3 and 3 without one."""
+    days = (
+        MeetingRule.objects.order_by("pk").values_list("topic_call_closing_days", "followup_due_days").first()
+    )
+    return days or (DEFAULT_REMINDER_DAYS, DEFAULT_REMINDER_DAYS)
 
 
 def _users_by_unit(unit_ids) -> dict[int, list[User]]:
@@ -55,19 +63,17 @@ def _invited(meetings) -> dict[int, list[int]]:
     return invited
 
 
-def _meeting_reminders(today: dt.date) -> list[Reminder]:
+def _meeting_reminders(today: dt.date, closing_days: int) -> list[Reminder]:
     open_statuses = (Meeting.Status.PREPARING, Meeting.Status.NOTIFIED)
     # one query for the topic calls closing and the meetings still 筹备中 ahead (the notice lead
     # time of the rule rides along); split below
-    window = Q(topic_deadline__gte=today, topic_deadline__lte=today + dt.timedelta(days=TOPIC_CALL_DAYS))
+    window = Q(topic_deadline__gte=today, topic_deadline__lte=today + dt.timedelta(days=closing_days))
     ahead = Q(status=Meeting.Status.PREPARING, planned_date__gt=today)
     lead = Subquery(MeetingRule.objects.order_by("pk").values("notice_lead_days")[:1])
     candidates = list(
         Meeting.objects.filter(window | ahead, status__in=open_statuses).annotate(notice_lead=lead)
     )
-    closing = [
-        m for m in candidates if today <= m.topic_deadline <= today + dt.timedelta(days=TOPIC_CALL_DAYS)
-    ]
+    closing = [m for m in candidates if today <= m.topic_deadline <= today + dt.timedelta(days=closing_days)]
     notice_due = [
         m
         for m in candidates
@@ -124,12 +130,12 @@ def _meeting_reminders(today: dt.date) -> list[Reminder]:
     return out
 
 
-def _followup_reminders(today: dt.date) -> list[Reminder]:
+def _followup_reminders(today: dt.date, due_days: int) -> list[Reminder]:
     assignments = list(
         FollowUpAssignment.objects.released()
         .open()
         .exclude(phase=FollowUpAssignment.Phase.REFUSED)
-        .filter(deadline__lte=today + dt.timedelta(days=FOLLOWUP_DUE_DAYS))
+        .filter(deadline__lte=today + dt.timedelta(days=due_days))
         .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
         .order_by("deadline", "pk")
     )
@@ -150,7 +156,7 @@ def _followup_reminders(today: dt.date) -> list[Reminder]:
         if days < 1:
             out.append(
                 Reminder(
-                    occasion=f"followup:{item.pk}:{a.unit_id}:due3",
+                    occasion=f"followup:{item.pk}:{a.unit_id}:due{due_days}",
                     recipients=tuple(users[a.unit_id]),
                     subject=f"督办事项即将到期：{item.title}",
                     body=f"督办事项“{item.title}”将于 {cn_date(a.deadline)} 到期，请按时办结并申请销号。",
@@ -202,4 +208,5 @@ def _leader_text(leader) -> str:
 
 
 def collect(today: dt.date):
-    return _meeting_reminders(today) + _followup_reminders(today)
+    closing_days, due_days = _reminder_days()
+    return _meeting_reminders(today, closing_days) + _followup_reminders(today, due_days)

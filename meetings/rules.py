@@ -11,7 +11,10 @@ from .models import MeetingRule
 
 FREQUENCIES = (1, 2, 3, 4, 6, 12)
 CYCLE_FIELDS = ("frequency_months", "months", "day", "topic_call_lead_days", "notice_lead_days")
-FIELDS = ("name", *CYCLE_FIELDS, "convener")
+# the reminder days of the rule (meetings.reminders), 1–30, 3 when the pack says nothing
+REMINDER_FIELDS = ("topic_call_closing_days", "followup_due_days")
+DEFAULT_REMINDER_DAYS = 3
+FIELDS = ("name", *CYCLE_FIELDS, *REMINDER_FIELDS, "convener")
 
 
 def derived_months(every_months: int) -> tuple[int, ...]:
@@ -106,6 +109,10 @@ def validate_meeting_rule(data, path: str = "meeting_rule") -> list[tuple[str, s
         )
     if not errors and lead is not None and notice is not None and notice > lead:
         errors.append((f"{path}.notice_lead_days", "会议通知提醒不能早于议题征集发出。"))
+    for key, what in zip(REMINDER_FIELDS, ("议题征集截止提醒", "督办到期提醒"), strict=True):
+        days = data.get(key, DEFAULT_REMINDER_DAYS)
+        if _int(days) is None or not 1 <= days <= 30:
+            errors.append((f"{path}.{key}", f"{what}（提前天数）应为 1 至 30 之间的整数。"))
     convener = data.get("convener", "")
     if not isinstance(convener, str):
         errors.append((f"{path}.convener", "召集人应为文字。"))
@@ -120,6 +127,7 @@ def cycle_values(data) -> dict:
         "day": data.get("day", 15),
         "topic_call_lead_days": data.get("topic_call_lead_days"),
         "notice_lead_days": data.get("notice_lead_days"),
+        **{key: data.get(key, DEFAULT_REMINDER_DAYS) for key in REMINDER_FIELDS},
     }
 
 

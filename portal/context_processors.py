@@ -9,7 +9,7 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
 from core.navigation import menu_url, nav_groups
-from core.policy import platform_name, policy_document
+from core.policy import platform_name, policy_document, rhythm_name
 from notifications.services import unread_count
 
 
@@ -27,6 +27,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "max_xlsx_bytes": settings.MAX_XLSX_BYTES,
         # one query, only on pages that cite the policy
         "policy": SimpleLazyObject(policy_document),
+        # 季度 / 半年 / 年度, for “季度进度报告” and the like (one query, only on pages that use it)
+        "rhythm_name": SimpleLazyObject(rhythm_name),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -20,7 +20,7 @@ from core.policy import policy_document
 from meetings import services as meeting_services
 from meetings.models import BusinessKind, FollowUpAssignment, Meeting
 from targets import services as target_services
-from targets.models import Plan, Target
+from targets.models import Plan, Target, TargetOwner
 
 DEMO_PASSWORD = "Jianli#Demo2026"
 
@@ -38,32 +38,53 @@ def _local(text: str) -> str:
 
 GOOD_PRODUCTS_WEEK = "【示例】开展“{short}好品”宣传周活动"
 
+# {town}: the pack's first township (demo_units)
 DEMO_ENTERPRISES = [
-    ("{short}示范米业有限公司", make_credit_code("91421081MA49R8XA1"), "{city}容城镇示范路 1 号"),
-    ("{short}示范水产食品有限公司", make_credit_code("91421081MA49R8XB2"), "{city}新沟镇工业园 8 号"),
+    ("{short}示范米业有限公司", make_credit_code("91421081MA49R8XA1"), "{city}{town}示范路 1 号"),
+    ("{short}示范水产食品有限公司", make_credit_code("91421081MA49R8XB2"), "{city}工业园 8 号"),
 ]
 
-# (username, role, full name, unit or enterprise index, e-mail)
+# (username, role, full name, demo unit (demo_units) or enterprise index, e-mail); the unit users'
+# names are their units' (from the pack)
 DEMO_USERS = [
-    ("office", User.Role.OFFICE_STAFF, "刘晓华（办公室）", None, "office@demo.jianli.local"),
-    ("director", User.Role.OFFICE_APPROVER, "瞿建民", None, "director@demo.jianli.local"),
-    ("deputy", User.Role.OFFICE_APPROVER, "吴建林", None, "deputy@demo.jianli.local"),
-    ("unit_nync", User.Role.UNIT, "农业农村局联络员", "市农业农村局", "nync@demo.jianli.local"),
-    ("unit_scjg", User.Role.UNIT, "市场监管局联络员", "市市场监管局", "scjg@demo.jianli.local"),
-    ("unit_rongcheng", User.Role.UNIT, "容城镇联络员", "容城镇", "rongcheng@demo.jianli.local"),
-    ("ent_rice", User.Role.ENTERPRISE, "王经理（示范米业）", 0, "rice@demo.jianli.local"),
-    ("ent_fish", User.Role.ENTERPRISE, "李经理（示范水产）", 1, "fish@demo.jianli.local"),
-    ("admin", User.Role.ADMIN, "系统管理员", None, "admin@demo.jianli.local"),
+    ("office", User.Role.OFFICE_STAFF, "刘晓华（办公室）", None, "office@demo.example"),
+    ("director", User.Role.OFFICE_APPROVER, "瞿建民", None, "director@demo.example"),
+    ("deputy", User.Role.OFFICE_APPROVER, "吴建林", None, "deputy@demo.example"),
+    ("unit_nync", User.Role.UNIT, "", "agri", "nync@demo.example"),
+    ("unit_scjg", User.Role.UNIT, "", "office", "scjg@demo.example"),
+    ("unit_rongcheng", User.Role.UNIT, "", "town", "town@demo.example"),
+    ("ent_rice", User.Role.ENTERPRISE, "王经理（示范米业）", 0, "rice@demo.example"),
+    ("ent_fish", User.Role.ENTERPRISE, "李经理（示范水产）", 1, "fish@demo.example"),
+    ("admin", User.Role.ADMIN, "系统管理员", None, "admin@demo.example"),
 ]
+
+
+def demo_units() -> dict[str, MemberUnit]:
+    """The units the demo works with, from the loaded pack: ``office`` the office's unit, ``agri``
+    the other unit of the plan's 地理标志 targets (the demo's story), ``town`` the first township."""
+    policy = policy_document()
+    office = MemberUnit.objects.get(name=policy.office_unit)
+    members = MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id")
+    owners = (
+        TargetOwner.objects.filter(target__name__contains="地理标志")
+        .exclude(unit=office)
+        .order_by("role", "target__order", "id")  # lead before support
+    )
+    first = owners.select_related("unit").first()
+    agri = first.unit if first else members.exclude(pk=office.pk).first()
+    town = members.filter(kind=MemberUnit.Kind.TOWNSHIP).first() or members.exclude(pk__in=[office.pk]).last()
+    assert agri is not None and town is not None, "the pack has too few units for the demo"
+    return {"office": office, "agri": agri, "town": town}
 
 
 @transaction.atomic
 def seed_demo_accounts() -> list[tuple[User, bool]]:
     if settings.PRODUCTION:
         raise RuntimeError("生产模式下不创建演示账户。")
+    units = demo_units()
     enterprises = []
     for name, code, address in DEMO_ENTERPRISES:
-        name, address = _local(name), _local(address)
+        name, address = _local(name), _local(address.replace("{town}", units["town"].name))
         ent, _ = Enterprise.objects.get_or_create(
             credit_code=code,
             defaults={
@@ -78,7 +99,7 @@ def seed_demo_accounts() -> list[tuple[User, bool]]:
     for username, role, full_name, owner, email in DEMO_USERS:
         defaults = {"role": role, "full_name": full_name, "email": email}
         if role == User.Role.UNIT:
-            defaults["member_unit"] = MemberUnit.objects.get(name=owner)
+            defaults.update(member_unit=units[owner], full_name=f"{units[owner].name}联络员")
         if role == User.Role.ENTERPRISE:
             defaults["enterprise"] = enterprises[owner]
         if role == User.Role.ADMIN:
@@ -130,7 +151,7 @@ def _plan_for_today(office: User, today: dt.date) -> Plan:
         ),
         by=office,
     )
-    units = [MemberUnit.objects.get(name=name) for name in ("市农业农村局", "市市场监管局", "容城镇")]
+    units = [demo_units()[key] for key in ("agri", "office", "town")]
     sources = list(previous.targets.filter(active=True).order_by("order")[:3]) if previous else []
     for n, (source, unit) in enumerate(zip(sources, units, strict=False), start=1):
         target = Target(
@@ -163,7 +184,7 @@ def _history_meeting(office: User, today: dt.date) -> None:
         year=year,
         half=half,
         held_on=held_on,
-        place=f"市市场监管局三楼会议室{DEMO_MARK}",
+        place=f"{policy_document().office_unit}三楼会议室{DEMO_MARK}",
         attendees="各成员单位分管负责同志（示例）",
         overview=f"【示例数据】{cn_date(held_on)}，办公室主任主持召开联席会议，研究质量品牌重点工作。",
         minutes_number="示例纪〔1〕号",
@@ -174,24 +195,24 @@ def _history_meeting(office: User, today: dt.date) -> None:
     )
     item.discussion = "【示例数据】会议听取了地理标志产品保护工作情况汇报。"
     item.save(update_fields=["discussion"])
-    unit = MemberUnit.objects.get
+    units = demo_units()
     decisions = [
         (
             _local("【示例】完成{short}大米地理标志申报材料"),
-            "市农业农村局",
+            units["agri"],
             held_on + dt.timedelta(days=60),
             "closed",
         ),
-        ("【示例】建立地理标志产品监管台账", "市农业农村局", today - dt.timedelta(days=20), "signed"),
-        (_local(GOOD_PRODUCTS_WEEK), "市市场监管局", today + dt.timedelta(days=10), "signed"),
+        ("【示例】建立地理标志产品监管台账", units["agri"], today - dt.timedelta(days=20), "signed"),
+        (_local(GOOD_PRODUCTS_WEEK), units["office"], today + dt.timedelta(days=10), "signed"),
     ]
-    for title, unit_name, deadline, state in decisions:
+    for title, lead, deadline, state in decisions:
         meeting_services.decision_create(
             agenda_item=item,
             by=office,
             title=title,
-            lead_unit=unit(name=unit_name),
-            co_units=[unit(name="容城镇")] if state == "closed" else [],
+            lead_unit=lead,
+            co_units=[units["town"]] if state == "closed" else [],
             deadline=deadline,
             state=state,
             completed_on=deadline - dt.timedelta(days=5) if state == "closed" else None,
@@ -201,7 +222,7 @@ def _history_meeting(office: User, today: dt.date) -> None:
 
 def _extension_for_the_director(users: dict[str, User], today: dt.date) -> None:
     a = FollowUpAssignment.objects.filter(
-        item__title=_local(GOOD_PRODUCTS_WEEK), unit__name="市市场监管局", phase="signed"
+        item__title=_local(GOOD_PRODUCTS_WEEK), unit=demo_units()["office"], phase="signed"
     ).first()
     if a is None or a.extensions.exists():
         return
@@ -254,14 +275,15 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
     _history_meeting(office, today)
     meeting, _ = meeting_services.meeting_draft_for_term(year=year, half=half, by=office)
     if meeting.status == Meeting.Status.PREPARING and not meeting.place:
-        meeting.place = f"市市场监管局三楼会议室{DEMO_MARK}"
+        meeting.place = f"{policy_document().office_unit}三楼会议室{DEMO_MARK}"
         meeting.save(update_fields=["place"])
     _extension_for_the_director(users, today)
     _application_to_review(users, today)
+    units = demo_units()
     return [
         f"{period}进度报告：截止 {cn_date(period.due_date)}（各单位联络员填报，办公室审核）",
         f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
-        "逾期督办事项：市农业农村局“建立地理标志产品监管台账”（unit_nync）",
-        _local("延期申请待审批：市市场监管局“开展‘{short}好品’宣传周活动”（director）"),
+        f"逾期督办事项：{units['agri'].name}“建立地理标志产品监管台账”（unit_nync）",
+        _local(f"延期申请待审批：{units['office'].name}“开展‘{{short}}好品’宣传周活动”（director）"),
         _local("奖励申报待初审：{short}示范米业有限公司 地理标志（office）"),
     ]

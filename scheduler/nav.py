@@ -1,5 +1,6 @@
 from accounts.models import User
 from accounts.permissions import is_office
+from core.policy import rhythm_name
 
 
 def nav_group(user: User) -> dict | None:
@@ -8,5 +9,5 @@ def nav_group(user: User) -> dict | None:
     return {
         "label": "报告与计划任务",
         "order": 80,
-        "items": [("半年进度报告", "scheduler:reports"), ("计划任务", "scheduler:schedules")],
+        "items": [(f"{rhythm_name()}进度报告", "scheduler:reports"), ("计划任务", "scheduler:schedules")],
     }

@@ -89,6 +89,26 @@ PERIOD_START = (
     "半年周期启动"  # the stable key of the task that opens periods (name from the half-yearly days)
 )
 
+DAILY_REMINDERS = "每日提醒"
+REPORT_BUILD = "半年进度报告生成"  # the stable key of the task (name from the half-yearly platform)
+
+
+def reminders_description(first_days: int, second_days: int) -> str:
+    """What 每日提醒 does, with the office's reminder days (Jianli: 14 and 3 days before)."""
+    return (
+        f"每个工作日上午（法定节假日不发，调休上班日照发）：报告截止前{first_days}天、{second_days}天、当天及逾期提醒"
+        "（逾期7天起提醒办公室），议题征集截止、会议通知与会前一天提醒，督办事项到期与逾期，"
+        "超过服务时限待审的申请。节假日错过的提醒在下一个工作日发出，每条提醒只发一次。"
+    )
+
+
+def report_build_description(reporting_rhythm: str) -> str:
+    return (
+        f"每个工作日上午：报送截止日已过、尚未生成报告的期次，生成{rh.RHYTHM_NAMES[reporting_rhythm]}进度报告"
+        "（Excel 与 Word），存档并通知办公室。"
+    )
+
+
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         name=PERIOD_START,
@@ -110,23 +130,16 @@ SCHEDULES: tuple[Schedule, ...] = (
         expire_seconds=12 * 3600,
     ),
     Schedule(
-        name="每日提醒",
+        name=DAILY_REMINDERS,
         task="scheduler.tasks.daily_reminders",
-        description=(
-            "每个工作日上午（法定节假日不发，调休上班日照发）：报告截止前14天、3天、当天及逾期提醒"
-            "（逾期7天起提醒办公室），议题征集截止、会议通知与会前一天提醒，督办事项到期与逾期，"
-            "超过服务时限待审的申请。节假日错过的提醒在下一个工作日发出，每条提醒只发一次。"
-        ),
+        description=reminders_description(14, 3),
         crontab=_cron(minute="30", hour="8"),
         expire_seconds=12 * 3600,
     ),
     Schedule(
-        name="半年进度报告生成",
+        name=REPORT_BUILD,
         task="scheduler.tasks.half_year_reports",
-        description=(
-            "每个工作日上午：报送截止日已过、尚未生成报告的期次，生成半年进度报告（Excel 与 Word），"
-            "存档并通知办公室。"
-        ),
+        description=report_build_description(rh.HALF),
         crontab=_cron(minute="40", hour="8"),
         expire_seconds=12 * 3600,
     ),
@@ -200,7 +213,8 @@ def declared_schedules() -> tuple[Schedule, ...]:
     (SiteSetting.reporting_rhythm) and the MeetingRule's cycle (2 queries)."""
     from core.models import SiteSetting
 
-    rhythm_code = SiteSetting.get().reporting_rhythm
+    setting = SiteSetting.get()
+    rhythm_code = setting.reporting_rhythm
     cycle = current_cycle()
     months = ",".join(str(m) for m in period_start_months(rhythm_code, cycle))
     out = []
@@ -211,6 +225,13 @@ def declared_schedules() -> tuple[Schedule, ...]:
                 crontab={**schedule.crontab, "month_of_year": months, "day_of_month": "1"},
                 description=period_start_description(rhythm_code, cycle),
             )
+        elif schedule.name == DAILY_REMINDERS:
+            description = reminders_description(
+                setting.report_remind_first_days, setting.report_remind_second_days
+            )
+            schedule = replace(schedule, description=description)
+        elif schedule.name == REPORT_BUILD:
+            schedule = replace(schedule, description=report_build_description(rhythm_code))
         out.append(schedule)
     return tuple(out)
 

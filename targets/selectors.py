@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from committee.models import MemberUnit
+from core import rhythm as rh
 from core.models import SiteSetting
 from meetings.models import FollowUpAssignment
 
@@ -41,20 +42,19 @@ def _series_start(plan: Plan) -> dt.date:
     return start
 
 
-def half_years(plan: Plan, today: dt.date, *, last: int = SPARK_POINTS) -> list[tuple[str, dt.date, dt.date]]:
-    """The half-years that have begun by ``today`` (the last ``last`` of them): (label, start, end).
+def series_periods(
+    plan: Plan, today: dt.date, *, last: int = SPARK_POINTS
+) -> list[tuple[str, dt.date, dt.date]]:
+    """The reporting periods of the office's rhythm (quarters, half years or years) that have begun by
+    ``today`` (the last ``last`` of them): (label, start, end).
 
     They run from the start of the plan's earliest predecessor, so a carried-over target's series
     continues across plans."""
     out = []
-    begin = _series_start(plan)
-    year, half = begin.year, 1 if begin.month <= 6 else 2
-    while True:
-        start, end = ReportingPeriod.bounds(year, half)
-        if start > min(plan.end_date, today):
-            break
-        out.append((f"{year}{'上' if half == 1 else '下'}半年", start, end))
-        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    term = rh.Period.of(_series_start(plan), SiteSetting.get().reporting_rhythm)
+    while term.start <= min(plan.end_date, today):
+        out.append((term.short_name, term.start, term.end))
+        term = term.next
     return out[-last:]
 
 
@@ -79,7 +79,7 @@ def _latest_id(start: dt.date | None = None, end: dt.date | None = None):
 def with_latest(targets, plan: Plan, today: dt.date, *, series: bool = True):
     """Annotate a Target queryset with the ids of its latest value overall and (``series``) per recent
     half-year."""
-    halves = half_years(plan, today) if series else []
+    halves = series_periods(plan, today) if series else []
     annotations = {f"stat_h{i}": _latest_id(start, end) for i, (_, start, end) in enumerate(halves)}
     # the office's amber band rides along in the same query (no extra read of the settings)
     band = Subquery(SiteSetting.objects.filter(pk=1).values("amber_band_pct")[:1])

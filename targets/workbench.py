@@ -5,6 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from accounts.permissions import is_office, is_unit_user
+from core import rhythm as rh
+from core.models import SiteSetting
 
 from . import selectors
 from .models import Plan, Report, ReportingPeriod
@@ -33,22 +35,19 @@ def _unit_panel(user) -> dict:
     return {"template": "targets/_workbench_unit.html", "order": 10, "reports": reports}
 
 
-def _uncovered_halves(today: dt.date) -> list[str]:
-    """This half year, and the next one from a month before it starts, when no plan covers them."""
-    start, end = ReportingPeriod.bounds(today.year, 1 if today.month <= 6 else 2)
-    halves = [(start, end)]
-    next_start = end + dt.timedelta(days=1)
-    if (next_start - today).days <= 31:
-        halves.append(ReportingPeriod.bounds(next_start.year, 1 if next_start.month <= 6 else 2))
+def _uncovered_periods(today: dt.date, rhythm: str) -> list[str]:
+    """This reporting period (of the office's rhythm), and the next one from a month before it
+    starts, when no plan covers them."""
+    term = rh.Period.of(today, rhythm)
+    terms = [term]
+    if (term.next.start - today).days <= 31:
+        terms.append(term.next)
     plans = list(Plan.objects.values_list("start_date", "end_date"))
-    out = []
-    for h_start, _ in halves:
-        if not any(p_start <= h_start <= p_end for p_start, p_end in plans):
-            out.append(f"{h_start.year}年{'上' if h_start.month <= 6 else '下'}半年")
-    return out
+    return [t.name for t in terms if not any(p_start <= t.start <= p_end for p_start, p_end in plans)]
 
 
 def _office_panel() -> dict:
+    rhythm = SiteSetting.get().reporting_rhythm
     plan = selectors.current_plan()
     rows = selectors.target_progress_rows(plan=plan, series=False) if plan else []
     waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
@@ -68,5 +67,6 @@ def _office_panel() -> dict:
         "rag": selectors.rag_counts(rows),
         "waiting": waiting,
         "periods": open_periods,
-        "uncovered": _uncovered_halves(timezone.localdate()),
+        "uncovered": _uncovered_periods(timezone.localdate(), rhythm),
+        "rhythm_name": rh.RHYTHM_NAMES[rhythm],
     }

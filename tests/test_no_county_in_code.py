@@ -9,7 +9,8 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 SKIP_DIRS = {".venv", ".git", "node_modules", "tests", "migrations", "fixtures", "docs", "var"}
-SUFFIXES = {".py", ".html", ".txt"}
+SUFFIXES = {".py", ".html", ".txt", ".css", ".js"}  # code, templates and static/
+NAMES = {"Makefile", "Procfile"}
 
 
 def _forbidden() -> set[str]:
@@ -24,7 +25,7 @@ def _code_files():
     for path in ROOT.rglob("*"):
         rel = path.relative_to(ROOT)
         skipped = SKIP_DIRS & set(rel.parts[:-1]) or rel.name == "conftest.py"
-        if path.suffix in SUFFIXES and path.is_file() and not skipped:
+        if (path.suffix in SUFFIXES or path.name in NAMES) and path.is_file() and not skipped:
             yield rel, path
 
 
@@ -48,5 +49,8 @@ def test_the_scan_sees_templates_and_code():
         "templates/base.html",
         "awards/documents.py",
         "notifications/templates/notifications/email.txt",
+        "static/css/app.css",
+        "static/js/app.js",
+        "Makefile",
     } <= seen
     assert not any(p.startswith(("tests/", "fixtures/")) for p in seen)

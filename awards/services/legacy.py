@@ -19,7 +19,7 @@ from core.imports import Importer, Parsed
 from core.imports import error as row_error
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
-from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem
+from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem, RewardTier
 from ..validators import canonical_reference, normalize_credit_code, validate_credit_code
 from ._changes import change_propose
 from ._workflow import Action, Status, lock, record, require_office, wan
@@ -43,6 +43,7 @@ COLUMNS = [
     ("note", "备注"),
     ("approval_number", "批复文号"),
     ("approval_date", "批复日期"),
+    ("tier", "奖励等级"),  # a tiered line's level or grade (name or code); empty for the others
 ]
 REQUIRED = {"credit_code", "reward", "award_date", "reference", "amount_yuan", "paid_on"}
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS, columns=len(COLUMNS) + 4)
@@ -62,9 +63,11 @@ class LegacyRow:
     voucher_number: str
     note: str
     reward_name: str = ""  # for the preview only
+    tier_name: str = ""  # for the preview only
     # the approving authority's reply where known (the 台账's 批复文号 from 2022 on)
     approval_number: str = ""
     approval_date: dt.date | None = None
+    tier: str = ""  # the tier's code, for a tiered line (issue 18: tiered lines entered as legacy too)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -104,6 +107,7 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
         award_date=row.award_date,
         reference=row.reference,
         today=today,
+        tier=row.tier,
     )
     errors.extend(result.reasons)
     try:
@@ -137,8 +141,9 @@ def legacy_record(*, row: LegacyRow, by: User, source: str = "", today: dt.date 
 
 
 def _row_summary(row: LegacyRow) -> str:
+    tier = f"（{row.tier_name or row.tier}）" if row.tier else ""
     return (
-        f"{row.enterprise_name or row.credit_code} {row.reward_name or row.reward_code} 编号 {row.reference}，"
+        f"{row.enterprise_name or row.credit_code} {row.reward_name or row.reward_code}{tier} 编号 {row.reference}，"
         f"实际拨付 {wan(row.amount_yuan)}，拨付日期 {cn_date(row.paid_on)}。"
     )
 
@@ -183,6 +188,7 @@ def _legacy_create(
         award_date=row.award_date,
         reference=row.reference,
         today=today,
+        tier=row.tier,
     )
     now = timezone.now()
     application = Application(
@@ -366,6 +372,18 @@ def _resolve_item(value: str, items: dict[str, str], errors: list[str]) -> str:
     return code
 
 
+def _resolve_tier(value: str, reward_code: str, tiers: dict, errors: list[str]) -> str:
+    """A tier written by name or code, of the row's line (the line's other checks say when it needs one)."""
+    value = value.strip()
+    if not value or not reward_code:
+        return ""
+    code = tiers.get((reward_code, value)) or tiers.get((reward_code, value.lower()))
+    if code is None:
+        errors.append(f"奖励等级“{value}”不是该奖项的等级（可填写等级名称或代码）。")
+        return ""
+    return code
+
+
 def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPreview:
     """Read and check every row of an uploaded workbook (already size- and type-checked)."""
     today = today or timezone.localdate()
@@ -389,6 +407,10 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         items[code] = code
         items[name] = code
         names[code] = name
+    tiers, tier_names = {}, {}
+    for item_code, code, name in RewardTier.objects.values_list("reward_item__code", "code", "name"):
+        tiers[(item_code, code)] = tiers[(item_code, name)] = code
+        tier_names[(item_code, code)] = name
     rows: list[LegacyRow] = []
     errors: list[dict] = []
     seen: dict[tuple, int] = {}
@@ -420,7 +442,9 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
             approval_number=cell_text(cell.get("approval_number"))[:100],
             approval_date=cell_date(cell.get("approval_date"), "批复日期", row_errors),
         )
+        row.tier = _resolve_tier(cell_text(cell.get("tier")), row.reward_code, tiers, row_errors)
         row.reward_name = names.get(row.reward_code, "")
+        row.tier_name = tier_names.get((row.reward_code, row.tier), "")
         if not row_errors:
             row_errors.extend(_legacy_check(row, today)[2])
         key = (row.credit_code, row.reward_code, canonical_reference(row.reference))

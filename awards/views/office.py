@@ -324,6 +324,7 @@ def legacy_create(request):
             note=data["note"],
             approval_number=data["approval_number"],
             approval_date=data["approval_date"],
+            tier=data.get("tier", ""),
         )
         try:
             services.legacy_record(row=row, by=request.user, source="办公室逐条录入")

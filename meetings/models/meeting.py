@@ -33,6 +33,13 @@ class MeetingRule(models.Model):
         blank=True,
         help_text="会前多少天仍未印发通知时提醒办公室；为空不提醒",
     )
+    # reminder days of the rule (meetings.reminders; both were fixed at 3 before issue 18)
+    topic_call_closing_days = models.PositiveSmallIntegerField(
+        "议题征集截止提醒（截止前天数）", default=3, help_text="截止前多少天起提醒受邀单位提交议题"
+    )
+    followup_due_days = models.PositiveSmallIntegerField(
+        "督办到期提醒（时限前天数）", default=3, help_text="办理时限前多少天起提醒责任单位"
+    )
     convener = models.CharField("召集人", max_length=200)
     articles = models.JSONField("条文", default=list)
 

@@ -26,9 +26,11 @@ from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
+from core.rhythm import MeetingCycle
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import AgendaItem, BusinessKind, Invitation, Meeting
+from ..rules import current_cycle
 from ._common import ensure_office, today
 from .followups import HistoryState, check_history_state, decision_create, release_meeting_decisions
 
@@ -36,31 +38,43 @@ FIRST_YEAR = 2022  # the Jianli policy document (2022): the committee and its jo
 MAX_IMPORT_ROWS = 1000
 # both sheets: the decision sheet is the wider one; a few spare columns for notes the office adds
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS + 200, columns=20)
-HALF_LABELS = {"上半年": 1, "下半年": 2}
+
+
+def _term_name(half: int, cycle: MeetingCycle | None = None) -> str:
+    """上半年 / 下半年 for two meetings a year (as before), else the cycle's 第一次 / 年度 …"""
+    cycle = cycle or current_cycle()
+    return Meeting.Half(half).label if cycle.per_year == 2 else cycle.term_label(half)
 
 
 def term_label(year: int, half: int) -> str:
-    return f"{year}年{Meeting.Half(half).label}"
+    return f"{year}年{_term_name(half)}"
 
 
-def _half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
-    return (
-        (dt.date(year, 1, 1), dt.date(year, 6, 30))
-        if half == 1
-        else (dt.date(year, 7, 1), dt.date(year, 12, 31))
-    )
+def _term_labels(cycle: MeetingCycle) -> dict[str, int]:
+    """How the spreadsheet names the terms of a year: {"上半年": 1, "下半年": 2} for Jianli."""
+    return {_term_name(n, cycle): n for n in range(1, cycle.per_year + 1)}
+
+
+def _term_range(year: int, half: int) -> tuple[dt.date, dt.date]:
+    """The months of the meeting's cycle (Jianli: 1 January–30 June, 1 July–31 December)."""
+    cycle = current_cycle()
+    return cycle.cycle_start(year, half), cycle.cycle_end(year, half)
+
+
+def _every(cycle: MeetingCycle) -> str:
+    return {6: "半年", 12: "年"}.get(cycle.every_months, f"{cycle.every_months}个月")
 
 
 def check_history_term(*, year: int, half: int, held_on: dt.date | None) -> list[str]:
     """The rules of a history meeting's term and date; returns the Chinese errors (none: fine)."""
     errors = []
-    if half not in (1, 2) or not FIRST_YEAR <= year <= today().year:
-        return [f"会议期次应在 {FIRST_YEAR} 年至今年之间（如“2023年上半年”）。"]
+    if not 1 <= half <= current_cycle().per_year or not FIRST_YEAR <= year <= today().year:
+        return [f"会议期次应在 {FIRST_YEAR} 年至今年之间（如“2023年{_term_name(1)}”）。"]
     label = term_label(year, half)
     if held_on is None:
         errors.append("请填写召开日期。")
     else:
-        start, end = _half_range(year, half)
+        start, end = _term_range(year, half)
         if held_on > today():
             errors.append(f"召开日期 {cn_date(held_on)} 晚于今天：历史补录只录入已经召开的会议。")
         elif not start <= held_on <= end:
@@ -108,7 +122,9 @@ def meeting_history_create(
     meeting = Meeting.objects.select_for_update().filter(year=year, half=half).first()
     taken_over = meeting is not None
     if meeting is None:
-        meeting = Meeting(year=year, half=half, created_by=by)
+        # the name of a term of another cycle than half years is stored with it (as the scheduler does)
+        name = "" if current_cycle().per_year == 2 else _term_name(half)
+        meeting = Meeting(year=year, half=half, term_name=name, created_by=by)
     elif not _replaceable(meeting):
         raise ServiceError(f"{meeting.title}已在平台中，不能重复录入。", code="duplicate")
     meeting.status = Meeting.Status.HELD
@@ -272,11 +288,14 @@ class HistoryPreview:
 
 def _term(value, errors: list[str]) -> tuple[int, int] | None:
     text = _text(value).replace(" ", "")
-    for label, half in HALF_LABELS.items():
+    labels = _term_labels(current_cycle())
+    for label, half in labels.items():
         head = text.removesuffix(label)
         if head != text and head.removesuffix("年").isdigit():
             return int(head.removesuffix("年")), half
-    errors.append(f"会议期次“{_text(value)}”应写作“2023年上半年”或“2023年下半年”。")
+    examples = [f"“2023年{label}”" for label in labels]
+    written = examples[0] if len(examples) == 1 else "、".join(examples[:-1]) + "或" + examples[-1]
+    errors.append(f"会议期次“{_text(value)}”应写作{written}。")
     return None
 
 
@@ -342,7 +361,9 @@ def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], H
             row_errors.append("请填写会议概况。")
         if term is not None:
             if term in seen_rows:
-                row_errors.append(f"与第 {seen_rows[term]} 行是同一期次的会议（每半年一次联席会议）。")
+                row_errors.append(
+                    f"与第 {seen_rows[term]} 行是同一期次的会议（每{_every(current_cycle())}一次联席会议）。"
+                )
             else:
                 seen_rows[term] = number
                 row_errors.extend(check_history_term(year=term[0], half=term[1], held_on=held_on))

@@ -421,3 +421,43 @@ def test_units_read_a_history_meeting_without_an_attendance_form(client, users):
         listing = client.get(reverse("meetings:meeting_list")).content.decode()
     assert "历史补录" in page and "提交回执" not in page and "待回执" not in page
     assert "历史补录" in listing
+
+
+def test_history_follows_a_meeting_cycle_of_four_months(users):
+    """A county meeting in February, June and October: terms 第一次…第三次, each within its cycle."""
+    from meetings.models import MeetingRule
+    from meetings.rules import apply_meeting_rule
+    from meetings.services.history import history_import_preview
+
+    rule = {"name": MeetingRule.objects.get().name, "frequency_months": 4, "months": [2, 6, 10]}
+    apply_meeting_rule(rule)
+    with on(TODAY), pytest.raises(ValidationError) as exc:
+        services.meeting_history_create(
+            by=users["office"],
+            year=2024,
+            half=2,
+            held_on=dt.date(2024, 8, 1),
+            place="会议室",
+            overview="概况",
+        )
+    assert exc.value.messages == [
+        "召开日期 2024年8月1日 不在2024年第二次（2024年3月1日 至 2024年6月30日）内。"
+    ]
+    assert not Meeting.objects.exists()
+    with on(TODAY):
+        meeting = services.meeting_history_create(
+            by=users["office"],
+            year=2024,
+            half=3,
+            held_on=dt.date(2024, 9, 20),
+            place="会议室",
+            overview="概况",
+        )
+    assert meeting.title == "2024年第三次联席会议"
+    # the spreadsheet names the terms the same way, and says so when it does not
+    bad = [["2024年上半年", *MEETINGS[0][1:]]]
+    with on(TODAY):
+        preview = history_import_preview(upload=xlsx(bad, []))
+    assert "会议期次“2024年上半年”应写作“2023年第一次”、“2023年第二次”或“2023年第三次”。" in str(
+        preview.errors
+    )

@@ -79,8 +79,9 @@ def test_reminder_collection_query_count_does_not_grow(users, django_assert_max_
                 title=f"任务{n}",
             )
     draft_meeting()
-    # 8, plus the 督办设置 (created on first use: savepoint, select, insert) and its leader accounts
-    with django_assert_max_num_queries(12):
+    # 8, plus the 督办设置 (created on first use: savepoint, select, insert) and its leader accounts,
+    # and the meeting rule's reminder days
+    with django_assert_max_num_queries(13):
         result = reminders.collect(dt.date(2025, 4, 1))
     assert len(result) == 12
 

@@ -23,6 +23,7 @@ from ..services.history import (
     MEETING_COLUMNS,
     MEETING_SHEET,
     HistoryImporter,
+    term_label,
 )
 from ._helpers import perform_form, perform_in_form
 from .minutes import minutes_page
@@ -73,7 +74,7 @@ def history_template(request):
             meeting_headers,
             [
                 [
-                    "2023年上半年",
+                    term_label(2023, 1),
                     "2023-06-16",
                     "市市场监管局三楼会议室",
                     "各成员单位分管负责同志",
@@ -87,7 +88,7 @@ def history_template(request):
             decision_headers,
             [
                 [
-                    "2023年上半年",
+                    term_label(2023, 1),
                     "推进地理标志产品保护",
                     "市市场监管局",
                     "第二条(三)",

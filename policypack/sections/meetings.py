@@ -1,7 +1,7 @@
 """meetings.yaml: the joint-meeting rules (联席会议制度) and the kinds of business (议事内容) of a meeting."""
 
 from meetings.models import BusinessKind, MeetingRule
-from meetings.rules import CYCLE_FIELDS, cycle_values, validate_meeting_rule
+from meetings.rules import CYCLE_FIELDS, REMINDER_FIELDS, cycle_values, validate_meeting_rule
 
 from ..upsert import upsert
 from .base import Section, known_unit, rows, unique
@@ -20,13 +20,21 @@ class MeetingsSection(Section):
         if not isinstance(rules, dict):
             return
         prefix = ("meeting_rules",)
-        ctx.known["business_kinds"] |= unique(
+        codes = unique(
             doc, prefix + ("business_kinds",), rows(rules, "business_kinds"), "code", "议事内容代码"
         )
+        ctx.known["business_kinds"] |= codes
+        if isinstance(rules.get("business_kinds"), list) and BusinessKind.INSPECTION not in codes:
+            # every meeting opens with the standing item on the previous decisions, of this kind
+            doc.error(
+                prefix + ("business_kinds",),
+                f"缺少议事内容代码“{BusinessKind.INSPECTION}”（检查决议决定落实情况）：每次会议的第一项议程"
+                "“上次联席会议决定事项落实情况”属于这一类",
+            )
         if rules.get("office_unit"):
             known_unit(doc, prefix + ("office_unit",), rules["office_unit"], ctx)
         # the meeting cycle: every N months in the preferred months, lead times (meetings.rules)
-        cycle = {k: rules[k] for k in ("name", *CYCLE_FIELDS) if k in rules}
+        cycle = {k: rules[k] for k in ("name", *CYCLE_FIELDS, *REMINDER_FIELDS) if k in rules}
         report_errors(doc, prefix, validate_meeting_rule(cycle, path="meeting_rules"))
 
     def apply(self, data, ctx, report) -> None:

@@ -137,3 +137,14 @@ def test_a_missing_file_is_told_once(tmp_path):
     pack = copy_pack(tmp_path)
     (pack / "pack.yaml").unlink()
     assert _refused(pack) == ["pack.yaml：缺少文件"]
+
+
+def test_meetings_without_the_kind_of_their_standing_first_item(tmp_path):
+    """Every meeting opens with 上次联席会议决定事项落实情况, of the kind coded ``inspection``."""
+    pack = copy_pack(tmp_path)
+    edit(pack, "meetings.yaml", "    - code: inspection\n", "    - code: review\n")
+    line = line_of(pack, "meetings.yaml", "  business_kinds:")
+    assert _refused(pack) == [
+        f"meetings.yaml 第{line}行 meeting_rules.business_kinds：缺少议事内容代码“inspection”"
+        "（检查决议决定落实情况）：每次会议的第一项议程“上次联席会议决定事项落实情况”属于这一类"
+    ]

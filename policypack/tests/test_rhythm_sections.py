@@ -96,3 +96,17 @@ def test_a_cycle_the_schema_accepts_but_the_rule_refuses(tmp_path):
     assert errors == [
         f"meetings.yaml 第{line}行 meeting_rules.frequency_months：召开周期（月）应为 1、2、3、4、6 或 12 之一（一年内周期相同）。"
     ]
+
+
+def test_the_meeting_rules_reminder_days_default_to_three_and_are_bounded():
+    from meetings.rules import cycle_values, validate_meeting_rule
+
+    assert cycle_values({"name": "x"})["topic_call_closing_days"] == 3
+    assert cycle_values({"name": "x"})["followup_due_days"] == 3
+    assert validate_meeting_rule({"name": "x", "topic_call_closing_days": 0, "followup_due_days": 31}) == [
+        ("meeting_rule.topic_call_closing_days", "议题征集截止提醒（提前天数）应为 1 至 30 之间的整数。"),
+        ("meeting_rule.followup_due_days", "督办到期提醒（提前天数）应为 1 至 30 之间的整数。"),
+    ]
+    load_pack()
+    rule = MeetingRule.objects.get()
+    assert (rule.topic_call_closing_days, rule.followup_due_days) == (3, 3)  # Jianli: as before
