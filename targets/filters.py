@@ -56,7 +56,8 @@ class PeriodFilter(django_filters.FilterSet):
     """报送期次 of one plan (the current one unless another is chosen), latest first."""
 
     plan = django_filters.ModelChoiceFilter(
-        widget=Select(attrs={"data-autosubmit": "", "aria-label": "规划"}),
+        # its own id: the page's 开放期次 form has a plan field too
+        widget=Select(attrs={"id": "plan-switch", "data-autosubmit": "", "aria-label": "规划"}),
         label="规划",
         queryset=Plan.objects.all(),
         empty_label=None,

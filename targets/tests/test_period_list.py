@@ -61,3 +61,9 @@ def test_period_list_query_count_does_not_grow_with_periods(client, users, polic
         for half in (1, 2):
             period_open(plan=policy, year=year, half=half, backfilled=True)
     assert count_queries(client, URL, params) == small
+
+
+def test_the_plan_switch_and_the_open_form_have_their_own_ids(client, users, policy, periods):
+    client.force_login(users["office"])
+    body = client.get(URL).content.decode()
+    assert body.count('id="id_plan"') == 1 and body.count('id="plan-switch"') == 1
