@@ -1,7 +1,7 @@
 """Filters of a person's messages (django-filter): the inbox and the sent record."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core.filters import Ordering
 from core.widgets import Select
@@ -9,7 +9,7 @@ from core.widgets import Select
 from .models import Notification
 
 
-def _search(queryset, name, value):
+def _search(queryset: QuerySet[Notification], name: str, value: str) -> QuerySet[Notification]:
     return queryset.filter(Q(subject__icontains=value) | Q(body__icontains=value))
 
 
@@ -26,7 +26,7 @@ class InboxFilter(django_filters.FilterSet):
         model = Notification
         fields: list[str] = []
 
-    def by_read(self, queryset, name, value):
+    def by_read(self, queryset: QuerySet[Notification], name: str, value: str) -> QuerySet[Notification]:
         return queryset.filter(read_at__isnull=value == "unread")
 
     @property
@@ -69,7 +69,7 @@ class OutboxFilter(django_filters.FilterSet):
         model = Notification
         fields: list[str] = []
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Notification], name: str, value: str) -> QuerySet[Notification]:
         return queryset.filter(
             Q(subject__icontains=value)
             | Q(recipient__full_name__icontains=value)
