@@ -1,18 +1,22 @@
-from django.db.models import Count, Q
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from accounts.models import User
 
 from .models import Notification
 from .services import UNKNOWN_OUTCOME
 
 
-def inbox_for(user, *, unread_only: bool = False):
+def inbox_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user, channel=Notification.Channel.INAPP)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
 
 
-def deliveries_for(user, *, channel: str | None = None):
+def deliveries_for(user: User, *, channel: str | None = None) -> QuerySet[Notification]:
     """Everything sent (or being sent) to the user, every channel, with its status."""
     qs = Notification.objects.filter(recipient=user).select_related("recipient")
     if channel:
@@ -20,7 +24,7 @@ def deliveries_for(user, *, channel: str | None = None):
     return qs.order_by("-created_at", "-id")
 
 
-def latest_unread(user, *, limit: int = 5) -> list[Notification]:
+def latest_unread(user: User, *, limit: int = 5) -> list[Notification]:
     return list(inbox_for(user, unread_only=True)[:limit])
 
 
@@ -37,7 +41,7 @@ def outbox_counts() -> dict[str, int]:
     return counts
 
 
-def outbox_problems():
+def outbox_problems() -> QuerySet[Notification]:
     """Deliveries that need a look: not sent yet, being sent, or failed; oldest first."""
     return (
         Notification.objects.exclude(channel=Notification.Channel.INAPP)
@@ -47,7 +51,7 @@ def outbox_problems():
     )
 
 
-def unknown_outcome():
+def unknown_outcome() -> QuerySet[Notification]:
     """E-mails whose send was interrupted (worker died, time limit): maybe sent, never re-sent by itself."""
     return (
         Notification.objects.exclude(channel=Notification.Channel.INAPP)
@@ -57,7 +61,7 @@ def unknown_outcome():
     )
 
 
-def outbox_overdue(*, older_than):
+def outbox_overdue(*, older_than: dt.timedelta) -> QuerySet[Notification]:
     """Rows due for sending for longer than ``older_than`` (the sweep should have sent them)."""
     cutoff = timezone.now() - older_than
     return Notification.objects.filter(status=Notification.Status.PENDING).filter(
