@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('committee', '0004_seat_role_as_data'),
-        ('meetings', '0004_meeting_cycle_rules'),
+        ('meetings', '0005_meetingrule_reminder_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
