@@ -344,3 +344,24 @@ def test_pages_name_the_quarters_of_a_quarterly_county(people, client):
     daily = next(s for s in declared_schedules() if s.name == "每日提醒")
     assert "报告截止前7天、2天、当天及逾期提醒" in daily.description
     assert [i.name for i in suggested_items()][:3] == ["季度报告按时报送", "季度报告报送", "季度报告质量"]
+
+
+def test_target_categories_are_the_packs(people, client):
+    """The pack's categories with its own codes and names (质量提升, 品牌培育), on every page."""
+    plan = Plan.objects.get()
+    assert list(plan.categories.values_list("code", "name")) == [("lift", "质量提升"), ("brand", "品牌培育")]
+    q01 = plan.targets.get(code="Q01")
+    assert (q01.category, q01.get_category_display()) == ("lift", "质量提升")
+    page = client.get(reverse("core:policy")).content.decode()
+    assert "质量提升" in page and "品牌培育" in page and "质量发展" not in page
+    client.force_login(people["office"])
+    page = client.get(reverse("targets:dashboard")).content.decode()
+    assert "质量提升" in page and "质量发展" not in page
+    assert [label for label, _ in client.get(reverse("targets:dashboard")).context["groups"]] == [
+        "质量提升",
+        "品牌培育",
+    ]
+    page = client.get(reverse("targets:dashboard"), {"category": "lift"})
+    assert [t["target"].code for _, rows in page.context["groups"] for t in rows] == ["Q01"]
+    form = client.get(reverse("targets:target_edit", args=[q01.pk])).context["form"]
+    assert list(form.fields["category"].choices)[1:] == [("lift", "质量提升"), ("brand", "品牌培育")]
