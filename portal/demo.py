@@ -13,12 +13,14 @@ from stdnum.cn import uscc
 
 from accounts.models import User
 from awards import services as award_services
-from awards.models import Application, Enterprise
+from awards.models import Application, Enterprise, RewardItem
 from committee.models import MemberUnit
+from core import rhythm as rh
 from core.dates import cn_date
 from core.policy import policy_document
 from meetings import services as meeting_services
 from meetings.models import BusinessKind, FollowUpAssignment, Meeting
+from meetings.rules import current_cycle
 from targets import services as target_services
 from targets.models import Plan, Target, TargetOwner
 
@@ -119,12 +121,9 @@ DEMO_MARK = "（示例）"
 DEMO_PLAN_CODE = "demo-next-plan"
 
 
-def _half_of(day: dt.date) -> tuple[int, int]:
-    return day.year, 1 if day.month <= 6 else 2
-
-
-def _previous_half(year: int, half: int) -> tuple[int, int]:
-    return (year, 1) if half == 2 else (year - 1, 2)
+def _meeting_term_of(day: dt.date) -> tuple[int, int]:
+    """The meeting ``day`` prepares for, in the meeting rule's cycle (Jianli: its half year)."""
+    return current_cycle().term_of(day)
 
 
 def _plan_for_today(office: User, today: dt.date) -> Plan:
@@ -173,12 +172,12 @@ def _plan_for_today(office: User, today: dt.date) -> Plan:
 
 
 def _history_meeting(office: User, today: dt.date) -> None:
-    """The previous half's joint meeting as history, with a closed, an overdue and a pending item."""
-    year, half = _previous_half(*_half_of(today))
+    """The previous joint meeting as history, with a closed, an overdue and a pending item."""
+    cycle = current_cycle()
+    year, half = cycle.previous_term(*cycle.term_of(today))
     if Meeting.objects.filter(year=year, half=half).exists():
         return
-    start = dt.date(year, 6, 1) if half == 1 else dt.date(year, 12, 1)
-    held_on = start + dt.timedelta(days=12)
+    held_on = cycle.preferred_date(year, half) - dt.timedelta(days=2)  # Jianli: 13 June, 13 December
     meeting = meeting_services.meeting_history_create(
         by=office,
         year=year,
@@ -200,10 +199,15 @@ def _history_meeting(office: User, today: dt.date) -> None:
         (
             _local("【示例】完成{short}大米地理标志申报材料"),
             units["agri"],
-            held_on + dt.timedelta(days=60),
+            min(held_on + dt.timedelta(days=60), today - dt.timedelta(days=1)),  # closed: in the past
             "closed",
         ),
-        ("【示例】建立地理标志产品监管台账", units["agri"], today - dt.timedelta(days=20), "signed"),
+        (
+            "【示例】建立地理标志产品监管台账",
+            units["agri"],
+            max(today - dt.timedelta(days=20), held_on + dt.timedelta(days=1)),  # overdue, after the meeting
+            "signed",
+        ),
         (_local(GOOD_PRODUCTS_WEEK), units["office"], today + dt.timedelta(days=10), "signed"),
     ]
     for title, lead, deadline, state in decisions:
@@ -242,6 +246,16 @@ DEMO_LICENCE_PDF = (
 )
 
 
+def _demo_reward() -> RewardItem:
+    """The demo application's line: 地理标志 where the pack has it, else its first untiered line."""
+    found = RewardItem.objects.filter(code="geographical_indication", active=True).first()
+    found = (
+        found or RewardItem.objects.filter(active=True, tiers__isnull=True).order_by("order", "id").first()
+    )
+    assert found is not None, "the pack has no reward line for the demo"
+    return found
+
+
 def _application_to_review(users: dict[str, User], today: dt.date) -> None:
     enterprise = users["ent_rice"].enterprise
     if Application.objects.filter(enterprise=enterprise).exists():
@@ -252,7 +266,7 @@ def _application_to_review(users: dict[str, User], today: dt.date) -> None:
         award_services.enterprise_verify(enterprise=enterprise, by=users["office"])
     award_services.application_submit(
         enterprise=enterprise,
-        reward_code="geographical_indication",
+        reward_code=_demo_reward().code,
         award_date=today - dt.timedelta(days=40),
         reference="示例-GI-0001",
         issuing_body="国家知识产权局（示例）",
@@ -270,9 +284,11 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
     users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
     office = users["office"]
     plan = _plan_for_today(office, today)
-    year, half = _half_of(today)
-    period, _ = target_services.period_open(plan=plan, year=year, half=half, by=office)
+    # the reporting period of the office's rhythm, the meeting of the rule's cycle
+    term = rh.Period.of(today, target_services.reporting_rhythm())
+    period, _ = target_services.period_open(plan=plan, year=term.year, half=term.number, by=office)
     _history_meeting(office, today)
+    year, half = _meeting_term_of(today)
     meeting, _ = meeting_services.meeting_draft_for_term(year=year, half=half, by=office)
     if meeting.status == Meeting.Status.PREPARING and not meeting.place:
         meeting.place = f"{policy_document().office_unit}三楼会议室{DEMO_MARK}"
@@ -285,5 +301,5 @@ def seed_demo_work(today: dt.date | None = None) -> list[str]:
         f"{meeting.title}：{meeting.get_status_display()}，第一项议程汇报上次会议决定落实情况",
         f"逾期督办事项：{units['agri'].name}“建立地理标志产品监管台账”（unit_nync）",
         _local(f"延期申请待审批：{units['office'].name}“开展‘{{short}}好品’宣传周活动”（director）"),
-        _local("奖励申报待初审：{short}示范米业有限公司 地理标志（office）"),
+        _local("奖励申报待初审：{short}示范米业有限公司 ") + f"{_demo_reward().name}（office）",
     ]

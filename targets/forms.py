@@ -16,7 +16,7 @@ from core.uploads import ATTACHMENT_KINDS, validate_upload
 from core.widgets import Select
 
 from .excel import SOURCE_CHOICES, value_basis
-from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetEvaluation
+from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetCategory, TargetEvaluation
 from .progress import RAG_LABELS
 from .services import (
     GoalVerdict,
@@ -441,6 +441,10 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
+        # the plan's categories (TargetCategory, from the pack)
+        self.fields["category"] = forms.ChoiceField(
+            label="类别", choices=[("", "请选择"), *plan.category_names().items()], widget=Select
+        )
         for name in ("lead_units", "support_units"):
             cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = _units()
         if self.instance.pk:
@@ -662,9 +666,7 @@ class DashboardFilterForm(forms.Form):
     plan = forms.ModelChoiceField(
         widget=Select, label="规划", queryset=Plan.objects.all(), required=False, empty_label=None
     )
-    category = forms.ChoiceField(
-        widget=Select, label="类别", required=False, choices=[("", "全部类别"), *Target.Category.choices]
-    )
+    category = forms.ChoiceField(widget=Select, label="类别", required=False)
     unit = forms.ModelChoiceField(
         widget=Select,
         label="责任单位",
@@ -679,6 +681,13 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units()
+        # every plan's categories (the plan is picked in the same form), the first name of a code
+        names: dict[str, str] = {}
+        rows = TargetCategory.objects.order_by("-plan__is_current", "order", "id").values_list("code", "name")
+        for code, name in rows:
+            names.setdefault(code, name)
+        choices = names or dict(Target.Category.choices)
+        self.fields["category"].choices = [("", "全部类别"), *choices.items()]
 
 
 class MatrixFilterForm(forms.Form):

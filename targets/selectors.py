@@ -195,7 +195,8 @@ def rag_counts(rows: list[dict]) -> dict[str, int]:
 
 
 def group_by_category(rows: list[dict]) -> list[tuple[str, list[dict]]]:
-    labels = dict(Target.Category.choices)
+    """Rows of one plan by its target categories, in the plan's order (names from the pack)."""
+    labels = rows[0]["target"].plan.category_names() if rows else {}
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["target"].category, []).append(row)

@@ -2,7 +2,15 @@
 
 import datetime as dt
 
-from targets.models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
+from targets.models import (
+    Measure,
+    MeasureResponsibility,
+    Plan,
+    QualitativeGoal,
+    Target,
+    TargetCategory,
+    TargetOwner,
+)
 
 from ..upsert import upsert
 from .base import Section, known_unit, rows, unique
@@ -67,6 +75,18 @@ class PlansSection(Section):
         )
         if not Plan.objects.filter(is_current=True).exists():
             Plan.objects.filter(pk=plan.pk).update(is_current=True)
+        for order, row in enumerate(data.get("target_categories") or [], start=1):
+            upsert(
+                TargetCategory,
+                {"plan": plan, "code": row["code"]},
+                {
+                    "name": row["name"],
+                    "order": order * 10,
+                    "clause": row.get("clause", ""),
+                    "heading": row.get("heading", ""),
+                },
+                report,
+            )
         for order, row in enumerate(data.get("targets") or [], start=1):
             target = upsert(
                 Target,

@@ -344,3 +344,45 @@ def test_pages_name_the_quarters_of_a_quarterly_county(people, client):
     daily = next(s for s in declared_schedules() if s.name == "每日提醒")
     assert "报告截止前7天、2天、当天及逾期提醒" in daily.description
     assert [i.name for i in suggested_items()][:3] == ["季度报告按时报送", "季度报告报送", "季度报告质量"]
+
+
+def test_target_categories_are_the_packs(people, client):
+    """The pack's categories with its own codes and names (质量提升, 品牌培育), on every page."""
+    plan = Plan.objects.get()
+    assert list(plan.categories.values_list("code", "name")) == [("lift", "质量提升"), ("brand", "品牌培育")]
+    q01 = plan.targets.get(code="Q01")
+    assert (q01.category, q01.get_category_display()) == ("lift", "质量提升")
+    page = client.get(reverse("core:policy")).content.decode()
+    assert "质量提升" in page and "品牌培育" in page and "质量发展" not in page
+    client.force_login(people["office"])
+    page = client.get(reverse("targets:dashboard")).content.decode()
+    assert "质量提升" in page and "质量发展" not in page
+    assert [label for label, _ in client.get(reverse("targets:dashboard")).context["groups"]] == [
+        "质量提升",
+        "品牌培育",
+    ]
+    page = client.get(reverse("targets:dashboard"), {"category": "lift"})
+    assert [t["target"].code for _, rows in page.context["groups"] for t in rows] == ["Q01"]
+    form = client.get(reverse("targets:target_edit", args=[q01.pk])).context["form"]
+    assert list(form.fields["category"].choices)[1:] == [("lift", "质量提升"), ("brand", "品牌培育")]
+
+
+def test_the_demo_runs_on_the_second_county_with_its_units_and_terms(qingshi):  # noqa: F811
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    out = io.StringIO()
+    with at(dt.date(2026, 12, 1), 10):
+        call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    units = dict(
+        User.objects.filter(username__startswith="unit_").values_list("username", "member_unit__name")
+    )
+    assert units == {"unit_nync": "县农业农村局", "unit_scjg": "县市场监管局", "unit_rongcheng": "青山镇"}
+    assert ReportingPeriod.objects.get().key == "2026Q4" and "2026年第四季度进度报告" in text
+    # the meeting ahead is March's; November's is the history meeting (18 November)
+    assert Meeting.objects.get(is_history=False).term_label == "2027年第一次"
+    assert Meeting.objects.get(is_history=True).held_on == dt.date(2026, 11, 18)
+    assert "青石示范米业有限公司 省长江质量奖" in text
+    assert not any(word in text for word in (*JIANLI_WORDS, "容城"))

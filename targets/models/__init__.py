@@ -1,5 +1,5 @@
 from .evaluation import GoalEvaluation, MeasureEvaluation, PlanEvaluation, ReportGoalLine
-from .plan import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
+from .plan import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetCategory, TargetOwner
 from .reporting import (
     Report,
     ReportingPeriod,
@@ -24,6 +24,7 @@ __all__ = [
     "ReportingPeriod",
     "Statistic",
     "Target",
+    "TargetCategory",
     "TargetEvaluation",
     "TargetOwner",
 ]

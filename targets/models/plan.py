@@ -43,6 +43,19 @@ class Plan(models.Model):
     def __str__(self):
         return self.name
 
+    def category_names(self) -> dict[str, str]:
+        """The plan's target categories, code → name, in order (read once per Plan instance; the
+        targets of ``plan.targets`` share it). A plan without categories of its own (one made on
+        the platform) uses the first pack's (``Target.Category``)."""
+        names = getattr(self, "_category_names", None)
+        if names is None:
+            names = (
+                dict(self.categories.order_by("order", "id").values_list("code", "name")) if self.pk else {}
+            )
+            names = names or dict(Target.Category.choices)
+            self._category_names = names
+        return names
+
     @property
     def citation(self) -> str:
         """《title》（number） of the plan's own document, or its name when it has no document."""
@@ -51,9 +64,35 @@ class Plan(models.Model):
         return f"《{self.name}》" + (f"（{self.document_number}）" if self.document_number else "")
 
 
+class TargetCategory(models.Model):
+    """A category of a plan's targets (一(一) 质量发展 …), from the pack's ``target_categories``."""
+
+    plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.CASCADE, related_name="categories")
+    code = models.SlugField("代码", max_length=20)
+    name = models.CharField("名称", max_length=50)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    clause = models.CharField("条款", max_length=20, blank=True)
+    heading = models.CharField("标题原文", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "目标类别"
+        verbose_name_plural = "目标类别"
+        ordering = ["plan", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="targets_targetcategory_one_per_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Target(models.Model):
     """A quantitative target of section 一."""
 
+    # the categories of the first pack (Jianli), for a plan that has none of its own; a plan's
+    # categories are data (TargetCategory, from the pack's target_categories)
     class Category(models.TextChoices):
         QUALITY = "quality", "质量发展"
         BRAND = "brand", "品牌引领"
@@ -73,7 +112,7 @@ class Target(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name="规划", on_delete=models.PROTECT, related_name="targets")
     code = models.CharField("编号", max_length=20)
-    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    category = models.CharField("类别", max_length=20, help_text="规划的目标类别代码（TargetCategory）")
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     name = models.CharField("指标名称", max_length=200)
     measure_unit = models.CharField("计量单位", max_length=10)
@@ -129,6 +168,10 @@ class Target(models.Model):
 
     def get_absolute_url(self):
         return reverse("targets:target_detail", args=[self.pk])
+
+    def get_category_display(self) -> str:
+        """The category's name in the plan's categories (the pack's target_categories)."""
+        return self.plan.category_names().get(self.category, self.category)
 
     @property
     def is_rate(self) -> bool:

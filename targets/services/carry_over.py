@@ -16,7 +16,16 @@ from accounts.models import User
 from core.dates import cn_date
 from core.history import save_with_history
 
-from ..models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Statistic, Target, TargetOwner
+from ..models import (
+    Measure,
+    MeasureResponsibility,
+    Plan,
+    QualitativeGoal,
+    Statistic,
+    Target,
+    TargetCategory,
+    TargetOwner,
+)
 from ..progress import INCREMENT_KINDS
 from .plans import plan_save
 from .reporting import ReportError
@@ -75,6 +84,20 @@ def plan_carry_over(
     with transaction.atomic():
         plan.predecessor = source
         plan_save(plan=plan, by=by)
+        # the carried targets keep their categories: the new plan takes the old one's it lacks
+        have = set(plan.categories.values_list("code", flat=True))
+        for category in source.categories.exclude(code__in=have):
+            save_with_history(
+                TargetCategory(
+                    plan=plan,
+                    code=category.code,
+                    name=category.name,
+                    order=category.order,
+                    clause=category.clause,
+                    heading=category.heading,
+                ),
+                by,
+            )
         for order, row in enumerate(rows, start=1):
             old = row.source
             baseline = None if old.kind in INCREMENT_KINDS else _last_value(old, on=source.end_date)
