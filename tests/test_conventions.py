@@ -1,8 +1,10 @@
 """Conventions read from the source (issue 15, point 4): the acting user of a service is ``by``."""
 
 import ast
+import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -75,13 +77,16 @@ def test_services_refuse_with_service_error_only():
     assert offenders == []
 
 
-def test_history_user_is_set_by_core_history_only():
-    """Who acted is recorded through ``core.history.save_with_history`` / ``delete_with_history``."""
+@pytest.mark.parametrize("attribute", ["_history_user", "_change_reason"])
+def test_history_user_and_reason_are_set_by_core_history_only(attribute):
+    """Who acted and why are recorded through ``core.history.save_with_history(by, reason=…)`` /
+    ``delete_with_history``, never by setting simple-history's private attributes inline."""
     offenders = [
         rel
         for rel, path in _project_modules()
         if rel != "core/history.py"
         and not rel.startswith("tests/test_conventions")
-        and "_history_user" in path.read_text(encoding="utf-8")
+        # obj._history_user = … / setattr(obj, "_change_reason", …); not history_change_reason
+        and re.search(rf"[.\"']{attribute}\b", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ServiceError
+from core.history import save_with_history
 
 from ..models import (
     CLOSED_STATUSES,
@@ -212,6 +213,5 @@ def finding_rule(*, finding: DuplicateFinding, by: User, ruling: str, text: str)
         finding.ruling_text = text[:2000]
         finding.ruled_by = by
         finding.ruled_at = timezone.now()
-        finding._change_reason = "裁定疑似重复奖励"
-        finding.save()
+        save_with_history(finding, by, reason="裁定疑似重复奖励")
     return finding

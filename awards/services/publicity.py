@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import office_users
 from core.errors import ServiceError
+from core.history import save_with_history
 from core.models import SiteSetting
 from core.workdays import add_workdays
 from notifications.services import notify
@@ -201,8 +202,8 @@ def _advance(application_id: int, *, today: dt.date) -> bool:
         return False
     application.status = Status.AWAITING_PAYMENT
     application.updated_at = timezone.now()
-    application._change_reason = "公示期满无异议，转入待拨付"
-    application.save()
+    # the daily task moves it: no person acts
+    save_with_history(application, None, reason="公示期满无异议，转入待拨付")
     batch = application.publicity_batch
     record(
         application,

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from awards.models import Application, MoneyChange
 from awards.services.legacy import COLUMNS
 from awards.tests.factories import approve_by_reply, pdf
 from awards.tests.test_legacy import xlsx
+from core.errors import ServiceError
 from core.models import ImportBatch
 from tests.factories import EnterpriseFactory, UserFactory
 
@@ -119,7 +119,7 @@ def test_after_payment_a_lower_award_of_the_group_and_a_capped_out_line_are_refu
         ("brand_demo", "QS-SF-2025-9", "provincial", "按最高标准奖励、不重复享受（品牌荣誉）"),
         ("standard_leader", "QS-LP-2025-9", "", "上限已用完，本项不再奖励"),
     ):
-        with pytest.raises(ValidationError) as exc:
+        with pytest.raises(ServiceError) as exc:
             services.application_submit(
                 enterprise=user.enterprise,
                 reward_code=code,
@@ -160,7 +160,7 @@ def _legacy_row(people, **kw):
 
 def test_a_tiered_line_is_entered_as_a_legacy_reward_with_its_tier(people):
     # without a tier the line cannot be assessed: refused, nothing pending
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.legacy_record(row=_legacy_row(people), by=people["office"], today=TODAY)
     assert exc.value.messages == [TIER_MISSING]
     assert not MoneyChange.objects.exists()
