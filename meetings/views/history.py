@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
+from committee.models import MemberUnit
 from core import import_views
 from core.documents import xlsx_response
 from core.errors import show_error
 from core.files import serve_protected_file
 from core.import_views import run_upload
+from core.policy import policy_document
 
 from .. import services
 from ..forms import HistoryMeetingForm, MinutesFilesForm, XlsxUploadForm
@@ -68,6 +70,15 @@ def history_import_confirm(request):
 def history_template(request):
     meeting_headers = [label for _key, label in MEETING_COLUMNS]
     decision_headers = [label for _key, label in DECISION_COLUMNS]
+    # the example names the active pack's office and one of its member units
+    office_unit = policy_document().office_unit or "牵头单位"
+    lead = (
+        MemberUnit.objects.exclude(name=office_unit)
+        .order_by("order", "id")
+        .values_list("name", flat=True)
+        .first()
+    )
+    lead = lead or "责任单位"
     sheets = [
         (
             MEETING_SHEET,
@@ -76,10 +87,10 @@ def history_template(request):
                 [
                     term_label(2023, 1),
                     "2023-06-16",
-                    "市市场监管局三楼会议室",
+                    f"{office_unit}会议室",
                     "各成员单位分管负责同志",
                     "会议听取了……",
-                    "监质强办纪〔2023〕1号",
+                    "××〔2023〕1号",
                 ]
             ],
         ),
@@ -90,13 +101,13 @@ def history_template(request):
                 [
                     term_label(2023, 1),
                     "推进地理标志产品保护",
-                    "市市场监管局",
+                    office_unit,
                     "第二条(三)",
                     "会议讨论了……",
                     "完成大米地理标志申报材料",
                     "",
-                    "市农业农村局",
-                    "市市场监管局",
+                    lead,
+                    office_unit,
                     "2023-09-30",
                     "已销号",
                     "2023-09-20",
