@@ -57,9 +57,9 @@ class AssessmentItem(models.Model):
     """One scored item: full marks (weight) minus a deduction per occurrence of one kind of fact."""
 
     class Kind(models.TextChoices):
-        REPORT_LATE = "report_late", "半年报告逾期报送"
-        REPORT_MISSING = "report_missing", "半年报告未报送"
-        REPORT_RETURNED = "report_returned", "半年报告被退回"
+        REPORT_LATE = "report_late", "进度报告逾期报送"
+        REPORT_MISSING = "report_missing", "进度报告未报送"
+        REPORT_RETURNED = "report_returned", "进度报告被退回"
         FOLLOWUP_OVERDUE = "followup_overdue", "督办事项逾期未办结"
         FOLLOWUP_CLOSED_LATE = "followup_closed_late", "督办事项逾期办结"
         TARGET_BEHIND = "target_behind", "牵头指标进度滞后"

@@ -144,7 +144,7 @@ class StoredDocument(models.Model):
     """A generated file (report, export) kept for download by the office."""
 
     class Kind(models.TextChoices):
-        HALF_YEAR_REPORT = "half_year_report", "半年进度报告"
+        HALF_YEAR_REPORT = "half_year_report", "进度报告"
         FINAL_EVALUATION = "final_evaluation", "终期评估"
         EXPORT = "export", "导出文件"
         IMPORT_SOURCE = "import_source", "导入原始文件"

@@ -17,7 +17,8 @@ class HalfYearReport(models.Model):
     key = models.CharField("期次编号", max_length=10, unique=True, help_text="例如 2025H1、2026Q1、2026Y")
     year = models.PositiveSmallIntegerField("年度")
     rhythm = models.CharField("报送周期", max_length=10, choices=rh.RHYTHM_CHOICES, default=rh.HALF)
-    half = models.PositiveSmallIntegerField("期次序号", choices=[(1, "上半年"), (2, "下半年")])
+    # 1–2 for half years, 1–4 for quarters, 1 for a year (the period of the rhythm)
+    half = models.PositiveSmallIntegerField("期次序号")
     title = models.CharField("标题", max_length=200)
     figures = models.JSONField("报告数据", default=dict)
     xlsx = models.ForeignKey(
@@ -50,8 +51,8 @@ class HalfYearReport(models.Model):
     build_count = models.PositiveIntegerField("生成次数", default=0)
 
     class Meta:
-        verbose_name = "半年进度报告"
-        verbose_name_plural = "半年进度报告"
+        verbose_name = "进度报告"
+        verbose_name_plural = "进度报告"
         ordering = ["-year", "-half"]
         constraints = [
             models.CheckConstraint(
