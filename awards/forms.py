@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from core.fields import ProgrammeYearField
 from core.rhythm import RHYTHM_CHOICES
 from core.uploads import validate_upload
 
@@ -463,7 +464,7 @@ class FindingRulingForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    year = ProgrammeYearField(label="年度")
     funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.as_choices)
     amount_yuan = money_field("预算金额（元）")
     basis = forms.CharField(

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.dates import table_date
+from core.policy import first_year
 
 from .formatting import wan
 from .models import (
@@ -37,7 +38,6 @@ class AwardYear(ExtractYear):
 # requested: everything an enterprise submitted (later rejected included), not drafts or withdrawals
 REQUESTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])
 # approved: passed 复核 (and not since refused after an objection)
-POLICY_FIRST_YEAR = 2022  # 三(二): awards won on or after 2022-01-01
 APPROVED_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT, Status.PAID]
 PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYMENT]
 UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
@@ -119,7 +119,7 @@ def award_years(*, today: dt.date) -> list[int]:
 
     Computed, not read: a DISTINCT over every application's date would scan the whole table.
     """
-    return list(range(today.year, POLICY_FIRST_YEAR - 1, -1))
+    return list(range(today.year, first_year() - 1, -1))
 
 
 def enterprise_applications(enterprise):

@@ -1,5 +1,13 @@
+"""Fields shared by the apps: a model field for who acted, a form field for a year of the programme."""
+
+from typing import Any
+
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from .policy import first_year
 
 
 def user_field(verbose_name: str) -> models.ForeignKey:
@@ -12,3 +20,18 @@ def user_field(verbose_name: str) -> models.ForeignKey:
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+
+class ProgrammeYearField(forms.IntegerField):
+    """A year of the programme (年度): from the year of the loaded policy document (the pack's, read
+    when the form is validated) to 2100."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        start = first_year()
+        if value is not None and value < start:
+            raise ValidationError(f"年度不能早于 {start} 年（政策自该年起施行）。", code="min_value")

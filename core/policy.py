@@ -41,6 +41,16 @@ def policy_document() -> PolicyDocument:
     return document
 
 
+FALLBACK_FIRST_YEAR = 2000  # no policy loaded yet (or one without its date)
+
+
+def first_year() -> int:
+    """The programme's first year: the year its policy document was issued (the committee, its joint
+    meetings and its rewards exist from then on). From the pack, never a year written in code."""
+    issued = policy_document().issued_on
+    return issued.year if issued else FALLBACK_FIRST_YEAR
+
+
 def remembered_policy_document() -> PolicyDocument:
     """For error pages: the document this process has read (however long ago), else the placeholder.
     Never a query: the database may be what is broken."""

@@ -20,7 +20,7 @@ class _AssignmentFilter(django_filters.FilterSet):
 
     unit = django_filters.ModelChoiceFilter(widget=Select, label="单位", queryset=_active_units())
     source = django_filters.ChoiceFilter(widget=Select, label="来源", method="by_source", choices=[])
-    year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2022, max_value=2100)
+    year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2000, max_value=2100)
     q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
 
     class Meta:
@@ -94,7 +94,7 @@ class OverdueFilter(_AssignmentFilter):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="年度", min_value=2022, max_value=2100)
+    year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
     half = django_filters.ChoiceFilter(widget=Select, label="半年", choices=Meeting.Half.choices)
     status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Meeting.Status.choices)
     q = django_filters.CharFilter(label="地点", field_name="place", lookup_expr="icontains", max_length=50)

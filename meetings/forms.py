@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
+from core.fields import ProgrammeYearField
 from core.uploads import validate_upload
 
 from .models import BusinessKind, Invitation, Meeting, Topic
@@ -68,7 +69,7 @@ def _follow_the_cycle(field) -> None:
 
 
 class MeetingCreateForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    year = ProgrammeYearField(label="年度")
     half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -233,7 +234,7 @@ class CloseForm(forms.Form):
 
 
 class WorkPlanForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    year = ProgrammeYearField(label="年度")
     title = forms.CharField(
         label="名称", max_length=200, required=False, help_text="留空则为“某年质量强市及品牌建设工作计划”。"
     )
@@ -262,7 +263,7 @@ class MinutesFilesField(AttachmentsField):
 class HistoryMeetingForm(forms.Form):
     """历史补录: a joint meeting held before the platform."""
 
-    year = forms.IntegerField(label="年度", min_value=2022, max_value=2100)
+    year = ProgrammeYearField(label="年度")
     half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
     held_on = forms.DateField(label="召开日期", widget=DateInput)
     place = forms.CharField(label="会议地点", max_length=200)

@@ -4,13 +4,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.errors import ServiceError
+from core.policy import first_year
 
 from ..models import FundBudget, FundingSource, MoneyChange
 from ._changes import change_propose
 from ._workflow import require_office, wan
 from .payment import amount_errors
-
-FIRST_YEAR = 2022  # 三(二) counts awards from 2022 on
 
 
 def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, basis: str) -> MoneyChange:
@@ -18,8 +17,9 @@ def budget_set(*, year: int, funding_source: str, amount_yuan: int, by: User, ba
     require_office(by)
     errors = []
     latest = timezone.localdate().year + 1
-    if not isinstance(year, int) or not FIRST_YEAR <= year <= latest:
-        errors.append(f"年度应在 {FIRST_YEAR} 至 {latest} 年之间。")
+    start = first_year()  # the programme's first year (the policy's date)
+    if not isinstance(year, int) or not start <= year <= latest:
+        errors.append(f"年度应在 {start} 至 {latest} 年之间。")
     source = FundingSource.objects.filter(code=funding_source).first()
     if source is None:
         errors.append("请选择资金来源。")

@@ -26,6 +26,7 @@ from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
+from core.policy import first_year
 from core.rhythm import MeetingCycle
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
@@ -34,7 +35,6 @@ from ..rules import current_cycle
 from ._common import ensure_office, today
 from .followups import HistoryState, check_history_state, decision_create, release_meeting_decisions
 
-FIRST_YEAR = 2022  # the Jianli policy document (2022): the committee and its joint meeting exist from 2022
 MAX_IMPORT_ROWS = 1000
 # both sheets: the decision sheet is the wider one; a few spare columns for notes the office adds
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS + 200, columns=20)
@@ -68,8 +68,9 @@ def _every(cycle: MeetingCycle) -> str:
 def check_history_term(*, year: int, half: int, held_on: dt.date | None) -> list[str]:
     """The rules of a history meeting's term and date; returns the Chinese errors (none: fine)."""
     errors = []
-    if not 1 <= half <= current_cycle().per_year or not FIRST_YEAR <= year <= today().year:
-        return [f"会议期次应在 {FIRST_YEAR} 年至今年之间（如“2023年{_term_name(1)}”）。"]
+    start = first_year()
+    if not 1 <= half <= current_cycle().per_year or not start <= year <= today().year:
+        return [f"会议期次应在 {start} 年至今年之间（如“{start + 1}年{_term_name(1)}”）。"]
     label = term_label(year, half)
     if held_on is None:
         errors.append("请填写召开日期。")

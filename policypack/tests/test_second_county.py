@@ -2,27 +2,35 @@
 实施意见, a committee with 常务副主任 and 联络员, other units, its own plan — loads from data alone, and
 its pages and documents name it, never 监利. One pack per installation: the other is refused."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 
 from accounts.models import User
 from awards.models import (
+    FundBudget,
     FundingPath,
     FundingSource,
     FundingStep,
+    MoneyChange,
     RewardAmount,
     RewardGroup,
     RewardItem,
     RewardTier,
 )
+from awards.services import budget_set
 from committee.models import Appointment, MemberUnit, Role, Seat
 from committee.roster_io import roster_document
 from committee.selectors import current_roster, roster_groups
+from core.errors import ServiceError
 from core.models import PolicyDocument, PolicyRecord
+from core.policy import first_year
+from meetings.forms import HistoryMeetingForm
 from meetings.models import BusinessKind, MeetingRule
 from policypack.files import PackInvalid
 from policypack.loader import load_pack
@@ -168,3 +176,23 @@ def test_the_qingshi_pack_is_refused_on_the_jianli_database():
         f"pack.yaml 第{line}行 pack.code：" + REFUSED.format(installed="jianli", other="qingshi")
     ]
     assert row_counts() == before
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+def test_the_programme_starts_in_the_year_of_the_countys_policy(qingshi, client):
+    """青政发〔2023〕7号 was issued in 2023: the money page offers 2023 on, a budget or a past meeting of
+    2022 is refused in Chinese, and nothing is stored (Jianli's programme starts in 2022)."""
+    assert first_year() == 2023
+    office = UserFactory(role=User.Role.OFFICE_APPROVER)
+    client.force_login(office)
+    body = client.get(reverse("awards:money")).content.decode()
+    assert 'value="2023"' in body and 'value="2022"' not in body
+    source = FundingSource.objects.order_by("order").first()
+    with pytest.raises(ServiceError) as exc:
+        budget_set(
+            by=office, year=2022, funding_source=source.code, amount_yuan=100_000, basis="青财〔2022〕1号"
+        )
+    assert "年度应在 2023 至" in " ".join(exc.value.messages)
+    assert not MoneyChange.objects.exists() and not FundBudget.objects.exists()
+    form = HistoryMeetingForm(data={"year": 2022, "half": 1, "held_on": "2022-06-16"})
+    assert not form.is_valid() and form.errors["year"] == ["年度不能早于 2023 年（政策自该年起施行）。"]
