@@ -220,7 +220,7 @@ class PolicyDocument(models.Model):
     platform_name = models.CharField("平台名称", max_length=100, blank=True)
     committee_name = models.CharField("委员会名称", max_length=100, blank=True)
     program_name = models.CharField(
-        "工作名称", max_length=50, blank=True, help_text="如：质量强市及品牌建设（报告、考核的标题用）"
+        "工作名称", max_length=50, blank=True, help_text="如：质量强县及品牌建设（报告、考核的标题用）"
     )
     meeting_name = models.CharField("联席会议名称", max_length=100, blank=True)
     title = models.CharField("文件标题", max_length=200)

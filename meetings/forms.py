@@ -236,7 +236,10 @@ class CloseForm(forms.Form):
 class WorkPlanForm(forms.Form):
     year = ProgrammeYearField(label="年度")
     title = forms.CharField(
-        label="名称", max_length=200, required=False, help_text="留空则为“某年质量强市及品牌建设工作计划”。"
+        label="名称",
+        max_length=200,
+        required=False,
+        help_text="留空则按年度和本地工作名称命名（如“2026年……工作计划”）。",
     )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

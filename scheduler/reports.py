@@ -350,7 +350,7 @@ def document_bytes(figures: dict, *, built_on: dt.date) -> bytes:
     add_paragraph(
         doc,
         f"根据{figures['basis']}和联席会议制度，"
-        f"现将{figures['label']}（{figures['start']} 至 {figures['end']}）质量强市及品牌建设工作进展报告如下。",
+        f"现将{figures['label']}（{figures['start']} 至 {figures['end']}）{policy_document().program_name or '质量品牌'}工作进展报告如下。",
     )
     for section in figures["sections"]:
         add_heading(doc, section["title"])

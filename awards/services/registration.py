@@ -56,7 +56,7 @@ def enterprise_reject(*, enterprise: Enterprise, reason: str, by: User) -> Enter
             subject="企业注册未通过办公室核验",
             body=(
                 f"{enterprise.name}（{enterprise.credit_code}）的注册已被办公室驳回。理由：{reason}"
-                "。如有疑问，请联系质量强市办公室。"
+                "。如有疑问，请联系委员会办公室。"
             ),
         )
     return enterprise

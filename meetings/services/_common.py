@@ -23,7 +23,7 @@ def today() -> dt.date:
 
 def ensure_office(by: User) -> None:
     if not is_office(by):
-        raise PermissionDenied("只有质量强市办公室工作人员可以执行此操作。")
+        raise PermissionDenied("只有委员会办公室工作人员可以执行此操作。")
 
 
 def ensure_unit_user_of(by: User | None, unit_id: int | None) -> None:

@@ -17,6 +17,7 @@ from committee.models import MemberUnit
 from core.dates import cn_date
 from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
+from core.policy import policy_document
 
 from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
 from ._common import (
@@ -245,7 +246,7 @@ def _release_history(item: FollowUpItem, by: User) -> None:
 @transaction.atomic
 def workplan_create(*, year: int, title: str, by: User, note: str = "") -> WorkPlan:
     ensure_office(by)
-    title = title.strip() or f"{year}年质量强市及品牌建设工作计划"
+    title = title.strip() or f"{year}年{policy_document().program_name or '质量品牌'}工作计划"
     try:
         with transaction.atomic():
             plan = WorkPlan(year=year, title=title, note=note.strip(), created_by=by)

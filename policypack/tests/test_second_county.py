@@ -32,6 +32,7 @@ from core.models import PolicyDocument, PolicyRecord
 from core.policy import first_year
 from meetings.forms import HistoryMeetingForm
 from meetings.models import BusinessKind, MeetingRule
+from meetings.services import workplan_create
 from policypack.files import PackInvalid
 from policypack.loader import load_pack
 from targets.models import Measure, MeasureResponsibility, Plan, QualitativeGoal, Target, TargetOwner
@@ -196,3 +197,13 @@ def test_the_programme_starts_in_the_year_of_the_countys_policy(qingshi, client)
     assert not MoneyChange.objects.exists() and not FundBudget.objects.exists()
     form = HistoryMeetingForm(data={"year": 2022, "half": 1, "held_on": "2022-06-16"})
     assert not form.is_valid() and form.errors["year"] == ["年度不能早于 2023 年（政策自该年起施行）。"]
+
+
+def test_texts_name_the_countys_work_and_office(qingshi, client):
+    """A work plan without a title is named after 青石县's work (质量强县…), the home page leads with it,
+    never Jianli's 质量强市."""
+    office = UserFactory(role=User.Role.OFFICE_STAFF)
+    plan = workplan_create(year=2027, title="  ", by=office)
+    assert plan.title == "2027年质量强县及品牌建设工作计划"
+    body = client.get(reverse("core:home")).content.decode()
+    assert "<h1>质量强县及品牌建设</h1>" in body and "质量强市" not in body
