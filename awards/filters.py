@@ -5,7 +5,7 @@ import re
 import django_filters
 from django.db.models import Q
 
-from core.filters import Ordering
+from core.filters import Ordering, TextSearch
 from core.widgets import Select
 
 from .models import (
@@ -72,7 +72,13 @@ class EnterpriseFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         widget=Select, label="核验状态", choices=STATES, method="by_state", empty_label=None
     )
-    q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
+    q = TextSearch(
+        label="企业名称或代码",
+        fields=(
+            "name",
+            "credit_code",
+        ),
+    )
     o = Ordering(
         fields=(
             ("name", "name"),
@@ -101,9 +107,6 @@ class EnterpriseFilter(django_filters.FilterSet):
             return queryset.filter(verified_at__isnull=True, rejected_at__isnull=False)
         return queryset
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value))
-
 
 LEDGER_STATUSES = [
     (Application.Status.SECOND_PASSED, "复核通过"),
@@ -130,7 +133,15 @@ class LedgerFilter(django_filters.FilterSet):
         to_field_name="code",
     )
     status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=LEDGER_STATUSES)
-    q = django_filters.CharFilter(label="企业/文号", method="search", max_length=50)
+    q = TextSearch(
+        label="企业/文号",
+        fields=(
+            "enterprise__name",
+            "enterprise__credit_code",
+            "approval_number",
+            "voucher_number",
+        ),
+    )
     o = Ordering(
         fields=(
             ("enterprise__name", "enterprise"),
@@ -150,14 +161,6 @@ class LedgerFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # a typed choice has no empty choice of its own: 全部 first, or the newest year looks chosen
         self.filters["year"].extra["choices"] = [("", "全部"), *((y, f"{y}年") for y in years)]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(enterprise__name__icontains=value)
-            | Q(enterprise__credit_code__icontains=value)
-            | Q(approval_number__icontains=value)
-            | Q(voucher_number__icontains=value)
-        )
 
 
 class FindingFilter(django_filters.FilterSet):
@@ -197,7 +200,13 @@ class FundingRequestFilter(django_filters.FilterSet):
         widget=Select, label="资金来源", choices=FundingSource.as_choices
     )
     state = django_filters.ChoiceFilter(widget=Select, label="状态", choices=FundingRequest.State.choices)
-    q = django_filters.CharFilter(label="标题/批复文号", method="search", max_length=50)
+    q = TextSearch(
+        label="标题/批复文号",
+        fields=(
+            "title",
+            "reply_number",
+        ),
+    )
     o = Ordering(
         fields=(
             ("title", "title"),
@@ -210,9 +219,6 @@ class FundingRequestFilter(django_filters.FilterSet):
     class Meta:
         model = FundingRequest
         fields = ["year", "funding_source", "state"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(reply_number__icontains=value))
 
 
 class MyApplicationFilter(django_filters.FilterSet):
@@ -261,7 +267,17 @@ class MoneyChangeFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label="登记年度", field_name="made_at__year", min_value=2000, max_value=2100
     )
-    q = django_filters.CharFilter(label="企业/内容/经办人", method="search", max_length=50)
+    q = TextSearch(
+        label="企业/内容/经办人",
+        fields=(
+            "summary",
+            "reason",
+            "application__enterprise__name",
+            "reward_item__name",
+            "made_by__full_name",
+            "checked_by__full_name",
+        ),
+    )
     o = Ordering(
         fields=(
             ("kind", "kind"),
@@ -275,16 +291,6 @@ class MoneyChangeFilter(django_filters.FilterSet):
         model = MoneyChange
         fields: list[str] = []
 
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(summary__icontains=value)
-            | Q(reason__icontains=value)
-            | Q(application__enterprise__name__icontains=value)
-            | Q(reward_item__name__icontains=value)
-            | Q(made_by__full_name__icontains=value)
-            | Q(checked_by__full_name__icontains=value)
-        )
-
 
 class RewardItemFilter(django_filters.FilterSet):
     """奖励标准维护: fund, accepting or not, name or code; in the order of 三(二) by default."""
@@ -296,7 +302,13 @@ class RewardItemFilter(django_filters.FilterSet):
         label="状态",
         widget=Select(choices=[("", "全部"), ("true", "受理中"), ("false", "已停用")]),
     )
-    q = django_filters.CharFilter(label="奖项名称", method="search", max_length=50)
+    q = TextSearch(
+        label="奖项名称",
+        fields=(
+            "name",
+            "code",
+        ),
+    )
     o = Ordering(
         fields=(
             ("order", "name"),  # the order of 三(二), not the pinyin of the name
@@ -310,9 +322,6 @@ class RewardItemFilter(django_filters.FilterSet):
     class Meta:
         model = RewardItem
         fields: list[str] = []
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
 class PublicityBatchFilter(django_filters.FilterSet):
@@ -355,7 +364,14 @@ class RegistrationReviewFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         widget=Select, label="状态", choices=RegistrationReview.Status.choices
     )
-    q = django_filters.CharFilter(label="企业名称或代码", method="search", max_length=50)
+    q = TextSearch(
+        label="企业名称或代码",
+        fields=(
+            "company_name",
+            "credit_code",
+            "enterprise__name",
+        ),
+    )
     o = Ordering(
         fields=(
             ("created_at", "created"),
@@ -368,10 +384,3 @@ class RegistrationReviewFilter(django_filters.FilterSet):
     class Meta:
         model = RegistrationReview
         fields = ["status"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(company_name__icontains=value)
-            | Q(credit_code__icontains=value)
-            | Q(enterprise__name__icontains=value)
-        )

@@ -1,9 +1,8 @@
 """Filters and sorting of the member-unit list (django-filter)."""
 
 import django_filters
-from django.db.models import Q
 
-from core.filters import Ordering
+from core.filters import Ordering, TextSearch
 from core.widgets import Select
 
 from .models import MemberUnit
@@ -17,7 +16,13 @@ class UnitFilter(django_filters.FilterSet):
         choices=[("yes", "委员会成员单位"), ("no", "非成员单位")],
         method="by_member",
     )
-    q = django_filters.CharFilter(label="单位名称", method="search", max_length=50)
+    q = TextSearch(
+        label="单位名称",
+        fields=(
+            "name",
+            "full_name",
+        ),
+    )
     o = Ordering(
         fields=(
             ("order", "name"),  # the order of 附件1, not the pinyin of the short name
@@ -34,6 +39,3 @@ class UnitFilter(django_filters.FilterSet):
 
     def by_member(self, queryset, name, value):
         return queryset.filter(is_member=value == "yes")
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(full_name__icontains=value))

@@ -1,6 +1,9 @@
 """The house's sortable columns for django-filter lists (``{% sort_th %}`` in core/templatetags/listing.py)."""
 
+from typing import Any
+
 import django_filters
+from django.db.models import Q, QuerySet
 
 
 class Ordering(django_filters.OrderingFilter):
@@ -11,3 +14,20 @@ class Ordering(django_filters.OrderingFilter):
         if value and any(v for v in value):
             qs = qs.order_by(*qs.query.order_by, "pk")
         return qs
+
+
+class TextSearch(django_filters.CharFilter):
+    """A free-text box (``?q=``) matching any of ``fields`` (case-insensitive ``icontains``): the one
+    way a list searches, instead of a ``search`` method per FilterSet."""
+
+    def __init__(self, *, fields: tuple[str, ...], max_length: int = 50, **kwargs: Any) -> None:
+        self.search_fields = fields
+        super().__init__(max_length=max_length, **kwargs)
+
+    def filter(self, qs: QuerySet, value: str | None) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        match = Q()
+        for field in self.search_fields:
+            match |= Q(**{f"{field}__icontains": value})
+        return qs.filter(match)

@@ -1,10 +1,9 @@
 """Filters and sorting of the 督办 and meeting lists (django-filter); the exports use the same."""
 
 import django_filters
-from django.db.models import Q
 
 from committee.models import MemberUnit
-from core.filters import Ordering
+from core.filters import Ordering, TextSearch
 from core.widgets import Select
 
 from .models import FollowUpAssignment, Meeting, WorkPlan
@@ -21,7 +20,14 @@ class _AssignmentFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(widget=Select, label="单位", queryset=_active_units())
     source = django_filters.ChoiceFilter(widget=Select, label="来源", method="by_source", choices=[])
     year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2000, max_value=2100)
-    q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
+    q = TextSearch(
+        label="关键词",
+        fields=(
+            "item__title",
+            "item__content",
+            "unit__name",
+        ),
+    )
 
     class Meta:
         model = FollowUpAssignment
@@ -47,13 +53,6 @@ class _AssignmentFilter(django_filters.FilterSet):
         if value.startswith("meeting-") and value[8:].isdigit():
             return queryset.filter(item__agenda_item__meeting_id=int(value[8:]))
         return queryset
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(item__title__icontains=value)
-            | Q(item__content__icontains=value)
-            | Q(unit__name__icontains=value)
-        )
 
 
 class FollowUpFilter(_AssignmentFilter):
@@ -120,7 +119,13 @@ class WorkPlanFilter(django_filters.FilterSet):
         choices=[("open", "有未办结分工"), ("done", "已全部办结")],
         method="by_state",
     )
-    q = django_filters.CharFilter(label="名称或说明", method="search", max_length=50)
+    q = TextSearch(
+        label="名称或说明",
+        fields=(
+            "title",
+            "note",
+        ),
+    )
     o = Ordering(
         fields=(
             ("year", "year"),
@@ -136,6 +141,3 @@ class WorkPlanFilter(django_filters.FilterSet):
 
     def by_state(self, queryset, name, value):
         return queryset.filter(open_count__gt=0) if value == "open" else queryset.filter(open_count=0)
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(note__icontains=value))

@@ -1,10 +1,9 @@
 """Filters and sorting of the report list (django-filter)."""
 
 import django_filters
-from django.db.models import Q
 
 from committee.models import MemberUnit
-from core.filters import Ordering
+from core.filters import Ordering, TextSearch
 from core.widgets import Select
 
 from .models import Plan, Report, ReportingPeriod
@@ -27,7 +26,14 @@ class ReportFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         widget=Select, label="规划", field_name="period__plan", queryset=Plan.objects.all()
     )
-    q = django_filters.CharFilter(label="关键词", method="search", max_length=50)
+    q = TextSearch(
+        label="关键词",
+        fields=(
+            "unit__name",
+            "summary",
+            "return_comment",
+        ),
+    )
     o = Ordering(
         fields=(
             ("period__due_date", "period"),
@@ -45,11 +51,6 @@ class ReportFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not unit_choice:  # a member unit sees its own reports only
             del self.filters["unit"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(unit__name__icontains=value) | Q(summary__icontains=value) | Q(return_comment__icontains=value)
-        )
 
 
 class PeriodFilter(django_filters.FilterSet):
