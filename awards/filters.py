@@ -3,10 +3,10 @@
 import re
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from core.filters import Ordering, TextSearch
-from core.widgets import Select
 
 from .models import (
     Application,
@@ -25,16 +25,13 @@ APPLICATION_CODE = re.compile(r"(?:JL)?\d{4}-0*(\d{1,9})")
 
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        widget=Select,
         label="状态",
         choices=[c for c in Application.Status.choices if c[0] != Application.Status.DRAFT],
     )
     reward_item = django_filters.ModelChoiceFilter(
-        widget=Select, label="奖励项目", queryset=RewardItem.objects.order_by("order")
+        label="奖励项目", queryset=RewardItem.objects.order_by("order")
     )
-    funding_source = django_filters.ChoiceFilter(
-        widget=Select, label="资金来源", choices=FundingSource.as_choices
-    )
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
     year = django_filters.NumberFilter(
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
     )
@@ -69,9 +66,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     """企业核验: 待核验 by default (what the office has to do), or any state; name or code."""
 
     STATES = [("unverified", "待核验"), ("verified", "已核验"), ("rejected", "已驳回"), ("all", "全部企业")]
-    state = django_filters.ChoiceFilter(
-        widget=Select, label="核验状态", choices=STATES, method="by_state", empty_label=None
-    )
+    state = django_filters.ChoiceFilter(label="核验状态", choices=STATES, method="by_state", empty_label=None)
     q = TextSearch(
         label="企业名称或代码",
         fields=(
@@ -120,19 +115,16 @@ class LedgerFilter(django_filters.FilterSet):
     """资金拨付台账: year, fund, reward line, status, enterprise; the xlsx export uses the same."""
 
     year = django_filters.TypedChoiceFilter(
-        widget=Select, label="获奖年度", field_name="award_date__year", coerce=int, choices=[]
+        label="获奖年度", field_name="award_date__year", coerce=int, choices=[]
     )
-    funding_source = django_filters.ChoiceFilter(
-        widget=Select, label="资金来源", choices=FundingSource.as_choices
-    )
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
     reward_code = django_filters.ModelChoiceFilter(
-        widget=Select,
         label="奖项",
         field_name="reward_item",
         queryset=RewardItem.objects.order_by("order"),
         to_field_name="code",
     )
-    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=LEDGER_STATUSES)
+    status = django_filters.ChoiceFilter(label="状态", choices=LEDGER_STATUSES)
     q = TextSearch(
         label="企业/文号",
         fields=(
@@ -167,9 +159,9 @@ class FindingFilter(django_filters.FilterSet):
     """资金安全检查: open or ruled, kind, enterprise or number; the xlsx export uses the same."""
 
     state = django_filters.ChoiceFilter(
-        widget=Select, label="裁定情况", choices=[("open", "待裁定"), ("ruled", "已裁定")], method="by_state"
+        label="裁定情况", choices=[("open", "待裁定"), ("ruled", "已裁定")], method="by_state"
     )
-    kind = django_filters.ChoiceFilter(widget=Select, label="类型", choices=DuplicateFinding.Kind.choices)
+    kind = django_filters.ChoiceFilter(label="类型", choices=DuplicateFinding.Kind.choices)
     q = django_filters.CharFilter(label="企业/编号", method="search", max_length=50)
     o = Ordering(
         fields=(("kind", "kind"), ("application__enterprise__name", "enterprise"), ("ruling", "ruling"))
@@ -196,10 +188,8 @@ class FundingRequestFilter(django_filters.FilterSet):
     """报请批次: year, fund, state, title or reply number."""
 
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    funding_source = django_filters.ChoiceFilter(
-        widget=Select, label="资金来源", choices=FundingSource.as_choices
-    )
-    state = django_filters.ChoiceFilter(widget=Select, label="状态", choices=FundingRequest.State.choices)
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
+    state = django_filters.ChoiceFilter(label="状态", choices=FundingRequest.State.choices)
     q = TextSearch(
         label="标题/批复文号",
         fields=(
@@ -224,9 +214,9 @@ class FundingRequestFilter(django_filters.FilterSet):
 class MyApplicationFilter(django_filters.FilterSet):
     """我的申报 (one enterprise's own applications): state, reward line, year, number or reference."""
 
-    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Application.Status.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=Application.Status.choices)
     reward_item = django_filters.ModelChoiceFilter(
-        widget=Select, label="奖励项目", queryset=RewardItem.objects.order_by("order")
+        label="奖励项目", queryset=RewardItem.objects.order_by("order")
     )
     year = django_filters.NumberFilter(
         label="获奖年度", field_name="award_date__year", min_value=2000, max_value=2100
@@ -258,9 +248,8 @@ class MyApplicationFilter(django_filters.FilterSet):
 class MoneyChangeFilter(django_filters.FilterSet):
     """资金变更审核, the decided changes: kind, outcome, year registered, text; newest decision first."""
 
-    kind = django_filters.ChoiceFilter(widget=Select, label="事项", choices=MoneyChange.Kind.choices)
+    kind = django_filters.ChoiceFilter(label="事项", choices=MoneyChange.Kind.choices)
     state = django_filters.ChoiceFilter(
-        widget=Select,
         label="结果",
         choices=[c for c in MoneyChange.State.choices if c[0] != MoneyChange.State.PENDING],
     )
@@ -295,12 +284,10 @@ class MoneyChangeFilter(django_filters.FilterSet):
 class RewardItemFilter(django_filters.FilterSet):
     """奖励标准维护: fund, accepting or not, name or code; in the order of 三(二) by default."""
 
-    funding_source = django_filters.ChoiceFilter(
-        widget=Select, label="资金来源", choices=FundingSource.as_choices
-    )
+    funding_source = django_filters.ChoiceFilter(label="资金来源", choices=FundingSource.as_choices)
     active = django_filters.BooleanFilter(
         label="状态",
-        widget=Select(choices=[("", "全部"), ("true", "受理中"), ("false", "已停用")]),
+        widget=forms.Select(choices=[("", "全部"), ("true", "受理中"), ("false", "已停用")]),
     )
     q = TextSearch(
         label="奖项名称",
@@ -329,7 +316,7 @@ class PublicityBatchFilter(django_filters.FilterSet):
 
     STATES = [("open", "公示中"), ("future", "未开始"), ("ended", "已结束")]
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    state = django_filters.ChoiceFilter(widget=Select, label="状态", choices=STATES, method="by_state")
+    state = django_filters.ChoiceFilter(label="状态", choices=STATES, method="by_state")
     q = django_filters.CharFilter(
         label="公示标题", field_name="title", lookup_expr="icontains", max_length=50
     )
@@ -361,9 +348,7 @@ class PublicityBatchFilter(django_filters.FilterSet):
 class RegistrationReviewFilter(django_filters.FilterSet):
     """注册核查申请: state, company or credit code; newest first."""
 
-    status = django_filters.ChoiceFilter(
-        widget=Select, label="状态", choices=RegistrationReview.Status.choices
-    )
+    status = django_filters.ChoiceFilter(label="状态", choices=RegistrationReview.Status.choices)
     q = TextSearch(
         label="企业名称或代码",
         fields=(

@@ -156,7 +156,9 @@ def measure(profile: str = "", only: str = "") -> list[dict]:
             for _ in range(50):
                 client.get(url)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(
+                60
+            )
             return []
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

@@ -3,15 +3,13 @@
 import django_filters
 
 from core.filters import Ordering, TextSearch
-from core.widgets import Select
 
 from .models import MemberUnit
 
 
 class UnitFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(widget=Select, label="类别", choices=MemberUnit.Kind.choices)
+    kind = django_filters.ChoiceFilter(label="类别", choices=MemberUnit.Kind.choices)
     member = django_filters.ChoiceFilter(
-        widget=Select,
         label="成员单位",
         choices=[("yes", "委员会成员单位"), ("no", "非成员单位")],
         method="by_member",

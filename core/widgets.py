@@ -1,41 +1,128 @@
-"""Form widgets rendered in Python where Django's templates cost more than the page around them."""
+"""The form renderer (``FORM_RENDERER``): the common widgets rendered in Python, the rest by Django.
 
+Django renders every widget through its template engine: an ``<input>`` is two templates, a
+``<select>`` one template per option. On a filter bar of five fields and a picker of sixty member
+units that costs more than the rest of a list page. ``FormRenderer`` produces the same markup as
+Django's widget templates for inputs (text, number, date, hidden, checkbox, …), ``<textarea>`` and
+``<select>``; any other template — and any widget template a project or app overrides — goes through
+Django's own ``DjangoTemplates`` renderer unchanged. ``core/tests/test_widgets.py`` compares both
+renderers on every widget type.
+"""
+
+from collections.abc import Callable, Mapping
+from html import escape as _escape
+from pathlib import Path
 from typing import Any
 
-from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+import django.forms
+from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeData
+
+_INPUT_TYPES = (
+    "checkbox",
+    "color",
+    "date",
+    "datetime",
+    "email",
+    "file",
+    "hidden",
+    "input",
+    "number",
+    "password",
+    "search",
+    "tel",
+    "text",
+    "time",
+    "url",
+)
 
 
-class Select(forms.Select):
-    """``forms.Select`` with the same markup, its options rendered here.
+def _text(value: Any) -> str:
+    """``{{ value|stringformat:"s" }}`` under autoescape: str() and HTML-escaped unless already safe."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return _escape(str(value))
 
-    Django's select template includes one template per option: on a picker of sixty member units
-    that costs more than the rest of a list page.
-    """
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                f'<option value="{escape(o["value"])}"{_option_attrs(o["attrs"])}>{escape(o["label"])}</option>'
-                for o in options
+def _attrs(attrs: Mapping[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: ``False`` drops the attribute, ``True`` writes its bare name."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {_text(name)}")
+        else:
+            parts.append(f' {_text(name)}="{_text(value)}"')
+    return "".join(parts)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    value = _text(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+def _select(widget: dict[str, Any]) -> str:
+    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+        for option in options:
+            if option["template_name"] != "django/forms/widgets/select_option.html":
+                raise _Unsupported
+            parts.append(
+                f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{_text(option['label'])}</option>"
             )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every value and label is escaped)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
 
 
-def _option_attrs(attrs: dict) -> str:
-    if not attrs:
-        return ""
-    if attrs == {"selected": True}:
-        return " selected"
-    return flatatt(attrs)
+class _Unsupported(Exception):
+    """A context this module does not render (a custom option template): Django renders it."""
+
+
+_RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    **{f"django/forms/widgets/{name}.html": _input for name in _INPUT_TYPES},
+    "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/select.html": _select,
+}
+
+
+_DJANGO_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"
+
+
+class FormRenderer(DjangoTemplates):
+    """``DjangoTemplates`` with the common widget templates rendered in Python (same markup)."""
+
+    @cached_property
+    def python_renderers(self) -> dict[str, Callable[[dict[str, Any]], str]]:
+        """The Python renderers of the templates that are Django's own here: a widget template an app
+        overrides is rendered from that template."""
+
+        def djangos(name: str) -> bool:
+            return Path(self.get_template(name).origin.name).resolve().is_relative_to(_DJANGO_TEMPLATES)
+
+        if not all(
+            djangos(f"django/forms/widgets/{name}.html") for name in ("attrs", "input", "select_option")
+        ):
+            return {}
+        return {name: python for name, python in _RENDERERS.items() if djangos(name)}
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        python = self.python_renderers.get(template_name)
+        if python is not None and "widget" in context:
+            try:
+                return python(context["widget"])
+            except _Unsupported:
+                pass
+        return super().render(template_name, context, request=request)

@@ -111,6 +111,9 @@ TEMPLATES = [
     },
 ]
 
+# widgets (inputs, selects, textareas) rendered in Python with Django's markup; the rest by Django
+FORM_RENDERER = "core.widgets.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -4,7 +4,6 @@ import django_filters
 
 from committee.models import MemberUnit
 from core.filters import Ordering, TextSearch
-from core.widgets import Select
 
 from .models import FollowUpAssignment, Meeting, WorkPlan
 from .status import FollowUpStatus
@@ -17,8 +16,8 @@ def _active_units():
 class _AssignmentFilter(django_filters.FilterSet):
     """What both 督办 lists share: unit (office only), source, year, free text."""
 
-    unit = django_filters.ModelChoiceFilter(widget=Select, label="单位", queryset=_active_units())
-    source = django_filters.ChoiceFilter(widget=Select, label="来源", method="by_source", choices=[])
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=_active_units())
+    source = django_filters.ChoiceFilter(label="来源", method="by_source", choices=[])
     year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2000, max_value=2100)
     q = TextSearch(
         label="关键词",
@@ -57,12 +56,8 @@ class _AssignmentFilter(django_filters.FilterSet):
 
 class FollowUpFilter(_AssignmentFilter):
     # applied by the view after the per-status counts are taken (the stat cards count every status)
-    status = django_filters.ChoiceFilter(
-        widget=Select, label="状态", choices=FollowUpStatus.choices, method="later"
-    )
-    phase = django_filters.ChoiceFilter(
-        widget=Select, label="办理环节", choices=FollowUpAssignment.Phase.choices
-    )
+    status = django_filters.ChoiceFilter(label="状态", choices=FollowUpStatus.choices, method="later")
+    phase = django_filters.ChoiceFilter(label="办理环节", choices=FollowUpAssignment.Phase.choices)
     o = Ordering(
         fields=(
             ("status_rank", "status"),
@@ -94,8 +89,8 @@ class OverdueFilter(_AssignmentFilter):
 
 class MeetingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度", min_value=2000, max_value=2100)
-    half = django_filters.ChoiceFilter(widget=Select, label="半年", choices=Meeting.Half.choices)
-    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Meeting.Status.choices)
+    half = django_filters.ChoiceFilter(label="半年", choices=Meeting.Half.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=Meeting.Status.choices)
     q = django_filters.CharFilter(label="地点", field_name="place", lookup_expr="icontains", max_length=50)
     o = Ordering(
         fields=(
@@ -114,7 +109,6 @@ class WorkPlanFilter(django_filters.FilterSet):
     """年度工作计划 (one per year): whether tasks are still open, title or note."""
 
     state = django_filters.ChoiceFilter(
-        widget=Select,
         label="办理情况",
         choices=[("open", "有未办结分工"), ("done", "已全部办结")],
         method="by_state",

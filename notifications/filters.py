@@ -4,7 +4,6 @@ import django_filters
 from django.db.models import Q, QuerySet
 
 from core.filters import Ordering
-from core.widgets import Select
 
 from .models import Notification
 
@@ -18,7 +17,7 @@ class InboxFilter(django_filters.FilterSet):
 
     # ``filter=unread`` is the parameter the workbench panel's 全部未读 link has always used
     filter = django_filters.ChoiceFilter(
-        widget=Select, label="阅读状态", choices=[("unread", "未读"), ("read", "已读")], method="by_read"
+        label="阅读状态", choices=[("unread", "未读"), ("read", "已读")], method="by_read"
     )
     q = django_filters.CharFilter(label="标题或内容", method=_search, max_length=50)
 
@@ -37,8 +36,8 @@ class InboxFilter(django_filters.FilterSet):
 class DeliveryFilter(django_filters.FilterSet):
     """发送记录: channel, delivery status, subject or text; sortable by time, channel, status."""
 
-    channel = django_filters.ChoiceFilter(widget=Select, label="渠道", choices=Notification.Channel.choices)
-    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Notification.Status.choices)
+    channel = django_filters.ChoiceFilter(label="渠道", choices=Notification.Channel.choices)
+    status = django_filters.ChoiceFilter(label="状态", choices=Notification.Status.choices)
     q = django_filters.CharFilter(label="标题或内容", method=_search, max_length=50)
     o = Ordering(
         fields=(
@@ -58,7 +57,6 @@ class OutboxFilter(django_filters.FilterSet):
     """邮件发送状况, the e-mails not sent yet: status, subject or recipient; oldest first."""
 
     status = django_filters.ChoiceFilter(
-        widget=Select,
         label="状态",
         choices=[c for c in Notification.Status.choices if c[0] != Notification.Status.SENT],
     )

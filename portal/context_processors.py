@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import SimpleLazyObject
 
-from core.navigation import menu_url, nav_groups
+from core.navigation import menu_url, nav_groups, sidebar_html
 from core.policy import platform_name, policy_document, rhythm_name
 from notifications.services import unread_count
 
@@ -32,7 +32,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["nav_groups"] = nav_groups(request)
+        context["nav_groups"] = groups = nav_groups(request)
+        context["sidebar"] = sidebar_html(groups)
         context["inbox_url"] = _maybe_reverse("notifications:inbox")
         context["unread_notifications"] = unread_count(user)
     return context

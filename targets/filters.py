@@ -1,30 +1,27 @@
 """Filters and sorting of the report list (django-filter)."""
 
 import django_filters
+from django import forms
 
 from committee.models import MemberUnit
 from core.filters import Ordering, TextSearch
-from core.widgets import Select
 
 from .models import Plan, Report, ReportingPeriod
 
 
 class ReportFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(widget=Select, label="状态", choices=Report.Status.choices)
-    unit = django_filters.ModelChoiceFilter(
-        widget=Select, label="单位", queryset=MemberUnit.objects.filter(active=True)
-    )
+    status = django_filters.ChoiceFilter(label="状态", choices=Report.Status.choices)
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
     year = django_filters.NumberFilter(
         label="年度", field_name="period__year", min_value=2000, max_value=2100
     )
     half = django_filters.ChoiceFilter(
-        widget=Select,
         label="半年",
         field_name="period__half",
         choices=ReportingPeriod._meta.get_field("half").choices,
     )
     plan = django_filters.ModelChoiceFilter(
-        widget=Select, label="规划", field_name="period__plan", queryset=Plan.objects.all()
+        label="规划", field_name="period__plan", queryset=Plan.objects.all()
     )
     q = TextSearch(
         label="关键词",
@@ -58,7 +55,7 @@ class PeriodFilter(django_filters.FilterSet):
 
     plan = django_filters.ModelChoiceFilter(
         # its own id: the page's 开放期次 form has a plan field too
-        widget=Select(attrs={"id": "plan-switch", "data-autosubmit": "", "aria-label": "规划"}),
+        widget=forms.Select(attrs={"id": "plan-switch", "data-autosubmit": "", "aria-label": "规划"}),
         label="规划",
         queryset=Plan.objects.all(),
         empty_label=None,

@@ -13,7 +13,6 @@ from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core import rhythm as rh
 from core.uploads import ATTACHMENT_KINDS, validate_upload
-from core.widgets import Select
 
 from .excel import SOURCE_CHOICES, value_basis
 from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetCategory, TargetEvaluation
@@ -230,11 +229,9 @@ class ReturnForm(forms.Form):
 
 
 class OpenPeriodForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None, widget=Select)
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    half = forms.TypedChoiceField(
-        label="半年", choices=ReportingPeriod.Half.choices, coerce=int, widget=Select
-    )
+    half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
     due_date = forms.DateField(
         label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
     )
@@ -279,11 +276,9 @@ class OpenPeriodForm(forms.Form):
 class HistoryPeriodForm(forms.Form):
     """A past half year opened as a 补录期次: the office fills its reports from the old tables."""
 
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None, widget=Select)
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    half = forms.TypedChoiceField(
-        label="半年", choices=ReportingPeriod.Half.choices, coerce=int, widget=Select
-    )
+    half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
 
     def clean(self):
         data = super().clean()
@@ -443,7 +438,7 @@ class TargetForm(forms.ModelForm):
         self.instance.plan = plan
         # the plan's categories (TargetCategory, from the pack)
         self.fields["category"] = forms.ChoiceField(
-            label="类别", choices=[("", "请选择"), *plan.category_names().items()], widget=Select
+            label="类别", choices=[("", "请选择"), *plan.category_names().items()]
         )
         for name in ("lead_units", "support_units"):
             cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = _units()
@@ -663,20 +658,15 @@ class ReopenForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(
-        widget=Select, label="规划", queryset=Plan.objects.all(), required=False, empty_label=None
-    )
-    category = forms.ChoiceField(widget=Select, label="类别", required=False)
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    category = forms.ChoiceField(label="类别", required=False)
     unit = forms.ModelChoiceField(
-        widget=Select,
         label="责任单位",
         queryset=MemberUnit.objects.none(),
         required=False,
         empty_label="全部单位",
     )
-    rag = forms.ChoiceField(
-        widget=Select, label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()]
-    )
+    rag = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -699,17 +689,14 @@ class MatrixFilterForm(forms.Form):
         ("returned", "退回"),
         ("pending", "未到期"),
     ]
-    plan = forms.ModelChoiceField(
-        widget=Select, label="规划", queryset=Plan.objects.all(), required=False, empty_label=None
-    )
+    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
     unit = forms.ModelChoiceField(
-        widget=Select,
         label="单位",
         queryset=MemberUnit.objects.none(),
         required=False,
         empty_label="全部单位",
     )
-    status = forms.ChoiceField(widget=Select, label="报送情况", required=False, choices=STATUS_CHOICES)
+    status = forms.ChoiceField(label="报送情况", required=False, choices=STATUS_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,28 +1,120 @@
+"""``core.widgets.FormRenderer`` renders what Django's widget templates render, for every widget type it
+takes over, and leaves the others (and overridden templates) to Django."""
+
+import datetime as dt
+
+import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
-from core.widgets import Select
-
-
-class _Form(forms.Form):
-    plain = forms.ChoiceField(choices=[("", "全部"), ("a", "甲<乙>"), ("b", "丙")], required=False)
-    grouped = forms.ChoiceField(choices=[("组一", [("x", "X")]), ("y", "Y")], required=False)
+from core.widgets import FormRenderer
 
 
-class _FastForm(_Form):
-    plain = forms.ChoiceField(
-        choices=[("", "全部"), ("a", "甲<乙>"), ("b", "丙")], required=False, widget=Select
+class _Everything(forms.Form):
+    text = forms.CharField(required=False, max_length=20, help_text="x")
+    number = forms.DecimalField(required=False, min_value=0, decimal_places=2)
+    integer = forms.IntegerField(required=False)
+    email = forms.EmailField(required=False)
+    url = forms.URLField(required=False)
+    password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    when = forms.DateTimeField(required=False)
+    time = forms.TimeField(required=False)
+    search = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "search", "data-x": True}))
+    agree = forms.BooleanField(required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "disabled": False}))
+    choice = forms.ChoiceField(choices=[("", "全部"), ("a", "甲<乙>"), ("b", '丙"丁')], required=False)
+    grouped = forms.ChoiceField(choices=[("组一", [("x", "X"), ("z", "Z")]), ("y", "Y")], required=False)
+    many = forms.MultipleChoiceField(choices=[("1", "一"), ("2", "二")], required=False)
+    yes_no = forms.NullBooleanField(required=False)
+    radio = forms.ChoiceField(choices=[("r", "R")], required=False, widget=forms.RadioSelect)
+    upload = forms.FileField(required=False)
+
+
+BOUND = [
+    {},
+    {
+        "text": "<b>粗</b> & \"引\" '号'",
+        "number": "12.50",
+        "integer": "0",
+        "email": "a@b.cn",
+        "url": "https://example.cn/?a=1&b=2",
+        "password": "p<w>",
+        "hidden": "h&",
+        "date": "2026-12-02",
+        "when": "2026-12-02 08:00",
+        "time": "08:30",
+        "search": "查",
+        "agree": "on",
+        "note": "第一行\n<第二行>",
+        "choice": "a",
+        "grouped": "z",
+        "many": ["1", "2"],
+        "yes_no": "true",
+        "radio": "r",
+    },
+    {"choice": "nope", "integer": "x", "note": ""},
+]
+
+
+def _render(form_data, renderer):
+    form = _Everything(
+        form_data or None, initial={"date": dt.date(2026, 1, 5), "text": mark_safe("<i>safe</i>")}
     )
-    grouped = forms.ChoiceField(choices=[("组一", [("x", "X")]), ("y", "Y")], required=False, widget=Select)
+    form.renderer = renderer
+    if form_data:
+        form.is_valid()
+    return {name: str(form[name]) for name in form.fields}
 
 
-def _normalised(html):
-    return parse_html(str(html))  # compares elements, text and attributes, not attribute order
+@pytest.mark.parametrize("data", BOUND, ids=["unbound", "bound", "invalid"])
+def test_every_widget_renders_what_djangos_templates_render(data):
+    stock, fast = _render(data, DjangoTemplates()), _render(data, FormRenderer())
+    for name in _Everything.base_fields:
+        assert parse_html(fast[name]) == parse_html(stock[name]), name
 
 
-def test_the_python_select_renders_what_djangos_template_renders():
-    for data in ({}, {"plain": "a", "grouped": "x"}, {"plain": "nope"}):
-        stock, fast = _Form(data), _FastForm(data)
-        for name in ("plain", "grouped"):
-            assert _normalised(fast[name]) == _normalised(stock[name]), (data, name)
-    assert "甲&lt;乙&gt;" in str(_FastForm()["plain"])
+def test_values_and_labels_are_escaped():
+    html = _render(BOUND[1], FormRenderer())
+    assert "&lt;b&gt;粗&lt;/b&gt; &amp; &quot;引&quot; &#x27;号&#x27;" in html["text"]
+    assert "甲&lt;乙&gt;" in html["choice"] and "丙&quot;丁" in html["choice"]
+    assert "\n&lt;第二行&gt;</textarea>" in html["note"]
+
+
+def test_the_python_path_is_taken_for_the_common_widgets_only():
+    renderer = FormRenderer()
+    assert "django/forms/widgets/select.html" in renderer.python_renderers
+    assert "django/forms/widgets/text.html" in renderer.python_renderers
+    assert "django/forms/widgets/radio.html" not in renderer.python_renderers  # Django's template
+
+
+def test_an_overridden_widget_template_is_rendered_from_the_override(tmp_path, settings):
+    (tmp_path / "django" / "forms" / "widgets").mkdir(parents=True)
+    (tmp_path / "django" / "forms" / "widgets" / "text.html").write_text('<input class="overridden">')
+
+    class Renderer(FormRenderer):
+        @property
+        def engine(self):
+            return self.backend(
+                {
+                    "APP_DIRS": False,
+                    "DIRS": [tmp_path, *DjangoTemplates().engine.dirs],
+                    "NAME": "t",
+                    "OPTIONS": {},
+                }
+            )
+
+    renderer = Renderer()
+    assert "django/forms/widgets/text.html" not in renderer.python_renderers
+    form = _Everything()
+    form.renderer = renderer
+    assert str(form["text"]) == '<input class="overridden">'
+
+
+def test_the_project_uses_it(settings):
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), FormRenderer)
