@@ -697,6 +697,10 @@ class Objection(models.Model):
         verbose_name = "公示异议"
         verbose_name_plural = "公示异议"
         ordering = ["-recorded_at", "-id"]
+        indexes = [
+            # 公示管理 counts the open objections of each list: the few open ones, not every entry
+            models.Index(fields=["outcome", "application"], name="awards_objection_open_idx"),
+        ]
 
     def __str__(self):
         return f"{self.application.code} 异议"

@@ -2,16 +2,17 @@
 
 import datetime as dt
 
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import table_date
+from core.markup import markup
 from core.policy import first_year
 
-from .formatting import wan
+from .formatting import as_typed, wan
 from .models import (
     Application,
     DuplicateFinding,
@@ -175,6 +176,9 @@ _PUBLISHABLE_ROW = (
 )
 
 
+_CHECKED = mark_safe(" checked")  # noqa: S308 (constant markup)
+
+
 def publishable_rows(applications, *, checked: set[str] | None) -> list[dict]:
     """The rows of the 发布公示 form, formatted once here (no model objects, no per-row filters);
     ``html`` is the row's table markup.
@@ -194,11 +198,11 @@ def publishable_rows(applications, *, checked: set[str] | None) -> list[dict]:
             "reviewed_on": table_date(reviewed_at, with_time=False),
             "checked": checked is None or str(pk) in checked,
         }
-        row["html"] = format_html(
+        row["html"] = markup(
             _PUBLISHABLE_ROW,
             pk,
             pk,
-            mark_safe(" checked") if row["checked"] else "",
+            _CHECKED if row["checked"] else "",
             pk,
             row["code"],
             enterprise,
@@ -236,18 +240,17 @@ def past_batches(today: dt.date):
     )
 
 
-def _count_per_batch(queryset, batch_field: str):
-    """A correlated COUNT(*) of ``queryset`` rows per outer batch, for annotating a page of batches."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{batch_field: OuterRef("pk")})
-            .order_by()
-            .values(batch_field)
-            .annotate(c=Count("id"))
-            .values("c")
-        ),
-        0,
-    )
+class _CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (subquery))``: a correlated count without the GROUP BY that
+    ``.values().annotate(Count())`` puts in the subquery (three times slower on SQLite)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = models.IntegerField()
+
+
+def _count_per_batch(queryset, batch_field: str) -> _CountOf:
+    """A correlated count of ``queryset`` rows per outer batch, for annotating a page of batches."""
+    return _CountOf(queryset.filter(**{batch_field: OuterRef("pk")}).order_by().values("pk"))
 
 
 def batches_with_counts():
@@ -286,6 +289,55 @@ def batch_rows(page, *, today: dt.date) -> list[dict]:
                 "open_objections": batch.open_objections,
                 "badge": _BATCH_STATES[state],
             }
+        )
+    return rows
+
+
+_APPLICATION_ROW = (
+    '<tr><td class="nowrap"><a href="{url}">{code}</a></td>\n'
+    "      <td>{enterprise}{unverified}</td>\n"
+    "      <td>{item}{flag}</td><td>{reference}</td>\n"
+    '      <td class="num">{amount}{provisional}</td>\n'
+    '      <td>{source}</td><td class="nowrap">{submitted}</td>\n'
+    '      <td><span class="badge {badge}">{status}</span>{objection}</td></tr>'
+)
+_UNVERIFIED = mark_safe(' <span class="badge badge-amber">企业待核验</span>')  # noqa: S308 (constant markup)
+_FINDING = mark_safe(
+    ' <span class="badge badge-red" title="疑似重复奖励，待办公室负责人裁定">疑似重复待裁定</span>'
+)  # noqa: S308 (constant markup)
+_FLAGGED = mark_safe(' <span class="badge badge-amber" title="复核提示">需研判</span>')  # noqa: S308 (constant markup)
+_PROVISIONAL = mark_safe('<div><span class="badge badge-amber">暂定</span></div>')  # noqa: S308 (constant markup)
+_OBJECTION = mark_safe(' <span class="badge badge-red">有异议</span>')  # noqa: S308 (constant markup)
+
+
+def application_rows(page) -> list[SafeString]:
+    """A page of ``office_applications`` as the 申报审核 table's rows, written at once here (one reverse
+    per page, no per-cell template filters); every value is escaped."""
+    detail = url_pattern("awards:application_detail")
+    rows = []
+    for a in page:
+        if a.submitted_at:
+            submitted = table_date(a.submitted_at, with_time=False)
+        else:
+            submitted = "历史录入" if a.is_legacy else ""
+        rows.append(
+            markup(
+                _APPLICATION_ROW,
+                url=detail % a.pk,
+                code=a.code,
+                enterprise=a.enterprise.name,
+                unverified="" if a.enterprise.verified_at else _UNVERIFIED,
+                item=a.reward_item.name,
+                flag=_FINDING if a.open_findings else _FLAGGED if a.review_flags else "",
+                reference=as_typed(a.reference),
+                amount=wan(a.amount_yuan),
+                provisional=_PROVISIONAL if a.provisional else "",
+                source=a.funding_source.name if a.funding_source_id else "",
+                submitted=submitted,
+                badge=a.status_badge,
+                status=a.get_status_display(),
+                objection=_OBJECTION if a.open_objections else "",
+            )
         )
     return rows
 

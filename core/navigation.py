@@ -8,12 +8,13 @@ open. Apps own their entries, so adding a page never means editing another app.
 
 from collections.abc import Callable
 from functools import lru_cache
-from html import escape
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
+
+from .markup import esc
 
 _providers: list[Callable[..., dict | None]] = []  # in INSTALLED_APPS order (each app's ready())
 
@@ -67,8 +68,8 @@ def sidebar_html(groups: list[dict]) -> SafeString:
     cost more than many a page's own content). Labels and URLs are escaped."""
     parts = []
     for group in groups:
-        parts.append(f'<div class="nav-group">{escape(group["label"])}</div>')
+        parts.append(f'<div class="nav-group">{esc(group["label"])}</div>')
         for item in group["items"]:
             active = ' class="active"' if item.get("active") else ""
-            parts.append(f'<a href="{escape(item["url"])}"{active}>{escape(item["label"])}</a>')
+            parts.append(f'<a href="{esc(item["url"])}"{active}>{esc(item["label"])}</a>')
     return mark_safe("".join(parts))  # noqa: S308 (every label and URL is escaped above)

@@ -10,7 +10,6 @@ renderers on every widget type.
 """
 
 from collections.abc import Callable, Mapping
-from html import escape as _escape
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ import django.forms
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeData
+
+from .markup import esc
 
 _INPUT_TYPES = (
     "checkbox",
@@ -39,13 +39,6 @@ _INPUT_TYPES = (
 )
 
 
-def _text(value: Any) -> str:
-    """``{{ value|stringformat:"s" }}`` under autoescape: str() and HTML-escaped unless already safe."""
-    if isinstance(value, SafeData):
-        return str(value)
-    return _escape(str(value))
-
-
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html: ``False`` drops the attribute, ``True`` writes its bare name."""
     parts = []
@@ -53,33 +46,35 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {_text(name)}")
+            parts.append(f" {esc(name)}")
         else:
-            parts.append(f' {_text(name)}="{_text(value)}"')
+            parts.append(f' {esc(name)}="{esc(value)}"')
     return "".join(parts)
 
 
 def _input(widget: dict[str, Any]) -> str:
-    value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
-    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    value = "" if widget["value"] is None else f' value="{esc(widget["value"])}"'
+    return (
+        f'<input type="{esc(widget["type"])}" name="{esc(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
 
 
 def _textarea(widget: dict[str, Any]) -> str:
-    value = _text(widget["value"]) if widget["value"] else ""
-    return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+    value = esc(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
 def _select(widget: dict[str, Any]) -> str:
-    parts = [f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{esc(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            parts.append(f'\n  <optgroup label="{esc(group_name)}">')
         for option in options:
             if option["template_name"] != "django/forms/widgets/select_option.html":
                 raise _Unsupported
             parts.append(
-                f'\n  <option value="{_text(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_text(option['label'])}</option>"
+                f'\n  <option value="{esc(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{esc(option['label'])}</option>"
             )
         if group_name:
             parts.append("\n  </optgroup>")

@@ -1,11 +1,7 @@
-import html
-
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
+from ..formatting import as_typed as _as_typed
 from ..formatting import wan as _wan
-from ..validators import is_invisible
 
 register = template.Library()
 
@@ -33,14 +29,4 @@ def field(form, name):
 @register.filter
 def as_typed(reference):
     """{{ a.reference|as_typed }}: the reference as typed, every invisible character marked ⟨U+200B⟩."""
-    if not reference:
-        return "—"
-    if not any(is_invisible(char) for char in reference):  # the usual case: escaped once
-        return escape(reference)
-    parts = [
-        f'<mark class="invisible-char" title="不可见字符">⟨U+{ord(char):04X}⟩</mark>'
-        if is_invisible(char)
-        else html.escape(char)
-        for char in reference
-    ]
-    return mark_safe("".join(parts))  # noqa: S308 (each visible character is escaped above)
+    return _as_typed(reference)

@@ -57,7 +57,9 @@ def office_applications(request):
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     counts = selectors.status_counts()
     return render(
-        request, "awards/office_applications.html", {"filter": filterset, "page_obj": page, "counts": counts}
+        request,
+        "awards/office_applications.html",
+        {"filter": filterset, "page_obj": page, "rows": selectors.application_rows(page), "counts": counts},
     )
 
 

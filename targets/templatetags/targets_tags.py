@@ -3,8 +3,9 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from core.markup import markup
 
 register = template.Library()
 
@@ -46,7 +47,7 @@ def sparkline(points, target_value=None, rag="gray"):
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     last_x, last_y = coords[-1]
     title = "，".join(f"{p['label']} {dec(p['value'])}" for p in points)
-    return format_html(
+    return markup(
         '<svg class="sparkline spark-{}" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
         "<title>{}</title>"
         '<polyline points="{}" fill="none" stroke-width="1.8"/>'
@@ -78,6 +79,9 @@ _DASHBOARD_ROW = (
 )
 
 
+_SUPPORT = mark_safe('<span class="muted">（配合）</span>')  # noqa: S308 (constant markup)
+
+
 def dashboard_row_html(row: dict, url: str) -> str:
     """One row of the 目标总览 table (``target_progress_rows``), formatted at once: the markup the
     template wrote cell by cell, with the same filters (dec, sparkline, table_date)."""
@@ -86,17 +90,10 @@ def dashboard_row_html(row: dict, url: str) -> str:
     from core.dates import table_date
 
     target = row["target"]
-    owners = mark_safe(  # noqa: S308 (every piece is escaped by format_html)
-        "、".join(
-            format_html(
-                "{}{}",
-                o.unit,
-                mark_safe('<span class="muted">（配合）</span>') if o.role == "support" else "",
-            )
-            for o in row["owners"]
-        )
+    owners = mark_safe(  # noqa: S308 (every piece is escaped by markup)
+        "、".join(markup("{}{}", o.unit, _SUPPORT if o.role == "support" else "") for o in row["owners"])
     )
-    return format_html(
+    return markup(
         _DASHBOARD_ROW,
         target.code,
         url,
