@@ -1,9 +1,14 @@
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -17,7 +22,7 @@ class LoginForm(AuthenticationForm):
         "inactive": "该账户已停用，请联系系统管理员。",
     }
 
-    def confirm_login_allowed(self, user):
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         enterprise = user.enterprise if user.enterprise_id else None
         if enterprise is not None and enterprise.rejected_at is not None:
@@ -34,11 +39,11 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """A wrong old password is a failed login to django-axes: the same count, the same lockout
     (username + client address), so an open session cannot be used to guess the password."""
 
-    def __init__(self, user, *args, request=None, **kwargs):
+    def __init__(self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         self.request = request
         super().__init__(user, *args, **kwargs)
 
-    def clean_old_password(self):
+    def clean_old_password(self) -> str:
         credentials = {"username": self.user.get_username()}
         if AxesProxyHandler.is_locked(self.request, credentials):
             raise ValidationError(LOCKED_MESSAGE, code="locked")

@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -6,8 +6,14 @@ from django.db import models
 from django.db.models import Q
 
 
-class UserManager(DjangoUserManager):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
         # `createsuperuser` makes the IT administrator: the admin site is for the admin role only
         extra_fields.setdefault("role", User.Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)

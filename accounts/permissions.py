@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .models import OFFICE_ROLES, User
 
@@ -21,6 +22,13 @@ __all__ = ["OFFICE_ROLES", "AnyUser"]  # OFFICE_ROLES re-exported: the role set 
 # what a view has in ``request.user`` (services and selectors get a ``User``)
 AnyUser: TypeAlias = User | AnonymousUser
 View: TypeAlias = Callable[..., Any]
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``require`` (or ``login_required``): ``request.user`` is a
+    ``User``. For annotations only; Django still passes a plain ``HttpRequest``."""
+
+    user: User
 
 
 def is_office(user: AnyUser) -> bool:

@@ -1,21 +1,29 @@
 """The year's assessment as xlsx and .docx (government layout: title, basis, score table, evidence)."""
 
+from typing import Any
+
 from django.utils import timezone
+from docx.document import Document
 
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document, rhythm_name
 
+from .models import AssessmentScheme
 
-def score_headers(scheme) -> list[str]:
+# a unit's computed or published score (assessment.services.assessment_compute / scheme_results)
+Rows = list[dict[str, Any]]
+
+
+def score_headers(scheme: AssessmentScheme) -> list[str]:
     return ["名次", "单位"] + [f"{i.name}（{i.weight}分）" for i in scheme.items.all()] + ["得分"]
 
 
-def score_rows(rows) -> list[list]:
+def score_rows(rows: Rows) -> list[list[Any]]:
     return [[r["rank"], r["unit"].name] + [i["score"] for i in r["items"]] + [str(r["score"])] for r in rows]
 
 
-def evidence_rows(rows) -> list[list]:
+def evidence_rows(rows: Rows) -> list[list[Any]]:
     out = []
     for r in rows:
         for item in r["items"]:
@@ -28,11 +36,11 @@ EVIDENCE_HEADERS = ["单位", "考核项目", "扣分", "扣分依据"]
 RULE_HEADERS = ["考核项目", "扣分情形", "分值", "每次扣分"]
 
 
-def rule_rows(scheme) -> list[list]:
+def rule_rows(scheme: AssessmentScheme) -> list[list[Any]]:
     return [[i.name, i.get_kind_display(), str(i.weight), str(i.deduction)] for i in scheme.items.all()]
 
 
-def workbook_sheets(scheme, rows):
+def workbook_sheets(scheme: AssessmentScheme, rows: Rows) -> list[tuple[str, list[str], list[list[Any]]]]:
     return [
         ("考核得分", score_headers(scheme), score_rows(rows)),
         ("扣分依据", EVIDENCE_HEADERS, evidence_rows(rows)),
@@ -40,7 +48,7 @@ def workbook_sheets(scheme, rows):
     ]
 
 
-def assessment_document(scheme, rows):
+def assessment_document(scheme: AssessmentScheme, rows: Rows) -> Document:
     policy = policy_document()
     doc = new_document(
         title=f"{scheme.year}年度{policy.program_name}工作督查考核结果",

@@ -1,4 +1,5 @@
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label="考核年度", min_value=2000, max_value=2100)
 
 
-def _points(raw, label: str) -> Decimal:
+def _points(raw: object, label: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
@@ -29,7 +30,7 @@ class SchemeForm(forms.Form):
         label="考核说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
-    def clean_note(self):
+    def clean_note(self) -> str:
         return clean_text(self.cleaned_data["note"], label="考核说明")
 
 
@@ -41,8 +42,9 @@ class ItemForm(forms.Form):
     weight = forms.CharField(label="分值", max_length=10, required=False)
     deduction = forms.CharField(label="每次扣分", max_length=10, required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         name = (data.get("name") or "").strip()
         if not name:
             data["skip"] = True
@@ -61,7 +63,7 @@ class ItemForm(forms.Form):
 
 
 class BaseItemFormSet(forms.BaseFormSet):
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         kinds = [f.cleaned_data["kind"] for f in self.forms if not f.cleaned_data.get("skip")]

@@ -41,7 +41,7 @@ class AssessmentScheme(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}年度督查考核方案"
 
     @property
@@ -100,7 +100,7 @@ class AssessmentItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -125,5 +125,5 @@ class AssessmentResult(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.scheme.year}年度考核"

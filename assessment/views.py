@@ -1,13 +1,15 @@
 """Office: the year's scheme (one form), the computed scores, publication, exports. Units: their own
 published score and why."""
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, office_required, unit_required
+from accounts.permissions import AuthenticatedRequest, approver_required, office_required, unit_required
 from core.documents import docx_response, xlsx_response
 from core.errors import show_error
 
@@ -27,7 +29,7 @@ from .services import (
 
 
 @office_required
-def index(request):
+def index(request: AuthenticatedRequest) -> HttpResponse:
     opening = "year" in request.GET  # 打开该年度; the list's own filters are status and o
     form = YearForm(request.GET) if opening else YearForm(initial={"year": timezone.localdate().year})
     if opening and form.is_valid():
@@ -42,24 +44,31 @@ def index(request):
     )
 
 
-def _rows(scheme):
+def _rows(scheme: AssessmentScheme | None) -> list[dict[str, Any]]:
     if scheme is None:
         return []
     return scheme_results(scheme=scheme) if scheme.is_published else assessment_compute(scheme=scheme)
 
 
-def _item_initial(scheme):
+def _item_initial(scheme: AssessmentScheme | None) -> list[dict[str, Any]]:
     if scheme is not None and scheme.items.exists():
         given = {i.kind: i for i in scheme.items.all()}
         rows = [ItemInput(i.kind, i.name, i.weight, i.deduction) for i in given.values()]
-        rows += [ItemInput(s.kind, "", "", "") for s in suggested_items() if s.kind not in given]
+        # the kinds not in the scheme yet: an empty row each
+        blank = [
+            {"kind": s.kind, "name": "", "weight": "", "deduction": ""}
+            for s in suggested_items()
+            if s.kind not in given
+        ]
     else:
-        rows = suggested_items()
-    return [{"kind": r.kind, "name": r.name, "weight": r.weight, "deduction": r.deduction} for r in rows]
+        rows, blank = suggested_items(), []
+    return [
+        {"kind": r.kind, "name": r.name, "weight": r.weight, "deduction": r.deduction} for r in rows
+    ] + blank
 
 
 @office_required
-def scheme(request, year):
+def scheme(request: AuthenticatedRequest, year: int) -> HttpResponse:
     if not 2000 <= year <= 2100:
         raise Http404("考核年度无效")
     obj = AssessmentScheme.objects.filter(year=year).first()
@@ -103,7 +112,7 @@ def scheme(request, year):
 
 @approver_required
 @require_POST
-def publish(request, year):
+def publish(request: AuthenticatedRequest, year: int) -> HttpResponse:
     obj = get_object_or_404(AssessmentScheme, year=year)
     try:
         n = scheme_publish(scheme=obj, by=request.user)
@@ -117,19 +126,19 @@ def publish(request, year):
 
 
 @office_required
-def export_xlsx(request, year):
+def export_xlsx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     obj = get_object_or_404(AssessmentScheme.objects.prefetch_related("items"), year=year)
     return xlsx_response(documents.workbook_sheets(obj, _rows(obj)), f"{year}年度督查考核结果.xlsx")
 
 
 @office_required
-def export_docx(request, year):
+def export_docx(request: AuthenticatedRequest, year: int) -> HttpResponse:
     obj = get_object_or_404(AssessmentScheme.objects.prefetch_related("items"), year=year)
     return docx_response(documents.assessment_document(obj, _rows(obj)), f"{year}年度督查考核结果.docx")
 
 
 @unit_required
-def mine(request):
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The unit's own published results only: no other unit's score or rank list."""
     results = (
         AssessmentResult.objects.filter(

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -20,7 +22,7 @@ from .models import (
 class NeverDeleteMixin:
     """Money-related records are never hard-deleted (docs/design.md); withdraw or reject instead."""
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -31,7 +33,7 @@ class RewardTierInline(NeverDeleteMixin, admin.TabularInline):
     readonly_fields = ("code", "amount_yuan")  # the amounts come from the pack (reward_items.yaml)
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -73,7 +75,7 @@ class FundingSourceAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     search_fields = ("code", "name")
     readonly_fields = ("code",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a new source comes with its approval path, from the pack
 
 
@@ -86,7 +88,7 @@ class RewardGroupAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     search_fields = ("code", "name")
     readonly_fields = ("code", "highest_only", "yearly_cap_yuan")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -97,7 +99,7 @@ class RewardTierAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     search_fields = ("code", "name", "reward_item__name")
     readonly_fields = ("reward_item", "code", "amount_yuan")  # money: from the pack only
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -115,7 +117,7 @@ class AttachmentInline(NeverDeleteMixin, admin.TabularInline):
     fields = readonly_fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -126,7 +128,7 @@ class EventInline(NeverDeleteMixin, admin.TabularInline):
     fields = readonly_fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -179,10 +181,10 @@ class ObjectionAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
 class ReadOnlyAdmin(NeverDeleteMixin, SimpleHistoryAdmin):
     """Money decisions are made on the platform by two people; the admin only shows them."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -1,26 +1,38 @@
 """Exports in the office's usual layouts: 公示名单 and 拨付清单 (.docx), money ledger (.xlsx)."""
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils import timezone
+from docx.document import Document
 
 from core.documents import add_paragraph, add_table, new_document
 from core.policy import policy_document
 
 from .formatting import cn_date, wan
-from .models import FundingPath, FundingSource, PublicityBatch, RewardItem
+from .models import (
+    Application,
+    DuplicateFinding,
+    FundingPath,
+    FundingRequest,
+    FundingRequestItem,
+    FundingSource,
+    PublicityBatch,
+    RewardItem,
+)
 from .services.legacy import COLUMNS
 from .validators import visible_reference
 
 
-def _amount_text(application) -> str:
+def _amount_text(application: Application) -> str:
     text = wan(application.amount_yuan)
     if application.provisional:
         text += "（以省级财政拨付为准）"
     return text
 
 
-def publicity_document(batch: PublicityBatch, entries):
+def publicity_document(batch: PublicityBatch, entries: Iterable[Application]) -> Document:
     doc = new_document(title=batch.title, landscape=True)
     add_paragraph(
         doc,
@@ -62,13 +74,15 @@ def publicity_document(batch: PublicityBatch, entries):
     return doc
 
 
-def payments_document(applications, *, start: dt.date, end: dt.date):
+def payments_document(applications: Iterable[Application], *, start: dt.date, end: dt.date) -> Document:
     doc = new_document(title="质量品牌奖励资金拨付清单", landscape=True)
     add_paragraph(doc, f"统计期间：{cn_date(start)}至{cn_date(end)}（按拨付日期）。")
-    rows = []
+    rows: list[list[Any]] = []
     sources = FundingSource.as_choices()
-    totals = {code: 0 for code, _ in sources}
+    totals: dict[str | None, int] = {code: 0 for code, _ in sources}
     for index, a in enumerate(applications, start=1):
+        # paid: awards_application_paid_has_payment holds both
+        assert a.paid_amount_yuan is not None and a.paid_on is not None
         totals[a.funding_source_id] = totals.get(a.funding_source_id, 0) + a.paid_amount_yuan
         rows.append(
             [
@@ -98,7 +112,7 @@ def payments_document(applications, *, start: dt.date, end: dt.date):
         ],
         rows,
     )
-    names = dict(sources)
+    names: dict[str | None, str] = dict(sources)
     summary = "；".join(f"{names.get(k, k)} {v:,} 元" for k, v in totals.items() if v)
     add_paragraph(doc, f"合计：{len(rows)} 笔，{sum(totals.values()):,} 元。{summary}")
     add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
@@ -106,7 +120,9 @@ def payments_document(applications, *, start: dt.date, end: dt.date):
     return doc
 
 
-def money_sheets(rows: list[dict], applications) -> list[tuple[str, list[str], list[list]]]:
+def money_sheets(
+    rows: list[dict[str, Any]], applications: Iterable[Application]
+) -> list[tuple[str, list[str], list[list[Any]]]]:
     summary = [
         [
             r["year"],
@@ -177,7 +193,7 @@ def money_sheets(rows: list[dict], applications) -> list[tuple[str, list[str], l
     ]
 
 
-def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
+def legacy_template_sheets() -> list[tuple[str, list[str], list[list[Any]]]]:
     example = [
         [
             "91421081MA49R8XA1X",
@@ -205,7 +221,7 @@ def legacy_template_sheets() -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
-def _record(a) -> list:
+def _record(a: Application) -> list[Any]:
     return [
         a.code,
         "历史兑现" if a.is_legacy else "平台申报",
@@ -217,7 +233,7 @@ def _record(a) -> list:
     ]
 
 
-def integrity_sheets(findings) -> list[tuple[str, list[str], list[list]]]:
+def integrity_sheets(findings: Iterable[DuplicateFinding]) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The integrity page as a workbook: both records of each possible duplicate and its ruling."""
     record = ["申报编号", "来源", "企业名称", "统一社会信用代码", "奖励项目", "编号（原样）", "状态"]
     rows = [
@@ -267,7 +283,7 @@ LEDGER_HEADER = [
 ]
 
 
-def ledger_rows(applications) -> list[list]:
+def ledger_rows(applications: Iterable[Application]) -> list[list[Any]]:
     """The 资金拨付台账 as finance expects it (批复文号 from the confirmed reply, or as entered for legacy)."""
     return [
         [
@@ -289,7 +305,9 @@ def ledger_rows(applications) -> list[list]:
     ]
 
 
-def ledger_sheets(applications, totals: dict) -> list[tuple[str, list[str], list[list]]]:
+def ledger_sheets(
+    applications: Iterable[Application], totals: dict[str, int]
+) -> list[tuple[str, list[str], list[list[Any]]]]:
     rows = ledger_rows(applications)
     rows.append(
         ["合计", f"{totals['n']} 项", "", "", "", totals["approved"], "", "", totals["paid"], "", "", "", ""]
@@ -297,12 +315,13 @@ def ledger_sheets(applications, totals: dict) -> list[tuple[str, list[str], list
     return [("资金拨付台账", LEDGER_HEADER, rows)]
 
 
-def funding_request_document(request, items):
+def funding_request_document(request: FundingRequest, items: Sequence[FundingRequestItem]) -> Document:
     """The 请示 of a 报请 batch in government layout: title, 主送, body citing the policy, the list of
     enterprises, awards and amounts with the total, 落款 and date."""
 
     policy = policy_document()
-    path = FundingPath.objects.filter(source_id=request.funding_source_id).first()
+    # the stubs type a to_field key's ``_id`` lookup as the pk; it is the code here
+    path = FundingPath.objects.filter(source_id=request.funding_source_id).first()  # type: ignore[misc]
     doc = new_document(title=request.title)
     add_paragraph(doc, f"{request.recipient}：", indent=False)
     clause = f"“{path.clause}”" if path and path.clause else ""

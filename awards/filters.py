@@ -1,10 +1,14 @@
 """Filters and sorting of the office's application list (django-filter); the export uses the same."""
 
+import datetime as dt
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from core.filters import Ordering, TextSearch
 
@@ -50,7 +54,7 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["status", "reward_item", "funding_source", "year"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         found = (
             Q(enterprise__name__icontains=value)
             | Q(enterprise__credit_code__icontains=value)
@@ -87,13 +91,13 @@ class EnterpriseFilter(django_filters.FilterSet):
         model = Enterprise
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         if data is not None and not data.get("state"):
             data = data.copy()
             data["state"] = "unverified"
         super().__init__(data, *args, **kwargs)
 
-    def by_state(self, queryset, name, value):
+    def by_state(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         if value == "unverified":
             return queryset.filter(verified_at__isnull=True, rejected_at__isnull=True)
         if value == "verified":
@@ -149,7 +153,7 @@ class LedgerFilter(django_filters.FilterSet):
         model = Application
         fields: list[str] = []
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args: Any, years: Iterable[int] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # a typed choice has no empty choice of its own: 全部 first, or the newest year looks chosen
         self.filters["year"].extra["choices"] = [("", "全部"), *((y, f"{y}年") for y in years)]
@@ -171,11 +175,15 @@ class FindingFilter(django_filters.FilterSet):
         model = DuplicateFinding
         fields = ["kind"]
 
-    def by_state(self, queryset, name, value):
+    def by_state(
+        self, queryset: QuerySet[DuplicateFinding], name: str, value: str
+    ) -> QuerySet[DuplicateFinding]:
         pending = DuplicateFinding.Ruling.PENDING
         return queryset.filter(ruling=pending) if value == "open" else queryset.exclude(ruling=pending)
 
-    def search(self, queryset, name, value):
+    def search(
+        self, queryset: QuerySet[DuplicateFinding], name: str, value: str
+    ) -> QuerySet[DuplicateFinding]:
         return queryset.filter(
             Q(application__enterprise__name__icontains=value)
             | Q(other__enterprise__name__icontains=value)
@@ -237,7 +245,7 @@ class MyApplicationFilter(django_filters.FilterSet):
         model = Application
         fields: list[str] = []
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         found = Q(reference__icontains=value)
         number = APPLICATION_CODE.fullmatch(value.strip().upper())
         if number:
@@ -333,11 +341,11 @@ class PublicityBatchFilter(django_filters.FilterSet):
         model = PublicityBatch
         fields = ["year"]
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def by_state(self, queryset, name, value):
+    def by_state(self, queryset: QuerySet[PublicityBatch], name: str, value: str) -> QuerySet[PublicityBatch]:
         if value == "ended":
             return queryset.filter(end_date__lt=self.today)
         if value == "future":

@@ -9,6 +9,7 @@ does not import the loader.
 
 import datetime as dt
 from collections.abc import Callable, Set
+from typing import Any
 
 from .models import (
     MAX_AMOUNT_YUAN,
@@ -23,23 +24,28 @@ from .models import (
 )
 
 Errors = list[tuple[str, str]]
+Path = tuple[str | int, ...]
+Rows = list[tuple[int, dict[str, Any]]]
+# policypack's upsert(model, lookup, values, report) -> the row written; the loader hands it (and its
+# report, which this module only passes on) over: policypack sits above this app
+Upsert = Callable[..., Any]
 AMOUNT_RANGE = f"应为 1 至 {MAX_AMOUNT_YUAN:,} 元之间的整数（元）"
 
 
-def _path(*parts) -> str:
+def _path(*parts: str | int) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _rows(items) -> list[tuple[int, dict]]:
+def _rows(items: object) -> Rows:
     if not isinstance(items, list):
         return []
     return [(i, row) for i, row in enumerate(items) if isinstance(row, dict)]
 
 
-def _date(value) -> dt.date | None:
+def _date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -50,15 +56,15 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def _amount_error(value) -> str:
+def _amount_error(value: object) -> str:
     """ "" when ``value`` is a whole amount of money in range, else the message."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_AMOUNT_YUAN:
         return f"金额{AMOUNT_RANGE}，实为“{value}”"
     return ""
 
 
-def _repeated(prefix: tuple, rows, field: str, what: str) -> Errors:
-    seen: dict = {}
+def _repeated(prefix: Path, rows: Rows, field: str, what: str) -> Errors:
+    seen: dict[Any, int] = {}
     errors = []
     for i, row in rows:
         value = row.get(field)
@@ -76,7 +82,7 @@ def _repeated(prefix: tuple, rows, field: str, what: str) -> Errors:
 # --- funding sources ---------------------------------------------------------------------------
 
 
-def validate_funding_sources(sources) -> Errors:
+def validate_funding_sources(sources: object) -> Errors:
     """funding_sources.yaml ``funding_sources``: codes unique, each with a name (or payer) and steps."""
     rows = _rows(sources)
     errors = _repeated(("funding_sources",), rows, "source", "资金来源代码")
@@ -88,9 +94,11 @@ def validate_funding_sources(sources) -> Errors:
     return errors
 
 
-def apply_funding_sources(sources: list[dict], *, upsert: Callable, report) -> dict[str, FundingSource]:
+def apply_funding_sources(
+    sources: list[dict[str, Any]], *, upsert: Upsert, report: object
+) -> dict[str, FundingSource]:
     """Upsert every source (code, name, order) and its approval path; the sources by code."""
-    out = {}
+    out: dict[str, FundingSource] = {}
     for order, row in enumerate(sources, start=1):
         source = upsert(
             FundingSource,
@@ -129,7 +137,7 @@ def apply_funding_sources(sources: list[dict], *, upsert: Callable, report) -> d
 # --- reward groups and lines -------------------------------------------------------------------
 
 
-def validate_reward_groups(groups) -> Errors:
+def validate_reward_groups(groups: object) -> Errors:
     """reward_items.yaml ``reward_groups``: codes unique, a cap (when given) a positive amount."""
     rows = _rows(groups)
     errors = _repeated(("reward_groups",), rows, "code", "奖励分组代码")
@@ -147,11 +155,11 @@ def validate_reward_groups(groups) -> Errors:
 
 
 def validate_reward_lines(
-    items,
+    items: object,
     *,
     funding_codes: set[str] | None,
     group_codes: Set[str] = frozenset(),
-    default_from=None,
+    default_from: object = None,
 ) -> Errors:
     """reward_items.yaml ``reward_items``: every rule a schema cannot say.
 
@@ -216,7 +224,7 @@ def validate_reward_lines(
     return errors
 
 
-def _tier_errors(at: tuple, tiers) -> Errors:
+def _tier_errors(at: Path, tiers: object) -> Errors:
     if not isinstance(tiers, list) or not tiers:
         return [(_path(*at, "tiers"), "分等级奖励至少应有一个等级")]
     rows = _rows(tiers)
@@ -239,9 +247,9 @@ def _tier_errors(at: tuple, tiers) -> Errors:
     return errors
 
 
-def _amount_change_errors(at: tuple, amounts, start, end) -> Errors:
+def _amount_change_errors(at: Path, amounts: object, start: dt.date | None, end: dt.date | None) -> Errors:
     errors = []
-    seen = set()
+    seen: set[dt.date] = set()
     for k, change in _rows(amounts):
         day = _date(change.get("valid_from"))
         where = _path(*at, "amounts", k, "valid_from")
@@ -259,7 +267,7 @@ def _amount_change_errors(at: tuple, amounts, start, end) -> Errors:
     return errors
 
 
-def _overlaps(windows) -> Errors:
+def _overlaps(windows: dict[str, list[tuple[int, dt.date, dt.date | None]]]) -> Errors:
     """The same award listed twice (one name) must have windows that do not overlap."""
     errors = []
     for name, spans in windows.items():
@@ -276,7 +284,11 @@ def _overlaps(windows) -> Errors:
 
 
 def apply_reward_lines(
-    data: dict, *, upsert: Callable, report, sources: dict | None = None
+    data: dict[str, Any],
+    *,
+    upsert: Upsert,
+    report: object,
+    sources: dict[str, FundingSource] | None = None,
 ) -> list[RewardItem]:
     """Upsert reward groups, lines, their tiers and their amount changes from reward_items.yaml."""
     groups = {}

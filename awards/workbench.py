@@ -1,7 +1,10 @@
 """Reward applications on the role home: what each person has to do next (bounded queries)."""
 
+from typing import Any
+
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_approver, is_enterprise_user, is_office
 
 from . import selectors
@@ -10,7 +13,7 @@ from .models import Application, DuplicateFinding, Enterprise, MoneyChange, Obje
 Status = Application.Status
 
 
-def panels(user) -> list[dict]:
+def panels(user: User) -> list[dict[str, Any]]:
     if is_enterprise_user(user):
         return [_enterprise_panel(user)]
     if is_office(user):
@@ -18,7 +21,7 @@ def panels(user) -> list[dict]:
     return []
 
 
-def _enterprise_panel(user) -> dict:
+def _enterprise_panel(user: User) -> dict[str, Any]:
     enterprise = user.enterprise
     recent = list(
         Application.objects.filter(enterprise=enterprise)
@@ -35,7 +38,7 @@ def _enterprise_panel(user) -> dict:
     }
 
 
-def _office_panel(user) -> dict:
+def _office_panel(user: User) -> dict[str, Any]:
     counts = selectors.status_counts()
     waiting_second = 0
     if is_approver(user):

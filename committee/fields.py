@@ -5,8 +5,11 @@ The widget is a plain ``<select multiple>`` with ``<optgroup>``s (works without 
 "全选本组" action per group.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 
 from .models import MemberUnit
 
@@ -19,22 +22,23 @@ def unit_group(unit: MemberUnit) -> str:
 
 
 class GroupedUnitIterator(ModelChoiceIterator):
-    def __iter__(self):
-        groups: dict[str, list] = {label: [] for label in GROUPS}
+    # optgroups: (group label, its choices), which Django's choices accept but the stubs' base does not
+    def __iter__(self) -> Iterator[tuple[str, list[tuple[ModelChoiceIteratorValue, str]]]]:  # type: ignore[override]
+        groups: dict[str, list[tuple[ModelChoiceIteratorValue, str]]] = {label: [] for label in GROUPS}
         for unit in self.queryset:
             groups[unit_group(unit)].append(self.choice(unit))
         for label, choices in groups.items():
             if choices:
                 yield label, choices
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len([g for g in self])
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = GroupedUnitIterator
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "widget",
             forms.SelectMultiple(

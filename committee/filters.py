@@ -1,6 +1,7 @@
 """Filters and sorting of the member-unit list (django-filter)."""
 
 import django_filters
+from django.db.models import QuerySet
 
 from core.filters import Ordering, TextSearch
 
@@ -35,5 +36,5 @@ class UnitFilter(django_filters.FilterSet):
         model = MemberUnit
         fields = ["kind"]
 
-    def by_member(self, queryset, name, value):
+    def by_member(self, queryset: QuerySet[MemberUnit], name: str, value: str) -> QuerySet[MemberUnit]:
         return queryset.filter(is_member=value == "yes")

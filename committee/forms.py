@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from core.uploads import validate_upload
@@ -12,7 +15,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str = "%Y-%m-%d") -> None:
         super().__init__(attrs, format=format)
 
 
@@ -23,7 +26,7 @@ class ReplaceForm(forms.Form):
     )
     note = forms.CharField(label="备注（文号等）", max_length=200, required=False)
 
-    def clean_person_name(self):
+    def clean_person_name(self) -> str:
         return self.cleaned_data["person_name"].replace(" ", "").replace("\u3000", "")
 
 
@@ -56,7 +59,7 @@ class ContactForm(forms.Form):
     is_primary = forms.BooleanField(label="主要联络员", required=False)
     order = forms.IntegerField(label="排序", min_value=0, initial=0, required=False)
 
-    def clean_order(self):
+    def clean_order(self) -> int:
         return self.cleaned_data.get("order") or 0
 
 
@@ -66,7 +69,7 @@ class RosterImportForm(forms.Form):
         help_text="列：排序、职务、单位、职务名称、姓名、任职起始日。可先“导出 Excel”作为模板。",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         uploaded = self.cleaned_data["file"]
         validate_upload(uploaded, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
         return uploaded

@@ -31,10 +31,10 @@ class MemberUnit(models.Model):
         verbose_name_plural = "成员单位"
         ordering = ["order", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("committee:unit_detail", args=[self.pk])
 
 
@@ -64,7 +64,7 @@ class Role(models.Model):
         verbose_name_plural = "委员会职务"
         ordering = ["order", "code"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -91,7 +91,7 @@ class Seat(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.role.name} {self.unit} {self.title}"
 
     @property
@@ -139,7 +139,7 @@ class Appointment(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person_name or '（未载明）'} {self.seat.title}"
 
 
@@ -171,5 +171,5 @@ class UnitContact(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.name}"

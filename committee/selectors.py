@@ -144,6 +144,7 @@ def unit_leaders(unit_ids: Iterable[int], on: dt.date | None = None) -> dict[int
     for user in User.objects.filter(
         member_unit_id__in=leaders, full_name__in=names, is_active=True, role=User.Role.UNIT
     ).order_by("id"):
+        assert user.member_unit_id is not None  # filtered on member_unit_id__in
         leader = leaders[user.member_unit_id]
         if user.full_name == leader.name:
             leader.accounts.append(user)

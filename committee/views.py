@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import is_office, office_required
+from accounts.permissions import AuthenticatedRequest, is_office, office_required
 from core import import_views
 from core.dates import cn_date
 from core.documents import docx_response, xlsx_response
@@ -24,7 +25,7 @@ from .selectors import current_roster, roster_groups, seat_terms, term_changes
 
 
 @roster_viewer_required
-def roster(request):
+def roster(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = current_roster(today)
     policy = policy_document()
@@ -43,25 +44,25 @@ def roster(request):
 
 
 @roster_viewer_required
-def roster_export_xlsx(request):
+def roster_export_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     return xlsx_response([roster_sheet(current_roster(today))], f"委员会名单-{today:%Y%m%d}.xlsx")
 
 
 @roster_viewer_required
-def roster_export_docx(request):
+def roster_export_docx(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     doc = roster_document(current_roster(today), on=today)
     return docx_response(doc, f"委员会名单-{today:%Y%m%d}.docx")
 
 
 @roster_viewer_required
-def seat_detail(request, pk):
+def seat_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seat = get_object_or_404(Seat.objects.select_related("unit", "role"), pk=pk)
     terms = list(seat_terms(seat))
     changes = term_changes(terms)
     for term in terms:
-        term.changes = changes.get(term.pk, [])
+        term.changes = changes.get(term.pk, [])  # type: ignore[attr-defined]  # read by the template
     return render(
         request,
         "committee/seat_detail.html",
@@ -78,7 +79,7 @@ def seat_detail(request, pk):
 
 @require_POST
 @office_required
-def seat_replace(request, pk):
+def seat_replace(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seat = get_object_or_404(Seat, pk=pk, active=True)
     form = ReplaceForm(request.POST)
     if not form.is_valid():
@@ -98,7 +99,7 @@ def seat_replace(request, pk):
 
 @require_POST
 @office_required
-def seat_retire(request, pk):
+def seat_retire(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seat = get_object_or_404(Seat, pk=pk, active=True)
     form = SeatRetireForm(request.POST)
     if not form.is_valid():
@@ -114,7 +115,7 @@ def seat_retire(request, pk):
 
 
 @office_required
-def seat_create(request):
+def seat_create(request: AuthenticatedRequest) -> HttpResponse:
     form = SeatCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +129,7 @@ def seat_create(request):
 
 
 @office_required
-def roster_import(request):
+def roster_import(request: AuthenticatedRequest) -> HttpResponse:
     form = RosterImportForm(request.POST or None, request.FILES or None)
     done, preview, status = run_upload(request, form, kind=services.RosterImporter.kind)
     if done:
@@ -138,7 +139,7 @@ def roster_import(request):
 
 @require_POST
 @office_required
-def roster_import_confirm(request):
+def roster_import_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """The confirm button of the first version of this page: the office member's latest import."""
     return import_views.confirm_latest(
         request, kind=services.RosterImporter.kind, upload_url="committee:roster_import"
@@ -146,7 +147,7 @@ def roster_import_confirm(request):
 
 
 @roster_viewer_required
-def unit_list(request):
+def unit_list(request: AuthenticatedRequest) -> HttpResponse:
     units = (
         MemberUnit.objects.filter(active=True)
         .annotate(
@@ -165,7 +166,7 @@ def unit_list(request):
 
 
 @roster_viewer_required
-def unit_detail(request, pk):
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(MemberUnit, pk=pk)
     today = timezone.localdate()
     seats = (
@@ -192,7 +193,7 @@ def unit_detail(request, pk):
 
 
 @office_required
-def contact_edit(request, unit_pk, pk=None):
+def contact_edit(request: AuthenticatedRequest, unit_pk: int, pk: int | None = None) -> HttpResponse:
     unit = get_object_or_404(MemberUnit, pk=unit_pk)
     contact = get_object_or_404(UnitContact, pk=pk, unit=unit) if pk else None
     initial = (
@@ -210,7 +211,7 @@ def contact_edit(request, unit_pk, pk=None):
 
 @require_POST
 @office_required
-def contact_delete(request, unit_pk, pk):
+def contact_delete(request: AuthenticatedRequest, unit_pk: int, pk: int) -> HttpResponse:
     contact = get_object_or_404(UnitContact, pk=pk, unit_id=unit_pk)
     services.unit_contact_delete(contact=contact, by=request.user)
     messages.success(request, f"已删除联系人：{contact.name}。")

@@ -4,7 +4,10 @@ It lives with the role checks (``accounts`` sits below every feature app, whose 
 the page it links to is ``portal.views.object_history``.
 """
 
+from typing import Any
+
 from django import template
+from django.db.models import Model
 from django.urls import reverse
 
 from accounts.permissions import is_office
@@ -13,7 +16,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("core/_history_link.html", takes_context=True)
-def history_link(context, obj, label="修改记录"):
+def history_link(context: template.Context, obj: Model | None, label: str = "修改记录") -> dict[str, Any]:
     """A link to the object's audit trail, shown to office staff only."""
     user = context["request"].user
     url = None

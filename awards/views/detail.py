@@ -1,12 +1,13 @@
 """One application, seen by its enterprise or by the office, with the actions each may take."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.permissions import is_approver, is_office
+from accounts.permissions import AuthenticatedRequest, is_approver, is_office
 from core.files import serve_protected_file
 
 from .. import selectors, services
@@ -18,7 +19,9 @@ from ..services._changes import pending_change
 Status = Application.Status
 
 
-def detail_context(request, application, **forms_in_error) -> dict:
+def detail_context(
+    request: AuthenticatedRequest, application: Application, **forms_in_error: forms.BaseForm
+) -> dict[str, Any]:
     user = request.user
     office = is_office(user)
     context = {
@@ -53,19 +56,19 @@ def detail_context(request, application, **forms_in_error) -> dict:
 
 
 @applicant_or_office_required
-def application_detail(request, pk):
+def application_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_application(request.user, pk)
     return render(request, "awards/application_detail.html", detail_context(request, application))
 
 
 @applicant_or_office_required
-def attachment_download(request, pk, attachment_pk):
+def attachment_download(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> FileResponse:
     attachment = get_attachment(request.user, pk, attachment_pk)
     return serve_protected_file(attachment.file, filename=attachment.original_name, inline=True)
 
 
 @applicant_or_office_required
-def enterprise_licence(request, pk):
+def enterprise_licence(request: AuthenticatedRequest, pk: int) -> FileResponse:
     enterprise = get_enterprise(request.user, pk)
     return serve_protected_file(
         enterprise.licence, filename=f"{enterprise.name}-营业执照{_ext(enterprise.licence.name)}", inline=True

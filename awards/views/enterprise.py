@@ -1,25 +1,35 @@
 """Pages of enterprise users: their applications, the application form, their enterprise."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import enterprise_required
+from accounts.permissions import AuthenticatedRequest, enterprise_required
 from core.errors import show_error
 
 from .. import selectors, services
 from ..filters import MyApplicationFilter
 from ..forms import ApplicationForm, EnterpriseContactForm
+from ..models import Application, Enterprise
 from ..permissions import get_own_application
 
 
-@enterprise_required
-def my_applications(request):
+def _enterprise(request: AuthenticatedRequest) -> Enterprise:
     enterprise = request.user.enterprise
+    assert enterprise is not None  # the views are behind enterprise_required
+    return enterprise
+
+
+@enterprise_required
+def my_applications(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = _enterprise(request)
     filterset = MyApplicationFilter(
         request.GET or None, queryset=selectors.enterprise_applications(enterprise)
     )
@@ -38,7 +48,9 @@ class _Probe(forms.Form):
     reference = forms.CharField(required=False)
 
 
-def conclusion(enterprise, data, *, exclude_id=None) -> dict:
+def conclusion(
+    enterprise: Enterprise, data: Mapping[str, Any], *, exclude_id: int | None = None
+) -> dict[str, Any]:
     """What the system concludes for the values typed so far, for the eligibility panel.
 
     ``result`` is None until an item is chosen; ``incomplete`` while the date or reference is missing
@@ -60,7 +72,7 @@ def conclusion(enterprise, data, *, exclude_id=None) -> dict:
     return {"result": result, "incomplete": incomplete and result.reward_item is not None}
 
 
-def _initial(application):
+def _initial(application: Application) -> dict[str, Any]:
     return {
         "reward_item": application.reward_item.code,
         "tier": application.reward_tier.code if application.reward_tier else "",
@@ -71,7 +83,9 @@ def _initial(application):
     }
 
 
-def _save(request, form, application):
+def _save(
+    request: AuthenticatedRequest, form: ApplicationForm, application: Application | None
+) -> Application | None:
     """Run the service the button asked for; returns the application or None (errors on the form)."""
     data = form.cleaned_data
     common = {
@@ -94,8 +108,8 @@ def _save(request, form, application):
         return None
 
 
-def _form_page(request, application=None):
-    enterprise = request.user.enterprise
+def _form_page(request: AuthenticatedRequest, application: Application | None = None) -> HttpResponse:
+    enterprise = _enterprise(request)
     existing = application.attachments.count() if application else 0
     exclude_id = application.pk if application else None
     if request.method == "POST":
@@ -122,12 +136,12 @@ def _form_page(request, application=None):
 
 
 @enterprise_required
-def application_create(request):
+def application_create(request: AuthenticatedRequest) -> HttpResponse:
     return _form_page(request)
 
 
 @enterprise_required
-def application_edit(request, pk):
+def application_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_own_application(request.user, pk)
     if not application.is_editable:
         messages.error(request, f"该申报当前状态为“{application.get_status_display()}”，不能修改。")
@@ -137,20 +151,21 @@ def application_edit(request, pk):
 
 @require_POST
 @enterprise_required
-def application_check(request):
+def application_check(request: AuthenticatedRequest) -> HttpResponse:
     """htmx: the system's conclusion for the values in the form, before anything is saved."""
-    exclude_id = request.POST.get("application") or None
-    if exclude_id is not None:
-        if not exclude_id.isdigit():
+    given = request.POST.get("application") or None
+    exclude_id = None
+    if given is not None:
+        if not given.isdigit():
             return HttpResponseBadRequest("参数错误")
-        exclude_id = get_own_application(request.user, exclude_id).pk
-    panel = conclusion(request.user.enterprise, request.POST, exclude_id=exclude_id)
+        exclude_id = get_own_application(request.user, given).pk
+    panel = conclusion(_enterprise(request), request.POST, exclude_id=exclude_id)
     return render(request, "awards/partials/eligibility.html", panel)
 
 
 @require_POST
 @enterprise_required
-def application_withdraw(request, pk):
+def application_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_own_application(request.user, pk)
     try:
         services.application_withdraw(
@@ -165,7 +180,7 @@ def application_withdraw(request, pk):
 
 @require_POST
 @enterprise_required
-def attachment_delete(request, pk, attachment_pk):
+def attachment_delete(request: AuthenticatedRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = get_own_application(request.user, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     try:
@@ -178,13 +193,13 @@ def attachment_delete(request, pk, attachment_pk):
 
 
 @enterprise_required
-def my_enterprise(request):
+def my_enterprise(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("awards:enterprise_detail", pk=request.user.enterprise_id)
 
 
 @enterprise_required
-def enterprise_edit(request):
-    enterprise = request.user.enterprise
+def enterprise_edit(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = _enterprise(request)
     initial = {f: getattr(enterprise, f) for f in ("address", "contact_person", "contact_phone")}
     form = EnterpriseContactForm(
         request.POST or None, request.FILES or None, initial=initial, verified=enterprise.is_verified

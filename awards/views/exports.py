@@ -1,15 +1,18 @@
 """Money overview and the downloads of the office."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from core.documents import docx_response, xlsx_response
 from core.errors import show_error
 
@@ -24,7 +27,7 @@ MAX_EXPORT_ROWS = 20000
 ALL_YEARS = "all"
 
 
-def _year(request) -> int | None:
+def _year(request: HttpRequest) -> int | None:
     """The award year the money pages show: this year unless another one (or ``all``) is chosen, so
     the default page sums one year's awards rather than every application ever filed."""
     value = request.GET.get("year", "")
@@ -36,7 +39,7 @@ def _year(request) -> int | None:
 
 
 @office_required
-def money(request, budget_form=None):
+def money(request: AuthenticatedRequest, budget_form: BudgetForm | None = None) -> HttpResponse:
     year = _year(request)
     rows = selectors.money_summary(year=year)
     today = timezone.localdate()
@@ -57,7 +60,7 @@ def money(request, budget_form=None):
 
 @require_POST
 @office_required
-def budget_set(request):
+def budget_set(request: AuthenticatedRequest) -> HttpResponse:
     form = BudgetForm(request.POST)
     if form.is_valid():
         try:
@@ -70,7 +73,7 @@ def budget_set(request):
     return money(request, budget_form=form)
 
 
-def _chart(rows: list[dict]) -> dict:
+def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     years = sorted({r["year"] for r in rows if r["year"]})
     series = []
     for key, label in (("approved", "核准"), ("paid", "已拨付"), ("pending", "待拨付")):
@@ -87,7 +90,7 @@ def _chart(rows: list[dict]) -> dict:
 
 
 @office_required
-def money_xlsx(request):
+def money_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request)
     rows = selectors.money_summary(year=year)
     applications = (
@@ -103,14 +106,14 @@ def money_xlsx(request):
 
 
 @office_required
-def publicity_docx(request, pk):
+def publicity_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PublicityBatch, pk=pk)
     doc = documents.publicity_document(batch, selectors.batch_entries(batch))
     return docx_response(doc, f"{batch.title}.docx")
 
 
 @office_required
-def payments_docx(request):
+def payments_docx(request: AuthenticatedRequest) -> HttpResponse:
     year = _year(request) or timezone.localdate().year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     doc = documents.payments_document(selectors.paid_between(start=start, end=end), start=start, end=end)
@@ -118,7 +121,7 @@ def payments_docx(request):
 
 
 @office_required
-def legacy_template(request):
+def legacy_template(request: AuthenticatedRequest) -> HttpResponse:
     return xlsx_response(documents.legacy_template_sheets(), "历史兑现记录导入模板.xlsx")
 
 
@@ -132,7 +135,7 @@ LEDGER_SORT = {
 }
 
 
-def _ledger(request):
+def _ledger(request: HttpRequest) -> tuple[LedgerFilter, QuerySet[Application]]:
     today = timezone.localdate()
     filterset = LedgerFilter(
         request.GET or None, queryset=selectors.payment_ledger(), years=selectors.award_years(today=today)
@@ -141,7 +144,7 @@ def _ledger(request):
 
 
 @office_required
-def payment_ledger(request):
+def payment_ledger(request: AuthenticatedRequest) -> HttpResponse:
     filterset, qs = _ledger(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     page_rows = documents.ledger_rows(page.object_list)
@@ -168,7 +171,7 @@ def payment_ledger(request):
 
 
 @office_required
-def payment_ledger_xlsx(request):
+def payment_ledger_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     _, qs = _ledger(request)
     sheets = documents.ledger_sheets(qs[:MAX_EXPORT_ROWS], selectors.ledger_totals(qs))
     return xlsx_response(sheets, f"资金拨付台账-{timezone.localdate():%Y%m%d}.xlsx")

@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from core.documents import docx_response
 from core.errors import show_error
 
@@ -17,7 +19,7 @@ from ..forms import FundingReplyForm, FundingRequestForm
 from ..models import Application, FundingRequest, MoneyChange
 
 
-def _candidates():
+def _candidates() -> QuerySet[Application]:
     """Applications 待拨付 in no live batch, by funding source."""
     return (
         Application.objects.filter(status=Application.Status.AWAITING_PAYMENT, is_legacy=False)
@@ -28,7 +30,7 @@ def _candidates():
 
 
 @office_required
-def funding_requests(request):
+def funding_requests(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     candidates = _candidates()
     form = FundingRequestForm(request.POST or None, queryset=candidates, initial={"requested_on": today})
@@ -59,7 +61,7 @@ def funding_requests(request):
     )
 
 
-def _pending(batch, kind):
+def _pending(batch: FundingRequest, kind: str) -> MoneyChange | None:
     return (
         MoneyChange.objects.filter(kind=kind, state=MoneyChange.State.PENDING, payload__request_id=batch.pk)
         .select_related("made_by")
@@ -68,7 +70,7 @@ def _pending(batch, kind):
 
 
 @office_required
-def funding_request(request, pk):
+def funding_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(
         FundingRequest.objects.select_related("created_by", "budget_confirmed_by", "funding_source"), pk=pk
     )
@@ -107,7 +109,7 @@ def funding_request(request, pk):
 
 
 @office_required
-def funding_request_docx(request, pk):
+def funding_request_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(FundingRequest, pk=pk)
     items = list(
         batch.items.filter(live=True).select_related("application__enterprise", "application__reward_item")

@@ -6,12 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, is_approver, office_required
+from accounts.permissions import AuthenticatedRequest, approver_required, is_approver, office_required
 from core.documents import xlsx_response
 from core.errors import show_error
 
@@ -24,12 +25,12 @@ MAX_EXPORT_ROWS = 20000
 RULING_CHOICES = cast(forms.ChoiceField, FindingRulingForm.base_fields["ruling"]).choices
 
 
-def _filtered(request) -> FindingFilter:
+def _filtered(request: HttpRequest) -> FindingFilter:
     return FindingFilter(request.GET or None, queryset=selectors.findings())
 
 
 @office_required
-def integrity(request):
+def integrity(request: AuthenticatedRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
     open_count = DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count()
@@ -47,14 +48,14 @@ def integrity(request):
 
 
 @office_required
-def integrity_xlsx(request):
+def integrity_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     sheets = documents.integrity_sheets(_filtered(request).qs[:MAX_EXPORT_ROWS])
     return xlsx_response(sheets, f"疑似重复奖励清单-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_POST
 @office_required
-def integrity_scan(request):
+def integrity_scan(request: AuthenticatedRequest) -> HttpResponse:
     found = services.findings_scan(found_on="办公室全面检查")
     messages.success(
         request,
@@ -65,7 +66,7 @@ def integrity_scan(request):
 
 @require_POST
 @approver_required
-def finding_rule(request, pk):
+def finding_rule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     finding = get_object_or_404(DuplicateFinding, pk=pk)
     form = FindingRulingForm(request.POST)
     if not form.is_valid():

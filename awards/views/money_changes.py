@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, is_approver, office_required
+from accounts.permissions import AuthenticatedRequest, approver_required, is_approver, office_required
 from core.errors import show_error
 
 from .. import services
@@ -18,7 +19,7 @@ from ..permissions import get_application
 
 
 @office_required
-def money_changes(request):
+def money_changes(request: AuthenticatedRequest) -> HttpResponse:
     base = MoneyChange.objects.select_related("made_by", "checked_by", "application", "reward_item")
     pending = base.filter(state=MoneyChange.State.PENDING).order_by("made_at", "id")[:200]
     decided = base.exclude(state=MoneyChange.State.PENDING).order_by("-checked_at", "-id")
@@ -31,14 +32,14 @@ def money_changes(request):
     )
 
 
-def _back(request, change):
+def _back(request: HttpRequest, change: MoneyChange) -> HttpResponse:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
     return redirect("awards:money_changes")
 
 
-def _decide(request, pk, *, confirm: bool):
+def _decide(request: AuthenticatedRequest, pk: int, *, confirm: bool) -> HttpResponse:
     change = get_object_or_404(MoneyChange, pk=pk)
     form = ChangeDecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -57,18 +58,18 @@ def _decide(request, pk, *, confirm: bool):
 
 @require_POST
 @approver_required
-def money_change_confirm(request, pk):
+def money_change_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, confirm=True)
 
 
 @require_POST
 @approver_required
-def money_change_refuse(request, pk):
+def money_change_refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, confirm=False)
 
 
 @office_required
-def legacy_correct(request, pk):
+def legacy_correct(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_application(request.user, pk)
     if not application.is_legacy:
         messages.error(request, "只有系统上线前的历史兑现记录可以更正。")

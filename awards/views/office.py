@@ -1,14 +1,19 @@
 """The office's pages: review, 公示, objections, payment, enterprises, legacy records, settings."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, office_required
+from accounts.permissions import AuthenticatedRequest, approver_required, office_required
 from core import import_views
 from core.dates import cn_date
 from core.documents import xlsx_response
@@ -45,14 +50,14 @@ Status = Application.Status
 # --- applications ------------------------------------------------------------------------------
 
 
-def application_filterset(request) -> ApplicationFilter:
+def application_filterset(request: HttpRequest) -> ApplicationFilter:
     """The office's applications, filtered and sorted as the query string asks (page and export)."""
     qs = selectors.office_applications().order_by("-submitted_at", "-id")
     return ApplicationFilter(request.GET or None, queryset=qs)
 
 
 @office_required
-def office_applications(request):
+def office_applications(request: AuthenticatedRequest) -> HttpResponse:
     filterset = application_filterset(request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     counts = selectors.status_counts()
@@ -64,7 +69,7 @@ def office_applications(request):
 
 
 @office_required
-def office_applications_export(request):
+def office_applications_export(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list as xlsx, with the page's columns and words."""
     rows = [
         [
@@ -83,7 +88,15 @@ def office_applications_export(request):
     return xlsx_response([("申报", headers, rows)], f"奖励申报-{timezone.localdate():%Y%m%d}.xlsx")
 
 
-def _act_on_detail(request, application, *, form, form_key: str, action, success: str):
+def _act_on_detail(
+    request: AuthenticatedRequest,
+    application: Application,
+    *,
+    form: forms.BaseForm,
+    form_key: str,
+    action: Callable[[dict[str, Any]], object],
+    success: str,
+) -> HttpResponse:
     """POST from a form on the application page: run the service, or show the page again with errors."""
     if form.is_valid():
         try:
@@ -98,7 +111,7 @@ def _act_on_detail(request, application, *, form, form_key: str, action, success
     return render(request, "awards/application_detail.html", context, status=400)
 
 
-def _review(request, pk, *, second: bool):
+def _review(request: AuthenticatedRequest, pk: int, *, second: bool) -> HttpResponse:
     application = get_application(request.user, pk)
     service = services.application_second_review if second else services.application_first_review
     return _act_on_detail(
@@ -115,19 +128,19 @@ def _review(request, pk, *, second: bool):
 
 @require_POST
 @office_required
-def first_review(request, pk):
+def first_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _review(request, pk, second=False)
 
 
 @require_POST
 @approver_required
-def second_review(request, pk):
+def second_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _review(request, pk, second=True)
 
 
 @require_POST
 @office_required
-def objection_create(request, pk):
+def objection_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_application(request.user, pk)
     return _act_on_detail(
         request,
@@ -141,7 +154,7 @@ def objection_create(request, pk):
 
 @require_POST
 @office_required
-def objection_resolve(request, pk):
+def objection_resolve(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(Objection.objects.select_related("application"), pk=pk)
     return _act_on_detail(
         request,
@@ -159,7 +172,7 @@ def objection_resolve(request, pk):
 
 
 @office_required
-def payment_record(request, pk):
+def payment_record(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = get_application(request.user, pk)
     form = PaymentForm(
         request.POST or None,
@@ -186,7 +199,7 @@ def payment_record(request, pk):
 
 
 @office_required
-def enterprise_list(request):
+def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = Enterprise.objects.annotate(
         n=Count("applications", filter=~Q(applications__status=Status.DRAFT))
     ).order_by("verified_at", "-created_at")
@@ -199,7 +212,7 @@ def enterprise_list(request):
 
 
 @applicant_or_office_required
-def enterprise_detail(request, pk):
+def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = get_enterprise(request.user, pk)
     applications = enterprise.applications.select_related("reward_item")
     if request.user.is_office:
@@ -217,7 +230,7 @@ def enterprise_detail(request, pk):
 
 @require_POST
 @office_required
-def enterprise_verify(request, pk):
+def enterprise_verify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     try:
         services.enterprise_verify(enterprise=enterprise, by=request.user)
@@ -230,7 +243,7 @@ def enterprise_verify(request, pk):
 
 @office_required
 @require_POST
-def enterprise_refuse(request, pk):
+def enterprise_refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = VerificationRefusalForm(request.POST)
     if form.is_valid():
@@ -243,14 +256,14 @@ def enterprise_refuse(request, pk):
         else:
             messages.success(request, f"已记录 {enterprise.name} 核验不通过，并通知企业补正。")
     else:
-        messages.error(request, "；".join(form.errors["reason"]))
+        messages.error(request, "；".join(str(e) for e in form.errors["reason"]))
     return redirect("awards:enterprise_detail", pk=enterprise.pk)
 
 
 # --- 公示 ----------------------------------------------------------------------------------------
 
 
-def _publishable():
+def _publishable() -> QuerySet[Application]:
     return (
         Application.objects.filter(status=Status.SECOND_PASSED)
         .select_related("enterprise", "reward_item")
@@ -259,10 +272,10 @@ def _publishable():
 
 
 @office_required
-def publicity_manage(request):
+def publicity_manage(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     last = PublicityBatch.objects.order_by("-id").first()
-    initial = {"start_date": today}
+    initial: dict[str, Any] = {"start_date": today}
     if last:
         initial.update(contact_phone=last.contact_phone, contact_address=last.contact_address)
     form = PublishForm(request.POST or None, queryset=_publishable(), initial=initial)
@@ -308,7 +321,7 @@ def publicity_manage(request):
 
 
 @office_required
-def legacy_create(request):
+def legacy_create(request: AuthenticatedRequest) -> HttpResponse:
     form = LegacyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -339,7 +352,7 @@ def legacy_create(request):
 
 
 @office_required
-def legacy_import(request):
+def legacy_import(request: AuthenticatedRequest) -> HttpResponse:
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
     done, preview, status = run_upload(request, form, kind=LegacyImporter.kind)
     if done:
@@ -349,7 +362,7 @@ def legacy_import(request):
 
 @require_POST
 @office_required
-def legacy_import_confirm(request):
+def legacy_import_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """The confirm button of the first version of this page: the office member's latest import."""
     return import_views.confirm_latest(request, kind=LegacyImporter.kind, upload_url="awards:legacy_import")
 
@@ -358,7 +371,7 @@ def legacy_import_confirm(request):
 
 
 @office_required
-def reward_items(request):
+def reward_items(request: AuthenticatedRequest) -> HttpResponse:
     items = RewardItem.objects.select_related("funding_source").order_by("order", "id")
     filterset = RewardItemFilter(request.GET or None, queryset=items)
     paths = FundingPath.objects.select_related("source").prefetch_related("steps")
@@ -368,7 +381,7 @@ def reward_items(request):
 
 
 @office_required
-def reward_item_edit(request, code):
+def reward_item_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     item = get_object_or_404(RewardItem, code=code)
     initial = {
         f: getattr(item, f)
@@ -396,7 +409,7 @@ def reward_item_edit(request, code):
 
 
 @office_required
-def office_settings(request):
+def office_settings(request: AuthenticatedRequest) -> HttpResponse:
     setting = SiteSetting.get()
     settings_form = SettingsForm(
         request.POST if request.POST.get("form") == "settings" else None,
@@ -452,7 +465,7 @@ def office_settings(request):
 
 @require_POST
 @office_required
-def calendar_day_delete(request, pk):
+def calendar_day_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(CalendarDay, pk=pk)
     services.calendar_day_remove(by=request.user, entry=entry)
     messages.success(request, f"已删除 {cn_date(entry.date)} 的调整。")

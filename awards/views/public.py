@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_ratelimit.decorators import ratelimit
@@ -20,7 +21,7 @@ from ..models import PublicityBatch
 # per client address (core.clientip, the lockout's address): every registration POST counts, so
 # probing usernames or credit codes ("已被使用"/"已经注册") is bounded like registering itself
 @ratelimit(key=ratelimit_key, rate=settings.REGISTRATION_RATE, method="POST", block=True)
-def register(request):
+def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, "您已登录。如需为另一家企业注册，请先退出当前账户。")
         return redirect("core:workbench")
@@ -53,14 +54,14 @@ def register(request):
     return render(request, "awards/register.html", {"form": form})
 
 
-def publicity(request):
+def publicity(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     current = selectors.current_lists(today)
     past = Paginator(selectors.past_batches(today), 20).get_page(request.GET.get("page"))
     return render(request, "awards/publicity.html", {"current": current, "page_obj": past, "today": today})
 
 
-def publicity_batch(request, pk):
+def publicity_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PublicityBatch, pk=pk)
     today = timezone.localdate()
     return render(

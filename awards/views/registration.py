@@ -4,12 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from core.clientip import ratelimit_key
 from core.errors import show_error
 from core.files import serve_protected_file
@@ -20,7 +21,7 @@ from ..models import Enterprise, RegistrationReview
 from ..services import registration as services
 
 
-def _reason_or_back(request):
+def _reason_or_back(request: HttpRequest) -> str | None:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写理由（不超过 300 字，不含控制字符），将告知当事人。")
@@ -30,7 +31,7 @@ def _reason_or_back(request):
 
 @require_POST
 @office_required
-def enterprise_reject(request, pk):
+def enterprise_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     reason = _reason_or_back(request)
     if reason is not None:
@@ -47,7 +48,7 @@ def enterprise_reject(request, pk):
 
 @require_POST
 @office_required
-def enterprise_unbind(request, pk, user_pk):
+def enterprise_unbind(request: AuthenticatedRequest, pk: int, user_pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     account = get_object_or_404(User, pk=user_pk, enterprise=enterprise)
     reason = _reason_or_back(request)
@@ -66,7 +67,7 @@ def enterprise_unbind(request, pk, user_pk):
 
 
 @ratelimit(key=ratelimit_key, rate=settings.REGISTRATION_RATE, method="POST", block=True)
-def review_request(request):
+def review_request(request: HttpRequest) -> HttpResponse:
     form = ReviewRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,7 +93,7 @@ def review_request(request):
 
 
 @office_required
-def review_list(request):
+def review_list(request: AuthenticatedRequest) -> HttpResponse:
     reviews = RegistrationReview.objects.select_related("enterprise").order_by("-created_at", "-id")
     filterset = RegistrationReviewFilter(request.GET or None, queryset=reviews)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
@@ -100,7 +101,7 @@ def review_list(request):
 
 
 @office_required
-def review_detail(request, pk):
+def review_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(RegistrationReview.objects.select_related("enterprise", "requester"), pk=pk)
     if request.method == "POST":
         form = ReasonForm(request.POST)
@@ -120,7 +121,7 @@ def review_detail(request, pk):
 
 
 @office_required
-def review_licence(request, pk):
+def review_licence(request: AuthenticatedRequest, pk: int) -> FileResponse:
     review = get_object_or_404(RegistrationReview, pk=pk)
     suffix = review.licence.name[review.licence.name.rfind(".") :] if "." in review.licence.name else ""
     return serve_protected_file(
