@@ -5,7 +5,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "平台基础"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import imports
         from .calendar import CalendarImporter
 
@@ -19,7 +19,9 @@ class CoreConfig(AppConfig):
         from . import policy  # noqa: F401  (its save signal forgets the memo)
 
         fields.BLANK_CHOICE_DASH[:] = [("", "请选择")]
-        forms.ModelChoiceField.__init__.__kwdefaults__["empty_label"] = "请选择"
+        kwdefaults = forms.ModelChoiceField.__init__.__kwdefaults__
+        assert kwdefaults is not None  # empty_label is keyword-only
+        kwdefaults["empty_label"] = "请选择"
 
         from django.contrib.auth.signals import user_logged_in
 
@@ -41,16 +43,17 @@ class CoreConfig(AppConfig):
         install_text_validators()
 
 
-def install_text_validators():
+def install_text_validators() -> None:
     """Every form ``CharField`` refuses control characters (``core.text``): Django itself refuses only
     NUL. A textarea keeps tab and line breaks; any other widget is one line. Fields that bring their
     own validators (e-mail, URL, slug) already refuse them. Read by ``Field.__init__`` after the
     widget is set."""
     from django import forms
 
-    from .text import validate_single_line, validate_text
+    from .text import ControlCharacterValidator, validate_single_line, validate_text
 
-    def default_validators(field):
+    def default_validators(field: forms.Field) -> list[ControlCharacterValidator]:
         return [validate_text if isinstance(field.widget, forms.Textarea) else validate_single_line]
 
-    forms.CharField.default_validators = property(default_validators)
+    # a property, so that each field's widget decides (django-stubs types the attribute as a list)
+    forms.CharField.default_validators = property(default_validators)  # type: ignore[assignment]

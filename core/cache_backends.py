@@ -3,6 +3,8 @@
 import logging
 import random
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -23,9 +25,9 @@ class FileCache(FileBasedCache):
 
     CULL_EVERY = 100
 
-    def _cull(self):
+    def _cull(self) -> None:
         if random.randrange(self.CULL_EVERY) == 0:  # noqa: S311 (not security-relevant)
-            super()._cull()
+            super()._cull()  # type: ignore[misc]  # Django's private method, not in django-stubs
 
 
 class ResilientRedisCache(RedisCache):
@@ -41,11 +43,11 @@ class ResilientRedisCache(RedisCache):
     # per server, shared by the threads of a process (Django gives each thread its own backend object)
     _down_until: dict[str, float] = {}
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._server_key = str(server)
 
-    def _call(self, method: str, default, *args, **kwargs):
+    def _call(self, method: str, default: Any, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() < self._down_until.get(self._server_key, 0.0):
             return default
         try:
@@ -55,36 +57,42 @@ class ResilientRedisCache(RedisCache):
             logger.warning("cache unavailable; %s skipped for %ss", method, self.RETRY_AFTER_SECONDS)
             return default
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(
+        self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         return self._call("add", False, key, value, timeout, version)
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         return self._call("get", default, key, default, version)
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(
+        self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
         return self._call("set", None, key, value, timeout, version)
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._call("touch", False, key, timeout, version)
 
-    def delete(self, key, version=None):
+    def delete(self, key: Any, version: int | None = None) -> bool:
         return self._call("delete", False, key, version)
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         return self._call("get_many", {}, keys, version)
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: Any, version: int | None = None) -> bool:
         return self._call("has_key", False, key, version)
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         # a counter that cannot be read counts as this one call (rate limits stay permissive)
         return self._call("incr", delta, key, delta, version)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(
+        self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
         return self._call("set_many", list(data), data, timeout, version)
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         return self._call("delete_many", None, keys, version)
 
-    def clear(self):
+    def clear(self) -> None:
         return self._call("clear", False)

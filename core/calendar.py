@@ -5,8 +5,10 @@ marks the year as known (``CalendarYear``), also where chinesecalendar does not 
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 
@@ -15,7 +17,7 @@ from core.dates import cn_date
 from .cells import cell_text
 from .imports import Importer, Parsed
 from .imports import error as import_error
-from .models import CalendarDay, CalendarYear
+from .models import CalendarDay, CalendarYear, ImportBatch
 from .uploads import SheetLimits, open_workbook, sheet_rows
 from .workdays import statutory_calendar_known
 
@@ -44,7 +46,7 @@ def year_known(year: int) -> bool:
     return statutory_calendar_known(year) or CalendarYear.objects.filter(year=year).exists()
 
 
-def _date(y, m, d, *, line: int) -> dt.date:
+def _date(y: str, m: str, d: str, *, line: int) -> dt.date:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
@@ -73,7 +75,7 @@ def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]
     return out
 
 
-def read_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay], list[dict]]:
+def read_xlsx(uploaded: UploadedFile) -> tuple[list[Holiday], list[MakeUpDay], list[dict]]:
     """The arrangement in an uploaded xlsx, and the error of every row that is wrong."""
     sheet = open_workbook(uploaded, limits=LIMITS).worksheets[0]
     holidays: list[Holiday] = []
@@ -101,7 +103,7 @@ def read_xlsx(uploaded) -> tuple[list[Holiday], list[MakeUpDay], list[dict]]:
     return holidays, workdays, errors
 
 
-def _cell_date(value, number: int) -> dt.date:
+def _cell_date(value: object, number: int) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -147,7 +149,7 @@ def calendar_year_check(*, year: int, holidays: list[Holiday], workdays: list[Ma
 
 
 def calendar_year_set(
-    *, year: int, holidays: list[Holiday], workdays: list[MakeUpDay], source: str, by
+    *, year: int, holidays: list[Holiday], workdays: list[MakeUpDay], source: str, by: Any
 ) -> CalendarYear:
     """Replace the office calendar of ``year`` with this arrangement; all rules checked first."""
     days = calendar_year_check(year=year, holidays=holidays, workdays=workdays)
@@ -196,7 +198,7 @@ class CalendarImporter(Importer):
     rows_template = "core/_import_rows_calendar.html"
     confirm_note = "确认后以本文件替换该年的工作日历。"
 
-    def read(self, uploaded, *, params, by):
+    def read(self, uploaded: UploadedFile, *, params: dict, by: Any) -> Parsed:
         holidays, workdays, errors = read_xlsx(uploaded)
         if not errors:
             try:
@@ -214,7 +216,7 @@ class CalendarImporter(Importer):
             rows=rows, errors=errors, summary=f"{params['year']}年 · 依据：{params.get('source', '')}"
         )
 
-    def apply(self, batch, *, by):
+    def apply(self, batch: ImportBatch, *, by: Any) -> tuple[str, CalendarYear]:
         year = batch.params["year"]
         holidays = [
             Holiday(dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"]), r["note"])
@@ -229,9 +231,9 @@ class CalendarImporter(Importer):
         )
         return f"已保存{year}年工作日历。", record
 
-    def may_use(self, user):
+    def may_use(self, user: Any) -> bool:
         # the office's role, read from the user (core knows no feature app, accounts included)
         return bool(getattr(user, "is_office", False))
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return f"{reverse('core:calendar')}?year={batch.params['year']}"

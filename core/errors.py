@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django_ratelimit.exceptions import Ratelimited
@@ -64,7 +65,9 @@ def refused_as(code: str) -> Iterator[None]:
         raise ServiceError(exc, code=code) from exc
 
 
-def show_error(request, exc: ValidationError, *, form=None, level: int = messages.ERROR) -> None:
+def show_error(
+    request: HttpRequest, exc: ValidationError, *, form: BaseForm | None = None, level: int = messages.ERROR
+) -> None:
     """Show a refused service call: on ``form`` (on the field the error names when the form has it,
     else at the top), or without a form as one message per error."""
     if form is not None:
@@ -88,19 +91,19 @@ def _plain(template: str, status: int) -> HttpResponse:
     return HttpResponse(html, status=status)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _plain("errors/400.html", 400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, Ratelimited):
         return _plain("errors/429.html", 429)
     return render(request, "errors/403.html", status=403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     return _plain("errors/500.html", 500)

@@ -3,6 +3,7 @@ import mimetypes
 from pathlib import Path
 
 import django.dispatch
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
 from .filecheck import verify
@@ -27,21 +28,24 @@ class FileUnavailable(Http404):
         self.state = state
 
 
-def serve_protected_file(field_file, *, filename: str | None = None, inline: bool = False) -> FileResponse:
+def serve_protected_file(
+    field_file: FieldFile | None, *, filename: str | None = None, inline: bool = False
+) -> FileResponse:
     """Stream a stored upload after checking it against its SHA-256. Callers check permission first;
     no upload has a public URL."""
-    if not field_file:
+    if not field_file or not field_file.name:  # a FieldFile is false without a name
         raise Http404("文件不存在")
-    state = verify(field_file.name)
+    stored = field_file.name
+    state = verify(stored)
     if state in PROBLEM_MESSAGES:
-        logger.error("download of %s refused: file %s", field_file.name, state)
-        file_problem.send(sender=FileUnavailable, name=field_file.name, state=state)
-        raise FileUnavailable(field_file.name, state)
+        logger.error("download of %s refused: file %s", stored, state)
+        file_problem.send(sender=FileUnavailable, name=stored, state=state)
+        raise FileUnavailable(stored, state)
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
-        raise FileUnavailable(field_file.name, "missing") from exc
-    name = filename or Path(field_file.name).name
+        raise FileUnavailable(stored, "missing") from exc
+    name = filename or Path(stored).name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"

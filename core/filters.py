@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 class Ordering(django_filters.OrderingFilter):
     """``?o=field`` / ``?o=-field``; rows that tie keep the id order, so pages never shuffle."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         qs = super().filter(qs, value)
         if value and any(v for v in value):
             qs = qs.order_by(*qs.query.order_by, "pk")

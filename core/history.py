@@ -5,6 +5,7 @@ services). The page is generic so that each app's detail page only links to it. 
 ``save_with_history`` so that every history row names who acted.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -100,7 +101,7 @@ def audited_model(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
-def _related_name(field: models.ForeignKey, pk, cache: dict) -> str:
+def _related_name(field: models.ForeignKey, pk: Any, cache: dict) -> str:
     """A linked object by its name (a person by display name), not by its id."""
     related = cast(type[models.Model], field.related_model)  # a model by now, not "self"
     key = (related, pk)
@@ -113,7 +114,7 @@ def _related_name(field: models.ForeignKey, pk, cache: dict) -> str:
     return cache[key]
 
 
-def _display(field: models.Field, value, cache: dict | None = None) -> str:
+def _display(field: models.Field, value: Any, cache: dict | None = None) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(field, models.ForeignKey):
@@ -129,11 +130,12 @@ def _display(field: models.Field, value, cache: dict | None = None) -> str:
     return str(value)
 
 
-def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
+def object_history(obj: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
     """History records of ``obj``, newest first, each with the fields it changed (before → after)."""
     model = type(obj)
+    history = getattr(obj, "history")  # noqa: B009  (simple-history's manager: not in the model's type)
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
     names: dict = {}
@@ -143,7 +145,8 @@ def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
-                field = model._meta.get_field(change.field)
+                # diff_against compares the tracked concrete fields only
+                field = cast(models.Field, model._meta.get_field(change.field))
                 changes.append(
                     FieldChange(
                         str(field.verbose_name),
@@ -164,7 +167,9 @@ def object_history(obj, *, limit: int = 200) -> list[HistoryEntry]:
     return entries
 
 
-def record_created(queryset, *, user=None, when=None, reason: str | None = None) -> int:
+def record_created(
+    queryset: models.QuerySet, *, user: Any = None, when: dt.datetime | None = None, reason: str | None = None
+) -> int:
     """Write one ``+`` history row for every row of ``queryset`` (rows just created in bulk), in one
     ``INSERT … SELECT`` run by the database: no model instance and no per-value Python per row.
 
@@ -212,7 +217,7 @@ def record_created(queryset, *, user=None, when=None, reason: str | None = None)
         return cursor.rowcount
 
 
-def bulk_insert(model, rows: list[dict], **common) -> int:
+def bulk_insert(model: type[models.Model], rows: list[dict], **common: Any) -> int:
     """Insert ``rows`` of ``model`` (dicts of attname → value, each completed by ``common``) in
     multi-row ``INSERT`` statements, the values prepared by their fields as ``bulk_create`` does
     but without a model instance or a compiled expression per value. Fields not given get their

@@ -2,16 +2,21 @@
 stored batch, confirm and discard (the original file is served by the app that owns its provenance). Each
 app keeps its own upload page (its form and what surrounds it) and calls ``run_upload``."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .imports import (
     DISCARD_DONE,
     NOTHING_PENDING,
+    Preview,
     import_confirm,
     import_discard,
     import_preview,
@@ -23,7 +28,13 @@ from .models import ImportBatch
 from .upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 
 
-def run_upload(request, form, *, kind: str, params=None):
+def run_upload(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    kind: str,
+    params: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> tuple[HttpResponseRedirect | None, Preview | None, int]:
     """The upload step of an import page. Returns (redirect or None, preview or None, status).
 
     On a POST whose form is valid the file is read and every row checked: all rows right → the
@@ -53,7 +64,7 @@ def run_upload(request, form, *, kind: str, params=None):
     return None, preview, 400
 
 
-def _batch_for(request, pk) -> ImportBatch:
+def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
     """The person's own batch: a role that may not use the import gets 403, anybody else's is 404."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     if not importer_for(batch.kind).may_use(request.user):
@@ -64,7 +75,7 @@ def _batch_for(request, pk) -> ImportBatch:
 
 
 @login_required
-def preview(request, pk):
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     importer = importer_for(batch.kind)
     context = {
@@ -76,7 +87,7 @@ def preview(request, pk):
     return render(request, "imports/preview.html", context)
 
 
-def confirm_batch(request, batch: ImportBatch):
+def confirm_batch(request: HttpRequest, batch: ImportBatch) -> HttpResponseRedirect:
     """Confirm one batch and redirect: the result, the first result again, or why it was refused."""
     importer = importer_for(batch.kind)
     try:
@@ -94,11 +105,11 @@ def confirm_batch(request, batch: ImportBatch):
 
 @login_required
 @require_POST
-def confirm(request, pk):
+def confirm(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     return confirm_batch(request, _batch_for(request, pk))
 
 
-def confirm_latest(request, *, kind: str, upload_url: str):
+def confirm_latest(request: HttpRequest, *, kind: str, upload_url: str) -> HttpResponseRedirect:
     """A confirm button without the batch in its URL: the person's latest batch of ``kind``."""
     batch = latest_batch(kind=kind, by=request.user)
     if batch is None:
@@ -109,7 +120,7 @@ def confirm_latest(request, *, kind: str, upload_url: str):
 
 @login_required
 @require_POST
-def discard(request, pk):
+def discard(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     batch = _batch_for(request, pk)
     if import_discard(batch=batch, by=request.user):
         messages.info(request, DISCARD_DONE)

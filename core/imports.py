@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -85,23 +86,23 @@ class Importer:
     confirm_note: ClassVar[str] = "确认后才会写入。"
     preview_rows: ClassVar[int] = 500
 
-    def read(self, uploaded, *, params: dict, by) -> Parsed:
+    def read(self, uploaded: UploadedFile, *, params: dict, by: Any) -> Parsed:
         """Read and check every row; raise ``ImportRefused``/ValidationError to refuse the whole file."""
         raise NotImplementedError
 
-    def apply(self, batch: ImportBatch, *, by) -> tuple[str, Any]:
+    def apply(self, batch: ImportBatch, *, by: Any) -> tuple[str, Any]:
         """Write a confirmed batch (inside the pipeline's transaction); returns (result text, value).
         A ValidationError refuses the confirmation and changes nothing."""
         raise NotImplementedError
 
     # --- the pages (core.import_views) ---
 
-    def may_use(self, user) -> bool:
+    def may_use(self, user: Any) -> bool:
         """Whether ``user``'s role may preview and confirm batches of this kind (their own only)."""
         # the office's role, read from the user (core knows no feature app, accounts included)
         return bool(getattr(user, "is_office", False))
 
-    def check_confirm(self, batch: ImportBatch, user) -> None:
+    def check_confirm(self, batch: ImportBatch, user: Any) -> None:
         """Refuse a confirmation the state of things no longer allows (raise ``ImportRefused``)."""
 
     def upload_url(self, batch: ImportBatch) -> str:
@@ -124,7 +125,7 @@ def importer_for(kind: str) -> Importer:
     return _importers[kind]  # an unregistered kind is a programming error: fail loudly
 
 
-def import_preview(*, kind: str, uploaded, by, params: dict | None = None) -> Preview:
+def import_preview(*, kind: str, uploaded: UploadedFile, by: Any, params: dict | None = None) -> Preview:
     """Check every row of ``uploaded``; store a batch only when all of them passed."""
     importer = importer_for(kind)
     params = dict(params or {})
@@ -143,7 +144,7 @@ def import_preview(*, kind: str, uploaded, by, params: dict | None = None) -> Pr
     return preview
 
 
-def _store(uploaded, *, kind: str, by, params: dict, parsed: Parsed) -> ImportBatch:
+def _store(uploaded: UploadedFile, *, kind: str, by: Any, params: dict, parsed: Parsed) -> ImportBatch:
     batch = ImportBatch(
         kind=kind,
         original_name=(uploaded.name or "upload.xlsx")[:200],
@@ -161,7 +162,7 @@ def _store(uploaded, *, kind: str, by, params: dict, parsed: Parsed) -> ImportBa
     return batch
 
 
-def import_confirm(*, batch: ImportBatch, by) -> Outcome:
+def import_confirm(*, batch: ImportBatch, by: Any) -> Outcome:
     """Apply a previewed batch once; a batch already applied gives the first result again."""
     importer = importer_for(batch.kind)
     with transaction.atomic():
@@ -182,7 +183,7 @@ def import_confirm(*, batch: ImportBatch, by) -> Outcome:
     return Outcome(batch=batch, message=message, value=value)
 
 
-def import_discard(*, batch: ImportBatch, by) -> bool:
+def import_discard(*, batch: ImportBatch, by: Any) -> bool:
     """Drop a previewed batch; False if it was already applied or discarded."""
     # race: discard and confirm of the same preview; the conditional UPDATE lets only one of them act
     return bool(
@@ -192,7 +193,7 @@ def import_discard(*, batch: ImportBatch, by) -> bool:
     )
 
 
-def latest_batch(*, kind: str, by) -> ImportBatch | None:
+def latest_batch(*, kind: str, by: Any) -> ImportBatch | None:
     """The person's latest batch of ``kind`` not discarded (for a confirm button without its id)."""
     return (
         ImportBatch.objects.filter(kind=kind, uploaded_by=by)

@@ -16,7 +16,9 @@ import datetime as dt
 import functools
 import logging
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -25,6 +27,8 @@ from django.utils import timezone
 from .models import JobClaim
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 
 def claim(job: str, *, lease: dt.timedelta) -> str | None:
@@ -54,7 +58,7 @@ def release(job: str, token: str) -> None:
 
 
 @contextmanager
-def claimed(job: str, *, lease: dt.timedelta):
+def claimed(job: str, *, lease: dt.timedelta) -> Iterator[bool]:
     """``with claimed(job, lease=...) as mine:`` — do the work only when ``mine`` is True."""
     token = claim(job, lease=lease)
     try:
@@ -64,12 +68,14 @@ def claimed(job: str, *, lease: dt.timedelta):
             release(job, token)
 
 
-def claimed_job(job: str, *, lease: dt.timedelta):
+def claimed_job(
+    job: str, *, lease: dt.timedelta
+) -> Callable[[Callable[..., R]], Callable[..., R | dict[str, str]]]:
     """Decorator for a periodic task's function: it runs only under the job's claim."""
 
-    def decorate(func):
+    def decorate(func: Callable[..., R]) -> Callable[..., R | dict[str, str]]:
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> R | dict[str, str]:
             with claimed(job, lease=lease) as mine:
                 if not mine:
                     logger.info("%s: another run holds the job; skipped", job)

@@ -1,7 +1,10 @@
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .files import FileUnavailable
@@ -11,7 +14,7 @@ from .text import has_control_characters
 REFRESHED_KEY = "_refreshed"
 
 
-def stamp_session_on_login(sender, request, user, **kwargs):
+def stamp_session_on_login(sender: type, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     """A fresh login has just saved the session: the first page after it need not save it again."""
     if getattr(request, "session", None) is not None:
         request.session[REFRESHED_KEY] = int(time.time())
@@ -27,11 +30,11 @@ class SessionActivityMiddleware:
     response phase runs first.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.refresh = settings.SESSION_REFRESH_SECONDS
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
@@ -47,13 +50,13 @@ class StorageProblemMiddleware:
     when the view did not handle it itself (views that catch service errors show the storage message
     on their form, with what the user typed)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, FileUnavailable):
             return render(
                 request,
@@ -76,10 +79,10 @@ class ControlCharacterMiddleware:
     their validator (``core.apps.install_text_validators``), with the message next to the field.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         for key, values in request.GET.lists():
             if has_control_characters(key, multiline=False) or any(
                 has_control_characters(v, multiline=False) for v in values

@@ -22,7 +22,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = "工作日历调整"
         ordering = ["date"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{cn_date(self.date)} {'上班' if self.is_workday else '休息'}"
 
 
@@ -71,7 +71,7 @@ class SiteSetting(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "平台设置"
 
     @classmethod
@@ -97,7 +97,7 @@ class PolicyRecord(models.Model):
         verbose_name_plural = "政策载入记录"
         constraints = [models.UniqueConstraint(fields=["model", "key"], name="core_policyrecord_unique_key")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.model}:{self.key}"
 
 
@@ -113,7 +113,7 @@ class WorkerHeartbeat(models.Model):
         verbose_name = "后台任务心跳"
         verbose_name_plural = "后台任务心跳"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -136,7 +136,7 @@ class JobClaim(models.Model):
         verbose_name = "计划任务执行占用"
         verbose_name_plural = "计划任务执行占用"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.job
 
 
@@ -165,7 +165,7 @@ class StoredDocument(models.Model):
         verbose_name_plural = "文档"
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -185,7 +185,7 @@ class StoredFile(models.Model):
         verbose_name = "文件校验记录"
         verbose_name_plural = "文件校验记录"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -205,7 +205,7 @@ class FileCheckRun(models.Model):
         verbose_name_plural = "文件检查记录"
         ordering = ["-checked_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"文件检查 {self.checked_at:%Y-%m-%d %H:%M}"
 
 
@@ -236,7 +236,7 @@ class PolicyDocument(models.Model):
         verbose_name_plural = "政策文件"
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.document_number or self.title
 
     @property
@@ -294,7 +294,7 @@ class CalendarYear(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}年工作日历"
 
 
@@ -346,5 +346,5 @@ class ImportBatch(models.Model):
             models.Index(fields=["uploaded_by", "kind", "-uploaded_at"], name="core_importbatch_mine"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.original_name}（{self.get_status_display()}）"

@@ -12,8 +12,13 @@ Section fields (all but ``rhythm`` optional; a missing one keeps the platform's 
 message); ``apply_rhythm`` writes a valid section into the settings row (recorded in its history).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import rhythm as rh
 from .history import save_with_history
+
+if TYPE_CHECKING:
+    from .models import SiteSetting
 
 FIELDS = ("rhythm", "due_days_after_period", "reminder_days", "amber_band_pct")
 # section field → SiteSetting field
@@ -24,11 +29,11 @@ COLUMNS = {
 }
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def validate_rhythm(data, path: str = "reporting") -> list[tuple[str, str]]:
+def validate_rhythm(data: object, path: str = "reporting") -> list[tuple[str, str]]:
     """Every problem of a reporting-rhythm section as (field path, Chinese message); [] when valid."""
     if not isinstance(data, dict):
         return [(path, "报送周期设置应为一组字段（rhythm、due_days_after_period……）。")]
@@ -66,7 +71,7 @@ def validate_rhythm(data, path: str = "reporting") -> list[tuple[str, str]]:
     return errors
 
 
-def rhythm_values(data) -> dict:
+def rhythm_values(data: dict[str, Any]) -> dict[str, Any]:
     """The SiteSetting fields of a valid section (what ``apply_rhythm`` and the pack loader write)."""
     values = {COLUMNS[k]: data[k] for k in COLUMNS if k in data}
     if "reminder_days" in data:
@@ -74,7 +79,7 @@ def rhythm_values(data) -> dict:
     return values
 
 
-def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
+def apply_rhythm(data: dict[str, Any], *, by: Any = None, reason: str = "") -> list[str]:
     """Write a valid section into the settings (idempotent); returns the SiteSetting fields changed.
 
     Raises ValueError when the section is invalid (nothing is written). A change is recorded in
@@ -96,7 +101,7 @@ def apply_rhythm(data, *, by=None, reason: str = "") -> list[str]:
     return changed
 
 
-def section_of(setting) -> dict:
+def section_of(setting: "SiteSetting") -> dict[str, Any]:
     """The section as the settings hold it (what the settings page shows and a pack exports)."""
     return {
         "rhythm": setting.reporting_rhythm,

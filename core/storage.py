@@ -27,9 +27,12 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage
 from django.db import DatabaseError, transaction
 
@@ -54,11 +57,11 @@ _local = threading.local()
 class StorageUnavailable(ServiceError):
     default_code = "storage_unavailable"
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(STORAGE_MESSAGE)
 
 
-def file_digest(handle) -> tuple[str, int]:
+def file_digest(handle: File | IO[bytes]) -> tuple[str, int]:
     """SHA-256 (hex) and size of a file-like object, read in chunks."""
     digest = hashlib.sha256()
     size = 0
@@ -73,7 +76,7 @@ def file_digest(handle) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def begin_unit_of_work(**kwargs) -> None:
+def begin_unit_of_work(**kwargs: Any) -> None:
     _local.written = {}
 
 
@@ -121,7 +124,7 @@ def pending_writes() -> list[tuple[Path, dict]]:
     return entries
 
 
-def pending_forget(names) -> None:
+def pending_forget(names: Iterable[str]) -> None:
     """Drop the pending entries of ``names`` (orphans just moved to the trash)."""
     names = set(names)
     for entry, data in pending_writes():
@@ -146,14 +149,14 @@ def writer_gone(data: dict, *, grace_seconds: float) -> bool:
 
 
 class CheckedFileSystemStorage(FileSystemStorage):
-    def _save(self, name, content):
+    def _save(self, name: str, content: File) -> str:
         from .models import StoredFile
 
         sha256, size = file_digest(content)
         entry = None
         try:
             entry = _pending_begin(name)
-            saved = super()._save(name, content)
+            saved = super()._save(name, content)  # type: ignore[misc]  # not in django-stubs
         except OSError as exc:
             if entry is not None:
                 _pending_end(entry)
@@ -170,11 +173,11 @@ class CheckedFileSystemStorage(FileSystemStorage):
             transaction.on_commit(lambda: _pending_end(entry))
         return saved
 
-    def delete(self, name):
+    def delete(self, name: str) -> None:
         # a rolled-back replacement must keep the old file: delete only once the change is committed
         transaction.on_commit(lambda: self._delete_now(name))
 
-    def _delete_now(self, name, *, trash: bool = True):
+    def _delete_now(self, name: str, *, trash: bool = True) -> None:
         from .models import StoredFile
 
         if not trash:  # a file no committed row ever referred to: nothing to keep
@@ -202,7 +205,7 @@ class CheckedFileSystemStorage(FileSystemStorage):
         return purged
 
 
-def discard_unreferenced(**kwargs) -> list[str]:
+def discard_unreferenced(**kwargs: Any) -> list[str]:
     """End of a request or task: remove files it wrote that no committed row refers to."""
     from .filecheck import referenced_names
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import socket
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
@@ -11,7 +12,7 @@ from .storage import CheckedFileSystemStorage
 
 
 @shared_task(bind=True, soft_time_limit=30, time_limit=60)
-def health_check(self, requested_at_iso: str | None = None):
+def health_check(self: Any, requested_at_iso: str | None = None) -> str:
     """Trivial task that proves a worker consumes the queue: it stamps a heartbeat row."""
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
@@ -23,7 +24,7 @@ def health_check(self, requested_at_iso: str | None = None):
 
 @shared_task(bind=True, soft_time_limit=1800, time_limit=2000)
 @claimed_job("core.tasks.files_check", lease=dt.timedelta(minutes=40))
-def files_check(self):
+def files_check(self: Any) -> dict[str, int]:
     """Nightly: compare every stored file with its SHA-256 and list orphans (core.filecheck)."""
     CheckedFileSystemStorage().purge_trash()
     run = check_files()

@@ -8,6 +8,7 @@ and docx export that contains it (openpyxl and lxml refuse it), and CR/LF split 
 """
 
 import re
+from typing import TypeVar, overload
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -20,10 +21,12 @@ CONTROL_RE = re.compile(f"[{_CONTROLS}\t\n\r]")
 # the two non-characters included
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+T = TypeVar("T")
+
 CONTROL_MESSAGE = "内容含有不可见的控制字符（如从其他系统复制时带入的特殊符号），请删除后重新填写。"
 
 
-def has_control_characters(value, *, multiline: bool = True) -> bool:
+def has_control_characters(value: object, *, multiline: bool = True) -> bool:
     if not isinstance(value, str):
         return False
     return bool((MULTILINE_CONTROL_RE if multiline else CONTROL_RE).search(value))
@@ -36,14 +39,14 @@ class ControlCharacterValidator:
     message = CONTROL_MESSAGE
     code = "control_characters"
 
-    def __init__(self, multiline: bool = True):
+    def __init__(self, multiline: bool = True) -> None:
         self.multiline = multiline
 
-    def __call__(self, value):
+    def __call__(self, value: object) -> None:
         if has_control_characters(value, multiline=self.multiline):
             raise ValidationError(self.message, code=self.code)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
 
 
@@ -51,7 +54,11 @@ validate_text = ControlCharacterValidator(multiline=True)
 validate_single_line = ControlCharacterValidator(multiline=False)
 
 
-def xml_safe(value):
+@overload
+def xml_safe(value: str) -> str: ...
+@overload
+def xml_safe(value: T) -> T: ...
+def xml_safe(value: object) -> object:
     """Text with the characters XML cannot hold dropped; anything else unchanged."""
     if isinstance(value, str):
         return XML_ILLEGAL_RE.sub("", value)

@@ -6,12 +6,13 @@
 import datetime as dt
 
 from django.utils import timezone
+from docx.document import Document as DocxDocument
 
 from core.dates import cn_date
 from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
-from .models import FollowUpAssignment, Invitation, Meeting
+from .models import AgendaItem, FollowUpAssignment, Invitation, Meeting
 from .selectors import agenda_items, first_item_status, meeting_decisions
 
 NUMERALS = "一二三四五六七八九十"
@@ -43,13 +44,13 @@ def _convener_text(meeting: Meeting) -> str:
     return text
 
 
-def _sign(doc, day: dt.date) -> None:
+def _sign(doc: DocxDocument, day: dt.date) -> None:
     add_paragraph(doc, "")
     add_paragraph(doc, policy_document().office_name, indent=False, align_right=True)
     add_paragraph(doc, cn_date(day), indent=False, align_right=True)
 
 
-def _agenda_lines(meeting: Meeting, items) -> list[str]:
+def _agenda_lines(meeting: Meeting, items: list[AgendaItem]) -> list[str]:
     lines = []
     for n, item in enumerate(items, start=1):
         line = f"{n}. {item.title}（{item.business_kind.clause} {item.business_kind.name}"
@@ -59,7 +60,7 @@ def _agenda_lines(meeting: Meeting, items) -> list[str]:
     return lines
 
 
-def notice_document(meeting: Meeting):
+def notice_document(meeting: Meeting) -> DocxDocument:
     """会议通知."""
     items = agenda_items(meeting)
     doc = new_document(
@@ -104,7 +105,7 @@ def notice_document(meeting: Meeting):
     return doc
 
 
-def agenda_document(meeting: Meeting):
+def agenda_document(meeting: Meeting) -> DocxDocument:
     """会议议程."""
     items = agenda_items(meeting)
     doc = new_document(title=f"{meeting.full_title}议程")
@@ -139,7 +140,7 @@ def _status_lines(status: dict | None) -> list[str]:
     return lines
 
 
-def minutes_document(meeting: Meeting):
+def minutes_document(meeting: Meeting) -> DocxDocument:
     """会议纪要: overview, each agenda item's discussion and decisions, attendance, sign-off."""
     items = agenda_items(meeting)
     decisions = meeting_decisions(meeting)
@@ -188,7 +189,9 @@ def minutes_document(meeting: Meeting):
     return doc
 
 
-def followup_notice_document(assignment: FollowUpAssignment, *, today: dt.date, urge_count: int = 1):
+def followup_notice_document(
+    assignment: FollowUpAssignment, *, today: dt.date, urge_count: int = 1
+) -> DocxDocument:
     """催办通知单 for an overdue assignment (第四条: 办公室……进行汇总和督办), the ``urge_count``-th."""
     item = assignment.item
     overdue_days = (today - assignment.deadline).days

@@ -1,6 +1,9 @@
 """Filters and sorting of the 督办 and meeting lists (django-filter); the exports use the same."""
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 import django_filters
+from django.db.models import QuerySet
 
 from committee.models import MemberUnit
 from core.filters import Ordering, TextSearch
@@ -8,8 +11,11 @@ from core.filters import Ordering, TextSearch
 from .models import FollowUpAssignment, Meeting, WorkPlan
 from .status import FollowUpStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _active_units():
+
+def _active_units() -> QuerySet[MemberUnit]:
     return MemberUnit.objects.filter(active=True).order_by("order", "id")
 
 
@@ -32,7 +38,7 @@ class _AssignmentFilter(django_filters.FilterSet):
         model = FollowUpAssignment
         fields: list[str] = []
 
-    def __init__(self, *args, unit_choice: bool = True, **kwargs):
+    def __init__(self, *args: Any, unit_choice: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not unit_choice:  # a member unit sees its own items only
             del self.filters["unit"]
@@ -46,7 +52,9 @@ class _AssignmentFilter(django_filters.FilterSet):
             *[(f"meeting-{pk}", f"{y}年{Meeting.Half(h).label}联席会议") for pk, y, h in meetings],
         ]
 
-    def by_source(self, queryset, name, value):
+    def by_source(
+        self, queryset: QuerySet[FollowUpAssignment], name: str, value: str
+    ) -> QuerySet[FollowUpAssignment]:
         if value == "work_plan":
             return queryset.filter(item__source="work_plan")
         if value.startswith("meeting-") and value[8:].isdigit():
@@ -68,7 +76,9 @@ class FollowUpFilter(_AssignmentFilter):
         )
     )
 
-    def later(self, queryset, name, value):
+    def later(
+        self, queryset: QuerySet[FollowUpAssignment], name: str, value: str
+    ) -> QuerySet[FollowUpAssignment]:
         return queryset
 
     @property
@@ -105,6 +115,13 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["year", "half", "status"]
 
 
+class _TaskCounts(TypedDict):
+    """What the work-plan list annotates (meetings.views.workplans)."""
+
+    task_count: int
+    open_count: int
+
+
 class WorkPlanFilter(django_filters.FilterSet):
     """年度工作计划 (one per year): whether tasks are still open, title or note."""
 
@@ -133,5 +150,7 @@ class WorkPlanFilter(django_filters.FilterSet):
         model = WorkPlan
         fields: list[str] = []
 
-    def by_state(self, queryset, name, value):
+    def by_state(
+        self, queryset: "QuerySet[WithAnnotations[WorkPlan, _TaskCounts]]", name: str, value: str
+    ) -> "QuerySet[WithAnnotations[WorkPlan, _TaskCounts]]":
         return queryset.filter(open_count__gt=0) if value == "open" else queryset.filter(open_count=0)

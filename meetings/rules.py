@@ -5,6 +5,8 @@
 the second writes a valid section. ``current_cycle`` is what the services and the scheduler read.
 """
 
+from typing import Any
+
 from core.rhythm import JIANLI_CYCLE, MeetingCycle
 
 from .models import MeetingRule
@@ -44,13 +46,13 @@ def current_cycle() -> MeetingCycle:
     return cycle_of(current_rule())
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value
 
 
-def validate_meeting_rule(data, path: str = "meeting_rule") -> list[tuple[str, str]]:
+def validate_meeting_rule(data: object, path: str = "meeting_rule") -> list[tuple[str, str]]:
     """Every problem of a meeting-rule section as (field path, Chinese message); [] when valid.
 
     Pure: reads nothing from the database. Fields: ``name`` (required), ``frequency_months``
@@ -119,7 +121,7 @@ def validate_meeting_rule(data, path: str = "meeting_rule") -> list[tuple[str, s
     return errors
 
 
-def cycle_values(data) -> dict:
+def cycle_values(data: dict[str, Any]) -> dict[str, Any]:
     """The MeetingRule cycle fields of a valid section (what ``apply_meeting_rule`` and the pack write)."""
     return {
         "frequency_months": data.get("frequency_months", 6),
@@ -131,7 +133,7 @@ def cycle_values(data) -> dict:
     }
 
 
-def apply_meeting_rule(data) -> MeetingRule:
+def apply_meeting_rule(data: dict[str, Any]) -> MeetingRule:
     """Write a valid meeting-rule section (by name: idempotent). Raises ValueError when invalid."""
     errors = validate_meeting_rule(data)
     if errors:

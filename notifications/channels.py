@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
+from accounts.models import User
 from core.policy import policy_document
 from core.text import header_safe
+
+from .models import Notification
 
 # An SMTP server that never answers must not hold a delivery for ever; a hung send ends as an
 # exception (retried) instead of a worker killed by the task's hard time limit (state unknown).
@@ -28,9 +31,9 @@ class Channel(Protocol):
     code: str
     immediate: bool
 
-    def wants(self, user) -> bool: ...
+    def wants(self, user: User) -> bool: ...
 
-    def send(self, notification) -> None: ...
+    def send(self, notification: Notification) -> None: ...
 
 
 class InAppChannel:
@@ -38,10 +41,10 @@ class InAppChannel:
     # stored is delivered: the inbox reads the row itself
     immediate = True
 
-    def wants(self, user) -> bool:
+    def wants(self, user: User) -> bool:
         return True
 
-    def send(self, notification) -> None:
+    def send(self, notification: Notification) -> None:
         return None
 
 
@@ -55,10 +58,10 @@ class EmailChannel:
     code = "email"
     immediate = False
 
-    def wants(self, user) -> bool:
+    def wants(self, user: User) -> bool:
         return bool(user.email)
 
-    def render(self, notification) -> EmailMultiAlternatives:
+    def render(self, notification: Notification) -> EmailMultiAlternatives:
         policy = policy_document()
         context = {
             "policy": policy,
@@ -85,7 +88,7 @@ class EmailChannel:
         message.attach_alternative(html, "text/html")
         return message
 
-    def send(self, notification) -> None:
+    def send(self, notification: Notification) -> None:
         message = self.render(notification)
         if getattr(settings, "EMAIL_TIMEOUT", None):
             message.connection = get_connection()

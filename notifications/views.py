@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from accounts.permissions import office_required
 
 from . import selectors, services
@@ -16,11 +18,18 @@ from .permissions import get_own_notification
 PAGE_SIZE = 20
 
 
-def _page(request, queryset):
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``login_required`` or a role check: ``request.user`` is a
+    ``User``. For annotations only; Django passes a plain ``HttpRequest``."""
+
+    user: User
+
+
+def _page(request: HttpRequest, queryset: QuerySet[Notification]) -> Page[Notification]:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _safe_next(request, fallback: str) -> str:
+def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -30,7 +39,7 @@ def _safe_next(request, fallback: str) -> str:
 
 
 @login_required
-def inbox(request):
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     filterset = InboxFilter(request.GET or None, queryset=selectors.inbox_for(request.user))
     return render(
         request,
@@ -41,7 +50,7 @@ def inbox(request):
 
 @require_POST
 @login_required
-def mark_read(request, pk: int):
+def mark_read(request: AuthenticatedRequest, pk: int) -> HttpResponseRedirect:
     notification = get_own_notification(request.user, pk)
     services.inbox_mark_read(by=request.user, notification_ids=[notification.pk])
     return redirect(_safe_next(request, "notifications:inbox"))
@@ -49,7 +58,7 @@ def mark_read(request, pk: int):
 
 @require_POST
 @login_required
-def mark_all_read(request):
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponseRedirect:
     n = services.inbox_mark_read(by=request.user)
     messages.success(request, f"已将 {n} 条消息标为已读。" if n else "没有未读消息。")
     return redirect("notifications:inbox")
@@ -57,7 +66,7 @@ def mark_all_read(request):
 
 @require_POST
 @login_required
-def open_notification(request, pk: int):
+def open_notification(request: AuthenticatedRequest, pk: int) -> HttpResponseRedirect:
     """Mark the message read and go to the page where the matter is handled."""
     notification = get_own_notification(request.user, pk)
     services.inbox_mark_read(by=request.user, notification_ids=[notification.pk])
@@ -68,7 +77,7 @@ def open_notification(request, pk: int):
 
 
 @login_required
-def sent(request):
+def sent(request: AuthenticatedRequest) -> HttpResponse:
     filterset = DeliveryFilter(request.GET or None, queryset=selectors.deliveries_for(request.user))
     return render(
         request, "notifications/sent.html", {"page_obj": _page(request, filterset.qs), "filter": filterset}
@@ -76,7 +85,7 @@ def sent(request):
 
 
 @office_required
-def outbox(request):
+def outbox(request: HttpRequest) -> HttpResponse:
     filterset = OutboxFilter(request.GET or None, queryset=selectors.outbox_problems())
     return render(
         request,
@@ -92,7 +101,7 @@ def outbox(request):
 
 @require_POST
 @office_required
-def resend(request, pk: int):
+def resend(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     if not Notification.objects.filter(pk=pk).exclude(channel=Notification.Channel.INAPP).exists():
         raise Http404("通知不存在")
     if services.notification_resend(notification_id=pk):

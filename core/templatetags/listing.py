@@ -1,14 +1,18 @@
 """Sortable column headers for lists filtered with django-filter (``o`` is the OrderingFilter's
 parameter): ``{% sort_th "期次" "period" %}`` links to ?o=period, then ?o=-period, keeping the filters."""
 
+from typing import Any
+
 from django import template
+from django.template import Context
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def sort_th(context, label: str, field: str, css: str = ""):
+def sort_th(context: Context, label: str, field: str, css: str = "") -> SafeString:
     query = context["request"].GET.copy()
     current = query.get("o", "")
     arrow = ""
@@ -31,7 +35,7 @@ def sort_th(context, label: str, field: str, css: str = ""):
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes) -> str:
+def query_with(context: Context, **changes: Any) -> str:
     """The current query string with some parameters replaced (for an export of the filtered list)."""
     query = context["request"].GET.copy()
     query.pop("page", None)

@@ -5,6 +5,7 @@ looked up once per year and request, so a list marks every row at a constant num
 import datetime as dt
 
 from django import template
+from django.template import Context
 
 from core.calendar import year_known
 
@@ -13,7 +14,7 @@ register = template.Library()
 MARK = "（未确认）"
 
 
-def unconfirmed(day, known: dict[int, bool] | None = None) -> str:
+def unconfirmed(day: object, known: dict[int, bool] | None = None) -> str:
     if not isinstance(day, dt.date):
         return ""
     if known is None:
@@ -24,7 +25,7 @@ def unconfirmed(day, known: dict[int, bool] | None = None) -> str:
 
 
 @register.simple_tag(takes_context=True, name="unconfirmed")
-def unconfirmed_tag(context, day) -> str:
+def unconfirmed_tag(context: Context, day: object) -> str:
     request = context.get("request")
     known = getattr(request, "_calendar_years_known", None) if request is not None else None
     if request is not None and known is None:

@@ -1,6 +1,7 @@
 """督办: the annual work plan and follow-up items with each unit's part and its timeline."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Self, TypedDict, cast
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from core.dates import cn_date
 
 from ..status import FollowUpPhase, FollowUpStatus, followup_status, status_annotations
 from .meeting import AgendaItem, StoredUpload
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class WorkPlan(models.Model):
@@ -37,10 +41,10 @@ class WorkPlan(models.Model):
         verbose_name_plural = "年度工作计划"
         ordering = ["-year"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("meetings:workplan_detail", args=[self.pk])
 
 
@@ -97,7 +101,7 @@ class FollowUpItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     def _unit_names(self, role: str) -> str:
@@ -119,16 +123,28 @@ class FollowUpItem(models.Model):
         return str(self.work_plan)
 
 
-class FollowUpAssignmentQuerySet(models.QuerySet):
-    def released(self):
+class StatusAnnotations(TypedDict):
+    """What ``FollowUpAssignmentQuerySet.with_status`` annotates (meetings.status)."""
+
+    computed_status: str
+    status_rank: int
+
+
+class FollowUpAssignmentQuerySet(models.QuerySet["FollowUpAssignment"]):
+    def released(self) -> Self:
         return self.filter(item__released_at__isnull=False)
 
-    def open(self):
+    def open(self) -> Self:
         return self.exclude(phase=FollowUpAssignment.Phase.CLOSED)
 
-    def with_status(self, today: dt.date):
+    def with_status(self, today: dt.date) -> "WithStatus":
         """Annotate ``computed_status`` (see meetings.status) and ``status_rank`` (overdue first)."""
-        return self.annotate(**status_annotations(today))
+        # the annotations' names are in StatusAnnotations: mypy cannot read them from the dict
+        return cast("WithStatus", self.annotate(**status_annotations(today)))
+
+
+if TYPE_CHECKING:
+    WithStatus = models.QuerySet[WithAnnotations["FollowUpAssignment", StatusAnnotations]]
 
 
 class FollowUpAssignment(models.Model):
@@ -195,10 +211,10 @@ class FollowUpAssignment(models.Model):
             models.Index(fields=["phase"], name="meetings_fua_phase_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.item} — {self.unit}（{self.get_role_display()}）"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("meetings:followup_detail", args=[self.pk])
 
     def status_on(self, today: dt.date) -> FollowUpStatus:
@@ -260,7 +276,7 @@ class FollowUpEvent(models.Model):
         verbose_name_plural = "督办记录"
         ordering = ["at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {cn_date(self.at)}"
 
 
@@ -329,7 +345,7 @@ class ExtensionRequest(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.assignment} 延期至 {cn_date(self.requested_deadline)}"
 
 
@@ -368,7 +384,7 @@ class FollowUpSetting(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "督办设置"
 
     @classmethod

@@ -58,7 +58,7 @@ class MeetingRule(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -78,7 +78,7 @@ class BusinessKind(models.Model):
         verbose_name_plural = "议事内容类别"
         ordering = ["order"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.clause} {self.name}"
 
 
@@ -165,10 +165,10 @@ class Meeting(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("meetings:meeting_detail", args=[self.pk])
 
     @property
@@ -251,7 +251,7 @@ class Invitation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.meeting} — {self.name}"
 
     @property
@@ -330,14 +330,14 @@ class Topic(models.Model):
             models.UniqueConstraint(fields=["carried_from"], name="meetings_topic_carried_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("meetings:topic_detail", args=[self.pk])
 
 
-def _upload_path(instance, filename: str) -> str:
+def _upload_path(instance: "StoredUpload", filename: str) -> str:
     return f"meetings/{instance.UPLOAD_DIR}/{timezone.now():%Y/%m}/{filename}"
 
 
@@ -354,7 +354,7 @@ class StoredUpload(models.Model):
         abstract = True
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -419,5 +419,5 @@ class AgendaItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -1,19 +1,48 @@
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, overload
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
 
+from accounts.models import User
 from core.errors import show_error
 from core.upload_errors import show_upload_error
 
+T = TypeVar("T")
 
-def form_errors(request, form) -> None:
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind a role check (``office_required``, ``meetings_user_required``…):
+    ``request.user`` is a ``User``. For annotations only; Django passes a plain ``HttpRequest``."""
+
+    user: User
+
+
+def form_errors(request: HttpRequest, form: BaseForm) -> None:
     """Report a POSTed form's errors as messages (for the small action forms on detail pages)."""
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
+            messages.error(request, f"{label}：{error}" if label else str(error))
 
 
-def perform(request, action, /, *, success: str = "", **kwargs):
+# The overloads say what the helpers below return: the service's result, or True for a service
+# that returns nothing; None when the action was refused.
+
+
+@overload
+def perform(
+    request: AuthenticatedRequest, action: Callable[..., None], /, *, success: str = "", **kwargs: Any
+) -> Literal[True] | None: ...
+@overload
+def perform(
+    request: AuthenticatedRequest, action: Callable[..., T], /, *, success: str = "", **kwargs: Any
+) -> T | None: ...
+def perform(
+    request: AuthenticatedRequest, action: Callable[..., Any], /, *, success: str = "", **kwargs: Any
+) -> Any:
     """Call a service as the current user; a refused action becomes an error message.
 
     Returns the service's result, or None when it was refused (nothing changed).
@@ -28,7 +57,35 @@ def perform(request, action, /, *, success: str = "", **kwargs):
     return result if result is not None else True
 
 
-def perform_in_form(request, form, action, /, *, success=None, **kwargs):
+@overload
+def perform_in_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., None],
+    /,
+    *,
+    success: str | None = None,
+    **kwargs: Any,
+) -> Literal[True] | None: ...
+@overload
+def perform_in_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., T],
+    /,
+    *,
+    success: str | Callable[[T], str] | None = None,
+    **kwargs: Any,
+) -> T | None: ...
+def perform_in_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., Any],
+    /,
+    *,
+    success: str | Callable[[Any], str] | None = None,
+    **kwargs: Any,
+) -> Any:
     """Like ``perform`` for a full-page form: a refusal is shown at the top of the form."""
     try:
         result = action(by=request.user, **kwargs)
@@ -40,7 +97,35 @@ def perform_in_form(request, form, action, /, *, success=None, **kwargs):
     return result if result is not None else True
 
 
-def perform_form(request, form, action, /, *, success: str = "", **kwargs):
+@overload
+def perform_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., None],
+    /,
+    *,
+    success: str = "",
+    **kwargs: Any,
+) -> Literal[True] | None: ...
+@overload
+def perform_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., T],
+    /,
+    *,
+    success: str = "",
+    **kwargs: Any,
+) -> T | None: ...
+def perform_form(
+    request: AuthenticatedRequest,
+    form: BaseForm,
+    action: Callable[..., Any],
+    /,
+    *,
+    success: str = "",
+    **kwargs: Any,
+) -> Any:
     """A small action form posted from a detail page: an invalid form becomes error messages, a
     valid one is handed to the service together with ``kwargs``. A full or read-only disk marks the
     form (``form.storage_failed``): the caller shows the page again with it, what was typed kept."""

@@ -1,10 +1,16 @@
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404
+from django.db.models import Count, QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from accounts.permissions import approver_required, is_approver, is_office, office_required, unit_required
 from committee.models import MemberUnit
 from committee.selectors import unit_leaders
@@ -25,17 +31,26 @@ from ..forms import (
     ReportForm,
 )
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, FollowUpSetting
+from ..models.followup import FollowUpAssignmentQuerySet
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
 from ..status import FollowUpStatus, urge_round
-from ._helpers import perform, perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
 
 PAGE_SIZE = 30
 
 
-def _filtered(request, today):
+def _visible(user: User) -> FollowUpAssignmentQuerySet:
+    qs = visible_assignments(user)
+    assert isinstance(qs, FollowUpAssignmentQuerySet)  # the manager's queryset; typed as a plain QuerySet
+    return qs
+
+
+def _filtered(
+    request: AuthenticatedRequest, today: dt.date
+) -> tuple[FollowUpFilter, QuerySet[FollowUpAssignment], dict[str, int]]:
     """The user's released assignments, filtered and sorted by the query string, overdue first."""
     qs = (
-        visible_assignments(request.user)
+        _visible(request.user)
         .released()
         .with_status(today)
         .select_related("item__agenda_item__meeting", "item__work_plan", "unit")
@@ -50,7 +65,7 @@ def _filtered(request, today):
 
 
 @meetings_user_required
-def followup_list(request):
+def followup_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset, qs, counts = _filtered(request, today)
     paginator = Paginator(qs, PAGE_SIZE)
@@ -75,7 +90,7 @@ def followup_list(request):
 
 
 @office_required
-def followup_export(request):
+def followup_export(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     _, qs, _ = _filtered(request, today)
     rows = [
@@ -96,11 +111,13 @@ def followup_export(request):
 
 
 @meetings_user_required
-def followup_detail(request, pk):
+def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_assignment_for_user(request.user, pk))
 
 
-def _detail_page(request, assignment, *, bound: dict | None = None):
+def _detail_page(
+    request: AuthenticatedRequest, assignment: FollowUpAssignment, *, bound: dict[str, BaseForm] | None = None
+) -> HttpResponse:
     """The item's page; ``bound`` replaces empty forms by the ones posted (a disk that failed)."""
     today = timezone.localdate()
     item = assignment.item
@@ -149,14 +166,21 @@ def _detail_page(request, assignment, *, bound: dict | None = None):
     )
 
 
-def _with_bound(context: dict, bound: dict | None) -> dict:
+def _with_bound(context: dict[str, Any], bound: dict[str, BaseForm] | None) -> dict[str, Any]:
     for key, form in (bound or {}).items():
         if context.get(key) is not None:
             context[key] = form
     return context
 
 
-def _act(request, assignment, service, form_class, success: str, form_key: str = ""):
+def _act(
+    request: AuthenticatedRequest,
+    assignment: FollowUpAssignment,
+    service: Callable[..., object],
+    form_class: type[BaseForm] | None,
+    success: str,
+    form_key: str = "",
+) -> HttpResponse:
     if form_class is None:
         perform(request, service, assignment=assignment, success=success)
     else:
@@ -167,31 +191,44 @@ def _act(request, assignment, service, form_class, success: str, form_key: str =
     return redirect(assignment)
 
 
-def _unit_action(request, pk, service, form_class=None, success="", form_key=""):
+def _unit_action(
+    request: AuthenticatedRequest,
+    pk: int,
+    service: Callable[..., object],
+    form_class: type[BaseForm] | None = None,
+    success: str = "",
+    form_key: str = "",
+) -> HttpResponse:
     # another unit's item is not found (get_assignment_for_user): 404
     return _act(request, get_assignment_for_user(request.user, pk), service, form_class, success, form_key)
 
 
-def _office_action(request, pk, service, form_class, success):
+def _office_action(
+    request: AuthenticatedRequest,
+    pk: int,
+    service: Callable[..., object],
+    form_class: type[BaseForm],
+    success: str,
+) -> HttpResponse:
     assignment = get_object_or_404(FollowUpAssignment.objects.released(), pk=pk)
     return _act(request, assignment, service, form_class, success)
 
 
 @require_POST
 @unit_required
-def followup_sign(request, pk):
+def followup_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _unit_action(request, pk, services.followup_sign, success="已签收，请按时限办理并报送进展。")
 
 
 @require_POST
 @unit_required
-def followup_report(request, pk):
+def followup_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _unit_action(request, pk, services.followup_report, ReportForm, "办理进展已报送。", "report_form")
 
 
 @require_POST
 @unit_required
-def followup_request_closure(request, pk):
+def followup_request_closure(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _unit_action(
         request,
         pk,
@@ -204,31 +241,31 @@ def followup_request_closure(request, pk):
 
 @require_POST
 @approver_required
-def followup_close(request, pk):
+def followup_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _office_action(request, pk, services.followup_close, CloseForm, "已销号办结。")
 
 
 @require_POST
 @office_required
-def followup_return(request, pk):
+def followup_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _office_action(request, pk, services.followup_return, ReasonForm, "已退回，单位继续办理。")
 
 
 @require_POST
 @unit_required
-def followup_refuse(request, pk):
+def followup_refuse(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _unit_action(request, pk, services.followup_refuse, RefuseForm, "已拒签退回，办公室将重新处理。")
 
 
 @require_POST
 @office_required
-def followup_reassign(request, pk):
+def followup_reassign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _office_action(request, pk, services.followup_reassign, ReassignForm, "已重新交办，等待单位签收。")
 
 
 @require_POST
 @unit_required
-def extension_request(request, pk):
+def extension_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _unit_action(
         request,
         pk,
@@ -240,7 +277,7 @@ def extension_request(request, pk):
 
 @require_POST
 @approver_required
-def extension_decide(request, pk):
+def extension_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ext = get_object_or_404(
         ExtensionRequest.objects.select_related("assignment"),
         pk=pk,
@@ -257,12 +294,12 @@ def extension_decide(request, pk):
 
 
 @meetings_user_required
-def followup_overdue(request):
+def followup_overdue(request: AuthenticatedRequest) -> HttpResponse:
     """逾期督办事项: every open item past its (possibly extended) deadline, longest overdue first."""
     today = timezone.localdate()
     setting = FollowUpSetting.get()
     qs = (
-        visible_assignments(request.user)
+        _visible(request.user)
         .released()
         .open()
         .filter(deadline__lt=today)
@@ -295,7 +332,7 @@ def followup_overdue(request):
 
 
 @office_required
-def followup_settings(request):
+def followup_settings(request: AuthenticatedRequest) -> HttpResponse:
     setting = FollowUpSetting.get()
     form = FollowUpSettingForm(
         request.POST or None,
@@ -305,14 +342,12 @@ def followup_settings(request):
             "leaders": setting.leaders.all(),
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and perform_in_form(
+    if request.method == "POST" and form.is_valid():
+        saved = perform_in_form(
             request, form, services.followup_setting_update, success="督办设置已保存。", **form.cleaned_data
         )
-    ):
-        return redirect("meetings:followup_settings")
+        if saved:
+            return redirect("meetings:followup_settings")
     leaders = _escalation_leaders(setting)
     return render(
         request,
@@ -321,32 +356,32 @@ def followup_settings(request):
     )
 
 
-def _counts(rows) -> dict[str, int]:
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     own = sum(1 for r in rows if r["leader"] and r["leader"].accounts)
     picked = sum(1 for r in rows if not (r["leader"] and r["leader"].accounts) and r["picked"])
     return {"own": own, "picked": picked, "office_only": len(rows) - own - picked}
 
 
-def _escalation_leaders(setting) -> list[dict]:
+def _escalation_leaders(setting: FollowUpSetting) -> list[dict[str, Any]]:
     """Per member unit: whom an escalation tells — the roster's 主要负责人 through their own account,
     else the accounts picked here (and the page says so)."""
     units = list(MemberUnit.objects.filter(active=True, is_member=True).order_by("order", "id"))
     roster = unit_leaders([u.pk for u in units])
-    picked: dict[int, list] = {}
+    picked: dict[int | None, list[User]] = {}
     for user in setting.leaders.filter(is_active=True).order_by("id"):
         picked.setdefault(user.member_unit_id, []).append(user)
     return [{"unit": u, "leader": roster.get(u.pk), "picked": picked.get(u.pk, [])} for u in units]
 
 
 @meetings_user_required
-def evidence_download(request, pk):
+def evidence_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(FollowUpEvidence.objects.select_related("event"), pk=pk)
     get_assignment_for_user(request.user, evidence.event.assignment_id)
     return serve_protected_file(evidence.file, filename=evidence.name)
 
 
 @office_required
-def followup_notice_docx(request, pk):
+def followup_notice_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(
         FollowUpAssignment.objects.released().select_related(
             "item__agenda_item__meeting", "item__work_plan", "unit"

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,12 +27,12 @@ from ..services.history import (
     HistoryImporter,
     term_label,
 )
-from ._helpers import perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, perform_form, perform_in_form
 from .minutes import minutes_page
 
 
 @office_required
-def history_create(request):
+def history_create(request: AuthenticatedRequest) -> HttpResponse:
     form = HistoryMeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         meeting = perform_in_form(
@@ -49,7 +49,7 @@ def history_create(request):
 
 
 @office_required
-def history_import(request):
+def history_import(request: AuthenticatedRequest) -> HttpResponse:
     form = XlsxUploadForm(request.POST or None, request.FILES or None)
     done, preview, status = run_upload(request, form, kind=HistoryImporter.kind)
     if done:
@@ -59,7 +59,7 @@ def history_import(request):
 
 @require_POST
 @office_required
-def history_import_confirm(request):
+def history_import_confirm(request: AuthenticatedRequest) -> HttpResponse:
     """The confirm button of the first version of this page: the office member's latest import."""
     return import_views.confirm_latest(
         request, kind=HistoryImporter.kind, upload_url="meetings:history_import"
@@ -67,7 +67,7 @@ def history_import_confirm(request):
 
 
 @office_required
-def history_template(request):
+def history_template(request: AuthenticatedRequest) -> HttpResponse:
     meeting_headers = [label for _key, label in MEETING_COLUMNS]
     decision_headers = [label for _key, label in DECISION_COLUMNS]
     # the example names the active pack's office and one of its member units
@@ -120,7 +120,7 @@ def history_template(request):
 
 @require_POST
 @office_required
-def history_finalize(request, pk):
+def history_finalize(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     try:
         services.meeting_history_finalize(meeting=meeting, by=request.user)
@@ -133,7 +133,7 @@ def history_finalize(request, pk):
 
 @require_POST
 @office_required
-def minutes_files_add(request, pk):
+def minutes_files_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MinutesFilesForm(request.POST, request.FILES)
     done = perform_form(
@@ -145,7 +145,7 @@ def minutes_files_add(request, pk):
 
 
 @meetings_user_required
-def minutes_file(request, pk):
+def minutes_file(request: AuthenticatedRequest, pk: int) -> FileResponse:
     f = get_object_or_404(MinutesFile, pk=pk)
     meeting = get_meeting_for_user(request.user, f.meeting_id)
     if not can_see_minutes(request.user, meeting):

@@ -1,12 +1,14 @@
 from collections import Counter
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from docx.document import Document as DocxDocument
 
 from accounts.permissions import is_office, office_required, unit_required
 from core.dates import cn_date
@@ -18,11 +20,11 @@ from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, Meeting
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
 from ..selectors import agenda_items, first_item_status
-from ._helpers import perform, perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
 
 
 @meetings_user_required
-def meeting_list(request):
+def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
     meetings = visible_meetings(request.user).select_related("convener").order_by("-year", "-half")
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
     meetings = filterset.qs
@@ -48,7 +50,7 @@ def meeting_list(request):
 
 @require_POST
 @office_required
-def meeting_create(request):
+def meeting_create(request: AuthenticatedRequest) -> HttpResponse:
     result = perform_form(request, MeetingCreateForm(request.POST), services.meeting_draft_for_term)
     if not result:
         return redirect("meetings:meeting_list")
@@ -63,7 +65,7 @@ def meeting_create(request):
 
 
 @meetings_user_required
-def meeting_detail(request, pk):
+def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     user = request.user
     office = is_office(user)
@@ -99,7 +101,7 @@ def meeting_detail(request, pk):
 
 
 @office_required
-def meeting_edit(request, pk):
+def meeting_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     fields = MeetingForm.base_fields
     form = MeetingForm(request.POST or None, initial={f: getattr(meeting, f) for f in fields})
@@ -119,7 +121,7 @@ def meeting_edit(request, pk):
 
 @require_POST
 @office_required
-def meeting_issue_notice(request, pk):
+def meeting_issue_notice(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform(
         request, services.meeting_issue_notice, meeting=meeting, success="会议通知已发出，已通知各受邀单位。"
@@ -129,7 +131,7 @@ def meeting_issue_notice(request, pk):
 
 @require_POST
 @office_required
-def meeting_mark_held(request, pk):
+def meeting_mark_held(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     done = perform_form(
         request,
@@ -143,7 +145,7 @@ def meeting_mark_held(request, pk):
 
 @require_POST
 @office_required
-def guest_add(request, pk):
+def guest_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform_form(
         request,
@@ -157,7 +159,7 @@ def guest_add(request, pk):
 
 @require_POST
 @unit_required
-def attendance(request, pk):
+def attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     invitation = get_object_or_404(Invitation, meeting=meeting, unit_id=request.user.member_unit_id)
     perform_form(
@@ -170,7 +172,9 @@ def attendance(request, pk):
     return redirect(meeting)
 
 
-def _meeting_docx(request, pk, build, name: str):
+def _meeting_docx(
+    request: AuthenticatedRequest, pk: int, build: Callable[[Meeting], DocxDocument], name: str
+) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     if not can_see_agenda(request.user, meeting):
         raise Http404("会议通知尚未印发")
@@ -178,10 +182,10 @@ def _meeting_docx(request, pk, build, name: str):
 
 
 @meetings_user_required
-def notice_docx(request, pk):
+def notice_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _meeting_docx(request, pk, documents.notice_document, "通知")
 
 
 @meetings_user_required
-def agenda_docx(request, pk):
+def agenda_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _meeting_docx(request, pk, documents.agenda_document, "议程")

@@ -1,4 +1,6 @@
-from django.http import Http404
+from typing import Any
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,10 +12,10 @@ from ..forms import AssignmentForm, HistoryDecisionForm, MinutesFilesForm, Minut
 from ..models import AgendaItem, FollowUpItem, Meeting
 from ..permissions import can_see_minutes, get_meeting_for_user, meetings_user_required
 from ..selectors import agenda_items, first_item_status, meeting_decisions
-from ._helpers import perform, perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
 
 
-def _visible_minutes(request, pk) -> Meeting:
+def _visible_minutes(request: AuthenticatedRequest, pk: int) -> Meeting:
     meeting = get_meeting_for_user(request.user, pk)
     if not can_see_minutes(request.user, meeting):
         raise Http404("会议纪要尚未发布")
@@ -21,11 +23,13 @@ def _visible_minutes(request, pk) -> Meeting:
 
 
 @meetings_user_required
-def minutes(request, pk):
+def minutes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return minutes_page(request, _visible_minutes(request, pk))
 
 
-def minutes_page(request, meeting, *, files_form=None):
+def minutes_page(
+    request: AuthenticatedRequest, meeting: Meeting, *, files_form: MinutesFilesForm | None = None
+) -> HttpResponse:
     """The minutes page; ``files_form`` is a posted upload form shown again (a disk that failed)."""
     items = agenda_items(meeting)
     decisions = meeting_decisions(meeting)
@@ -49,7 +53,7 @@ def minutes_page(request, meeting, *, files_form=None):
 
 
 @office_required
-def minutes_edit(request, pk):
+def minutes_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     if not meeting.minutes_editable:
         raise Http404("纪要当前不可编辑")
@@ -71,7 +75,7 @@ def minutes_edit(request, pk):
     return render(request, "meetings/minutes_form.html", {"form": form, "meeting": meeting})
 
 
-def _assignment_initial(item: FollowUpItem) -> dict:
+def _assignment_initial(item: FollowUpItem) -> dict[str, Any]:
     units = list(item.assignments.select_related("unit").order_by("role"))
     return {
         "title": item.title,
@@ -85,7 +89,9 @@ def _assignment_initial(item: FollowUpItem) -> dict:
 
 
 @office_required
-def decision_edit(request, pk=None, item_pk=None):
+def decision_edit(
+    request: AuthenticatedRequest, pk: int | None = None, item_pk: int | None = None
+) -> HttpResponse:
     """Record (``pk`` = agenda item) or change (``item_pk`` = decision) a decision of the meeting."""
     if item_pk:
         item = get_object_or_404(FollowUpItem.objects.select_related("agenda_item__meeting"), pk=item_pk)
@@ -128,17 +134,18 @@ def decision_edit(request, pk=None, item_pk=None):
 
 @require_POST
 @office_required
-def decision_delete(request, item_pk):
+def decision_delete(request: AuthenticatedRequest, item_pk: int) -> HttpResponse:
     item = get_object_or_404(
         FollowUpItem.objects.select_related("agenda_item__meeting"), pk=item_pk, agenda_item__isnull=False
     )
     perform(request, services.decision_delete, item=item, success="决定事项已删除。")
+    assert item.agenda_item is not None  # agenda_item__isnull=False above
     return redirect("meetings:minutes", pk=item.agenda_item.meeting_id)
 
 
 @require_POST
 @approver_required
-def minutes_sign(request, pk):
+def minutes_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform(request, services.minutes_sign_off, meeting=meeting, success="纪要已签发，可由办公室发布。")
     return redirect("meetings:minutes", pk=meeting.pk)
@@ -146,7 +153,7 @@ def minutes_sign(request, pk):
 
 @require_POST
 @approver_required
-def minutes_return(request, pk):
+def minutes_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform_form(
         request,
@@ -160,7 +167,7 @@ def minutes_return(request, pk):
 
 @require_POST
 @office_required
-def minutes_publish(request, pk):
+def minutes_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform(
         request,
@@ -172,6 +179,6 @@ def minutes_publish(request, pk):
 
 
 @meetings_user_required
-def minutes_docx(request, pk):
+def minutes_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = _visible_minutes(request, pk)
     return docx_response(documents.minutes_document(meeting), f"{meeting.title}纪要.docx")

@@ -1,4 +1,6 @@
-from django.http import Http404
+from collections.abc import Callable
+
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,11 +12,11 @@ from .. import services
 from ..forms import AgendaItemForm, TopicDecisionForm, TopicForm
 from ..models import AgendaItem, Meeting, Topic, TopicAttachment
 from ..permissions import get_meeting_for_user, get_topic_for_user, meetings_user_required
-from ._helpers import form_errors, perform, perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, form_errors, perform, perform_form, perform_in_form
 
 
 @unit_required
-def topic_create(request, pk):
+def topic_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     form = TopicForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -36,7 +38,7 @@ def topic_create(request, pk):
 
 
 @meetings_user_required
-def topic_detail(request, pk):
+def topic_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_user(request.user, pk)
     office = is_office(request.user)
     decision_form = None
@@ -56,7 +58,7 @@ def topic_detail(request, pk):
 
 
 # what the office may do with a submitted topic: (service, form fields it needs, message)
-DECISIONS = {
+DECISIONS: dict[str, tuple[Callable[..., object], tuple[str, ...], str]] = {
     "accept": (services.topic_accept, ("business_kind", "reason"), "议题已列入议程。"),
     "merge": (services.topic_merge, ("into", "reason"), "议题已合并。"),
     "defer": (services.topic_defer, ("reason",), "议题已缓议，转下次会议。"),
@@ -66,7 +68,7 @@ DECISIONS = {
 
 @require_POST
 @office_required
-def topic_decide(request, pk):
+def topic_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic.objects.select_related("meeting"), pk=pk)
     form = TopicDecisionForm(request.POST, topic=topic)
     if not form.is_valid():
@@ -79,7 +81,7 @@ def topic_decide(request, pk):
 
 
 @meetings_user_required
-def topic_attachment(request, pk):
+def topic_attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(TopicAttachment.objects.select_related("topic"), pk=pk)
     get_topic_for_user(request.user, attachment.topic_id)
     return serve_protected_file(attachment.file, filename=attachment.name)
@@ -87,7 +89,7 @@ def topic_attachment(request, pk):
 
 @require_POST
 @office_required
-def agenda_add(request, pk):
+def agenda_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     perform_form(
         request,
@@ -101,7 +103,7 @@ def agenda_add(request, pk):
 
 @require_POST
 @office_required
-def agenda_move(request, pk, direction):
+def agenda_move(request: AuthenticatedRequest, pk: int, direction: str) -> HttpResponse:
     if direction not in ("up", "down"):
         raise Http404
     item = get_object_or_404(AgendaItem, pk=pk)
@@ -111,7 +113,7 @@ def agenda_move(request, pk, direction):
 
 @require_POST
 @office_required
-def agenda_remove(request, pk):
+def agenda_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
     perform(request, services.agenda_item_remove, item=item, success=f"已从议程中移除“{item.title}”。")
     return redirect(item.meeting.get_absolute_url() + "#agenda")

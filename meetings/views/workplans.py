@@ -1,4 +1,5 @@
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -9,11 +10,11 @@ from .. import services
 from ..filters import WorkPlanFilter
 from ..forms import AssignmentForm, WorkPlanForm
 from ..models import FollowUpAssignment, WorkPlan
-from ._helpers import perform_form, perform_in_form
+from ._helpers import AuthenticatedRequest, perform_form, perform_in_form
 
 
 @office_required
-def workplan_list(request):
+def workplan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = WorkPlan.objects.annotate(
         task_count=Count("tasks", distinct=True),
         open_count=Count(
@@ -31,7 +32,7 @@ def workplan_list(request):
 
 @require_POST
 @office_required
-def workplan_create(request):
+def workplan_create(request: AuthenticatedRequest) -> HttpResponse:
     plan = perform_form(
         request,
         WorkPlanForm(request.POST),
@@ -42,7 +43,7 @@ def workplan_create(request):
 
 
 @office_required
-def workplan_detail(request, pk):
+def workplan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(WorkPlan, pk=pk)
     today = timezone.localdate()
     assignments = (
