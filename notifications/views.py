@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 
 from . import selectors, services
 from .filters import DeliveryFilter, InboxFilter, OutboxFilter
@@ -16,13 +15,6 @@ from .models import Notification
 from .permissions import get_own_notification
 
 PAGE_SIZE = 20
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request of a view behind ``login_required`` or a role check: ``request.user`` is a
-    ``User``. For annotations only; Django passes a plain ``HttpRequest``."""
-
-    user: User
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Notification]) -> Page[Notification]:

@@ -6,18 +6,11 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.permissions import AuthenticatedRequest
 from core.errors import show_error
 from core.upload_errors import show_upload_error
 
 T = TypeVar("T")
-
-
-class AuthenticatedRequest(HttpRequest):
-    """The request of a view behind a role check (``office_required``, ``meetings_user_required``…):
-    ``request.user`` is a ``User``. For annotations only; Django passes a plain ``HttpRequest``."""
-
-    user: User
 
 
 def form_errors(request: HttpRequest, form: BaseForm) -> None:

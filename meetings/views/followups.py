@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import approver_required, is_approver, is_office, office_required, unit_required
+from accounts.permissions import (
+    AuthenticatedRequest,
+    approver_required,
+    is_approver,
+    is_office,
+    office_required,
+    unit_required,
+)
 from committee.models import MemberUnit
 from committee.selectors import unit_leaders
 from core.documents import docx_response, xlsx_response
@@ -34,7 +41,7 @@ from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, Fol
 from ..models.followup import FollowUpAssignmentQuerySet
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
 from ..status import FollowUpStatus, urge_round
-from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
+from ._helpers import perform, perform_form, perform_in_form
 
 PAGE_SIZE = 30
 

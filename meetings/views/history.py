@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from committee.models import MemberUnit
 from core import import_views
 from core.documents import xlsx_response
@@ -27,7 +27,7 @@ from ..services.history import (
     HistoryImporter,
     term_label,
 )
-from ._helpers import AuthenticatedRequest, perform_form, perform_in_form
+from ._helpers import perform_form, perform_in_form
 from .minutes import minutes_page
 
 

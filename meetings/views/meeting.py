@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from docx.document import Document as DocxDocument
 
-from accounts.permissions import is_office, office_required, unit_required
+from accounts.permissions import AuthenticatedRequest, is_office, office_required, unit_required
 from core.dates import cn_date
 from core.documents import docx_response
 
@@ -20,7 +20,7 @@ from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, Meeting
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
 from ..selectors import agenda_items, first_item_status
-from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
+from ._helpers import perform, perform_form, perform_in_form
 
 
 @meetings_user_required

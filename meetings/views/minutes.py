@@ -4,7 +4,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, is_approver, is_office, office_required
+from accounts.permissions import (
+    AuthenticatedRequest,
+    approver_required,
+    is_approver,
+    is_office,
+    office_required,
+)
 from core.documents import docx_response
 
 from .. import documents, services
@@ -12,7 +18,7 @@ from ..forms import AssignmentForm, HistoryDecisionForm, MinutesFilesForm, Minut
 from ..models import AgendaItem, FollowUpItem, Meeting
 from ..permissions import can_see_minutes, get_meeting_for_user, meetings_user_required
 from ..selectors import agenda_items, first_item_status, meeting_decisions
-from ._helpers import AuthenticatedRequest, perform, perform_form, perform_in_form
+from ._helpers import perform, perform_form, perform_in_form
 
 
 def _visible_minutes(request: AuthenticatedRequest, pk: int) -> Meeting:

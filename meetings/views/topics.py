@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, office_required, unit_required
+from accounts.permissions import AuthenticatedRequest, is_office, office_required, unit_required
 from core.files import serve_protected_file
 
 from .. import services
 from ..forms import AgendaItemForm, TopicDecisionForm, TopicForm
 from ..models import AgendaItem, Meeting, Topic, TopicAttachment
 from ..permissions import get_meeting_for_user, get_topic_for_user, meetings_user_required
-from ._helpers import AuthenticatedRequest, form_errors, perform, perform_form, perform_in_form
+from ._helpers import form_errors, perform, perform_form, perform_in_form
 
 
 @unit_required

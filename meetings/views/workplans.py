@@ -4,13 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 
 from .. import services
 from ..filters import WorkPlanFilter
 from ..forms import AssignmentForm, WorkPlanForm
 from ..models import FollowUpAssignment, WorkPlan
-from ._helpers import AuthenticatedRequest, perform_form, perform_in_form
+from ._helpers import perform_form, perform_in_form
 
 
 @office_required
