@@ -5,11 +5,10 @@ import datetime as dt
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from core.dates import table_date
-from core.markup import markup
+from core.markup import markup, url_pattern
 from core.policy import first_year
 
 from .formatting import as_typed, wan
@@ -340,11 +339,6 @@ def application_rows(page) -> list[SafeString]:
             )
         )
     return rows
-
-
-def url_pattern(name: str) -> str:
-    """``reverse(name, args=[pk])`` as a ``%d`` pattern: one reverse per page, not one per row."""
-    return reverse(name, args=[987654321]).replace("987654321", "%d")
 
 
 def batch_entries(batch):

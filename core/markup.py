@@ -9,6 +9,7 @@ are; ``markup`` is ``format_html`` on top of it.
 from html import escape as _escape
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
 
@@ -24,3 +25,8 @@ def markup(template: str, *args: Any, **kwargs: Any) -> SafeString:
     return mark_safe(  # noqa: S308 (the template is the caller's markup; every value is escaped)
         template.format(*map(esc, args), **{name: esc(value) for name, value in kwargs.items()})
     )
+
+
+def url_pattern(name: str) -> str:
+    """``reverse(name, args=[pk])`` as a ``%d`` pattern: one reverse per page, not one per row."""
+    return reverse(name, args=[987654321]).replace("987654321", "%d")

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from . import selectors, services
 from .filters import DeliveryFilter, InboxFilter, OutboxFilter
 from .models import Notification
 from .permissions import get_own_notification
+from .rows import inbox_rows
 
 PAGE_SIZE = 20
 
@@ -33,10 +35,12 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     filterset = InboxFilter(request.GET or None, queryset=selectors.inbox_for(request.user))
+    page = _page(request, filterset.qs)
+    rows = inbox_rows(page, csrf_token=get_token(request), next_url=request.get_full_path())
     return render(
         request,
         "notifications/inbox.html",
-        {"page_obj": _page(request, filterset.qs), "filter": filterset, "unread_only": filterset.unread_only},
+        {"page_obj": page, "rows": rows, "filter": filterset, "unread_only": filterset.unread_only},
     )
 
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from committee.models import MemberUnit
 from core import rhythm as rh
+from core.markup import url_pattern
 from core.models import SiteSetting
 from meetings.models import FollowUpAssignment
 
@@ -289,11 +289,6 @@ def matrix_cell(report: Report, today: dt.date) -> dict:
 def _submitted_by_deadline(due: dt.date) -> dt.datetime:
     """The first instant after ``due`` (local time): a first submission before it is on time."""
     return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
-
-
-def url_pattern(name: str) -> str:
-    """``reverse(name, args=[pk])`` as a ``%d`` pattern: one reverse per page, not one per row."""
-    return reverse(name, args=[987654321]).replace("987654321", "%d")
 
 
 def report_matrix(

@@ -40,6 +40,7 @@ from ..forms import (
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, FollowUpSetting
 from ..models.followup import FollowUpAssignmentQuerySet
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
+from ..rows import assignment_rows
 from ..status import FollowUpStatus, urge_round
 from ._helpers import perform, perform_form, perform_in_form
 
@@ -88,7 +89,7 @@ def followup_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page_obj": page,
-            "assignments": page.object_list,
+            "rows": assignment_rows(page.object_list),
             "stats": stats,
             "today": today,
             "is_office": is_office(request.user),

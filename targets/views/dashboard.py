@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.permissions import is_office, office_required, progress_viewer_required
 from committee.models import MemberUnit
 from core.dates import table_date
+from core.markup import url_pattern
 
 from .. import selectors
 from ..charts import history_chart
@@ -36,7 +37,7 @@ def dashboard(request):
     counts = selectors.rag_counts(rows)
     if data.get("rag"):
         rows = [r for r in rows if r["rag"] == data["rag"]]
-    detail = selectors.url_pattern("targets:target_detail")
+    detail = url_pattern("targets:target_detail")
     for row in rows:  # the table's rows formatted at once, not cell by cell in the template
         row["html"] = dashboard_row_html(row, detail % row["target"].pk)
     form.initial["plan"] = plan.pk
@@ -120,12 +121,12 @@ def unit_detail(request, pk):
     rows = selectors.target_progress_rows(plan=plan, unit_id=unit.pk, series=False) if plan else []
     owned = selectors.unit_owned(plan=plan, unit_id=unit.pk) if plan else {"owners": [], "measures": []}
     roles = {o.target_id: o.get_role_display() for o in owned["owners"]}
-    target_url = selectors.url_pattern("targets:target_detail")
+    target_url = url_pattern("targets:target_detail")
     for row in rows:
         row["role"] = roles.get(row["target"].pk, "")
         row["url"] = target_url % row["target"].pk
     record = selectors.unit_reports(unit_id=unit.pk, plan=plan)
-    report_url = selectors.url_pattern("targets:report_detail")
+    report_url = url_pattern("targets:report_detail")
     tally = {"on_time": 0, "late": 0, "missing": 0, "returned": 0}
     for entry in record:  # links and dates formatted once here, not per row in the template
         report = entry["report"]

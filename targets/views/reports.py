@@ -12,6 +12,7 @@ from accounts.permissions import is_office, is_unit_user, office_required
 from core.documents import xlsx_response
 from core.errors import show_error
 from core.files import serve_protected_file
+from core.markup import url_pattern
 from core.storage import StorageUnavailable
 from core.upload_errors import STORAGE_FAILED_STATUS, show_upload_error
 
@@ -46,8 +47,8 @@ def _listed(periods) -> list[ReportingPeriod]:
     """The periods of the list with their report counts and links (one URL reverse each, not per row)."""
     periods = list(periods)
     counts = selectors.period_status_counts(periods)
-    detail_url = selectors.url_pattern("targets:period_detail")
-    export_url = selectors.url_pattern("targets:period_export")
+    detail_url = url_pattern("targets:period_detail")
+    export_url = url_pattern("targets:period_export")
     for period in periods:
         period.counts = counts.get(period.pk, {})
         period.url, period.export_url = detail_url % period.pk, export_url % period.pk
