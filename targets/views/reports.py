@@ -30,6 +30,7 @@ from ..permissions import (
     report_user_required,
     visible_reports,
 )
+from ..rows import report_rows, timeliness_rows
 from ..services import (
     ReportError,
     missing_for_submission,
@@ -146,7 +147,12 @@ def period_detail(request, pk):
     for row in table:
         tally[row["timeliness"]] = tally.get(row["timeliness"], 0) + 1
         tally["status_" + row["status"]] = tally.get("status_" + row["status"], 0) + 1
-    return render(request, "targets/period_detail.html", {"period": period, "table": table, "tally": tally})
+    rows = timeliness_rows(table, backfilled=period.backfilled)
+    return render(
+        request,
+        "targets/period_detail.html",
+        {"period": period, "table": table, "rows": rows, "tally": tally},
+    )
 
 
 def report_filterset(request) -> ReportFilter:
@@ -186,13 +192,15 @@ def report_list(request):
     today = timezone.localdate()
     for report in page:
         report.cell = selectors.matrix_cell(report, today)
+    office = is_office(request.user)
     return render(
         request,
         "targets/report_list.html",
         {
             "page_obj": page,
+            "rows": report_rows(page, is_office=office),
             "filter": filterset,
-            "is_office": is_office(request.user),
+            "is_office": office,
         },
     )
 

@@ -1,0 +1,92 @@
+"""Table rows of the targets lists written in Python (``core.markup``): one formatted string per row
+instead of a template cell by cell, which cost most of a list page."""
+
+from collections.abc import Iterable
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from core.dates import table_date
+from core.markup import markup, url_pattern
+
+from .models import Report
+
+_REPORT_ROW = (
+    "<tr>\n"
+    "      <td>{period}{backfilled}</td><td>{plan}</td>{unit}\n"
+    '      <td>{status}</td><td><span class="badge badge-{colour}">{timeliness}</span></td>\n'
+    '      <td class="nowrap">{due}</td><td class="nowrap">{submitted}</td>\n'
+    '      <td class="actions-cell"><a class="btn btn-sm btn-primary" href="{url}">{action}</a></td>\n'
+    "    </tr>"
+)
+_BACKFILLED = mark_safe(' <span class="badge badge-gray">补录</span>')  # noqa: S308 (constant markup)
+
+
+def report_rows(reports: Iterable[Report], *, is_office: bool) -> list[SafeString]:
+    """The 进度报告 list: reports with period, plan and unit selected and ``report.cell`` set
+    (``selectors.matrix_cell``); the office sees the unit column, a unit its 填报 button."""
+    detail = url_pattern("targets:report_detail")
+    rows = []
+    for r in reports:
+        rows.append(
+            markup(
+                _REPORT_ROW,
+                period=r.period,
+                backfilled=_BACKFILLED if r.backfilled else "",
+                plan=Truncator(r.period.plan.name).chars(22),
+                unit=markup("<td>{}</td>", r.unit) if is_office else "",
+                status=r.get_status_display(),
+                colour=r.cell["colour"],
+                timeliness=r.cell["timeliness_label"],
+                due=table_date(r.period.due_date, with_time=False),
+                submitted=table_date(r.first_submitted_at) or "—",
+                url=detail % r.pk,
+                action="填报" if not is_office and r.is_editable_by_unit else "查看",
+            )
+        )
+    return rows
+
+
+_TIMELINESS_ROW = (
+    "<tr>\n"
+    '      <td class="num">{n}</td><td>{unit}</td>\n'
+    '      <td><span class="badge {badge}">{status}</span></td>\n'
+    "      <td>{timeliness}</td>\n"
+    '      <td class="nowrap">{first}</td><td class="nowrap">{last}</td>\n'
+    '      <td class="num">{returns}</td>\n'
+    '      <td class="actions-cell"><a class="btn btn-sm{primary}" href="{url}">{action}</a></td>\n'
+    "    </tr>"
+)
+_STATUS_BADGE = {"accepted": "badge-green", "returned": "badge-blue", "submitted": "badge-amber"}
+_PRIMARY = mark_safe(" btn-primary")  # noqa: S308 (constant markup)
+
+
+def timeliness_rows(table: list[dict], *, backfilled: bool) -> list[SafeString]:
+    """The 各单位报送情况 table of one period (``selectors.period_timeliness``)."""
+    detail = url_pattern("targets:report_detail")
+    rows = []
+    for n, r in enumerate(table, start=1):
+        status = r["status"]
+        if status == "submitted":
+            action = "审核"
+        elif backfilled and status != "accepted":
+            action = "补录"
+        else:
+            action = "查看"
+        rows.append(
+            markup(
+                _TIMELINESS_ROW,
+                n=n,
+                unit=r["unit"],
+                badge=_STATUS_BADGE.get(status, "badge-gray"),
+                status=r["status_label"],
+                timeliness=r["timeliness_label"],
+                first=table_date(r["submitted_at"]) or "—",
+                last=table_date(r["last_submitted_at"]) or "—",
+                returns=r["report"].return_count,
+                primary=_PRIMARY if status == "submitted" else "",
+                url=detail % r["report"].pk,
+                action=action,
+            )
+        )
+    return rows
