@@ -21,6 +21,7 @@ from .forms import ContactForm, ReplaceForm, RosterImportForm, SeatCreateForm, S
 from .models import Appointment, MemberUnit, Seat, UnitContact
 from .permissions import roster_viewer_required
 from .roster_io import roster_document, roster_sheet
+from .rows import roster_rows, unit_rows
 from .selectors import current_roster, roster_groups, seat_terms, term_changes
 
 
@@ -29,14 +30,18 @@ def roster(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = current_roster(today)
     policy = policy_document()
+    can_edit = is_office(request.user)
     return render(
         request,
         "committee/roster.html",
         {
-            "groups": roster_groups(entries),
+            "groups": [
+                (label, group, roster_rows(group, can_edit=can_edit))
+                for label, group in roster_groups(entries)
+            ],
             "today": today,
             "committee_name": policy.committee_name,
-            "can_edit": is_office(request.user),
+            "can_edit": can_edit,
             # 附件1: where the office sits and what it does, from the policy data
             "office_text": policy.office_text,
         },
@@ -162,7 +167,10 @@ def unit_list(request: AuthenticatedRequest) -> HttpResponse:
         .order_by("order", "id")
     )
     filterset = UnitFilter(request.GET or None, queryset=units)
-    return render(request, "committee/unit_list.html", {"units": filterset.qs, "filter": filterset})
+    units = filterset.qs
+    return render(
+        request, "committee/unit_list.html", {"units": units, "rows": unit_rows(units), "filter": filterset}
+    )
 
 
 @roster_viewer_required
