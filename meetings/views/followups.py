@@ -89,6 +89,7 @@ def followup_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page_obj": page,
+            "assignments": page.object_list,
             "rows": assignment_rows(page.object_list),
             "stats": stats,
             "today": today,
