@@ -12,7 +12,7 @@ def history_chart(target, statistics, *, lineage=()) -> dict:
     part of the one 实际值 series, and the start of each later plan is marked on the time axis."""
     spec = TargetSpec.of(target)
     start = start_value(spec)
-    actual = [[s.as_of.isoformat(), float(s.value)] for s in statistics]
+    actual = [[as_of.isoformat(), float(value)] for as_of, value in statistics]
     line = {
         "name": "实际值",
         "type": "line",
@@ -57,8 +57,8 @@ def history_chart(target, statistics, *, lineage=()) -> dict:
                 "itemStyle": {"color": "#6b7280"},
             }
         )
-    begin = min([target.baseline_date or target.plan.start_date] + [s.as_of for s in statistics])
-    end = max([target.deadline] + [s.as_of for s in statistics])
+    begin = min([target.baseline_date or target.plan.start_date] + [as_of for as_of, _ in statistics])
+    end = max([target.deadline] + [as_of for as_of, _ in statistics])
     y_axis = {"type": "value", "name": target.measure_unit}
     if target.is_rate:
         y_axis |= {"scale": True, "max": 100}  # rates sit near their level: do not flatten them at 0
