@@ -1,6 +1,7 @@
 """Table rows of the targets lists written in Python (``core.markup``): one formatted string per row
 instead of a template cell by cell, which cost most of a list page."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
@@ -10,6 +11,7 @@ from core.dates import table_date
 from core.markup import markup, url_pattern
 
 from .models import Report
+from .selectors import matrix_cell
 
 _REPORT_ROW = (
     "<tr>\n"
@@ -22,12 +24,13 @@ _REPORT_ROW = (
 _BACKFILLED = mark_safe(' <span class="badge badge-gray">补录</span>')  # noqa: S308 (constant markup)
 
 
-def report_rows(reports: Iterable[Report], *, is_office: bool) -> list[SafeString]:
-    """The 进度报告 list: reports with period, plan and unit selected and ``report.cell`` set
-    (``selectors.matrix_cell``); the office sees the unit column, a unit its 填报 button."""
+def report_rows(reports: Iterable[Report], today: dt.date, *, is_office: bool) -> list[SafeString]:
+    """The 进度报告 list: reports with period, plan and unit selected, each with its colour and
+    timeliness of ``selectors.matrix_cell``; the office sees the unit column, a unit its 填报 button."""
     detail = url_pattern("targets:report_detail")
     rows = []
     for r in reports:
+        cell = matrix_cell(r, today)
         rows.append(
             markup(
                 _REPORT_ROW,
@@ -36,8 +39,8 @@ def report_rows(reports: Iterable[Report], *, is_office: bool) -> list[SafeStrin
                 plan=Truncator(r.period.plan.name).chars(22),
                 unit=markup("<td>{}</td>", r.unit) if is_office else "",
                 status=r.get_status_display(),
-                colour=r.cell["colour"],
-                timeliness=r.cell["timeliness_label"],
+                colour=cell["colour"],
+                timeliness=cell["timeliness_label"],
                 due=table_date(r.period.due_date, with_time=False),
                 submitted=table_date(r.first_submitted_at) or "—",
                 url=detail % r.pk,

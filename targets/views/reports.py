@@ -189,16 +189,13 @@ def report_list(request):
     """Member units: their own reports. The office: every report, filterable, paginated."""
     filterset = report_filterset(request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for report in page:
-        report.cell = selectors.matrix_cell(report, today)
     office = is_office(request.user)
     return render(
         request,
         "targets/report_list.html",
         {
             "page_obj": page,
-            "rows": report_rows(page, is_office=office),
+            "rows": report_rows(page, timezone.localdate(), is_office=office),
             "filter": filterset,
             "is_office": office,
         },
