@@ -121,7 +121,7 @@ def targets_section(half: HalfYear, plan) -> dict:
         # past its deadline and not met: 未完成, counted apart from 滞后 / 严重滞后
         key = "missed" if rag_label == MISSED_LABEL else rag
         counts[key] = counts.get(key, 0) + 1
-        leads = [o.unit.name for o in row.get("owners", []) if o.role == "lead"]
+        leads = [o.unit for o in row.get("owners", []) if o.role == "lead"]
         rows.append(
             [
                 target.code,

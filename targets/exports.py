@@ -29,7 +29,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
             Percent(r["progress_pct"]),
             r["status_label"],
             r["source"],
-            "、".join(f"{o.unit}（{o.get_role_display()}）" for o in r["owners"]),
+            "、".join(f"{o.unit}（{o.role_label}）" for o in r["owners"]),
         ]
         for r in rows
     ]

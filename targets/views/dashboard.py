@@ -83,8 +83,8 @@ def target_detail(request, pk):
     today = timezone.localdate()
     target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
     annotated, halves = selectors.with_latest(Target.objects.filter(pk=target.pk), target.plan, today)
-    annotated = list(annotated)
-    row = selectors.progress_row(target, selectors.half_year_series(annotated, halves)[target.pk], today)
+    points = selectors.half_year_series(annotated, halves)[target.pk]
+    row = selectors.progress_row(annotated[0], points, today, selectors.owners_of([target.pk])[target.pk])
     page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
     lineage = selectors.target_lineage(target)
     user = request.user
