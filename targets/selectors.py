@@ -100,8 +100,11 @@ def with_latest(
     params: list = []
     for _, start, end in halves:
         params += [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
-    raw = Target.objects.raw(_with_latest_sql(ids_sql, len(halves)), [*params, *ids_params])
-    return list(raw), halves
+    found = list(Target.objects.raw(_with_latest_sql(ids_sql, len(halves)), [*params, *ids_params]))
+    for target in found:  # as a queryset of plan.targets would have it: no query for target.plan
+        if target.plan_id == plan.pk:
+            target.plan = plan
+    return found, halves
 
 
 def amber_band_of(target) -> Decimal:
