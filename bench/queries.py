@@ -16,7 +16,8 @@ admin changelist (as the admin user): ``admin_ms`` / ``admin_cpu_ms`` are the ad
 from the same loop, ``admin_ratio`` the page's CPU time over the admin's.
 
 To see where one page's time goes: ``JIANLI_VAR_DIR=var/bench/full .venv/bin/python -m bench.queries
---profile "office:工作台"`` prints the top of a cProfile of 50 renders instead.
+--profile "office:工作台"`` prints the top of a cProfile of 50 renders instead (sorted by
+``BENCH_PROFILE_SORT``; with ``BENCH_PROFILE_CALLERS=pattern``, the callers of the matching functions).
 """
 
 from __future__ import annotations
@@ -156,9 +157,11 @@ def measure(profile: str = "", only: str = "") -> list[dict]:
             for _ in range(50):
                 client.get(url)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(
-                60
-            )
+            stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
+            if os.environ.get("BENCH_PROFILE_CALLERS"):  # who calls the functions matching this
+                stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
+            else:
+                stats.print_stats(60)
             return []
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

@@ -18,11 +18,8 @@ def dec(value):
     """12000.00 → 12000, 98.50 → 98.5; None → —."""
     if value is None or value == "":
         return "—"
-    return (
-        f"{Decimal(value).normalize():,f}"
-        if abs(Decimal(value)) >= 10000
-        else f"{Decimal(value).normalize():f}"
-    )
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    return f"{number.normalize():,f}" if abs(number) >= 10000 else f"{number.normalize():f}"
 
 
 @register.filter
