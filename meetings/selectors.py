@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -178,21 +179,39 @@ def first_item_status(meeting: Meeting, items: list) -> dict | None:
     return previous_decisions_status(meeting)
 
 
-def meeting_decisions(meeting: Meeting) -> dict[int, list]:
-    """Decisions per agenda item id, each with its assignments (lead first)."""
-    from django.db.models import Prefetch
+@dataclass(frozen=True)
+class Decision:
+    """A decision of the minutes (a follow-up item of an agenda item) as the minutes show it."""
 
-    items = (
+    pk: int
+    title: str
+    content: str
+    deadline: dt.date
+    lead_names: str
+    support_names: str
+
+
+def meeting_decisions(meeting: Meeting) -> dict[int, list[Decision]]:
+    """Decisions per agenda item id, in their order, with their lead and supporting units (2 queries,
+    no models)."""
+    units: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for item_id, role, name in (
+        FollowUpAssignment.objects.filter(item__agenda_item__meeting=meeting)
+        .order_by("role", "unit__order", "id")
+        .values_list("item_id", "role", "unit__name")
+    ):
+        units[item_id, role].append(name)
+    out: dict[int, list[Decision]] = defaultdict(list)
+    for row in (
         FollowUpItem.objects.filter(agenda_item__meeting=meeting)
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=FollowUpAssignment.objects.select_related("unit").order_by("role", "unit__order"),
+        .order_by("order", "id")
+        .values("pk", "agenda_item_id", "title", "content", "deadline")
+    ):
+        out[row.pop("agenda_item_id")].append(
+            Decision(
+                **row,
+                lead_names="、".join(units[row["pk"], FollowUpAssignment.Role.LEAD]),
+                support_names="、".join(units[row["pk"], FollowUpAssignment.Role.SUPPORT]),
             )
         )
-        .order_by("order", "id")
-    )
-    out: dict[int, list] = defaultdict(list)
-    for item in items:
-        out[item.agenda_item_id].append(item)
     return dict(out)
