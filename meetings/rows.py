@@ -3,13 +3,13 @@ instead of a template cell by cell, which cost most of a list page."""
 
 from collections.abc import Iterable
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from core.dates import table_date
 from core.markup import markup, url_pattern
 
-from .models import FollowUpAssignment
+from .models import FollowUpAssignment, Invitation, Topic
 
 _ASSIGNMENT_ROW = (
     "\n        <tr>\n"
@@ -40,4 +40,75 @@ def assignment_rows(assignments: Iterable[FollowUpAssignment]) -> list[SafeStrin
             phase=a.get_phase_display(),
         )
         for a in assignments
+    ]
+
+
+_TOPIC_ROW = (
+    "\n        <tr>\n"
+    '          <td><a href="{url}">{title}</a>{carried}</td>\n'
+    '          <td class="nowrap">{unit}</td>\n'
+    '          <td class="nowrap">{created}</td>\n'
+    '          <td><span class="badge badge-{colour}">{status}</span></td>\n'
+    "          <td>{reason}</td>\n"
+    "        </tr>\n      "
+)
+_CARRIED = mark_safe(' <span class="badge badge-blue">上次会议缓议转入</span>')  # noqa: S308 (constant markup)
+_TOPIC_COLOURS = {
+    Topic.Status.SUBMITTED: "amber",
+    Topic.Status.ACCEPTED: "green",
+    Topic.Status.DECLINED: "red",
+}
+
+
+def topic_rows(topics: Iterable[Topic]) -> list[SafeString]:
+    """The 议题 table of a meeting's page: topics with their unit selected."""
+    detail = url_pattern("meetings:topic_detail")
+    return [
+        markup(
+            _TOPIC_ROW,
+            url=detail % t.pk,
+            title=t.title,
+            carried=_CARRIED if t.carried_from_id else "",
+            unit=t.unit.name,
+            created=table_date(t.created_at),
+            colour=_TOPIC_COLOURS.get(t.status, "blue"),
+            status=t.get_status_display(),
+            reason=Truncator(t.reason or "—").chars(60),
+        )
+        for t in topics
+    ]
+
+
+_INVITATION_ROW = (
+    "\n        <tr>\n"
+    '          <td class="nowrap">{name}</td>\n'
+    "          <td>{kind}</td>\n"
+    "          <td>{response}</td>\n"
+    "          <td>{attendees}</td>\n"
+    '          <td class="nowrap">{responded}</td>\n'
+    "        </tr>\n      "
+)
+_GUEST = mark_safe('<span class="badge badge-blue">特邀</span>')  # noqa: S308 (constant markup)
+_RESPONSES = {
+    response: mark_safe(f'<span class="badge badge-{colour}">{label}</span>')  # noqa: S308 (constants)
+    for response, colour, label in (
+        (Invitation.Response.ATTENDING, "green", "参加"),
+        (Invitation.Response.ABSENT, "amber", "请假"),
+        (Invitation.Response.PENDING, "gray", "待回执"),
+    )
+}
+
+
+def invitation_rows(invitations: Iterable[Invitation]) -> list[SafeString]:
+    """The 回执明细 table of a meeting's page: invitations with their unit selected."""
+    return [
+        markup(
+            _INVITATION_ROW,
+            name=i.name,
+            kind="成员单位" if i.is_member else _GUEST,
+            response=_RESPONSES.get(i.response, _RESPONSES[Invitation.Response.PENDING]),
+            attendees=i.attendees or "—",
+            responded=table_date(i.responded_at) or "—",
+        )
+        for i in invitations
     ]

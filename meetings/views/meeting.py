@@ -19,6 +19,7 @@ from ..filters import MeetingFilter
 from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, MeetingCreateForm, MeetingForm
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
+from ..rows import invitation_rows, topic_rows
 from ..selectors import agenda_items, first_item_status
 from ._helpers import perform, perform_form, perform_in_form
 
@@ -78,8 +79,9 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if office:
         invitations = list(meeting.invitations.select_related("unit"))
         context.update(
-            topics=topics,
+            topic_rows=topic_rows(topics),
             invitations=invitations,
+            invitation_rows=invitation_rows(invitations),
             responses=Counter(i.response for i in invitations),
             guest_form=GuestForm(),
             agenda_form=AgendaItemForm(),
@@ -88,7 +90,7 @@ def meeting_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         invitation = meeting.invitations.filter(unit_id=user.member_unit_id).first()
         context.update(
-            topics=topics.filter(unit_id=user.member_unit_id),
+            topic_rows=topic_rows(topics.filter(unit_id=user.member_unit_id)),
             invitation=invitation,
             attendance_form=AttendanceForm(
                 initial={"response": invitation.response, "attendees": invitation.attendees}
