@@ -424,8 +424,11 @@ class BaseCarryFormSet(forms.BaseFormSet):
             raise ValidationError("请至少选择一项要接续的指标。")
 
 
-CarryFormSet = forms.formset_factory(
-    CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+CarryFormSet = cast(
+    type[BaseCarryFormSet],  # the stubs type the result as the plain BaseFormSet
+    forms.formset_factory(
+        CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+    ),
 )
 
 

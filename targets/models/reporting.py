@@ -47,6 +47,11 @@ class ReportingPeriod(models.Model):
 
     history = HistoricalRecords()
 
+    # not fields: set on the periods of the period list by targets.views.reports._listed
+    counts: dict[str, int]
+    url: str
+    export_url: str
+
     class Meta:
         verbose_name = "报送期次"
         verbose_name_plural = "报送期次"
