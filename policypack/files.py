@@ -6,8 +6,10 @@ found in the data (by the JSON Schema or by a section) is reported at the line w
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -34,7 +36,7 @@ class PackInvalid(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def field_path(path) -> str:
+def field_path(path: Iterable[object]) -> str:
     """``("seats", 3, "unit")`` → ``seats[3].unit`` (indices count from 0)."""
     out = ""
     for part in path:
@@ -45,7 +47,7 @@ def field_path(path) -> str:
     return out
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """The data as JSON sees it (dates as ISO strings), for the JSON Schema."""
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
@@ -59,7 +61,7 @@ def plain(value):
 class PackFile:
     """A parsed file: ``data`` (dates as ``datetime.date``) and the node tree for line numbers."""
 
-    def __init__(self, name: str, data, node):
+    def __init__(self, name: str, data: Any, node: yaml.Node | None):
         self.name = name
         self.data = data
         self.node = node
@@ -91,7 +93,7 @@ class PackFile:
             loader.dispose()
         return cls(name, data, node)
 
-    def line(self, path=()) -> int:
+    def line(self, path: Iterable[object] = ()) -> int:
         """The line of the field at ``path``: of its key in a mapping, of its item in a list. Where the
         path stops early (a missing field) the line of the deepest field that is there."""
         node = self.node
@@ -113,7 +115,7 @@ class PackFile:
                 break
         return line
 
-    def error(self, path, message: str) -> PackError:
+    def error(self, path: Iterable[object], message: str) -> PackError:
         """Record (and return) an error at ``path`` (a tuple of keys and indices)."""
         err = PackError(self.name, self.line(path), field_path(path), message)
         self.errors.append(err)

@@ -6,14 +6,16 @@
 See docs/policy-pack.md for the format and for how to add a section.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from .files import PackError, PackFile, PackInvalid
 from .schema import check
-from .sections import SECTIONS, PackContext
+from .sections import SECTIONS, PackContext, Section
 from .upsert import LoadReport
 
 
@@ -24,11 +26,11 @@ def default_pack_dir() -> Path:
 class _Pack:
     """The files of a pack, each parsed once, and the part of each file every section owns."""
 
-    def __init__(self, pack_dir: Path, sections):
+    def __init__(self, pack_dir: Path, sections: Sequence[Section]):
         self.dir = pack_dir
         self.files: dict[str, PackFile | None] = {}  # None: the file is not in the pack
         self.errors: list[PackError] = []
-        self.parts: list[tuple] = []  # (section, doc)
+        self.parts: list[tuple[Section, PackFile]] = []
         self.broken: set[str] = set()
         if not pack_dir.is_dir():
             self.errors.append(PackError(str(pack_dir), 0, "", "政策包目录不存在"))
@@ -64,9 +66,9 @@ class _Pack:
                 self.errors.extend(doc.errors)
         return self.files[name]
 
-    def _unowned_keys(self, sections) -> None:
+    def _unowned_keys(self, sections: Sequence[Section]) -> None:
         """In a file split between sections by key, a top-level key no section owns is an error."""
-        owners: dict[str, set] = {}
+        owners: dict[str, set[str]] = {}
         for section in sections:
             if section.key:
                 owners.setdefault(section.file, set()).add(section.key)
@@ -79,7 +81,7 @@ class _Pack:
                     doc.error((key,), f"未知字段（允许的字段：{'、'.join(sorted(keys))}）")
 
 
-def _section_data(section, doc: PackFile):
+def _section_data(section: Section, doc: PackFile) -> Any:
     if section.key is None:
         return doc.data
     return doc.data.get(section.key) if isinstance(doc.data, dict) else None
@@ -105,19 +107,19 @@ def _validate(pack: _Pack, ctx: PackContext) -> list[PackError]:
             if len(doc.errors) == before:
                 raise  # a section must cope with any data its schema accepts
     errors = list(pack.errors)
-    for doc in pack.files.values():
-        if doc is not None:
-            errors.extend(e for e in doc.errors if e not in errors)
+    for read in pack.files.values():
+        if read is not None:
+            errors.extend(e for e in read.errors if e not in errors)
     return sorted(set(errors))
 
 
-def validate_pack(pack_dir: Path | None = None, sections=None) -> list[PackError]:
+def validate_pack(pack_dir: Path | None = None, sections: Sequence[Section] | None = None) -> list[PackError]:
     """Every error of the pack (empty: the pack is valid). Writes nothing."""
     pack_dir = Path(pack_dir) if pack_dir else default_pack_dir()
     return _validate(_Pack(pack_dir, sections or SECTIONS), PackContext(pack_dir))
 
 
-def load_pack(pack_dir: Path | None = None, sections=None) -> LoadReport:
+def load_pack(pack_dir: Path | None = None, sections: Sequence[Section] | None = None) -> LoadReport:
     """Validate the whole pack, then apply every section in one transaction (nothing if any error)."""
     pack_dir = Path(pack_dir) if pack_dir else default_pack_dir()
     sections = sections or SECTIONS

@@ -4,8 +4,9 @@
 import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .files import PackFile, plain
 
@@ -33,12 +34,12 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), format_checker=FormatChecker())
 
 
-def _types(expected) -> str:
+def _types(expected: str | list[str]) -> str:
     names = [expected] if isinstance(expected, str) else list(expected)
     return "或".join(TYPE_NAMES.get(n, n) for n in names if n != "null") or "空值"
 
 
-def _message(error) -> tuple[tuple, str]:
+def _message(error: ValidationError) -> tuple[tuple[Any, ...], str]:
     """(extra path, Chinese message) for one jsonschema error."""
     kind, arg, value = error.validator, error.validator_value, error.instance
     if kind == "required":

@@ -7,12 +7,16 @@ equal to its snapshot is brought up to date with the pack.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.db import models
 
 from core.models import PolicyRecord
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass
@@ -20,7 +24,7 @@ class LoadReport:
     counts: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     kept: list = field(default_factory=list)
 
-    def add(self, model, outcome: str) -> None:
+    def add(self, model: type[models.Model], outcome: str) -> None:
         self.counts[model._meta.verbose_name][outcome] += 1
 
     def lines(self) -> list[str]:
@@ -38,7 +42,7 @@ class LoadReport:
         return sum(o["created"] + o["updated"] for o in self.counts.values())
 
 
-def _plain(model, name: str, value):
+def _plain(model: type[models.Model], name: str, value: Any) -> Any:
     """A JSON-comparable form of a field value, independent of how it was given."""
     f = model._meta.get_field(name)
     if value is None:
@@ -53,7 +57,7 @@ def _plain(model, name: str, value):
     return value
 
 
-def _current(obj, names):
+def _current(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
     model = type(obj)
     out = {}
     for name in names:
@@ -63,14 +67,14 @@ def _current(obj, names):
     return out
 
 
-def upsert(model, lookup: dict, values: dict, report: LoadReport):
+def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any], report: LoadReport) -> M:
     key = "|".join(str(_plain(model, k, v)) for k, v in sorted(lookup.items()))
     label = model._meta.label
     wanted = {k: _plain(model, k, v) for k, v in values.items()}
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     record = PolicyRecord.objects.filter(model=label, key=key).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._default_manager.create(**lookup, **values)
         PolicyRecord.objects.update_or_create(model=label, key=key, defaults={"values": wanted})
         report.add(model, "created")
         return obj

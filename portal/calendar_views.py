@@ -1,13 +1,17 @@
 """The office's working-day calendar: a year's arrangement in one form or one xlsx."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from core.calendar import (
     CalendarImporter,
     Holiday,
@@ -48,14 +52,15 @@ class CalendarYearForm(forms.Form):
         help_text="列：类型（放假 / 上班）、开始日期、结束日期、说明；上传后先预览，确认后以文件为准",
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile | None:
         f = self.cleaned_data.get("file")
         if f:
             validate_upload(f, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
         return f
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if self.errors:
             return data
         if data.get("file"):
@@ -70,7 +75,7 @@ class CalendarYearForm(forms.Form):
         return data
 
 
-def _initial(year: int) -> dict:
+def _initial(year: int) -> dict[str, Any]:
     holidays, workdays = year_arrangement(year)
     record = CalendarYear.objects.filter(year=year).first()
     return {
@@ -85,7 +90,7 @@ def _initial(year: int) -> dict:
 
 
 @office_required
-def calendar_year(request):
+def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or today.year + (1 if today.month >= 10 else 0))

@@ -1,23 +1,26 @@
 """The top-level pages: home, policy, reward schedule, workbench, audit trail, system health."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, is_platform_admin, office_required, require
+from accounts.permissions import AuthenticatedRequest, is_office, is_platform_admin, office_required, require
 from awards.models import RewardItem
 from core import health as health_checks
 from core import history, services
 from core.workbench import workbench_panels
-from targets.models import Measure, Plan, Target, TargetOwner
+from targets.models import Measure, Plan, QualitativeGoal, Target, TargetOwner
 
 
-def _current_plan():
+def _current_plan() -> Plan | None:
     return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_date").first()
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     plan = _current_plan()
     rewards = RewardItem.objects.filter(active=True).select_related("funding_source").order_by("order")
     targets_count = plan.targets.filter(active=True).count() if plan else 0
@@ -26,9 +29,11 @@ def home(request):
     )
 
 
-def policy(request):
+def policy(request: HttpRequest) -> HttpResponse:
     plan = _current_plan()
-    targets = measures = goals = []
+    targets: Iterable[Target] = []
+    measures: Iterable[Measure] = []
+    goals: Iterable[QualitativeGoal] = []
     if plan:
         owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
         targets = (
@@ -43,18 +48,18 @@ def policy(request):
     )
 
 
-def reward_schedule(request):
+def reward_schedule(request: HttpRequest) -> HttpResponse:
     rewards = RewardItem.objects.filter(active=True).select_related("funding_source").order_by("order")
     return render(request, "core/reward_schedule.html", {"rewards": rewards})
 
 
 @login_required
-def workbench(request):
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "core/workbench.html", {"panels": workbench_panels(request.user)})
 
 
 @office_required
-def object_history(request, label: str, pk: int):
+def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     model = history.audited_model(label)
     obj = get_object_or_404(model, pk=pk)
     return render(
@@ -65,7 +70,7 @@ def object_history(request, label: str, pk: int):
 
 
 @require(lambda u: is_office(u) or is_platform_admin(u))
-def health(request):
+def health(request: HttpRequest) -> HttpResponse:
     checks = health_checks.all_checks()
     return render(
         request,
@@ -80,6 +85,6 @@ def health(request):
 
 @require_POST
 @require(lambda u: is_office(u) or is_platform_admin(u))
-def health_check(request):
+def health_check(request: HttpRequest) -> HttpResponse:
     services.health_request()
     return redirect("core:health")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from celery.schedules import crontab
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,14 +29,15 @@ class CrontabScheduleForm(forms.Form):
     month_of_year = forms.CharField(label="月份", max_length=60)
     day_of_week = forms.CharField(label="星期", max_length=60)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, label, help_text, _ in CRON_FIELDS:
             self.fields[name].label = label
             self.fields[name].help_text = help_text
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         spec = {}
         for name, label, _, validator in CRON_FIELDS:
             value = (data.get(name) or "").strip().replace(" ", "")
@@ -68,7 +71,7 @@ class ReportBuildForm(forms.Form):
         error_messages={"required": "请选择要生成报告的半年度。", "max_length": "半年度编号不正确。"},
     )
 
-    def __init__(self, *args, buildable: list[HalfYear], **kwargs):
+    def __init__(self, *args: Any, buildable: list[HalfYear], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.buildable = {h.key: h for h in buildable}
 

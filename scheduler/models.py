@@ -63,10 +63,10 @@ class HalfYearReport(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("scheduler:report_detail", args=[self.key])
 
     @property
@@ -104,5 +104,5 @@ class ScheduleChange(models.Model):
         verbose_name_plural = "计划任务修改记录"
         ordering = ["-changed_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task_name}：{self.before} → {self.after}"

@@ -5,18 +5,26 @@ of either schedules ``schedules.schedules_sync`` after the commit (idempotent: a
 changes no task).
 """
 
-from django.db import transaction
+from typing import Any
+
+from django.db import models, transaction
 
 from meetings.models import MeetingRule
 
 
-def _sync_after_commit(sender, instance, created=False, raw=False, **kwargs):
+def _sync_after_commit(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool = False,
+    raw: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw:
         return
     if created and sender.__name__ == "SiteSetting":
         return  # the row created on first read holds the defaults the installed schedule has
 
-    def sync():
+    def sync() -> None:
         from .schedules import schedules_sync
 
         schedules_sync()
@@ -24,7 +32,7 @@ def _sync_after_commit(sender, instance, created=False, raw=False, **kwargs):
     transaction.on_commit(sync)
 
 
-def connect():
+def connect() -> None:
     from django.db.models.signals import post_save
 
     from core.models import SiteSetting

@@ -3,8 +3,9 @@ its job (core.jobs: a concurrent run does nothing), loads the local date and cal
 service; a failure retries with back-off."""
 
 import datetime as dt
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from core.jobs import claimed_job
@@ -31,13 +32,13 @@ def _day(day: str | None) -> dt.date:
 
 @shared_task(**_options)
 @claimed_job("scheduler.tasks.half_year_start", lease=LEASE)
-def half_year_start(self, day: str | None = None):
+def half_year_start(self: Task, day: str | None = None) -> dict[str, Any]:
     return services.half_year_open(today=_day(day))
 
 
 @shared_task(**_options)
 @claimed_job("scheduler.tasks.daily_reminders", lease=LEASE)
-def daily_reminders(self, day: str | None = None):
+def daily_reminders(self: Task, day: str | None = None) -> dict[str, Any]:
     today = _day(day)
     # catch-up: a beat that was down on 1 January / 1 July still opens the half year; a failure
     # there must not hold the reminders back (the retry redoes both, idempotently)
@@ -54,11 +55,11 @@ def daily_reminders(self, day: str | None = None):
 
 @shared_task(**_options)
 @claimed_job("scheduler.tasks.publicity_advance", lease=LEASE)
-def publicity_advance(self, day: str | None = None):
+def publicity_advance(self: Task, day: str | None = None) -> dict[str, Any]:
     return services.publicity_advance(today=_day(day))
 
 
 @shared_task(**_options)
 @claimed_job("scheduler.tasks.half_year_reports", lease=LEASE)
-def half_year_reports(self, day: str | None = None):
+def half_year_reports(self: Task, day: str | None = None) -> dict[str, Any]:
     return services.half_year_reports_due(today=_day(day))

@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_celery_beat.models import PeriodicTask
 
-from accounts.permissions import office_required
+from accounts.permissions import AuthenticatedRequest, office_required
 from core.files import serve_protected_file
 
 from . import selectors, services
@@ -15,12 +15,12 @@ from .schedules import declared
 
 
 @office_required
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     return redirect("scheduler:reports")
 
 
 @office_required
-def report_list(request):
+def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.report_list()
     built = {r.key for r in reports}
     buildable = services.buildable_halves(today=timezone.localdate())
@@ -32,13 +32,13 @@ def report_list(request):
 
 
 @office_required
-def report_detail(request, key: str):
+def report_detail(request: HttpRequest, key: str) -> HttpResponse:
     report = get_object_or_404(HalfYearReport.objects.select_related("built_by", "xlsx", "docx"), key=key)
     return render(request, "scheduler/report_detail.html", {"report": report, "figures": report.figures})
 
 
 @office_required
-def report_download(request, key: str, fmt: str):
+def report_download(request: HttpRequest, key: str, fmt: str) -> HttpResponseBase:
     report = get_object_or_404(HalfYearReport.objects.select_related("xlsx", "docx"), key=key)
     if fmt not in ("xlsx", "docx"):
         raise Http404("文件不存在")
@@ -50,11 +50,11 @@ def report_download(request, key: str, fmt: str):
 
 @require_POST
 @office_required
-def report_build(request):
+def report_build(request: AuthenticatedRequest) -> HttpResponse:
     form = ReportBuildForm(request.POST, buildable=services.buildable_halves(today=timezone.localdate()))
     if not form.is_valid():
         for error in form.errors.get("key", ["请选择要生成报告的半年度。"]):
-            messages.error(request, error)
+            messages.error(request, str(error))  # the message: ErrorList yields strings
         return redirect("scheduler:reports")
     half = form.cleaned_data["key"]
     report = services.half_year_report_build(half=half, by=request.user)
@@ -63,7 +63,7 @@ def report_build(request):
 
 
 @office_required
-def schedule_list(request):
+def schedule_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scheduler/schedule_list.html",
@@ -71,7 +71,9 @@ def schedule_list(request):
     )
 
 
-def _schedule_form(task, data=None):
+def _schedule_form(
+    task: PeriodicTask, data: QueryDict | None = None
+) -> IntervalScheduleForm | CrontabScheduleForm:
     if task.interval_id:
         initial = {"enabled": task.enabled, "every_seconds": task.interval.every}
         return IntervalScheduleForm(data, initial=initial)
@@ -89,7 +91,7 @@ def _schedule_form(task, data=None):
 
 
 @office_required
-def schedule_edit(request, pk: int):
+def schedule_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(PeriodicTask.objects.select_related("crontab", "interval"), pk=pk)
     form = _schedule_form(task, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +113,7 @@ def schedule_edit(request, pk: int):
 
 @require_POST
 @office_required
-def schedule_run(request, pk: int):
+def schedule_run(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(PeriodicTask, pk=pk)
     if services.schedule_run_now(task=task):
         messages.success(request, f"已提交“{task.name}”立即执行一次，稍后刷新查看结果。")

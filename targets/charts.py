@@ -1,11 +1,17 @@
 """ECharts options (rendered through json_script + data-chart-src, no inline script)."""
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
+from .models import Target
 from .progress import TargetSpec, start_value
 
 
-def history_chart(target, statistics, *, lineage=()) -> dict:
+def history_chart(
+    target: Target, statistics: Sequence[tuple[dt.date, Decimal]], *, lineage: Sequence[Target] = ()
+) -> dict[str, Any]:
     """The target's accepted values over time, its goal, and the straight line from baseline to goal.
 
     With ``lineage`` (the target and its predecessors, oldest first) the values of earlier plans are
@@ -59,7 +65,7 @@ def history_chart(target, statistics, *, lineage=()) -> dict:
         )
     begin = min([target.baseline_date or target.plan.start_date] + [as_of for as_of, _ in statistics])
     end = max([target.deadline] + [as_of for as_of, _ in statistics])
-    y_axis = {"type": "value", "name": target.measure_unit}
+    y_axis: dict[str, Any] = {"type": "value", "name": target.measure_unit}
     if target.is_rate:
         y_axis |= {"scale": True, "max": 100}  # rates sit near their level: do not flatten them at 0
     else:

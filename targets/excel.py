@@ -8,19 +8,24 @@ evaluated; the archive itself has been checked (size, zip bomb) by ``core.upload
 """
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.dates import cn_date
 from core.errors import ServiceError
 from core.uploads import SheetLimits, escape_cell, open_workbook, sheet_rows
 
-from .models import Report
+from .models import Report, ReportGoalLine, ReportMeasureLine, ReportTargetLine, Target
 
 META_SHEET = "_meta"
 SIGNING_SALT = "targets.report-template"
@@ -61,7 +66,7 @@ class TemplateRefused(ServiceError):
     default_code = "template_refused"
 
 
-def value_basis(target) -> str:
+def value_basis(target: Target) -> str:
     """What the unit enters for ``target`` (see targets/progress.py)."""
     kind = target.kind
     if kind == "new_since_baseline":
@@ -75,7 +80,7 @@ def value_basis(target) -> str:
     return "当前总数"
 
 
-def _header(ws, headers, widths):
+def _header(ws: Worksheet, headers: list[str], widths: list[int]) -> None:
     ws.append(headers)
     for idx, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=idx)
@@ -86,7 +91,7 @@ def _header(ws, headers, widths):
     ws.freeze_panes = "A2"
 
 
-def _mark_inputs(ws, columns, last_row):
+def _mark_inputs(ws: Worksheet, columns: Iterable[int], last_row: int) -> None:
     for row in range(2, last_row + 1):
         for col in columns:
             cell = ws.cell(row=row, column=col)
@@ -99,7 +104,12 @@ def template_token(report: Report) -> str:
     return signing.dumps({"r": report.pk, "u": report.unit_id, "p": report.period_id}, salt=SIGNING_SALT)
 
 
-def build_report_template(report: Report, target_lines, measure_lines, goal_lines=()) -> bytes:
+def build_report_template(
+    report: Report,
+    target_lines: Iterable[ReportTargetLine],
+    measure_lines: Iterable[ReportMeasureLine],
+    goal_lines: Iterable[ReportGoalLine] = (),
+) -> bytes:
     """The pre-filled template of one report: its own targets, measures and the plan's qualitative
     goals, current values filled."""
     period = report.period
@@ -184,27 +194,27 @@ def build_report_template(report: Report, target_lines, measure_lines, goal_line
 
     ms = wb.create_sheet(MEASURE_SHEET)
     _header(ms, MEASURE_HEADERS, [9, 36, 50, 36, 36])
-    for line in measure_lines:
+    for measure_line in measure_lines:
         ms.append(
             [
-                line.measure.code,
-                escape_cell(line.measure.title),
-                escape_cell(line.progress),
-                escape_cell(line.problems),
-                escape_cell(line.next_steps),
+                measure_line.measure.code,
+                escape_cell(measure_line.measure.title),
+                escape_cell(measure_line.progress),
+                escape_cell(measure_line.problems),
+                escape_cell(measure_line.next_steps),
             ]
         )
     _mark_inputs(ms, (3, 4, 5), ms.max_row)
 
     gs = wb.create_sheet(GOAL_SHEET)
     _header(gs, GOAL_HEADERS, [9, 14, 50, 60])
-    for line in goal_lines:
+    for goal_line in goal_lines:
         gs.append(
             [
-                line.goal.code,
-                escape_cell(line.goal.clause),
-                escape_cell(line.goal.text),
-                escape_cell(line.progress),
+                goal_line.goal.code,
+                escape_cell(goal_line.goal.clause),
+                escape_cell(goal_line.goal.text),
+                escape_cell(goal_line.progress),
             ]
         )
         gs.cell(row=gs.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
@@ -219,7 +229,7 @@ def build_report_template(report: Report, target_lines, measure_lines, goal_line
     return buf.getvalue()
 
 
-def build_statistics_template(targets) -> bytes:
+def build_statistics_template(targets: Iterable[Target]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = STAT_SHEET
@@ -235,15 +245,17 @@ def build_statistics_template(targets) -> bytes:
 @dataclass
 class SheetRow:
     number: int  # the Excel row number, as the user sees it
-    cells: dict  # header -> raw value
+    cells: dict[str, Any]  # header -> raw value
 
 
-def open_upload(uploaded, *, limits: SheetLimits):
+def open_upload(uploaded: UploadedFile, *, limits: SheetLimits) -> Workbook:
     """Open an uploaded workbook (already validated) read-only, formulas kept as their text."""
     return open_workbook(uploaded, limits=limits, formulas=True)
 
 
-def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[SheetRow]:
+def read_rows(
+    ws: ReadOnlyWorksheet | Worksheet, *, required: list[str], max_rows: int | None = None
+) -> list[SheetRow]:
     """Rows of a sheet keyed by its header row; refuses a sheet missing a required column."""
     rows = sheet_rows(ws)
     try:
@@ -263,7 +275,7 @@ def read_rows(ws, *, required: list[str], max_rows: int | None = None) -> list[S
     return out
 
 
-def template_meta(wb) -> dict:
+def template_meta(wb: Workbook) -> dict[str, Any]:
     """The signed identity of a report template, or TemplateRefused."""
     if META_SHEET not in wb.sheetnames or TARGET_SHEET not in wb.sheetnames:
         raise TemplateRefused("该文件不是本平台生成的报告模板，请先在报告页面下载本单位本期的模板。")

@@ -1,6 +1,11 @@
 """The xlsx exports of the office: the dashboard and a period's reports (formulas escaped by
 ``core.documents``), and the final evaluation as xlsx and docx."""
 
+from typing import Any
+
+from django.db.models import QuerySet
+from import_export.resources import ModelResource
+
 from core.documents import Percent
 
 from . import selectors
@@ -8,7 +13,9 @@ from .models import Plan, Report, ReportingPeriod, ReportMeasureLine, ReportTarg
 from .resources import ReportMeasureLineResource, ReportResource, ReportTargetLineResource
 
 
-def _sheet(title: str, resource, queryset) -> tuple[str, list[str], list[list]]:
+def _sheet(
+    title: str, resource: ModelResource, queryset: QuerySet[Any]
+) -> tuple[str, list[str], list[list[Any]]]:
     dataset = resource.export(queryset, force_native_type=True)  # numbers and dates as typed cells
     return title, list(dataset.headers), [list(row) for row in dataset]
 
@@ -64,7 +71,7 @@ def dashboard_sheets(plan: Plan) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
-def period_sheets(period: ReportingPeriod):
+def period_sheets(period: ReportingPeriod) -> list[tuple[str, list[str], list[list[Any]]]]:
     reports = Report.objects.filter(period=period).select_related("unit", "period").order_by("unit__order")
     lines = (
         ReportTargetLine.objects.filter(report__period=period)

@@ -1,7 +1,10 @@
 """Filters and sorting of the report list (django-filter)."""
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.http import QueryDict
 
 from committee.models import MemberUnit
 from core.filters import Ordering, TextSearch
@@ -44,7 +47,7 @@ class ReportFilter(django_filters.FilterSet):
         model = Report
         fields = ["status", "unit", "year", "half", "plan"]
 
-    def __init__(self, *args, unit_choice: bool = True, **kwargs):
+    def __init__(self, *args: Any, unit_choice: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not unit_choice:  # a member unit sees its own reports only
             del self.filters["unit"]
@@ -66,10 +69,12 @@ class PeriodFilter(django_filters.FilterSet):
         model = ReportingPeriod
         fields: list[str] = []
 
-    def __init__(self, data, *args, default_plan: Plan | None, **kwargs):
+    def __init__(
+        self, data: QueryDict | dict[str, Any], *args: Any, default_plan: Plan | None, **kwargs: Any
+    ) -> None:
         if default_plan is not None and not data.get("plan"):
             data = data.copy()
-            data["plan"] = default_plan.pk
+            data["plan"] = str(default_plan.pk)  # as a query string gives it
         super().__init__(data, *args, **kwargs)
         self.default_plan = default_plan
 

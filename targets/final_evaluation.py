@@ -2,8 +2,11 @@
 reported), per qualitative goal, the rewards granted and paid by line and year, and the narrative."""
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from docx.document import Document as DocxDocument
 
 from awards.selectors import granted_by_item_and_year
 from core.dates import cn_date
@@ -14,6 +17,7 @@ from . import selectors
 from .models import (
     GoalEvaluation,
     MeasureEvaluation,
+    Plan,
     PlanEvaluation,
     Report,
     ReportGoalLine,
@@ -21,10 +25,15 @@ from .models import (
     TargetEvaluation,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 REPORTED = (Report.Status.SUBMITTED, Report.Status.ACCEPTED)
 
 
-def _unit_lines(model, plan, key: str) -> dict[int, list[dict]]:
+def _unit_lines(
+    model: type[ReportMeasureLine] | type[ReportGoalLine], plan: Plan, key: str
+) -> dict[int, list[dict[str, Any]]]:
     """Per measure / goal id: each unit's reported work, period by period (submitted or accepted)."""
     rows = (
         model.objects.filter(report__period__plan=plan, report__status__in=REPORTED)
@@ -32,7 +41,7 @@ def _unit_lines(model, plan, key: str) -> dict[int, list[dict]]:
         .select_related("report__unit", "report__period")
         .order_by("report__unit__order", "report__unit_id", "report__period__year", "report__period__half")
     )
-    out: dict[int, dict[int, dict]] = defaultdict(dict)
+    out: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
     for line in rows:
         unit = line.report.unit
         entry = out[getattr(line, key)].setdefault(unit.pk, {"unit": unit.name, "periods": []})
@@ -40,11 +49,11 @@ def _unit_lines(model, plan, key: str) -> dict[int, list[dict]]:
     return {k: list(v.values()) for k, v in out.items()}
 
 
-def _rewards(plan) -> list[dict]:
+def _rewards(plan: Plan) -> list[dict[str, Any]]:
     return granted_by_item_and_year(start=plan.start_date, end=plan.end_date)
 
 
-def evaluation_data(plan) -> dict:
+def evaluation_data(plan: Plan) -> dict[str, Any]:
     evaluation = PlanEvaluation.objects.filter(plan=plan).select_related("signed_by", "reopened_by").first()
     evaluations = {e.target_id: e for e in TargetEvaluation.objects.filter(target__plan=plan)}
     targets = []
@@ -93,7 +102,7 @@ GOAL_HEADERS = ["条款", "定性目标", "各单位报告的工作情况", "评
 REWARD_HEADERS = ["奖励项目", "获奖年度", "核定项数", "核定金额（元）", "已拨付项数", "已拨付金额（元）"]
 
 
-def target_rows(data) -> list[list]:
+def target_rows(data: dict[str, Any]) -> list[list[Any]]:
     out = []
     for row in data["targets"]:
         t, e = row["target"], row["evaluation"]
@@ -115,11 +124,11 @@ def target_rows(data) -> list[list]:
     return out
 
 
-def _units_text(units) -> str:
+def _units_text(units: Iterable[dict[str, Any]]) -> str:
     return "\n".join(f"{u['unit']}：" + "；".join(u["periods"]) for u in units) or "（无报告）"
 
 
-def measure_rows(data) -> list[list]:
+def measure_rows(data: dict[str, Any]) -> list[list[Any]]:
     return [
         [
             m["measure"].code,
@@ -132,7 +141,7 @@ def measure_rows(data) -> list[list]:
     ]
 
 
-def goal_rows(data) -> list[list]:
+def goal_rows(data: dict[str, Any]) -> list[list[Any]]:
     return [
         [
             g["goal"].clause,
@@ -145,14 +154,14 @@ def goal_rows(data) -> list[list]:
     ]
 
 
-def reward_rows(data) -> list[list]:
+def reward_rows(data: dict[str, Any]) -> list[list[Any]]:
     return [
         [r["reward_item__name"], r["year"], r["granted_count"], r["granted"], r["paid_count"], r["paid"]]
         for r in data["rewards"]
     ]
 
 
-def workbook_sheets(plan) -> list:
+def workbook_sheets(plan: Plan) -> list[tuple[str, list[str], list[list[Any]]]]:
     data = evaluation_data(plan)
     e = data["evaluation"]
     narrative = [[label, getattr(e, name, "") if e else ""] for name, label in _narrative_labels()]
@@ -165,20 +174,18 @@ def workbook_sheets(plan) -> list:
     ]
 
 
-def _narrative_labels():
-    return [
-        (n, PlanEvaluation._meta.get_field(n).verbose_name)
-        for n in ("overview", "achievements", "problems", "suggestions")
-    ]
+def _narrative_labels() -> list[tuple[str, "StrOrPromise"]]:
+    fields = {f.name: f for f in PlanEvaluation._meta.concrete_fields}
+    return [(n, fields[n].verbose_name) for n in ("overview", "achievements", "problems", "suggestions")]
 
 
-def _status_text(e) -> str:
+def _status_text(e: PlanEvaluation | None) -> str:
     if e and e.is_frozen:
         return f"已签发：{e.signed_by} {timezone.localtime(e.signed_at):%Y-%m-%d %H:%M}"
     return "编制中（未签发）"
 
 
-def document(plan):
+def document(plan: Plan) -> DocxDocument:
     data = evaluation_data(plan)
     e = data["evaluation"]
     issuer = policy_document().office_name

@@ -1,12 +1,15 @@
 """Forms of the targets app: they validate and normalise; saving is the services'."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import cast
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from committee.fields import UnitMultipleChoiceField
@@ -15,7 +18,18 @@ from core import rhythm as rh
 from core.uploads import ATTACHMENT_KINDS, validate_upload
 
 from .excel import SOURCE_CHOICES, value_basis
-from .models import Measure, Plan, Report, ReportingPeriod, Target, TargetCategory, TargetEvaluation
+from .models import (
+    Measure,
+    Plan,
+    Report,
+    ReportGoalLine,
+    ReportingPeriod,
+    ReportMeasureLine,
+    ReportTargetLine,
+    Target,
+    TargetCategory,
+    TargetEvaluation,
+)
 from .progress import RAG_LABELS
 from .services import (
     GoalVerdict,
@@ -28,15 +42,17 @@ from .services import (
 )
 from .validation import clean_date, clean_text, clean_value
 
+T = TypeVar("T")
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _units():
+def _units() -> QuerySet[MemberUnit]:
     return MemberUnit.objects.filter(active=True).order_by("order", "id")
 
 
@@ -51,19 +67,26 @@ class ReportForm(forms.Form):
     )
 
     def __init__(
-        self, *args, report: Report, target_lines, measure_lines, goal_lines=(), floors=None, **kwargs
-    ):
+        self,
+        *args: Any,
+        report: Report,
+        target_lines: Iterable[ReportTargetLine],
+        measure_lines: Iterable[ReportMeasureLine],
+        goal_lines: Iterable[ReportGoalLine] = (),
+        floors: dict[int, Decimal] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.report = report
         self.floors = floors or {}
         self.target_lines = list(target_lines)
         self.measure_lines = list(measure_lines)
         self.goal_lines = list(goal_lines)
-        for line in self.goal_lines:
-            self.fields[f"g{line.goal_id}_progress"] = forms.CharField(
+        for goal_line in self.goal_lines:
+            self.fields[f"g{goal_line.goal_id}_progress"] = forms.CharField(
                 label="本单位工作情况",
                 required=False,
-                initial=line.progress,
+                initial=goal_line.progress,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="与本单位职责无关的可不填",
             )
@@ -106,12 +129,12 @@ class ReportForm(forms.Form):
             self.fields[p + "clear_evidence"] = forms.BooleanField(
                 label="删除已上传的佐证材料", required=False
             )
-        for line in self.measure_lines:
-            p = f"m{line.measure_id}_"
+        for measure_line in self.measure_lines:
+            p = f"m{measure_line.measure_id}_"
             for name, label, initial in (
-                ("progress", "工作进展", line.progress),
-                ("problems", "存在问题", line.problems),
-                ("next_steps", "下步计划", line.next_steps),
+                ("progress", "工作进展", measure_line.progress),
+                ("problems", "存在问题", measure_line.problems),
+                ("next_steps", "下步计划", measure_line.next_steps),
             ):
                 self.fields[p + name] = forms.CharField(
                     label=label, required=False, initial=initial, widget=forms.Textarea(attrs={"rows": 3})
@@ -120,7 +143,7 @@ class ReportForm(forms.Form):
     source_choices = SOURCE_CHOICES
 
     @property
-    def target_rows(self):
+    def target_rows(self) -> Iterator[dict[str, Any]]:
         for line in self.target_lines:
             p = f"t{line.target_id}_"
             yield {
@@ -132,25 +155,29 @@ class ReportForm(forms.Form):
             }
 
     @property
-    def goal_rows(self):
-        for line in self.goal_lines:
-            yield {"line": line, "field": self[f"g{line.goal_id}_progress"]}
+    def goal_rows(self) -> Iterator[dict[str, Any]]:
+        for goal_line in self.goal_lines:
+            yield {"line": goal_line, "field": self[f"g{goal_line.goal_id}_progress"]}
 
     @property
-    def measure_rows(self):
-        for line in self.measure_lines:
-            p = f"m{line.measure_id}_"
-            yield {"line": line, "fields": [self[p + n] for n in ("progress", "problems", "next_steps")]}
+    def measure_rows(self) -> Iterator[dict[str, Any]]:
+        for measure_line in self.measure_lines:
+            p = f"m{measure_line.measure_id}_"
+            yield {
+                "line": measure_line,
+                "fields": [self[p + n] for n in ("progress", "problems", "next_steps")],
+            }
 
-    def _check(self, name, parse, *args, **kwargs):
+    def _check(self, name: str, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         try:
             return parse(*args, **kwargs)
         except ValidationError as exc:
             self.add_error(name, exc)
             return None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         period = self.report.period
         data["summary"] = self._check(
             "summary", clean_text, data.get("summary"), label="总体情况", field="progress"
@@ -177,8 +204,8 @@ class ReportForm(forms.Form):
             evidence = data.get(p + "evidence")
             if evidence:
                 self._check(p + "evidence", validate_upload, evidence, kinds=ATTACHMENT_KINDS)
-        for line in self.measure_lines:
-            p = f"m{line.measure_id}_"
+        for measure_line in self.measure_lines:
+            p = f"m{measure_line.measure_id}_"
             for name, label in (
                 ("progress", "工作进展"),
                 ("problems", "存在问题"),
@@ -187,8 +214,8 @@ class ReportForm(forms.Form):
                 data[p + name] = self._check(
                     p + name, clean_text, data.get(p + name), label=label, field=name
                 )
-        for line in self.goal_lines:
-            name = f"g{line.goal_id}_progress"
+        for goal_line in self.goal_lines:
+            name = f"g{goal_line.goal_id}_progress"
             data[name] = self._check(
                 name, clean_text, data.get(name), label="定性目标工作情况", field="progress"
             )
@@ -207,15 +234,15 @@ class ReportForm(forms.Form):
                 evidence=data.get(p + "evidence") or None,
                 clear_evidence=bool(data.get(p + "clear_evidence")),
             )
-        for line in self.measure_lines:
-            p = f"m{line.measure_id}_"
-            out.measures[line.measure_id] = MeasureInput(
+        for measure_line in self.measure_lines:
+            p = f"m{measure_line.measure_id}_"
+            out.measures[measure_line.measure_id] = MeasureInput(
                 progress=data.get(p + "progress") or "",
                 problems=data.get(p + "problems") or "",
                 next_steps=data.get(p + "next_steps") or "",
             )
-        for line in self.goal_lines:
-            out.goals[line.goal_id] = data.get(f"g{line.goal_id}_progress") or ""
+        for goal_line in self.goal_lines:
+            out.goals[goal_line.goal_id] = data.get(f"g{goal_line.goal_id}_progress") or ""
         return out
 
 
@@ -224,7 +251,7 @@ class ReturnForm(forms.Form):
         label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True
     )
 
-    def clean_comment(self):
+    def clean_comment(self) -> str:
         return clean_text(self.cleaned_data["comment"], label="退回意见")
 
 
@@ -236,16 +263,17 @@ class OpenPeriodForm(forms.Form):
         label="报送截止日", required=False, widget=DateInput(), help_text="留空则为半年结束后按平台设置的天数"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the periods of the office's reporting rhythm (the half-yearly form is unchanged)
         self.rhythm = reporting_rhythm()
         if self.rhythm != rh.HALF:
-            self.fields["half"].choices = rh.number_choices(self.rhythm)
+            cast(forms.ChoiceField, self.fields["half"]).choices = rh.number_choices(self.rhythm)
             self.fields["half"].label = rh.RHYTHM_NAMES[self.rhythm]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         year, half = data.get("year"), data.get("half")
         if year and half:
             start, end = ReportingPeriod.bounds(year, half, self.rhythm)
@@ -280,8 +308,9 @@ class HistoryPeriodForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         year, half = data.get("year"), data.get("half")
         if year and half and ReportingPeriod.bounds(year, half)[1] >= timezone.localdate():
             self.add_error("half", "只有已经结束的半年才能补录；本期请在“报送期次”中开放。")
@@ -291,7 +320,7 @@ class HistoryPeriodForm(forms.Form):
 class XlsxUploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）", help_text="不超过 5 MB")
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         f = self.cleaned_data["file"]
         validate_upload(f, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
         return f
@@ -308,7 +337,7 @@ class StatisticsImportForm(XlsxUploadForm):
 
     field_order = ["plan", "source", "backfilled", "file"]
 
-    def clean_source(self):
+    def clean_source(self) -> str:
         return clean_text(self.cleaned_data["source"], label="数据来源", field="source")
 
 
@@ -331,8 +360,9 @@ class PlanForm(forms.ModelForm):
             "is_current": "看板默认显示当前规划",
         }
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", "截止日期必须晚于起始日期。")
@@ -347,13 +377,15 @@ class CarryRowForm(forms.Form):
     target_value = forms.CharField(label="新目标值", required=False, max_length=30)
     deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
 
-    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+    def __init__(self, *args: Any, sources: dict[int, Target], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources = sources
 
-    def clean(self):
-        data = super().clean()
-        source = self.sources.get(data.get("target"))
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
+        target_id = data.get("target")
+        source = self.sources.get(target_id) if target_id is not None else None
         if source is None:
             raise ValidationError("该指标不属于上一规划，请刷新页面后重试。")
         data["source"] = source
@@ -375,14 +407,14 @@ class CarryRowForm(forms.Form):
 
 
 class BaseCarryFormSet(forms.BaseFormSet):
-    def __init__(self, *args, sources: dict[int, Target], **kwargs):
+    def __init__(self, *args: Any, sources: dict[int, Target], **kwargs: Any) -> None:
         self.sources = sources
         super().__init__(*args, **kwargs)
 
-    def get_form_kwargs(self, index):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {"sources": self.sources}
 
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         ids = [f.cleaned_data["target"] for f in self.forms]
@@ -392,8 +424,11 @@ class BaseCarryFormSet(forms.BaseFormSet):
             raise ValidationError("请至少选择一项要接续的指标。")
 
 
-CarryFormSet = forms.formset_factory(
-    CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+CarryFormSet = cast(
+    type[BaseCarryFormSet],  # the stubs type the result as the plain BaseFormSet
+    forms.formset_factory(
+        CarryRowForm, formset=BaseCarryFormSet, extra=0, max_num=500, validate_max=True, absolute_max=500
+    ),
 )
 
 
@@ -432,7 +467,7 @@ class TargetForm(forms.ModelForm):
             "baseline_date": "进度参照线的起点；留空为规划起始日前一天",
         }
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
@@ -452,8 +487,9 @@ class TargetForm(forms.ModelForm):
                 "baseline_date"
             ) or plan.start_date - dt.timedelta(days=1)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         kind, value = data.get("kind"), data.get("target_value")
         if kind and value is not None:
             if kind in ("rate_at_least", "rate_at_most", "exactly_100") and value > 100:
@@ -478,7 +514,7 @@ class TargetForm(forms.ModelForm):
         for name in ("name", "source_text", "note", "clause", "code", "measure_unit"):
             if data.get(name):
                 try:
-                    data[name] = clean_text(data[name], label=self.fields[name].label)
+                    data[name] = clean_text(data[name], label=str(self.fields[name].label))
                 except ValidationError as exc:
                     self.add_error(name, exc)
         if not data.get("baseline_date") and deadline:
@@ -486,7 +522,7 @@ class TargetForm(forms.ModelForm):
             self.instance.baseline_date = data["baseline_date"]
         return data
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         # plan is not a form field; check (plan, code) here so a duplicate gets a form error, not a 500
         super().validate_unique()
         code = self.cleaned_data.get("code")
@@ -502,7 +538,7 @@ class MeasureForm(forms.ModelForm):
         fields = ["code", "group", "number", "title", "text", "responsible_text", "order"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
@@ -510,17 +546,18 @@ class MeasureForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["units"].initial = [r.unit_id for r in self.instance.responsibilities.all()]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         for name in ("code", "group", "title", "text", "responsible_text"):
             if data.get(name):
                 try:
-                    data[name] = clean_text(data[name], label=self.fields[name].label, field="progress")
+                    data[name] = clean_text(data[name], label=str(self.fields[name].label), field="progress")
                 except ValidationError as exc:
                     self.add_error(name, exc)
         return data
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         super().validate_unique()
         code = self.cleaned_data.get("code")
         if code and Measure.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk).exists():
@@ -539,7 +576,7 @@ class FinalEvaluationForm(forms.Form):
 
     NARRATIVE = ("overview", "achievements", "problems", "suggestions")
 
-    def __init__(self, *args, data_rows: dict, **kwargs):
+    def __init__(self, *args: Any, data_rows: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = data_rows
         evaluation = data_rows["evaluation"]
@@ -601,16 +638,17 @@ class FinalEvaluationForm(forms.Form):
             )
             g["fields"] = [self[p + "result"], self[p + "comment"]]
 
-    def _text(self, data, name, label):
+    def _text(self, data: dict[str, Any], name: str, label: str) -> None:
         try:
             data[name] = clean_text(data.get(name), label=label, field="progress")
         except ValidationError as exc:
             self.add_error(name, exc)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what clean() of the base returns
         for name in self.NARRATIVE:
-            self._text(data, name, self.fields[name].label)
+            self._text(data, name, str(self.fields[name].label))
         for row in self.rows["targets"]:
             t = row["target"]
             p = f"t{t.pk}_"
@@ -625,7 +663,7 @@ class FinalEvaluationForm(forms.Form):
             self._text(data, f"g{g['goal'].pk}_comment", "定性目标评估意见")
         return data
 
-    def to_input(self) -> dict:
+    def to_input(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
             "narrative": {n: d.get(n) or "" for n in self.NARRATIVE},
@@ -653,7 +691,7 @@ class FinalEvaluationForm(forms.Form):
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="重新打开原因", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
-    def clean_reason(self):
+    def clean_reason(self) -> str:
         return clean_text(self.cleaned_data["reason"], label="重新打开原因")
 
 
@@ -668,16 +706,16 @@ class DashboardFilterForm(forms.Form):
     )
     rag = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *RAG_LABELS.items()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = _units()
         # every plan's categories (the plan is picked in the same form), the first name of a code
         names: dict[str, str] = {}
         rows = TargetCategory.objects.order_by("-plan__is_current", "order", "id").values_list("code", "name")
         for code, name in rows:
             names.setdefault(code, name)
         choices = names or dict(Target.Category.choices)
-        self.fields["category"].choices = [("", "全部类别"), *choices.items()]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", "全部类别"), *choices.items()]
 
 
 class MatrixFilterForm(forms.Form):
@@ -698,9 +736,9 @@ class MatrixFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label="报送情况", required=False, choices=STATUS_CHOICES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units()
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = _units()
 
 
 def decimal_text(value: Decimal | None) -> str:

@@ -1,30 +1,38 @@
 """The change history of a report and its lines, from django-simple-history, as readable entries."""
 
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from django.db import models
+
 from .models import Report, ReportMeasureLine, ReportTargetLine
 
 SKIP = {"id", "updated_at", "report", "target", "measure", "period", "unit", "role"}
 
 
-def _label(model, name: str) -> str:
+def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a field removed since
         return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value in (None, ""):
         return "（空）"
     return str(value)
 
 
-def _changes(history_rows, model, describe) -> list[dict]:
+def _changes(
+    history_rows: Iterable[Any], model: type[models.Model], describe: Callable[[Any], str]
+) -> list[dict[str, Any]]:
     """Entries for consecutive history rows of one object (oldest first)."""
     entries = []
     previous = None
     for row in history_rows:
         if previous is None:
-            changes: list[dict] = []
+            changes: list[dict[str, str]] = []
             what = "创建"
         else:
             delta = row.diff_against(previous)
@@ -49,14 +57,14 @@ def _changes(history_rows, model, describe) -> list[dict]:
     return entries
 
 
-def _grouped(rows, key):
-    groups: dict = {}
+def _grouped(rows: Iterable[Any], key: Callable[[Any], Hashable]) -> Iterable[list[Any]]:
+    groups: dict[Hashable, list[Any]] = {}
     for row in rows:
         groups.setdefault(key(row), []).append(row)
     return groups.values()
 
 
-def report_changes(report: Report, *, limit: int = 500) -> list[dict]:
+def report_changes(report: Report, *, limit: int = 500) -> list[dict[str, Any]]:
     """Newest first; 3 queries whatever the number of lines."""
     status_labels = dict(Report.Status.choices)
     report_rows = list(

@@ -1,12 +1,14 @@
 """django-import-export resources: exports of reports and statistics (Chinese headers), and the
 admin's import/export of statistics (row by row, so every imported row gets its history record)."""
 
+from typing import Any
+
 from import_export import fields, resources, widgets
 
 from .models import Report, ReportMeasureLine, ReportTargetLine, Statistic, Target
 
 
-def _col(attribute, header, widget=None):
+def _col(attribute: str, header: str, widget: widgets.Widget | None = None) -> fields.Field:
     return fields.Field(
         attribute=attribute, column_name=header, widget=widget or widgets.Widget(), readonly=True
     )
@@ -39,10 +41,10 @@ class ReportResource(resources.ModelResource):
             "summary",
         )
 
-    def dehydrate_status(self, report):
+    def dehydrate_status(self, report: Report) -> str:
         return report.get_status_display()
 
-    def dehydrate_timeliness(self, report):
+    def dehydrate_timeliness(self, report: Report) -> str:
         return Report.Timeliness(report.timeliness()).label
 
 
@@ -77,10 +79,10 @@ class ReportTargetLineResource(resources.ModelResource):
             "evidence",
         )
 
-    def dehydrate_status(self, line):
+    def dehydrate_status(self, line: ReportTargetLine) -> str:
         return line.report.get_status_display()
 
-    def dehydrate_role(self, line):
+    def dehydrate_role(self, line: ReportTargetLine) -> str:
         return "牵头" if line.is_lead else "配合"
 
 
@@ -115,5 +117,5 @@ class StatisticResource(resources.ModelResource):
         use_bulk = False  # bulk paths bypass django-simple-history
         skip_unchanged = True
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def before_save_instance(self, instance: Statistic, row: Any, **kwargs: Any) -> None:
         instance.origin = instance.origin or Statistic.Origin.IMPORT

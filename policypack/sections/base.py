@@ -1,9 +1,12 @@
 """The interface every section of a pack implements (docs/policy-pack.md, “Sections”)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..files import PackFile
+from ..upsert import LoadReport
 
 
 class PackContext:
@@ -25,11 +28,11 @@ class PackContext:
         # reported (the unreadable file is)
         self.broken: set[str] = set()
 
-    def refers(self, kind: str, value) -> bool:
+    def refers(self, kind: str, value: object) -> bool:
         """Whether ``value`` is a known name of ``kind`` (or cannot be checked: see ``broken``)."""
         return kind in self.broken or value in self.known[kind]
 
-    def unit(self, name: str):
+    def unit(self, name: str) -> Any:
         """The MemberUnit of a name or alias (after the units section applied)."""
         return self.objects["units"][name]
 
@@ -56,16 +59,16 @@ class Section:
     required = True
     provides: tuple[str, ...] = ()  # the kinds of names it registers in ctx.known ("units", ...)
 
-    def validate(self, doc: PackFile, data, ctx: PackContext) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         """Record errors with ``doc.error(path, message)`` (path from the file's top, e.g. ``("seats", 3,
         "unit")``) and register names in ``ctx.known``. ``data`` is the section's part of the file."""
 
-    def apply(self, data, ctx: PackContext, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         """Write ``data`` with ``policypack.upsert.upsert`` (keeps the office's edits)."""
         raise NotImplementedError
 
 
-def rows(data, key: str):
+def rows(data: Any, key: str) -> list[tuple[int, dict[Any, Any]]]:
     """(index, row) for the mappings of the list ``data[key]``, skipping anything the schema refuses."""
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -73,7 +76,9 @@ def rows(data, key: str):
     return [(i, row) for i, row in enumerate(items) if isinstance(row, dict)]
 
 
-def unique(doc: PackFile, prefix: tuple, items, field: str, what: str) -> set:
+def unique(
+    doc: PackFile, prefix: tuple[Any, ...], items: Iterable[tuple[int, dict[Any, Any]]], field: str, what: str
+) -> set[Any]:
     """Report a repeated ``field`` among ``items`` ((index, row) pairs); returns the values seen."""
     seen: dict = {}
     for i, row in items:
@@ -87,12 +92,12 @@ def unique(doc: PackFile, prefix: tuple, items, field: str, what: str) -> set:
     return set(seen)
 
 
-def known_unit(doc: PackFile, path: tuple, name, ctx: PackContext) -> None:
+def known_unit(doc: PackFile, path: tuple[Any, ...], name: object, ctx: PackContext) -> None:
     if isinstance(name, str) and not ctx.refers("units", name):
         doc.error(path, f"未知单位“{name}”（应为 member_units.yaml 中的单位名称或别名）")
 
 
-def report_all(doc: PackFile, errors) -> None:
+def report_all(doc: PackFile, errors: Iterable[tuple[str, str]]) -> None:
     """Record ``(field path, message)`` pairs of a pure validator (``awards.pack``); a field the schema
     already found wrong is not reported twice."""
     taken = {e.field for e in doc.errors}

@@ -1,9 +1,12 @@
 """committee.yaml: the committee's roles (职务) and seats, with the first holder of each seat."""
 
+from typing import Any
+
 from committee.models import Appointment, Role, Seat
 
-from ..upsert import upsert
-from .base import Section, known_unit, rows, unique
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section, known_unit, rows, unique
 
 
 class CommitteeSection(Section):
@@ -13,7 +16,7 @@ class CommitteeSection(Section):
     schema = "committee.json"
     provides = ("roles",)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         ctx.known["roles"] |= unique(doc, ("roles",), rows(data, "roles"), "code", "职务代码")
         seats = rows(data, "seats")
         for i, row in seats:
@@ -28,7 +31,7 @@ class CommitteeSection(Section):
                 doc.error(("seats", i), f"席位重复（第{seen[key]}行已有同一职务、单位与职务名称）")
             seen.setdefault(key, doc.line(("seats", i)))
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         for row in data["roles"]:
             ctx.objects["roles"][row["code"]] = upsert(
                 Role,

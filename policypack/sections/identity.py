@@ -1,8 +1,11 @@
 """pack.yaml: the pack's code, the identity of the county and its office, the policy document."""
 
+from typing import Any
+
 from core.models import PolicyDocument
 
-from ..upsert import upsert
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
 from .base import PackContext, Section, known_unit
 
 
@@ -19,7 +22,7 @@ class PackSection(Section):
     key = "pack"
     schema = "pack.json"
 
-    def validate(self, doc, data, ctx: PackContext) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         ctx.pack_code = data.get("code", "")
         ctx.values["pack"] = data
         installed = installed_pack()
@@ -35,7 +38,7 @@ class PackSection(Section):
             "一套系统只运行一个县市的政策包（如需更换，请使用新的数据库）",
         )
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         ctx.values["pack"] = data
 
 
@@ -46,11 +49,11 @@ class IdentitySection(Section):
     key = "identity"
     schema = "identity.json"
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         ctx.values["identity"] = data
         ctx.values["identity_path"] = doc
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         ctx.values["identity"] = data
 
 
@@ -63,7 +66,7 @@ class DocumentSection(Section):
     key = "document"
     schema = "document.json"
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         who = ctx.values.get("identity") or {}
         city = who.get("city_name", "")
         ctx.values["document"] = upsert(

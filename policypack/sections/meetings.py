@@ -1,10 +1,13 @@
 """meetings.yaml: the joint-meeting rules (联席会议制度) and the kinds of business (议事内容) of a meeting."""
 
+from typing import Any
+
 from meetings.models import BusinessKind, MeetingRule
 from meetings.rules import CYCLE_FIELDS, REMINDER_FIELDS, cycle_values, validate_meeting_rule
 
-from ..upsert import upsert
-from .base import Section, known_unit, rows, unique
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section, known_unit, rows, unique
 from .reporting import report_errors
 
 
@@ -15,7 +18,7 @@ class MeetingsSection(Section):
     schema = "meetings.json"
     provides = ("business_kinds",)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         rules = data.get("meeting_rules") if isinstance(data, dict) else None
         if not isinstance(rules, dict):
             return
@@ -37,7 +40,7 @@ class MeetingsSection(Section):
         cycle = {k: rules[k] for k in ("name", *CYCLE_FIELDS, *REMINDER_FIELDS) if k in rules}
         report_errors(doc, prefix, validate_meeting_rule(cycle, path="meeting_rules"))
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         rules = data["meeting_rules"]
         upsert(
             MeetingRule,

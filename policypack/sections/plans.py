@@ -1,6 +1,7 @@
 """plan_*.yaml: a plan (规划) with its targets, qualitative goals and measures; one file per plan."""
 
 import datetime as dt
+from typing import Any
 
 from targets.models import (
     Measure,
@@ -12,11 +13,12 @@ from targets.models import (
     TargetOwner,
 )
 
-from ..upsert import upsert
-from .base import Section, known_unit, rows, unique
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section, known_unit, rows, unique
 
 
-def as_date(value):
+def as_date(value: Any) -> Any:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
@@ -27,7 +29,7 @@ class PlansSection(Section):
     schema = "plan.json"
     provides = ("plans",)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         plan = data.get("plan") if isinstance(data, dict) else None
         if isinstance(plan, dict):
             code = plan.get("code")
@@ -57,7 +59,7 @@ class PlansSection(Section):
             for j, name in enumerate(row.get("responsible_units") or []):
                 known_unit(doc, ("measures", i, "responsible_units", j), name, ctx)
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         p = data["plan"]
         start, end = as_date(p["start_date"]), as_date(p["end_date"])
         plan = upsert(

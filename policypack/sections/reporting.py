@@ -1,16 +1,20 @@
 """reporting.yaml: the reporting rhythm (报送周期) and its office settings — due days, reminder days, the
 amber band (core.rhythm_settings; stored in core.SiteSetting, where the office edits them)."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 
 from core.models import PolicyRecord, SiteSetting
 from core.rhythm_settings import rhythm_values, validate_rhythm
 
-from ..upsert import upsert
-from .base import Section
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section
 
 
-def report_errors(doc, prefix: tuple, errors) -> None:
+def report_errors(doc: PackFile, prefix: tuple[Any, ...], errors: Iterable[tuple[str, str]]) -> None:
     """Errors of a pure validator ((dotted path, message)) into ``doc``, at their field; a field the
     schema already refused is not reported twice."""
     for path, message in errors:
@@ -34,11 +38,11 @@ class ReportingSection(Section):
     schema = "reporting.json"
     required = False  # without it the platform keeps its settings (half-yearly by default)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         if isinstance(data, dict):
             report_errors(doc, ("reporting",), validate_rhythm(data))
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         values = rhythm_values(data)
         _adopt_untouched_settings(values)
         # upsert keeps what the office changed on the settings page since the last load

@@ -1,10 +1,13 @@
 """reward_items.yaml: the reward lines (奖励标准) with their rules and the groups they are counted in,
 each line paid from a funding source of funding_sources.yaml (rules and writes in ``awards.pack``)."""
 
+from typing import Any
+
 from awards.pack import apply_reward_lines, validate_reward_groups, validate_reward_lines
 
-from ..upsert import upsert
-from .base import Section, report_all, rows, unique
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section, report_all, rows, unique
 
 
 class RewardsSection(Section):
@@ -14,7 +17,7 @@ class RewardsSection(Section):
     schema = "reward_items.json"
     provides = ("rewards",)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         items = rows(data, "reward_items")
         # a repeated code told at its line (first); awards.pack's message for the same field is not repeated
         ctx.known["rewards"] |= unique(doc, ("reward_items",), items, "code", "奖项代码")
@@ -30,5 +33,5 @@ class RewardsSection(Section):
             ),
         )
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         apply_reward_lines(data, upsert=upsert, report=report, sources=ctx.objects.get("funding"))

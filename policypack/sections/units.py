@@ -1,9 +1,12 @@
 """member_units.yaml: every unit (单位) the pack names; others refer to them by name or alias."""
 
+from typing import Any
+
 from committee.models import MemberUnit
 
-from ..upsert import upsert
-from .base import Section, rows, unique
+from ..files import PackFile
+from ..upsert import LoadReport, upsert
+from .base import PackContext, Section, rows, unique
 from .identity import check_office_unit
 
 
@@ -14,7 +17,7 @@ class UnitsSection(Section):
     schema = "member_units.json"
     provides = ("units",)
 
-    def validate(self, doc, data, ctx) -> None:
+    def validate(self, doc: PackFile, data: Any, ctx: PackContext) -> None:
         items = rows(data, "member_units")
         names = unique(doc, ("member_units",), items, "name", "单位名称")
         ctx.known["units"] |= names
@@ -25,7 +28,7 @@ class UnitsSection(Section):
                 ctx.known["units"].add(alias)
         check_office_unit(ctx)
 
-    def apply(self, data, ctx, report) -> None:
+    def apply(self, data: Any, ctx: PackContext, report: LoadReport) -> None:
         for row in data["member_units"]:
             upsert(
                 MemberUnit,

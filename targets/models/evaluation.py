@@ -43,7 +43,7 @@ class PlanEvaluation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.plan}终期评估"
 
     @property
@@ -65,7 +65,7 @@ class MeasureEvaluation(models.Model):
         verbose_name = "措施终期评估"
         verbose_name_plural = "措施终期评估"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.code} 终期评估"
 
 
@@ -82,7 +82,7 @@ class GoalEvaluation(models.Model):
         verbose_name = "定性目标终期评估"
         verbose_name_plural = "定性目标终期评估"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.goal} — {self.get_result_display()}"
 
 
@@ -107,5 +107,5 @@ class ReportGoalLine(models.Model):
             models.UniqueConstraint(fields=["report", "goal"], name="targets_reportgoalline_unique_goal"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.report} · {self.goal.code}"

@@ -40,7 +40,7 @@ class Plan(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     def category_names(self) -> dict[str, str]:
@@ -84,7 +84,7 @@ class TargetCategory(models.Model):
             models.UniqueConstraint(fields=["plan", "code"], name="targets_targetcategory_one_per_code"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -163,10 +163,10 @@ class Target(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("targets:target_detail", args=[self.pk])
 
     def get_category_display(self) -> str:
@@ -200,7 +200,7 @@ class TargetOwner(models.Model):
             models.UniqueConstraint(fields=["target", "unit"], name="targets_targetowner_unique_unit"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.target} — {self.unit}（{self.get_role_display()}）"
 
 
@@ -221,7 +221,7 @@ class QualitativeGoal(models.Model):
             models.UniqueConstraint(fields=["plan", "code"], name="targets_goal_unique_code_per_plan")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text[:30]
 
 
@@ -251,7 +251,7 @@ class Measure(models.Model):
             models.UniqueConstraint(fields=["plan", "code"], name="targets_measure_unique_code_per_plan")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
 
@@ -272,5 +272,5 @@ class MeasureResponsibility(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.code} {self.unit}"

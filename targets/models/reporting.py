@@ -47,6 +47,11 @@ class ReportingPeriod(models.Model):
 
     history = HistoricalRecords()
 
+    # not fields: set on the periods of the period list by targets.views.reports._listed
+    counts: dict[str, int]
+    url: str
+    export_url: str
+
     class Meta:
         verbose_name = "报送期次"
         verbose_name_plural = "报送期次"
@@ -66,10 +71,10 @@ class ReportingPeriod(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.term.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("targets:period_detail", args=[self.pk])
 
     @property
@@ -145,10 +150,10 @@ class Report(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.period}进度报告"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("targets:report_detail", args=[self.pk])
 
     @property
@@ -167,7 +172,7 @@ class Report(models.Model):
         return self.Timeliness.MISSING if today > due else self.Timeliness.PENDING
 
 
-def evidence_upload_to(instance, filename: str) -> str:
+def evidence_upload_to(instance: "ReportTargetLine", filename: str) -> str:
     # the stored name never reuses the uploader's file name (shown from evidence_name instead)
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"targets/evidence/{timezone.now():%Y/%m}/{instance.report_id}-{instance.target_id}.{suffix}"
@@ -206,7 +211,7 @@ class ReportTargetLine(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.report} · {self.target.code}"
 
     @property
@@ -239,7 +244,7 @@ class ReportMeasureLine(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.report} · {self.measure.code}"
 
 
@@ -303,7 +308,7 @@ class Statistic(models.Model):
             models.Index(fields=["target", "as_of", "recorded_at"], name="targets_stat_target_asof_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.target.code} {self.value}（{cn_date(self.as_of)}）"
 
 
@@ -348,5 +353,5 @@ class TargetEvaluation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.target} — {self.get_result_display()}"

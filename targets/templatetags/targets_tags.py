@@ -1,9 +1,11 @@
 """Presentation helpers for targets pages: numbers without trailing zeros, inline SVG sparklines."""
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from core.markup import markup
 
@@ -14,7 +16,7 @@ SPARK_W, SPARK_H, SPARK_PAD = 110, 28, 3
 
 
 @register.filter
-def dec(value):
+def dec(value: Decimal | float | str | None) -> str:
     """12000.00 → 12000, 98.50 → 98.5; None → —."""
     if value is None or value == "":
         return "—"
@@ -28,9 +30,12 @@ def rag_badge(rag: str) -> str:
 
 
 @register.simple_tag
-def sparkline(points, target_value=None, rag="gray"):
+def sparkline(
+    points: Sequence[Mapping[str, Any]] | None, target_value: Decimal | float | None = None, rag: str = "gray"
+) -> SafeString:
     """A small trend line of the half-year values (inline SVG, no script)."""
-    values = [float(p["value"]) for p in points or []]
+    points = points or []
+    values = [float(p["value"]) for p in points]
     if not values:
         return mark_safe('<span class="muted">—</span>')  # noqa: S308 (constant markup)
     top = max(values + ([float(target_value)] if target_value is not None else []))
@@ -79,7 +84,7 @@ _DASHBOARD_ROW = (
 _SUPPORT = mark_safe('<span class="muted">（配合）</span>')  # noqa: S308 (constant markup)
 
 
-def dashboard_row_html(row: dict, url: str) -> str:
+def dashboard_row_html(row: dict[str, Any], url: str) -> str:
     """One row of the 目标总览 table (``target_progress_rows``), formatted at once: the markup the
     template wrote cell by cell, with the same filters (dec, sparkline, table_date)."""
     from django.utils.formats import localize

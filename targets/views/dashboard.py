@@ -1,11 +1,11 @@
 """The overall dashboard (office; member units read-only), target and unit pages, the status matrix."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from accounts.permissions import is_office, office_required, progress_viewer_required
+from accounts.permissions import AuthenticatedRequest, is_office, office_required, progress_viewer_required
 from committee.models import MemberUnit
 from core.dates import table_date
 from core.markup import url_pattern
@@ -18,13 +18,13 @@ from ..permissions import can_see_unit
 from ..templatetags.targets_tags import dashboard_row_html
 
 
-def _plan_from(form) -> Plan | None:
+def _plan_from(form: DashboardFilterForm | MatrixFilterForm) -> Plan | None:
     plan = form.cleaned_data.get("plan") if form.is_valid() else None
     return plan or selectors.current_plan()
 
 
 @progress_viewer_required
-def dashboard(request):
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None)
     plan = _plan_from(form)
     if plan is None:
@@ -57,13 +57,13 @@ def dashboard(request):
 
 
 @office_required
-def matrix(request):
+def matrix(request: AuthenticatedRequest) -> HttpResponse:
     form = MatrixFilterForm(request.GET or None)
     plan = _plan_from(form)
     data = form.cleaned_data if form.is_valid() else {}
     unit = data.get("unit")
-    older = request.GET.get("older", "")
-    older = int(older) if older.isdigit() and len(older) < 4 else 0  # windows of periods back from the latest
+    asked = request.GET.get("older", "")
+    older = int(asked) if asked.isdigit() and len(asked) < 4 else 0  # windows of periods back from the latest
     table = (
         selectors.report_matrix(
             plan=plan, unit_id=unit.pk if unit else None, status=data.get("status") or None, older=older
@@ -79,7 +79,7 @@ def matrix(request):
 
 
 @progress_viewer_required
-def target_detail(request, pk):
+def target_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     target = get_object_or_404(Target.objects.select_related("plan"), pk=pk)
     annotated, halves = selectors.with_latest(Target.objects.filter(pk=target.pk), target.plan, today)
@@ -110,7 +110,7 @@ def target_detail(request, pk):
 
 
 @progress_viewer_required
-def unit_detail(request, pk):
+def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(MemberUnit, pk=pk)
     if not can_see_unit(request.user, unit.pk):
         raise Http404("单位不存在")

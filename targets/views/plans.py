@@ -1,14 +1,16 @@
 """Plans, targets and measures (office pages, no code change for a new plan), and the final evaluation."""
 
 import datetime as dt
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import approver_required, is_approver, office_required
+from accounts.permissions import AuthenticatedRequest, approver_required, is_approver, office_required
 from core.documents import docx_response, xlsx_response
 from core.errors import show_error
 
@@ -35,9 +37,11 @@ from ..services import (
     target_save,
 )
 
+M = TypeVar("M", Target, Measure)
+
 
 @office_required
-def plan_list(request):
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = Plan.objects.annotate(
         n_targets=Count("targets", distinct=True), n_periods=Count("periods", distinct=True)
     )
@@ -45,7 +49,7 @@ def plan_list(request):
 
 
 @office_required
-def plan_form(request, pk=None):
+def plan_form(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk) if pk else Plan()
     form = PlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +82,7 @@ def _carry_initial(source: Plan) -> tuple[dict, list[dict]]:
 
 
 @office_required
-def plan_carry_over_view(request, pk):
+def plan_carry_over_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A new plan from ``pk``: plan fields and every target's new value and deadline in one table."""
     source = get_object_or_404(Plan, pk=pk)
     owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
@@ -122,7 +126,8 @@ def plan_carry_over_view(request, pk):
             )
             return redirect("targets:plan_detail", pk=plan.pk)
     for row_form in formset.forms:
-        row_form.source = sources.get(row_form.initial.get("target") or _int(row_form["target"].value()))
+        target_id = row_form.initial.get("target") or _int(row_form["target"].value())
+        row_form.source = sources.get(target_id) if target_id is not None else None
     return render(
         request,
         "targets/plan_carry_over.html",
@@ -131,7 +136,7 @@ def plan_carry_over_view(request, pk):
     )
 
 
-def _int(value) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -139,7 +144,7 @@ def _int(value) -> int | None:
 
 
 @office_required
-def plan_detail(request, pk):
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
     targets = plan.targets.prefetch_related(Prefetch("owners", queryset=owners)).order_by("order", "id")
@@ -152,7 +157,7 @@ def plan_detail(request, pk):
     )
 
 
-def _plan_item(model, *, pk, plan_pk):
+def _plan_item(model: type[M], *, pk: int | None, plan_pk: int | None) -> tuple[M, Plan]:
     """(object, plan) for an edit (``pk``) or a new object of the plan ``plan_pk``."""
     if pk:
         obj = get_object_or_404(model.objects.select_related("plan"), pk=pk)
@@ -162,7 +167,9 @@ def _plan_item(model, *, pk, plan_pk):
 
 
 @office_required
-def target_form(request, plan_pk=None, pk=None):
+def target_form(
+    request: AuthenticatedRequest, plan_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     target, plan = _plan_item(Target, pk=pk, plan_pk=plan_pk)
     form = TargetForm(request.POST or None, instance=target, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +190,9 @@ def target_form(request, plan_pk=None, pk=None):
 
 
 @office_required
-def measure_form(request, plan_pk=None, pk=None):
+def measure_form(
+    request: AuthenticatedRequest, plan_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
     measure, plan = _plan_item(Measure, pk=pk, plan_pk=plan_pk)
     form = MeasureForm(request.POST or None, instance=measure, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +208,7 @@ def measure_form(request, plan_pk=None, pk=None):
 
 
 @office_required
-def evaluation(request, pk):
+def evaluation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The whole 终期评估 as one form (one 保存), with sign-off and reopening by an approver."""
     plan = get_object_or_404(Plan, pk=pk)
     data = final_evaluation.evaluation_data(plan)
@@ -238,7 +247,7 @@ def evaluation(request, pk):
 
 @approver_required
 @require_POST
-def evaluation_sign_off(request, pk):
+def evaluation_sign_off(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     try:
         plan_evaluation_sign_off(plan=plan, by=request.user)
@@ -251,7 +260,7 @@ def evaluation_sign_off(request, pk):
 
 @approver_required
 @require_POST
-def evaluation_reopen(request, pk):
+def evaluation_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -267,12 +276,12 @@ def evaluation_reopen(request, pk):
 
 
 @office_required
-def evaluation_xlsx(request, pk):
+def evaluation_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     return xlsx_response(final_evaluation.workbook_sheets(plan), f"{plan.code}-终期评估.xlsx")
 
 
 @office_required
-def evaluation_docx(request, pk):
+def evaluation_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=pk)
     return docx_response(final_evaluation.document(plan), f"{plan.code}-终期评估报告.docx")

@@ -1,14 +1,19 @@
 """Periods (office), the member unit's report (fill, save, submit), review (return, accept), history."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_office, is_unit_user, office_required
+from accounts.permissions import AuthenticatedRequest, is_office, is_unit_user, office_required
 from core.documents import xlsx_response
 from core.errors import show_error
 from core.files import serve_protected_file
@@ -21,7 +26,7 @@ from ..excel import SOURCE_CHOICES
 from ..filters import PeriodFilter, ReportFilter
 from ..forms import HistoryPeriodForm, OpenPeriodForm, ReportForm, ReturnForm
 from ..history import report_changes
-from ..models import Report, ReportingPeriod
+from ..models import Report, ReportGoalLine, ReportingPeriod, ReportMeasureLine, ReportTargetLine
 from ..permissions import (
     can_backfill_report,
     can_edit_report,
@@ -43,8 +48,10 @@ from ..services import (
 )
 from ..services.imports import cumulative_floors
 
+Lines = tuple[list[ReportTargetLine], list[ReportMeasureLine], list[ReportGoalLine]]
 
-def _listed(periods) -> list[ReportingPeriod]:
+
+def _listed(periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
     """The periods of the list with their report counts and links (one URL reverse each, not per row)."""
     periods = list(periods)
     counts = selectors.period_status_counts(periods)
@@ -57,7 +64,7 @@ def _listed(periods) -> list[ReportingPeriod]:
 
 
 @office_required
-def period_list(request):
+def period_list(request: AuthenticatedRequest) -> HttpResponse:
     filterset = PeriodFilter(
         request.GET,
         queryset=ReportingPeriod.objects.order_by("-year", "-half"),
@@ -76,7 +83,7 @@ def period_list(request):
 
 @office_required
 @require_POST
-def period_open_view(request):
+def period_open_view(request: AuthenticatedRequest) -> HttpResponse:
     form = OpenPeriodForm(request.POST)
     if not form.is_valid():
         plan = form.cleaned_data.get("plan") or selectors.current_plan()
@@ -109,7 +116,7 @@ def period_open_view(request):
 
 
 @office_required
-def period_history(request):
+def period_history(request: AuthenticatedRequest) -> HttpResponse:
     """历史补录：往期进度报告 — open a past half year as a 补录期次 (the office fills its reports)."""
     plan = selectors.current_plan()
     form = HistoryPeriodForm(request.POST or None, initial={"plan": plan})
@@ -140,7 +147,7 @@ def period_history(request):
 
 
 @office_required
-def period_detail(request, pk):
+def period_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=pk)
     table = selectors.period_timeliness(period=period)
     tally: dict[str, int] = {}
@@ -155,14 +162,14 @@ def period_detail(request, pk):
     )
 
 
-def report_filterset(request) -> ReportFilter:
+def report_filterset(request: AuthenticatedRequest) -> ReportFilter:
     """The reports the user may see, filtered and sorted as the query string asks (page and export)."""
     reports = visible_reports(request.user).order_by("-period__year", "-period__half", "unit__order")
     return ReportFilter(request.GET or None, queryset=reports, unit_choice=is_office(request.user))
 
 
 @office_required
-def report_list_export(request):
+def report_list_export(request: AuthenticatedRequest) -> HttpResponse:
     """The filtered list as xlsx: the same rows, columns and words as the page."""
     reports = report_filterset(request).qs[:5000]
     today = timezone.localdate()
@@ -185,7 +192,7 @@ def report_list_export(request):
 
 
 @report_user_required
-def report_list(request):
+def report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Member units: their own reports. The office: every report, filterable, paginated."""
     filterset = report_filterset(request)
     page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
@@ -202,14 +209,20 @@ def report_list(request):
     )
 
 
-def _lines(report: Report):
+def _lines(report: Report) -> Lines:
     target_lines = report.target_lines.select_related("target").order_by("target__order", "target_id")
     measure_lines = report.measure_lines.select_related("measure").order_by("measure__order", "measure_id")
     goal_lines = report.goal_lines.select_related("goal").order_by("goal__order", "goal_id")
     return list(target_lines), list(measure_lines), list(goal_lines)
 
 
-def _report_form(report, data=None, files=None, *, lines):
+def _report_form(
+    report: Report,
+    data: QueryDict | None = None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
+    *,
+    lines: Lines,
+) -> ReportForm:
     target_lines, measure_lines, goal_lines = lines
     return ReportForm(
         data,
@@ -223,10 +236,11 @@ def _report_form(report, data=None, files=None, *, lines):
 
 
 @report_user_required
-def report_detail(request, pk):
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     user = request.user
     editable = can_edit_report(user, report)
+    form: ReportForm | None
     backfill = can_backfill_report(user, report)
     lines = _lines(report)
     if request.method == "POST":
@@ -286,7 +300,7 @@ def report_detail(request, pk):
 
 @report_user_required
 @require_POST
-def report_submit_view(request, pk):
+def report_submit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     if not (is_unit_user(request.user) and request.user.member_unit_id == report.unit_id):
         raise PermissionDenied("只有本单位用户可以提交报告。")
@@ -301,12 +315,13 @@ def report_submit_view(request, pk):
 
 @office_required
 @require_POST
-def report_return_view(request, pk):
+def report_return_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "退回时必须填写退回意见：" + "；".join(e for errs in form.errors.values() for e in errs)
+            request,
+            "退回时必须填写退回意见：" + "；".join(str(e) for errs in form.errors.values() for e in errs),
         )
         return redirect(report)
     try:
@@ -320,7 +335,7 @@ def report_return_view(request, pk):
 
 @office_required
 @require_POST
-def report_accept_view(request, pk):
+def report_accept_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report, pk=pk)
     try:
         report_accept(report=report, by=request.user)
@@ -332,13 +347,13 @@ def report_accept_view(request, pk):
 
 
 @report_user_required
-def report_history(request, pk):
+def report_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     entries = report_changes(report)
     return render(request, "targets/report_history.html", {"report": report, "entries": entries})
 
 
 @report_user_required
-def evidence_download(request, pk):
+def evidence_download(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     line = get_line_for_user(request.user, pk)
     return serve_protected_file(line.evidence, filename=line.evidence_name or None)

@@ -1,4 +1,6 @@
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,10 +14,10 @@ class Command(BaseCommand):
         "先校验整个数据包，有任何错误则不作修改；可重复运行，保留办公室的修改。"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--pack", help="政策数据包目录（默认 fixtures/policy/jianli/）")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         pack_dir = Path(options["pack"]) if options["pack"] else default_pack_dir()
         try:
             report = load_pack(pack_dir)
