@@ -53,7 +53,7 @@ _TOPIC_ROW = (
     "        </tr>\n      "
 )
 _CARRIED = mark_safe(' <span class="badge badge-blue">上次会议缓议转入</span>')  # noqa: S308 (constant markup)
-_TOPIC_COLOURS = {
+_TOPIC_COLOURS: dict[str, str] = {
     Topic.Status.SUBMITTED: "amber",
     Topic.Status.ACCEPTED: "green",
     Topic.Status.DECLINED: "red",
@@ -89,7 +89,7 @@ _INVITATION_ROW = (
     "        </tr>\n      "
 )
 _GUEST = mark_safe('<span class="badge badge-blue">特邀</span>')  # noqa: S308 (constant markup)
-_RESPONSES = {
+_RESPONSES: dict[str, SafeString] = {
     response: mark_safe(f'<span class="badge badge-{colour}">{label}</span>')  # noqa: S308 (constants)
     for response, colour, label in (
         (Invitation.Response.ATTENDING, "green", "参加"),
