@@ -1,6 +1,7 @@
 """Reads that are more than a one-line query: queues, money, 公示 lists, the timeline."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
@@ -43,12 +44,13 @@ PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYM
 UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
 
 
-def money_summary(*, year: int | None = None) -> list[dict]:
+def money_summary(*, year: int | None = None, sources: list[tuple[str, str]] | None = None) -> list[dict]:
     """Requested / approved / paid / pending 元 by funding source and award year (one query).
 
     ``year`` is the year of the award (获奖年度). ``pending`` is approved but not yet paid;
     ``under_review`` (extra) is submitted and not yet through 复核.
     Amounts are the assessed amounts stored at submission; ``paid`` is what was actually paid.
+    ``sources``: ``FundingSource.as_choices()`` when the caller has read it already.
     """
     qs = Application.objects.filter(REQUESTED).annotate(year=AwardYear("award_date"))
     if year is not None:
@@ -69,7 +71,7 @@ def money_summary(*, year: int | None = None) -> list[dict]:
         )
         .order_by("year", "funding_source")
     )
-    sources = FundingSource.as_choices()
+    sources = FundingSource.as_choices() if sources is None else sources
     order = {code: index for index, (code, _) in enumerate(sources)}
     names = dict(sources)
     out = []
@@ -96,10 +98,10 @@ def money_totals(rows: list[dict]) -> dict:
     return {key: sum(r[key] for r in rows) for key in keys}
 
 
-def money_by_source(rows: list[dict]) -> list[dict]:
+def money_by_source(rows: list[dict], sources: list[tuple[str, str]] | None = None) -> list[dict]:
     """The summary folded over years: one row per funding source, in the schedule's order."""
     out = []
-    for code, name in FundingSource.as_choices():
+    for code, name in FundingSource.as_choices() if sources is None else sources:
         mine = [r for r in rows if r["funding_source"] == code]
         out.append({"funding_source": code, "funding_source_label": name, **money_totals(mine)})
     return out
@@ -416,15 +418,17 @@ def ledger_totals(qs) -> dict:
     )
 
 
-def budget_use() -> dict[tuple[int, str], dict[str, int]]:
+def budget_use(*, years: Iterable[int] | None = None) -> dict[tuple[int, str], dict[str, int]]:
     """What each year's fund of each source carries: the live 报请 batches of that year (the year the
     fund is asked to pay), refusals excluded. ``paid``: the amounts paid on them; ``committed``: the
     approved amount (the requested one until the reply) of those not yet paid. The one rule used by
-    the money page and by the over-budget check of a new batch."""
+    the money page and by the over-budget check of a new batch. ``years``: only these years' funds."""
     paid = Q(application__status=Status.PAID)
+    items = FundingRequestItem.objects.filter(live=True)
+    if years is not None:
+        items = items.filter(request__year__in=list(years))
     rows = (
-        FundingRequestItem.objects.filter(live=True)
-        .exclude(decision=FundingRequestItem.Decision.REFUSED)
+        items.exclude(decision=FundingRequestItem.Decision.REFUSED)
         .values("request__year", "request__funding_source")
         .annotate(
             committed=Coalesce(
@@ -439,12 +443,18 @@ def budget_use() -> dict[tuple[int, str], dict[str, int]]:
     }
 
 
-def budget_rows() -> list[dict]:
-    """Per year and fund with a budget: budget, committed (approved, not yet paid), paid, remaining,
-    counted by the year of the 报请 batch (``budget_use``)."""
-    use = budget_use()
+def budget_rows(*, year: int | None = None) -> list[dict]:
+    """Per year (``year``: that year only) and fund with a budget: budget, committed (approved, not yet
+    paid), paid, remaining, counted by the year of the 报请 batch (``budget_use``)."""
+    budgets = FundBudget.objects.select_related("source").order_by("-year", "source__order")
+    if year is not None:
+        budgets = budgets.filter(year=year)
+    budgets = list(budgets)
+    if not budgets:
+        return []
+    use = budget_use(years={budget.year for budget in budgets})
     out = []
-    for budget in FundBudget.objects.select_related("source").order_by("-year", "source__order"):
+    for budget in budgets:
         u = use.get((budget.year, budget.source_id), {"committed": 0, "paid": 0})
         out.append(
             {

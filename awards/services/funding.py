@@ -47,7 +47,7 @@ def _recipient(source: str) -> str:
 
 def committed_in_year(*, year: int, source: str) -> int:
     """What the fund of ``year`` and ``source`` already carries (``selectors.budget_use``)."""
-    use = selectors.budget_use().get((year, source), {"committed": 0, "paid": 0})
+    use = selectors.budget_use(years=[year]).get((year, source), {"committed": 0, "paid": 0})
     return use["committed"] + use["paid"]
 
 

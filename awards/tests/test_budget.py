@@ -46,11 +46,17 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
     services.money_change_confirm(change=change, by=users["approver"])
     assert FundBudget.objects.get().amount_yuan == 1_000_000
     client.force_login(users["office"])
-    section = (
-        client.get(reverse("awards:money")).content.decode().split('id="budgets"')[1].split("</table>")[0]
-    )
-    # remaining = budget - committed - paid, counted by the year of the 报请 batch
-    assert "1,000,000 元" in section and "600,000 元" in section
+    def budget_section(query: str) -> str:
+        page = client.get(reverse("awards:money") + query).content.decode()
+        return page.split('id="budgets"')[1].split("</form>")[0]
+
+    # remaining = budget - committed - paid, counted by the year of the 报请 batch; the table follows
+    # the year the page shows (all years included)
+    for query in ("?year=2025", "?year=all"):
+        section = budget_section(query)
+        assert "1,000,000 元" in section and "600,000 元" in section
+    assert "1,000,000 元" not in budget_section("?year=2024")
+    assert "2024 年尚未登记年度预算" in budget_section("?year=2024")
     # the over-budget check of a new batch uses the same figure
     assert funding.committed_in_year(year=2025, source="city") == 400_000
     assert funding.budget_check(year=2025, source="city", total=600_000) == ""

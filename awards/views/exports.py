@@ -19,7 +19,7 @@ from core.errors import show_error
 from .. import documents, selectors, services
 from ..filters import LedgerFilter
 from ..forms import BudgetForm
-from ..models import Application, PublicityBatch
+from ..models import Application, FundingSource, PublicityBatch
 
 MAX_EXPORT_ROWS = 20000
 
@@ -41,18 +41,19 @@ def _year(request: HttpRequest) -> int | None:
 @office_required
 def money(request: AuthenticatedRequest, budget_form: BudgetForm | None = None) -> HttpResponse:
     year = _year(request)
-    rows = selectors.money_summary(year=year)
+    sources = FundingSource.as_choices()
+    rows = selectors.money_summary(year=year, sources=sources)
     today = timezone.localdate()
     context = {
         "rows": rows,
-        "by_source": selectors.money_by_source(rows),
+        "by_source": selectors.money_by_source(rows, sources),
         "totals": selectors.money_totals(rows),
         "year": year,
         "year_param": year or ALL_YEARS,
         "years": selectors.award_years(today=today),
         "today": today,
         "chart": _chart(rows),
-        "budgets": selectors.budget_rows(),
+        "budgets": selectors.budget_rows(year=year),  # the year the page shows, like its sums
         "budget_form": budget_form or BudgetForm(initial={"year": today.year}),
     }
     return render(request, "awards/money.html", context, status=400 if budget_form else 200)

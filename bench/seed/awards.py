@@ -10,10 +10,14 @@ from .base import Context, _with_pks, bulk, make
 
 def seed_awards(ctx: Context) -> None:
     from awards.models import (
+        MAX_AMOUNT_YUAN,
         Application,
         ApplicationEvent,
         ApplicationStatus,
         Attachment,
+        FundBudget,
+        FundingRequest,
+        FundingRequestItem,
         PublicityBatch,
         RewardItem,
     )
@@ -162,6 +166,71 @@ def seed_awards(ctx: Context) -> None:
                 uploaded_at=app.created_at,
             )
             for app in saved
+        ],
+        ctx,
+    )
+
+    # 报请 batches: each year's paid and payable awards of a funding source in one batch, replied
+    # (two people) except this year's; a budget per year and source a fifth above what was asked (at most
+    # the platform's bound on one amount: the full data set is ten cities)
+    payable = (S.AWAITING_PAYMENT, S.PAID)
+    groups: dict[tuple[int, str], list] = {}
+    for app in saved:
+        if app.status in payable and app.award_date and app.funding_source_id:
+            groups.setdefault((app.award_date.year, app.funding_source_id), []).append(app)
+    numbers: dict[int, int] = {}
+    requests, budgets = [], []
+    for (year, source), members in sorted(groups.items()):
+        numbers[year] = numbers.get(year, 0) + 1
+        total = sum(a.amount_yuan for a in members)
+        replied = year < ctx.today.year
+        requested_on = min(dt.date(year, 12, 1), ctx.today)
+        requests.append(
+            make(
+                FundingRequest,
+                year=year,
+                number=numbers[year],
+                funding_source_id=source,
+                title=f"关于拨付{year}年度质量品牌奖励资金的请示（第{numbers[year]}批）",
+                recipient="市人民政府",
+                requested_on=requested_on,
+                state=FundingRequest.State.REPLIED if replied else FundingRequest.State.REQUESTED,
+                total_yuan=total,
+                created_by=office[0],
+                created_at=ctx.aware(requested_on),
+                reply_number=f"监政函〔{year}〕{numbers[year]}号" if replied else "",
+                reply_date=dt.date(year, 12, 20) if replied else None,
+                reply_recorded_by=office[0] if replied else None,
+                reply_confirmed_by=approvers[0] if replied else None,
+            )
+        )
+        budgets.append(
+            make(
+                FundBudget,
+                year=year,
+                source_id=source,
+                amount_yuan=min(total * 6 // 5, MAX_AMOUNT_YUAN),
+                basis=f"{year}年预算批复",
+            )
+        )
+    bulk(FundBudget, budgets, ctx)
+    saved_requests = _with_pks(FundingRequest, requests, ctx, "requested_on")
+    by_key = {(r.year, r.funding_source_id): r for r in saved_requests}
+    bulk(
+        FundingRequestItem,
+        [
+            make(
+                FundingRequestItem,
+                request=by_key[key],
+                application=app,
+                requested_amount_yuan=app.amount_yuan,
+                decision="approved" if by_key[key].state == FundingRequest.State.REPLIED else "pending",
+                approved_amount_yuan=app.amount_yuan
+                if by_key[key].state == FundingRequest.State.REPLIED
+                else None,
+            )
+            for key, members in groups.items()
+            for app in members
         ],
         ctx,
     )
