@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= auto
 help:
 	@echo "make run    — set up everything and run web + Celery worker + beat (http://127.0.0.1:$(WEB_PORT)/)"
 	@echo "make test   — set up and run the whole test suite (browser journeys included)"
-	@echo "make lint   — ruff, ruff format --check, mypy (strict for services, selectors, permissions), makemigrations --check"
+	@echo "make lint   — ruff, ruff format --check, djlint (templates), mypy (strict for services, selectors, permissions), makemigrations --check"
 	@echo "make bench  — seed a large data set and measure the main pages (writes bench/RESULTS.md)"
 	@echo "make backup / make restore-drill — pg_dump backup of DATABASE_URL and a restore drill (see docs/deployment.md)"
 
@@ -48,12 +48,14 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check --quiet . && $(BIN)/djlint --lint --quiet .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint --reformat --quiet . || true  # exits 1 when it changed a file
 
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { echo "installing Debian's wrk for the load part of the benchmark"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
