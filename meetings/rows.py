@@ -8,8 +8,9 @@ from django.utils.text import Truncator
 
 from core.dates import table_date
 from core.markup import markup, url_pattern
+from core.templatetags.workdays import unconfirmed
 
-from .models import FollowUpAssignment, Invitation, Topic
+from .models import FollowUpAssignment, Invitation, Meeting, Topic
 
 _ASSIGNMENT_ROW = (
     "\n        <tr>\n"
@@ -112,3 +113,49 @@ def invitation_rows(invitations: Iterable[Invitation]) -> list[SafeString]:
         )
         for i in invitations
     ]
+
+
+_MEETING_ROW = (
+    "\n            <tr>\n"
+    '              <td><a href="{url}">{title}</a>{history}</td>\n'
+    "              <td>{badge}</td>\n"
+    '              <td class="nowrap">{planned}{planned_mark}</td>\n'
+    '              <td class="nowrap">{deadline}{deadline_mark}</td>\n'
+    "              <td>{place}</td>\n"
+    "              {pending}\n"
+    "            </tr>\n          "
+)
+_HISTORY = mark_safe(' <span class="badge badge-gray">历史补录</span>')  # noqa: S308 (constant markup)
+
+
+def meeting_rows(meetings: Iterable[Meeting], *, is_office: bool) -> list[SafeString]:
+    """The 联席会议 list (the office's meetings annotated with ``pending_topics``); a date computed
+    from an unknown year's working days is marked “（未确认）” as ``{% unconfirmed %}`` does."""
+    detail = url_pattern("meetings:meeting_detail")
+    known: dict[int, bool] = {}
+    rows = []
+    for m in meetings:
+        open_for_topics = m.is_open_for_topics
+        pending = ""
+        if is_office:
+            count = getattr(m, "pending_topics", 0)
+            pending = markup(
+                '<td class="num">{}</td>',
+                markup('<span class="badge badge-amber">{}</span>', count) if count else "0",
+            )
+        rows.append(
+            markup(
+                _MEETING_ROW,
+                url=detail % m.pk,
+                title=m.title,
+                history=_HISTORY if m.is_history else "",
+                badge=m.status_badge,
+                planned=table_date(m.planned_date, with_time=False),
+                planned_mark=unconfirmed(m.planned_date, known) if open_for_topics else "",
+                deadline=table_date(m.topic_deadline, with_time=False),
+                deadline_mark=unconfirmed(m.topic_deadline, known) if open_for_topics else "",
+                place=m.place or "—",
+                pending=pending,
+            )
+        )
+    return rows

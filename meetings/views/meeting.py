@@ -19,7 +19,7 @@ from ..filters import MeetingFilter
 from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, MeetingCreateForm, MeetingForm
 from ..models import Invitation, Meeting, Topic
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
-from ..rows import invitation_rows, topic_rows
+from ..rows import invitation_rows, meeting_rows, topic_rows
 from ..selectors import agenda_items, first_item_status
 from ._helpers import perform, perform_form, perform_in_form
 
@@ -41,6 +41,7 @@ def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page_obj": page,
             "meetings": page.object_list,
+            "rows": meeting_rows(page.object_list, is_office=is_office(request.user)),
             "filter": filterset,
             # its own ids: the filter bar above has fields of the same names
             "create_form": MeetingCreateForm(initial={"year": year, "half": half}, auto_id="new_%s"),
