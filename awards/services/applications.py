@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,7 +26,9 @@ def _require_own(enterprise: Enterprise, user: User) -> None:
         raise PermissionDenied("只能为本企业办理申报。")
 
 
-def _store_attachments(application: Application, files: Sequence, user: User) -> list[Attachment]:
+def _store_attachments(
+    application: Application, files: Sequence[UploadedFile], user: User
+) -> list[Attachment]:
     """Files already checked by the form (core.uploads.validate_upload): size and real content."""
     from core.uploads import detect_kind
 
@@ -37,7 +40,7 @@ def _store_attachments(application: Application, files: Sequence, user: User) ->
                 file=upload,
                 original_name=(upload.name or "附件")[:200],
                 kind=detect_kind(upload) or "",
-                size=upload.size,
+                size=upload.size or 0,
                 uploaded_by=user,
             )
         )
@@ -87,7 +90,9 @@ def _editable(application: Application | None, enterprise: Enterprise, user: Use
     return application
 
 
-def _fill(application: Application, award_date, reference: str, issuing_body: str, description: str) -> None:
+def _fill(
+    application: Application, award_date: dt.date | None, reference: str, issuing_body: str, description: str
+) -> None:
     application.award_date = award_date
     application.reference = reference.strip()
     application.reference_canonical = canonical_reference(reference)
@@ -106,7 +111,7 @@ def application_save_draft(
     issuing_body: str = "",
     description: str = "",
     application: Application | None = None,
-    attachments: Sequence = (),
+    attachments: Sequence[UploadedFile] = (),
     tier: str = "",
 ) -> Application:
     """Create or update a draft; nothing is checked but the reward item and duplicates."""
@@ -138,7 +143,7 @@ def application_submit(
     issuing_body: str = "",
     description: str = "",
     application: Application | None = None,
-    attachments: Sequence = (),
+    attachments: Sequence[UploadedFile] = (),
     today: dt.date | None = None,
     tier: str = "",
 ) -> Application:
@@ -180,6 +185,7 @@ def application_submit(
 
 
 def _apply_assessment(application: Application, result: EligibilityResult) -> None:
+    assert result.reward_item is not None  # an eligible result names its line
     application.reward_item = result.reward_item
     application.reward_tier = result.tier
     application.amount_yuan = result.amount_yuan

@@ -7,6 +7,8 @@ refused application ends 未通过 with the reply's reason, and the enterprise i
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -35,9 +37,26 @@ Item = FundingRequestItem
 State = FundingRequest.State
 
 
+class ReplyEntry(TypedDict):
+    """One application's line of a recorded reply (the payload of a FUNDING_REPLY change)."""
+
+    item_id: int
+    approved: bool
+    amount_yuan: int | None
+    reason: str
+
+
+class ProgressStep(TypedDict):
+    """One step of ``funding_progress``."""
+
+    label: str
+    date: dt.date | None
+    text: str
+
+
 def _recipient(source: str) -> str:
     """主送: the actor of the first step of the path that sends a document back (the approver)."""
-    path = FundingPath.objects.filter(source=source).first()
+    path = FundingPath.objects.filter(source__code=source).first()
     step = path.steps.exclude(receives="").order_by("order").first() if path else None
     if step:
         return step.actor.split("、")[0]
@@ -53,7 +72,7 @@ def committed_in_year(*, year: int, source: str) -> int:
 
 def budget_check(*, year: int, source: str, total: int) -> str:
     """A warning (Chinese) when a batch of ``total`` would exceed what is left of the year's budget."""
-    budget = FundBudget.objects.filter(year=year, source=source).first()
+    budget = FundBudget.objects.filter(year=year, source__code=source).first()
     if budget is None:
         return ""
     remaining = budget.amount_yuan - committed_in_year(year=year, source=source)
@@ -78,7 +97,11 @@ def _announce(request: FundingRequest, actor: User) -> None:
 
 
 def funding_request_create(
-    *, applications, by: User, requested_on: dt.date | None = None, today: dt.date | None = None
+    *,
+    applications: Iterable[Application],
+    by: User,
+    requested_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> FundingRequest:
     """Group applications 待拨付 of one funding source into a 报请 batch.
 
@@ -128,6 +151,8 @@ def funding_request_create(
                 code="already_requested",
             )
         source = sources.pop()
+        if source is None:
+            raise ServiceError("所选申报尚未确定资金来源，不能报请。", code="no_source")
         total = sum(a.amount_yuan for a in rows)
         year = requested_on.year
         warning = budget_check(year=year, source=source, total=total)
@@ -193,7 +218,7 @@ def over_budget_refused(change: MoneyChange, *, by: User) -> None:
     request.items.update(live=False)
 
 
-def _pending_reply(request: FundingRequest):
+def _pending_reply(request: FundingRequest) -> MoneyChange | None:
     return MoneyChange.objects.filter(
         kind=MoneyChange.Kind.FUNDING_REPLY, state=MoneyChange.State.PENDING, payload__request_id=request.pk
     ).first()
@@ -205,7 +230,7 @@ def funding_reply_record(
     by: User,
     reply_number: str,
     reply_date: dt.date | None,
-    decisions: dict,
+    decisions: Mapping[int | str, Mapping[str, Any]],
     today: dt.date | None = None,
 ) -> MoneyChange:
     """Record the reply to a batch: ``decisions`` maps each application id to
@@ -231,7 +256,7 @@ def funding_reply_record(
             errors.append("批复日期不能晚于今天。")
         elif reply_date < request.requested_on:
             errors.append("批复日期不能早于报请日期。")
-        entries = []
+        entries: list[ReplyEntry] = []
         items = list(request.items.filter(live=True).select_related("application"))
         for item in items:
             code = item.application.code
@@ -248,7 +273,12 @@ def funding_reply_record(
             amount = d.get("amount_yuan")
             amount_problem = amount_errors(amount, f"{code} 的批复核定金额")
             errors += amount_problem
-            if not amount_problem and amount > item.requested_amount_yuan and not reason:
+            if (
+                isinstance(amount, int)
+                and not amount_problem
+                and amount > item.requested_amount_yuan
+                and not reason
+            ):
                 errors.append(
                     f"{code}：批复核定金额（{amount:,} 元）高于报请金额（{item.requested_amount_yuan:,} 元），"
                     "请写明原因（如批复文件的核定依据）。"
@@ -256,10 +286,11 @@ def funding_reply_record(
             entries.append({"item_id": item.pk, "approved": True, "amount_yuan": amount, "reason": reason})
         if errors:
             raise ServiceError(errors, code="bad_reply")
+        assert reply_date is not None  # else an error above
         approved = [e for e in entries if e["approved"]]
         summary = (
             f"《{request.title}》批复：{reply_number}（{cn_date(reply_date)}），同意 {len(approved)} 项、"
-            f"核定 {sum(e['amount_yuan'] for e in approved):,} 元，不予奖励 {len(entries) - len(approved)} 项。"
+            f"核定 {sum(e['amount_yuan'] or 0 for e in approved):,} 元，不予奖励 {len(entries) - len(approved)} 项。"
         )
         return change_propose(
             kind=MoneyChange.Kind.FUNDING_REPLY,
@@ -320,7 +351,7 @@ def funding_reply_apply(change: MoneyChange, *, by: User) -> FundingRequest:
     return request
 
 
-def funding_progress(application: Application) -> list[dict]:
+def funding_progress(application: Application) -> list[ProgressStep]:
     """报请中 / 已批复 / 已拨付 with their dates, as the enterprise sees them (empty before 报请)."""
     item = (
         application.funding_items.filter(live=True)
@@ -331,7 +362,9 @@ def funding_progress(application: Application) -> list[dict]:
     if item is None:
         return []
     request = item.request
-    steps = [{"label": "报请中", "date": request.requested_on, "text": f"报请{request.recipient}"}]
+    steps: list[ProgressStep] = [
+        {"label": "报请中", "date": request.requested_on, "text": f"报请{request.recipient}"}
+    ]
     if request.state == State.REPLIED:
         if item.decision == Item.Decision.APPROVED:
             text = f"{request.reply_number}，核定 {item.approved_amount_yuan:,} 元"

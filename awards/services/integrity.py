@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,7 +37,7 @@ NOT_CLAIMS = (ApplicationStatus.DRAFT, *CLOSED_STATUSES)
 class Claim:
     """What the pair rule needs of one record (a row of the database or one being submitted)."""
 
-    id: int | None
+    id: int  # 0 for a record not stored yet (pair_kind does not read it)
     enterprise_id: int | None
     reward_item_id: int
     family: str
@@ -62,12 +62,12 @@ def pair_kind(earlier: Claim, later: Claim) -> str | None:
 def find_pairs(claims: list[Claim]) -> list[tuple[Claim, Claim, str]]:
     """Every (later, earlier, kind) among the claims: grouped by reference and by enterprise+family."""
     claims = sorted(claims, key=lambda c: c.id)
-    groups: dict[tuple, list[Claim]] = defaultdict(list)
+    groups: dict[tuple[str | int | None, ...], list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.canonical:
             groups[("ref", claim.canonical)].append(claim)
         groups[("family", claim.enterprise_id, claim.family)].append(claim)
-    seen: set[tuple] = set()
+    seen: set[tuple[int, int, str]] = set()
     out = []
     for members in groups.values():
         for i, later in enumerate(members):
@@ -97,14 +97,11 @@ def claims_against(
     match = Q(enterprise_id=enterprise.pk, reward_item__family=item.family) if enterprise.pk else Q(pk__in=[])
     if canonical:
         match |= Q(reference_canonical=canonical)
-    candidates = (
-        Application.objects.filter(match)
-        .exclude(status__in=NOT_CLAIMS)
-        .exclude(pk=exclude_id)
-        .select_related("enterprise", "reward_item")
-        .order_by("id")[:20]
-    )
-    new = Claim(exclude_id, enterprise.pk, item.pk, item.family, item.is_nomination, canonical)
+    live = Application.objects.filter(match).exclude(status__in=NOT_CLAIMS)
+    if exclude_id is not None:
+        live = live.exclude(pk=exclude_id)
+    candidates = live.select_related("enterprise", "reward_item").order_by("id")[:20]
+    new = Claim(exclude_id or 0, enterprise.pk, item.pk, item.family, item.is_nomination, canonical)
     # a family whose pack says 全额 or 补差 after a nomination is decided by that rule
     # (rules.assess_amount), not by a ruling: only a silent family (FLAG) asks for one
     silent = item.nomination_rule == NominationRule.FLAG
@@ -160,7 +157,12 @@ def findings_record(*, application: Application, found_on: str) -> list[Duplicat
     return stored
 
 
-def findings_scan(*, application_model=Application, finding_model=DuplicateFinding, found_on: str) -> int:
+def findings_scan(
+    *,
+    application_model: type[Application] = Application,
+    finding_model: type[DuplicateFinding] = DuplicateFinding,
+    found_on: str,
+) -> int:
     """Every possible duplicate over the whole history, stored once; returns how many were new.
 
     Takes the model classes so the data migration that introduced canonical references can run it
@@ -190,7 +192,7 @@ def findings_scan(*, application_model=Application, finding_model=DuplicateFindi
     return len(new)
 
 
-def open_findings(application: Application):
+def open_findings(application: Application) -> QuerySet[DuplicateFinding]:
     """Findings on either side of this application that still have no ruling, against a record
     that is still a claim (one since rejected or withdrawn no longer holds the other up)."""
     return DuplicateFinding.objects.filter(DuplicateFinding.holding(application))

@@ -4,9 +4,12 @@ They become paid applications marked legacy, so 同一奖项不得重复奖励 c
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +20,7 @@ from core.dates import cn_date
 from core.errors import ServiceError
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
+from core.models import ImportBatch
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem, RewardTier
@@ -69,14 +73,14 @@ class LegacyRow:
     approval_date: dt.date | None = None
     tier: str = ""  # the tier's code, for a tiered line (issue 18: tiered lines entered as legacy too)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("award_date", "paid_on", "approval_date"):
             data[key] = data[key].isoformat() if data[key] else None
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "LegacyRow":
+    def from_json(cls, data: Mapping[str, Any]) -> "LegacyRow":
         data = dict(data)
         for key in ("award_date", "paid_on", "approval_date"):
             data[key] = dt.date.fromisoformat(data[key]) if data.get(key) else None
@@ -306,6 +310,7 @@ def _reference_errors(application: Application, reference: str) -> list[str]:
 
 
 def legacy_correction_apply(change: MoneyChange, *, by: User) -> Application:
+    assert change.application is not None  # a correction names its application
     application = lock(change.application)
     data = change.payload
     errors = _reference_errors(application, data["reference"])
@@ -342,14 +347,14 @@ def legacy_correction_apply(change: MoneyChange, *, by: User) -> Application:
 @dataclass
 class LegacyPreview:
     rows: list[LegacyRow]
-    errors: list[dict]  # core.imports.error entries (row number and Chinese message)
+    errors: list[dict[str, Any]]  # core.imports.error entries (row number and Chinese message)
 
     @property
     def ok(self) -> bool:
         return bool(self.rows) and not self.errors
 
 
-def _amount(value, errors: list[str]) -> int | None:
+def _amount(value: object, errors: list[str]) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and float(value).is_integer():
@@ -372,7 +377,7 @@ def _resolve_item(value: str, items: dict[str, str], errors: list[str]) -> str:
     return code
 
 
-def _resolve_tier(value: str, reward_code: str, tiers: dict, errors: list[str]) -> str:
+def _resolve_tier(value: str, reward_code: str, tiers: dict[tuple[str, str], str], errors: list[str]) -> str:
     """A tier written by name or code, of the row's line (the line's other checks say when it needs one)."""
     value = value.strip()
     if not value or not reward_code:
@@ -384,7 +389,7 @@ def _resolve_tier(value: str, reward_code: str, tiers: dict, errors: list[str]) 
     return code
 
 
-def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPreview:
+def legacy_import_preview(*, upload: UploadedFile, today: dt.date | None = None) -> LegacyPreview:
     """Read and check every row of an uploaded workbook (already size- and type-checked)."""
     today = today or timezone.localdate()
     workbook = open_workbook(upload, limits=LIMITS)
@@ -394,7 +399,7 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     if not header:
         raise ServiceError("工作表是空的，请使用下载的模板填写。", code="empty")
     labels = {label: key for key, label in COLUMNS}
-    positions = {}
+    positions: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = labels.get(cell_text(cell))
         if key:
@@ -402,18 +407,20 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
     missing = [label for key, label in COLUMNS if key in REQUIRED and key not in positions]
     if missing:
         raise ServiceError(f"表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header")
-    items, names = {}, {}
+    items: dict[str, str] = {}
+    names: dict[str, str] = {}
     for code, name in RewardItem.objects.values_list("code", "name"):
         items[code] = code
         items[name] = code
         names[code] = name
-    tiers, tier_names = {}, {}
+    tiers: dict[tuple[str, str], str] = {}
+    tier_names: dict[tuple[str, str], str] = {}
     for item_code, code, name in RewardTier.objects.values_list("reward_item__code", "code", "name"):
         tiers[(item_code, code)] = tiers[(item_code, name)] = code
         tier_names[(item_code, code)] = name
     rows: list[LegacyRow] = []
-    errors: list[dict] = []
-    seen: dict[tuple, int] = {}
+    errors: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for number, values in enumerate(rows_iter, start=2):
         if values is None or all(v is None or cell_text(v) == "" for v in values):
             continue
@@ -447,10 +454,10 @@ def legacy_import_preview(*, upload, today: dt.date | None = None) -> LegacyPrev
         row.tier_name = tier_names.get((row.reward_code, row.tier), "")
         if not row_errors:
             row_errors.extend(_legacy_check(row, today)[2])
-        key = (row.credit_code, row.reward_code, canonical_reference(row.reference))
-        if row.reference and key in seen:
-            row_errors.append(f"与第 {seen[key]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
-        seen.setdefault(key, number)
+        same = (row.credit_code, row.reward_code, canonical_reference(row.reference))
+        if row.reference and same in seen:
+            row_errors.append(f"与第 {seen[same]} 行是同一奖项、同一编号（同一奖项不得重复奖励）。")
+        seen.setdefault(same, number)
         if row_errors:
             errors.append(row_error("；".join(row_errors), row=number))
         else:
@@ -491,20 +498,20 @@ class LegacyImporter(Importer):
     rows_template = "awards/_import_rows_legacy.html"
     confirm_note = "确认后登记为一项待确认的变更，须由另一位办公室负责人确认后才一并录入。"
 
-    def read(self, uploaded, *, params, by: User):
+    def read(self, uploaded: UploadedFile, *, params: dict[str, Any], by: User) -> Parsed:
         preview = legacy_import_preview(upload=uploaded)
         return Parsed(rows=[row.to_json() for row in preview.rows], errors=preview.errors)
 
-    def apply(self, batch, *, by: User):
+    def apply(self, batch: ImportBatch, *, by: User) -> tuple[str, MoneyChange]:
         rows = [LegacyRow.from_json(data) for data in batch.rows]
         change = legacy_import_confirm(rows=rows, by=by, source_name=batch.original_name[:100])
         return f"{len(rows)} 条历史兑现记录已登记导入，待另一位办公室负责人确认后一并录入。", change
 
-    def may_use(self, user):
+    def may_use(self, user: User) -> bool:
         return is_office(user)
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return reverse("awards:legacy_import")
 
-    def done_url(self, batch):
+    def done_url(self, batch: ImportBatch) -> str:
         return reverse("awards:money_changes")

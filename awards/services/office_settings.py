@@ -74,7 +74,7 @@ def reward_item_update(
         reward_item=item,
         payload={
             "amount_yuan": amount_yuan,
-            "amount_from": amount_from.isoformat() if amount_changed else None,
+            "amount_from": amount_from.isoformat() if amount_changed and amount_from else None,
             "funding_source": funding_source,
             "provisional": provisional,
             "active": active,
@@ -84,6 +84,7 @@ def reward_item_update(
 
 
 def reward_item_apply(change: MoneyChange, *, by: User) -> RewardItem:
+    assert change.reward_item_id is not None  # a change of kind REWARD_ITEM names its line
     item = RewardItem.objects.select_for_update().get(pk=change.reward_item_id)
     data = change.payload
     if data["amount_from"]:

@@ -15,7 +15,7 @@ from ._changes import change_propose, pending_change
 from ._workflow import Action, Status, lock, record, refuse_state, require_office, wan
 
 
-def amount_errors(amount_yuan, label: str) -> list[str]:
+def amount_errors(amount_yuan: object, label: str) -> list[str]:
     """Every amount of money the platform accepts: a whole number of 元, 1 元 to 1 亿元."""
     if amount_yuan is None or isinstance(amount_yuan, bool) or not isinstance(amount_yuan, int):
         return [f"{label}须为整数（元）。"]
@@ -126,6 +126,7 @@ def payment_apply(change: MoneyChange, *, by: User) -> Application:
     """The confirmation of a recorded payment: 待拨付 → 已拨付, with both names kept."""
     data = change.payload
     now = timezone.now()
+    assert change.application_id is not None  # a payment names its application
     # race: a payment confirmed twice; the UPDATE … WHERE status = 待拨付 succeeds once
     claimed = Application.objects.filter(
         pk=change.application_id, status=Status.AWAITING_PAYMENT, approved_amount_yuan__isnull=False
@@ -165,6 +166,7 @@ def payment_apply(change: MoneyChange, *, by: User) -> Application:
 
 def payment_refused(change: MoneyChange, *, by: User) -> None:
     application = change.application
+    assert application is not None  # a payment names its application
     record(
         application,
         action=Action.PAY_REFUSED,

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -113,6 +113,7 @@ def objection_record(
         if application.status != Status.PUBLICITY:
             raise refuse_state(application, "登记公示异议")
         batch = application.publicity_batch
+        assert batch is not None  # an application in 公示 belongs to a batch
         if received_on > today:
             raise ServiceError("收到日期不能晚于今天。", code="future")
         if not batch.start_date <= received_on <= batch.end_date:
@@ -176,12 +177,14 @@ def objection_resolve(
                 actor=by,
                 comment=objection.resolution,
             )
-            if application.publicity_batch.end_date < today:
+            batch = application.publicity_batch
+            assert batch is not None  # an application in 公示 belongs to a batch
+            if batch.end_date < today:
                 _advance(application.pk, today=today)
     return objection
 
 
-def _due(today: dt.date):
+def _due(today: dt.date) -> QuerySet[Application]:
     return Application.objects.filter(status=Status.PUBLICITY, publicity_batch__end_date__lt=today).exclude(
         objections__outcome=Objection.Outcome.OPEN
     )
@@ -205,6 +208,7 @@ def _advance(application_id: int, *, today: dt.date) -> bool:
     # the daily task moves it: no person acts
     save_with_history(application, None, reason="公示期满无异议，转入待拨付")
     batch = application.publicity_batch
+    assert batch is not None  # the query asked for one
     record(
         application,
         action=Action.PUBLICITY_END,
