@@ -2,9 +2,11 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,13 +17,19 @@ from core.policy import first_year
 from .formatting import as_typed, wan
 from .models import (
     Application,
+    ApplicationEvent,
     DuplicateFinding,
+    Enterprise,
     FundBudget,
     FundingRequestItem,
     FundingSource,
     Objection,
     PublicityBatch,
 )
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+    from django_stubs_ext import WithAnnotations
 
 Status = Application.Status
 
@@ -31,7 +39,9 @@ class AwardYear(ExtractYear):
     characters there avoids Django's per-row Python extract function (the 资金台账 groups every
     application by year)."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: "SQLCompiler", connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> "_AsSqlType":
         sql, params = compiler.compile(self.lhs)
         return f"CAST(substr({sql}, 1, 4) AS integer)", params
 
@@ -44,7 +54,9 @@ PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYM
 UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
 
 
-def money_summary(*, year: int | None = None, sources: list[tuple[str, str]] | None = None) -> list[dict]:
+def money_summary(
+    *, year: int | None = None, sources: list[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """Requested / approved / paid / pending 元 by funding source and award year (one query).
 
     ``year`` is the year of the award (获奖年度). ``pending`` is approved but not yet paid;
@@ -82,7 +94,7 @@ def money_summary(*, year: int | None = None, sources: list[tuple[str, str]] | N
     return out
 
 
-def money_totals(rows: list[dict]) -> dict:
+def money_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     keys = (
         "requested",
         "approved",
@@ -98,7 +110,9 @@ def money_totals(rows: list[dict]) -> dict:
     return {key: sum(r[key] for r in rows) for key in keys}
 
 
-def money_by_source(rows: list[dict], sources: list[tuple[str, str]] | None = None) -> list[dict]:
+def money_by_source(
+    rows: list[dict[str, Any]], sources: list[tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """The summary folded over years: one row per funding source, in the schedule's order."""
     out = []
     for code, name in FundingSource.as_choices() if sources is None else sources:
@@ -107,7 +121,7 @@ def money_by_source(rows: list[dict], sources: list[tuple[str, str]] | None = No
     return out
 
 
-def paid_between(*, start: dt.date, end: dt.date):
+def paid_between(*, start: dt.date, end: dt.date) -> QuerySet[Application]:
     """Applications paid in [start, end] (both inclusive), for the half-year report and the payment list."""
     return (
         Application.objects.filter(status=Status.PAID, paid_on__range=(start, end))
@@ -124,18 +138,27 @@ def award_years(*, today: dt.date) -> list[int]:
     return list(range(today.year, first_year() - 1, -1))
 
 
-def enterprise_applications(enterprise):
+def enterprise_applications(enterprise: Enterprise) -> QuerySet[Application]:
     return Application.objects.filter(enterprise=enterprise).select_related("reward_item").order_by("-id")
 
 
-def office_applications(*, status: str = "", funding_source: str = "", q: str = ""):
+class ReviewFlags(TypedDict):
+    """What ``office_applications`` annotates on each application."""
+
+    open_objections: bool
+    open_findings: bool
+
+
+def office_applications(
+    *, status: str = "", funding_source: str = "", q: str = ""
+) -> "QuerySet[WithAnnotations[Application, ReviewFlags]]":
     qs = Application.objects.exclude(status=Status.DRAFT).select_related(
         "enterprise", "reward_item", "funding_source"
     )
     if status:
         qs = qs.filter(status=status)
     if funding_source:
-        qs = qs.filter(funding_source=funding_source)
+        qs = qs.filter(funding_source__code=funding_source)
     if q:
         qs = qs.filter(
             Q(enterprise__name__icontains=q)
@@ -158,13 +181,13 @@ WORK_IN_PROGRESS = [
 ]
 
 
-def status_counts(statuses=WORK_IN_PROGRESS) -> dict[str, int]:
+def status_counts(statuses: Iterable[str] = WORK_IN_PROGRESS) -> dict[str, int]:
     """Applications per state among ``statuses``: an index range on status, not a scan of every case."""
     qs = Application.objects.filter(status__in=statuses)
     return dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
-def timeline(application):
+def timeline(application: Application) -> QuerySet[ApplicationEvent]:
     return application.events.select_related("actor").order_by("created_at", "id")
 
 
@@ -180,7 +203,22 @@ _PUBLISHABLE_ROW = (
 _CHECKED = mark_safe(" checked")  # noqa: S308 (constant markup)
 
 
-def publishable_rows(applications, *, checked: set[str] | None) -> list[dict]:
+class PublishableRow(TypedDict):
+    """One row of the 发布公示 form (``publishable_rows``)."""
+
+    pk: int
+    code: str
+    enterprise: str
+    reward_item: str
+    amount: str
+    reviewed_on: str
+    checked: bool
+    html: SafeString
+
+
+def publishable_rows(
+    applications: QuerySet[Application], *, checked: set[str] | None
+) -> list[PublishableRow]:
     """The rows of the 发布公示 form, formatted once here (no model objects, no per-row filters);
     ``html`` is the row's table markup.
 
@@ -190,32 +228,38 @@ def publishable_rows(applications, *, checked: set[str] | None) -> list[dict]:
     for pk, created_at, enterprise, item, amount, reviewed_at in applications.values_list(
         "pk", "created_at", "enterprise__name", "reward_item__name", "amount_yuan", "second_reviewed_at"
     ):
-        row = {
-            "pk": pk,
-            "code": Application.code_for(pk, created_at),
-            "enterprise": enterprise,
-            "reward_item": item,
-            "amount": wan(amount),
-            "reviewed_on": table_date(reviewed_at, with_time=False),
-            "checked": checked is None or str(pk) in checked,
-        }
-        row["html"] = markup(
+        code = Application.code_for(pk, created_at)
+        shown = wan(amount)
+        reviewed_on = table_date(reviewed_at, with_time=False)
+        ticked = checked is None or str(pk) in checked
+        html = markup(
             _PUBLISHABLE_ROW,
             pk,
             pk,
-            _CHECKED if row["checked"] else "",
+            _CHECKED if ticked else "",
             pk,
-            row["code"],
+            code,
             enterprise,
             item,
-            row["amount"],
-            row["reviewed_on"],
+            shown,
+            reviewed_on,
         )
-        rows.append(row)
+        rows.append(
+            PublishableRow(
+                pk=pk,
+                code=code,
+                enterprise=enterprise,
+                reward_item=item,
+                amount=shown,
+                reviewed_on=reviewed_on,
+                checked=ticked,
+                html=html,
+            )
+        )
     return rows
 
 
-def current_batches(today: dt.date):
+def current_batches(today: dt.date) -> QuerySet[PublicityBatch]:
     """公示 lists whose window has not ended (including those announced to start soon)."""
     return PublicityBatch.objects.filter(end_date__gte=today).order_by("start_date", "id")
 
@@ -232,7 +276,7 @@ def current_lists(today: dt.date, limit: int = 10) -> list[PublicityBatch]:
     return list(current_batches(today).prefetch_related(entries)[:limit])
 
 
-def past_batches(today: dt.date):
+def past_batches(today: dt.date) -> QuerySet[PublicityBatch]:
     # a correlated count per listed batch (index on publicity_batch_id), not a GROUP BY over the join
     return (
         PublicityBatch.objects.filter(end_date__lt=today)
@@ -249,12 +293,12 @@ class _CountOf(Subquery):
     output_field = models.IntegerField()
 
 
-def _count_per_batch(queryset, batch_field: str) -> _CountOf:
+def _count_per_batch(queryset: QuerySet[Any], batch_field: str) -> _CountOf:
     """A correlated count of ``queryset`` rows per outer batch, for annotating a page of batches."""
     return _CountOf(queryset.filter(**{batch_field: OuterRef("pk")}).order_by().values("pk"))
 
 
-def batches_with_counts():
+def batches_with_counts() -> QuerySet[PublicityBatch]:
     """Every 公示 list, newest first, with its number of entries and of open objections."""
     return PublicityBatch.objects.annotate(
         n=_count_per_batch(Application.objects.all(), "publicity_batch"),
@@ -264,6 +308,20 @@ def batches_with_counts():
     ).order_by("-start_date", "-id")
 
 
+class BatchRow(TypedDict):
+    """One row of the 公示管理 table (``batch_rows``)."""
+
+    url: str
+    docx_url: str
+    title: str
+    start: str
+    end: str
+    end_date: dt.date
+    n: int
+    open_objections: int
+    badge: tuple[str, str]
+
+
 _BATCH_STATES = {  # (badge class, label) by the list's window against today
     "ended": ("badge-gray", "已结束"),
     "future": ("badge-blue", "未开始"),
@@ -271,11 +329,11 @@ _BATCH_STATES = {  # (badge class, label) by the list's window against today
 }
 
 
-def batch_rows(page, *, today: dt.date) -> list[dict]:
+def batch_rows(page: Iterable[Any], *, today: dt.date) -> list[BatchRow]:
     """A page of ``batches_with_counts`` for the 公示管理 table, formatted once here (links, dates,
     state) instead of per row in the template: one reverse per page, no model methods."""
     detail, docx = url_pattern("awards:publicity_batch"), url_pattern("awards:publicity_docx")
-    rows = []
+    rows: list[BatchRow] = []
     for batch in page:
         state = "ended" if batch.end_date < today else "future" if batch.start_date > today else "open"
         rows.append(
@@ -328,7 +386,7 @@ APPLICATION_ROW_FIELDS = (
 )
 
 
-def application_rows(page) -> list[SafeString]:
+def application_rows(page: "Iterable[WithAnnotations[Application, ReviewFlags]]") -> list[SafeString]:
     """A page of ``office_applications`` (``.only(*APPLICATION_ROW_FIELDS)``) as the 申报审核 table's
     rows, written at once here (one reverse per page, no per-cell template filters); every value is
     escaped."""
@@ -361,14 +419,14 @@ def application_rows(page) -> list[SafeString]:
     return rows
 
 
-def batch_entries(batch):
+def batch_entries(batch: PublicityBatch) -> QuerySet[Application]:
     """The rows of a 公示 list as the public sees them (withdrawn after objection shown as such)."""
     return batch.applications.select_related("enterprise", "reward_item", "funding_source").order_by(
         "reward_item__order", "id"
     )
 
 
-def findings(*, state: str = "", kind: str = ""):
+def findings(*, state: str = "", kind: str = "") -> QuerySet[DuplicateFinding]:
     """Possible duplicates over the whole history, both records and the ruling, newest first."""
     qs = DuplicateFinding.objects.select_related(
         "application__enterprise",
@@ -386,14 +444,14 @@ def findings(*, state: str = "", kind: str = ""):
     return qs.order_by("-found_at", "-id")
 
 
-def application_findings(application):
+def application_findings(application: Application) -> QuerySet[DuplicateFinding]:
     """The possible duplicates on either side of one application."""
     return findings().filter(Q(application=application) | Q(other=application))
 
 
 def payment_ledger(
     *, year: int | None = None, funding_source: str = "", reward_code: str = "", status: str = ""
-):
+) -> QuerySet[Application]:
     """The 资金拨付台账: every approved or paid award (legacy included), oldest award first."""
     qs = Application.objects.filter(status__in=APPROVED_STATUSES).select_related(
         "enterprise", "reward_item", "funding_source", "payment_recorded_by", "payment_confirmed_by"
@@ -401,7 +459,7 @@ def payment_ledger(
     if year:
         qs = qs.filter(award_date__year=year)
     if funding_source:
-        qs = qs.filter(funding_source=funding_source)
+        qs = qs.filter(funding_source__code=funding_source)
     if reward_code:
         qs = qs.filter(reward_item__code=reward_code)
     if status:
@@ -409,7 +467,7 @@ def payment_ledger(
     return qs.order_by("award_date", "id")
 
 
-def ledger_totals(qs) -> dict:
+def ledger_totals(qs: QuerySet[Application]) -> dict[str, int]:
     return qs.aggregate(
         n=Count("id"),
         # 核定: the reply's amount once confirmed, the amount assessed at submission before
@@ -443,17 +501,29 @@ def budget_use(*, years: Iterable[int] | None = None) -> dict[tuple[int, str], d
     }
 
 
-def budget_rows(*, year: int | None = None) -> list[dict]:
+class BudgetRow(TypedDict):
+    """One year's fund of one source (``budget_rows``)."""
+
+    year: int
+    source_label: str
+    budget: int
+    committed: int
+    paid: int
+    remaining: int
+    basis: str
+
+
+def budget_rows(*, year: int | None = None) -> list[BudgetRow]:
     """Per year (``year``: that year only) and fund with a budget: budget, committed (approved, not yet
     paid), paid, remaining, counted by the year of the 报请 batch (``budget_use``)."""
-    budgets = FundBudget.objects.select_related("source").order_by("-year", "source__order")
+    found = FundBudget.objects.select_related("source").order_by("-year", "source__order")
     if year is not None:
-        budgets = budgets.filter(year=year)
-    budgets = list(budgets)
+        found = found.filter(year=year)
+    budgets = list(found)
     if not budgets:
         return []
     use = budget_use(years={budget.year for budget in budgets})
-    out = []
+    out: list[BudgetRow] = []
     for budget in budgets:
         u = use.get((budget.year, budget.source_id), {"committed": 0, "paid": 0})
         out.append(
@@ -470,7 +540,7 @@ def budget_rows(*, year: int | None = None) -> list[dict]:
     return out
 
 
-def granted_by_item_and_year(*, start: dt.date, end: dt.date) -> list[dict]:
+def granted_by_item_and_year(*, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Rewards granted (passed 复核) and paid, per reward line and award year, for awards won in
     [start, end] — the 终期评估's rewards section (one query). Each row: item name and order, year,
     granted count and 元, paid count and 元."""

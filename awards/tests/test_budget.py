@@ -46,6 +46,7 @@ def test_a_budget_takes_effect_when_another_approver_confirms_and_the_money_page
     services.money_change_confirm(change=change, by=users["approver"])
     assert FundBudget.objects.get().amount_yuan == 1_000_000
     client.force_login(users["office"])
+
     def budget_section(query: str) -> str:
         page = client.get(reverse("awards:money") + query).content.decode()
         return page.split('id="budgets"')[1].split("</form>")[0]
