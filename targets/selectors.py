@@ -5,12 +5,14 @@ Every function runs a fixed number of queries whatever the number of reports or 
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, cast
 
 from django.db import connection, models
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from committee.models import MemberUnit
 from core import rhythm as rh
@@ -21,7 +23,80 @@ from meetings.models import FollowUpAssignment
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
 from .progress import AMBER_TOLERANCE, TargetSpec, evaluate, expected_at
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 SPARK_POINTS = 8
+
+# one point of a target's series: a ``Statistic.values(...)`` row (id, target_id, value, as_of,
+# source, origin, unit__name) and its ``label``
+SeriesPoint = dict[str, Any]
+Halves = list[tuple[str, dt.date, dt.date]]
+
+
+class LatestAnnotations(TypedDict):
+    """What ``with_latest`` adds to each target (besides ``stat_h0``, ``stat_h1``… per half-year)."""
+
+    stat_latest: int | None
+    amber_band_pct: int | None
+
+
+if TYPE_CHECKING:
+    WithLatest = WithAnnotations[Target, LatestAnnotations]
+
+
+# one target's progress (``progress_row``): target, actual, as_of, progress_pct, bar_pct, rag,
+# rag_label, achieved, status_label, expected_by_now, expected_at_as_of, source, series (its
+# SeriesPoint list), owners (its Owner list); plain dicts, which the pages extend with their own keys
+ProgressRow = dict[str, Any]
+
+
+# one unit's line of the league table (``period_timeliness``): report, unit, status, status_label,
+# submitted_at, last_submitted_at, timeliness, timeliness_label, returned
+TimelinessRow = dict[str, Any]
+
+
+class MatrixCell(TypedDict):
+    """A report's badge (``matrix_cell``)."""
+
+    report: Report
+    key: str
+    colour: str
+    label: str
+    status_label: str
+    timeliness_label: str
+
+
+class GridCell(TypedDict):
+    """One cell of a row of ``report_matrix``."""
+
+    key: str
+    label: str
+    accepted: bool
+    url: str
+
+
+class MatrixRow(TypedDict):
+    unit: MemberUnit
+    url: str
+    cells: list[GridCell | None]
+    cells_html: SafeString
+
+
+class ReportMatrix(TypedDict):
+    periods: list[ReportingPeriod]
+    rows: list[MatrixRow]
+    older: int
+    has_older: bool
+
+
+class UnitOwned(TypedDict):
+    owners: list[TargetOwner]
+    measures: list[Measure]
+
+
+# a unit's report with its timeliness and its badge (``unit_reports``): report, timeliness, cell
+UnitReport = dict[str, Any]
 
 
 def current_plan() -> Plan | None:
@@ -58,6 +133,13 @@ def series_periods(
     return out[-last:]
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The quoted column of a concrete field of ``model``."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None  # a concrete field
+    return connection.ops.quote_name(field.column)
+
+
 def _with_latest_sql(ids_sql: str, n_halves: int) -> str:
     """The targets whose ids ``ids_sql`` selects, each with the id of its latest value (``stat_latest``)
     and, per half-year, of the value in force then (``stat_h0``…), as correlated subqueries — one index
@@ -69,10 +151,8 @@ def _with_latest_sql(ids_sql: str, n_halves: int) -> str:
     # only quoted names of the models' tables and columns are formatted in; every value is a parameter
     qn = connection.ops.quote_name
     stat, target, setting = (qn(m._meta.db_table) for m in (Statistic, Target, SiteSetting))
-    s_target, as_of, recorded = (
-        qn(Statistic._meta.get_field(f).column) for f in ("target", "as_of", "recorded_at")
-    )
-    pred, order = (qn(Target._meta.get_field(f).column) for f in ("predecessor", "order"))
+    s_target, as_of, recorded = (_column(Statistic, f) for f in ("target", "as_of", "recorded_at"))
+    pred, order = (_column(Target, f) for f in ("predecessor", "order"))
     latest = f"ORDER BY s.{as_of} DESC, s.{recorded} DESC, s.id DESC LIMIT 1"
     in_lineage = f"(s.{s_target} = t.id OR s.{s_target} = t.{pred} OR s.{s_target} = p.{pred})"
     subquery = "(SELECT s.id FROM {} s WHERE {} {}) AS {}"
@@ -91,29 +171,33 @@ def _with_latest_sql(ids_sql: str, n_halves: int) -> str:
 
 def with_latest(
     targets: models.QuerySet[Target], plan: Plan, today: dt.date, *, series: bool = True
-) -> tuple[list[Target], list[tuple[str, dt.date, dt.date]]]:
+) -> "tuple[list[WithLatest], Halves]":
     """The targets of a queryset (in the plan's order), each with the ids of its latest value
     (``stat_latest``) and (``series``) of its value per recent half-year (``stat_h0``…), and the
     office's amber band (``amber_band_pct``), in 1 query; and the half-years."""
     halves = series_periods(plan, today) if series else []
     ids_sql, ids_params = targets.order_by().values("pk").query.sql_with_params()
-    params: list = []
+    params: list[object] = []
     for _, start, end in halves:
         params += [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
-    found = list(Target.objects.raw(_with_latest_sql(ids_sql, len(halves)), [*params, *ids_params]))
+    # the statement's extra columns (LatestAnnotations) are attributes of each row
+    found = cast(
+        "list[WithLatest]",
+        list(Target.objects.raw(_with_latest_sql(ids_sql, len(halves)), [*params, *ids_params])),
+    )
     for target in found:  # as a queryset of plan.targets would have it: no query for target.plan
         if target.plan_id == plan.pk:
             target.plan = plan
     return found, halves
 
 
-def amber_band_of(target) -> Decimal:
+def amber_band_of(target: object) -> Decimal:
     """The amber band as a fraction (10 % → 0.10): the office's setting set by ``with_latest``."""
     pct = getattr(target, "amber_band_pct", None)
     return AMBER_TOLERANCE if pct is None else Decimal(pct) / 100
 
 
-def half_year_series(targets, halves) -> dict[int, list[dict]]:
+def half_year_series(targets: "Iterable[WithLatest]", halves: Halves) -> dict[int, list[SeriesPoint]]:
     """Per target (annotated by ``with_latest``): its half-year points, oldest first, the latest value last.
 
     One query for all the values. The point of the half-year holding the latest value is that value.
@@ -129,14 +213,14 @@ def half_year_series(targets, halves) -> dict[int, list[dict]]:
             "id", "target_id", "value", "as_of", "source", "origin", "unit__name"
         )
     }
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[SeriesPoint]] = {}
     for target in targets:
         points = []
         for i, (label, _, _) in enumerate(halves):
             row = values.get(getattr(target, f"stat_h{i}"))
             if row is not None:
                 points.append(row | {"label": label})
-        latest = values.get(target.stat_latest)
+        latest = values.get(target.stat_latest) if target.stat_latest is not None else None
         if latest is not None and (not points or points[-1]["id"] != latest["id"]):
             points.append(latest | {"label": f"{latest['as_of']:%Y-%m-%d}"})
         out[target.pk] = points
@@ -163,8 +247,8 @@ def owners_of(target_ids: list[int]) -> dict[int, list[Owner]]:
         .order_by("role", "id")
         .values_list("target_id", "unit__name", "role", "assumed")
     )
-    for target_id, *owner in rows:
-        out[target_id].append(Owner(*owner))
+    for target_id, unit, role, assumed in rows:
+        out[target_id].append(Owner(unit, role, assumed))
     return out
 
 
@@ -175,7 +259,7 @@ def target_progress_rows(
     category: str | None = None,
     unit_id: int | None = None,
     series: bool = True,
-) -> list[dict]:
+) -> list[ProgressRow]:
     """Every active target of ``plan`` with its latest accepted value, progress and RAG (3 queries).
 
     Each dict: target, actual, as_of, progress_pct, bar_pct, rag, rag_label, achieved,
@@ -189,16 +273,17 @@ def target_progress_rows(
         targets = targets.filter(category=category)
     if unit_id:
         targets = targets.filter(owners__unit_id=unit_id).distinct()
-    targets, halves = with_latest(targets, plan, today, series=series)
-    points = half_year_series(targets, halves)
-    owners = owners_of([t.pk for t in targets]) if series else {}
+    found, halves = with_latest(targets, plan, today, series=series)
+    points = half_year_series(found, halves)
+    owners = owners_of([t.pk for t in found]) if series else {}
     return [
-        progress_row(target, points.get(target.pk, []), today, owners.get(target.pk, []))
-        for target in targets
+        progress_row(target, points.get(target.pk, []), today, owners.get(target.pk, [])) for target in found
     ]
 
 
-def progress_row(target: Target, points: list[dict], today: dt.date, owners: list[Owner]) -> dict:
+def progress_row(
+    target: Target, points: list[SeriesPoint], today: dt.date, owners: list[Owner]
+) -> ProgressRow:
     """One target's progress dict from its half-year points (see ``target_progress_rows``)."""
     # progress counts the target's own values only; a predecessor's points are history
     own = [p for p in points if p["target_id"] == target.pk]
@@ -230,24 +315,24 @@ def progress_row(target: Target, points: list[dict], today: dt.date, owners: lis
     }
 
 
-def rag_counts(rows: list[dict]) -> dict[str, int]:
+def rag_counts(rows: Sequence[ProgressRow]) -> dict[str, int]:
     counts = {"green": 0, "amber": 0, "red": 0, "gray": 0}
     for row in rows:
         counts[row["rag"]] += 1
     return counts
 
 
-def group_by_category(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+def group_by_category(rows: list[ProgressRow]) -> list[tuple[str, list[ProgressRow]]]:
     """Rows of one plan by its target categories, in the plan's order (names from the pack)."""
     labels = rows[0]["target"].plan.category_names() if rows else {}
-    groups: dict[str, list[dict]] = {}
+    groups: dict[str, list[ProgressRow]] = {}
     for row in rows:
         groups.setdefault(row["target"].category, []).append(row)
     order = [c for c in labels if c in groups] + [c for c in groups if c not in labels]
     return [(labels.get(c, c), groups[c]) for c in order]
 
 
-def period_timeliness(*, period: ReportingPeriod, today: dt.date | None = None) -> list[dict]:
+def period_timeliness(*, period: ReportingPeriod, today: dt.date | None = None) -> list[TimelinessRow]:
     """The league table of one period: each unit's report status and timeliness (1 query).
 
     Ordered on time first (earliest first submission first), then late, then pending, then missing.
@@ -255,14 +340,14 @@ def period_timeliness(*, period: ReportingPeriod, today: dt.date | None = None) 
     """
     today = today or timezone.localdate()
     reports = period.reports.select_related("unit", "period").order_by("unit__order", "unit_id")
-    rank = {
+    rank: dict[str, int] = {
         Report.Timeliness.ON_TIME: 0,
         Report.Timeliness.BACKFILLED: 1,
         Report.Timeliness.LATE: 2,
         Report.Timeliness.PENDING: 3,
         Report.Timeliness.MISSING: 4,
     }
-    rows = []
+    rows: list[TimelinessRow] = []
     for report in reports:
         timeliness = report.timeliness(today)
         rows.append(
@@ -315,7 +400,7 @@ MATRIX_CELL = {
 }
 
 
-def matrix_cell(report: Report, today: dt.date) -> dict:
+def matrix_cell(report: Report, today: dt.date) -> MatrixCell:
     timeliness = report.timeliness(today)
     key = "returned" if report.status == Report.Status.RETURNED else timeliness
     colour, label = MATRIX_CELL[key]
@@ -342,7 +427,7 @@ def report_matrix(
     status: str | None = None,
     max_periods: int = 8,
     older: int = 0,
-) -> dict:
+) -> ReportMatrix:
     """Periods × units matrix of report status (on time / late / missing / returned). 3 queries.
 
     Shows ``max_periods`` periods of the plan, the latest by default; ``older`` skips that many
@@ -364,9 +449,9 @@ def report_matrix(
     if unit_id:
         reports = reports.filter(unit_id=unit_id)
     report_url, unit_url = url_pattern("targets:report_detail"), url_pattern("targets:unit_detail")
-    grid: dict[int, list] = {}
+    grid: dict[int, list[tuple[int, str, str, str] | None]] = {}
     width = len(periods)
-    for pk, unit, period_id, report_status, first_submitted, backfilled in reports.order_by().values_list(
+    for pk, unit_pk, period_id, report_status, first_submitted, backfilled in reports.order_by().values_list(
         "pk", "unit_id", "period_id", "status", "first_submitted_at", "backfilled"
     ):
         column, deadline, overdue = by_period[period_id]
@@ -377,11 +462,12 @@ def report_matrix(
         else:
             timeliness = "missing" if overdue else "pending"
         key = "returned" if report_status == Report.Status.RETURNED else timeliness
-        grid.setdefault(unit, [None] * width)[column] = (pk, key, report_status, timeliness)
+        grid.setdefault(unit_pk, [None] * width)[column] = (pk, key, report_status, timeliness)
     units = MemberUnit.objects.filter(pk__in=grid).order_by("order", "pk")
-    rows = []
+    rows: list[MatrixRow] = []
     for unit in units:
-        cells, html = [], []
+        cells: list[GridCell | None] = []
+        html: list[str] = []
         for cell in grid[unit.pk]:
             if cell is None:
                 cells.append(None)
@@ -419,7 +505,7 @@ _CELL_HTML = {
 }
 
 
-def unit_owned(*, plan: Plan, unit_id: int) -> dict:
+def unit_owned(*, plan: Plan, unit_id: int) -> UnitOwned:
     """What one unit owns in ``plan``: targets (with role) and measures."""
     owners = list(
         TargetOwner.objects.filter(target__plan=plan, target__active=True, unit_id=unit_id)
@@ -466,7 +552,7 @@ def target_history(
     return sorted(by_date.items())[-limit:]
 
 
-def target_statistics(target: Target):
+def target_statistics(target: Target) -> QuerySet[Statistic]:
     """Every accepted value with where it came from (report, import batch), newest first; paginate."""
     return (
         Statistic.objects.filter(target=target)
@@ -475,7 +561,7 @@ def target_statistics(target: Target):
     )
 
 
-def unit_reports(*, unit_id: int, plan: Plan | None = None, today: dt.date | None = None) -> list[dict]:
+def unit_reports(*, unit_id: int, plan: Plan | None = None, today: dt.date | None = None) -> list[UnitReport]:
     """A unit's reporting record: each report with its status and timeliness, newest period first."""
     today = today or timezone.localdate()
     reports = Report.objects.filter(unit_id=unit_id).select_related("period", "period__plan", "unit")
@@ -487,7 +573,7 @@ def unit_reports(*, unit_id: int, plan: Plan | None = None, today: dt.date | Non
     ]
 
 
-def period_status_counts(periods) -> dict[int, dict[str, int]]:
+def period_status_counts(periods: Iterable[ReportingPeriod]) -> dict[int, dict[str, int]]:
     """Per period: number of reports in each status (1 query)."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in (
@@ -500,7 +586,7 @@ def period_status_counts(periods) -> dict[int, dict[str, int]]:
     return counts
 
 
-def open_followups(*, unit_id: int, limit: int = 20) -> list:
+def open_followups(*, unit_id: int, limit: int = 20) -> list[FollowUpAssignment]:
     """The unit's open follow-up assignments (督办事项, meetings app), shown on its report page."""
     qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id)
     return list(qs.select_related("item").order_by("deadline")[:limit])

@@ -1,5 +1,7 @@
 """The overall dashboard (office; member units read-only), target and unit pages, the status matrix."""
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -85,7 +87,8 @@ def target_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     annotated, halves = selectors.with_latest(Target.objects.filter(pk=target.pk), target.plan, today)
     points = selectors.half_year_series(annotated, halves)[target.pk]
     row = selectors.progress_row(annotated[0], points, today, selectors.owners_of([target.pk])[target.pk])
-    page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
+    # the rows carry what the template reads besides the model: report_visible
+    page: Any = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
     lineage = selectors.target_lineage(target)
     user = request.user
     for stat in page:
