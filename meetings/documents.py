@@ -13,7 +13,7 @@ from core.documents import add_heading, add_paragraph, add_table, new_document
 from core.policy import policy_document
 
 from .models import AgendaItem, FollowUpAssignment, Invitation, Meeting
-from .selectors import agenda_items, first_item_status, meeting_decisions
+from .selectors import PreviousDecisions, agenda_items, first_item_status, meeting_decisions
 
 NUMERALS = "一二三四五六七八九十"
 WEEKDAYS = "一二三四五六日"
@@ -118,12 +118,13 @@ def agenda_document(meeting: Meeting) -> DocxDocument:
     return doc
 
 
-def _status_lines(status: dict | None) -> list[str]:
-    if not status or status.get("previous") is None:
+def _status_lines(status: PreviousDecisions | None) -> list[str]:
+    previous = status["previous"] if status else None
+    if not status or previous is None:
         return ["本次为首次联席会议，无上次会议决定事项。"]
     c = status["counts"]
     lines = [
-        f"{status['previous']['title']}共作出决定事项 {c['total']} 项，已办结 {c['done']} 项，"
+        f"{previous['title']}共作出决定事项 {c['total']} 项，已办结 {c['done']} 项，"
         f"未办结 {c['open']} 项（其中逾期 {c['overdue']} 项）。"
     ]
     for n, entry in enumerate(status["items"], start=1):

@@ -2,13 +2,80 @@
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import FollowUpAssignment, FollowUpItem, Meeting
+from .models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting
 from .status import FollowUpStatus
+
+
+class StatusFields(TypedDict):
+    status: str
+    status_label: str
+    colour: str
+
+
+class UnitStatus(StatusFields):
+    """One unit's part in a decision."""
+
+    unit: str
+    role: str
+
+
+class DecisionStatus(StatusFields):
+    """One decision (follow-up item) with each unit's status; its own status is its lead unit's."""
+
+    id: int
+    title: str
+    meeting: str
+    deadline: str
+    units: list[UnitStatus]
+
+
+class MeetingRef(TypedDict):
+    id: int
+    title: str
+
+
+class DecisionCounts(TypedDict):
+    total: int
+    done: int
+    open: int
+    overdue: int
+
+
+class PreviousDecisions(TypedDict):
+    """``previous_decisions_status``: plain JSON, also frozen in the generated agenda item."""
+
+    as_of: str
+    previous: MeetingRef | None
+    items: list[DecisionStatus]
+    earlier_open: list[DecisionStatus]
+    counts: DecisionCounts
+
+
+class ClosureCounts(TypedDict):
+    total: int
+    closed_on_time: int
+    closed_late: int
+    open: int
+    overdue: int
+
+
+class UnitClosure(ClosureCounts):
+    unit_id: int
+    unit: str
+
+
+class ClosureSummary(TypedDict):
+    start: dt.date
+    end: dt.date
+    totals: ClosureCounts
+    units: list[UnitClosure]
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
@@ -33,38 +100,40 @@ def _earlier_than(meeting: Meeting) -> Q:
     )
 
 
-def _status_dict(status: FollowUpStatus) -> dict:
+def _status_dict(status: FollowUpStatus) -> StatusFields:
     return {"status": status.value, "status_label": status.label, "colour": status.colour}
 
 
-def _group_by_item(assignments, today: dt.date) -> list[dict]:
+def _meeting_of(assignment: FollowUpAssignment) -> Meeting:
+    """The meeting that took the decision (assignments read here are of meeting decisions)."""
+    agenda_item = assignment.item.agenda_item
+    assert agenda_item is not None  # filtered on item__source=MEETING and its meeting
+    return agenda_item.meeting
+
+
+def _group_by_item(assignments: Iterable[FollowUpAssignment], today: dt.date) -> list[DecisionStatus]:
     """One entry per item with each unit's status. The item's own status is its lead unit's:
     the 牵头单位 answers for the decision as a whole; co-operating units are listed beside it."""
-    items: dict[int, dict] = {}
+    items: dict[int, DecisionStatus] = {}
     for a in assignments:
         status = a.status_on(today)
-        entry = items.setdefault(
-            a.item_id,
-            {
+        entry = items.get(a.item_id)
+        if entry is None:  # the first unit's status until the lead unit's is read
+            entry = items[a.item_id] = {
                 "id": a.item_id,
                 "title": a.item.title,
-                "meeting": a.item.agenda_item.meeting.title,
+                "meeting": _meeting_of(a).title,
                 "deadline": a.deadline.isoformat(),
                 "units": [],
-                "_status": status,
-            },
-        )
+                **_status_dict(status),
+            }
         entry["units"].append({"unit": a.unit.name, "role": a.get_role_display(), **_status_dict(status)})
         if a.role == FollowUpAssignment.Role.LEAD:
-            entry["_status"] = status
-    out = []
-    for entry in items.values():
-        entry.update(_status_dict(entry.pop("_status")))
-        out.append(entry)
-    return out
+            entry.update(_status_dict(status))
+    return list(items.values())
 
 
-def previous_decisions_status(meeting: Meeting, *, today: dt.date | None = None) -> dict:
+def previous_decisions_status(meeting: Meeting, *, today: dt.date | None = None) -> PreviousDecisions:
     """第二条(六): how the previous meeting's decisions stand, from the follow-up records.
 
     Plain data (JSON-able), so the same structure is shown live before the meeting and frozen in
@@ -72,7 +141,7 @@ def previous_decisions_status(meeting: Meeting, *, today: dt.date | None = None)
     """
     today = today or timezone.localdate()
     previous = previous_meeting(meeting)
-    result = {
+    result: PreviousDecisions = {
         "as_of": today.isoformat(),
         "previous": {"id": previous.pk, "title": previous.title} if previous else None,
         "items": [],
@@ -88,9 +157,10 @@ def previous_decisions_status(meeting: Meeting, *, today: dt.date | None = None)
         .select_related("item__agenda_item__meeting", "unit")
         .order_by("item__agenda_item__order", "item__order", "item_id", "role", "unit__order")
     )
-    current, earlier = [], []
+    current: list[FollowUpAssignment] = []
+    earlier: list[FollowUpAssignment] = []
     for a in assignments:
-        (current if a.item.agenda_item.meeting_id == previous.pk else earlier).append(a)
+        (current if _meeting_of(a).pk == previous.pk else earlier).append(a)
     result["items"] = _group_by_item(current, today)
     result["earlier_open"] = _group_by_item(earlier, today)
     counts = result["counts"]
@@ -110,12 +180,16 @@ def unit_ids_with_open_followups() -> set[int]:
     return set(FollowUpAssignment.objects.released().open().values_list("unit_id", flat=True).distinct())
 
 
-def _closure_counts(assignments, today: dt.date) -> dict:
-    counts = {"total": 0, "closed_on_time": 0, "closed_late": 0, "open": 0, "overdue": 0}
+def _closure_counts(assignments: Iterable[FollowUpAssignment], today: dt.date) -> ClosureCounts:
+    counts: ClosureCounts = {"total": 0, "closed_on_time": 0, "closed_late": 0, "open": 0, "overdue": 0}
     for a in assignments:
         counts["total"] += 1
         if a.phase == FollowUpAssignment.Phase.CLOSED:
-            counts["closed_on_time" if a.completed_on <= a.deadline else "closed_late"] += 1
+            assert a.completed_on is not None  # set when the closure is granted
+            if a.completed_on <= a.deadline:
+                counts["closed_on_time"] += 1
+            else:
+                counts["closed_late"] += 1
         else:
             counts["open"] += 1
             if a.deadline < today:
@@ -123,7 +197,7 @@ def _closure_counts(assignments, today: dt.date) -> dict:
     return counts
 
 
-def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
+def followup_closure_summary(*, start: dt.date, end: dt.date) -> ClosureSummary:
     """Closure of the follow-up assignments due in [start, end], in total and per unit.
 
     Returns ``{"start", "end", "totals": counts, "units": [{"unit_id", "unit", **counts}, …]}`` where
@@ -139,8 +213,8 @@ def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
         .order_by("unit__order", "unit_id")
         .only("phase", "completed_on", "unit_id", "unit__name", "unit__order", "deadline")
     )
-    per_unit: dict[int, list] = defaultdict(list)
-    names = {}
+    per_unit: dict[int, list[FollowUpAssignment]] = defaultdict(list)
+    names: dict[int, str] = {}
     for a in rows:
         per_unit[a.unit_id].append(a)
         names[a.unit_id] = a.unit.name
@@ -155,11 +229,11 @@ def followup_closure_summary(*, start: dt.date, end: dt.date) -> dict:
     }
 
 
-def agenda_items(meeting: Meeting) -> list:
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     """The ordered agenda with each item's kind, source topic and the topics merged into it."""
     from django.db.models import Prefetch
 
-    from .models import AgendaItem, Topic
+    from .models import Topic
 
     return list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -169,13 +243,15 @@ def agenda_items(meeting: Meeting) -> list:
     )
 
 
-def first_item_status(meeting: Meeting, items: list) -> dict | None:
+def first_item_status(meeting: Meeting, items: Sequence[AgendaItem]) -> PreviousDecisions | None:
     """The generated first item's content: frozen once the meeting is held, live before."""
     generated = next((i for i in items if i.is_generated), None)
     if generated is None:
         return None
-    if generated.generated_snapshot is not None:
-        return generated.generated_snapshot
+    # the snapshot is a ``previous_decisions_status`` stored as JSON when the meeting was held
+    snapshot: PreviousDecisions | None = generated.generated_snapshot
+    if snapshot is not None:
+        return snapshot
     return previous_decisions_status(meeting)
 
 
@@ -202,16 +278,21 @@ def meeting_decisions(meeting: Meeting) -> dict[int, list[Decision]]:
     ):
         units[item_id, role].append(name)
     out: dict[int, list[Decision]] = defaultdict(list)
-    for row in (
+    for pk, agenda_item_id, title, content, deadline in (
         FollowUpItem.objects.filter(agenda_item__meeting=meeting)
         .order_by("order", "id")
-        .values("pk", "agenda_item_id", "title", "content", "deadline")
+        .values_list("pk", "agenda_item_id", "title", "content", "deadline")
     ):
-        out[row.pop("agenda_item_id")].append(
+        if agenda_item_id is None:  # never: filtered on the agenda item's meeting
+            continue
+        out[agenda_item_id].append(
             Decision(
-                **row,
-                lead_names="、".join(units[row["pk"], FollowUpAssignment.Role.LEAD]),
-                support_names="、".join(units[row["pk"], FollowUpAssignment.Role.SUPPORT]),
+                pk=pk,
+                title=title,
+                content=content,
+                deadline=deadline,
+                lead_names="、".join(units[pk, FollowUpAssignment.Role.LEAD]),
+                support_names="、".join(units[pk, FollowUpAssignment.Role.SUPPORT]),
             )
         )
     return dict(out)

@@ -1,6 +1,7 @@
 """The joint meeting (附件2): rules, kinds of business, meetings, invitations, topics, agenda."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from simple_history.models import HistoricalRecords
 
 from committee.models import Appointment, MemberUnit
 from core.policy import policy_document
+
+if TYPE_CHECKING:
+    from ..selectors import Decision
 
 
 class MeetingRule(models.Model):
@@ -386,6 +390,9 @@ class MinutesFile(StoredUpload):
 
 class AgendaItem(models.Model):
     """One item of a meeting's agenda, tagged with the kind of business of 第二条."""
+
+    # set by the minutes page (meetings.views.minutes): the decisions taken on the item
+    decision_list: "list[Decision]"
 
     meeting = models.ForeignKey(
         Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="agenda_items"
