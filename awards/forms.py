@@ -22,7 +22,7 @@ from .models import (
 )
 from .services import Decision
 from .services.enterprises import DUPLICATE_ENTERPRISE
-from .validators import validate_credit_code
+from .validators import credit_code_of
 
 MAX_FILES = 10
 
@@ -105,7 +105,7 @@ class RegistrationForm(forms.Form):
         self.fields["licence"].help_text = f"PDF、JPG 或 PNG 扫描件，不超过 {_limit_mb()}"
 
     def clean_credit_code(self):
-        code = validate_credit_code(self.cleaned_data["credit_code"])
+        code = credit_code_of(self.cleaned_data["credit_code"])
         if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ValidationError(DUPLICATE_ENTERPRISE, code="taken")
         return code
@@ -151,7 +151,7 @@ class ReviewRequestForm(RegistrationForm):
     address = None
 
     def clean_credit_code(self):
-        code = validate_credit_code(self.cleaned_data["credit_code"])
+        code = credit_code_of(self.cleaned_data["credit_code"])
         if not Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ValidationError("该统一社会信用代码尚未注册，请直接注册企业。", code="not_taken")
         return code
@@ -384,7 +384,7 @@ class LegacyForm(forms.Form):
             del self.fields["tier"]
 
     def clean_credit_code(self):
-        return validate_credit_code(self.cleaned_data["credit_code"])
+        return credit_code_of(self.cleaned_data["credit_code"])
 
 
 class XlsxUploadForm(forms.Form):

@@ -1,9 +1,11 @@
+import datetime as dt
 import uuid
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -31,7 +33,7 @@ class FundingSource(models.Model):
         verbose_name_plural = "资金来源"
         ordering = ["order", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @classmethod
@@ -40,7 +42,7 @@ class FundingSource(models.Model):
         return list(cls.objects.values_list("code", "name"))
 
 
-def funding_source_field(**kwargs):
+def funding_source_field(**kwargs: Any) -> "models.ForeignKey[Any, Any]":
     """A reference to a funding source by its code, stored in the column the code always had."""
     kwargs.setdefault("on_delete", models.PROTECT)
     return models.ForeignKey(FundingSource, verbose_name="资金来源", to_field="code", **kwargs)
@@ -72,7 +74,7 @@ class RewardGroup(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -130,14 +132,14 @@ class RewardItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def amount_wan(self):
+    def amount_wan(self) -> float:
         return self.amount_yuan / 10000
 
-    def amount_on(self, day) -> int:
+    def amount_on(self, day: dt.date) -> int:
         """The amount in force for an award obtained on ``day`` (changes apply from a stated date)."""
         entry = self.amounts.filter(valid_from__lte=day).order_by("-valid_from").first()
         return entry.amount_yuan if entry else self.amount_yuan
@@ -168,7 +170,7 @@ class RewardTier(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reward_item} {self.name}"
 
 
@@ -234,10 +236,10 @@ class Enterprise(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("awards:enterprise_detail", args=[self.pk])
 
     @property
@@ -297,10 +299,10 @@ class RegistrationReview(models.Model):
         verbose_name_plural = "注册核查申请"
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.company_name}（{self.credit_code}）"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("awards:registration_review", args=[self.pk])
 
 
@@ -353,13 +355,13 @@ class PublicityBatch(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("awards:publicity_batch", args=[self.pk])
 
-    def is_open(self, today) -> bool:
+    def is_open(self, today: dt.date) -> bool:
         return self.start_date <= today <= self.end_date
 
 
@@ -525,10 +527,10 @@ class Application(models.Model):
             models.Index(fields=["award_date"], name="awards_app_award_date_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.reward_item.name}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("awards:application_detail", args=[self.pk])
 
     @property
@@ -537,7 +539,7 @@ class Application(models.Model):
         return self.code_for(self.pk, self.created_at)
 
     @staticmethod
-    def code_for(pk: int, created_at) -> str:
+    def code_for(pk: int, created_at: dt.datetime) -> str:
         """申报编号 from the id and creation time (for lists read with ``values()``)."""
         return f"JL{timezone.localtime(created_at):%Y}-{pk:05d}"
 
@@ -562,7 +564,7 @@ class Application(models.Model):
         return STATUS_BADGES.get(self.status, "badge-gray")
 
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     ApplicationStatus.DRAFT: "badge-gray",
     ApplicationStatus.SUBMITTED: "badge-blue",
     ApplicationStatus.RETURNED: "badge-amber",
@@ -576,7 +578,7 @@ STATUS_BADGES = {
 }
 
 
-def attachment_path(instance, filename: str) -> str:
+def attachment_path(instance: "Attachment", filename: str) -> str:
     # stored under a random name: the original name is kept in the row, never used as a path
     suffix = PurePath(filename).suffix.lower()[:8]
     return f"awards/applications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
@@ -602,7 +604,7 @@ class Attachment(models.Model):
         verbose_name_plural = "证明材料"
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name
 
 
@@ -657,7 +659,7 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = "办理记录"
         ordering = ["created_at", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} {cn_date(self.created_at)}"
 
 
@@ -702,7 +704,7 @@ class Objection(models.Model):
             models.Index(fields=["outcome", "application"], name="awards_objection_open_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.application.code} 异议"
 
     @property
@@ -769,7 +771,7 @@ class DuplicateFinding(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.application_id} / {self.other_id} {self.get_kind_display()}"
 
     @property
@@ -777,7 +779,7 @@ class DuplicateFinding(models.Model):
         return self.ruling == self.Ruling.PENDING
 
     @classmethod
-    def holding(cls, application) -> Q:
+    def holding(cls, application: "Application | OuterRef") -> Q:
         """Unruled findings on either side of ``application`` (a row or an OuterRef) against a
         record that is still a claim: what holds its 复核 (one since rejected or withdrawn does not)."""
         return (
@@ -810,7 +812,7 @@ class RewardAmount(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.reward_item} {cn_date(self.valid_from)} {self.amount_yuan}"
 
 
@@ -903,7 +905,7 @@ class MoneyChange(models.Model):
             models.Index(fields=["state", "made_at"], name="awards_moneychange_state_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.get_state_display()}）"
 
     @property
@@ -934,7 +936,7 @@ class FundingPath(models.Model):
         verbose_name_plural = "资金来源与审批路径"
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.source.name
 
 
@@ -961,7 +963,7 @@ class FundingStep(models.Model):
             models.UniqueConstraint(fields=["path", "order"], name="awards_fundingstep_one_per_order"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.path} {self.order}. {self.name}"
 
 
@@ -988,7 +990,7 @@ class FundBudget(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year}年 {self.source.name}"
 
 
@@ -1060,10 +1062,10 @@ class FundingRequest(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("awards:funding_request", args=[self.pk])
 
 
@@ -1115,5 +1117,5 @@ class FundingRequestItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.request} {self.application.code}"

@@ -10,7 +10,7 @@ from core.errors import ServiceError, refused_as
 from notifications.services import notify
 
 from ..models import Enterprise
-from ..validators import validate_credit_code
+from ..validators import credit_code_of
 from ._workflow import require_office
 
 DUPLICATE_ENTERPRISE = "该统一社会信用代码已经注册。一个统一社会信用代码只能注册一家企业；如需新增账户，请联系本企业已注册的用户；如认为被他人冒用，请提交注册核查申请。"
@@ -32,7 +32,7 @@ def enterprise_register(
 ) -> tuple[Enterprise, User]:
     """Create an enterprise and its first enterprise user together (all or nothing)."""
     with refused_as("bad_credit_code"):
-        code = validate_credit_code(credit_code)
+        code = credit_code_of(credit_code)
     with transaction.atomic():
         if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ServiceError({"credit_code": DUPLICATE_ENTERPRISE}, code="duplicate_enterprise")

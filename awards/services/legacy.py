@@ -24,7 +24,7 @@ from core.models import ImportBatch
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from ..models import CLOSED_STATUSES, Application, Enterprise, MoneyChange, RewardItem, RewardTier
-from ..validators import canonical_reference, normalize_credit_code, validate_credit_code
+from ..validators import canonical_reference, credit_code_of, normalize_credit_code
 from ._changes import change_propose
 from ._workflow import Action, Status, lock, record, require_office, wan
 from .applications import _apply_assessment, _save_unique
@@ -93,7 +93,7 @@ def _legacy_check(row: LegacyRow, today: dt.date) -> tuple[Enterprise | None, st
     enterprise = None
     code = ""
     try:
-        code = validate_credit_code(row.credit_code)
+        code = credit_code_of(row.credit_code)
     except ValidationError as exc:
         errors.extend(exc.messages)
     if code:

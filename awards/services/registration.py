@@ -15,7 +15,7 @@ from core.history import save_with_history
 from notifications.services import notify
 
 from ..models import Application, Enterprise, RegistrationReview
-from ..validators import validate_credit_code
+from ..validators import credit_code_of
 from ._workflow import require_office
 
 Review = RegistrationReview.Status
@@ -95,7 +95,7 @@ def review_request_submit(
 ) -> RegistrationReview:
     """A company whose code is taken asks for a review; its account waits, inactive, for the office."""
     with refused_as("bad_credit_code"):
-        code = validate_credit_code(credit_code)
+        code = credit_code_of(credit_code)
     enterprise = Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).first()
     if enterprise is None:
         raise ServiceError(
