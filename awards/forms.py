@@ -1,12 +1,17 @@
 """Forms validate and normalise only; saving is the services' job."""
 
+from collections.abc import Iterable
+from typing import Any, TypedDict
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from accounts.models import User
-from core.fields import ProgrammeYearField
+from core.fields import ProgrammeYearField, form_field
 from core.rhythm import RHYTHM_CHOICES
 from core.uploads import validate_upload
 
@@ -15,6 +20,7 @@ from .models import (
     MAX_AMOUNT_YUAN,
     Application,
     Enterprise,
+    FundingRequestItem,
     FundingSource,
     Objection,
     RewardItem,
@@ -55,12 +61,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several attachments in one input, each checked by its content and size."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > MAX_FILES:
             raise ValidationError(f"一次最多上传 {MAX_FILES} 个文件。")
@@ -100,29 +106,30 @@ class RegistrationForm(forms.Form):
     password1 = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label="确认密码", strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["licence"].help_text = f"PDF、JPG 或 PNG 扫描件，不超过 {_limit_mb()}"
 
-    def clean_credit_code(self):
+    def clean_credit_code(self) -> str:
         code = credit_code_of(self.cleaned_data["credit_code"])
         if Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ValidationError(DUPLICATE_ENTERPRISE, code="taken")
         return code
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError("该用户名已被使用，请换一个。")
         return username
 
-    def clean_licence(self):
-        licence = self.cleaned_data["licence"]
+    def clean_licence(self) -> UploadedFile:
+        licence: UploadedFile = self.cleaned_data["licence"]
         validate_upload(licence, kinds=("pdf", "jpg", "png"), max_bytes=settings.MAX_ATTACHMENT_BYTES)
         return licence
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "两次输入的密码不一致。")
@@ -148,9 +155,9 @@ class ReviewRequestForm(RegistrationForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="请说明您与该企业的关系，以及为何认为该代码被他人注册",
     )
-    address = None
+    address = None  # type: ignore[assignment]  # Django's way to drop an inherited form field
 
-    def clean_credit_code(self):
+    def clean_credit_code(self) -> str:
         code = credit_code_of(self.cleaned_data["credit_code"])
         if not Enterprise.objects.filter(credit_code=code, rejected_at__isnull=True).exists():
             raise ValidationError("该统一社会信用代码尚未注册，请直接注册企业。", code="not_taken")
@@ -171,13 +178,13 @@ class EnterpriseContactForm(forms.Form):
         help_text="PDF、JPG 或 PNG 扫描件；核验通过前可更换，更换后办公室将重新核验",
     )
 
-    def __init__(self, *args, verified: bool = False, **kwargs):
+    def __init__(self, *args: Any, verified: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if verified:
             del self.fields["licence"]
 
-    def clean_licence(self):
-        licence = self.cleaned_data.get("licence")
+    def clean_licence(self) -> UploadedFile | None:
+        licence: UploadedFile | None = self.cleaned_data.get("licence")
         if licence:
             validate_upload(licence, kinds=("pdf", "jpg", "png"), max_bytes=settings.MAX_ATTACHMENT_BYTES)
         return licence
@@ -194,13 +201,13 @@ class VerificationRefusalForm(forms.Form):
 
 
 class RewardItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: RewardItem) -> str:
         return f"{obj.name}（{wan(obj.amount_yuan)}）"
 
 
-def tier_choices() -> list:
+def tier_choices() -> list[tuple[str, str] | tuple[str, list[tuple[str, str]]]]:
     """The tiers of the active lines, grouped by line; a tier's code is read with its line."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
     for t in RewardTier.objects.filter(reward_item__active=True).select_related("reward_item"):
         groups.setdefault(t.reward_item.name, []).append((t.code, f"{t.name}（{wan(t.amount_yuan)}）"))
     return [("", "不分等级"), *groups.items()]
@@ -239,18 +246,22 @@ class ApplicationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, intent: str = "draft", existing_attachments: int = 0, **kwargs):
+    def __init__(
+        self, *args: Any, intent: str = "draft", existing_attachments: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.intent = intent if intent in self.INTENTS else "draft"
         self.existing_attachments = existing_attachments
-        self.fields["tier"].choices = tier_choices()
-        self.tiered = len(self.fields["tier"].choices) > 1  # no tiered line: the field is not shown
+        tier = form_field(self, "tier", forms.ChoiceField)
+        tier.choices = tier_choices()
+        self.tiered = len(tier.choices) > 1  # no tiered line: the field is not shown
         self.fields[
             "attachments"
         ].help_text = f"获奖证书、标准文本或商标注册证等，PDF、JPG 或 PNG，单个不超过 {_limit_mb()}，可多选"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.intent != "submit":
             return data
         for name, message in (
@@ -276,17 +287,18 @@ class ReviewForm(forms.Form):
         help_text="退回或不予通过时必填，企业可见",
     )
 
-    def __init__(self, *args, second: bool = False, **kwargs):
+    def __init__(self, *args: Any, second: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        decision = form_field(self, "decision", forms.ChoiceField)
         if second:
-            self.fields["decision"].label = "复核结论"
-            self.fields["decision"].choices = [
+            decision.label = "复核结论"
+            decision.choices = [
                 (Decision.PASS, "复核通过"),
                 (Decision.RETURN, "退回初审"),
                 (Decision.REJECT, "不予通过"),
             ]
         else:
-            self.fields["decision"].choices = [
+            decision.choices = [
                 (Decision.PASS, "初审通过"),
                 (Decision.RETURN, "退回企业补正"),
                 (Decision.REJECT, "不予通过"),
@@ -308,10 +320,10 @@ class PublishForm(forms.Form):
     contact_address = forms.CharField(label="异议受理地址", max_length=200)
     note = forms.CharField(label="补充说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args: Any, queryset: QuerySet[Application] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if queryset is not None:
-            self.fields["applications"].queryset = queryset
+            form_field(self, "applications", forms.ModelMultipleChoiceField).queryset = queryset
 
 
 class ObjectionForm(forms.ModelForm):
@@ -377,21 +389,22 @@ class LegacyForm(forms.Form):
     )
     approval_date = forms.DateField(label="批复日期", widget=DATE, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tier"].choices = tier_choices()
-        if len(self.fields["tier"].choices) == 1:  # no tiered line: nothing to pick
+        tier = form_field(self, "tier", forms.ChoiceField)
+        tier.choices = tier_choices()
+        if len(tier.choices) == 1:  # no tiered line: nothing to pick
             del self.fields["tier"]
 
-    def clean_credit_code(self):
+    def clean_credit_code(self) -> str:
         return credit_code_of(self.cleaned_data["credit_code"])
 
 
 class XlsxUploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
         validate_upload(upload, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
         return upload
 
@@ -484,10 +497,18 @@ class FundingRequestForm(forms.Form):
     )
     requested_on = forms.DateField(label="报请日期", widget=DATE)
 
-    def __init__(self, *args, queryset=None, **kwargs):
+    def __init__(self, *args: Any, queryset: QuerySet[Application] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if queryset is not None:
-            self.fields["applications"].queryset = queryset
+            form_field(self, "applications", forms.ModelMultipleChoiceField).queryset = queryset
+
+
+class ReplyDecision(TypedDict):
+    """What the reply decided for one application (``FundingReplyForm.decisions``)."""
+
+    approved: bool
+    amount_yuan: int | None
+    reason: str
 
 
 class FundingReplyForm(forms.Form):
@@ -496,8 +517,9 @@ class FundingReplyForm(forms.Form):
     reply_number = forms.CharField(label="批复文号", max_length=100, required=False)
     reply_date = forms.DateField(label="批复日期", widget=DATE, required=False)
 
-    def decisions(self, items) -> dict:
-        data, out = self.data, {}
+    def decisions(self, items: Iterable[FundingRequestItem]) -> dict[int, ReplyDecision]:
+        data = self.data
+        out: dict[int, ReplyDecision] = {}
         for i in items:
             pk = i.application_id
             choice = data.get(f"decision_{pk}", "")

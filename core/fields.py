@@ -1,6 +1,6 @@
 """Fields shared by the apps: a model field for who acted, a form field for a year of the programme."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -35,3 +35,14 @@ class ProgrammeYearField(forms.IntegerField):
         start = first_year()
         if value is not None and value < start:
             raise ValidationError(f"年度不能早于 {start} 年（政策自该年起施行）。", code="min_value")
+
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """``form.fields[name]`` as the kind of field the form declares it (to set its choices or queryset)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field

@@ -230,7 +230,7 @@ def funding_reply_record(
     by: User,
     reply_number: str,
     reply_date: dt.date | None,
-    decisions: Mapping[int | str, Mapping[str, Any]],
+    decisions: Mapping[Any, Mapping[str, Any]],
     today: dt.date | None = None,
 ) -> MoneyChange:
     """Record the reply to a batch: ``decisions`` maps each application id to
