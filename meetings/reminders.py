@@ -22,13 +22,14 @@ Items the unit refused (拒签退回) are with the office and are not chased.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Q, Subquery
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.selectors import office_users
-from committee.selectors import unit_leaders, unit_users
+from committee.selectors import UnitLeader, unit_leaders, unit_users
 from core.dates import cn_date
 from core.workdays import add_workdays
 from notifications.reminders import Reminder
@@ -46,15 +47,17 @@ def _reminder_days() -> tuple[int, int]:
     return days or (DEFAULT_REMINDER_DAYS, DEFAULT_REMINDER_DAYS)
 
 
-def _users_by_unit(unit_ids) -> dict[int, list[User]]:
-    by_unit = defaultdict(list)
+def _users_by_unit(unit_ids: Iterable[int]) -> defaultdict[int | None, list[User]]:
+    """The units' users; a unit without any reads as []."""
+    by_unit: defaultdict[int | None, list[User]] = defaultdict(list)
     for user in unit_users(unit_ids):
         by_unit[user.member_unit_id].append(user)
     return by_unit
 
 
-def _invited(meetings) -> dict[int, list[int]]:
-    invited = defaultdict(list)
+def _invited(meetings: list[Meeting]) -> defaultdict[int, list[int]]:
+    """The units invited to each meeting; a meeting without any reads as []."""
+    invited: defaultdict[int, list[int]] = defaultdict(list)
     rows = Invitation.objects.filter(meeting__in=meetings, unit__isnull=False).values_list(
         "meeting_id", "unit_id"
     )
@@ -116,15 +119,18 @@ def _meeting_reminders(today: dt.date, closing_days: int) -> list[Reminder]:
                 url=reverse("meetings:meeting_detail", args=[m.pk]),
             )
         )
-    for m in eve:
-        when = f"{cn_date(m.planned_date)}" + (f" {m.start_time:%H:%M}" if m.start_time else "")
+    for meeting in eve:
+        when = f"{cn_date(meeting.planned_date)}" + (
+            f" {meeting.start_time:%H:%M}" if meeting.start_time else ""
+        )
         out.append(
             Reminder(
-                occasion=f"meeting:{m.pk}:eve",
-                recipients=tuple(u for unit_id in invited[m.pk] for u in users[unit_id]) + tuple(office),
-                subject=f"会议提醒：{m.title}",
-                body=f"{m.full_title}将于 {when} 在 {m.place or '（地点见通知）'} 召开，请准时参加。",
-                url=reverse("meetings:meeting_detail", args=[m.pk]),
+                occasion=f"meeting:{meeting.pk}:eve",
+                recipients=tuple(u for unit_id in invited[meeting.pk] for u in users[unit_id])
+                + tuple(office),
+                subject=f"会议提醒：{meeting.title}",
+                body=f"{meeting.full_title}将于 {when} 在 {meeting.place or '（地点见通知）'} 召开，请准时参加。",
+                url=reverse("meetings:meeting_detail", args=[meeting.pk]),
             )
         )
     return out
@@ -143,11 +149,11 @@ def _followup_reminders(today: dt.date, due_days: int) -> list[Reminder]:
         return []
     setting = FollowUpSetting.get()
     users = _users_by_unit({a.unit_id for a in assignments})
-    picked = defaultdict(list)  # 督办设置: the fallback where the roster gives no account
-    for leader in setting.leaders.filter(is_active=True):
-        picked[leader.member_unit_id].append(leader)
-    roster = None  # the units' 主要负责人 from the committee roster, read once when needed
-    office = None
+    picked: defaultdict[int | None, list[User]] = defaultdict(list)  # 督办设置: the fallback where
+    for account in setting.leaders.filter(is_active=True):  # the roster gives no account
+        picked[account.member_unit_id].append(account)
+    # the office and the units' 主要负责人 from the committee roster, read once when needed
+    escalation: tuple[tuple[User, ...], dict[int, UnitLeader]] | None = None
     out = []
     for a in assignments:
         item = a.item
@@ -178,9 +184,9 @@ def _followup_reminders(today: dt.date, due_days: int) -> list[Reminder]:
             )
         )
         if days > setting.escalate_after_days:
-            if office is None:
-                office = tuple(office_users())
-                roster = unit_leaders({x.unit_id for x in assignments}, on=today)
+            if escalation is None:
+                escalation = (tuple(office_users()), unit_leaders({x.unit_id for x in assignments}, on=today))
+            office, roster = escalation
             leader = roster.get(a.unit_id)
             recipients = tuple(leader.accounts) if leader and leader.accounts else tuple(picked[a.unit_id])
             out.append(
@@ -199,7 +205,7 @@ def _followup_reminders(today: dt.date, due_days: int) -> list[Reminder]:
     return out
 
 
-def _leader_text(leader) -> str:
+def _leader_text(leader: UnitLeader | None) -> str:
     """（张三，市农业农村局局长，联系方式 139…）: who the roster names, for the office to call."""
     if leader is None:
         return ""
@@ -207,6 +213,6 @@ def _leader_text(leader) -> str:
     return f"（{leader.name}，{leader.title}{'，联系方式 ' + contact if contact else ''}）"
 
 
-def collect(today: dt.date):
+def collect(today: dt.date) -> list[Reminder]:
     closing_days, due_days = _reminder_days()
     return _meeting_reminders(today, closing_days) + _followup_reminders(today, due_days)
