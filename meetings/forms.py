@@ -1,15 +1,20 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
-from core.fields import ProgrammeYearField
+from core.fields import ProgrammeYearField, form_field
 from core.uploads import validate_upload
 
-from .models import BusinessKind, Invitation, Meeting, Topic
+from .models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
 from .rules import current_cycle
 
 MAX_FILES = 5
@@ -20,14 +25,14 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str = "%Y-%m-%d") -> None:
         super().__init__(attrs, format=format)
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self, attrs=None, format="%H:%M"):
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str = "%H:%M") -> None:
         super().__init__(attrs, format=format)
 
 
@@ -38,13 +43,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 class AttachmentsField(forms.FileField):
     """Up to MAX_FILES PDF/JPG/PNG files, each checked by content (core.uploads)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         kwargs.setdefault("help_text", f"PDF、JPG、PNG，最多 {MAX_FILES} 个，每个不超过 10 MB。")
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if self.required and not files:
             raise ValidationError("请上传佐证材料。", code="required")
@@ -56,11 +61,11 @@ class AttachmentsField(forms.FileField):
         return files
 
 
-def _active_units():
+def _active_units() -> QuerySet[MemberUnit]:
     return MemberUnit.objects.filter(active=True).order_by("order", "id")
 
 
-def _follow_the_cycle(field) -> None:
+def _follow_the_cycle(field: forms.ChoiceField) -> None:
     """The terms of the meeting rule's cycle (two a year: 上半年 / 下半年, unchanged)."""
     cycle = current_cycle()
     if cycle.per_year != 2:
@@ -72,9 +77,9 @@ class MeetingCreateForm(forms.Form):
     year = ProgrammeYearField(label="年度")
     half = forms.TypedChoiceField(label="半年", choices=Meeting.Half.choices, coerce=int)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _follow_the_cycle(self.fields["half"])
+        _follow_the_cycle(form_field(self, "half", forms.ChoiceField))
 
 
 class MeetingForm(forms.Form):
@@ -125,7 +130,8 @@ class TopicForm(forms.Form):
         required=False,
         empty_label="（可不选，由办公室确定）",
     )
-    files = AttachmentsField(label="附件")
+    # the metaclass moves a declared field to base_fields: ``form.files`` stays the uploaded files
+    files = AttachmentsField(label="附件")  # type: ignore[assignment]  # django-stubs: BaseForm.files
 
 
 class TopicDecisionForm(forms.Form):
@@ -149,16 +155,17 @@ class TopicDecisionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, topic: Topic, **kwargs):
+    def __init__(self, *args: Any, topic: Topic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = Topic.objects.filter(
+        form_field(self, "into", forms.ModelChoiceField).queryset = Topic.objects.filter(
             meeting_id=topic.meeting_id, status=Topic.Status.ACCEPTED
         ).exclude(pk=topic.pk)
         if topic.business_kind_id:
             self.fields["business_kind"].initial = topic.business_kind_id
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         action = data.get("action")
         if action == "accept" and not data.get("business_kind"):
             self.add_error("business_kind", "列入议程时请选择议事内容类别。")
@@ -181,7 +188,7 @@ class MinutesForm(forms.Form):
     minutes_number = forms.CharField(label="纪要编号", max_length=50, required=False)
     overview = forms.CharField(label="会议概况", widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args, meeting: Meeting, items, **kwargs):
+    def __init__(self, *args: Any, meeting: Meeting, items: Iterable[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["minutes_number"].initial = meeting.minutes_number
         self.fields["overview"].initial = meeting.minutes_overview
@@ -217,12 +224,12 @@ class AssignmentForm(forms.Form):
 
 class ReportForm(forms.Form):
     text = forms.CharField(label="办理进展", widget=forms.Textarea(attrs={"rows": 4}))
-    files = AttachmentsField(label="佐证材料")
+    files = AttachmentsField(label="佐证材料")  # type: ignore[assignment]  # as TopicForm.files
 
 
 class ClosureRequestForm(forms.Form):
     text = forms.CharField(label="办结情况", widget=forms.Textarea(attrs={"rows": 4}))
-    files = AttachmentsField(label="佐证材料")
+    files = AttachmentsField(label="佐证材料")  # type: ignore[assignment]  # as TopicForm.files
 
 
 class ReasonForm(forms.Form):
@@ -247,11 +254,11 @@ class WorkPlanForm(forms.Form):
 class MinutesFilesField(AttachmentsField):
     """The minutes as signed on paper: PDF or Word (.docx), checked by content (core.uploads)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", f"PDF 或 Word（.docx），最多 {MAX_FILES} 个，每个不超过 10 MB。")
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if self.required and not files:
             raise ValidationError("请上传会议纪要原件。", code="required")
@@ -278,15 +285,15 @@ class HistoryMeetingForm(forms.Form):
     )
     overview = forms.CharField(label="会议概况", widget=forms.Textarea(attrs={"rows": 3}))
     minutes_number = forms.CharField(label="纪要编号", max_length=50, required=False)
-    files = MinutesFilesField(label="会议纪要原件")
+    files = MinutesFilesField(label="会议纪要原件")  # type: ignore[assignment]  # as TopicForm.files
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _follow_the_cycle(self.fields["half"])
+        _follow_the_cycle(form_field(self, "half", forms.ChoiceField))
 
 
 class MinutesFilesForm(forms.Form):
-    files = MinutesFilesField(label="会议纪要原件", required=True)
+    files = MinutesFilesField(label="会议纪要原件", required=True)  # type: ignore[assignment]  # as TopicForm.files
 
 
 class HistoryDecisionForm(AssignmentForm):
@@ -301,8 +308,8 @@ class HistoryDecisionForm(AssignmentForm):
 class XlsxUploadForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
         validate_upload(upload, kinds=("xlsx",), max_bytes=settings.MAX_XLSX_BYTES)
         return upload
 
@@ -334,12 +341,20 @@ class ExtensionDecisionForm(forms.Form):
     )
 
 
+class LeaderAccountsField(forms.ModelMultipleChoiceField):
+    """Unit users, shown with their unit."""
+
+    def label_from_instance(self, obj: User) -> str:
+        unit = obj.member_unit.name if obj.member_unit else ""  # a unit user always has one
+        return f"{unit} · {obj.display_name}"
+
+
 class FollowUpSettingForm(forms.Form):
     urge_interval_days = forms.IntegerField(label="催办间隔（天）", min_value=1, max_value=90)
     escalate_after_days = forms.IntegerField(
         label="逾期超过多少天升级（告知单位领导和办公室）", min_value=1, max_value=365
     )
-    leaders = forms.ModelMultipleChoiceField(
+    leaders: LeaderAccountsField = LeaderAccountsField(
         label="单位领导账户",
         queryset=None,
         required=False,
@@ -347,11 +362,10 @@ class FollowUpSettingForm(forms.Form):
         help_text="逾期升级时通知所选账户（各自所属单位的事项）。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leaders"].queryset = (
+        form_field(self, "leaders", forms.ModelMultipleChoiceField).queryset = (
             User.objects.filter(role=User.Role.UNIT, is_active=True)
             .select_related("member_unit")
             .order_by("member_unit__order", "id")
         )
-        self.fields["leaders"].label_from_instance = lambda u: f"{u.member_unit.name} · {u.display_name}"
