@@ -5,31 +5,37 @@ import it back. Import never deletes: a seat missing from the file is left as it
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from docx.document import Document as DocxDocument
 
 from core.cells import cell_text
 from core.dates import cn_date
 from core.documents import add_paragraph, new_document
+from core.errors import ServiceError
 from core.policy import policy_document
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
 
 from .models import Appointment, MemberUnit, Role, Seat
-from .selectors import unit_lookup
+from .selectors import RosterEntry, unit_lookup
 
 COLUMNS = ["排序", "职务", "单位", "职务名称", "姓名", "任职起始日"]
 REQUIRED_COLUMNS = ["职务", "单位", "职务名称", "姓名"]
 MAX_ROWS = 500
 LIMITS = SheetLimits(rows=MAX_ROWS, columns=len(COLUMNS) + 4)
+# one row of an uploaded roster: "line" (its row number) and the text of each column, by its header
+RawRow = dict[str, Any]
 
 
 # --- export --------------------------------------------------------------------------------
 
 
-def roster_sheet(entries) -> tuple[str, list[str], list[list]]:
-    rows = [
+def roster_sheet(entries: Sequence[RosterEntry]) -> tuple[str, list[str], list[list[object]]]:
+    rows: list[list[object]] = [
         [
             e.seat.order,
             e.seat.role.name,
@@ -43,11 +49,11 @@ def roster_sheet(entries) -> tuple[str, list[str], list[list]]:
     return ("委员会名单", COLUMNS, rows)
 
 
-def roster_document(entries, *, on: dt.date):
+def roster_document(entries: Sequence[RosterEntry], *, on: dt.date) -> DocxDocument:
     """附件1 as printed: 主任, 副主任, 成员 …, then the sentence naming the office's director and deputy."""
     policy = policy_document()
     doc = new_document(title=f"{policy.committee_name}名单")
-    office = {}
+    office: dict[str, RosterEntry] = {}
     first_member = True
     for e in entries:
         role = e.seat.role
@@ -76,7 +82,7 @@ def roster_document(entries, *, on: dt.date):
     return doc
 
 
-def _member_title(entries, office_entry) -> str:
+def _member_title(entries: Sequence[RosterEntry], office_entry: RosterEntry) -> str:
     """瞿建民 is 局长 of 市市场监管局: the sentence names the post he holds in his unit."""
     for e in entries:
         if (
@@ -91,7 +97,7 @@ def _member_title(entries, office_entry) -> str:
 # --- import --------------------------------------------------------------------------------
 
 
-def read_roster_workbook(uploaded) -> list[dict]:
+def read_roster_workbook(uploaded: UploadedFile) -> list[RawRow]:
     """The rows of an uploaded roster (after ``validate_upload``), as plain JSON-able dicts."""
     wb = open_workbook(uploaded, limits=LIMITS)
     ws = wb.worksheets[0]
@@ -99,29 +105,29 @@ def read_roster_workbook(uploaded) -> list[dict]:
     header = [cell_text(c) for c in next(rows, ())]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ValidationError(
+        raise ServiceError(
             f"表头缺少列：{'、'.join(missing)}。请使用“导出 Excel”得到的模板（列：{'、'.join(COLUMNS)}）。",
             code="bad_header",
         )
     index = {name: header.index(name) for name in COLUMNS if name in header}
-    out = []
-    for line, values in enumerate(rows, start=2):
-        values = list(values)
+    out: list[RawRow] = []
+    for line, row_values in enumerate(rows, start=2):
+        values = list(row_values)
         if not any(v not in (None, "") for v in values):
             continue
         if len(out) >= MAX_ROWS:
-            raise ValidationError(f"行数超过上限 {MAX_ROWS} 行。", code="too_many_rows")
+            raise ServiceError(f"行数超过上限 {MAX_ROWS} 行。", code="too_many_rows")
         for v in values:
             if is_formula_text(v):
-                raise ValidationError(
+                raise ServiceError(
                     f"第 {line} 行含有公式或以 = + - @ 开头的内容，已拒绝导入。", code="formula"
                 )
-        row = {"line": line}
+        row: RawRow = {"line": line}
         for name, idx in index.items():
             row[name] = cell_text(values[idx]) if idx < len(values) else ""
         out.append(row)
     if not out:
-        raise ValidationError("文件中没有数据行。", code="empty")
+        raise ServiceError("文件中没有数据行。", code="empty")
     return out
 
 
@@ -140,7 +146,7 @@ class PlannedRow:
     seat: Seat | None = None
     current: Appointment | None = None
     action: str = ""
-    errors: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
     ACTIONS = {
         "unchanged": "未变",
@@ -163,14 +169,14 @@ def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def roster_import_plan(raw_rows: list[dict], *, today: dt.date | None = None) -> list[PlannedRow]:
+def roster_import_plan(raw_rows: list[RawRow], *, today: dt.date | None = None) -> list[PlannedRow]:
     """What importing these rows would do, row by row, with every problem named."""
     today = today or timezone.localdate()
     units = unit_lookup()
     seats = {(s.role_id, s.unit_id, s.title): s for s in Seat.objects.all()}
     roles = {r.name: r.code for r in Role.objects.all()}
     current = {a.seat_id: a for a in Appointment.objects.filter(end_date__isnull=True)}
-    seen = {}
+    seen: dict[tuple[str, int, str], int] = {}
     planned = []
     for raw in raw_rows:
         row = PlannedRow(
@@ -201,9 +207,10 @@ def roster_import_plan(raw_rows: list[dict], *, today: dt.date | None = None) ->
                 row.start_date = _parse_date(row.start_text)
             except ValueError:
                 row.errors.append(f"任职起始日“{row.start_text}”不是有效日期（格式 2025-01-31）")
-        if row.errors:
+        if row.errors or row.unit is None:  # no unit is an error
             continue
         key = (row.role, row.unit.pk, row.title)
+
         if key in seen:
             row.errors.append(f"与第 {seen[key]} 行是同一席位")
             continue

@@ -15,6 +15,7 @@ from django.urls import reverse
 from core.dates import cn_date
 
 from .cells import cell_text
+from .errors import ServiceError
 from .imports import Importer, Parsed
 from .imports import error as import_error
 from .models import CalendarDay, CalendarYear, ImportBatch
@@ -50,7 +51,7 @@ def _date(y: str, m: str, d: str, *, line: int) -> dt.date:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
-        raise ValidationError(f"第 {line} 行的日期 {y}-{m}-{d} 不存在。") from None
+        raise ServiceError(f"第 {line} 行的日期 {y}-{m}-{d} 不存在。", code="bad_date") from None
 
 
 def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]]:
@@ -58,19 +59,20 @@ def parse_lines(text: str, *, ranges: bool) -> list[tuple[dt.date, dt.date, str]
     out = []
     lines = [line.strip() for line in (text or "").splitlines()]
     if len([line for line in lines if line]) > MAX_LINES:
-        raise ValidationError(f"最多 {MAX_LINES} 行。")
+        raise ServiceError(f"最多 {MAX_LINES} 行。", code="too_many_lines")
     for number, line in enumerate(lines, start=1):
         if not line:
             continue
         match = RANGE_LINE.match(line)
         if not match:
-            raise ValidationError(
-                f"第 {number} 行“{line[:30]}”看不懂，请写成“2027-01-01 至 2027-01-03 元旦”。"
+            raise ServiceError(
+                f"第 {number} 行“{line[:30]}”看不懂，请写成“2027-01-01 至 2027-01-03 元旦”。",
+                code="bad_line",
             )
         start = _date(*match.group(1, 2, 3), line=number)
         end = _date(*match.group(4, 5, 6), line=number) if match.group(4) else start
         if end != start and not ranges:
-            raise ValidationError(f"第 {number} 行：调休上班日每行只写一天。")
+            raise ServiceError(f"第 {number} 行：调休上班日每行只写一天。", code="one_day_per_line")
         out.append((start, end, match.group(7).strip()[:100]))
     return out
 
@@ -94,10 +96,12 @@ def read_xlsx(uploaded: UploadedFile) -> tuple[list[Holiday], list[MakeUpDay], l
                 holidays.append(Holiday(start, end or start, note))
             elif cell_text(kind) in ("上班", "调休上班"):
                 if end and end != start:
-                    raise ValidationError(f"第 {number} 行：调休上班日每行只写一天。")
+                    raise ServiceError(f"第 {number} 行：调休上班日每行只写一天。", code="one_day_per_line")
                 workdays.append(MakeUpDay(start, note))
             else:
-                raise ValidationError(f"第 {number} 行的类型“{cell_text(kind)}”应为“放假”或“上班”。")
+                raise ServiceError(
+                    f"第 {number} 行的类型“{cell_text(kind)}”应为“放假”或“上班”。", code="bad_kind"
+                )
         except ValidationError as exc:
             errors.extend(import_error(m, row=number) for m in exc.messages)
     return holidays, workdays, errors
@@ -110,40 +114,42 @@ def _cell_date(value: object, number: int) -> dt.date:
         return value
     match = re.fullmatch(DATE, cell_text(value))
     if not match:
-        raise ValidationError(f"第 {number} 行的日期“{cell_text(value)}”无效。")
+        raise ServiceError(f"第 {number} 行的日期“{cell_text(value)}”无效。", code="bad_date")
     return _date(*match.groups(), line=number)
 
 
 def calendar_year_check(*, year: int, holidays: list[Holiday], workdays: list[MakeUpDay]) -> dict:
     """Every rule of a year's arrangement; returns {date: (is_workday, note)} or raises (Chinese)."""
     if not 2000 <= year <= 2100:
-        raise ValidationError("年度无效。")
+        raise ServiceError("年度无效。", code="bad_year")
     if not holidays:
-        raise ValidationError("请至少填写一个放假安排。")
+        raise ServiceError("请至少填写一个放假安排。", code="no_holidays")
     off: dict[dt.date, str] = {}
     for h in holidays:
         if h.end < h.start:
-            raise ValidationError(f"放假“{h.note or h.start}”的结束日期早于开始日期。")
+            raise ServiceError(f"放假“{h.note or h.start}”的结束日期早于开始日期。", code="end_before_start")
         if (h.end - h.start).days > 14:
-            raise ValidationError(f"放假“{h.note or h.start}”超过 15 天，请检查日期。")
+            raise ServiceError(f"放假“{h.note or h.start}”超过 15 天，请检查日期。", code="holiday_too_long")
         day = h.start
         while day <= h.end:
             if day.year != year:
-                raise ValidationError(f"放假日期 {cn_date(day)} 不在 {year} 年内。")
+                raise ServiceError(f"放假日期 {cn_date(day)} 不在 {year} 年内。", code="other_year")
             if day in off:
-                raise ValidationError(f"{cn_date(day)} 在两个放假安排中重复出现。")
+                raise ServiceError(f"{cn_date(day)} 在两个放假安排中重复出现。", code="duplicate_day")
             off[day] = h.note
             day += dt.timedelta(days=1)
     on: dict[dt.date, str] = {}
     for w in workdays:
         if w.day.year != year:
-            raise ValidationError(f"调休上班日 {cn_date(w.day)} 不在 {year} 年内。")
+            raise ServiceError(f"调休上班日 {cn_date(w.day)} 不在 {year} 年内。", code="other_year")
         if w.day in off:
-            raise ValidationError(f"{cn_date(w.day)} 既是放假日又是调休上班日。")
+            raise ServiceError(f"{cn_date(w.day)} 既是放假日又是调休上班日。", code="holiday_and_workday")
         if w.day.weekday() < 5:
-            raise ValidationError(f"调休上班日 {cn_date(w.day)} 是工作日（周一至周五），应为周末。")
+            raise ServiceError(
+                f"调休上班日 {cn_date(w.day)} 是工作日（周一至周五），应为周末。", code="not_weekend"
+            )
         if w.day in on:
-            raise ValidationError(f"调休上班日 {cn_date(w.day)} 重复。")
+            raise ServiceError(f"调休上班日 {cn_date(w.day)} 重复。", code="duplicate_day")
         on[w.day] = w.note
     return {d: (False, n) for d, n in off.items()} | {d: (True, n) for d, n in on.items()}
 

@@ -8,17 +8,22 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -34,7 +39,7 @@ BODY_FONT = "仿宋_GB2312"
 HEI_FONT = "黑体"
 
 
-def _add_run(paragraph, text):
+def _add_run(paragraph: Paragraph, text: str) -> Run:
     # stored text may hold characters XML cannot (python-docx/lxml raise on them): drop them here
     return paragraph.add_run(xml_safe(text))
 
@@ -48,7 +53,7 @@ def tidy(text: str) -> str:
     return _STOP_AFTER_MARK.sub(r"\1", _STOP_BEFORE_PUNCT.sub("", text))
 
 
-def _page_number_footer(section) -> None:
+def _page_number_footer(section: Section) -> None:
     """— 1 — centred at the foot of every page (a PAGE field, as GB/T 9704 puts the page number)."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -68,14 +73,16 @@ def _page_number_footer(section) -> None:
     _set_font(p.add_run(" —"), BODY_FONT, 14)
 
 
-def _set_font(run, name: str, size_pt: float, bold: bool = False) -> None:
+def _set_font(run: Run, name: str, size_pt: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size_pt)
     run.font.bold = bold
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscape: bool = False) -> Document:
+def new_document(
+    *, title: str, issuer: str = "", doc_number: str = "", landscape: bool = False
+) -> DocxDocument:
     doc = Document()
     section = doc.sections[0]
     if landscape:
@@ -105,13 +112,13 @@ def new_document(*, title: str, issuer: str = "", doc_number: str = "", landscap
     return doc
 
 
-def add_heading(doc: Document, text: str, level: int = 1) -> None:
+def add_heading(doc: DocxDocument, text: str, level: int = 1) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(32)
     _set_font(_add_run(p, tidy(text)), HEI_FONT if level == 1 else "楷体_GB2312", 16, bold=level > 1)
 
 
-def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right: bool = False) -> None:
+def add_paragraph(doc: DocxDocument, text: str, *, indent: bool = True, align_right: bool = False) -> None:
     p = doc.add_paragraph()
     if indent:
         p.paragraph_format.first_line_indent = Pt(32)
@@ -121,7 +128,7 @@ def add_paragraph(doc: Document, text: str, *, indent: bool = True, align_right:
     _set_font(_add_run(p, tidy(text)), BODY_FONT, 16)
 
 
-def cell_text(value) -> str:
+def cell_text(value: object) -> str:
     """A table cell of a document: dates in the prose style, numbers without trailing zeros."""
     if value is None:
         return ""
@@ -132,7 +139,7 @@ def cell_text(value) -> str:
     return tidy(str(value))
 
 
-def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:
+def add_table(doc: DocxDocument, headers: list[str], rows: list[list], *, font_size: float = 10.5) -> None:
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -147,7 +154,7 @@ def add_table(doc: Document, headers: list[str], rows: list[list], *, font_size:
             _set_font(_add_run(cell.paragraphs[0], cell_text(value)), BODY_FONT, font_size)
 
 
-def docx_bytes(doc: Document) -> bytes:
+def docx_bytes(doc: DocxDocument) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -159,7 +166,7 @@ def attachment_response(content: bytes, *, filename: str, content_type: str) -> 
     return response
 
 
-def docx_response(doc: Document, filename: str) -> HttpResponse:
+def docx_response(doc: DocxDocument, filename: str) -> HttpResponse:
     return attachment_response(docx_bytes(doc), filename=filename, content_type=DOCX_MIME)
 
 
@@ -168,14 +175,14 @@ class Percent:
 
     __slots__ = ("value",)
 
-    def __init__(self, value):
+    def __init__(self, value: Decimal | float | int | None) -> None:
         self.value = value
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "" if self.value is None else f"{self.value}%"
 
 
-def _typed_cell(cell, value) -> None:
+def _typed_cell(cell: Any, value: object) -> None:  # an openpyxl cell (openpyxl has no type hints)
     """Numbers, dates and percentages as real cell types with a number format (issue 19 point 2)."""
     if isinstance(value, Percent):
         if value.value is None:
@@ -205,7 +212,7 @@ def _typed_cell(cell, value) -> None:
         cell.value = escape_cell(value)
 
 
-def _width(value) -> float:
+def _width(value: object) -> float:
     if isinstance(value, dt.datetime):
         return 17
     if isinstance(value, dt.date):

@@ -7,15 +7,22 @@ openpyxl touches them (zip bombs), and openpyxl parses XML through defusedxml (X
 
 import io
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 import defusedxml  # noqa: F401  (openpyxl switches to defused parsing when this is importable)
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.template.defaultfilters import filesizeformat
 
+from .errors import ServiceError
 from .text import CONTROL_MESSAGE, has_control_characters, xml_safe
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -34,14 +41,14 @@ EXTENSIONS = {
 ATTACHMENT_KINDS = ("pdf", "jpg", "png")
 
 
-def _head(uploaded, n: int = 16) -> bytes:
+def _head(uploaded: File, n: int = 16) -> bytes:
     uploaded.seek(0)
     head = uploaded.read(n)
     uploaded.seek(0)
     return head
 
 
-def detect_kind(uploaded) -> str | None:
+def detect_kind(uploaded: File) -> str | None:
     head = _head(uploaded)
     for kind, sigs in SIGNATURES.items():
         if any(head.startswith(sig) for sig in sigs):
@@ -49,14 +56,16 @@ def detect_kind(uploaded) -> str | None:
     return None
 
 
-def validate_upload(uploaded, *, kinds=ATTACHMENT_KINDS, max_bytes: int | None = None) -> str:
-    """Validate one uploaded file; returns its detected kind or raises ValidationError (Chinese)."""
+def validate_upload(
+    uploaded: File | None, *, kinds: Sequence[str] = ATTACHMENT_KINDS, max_bytes: int | None = None
+) -> str:
+    """Validate one uploaded file; returns its detected kind or raises ServiceError (Chinese)."""
     max_bytes = max_bytes or settings.MAX_ATTACHMENT_BYTES
     allowed = "、".join(LABELS[k] for k in kinds)
     if uploaded is None or uploaded.size == 0:
-        raise ValidationError("上传的文件是空的。", code="empty")
+        raise ServiceError("上传的文件是空的。", code="empty")
     if uploaded.size > max_bytes:
-        raise ValidationError(
+        raise ServiceError(
             f"文件“{uploaded.name}”大小为 {filesizeformat(uploaded.size)}，超过上限 {filesizeformat(max_bytes)}。",
             code="too_large",
         )
@@ -64,13 +73,13 @@ def validate_upload(uploaded, *, kinds=ATTACHMENT_KINDS, max_bytes: int | None =
     kind = detect_kind(uploaded)
     if kind == "xlsx" and "docx" in kinds and name.endswith(".docx"):
         kind = "docx"  # both are zip archives: the archive's contents are checked below
-    if kind not in kinds:
-        raise ValidationError(
+    if kind is None or kind not in kinds:
+        raise ServiceError(
             f"文件“{uploaded.name}”的内容不是允许的格式（仅限 {allowed}），请检查后重新上传。",
             code="bad_type",
         )
     if not name.endswith(EXTENSIONS[kind]):
-        raise ValidationError(
+        raise ServiceError(
             f"文件“{uploaded.name}”的扩展名与其实际内容（{LABELS[kind]}）不符。", code="bad_extension"
         )
     if kind == "xlsx":
@@ -80,25 +89,25 @@ def validate_upload(uploaded, *, kinds=ATTACHMENT_KINDS, max_bytes: int | None =
     return kind
 
 
-def check_docx_archive(uploaded) -> None:
+def check_docx_archive(uploaded: File) -> None:
     """Refuse a .docx that is not a Word document or would expand beyond the configured limit."""
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
             infos = archive.infolist()
             if len(infos) > 10000 or sum(i.file_size for i in infos) > settings.MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise ValidationError(
+                raise ServiceError(
                     "该 Word 文件解压后体积异常（疑似压缩炸弹），已拒绝处理。", code="zip_bomb"
                 )
             if "word/document.xml" not in {i.filename for i in infos}:
-                raise ValidationError("该文件不是有效的 Word（.docx）文档。", code="not_docx")
+                raise ServiceError("该文件不是有效的 Word（.docx）文档。", code="not_docx")
     except zipfile.BadZipFile as exc:
-        raise ValidationError("该文件不是有效的 Word（.docx）文档。", code="not_docx") from exc
+        raise ServiceError("该文件不是有效的 Word（.docx）文档。", code="not_docx") from exc
     finally:
         uploaded.seek(0)
 
 
-def check_xlsx_archive(uploaded) -> None:
+def check_xlsx_archive(uploaded: File) -> None:
     """Refuse archives that are not xlsx or that would expand beyond the configured limit."""
     limit = settings.MAX_XLSX_UNCOMPRESSED_BYTES
     uploaded.seek(0)
@@ -108,7 +117,7 @@ def check_xlsx_archive(uploaded) -> None:
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
             if len(infos) > 10000 or total > limit:
-                raise ValidationError(
+                raise ServiceError(
                     "该 Excel 文件解压后体积异常（疑似压缩炸弹），已拒绝处理。", code="zip_bomb"
                 )
             if any(
@@ -116,13 +125,11 @@ def check_xlsx_archive(uploaded) -> None:
                 for i in infos
                 if i.file_size > 1_000_000
             ):
-                raise ValidationError(
-                    "该 Excel 文件的压缩比异常（疑似压缩炸弹），已拒绝处理。", code="zip_bomb"
-                )
+                raise ServiceError("该 Excel 文件的压缩比异常（疑似压缩炸弹），已拒绝处理。", code="zip_bomb")
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-                raise ValidationError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx")
+                raise ServiceError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx")
     except zipfile.BadZipFile as exc:
-        raise ValidationError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx") from exc
+        raise ServiceError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx") from exc
     finally:
         uploaded.seek(0)
 
@@ -148,15 +155,17 @@ MAX_XLSX_PART_BYTES = 20 * 1024 * 1024  # one XML part of the archive, uncompres
 _READ_CHUNK = 64 * 1024
 
 
-def _too_large(limits: SheetLimits) -> ValidationError:
-    return ValidationError(
+def _too_large(limits: SheetLimits) -> ServiceError:
+    return ServiceError(
         f"该 Excel 文件的内容超过本导入的上限（最多 {limits.rows} 行数据、{limits.columns} 列），"
         "已拒绝处理。请删除多余的行、列或工作表，或分批导入。",
         code="too_large",
     )
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLimits, budget: list) -> None:
+def _scan_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLimits, budget: list[int]
+) -> None:
     """Count one XML part's rows, cells and elements while reading it, stopping at the limit.
 
     openpyxl's read-only mode trusts a sheet's declared <dimension> and otherwise reads every row;
@@ -168,7 +177,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLim
     parser = expat.ParserCreate(namespace_separator=" ")
     rows = cells = 0
 
-    def start(name, attrs):
+    def start(name: str, attrs: dict[str, str]) -> None:
         nonlocal rows, cells
         budget[0] -= 1
         local = name.rsplit(" ", 1)[-1]
@@ -185,8 +194,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLim
         if budget[0] < 0:
             raise _too_large(limits)
 
-    def doctype(*args):
-        raise ValidationError("该 Excel 文件含有不允许的 XML 声明（DTD），已拒绝处理。", code="bad_xlsx")
+    def doctype(*args: object) -> None:
+        raise ServiceError("该 Excel 文件含有不允许的 XML 声明（DTD），已拒绝处理。", code="bad_xlsx")
 
     parser.StartElementHandler = start
     parser.StartDoctypeDeclHandler = doctype
@@ -196,12 +205,12 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: SheetLim
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+        raise ServiceError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+        raise ServiceError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
 
 
-def check_xlsx_content(uploaded, limits: SheetLimits) -> None:
+def check_xlsx_content(uploaded: File, limits: SheetLimits) -> None:
     """Refuse a workbook holding more rows, cells or XML than ``limits`` allow (see ``_scan_part``)."""
     uploaded.seek(0)
     budget = [limits.elements]  # shared by all parts: many sheets add up
@@ -211,12 +220,12 @@ def check_xlsx_content(uploaded, limits: SheetLimits) -> None:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     _scan_part(archive, info, limits, budget)
     except zipfile.BadZipFile as exc:
-        raise ValidationError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx") from exc
+        raise ServiceError("该文件不是有效的 Excel（.xlsx）工作簿。", code="not_xlsx") from exc
     finally:
         uploaded.seek(0)
 
 
-def open_workbook(uploaded, *, limits: SheetLimits, formulas: bool = False):
+def open_workbook(uploaded: File, *, limits: SheetLimits, formulas: bool = False) -> "Workbook":
     """Open an uploaded xlsx (after ``validate_upload``) read-only, within ``limits``.
 
     The one way every importer opens an upload: the archive and its content are checked first;
@@ -232,17 +241,23 @@ def open_workbook(uploaded, *, limits: SheetLimits, formulas: bool = False):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+        raise ServiceError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
     workbook.import_limits = limits
     return workbook
 
 
-def sheet_rows(worksheet, *, limits: SheetLimits | None = None, min_row: int = 1, max_row: int | None = None):
+def sheet_rows(
+    worksheet: Any,  # an openpyxl worksheet (openpyxl has no type hints)
+    *,
+    limits: SheetLimits | None = None,
+    min_row: int = 1,
+    max_row: int | None = None,
+) -> Iterator[tuple[Any, ...]]:
     """The rows of an uploaded sheet as value tuples, at most ``limits.columns`` wide.
 
     Counts rows as it reads (blank ones too) and refuses the sheet past the limit; refuses text
     holding control characters (``core.text``) with its row number. A sheet damaged further in
-    (read-only workbooks parse lazily) becomes a Chinese ValidationError, not a server error.
+    (read-only workbooks parse lazily) becomes a Chinese ServiceError, not a server error.
     """
     limits = limits or worksheet.parent.import_limits
     last = limits.rows + 1 if max_row is None else min(max_row, limits.rows + 1)
@@ -258,7 +273,7 @@ def sheet_rows(worksheet, *, limits: SheetLimits | None = None, min_row: int = 1
                 return
             for index, value in enumerate(values, start=1):
                 if has_control_characters(value):
-                    raise ValidationError(
+                    raise ServiceError(
                         f"工作表“{worksheet.title}”第 {number} 行第 {index} 列：{CONTROL_MESSAGE}",
                         code="control_characters",
                     )
@@ -266,13 +281,13 @@ def sheet_rows(worksheet, *, limits: SheetLimits | None = None, min_row: int = 1
     except ValidationError:
         raise
     except Exception as exc:
-        raise ValidationError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
+        raise ServiceError("无法读取该 Excel 文件，文件可能已损坏。", code="bad_xlsx") from exc
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def is_formula_text(value) -> bool:
+def is_formula_text(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value)
 
 
@@ -284,7 +299,7 @@ def _is_number(value: str) -> bool:
     return True
 
 
-def escape_cell(value):
+def escape_cell(value: Any) -> Any:
     """Escape text that a spreadsheet would run as a formula (=, +, -, @); drop what XML cannot hold."""
     value = xml_safe(value)
     if is_formula_text(value):
