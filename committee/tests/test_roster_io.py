@@ -8,7 +8,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from committee.models import Appointment, Seat
+from committee.roster_io import read_roster_workbook
 from committee.selectors import current_roster
+from core.errors import ServiceError
 from core.models import ImportBatch
 
 from .factories import roster_xlsx, seat
@@ -155,3 +157,19 @@ def test_current_roster_reflects_an_import(client, users):
     assert response.context["preview"].errors  # before the current term: overlap
     names = {e.person_name for e in current_roster()}
     assert "施昌好" in names and "李农" not in names
+
+
+@pytest.mark.parametrize(
+    "upload,code",
+    [
+        (roster_xlsx([[190, "成员", "市农业农村局", "局长", "+cmd|' /C calc'!A0", "2025-03-01"]]), "formula"),
+        (roster_xlsx([["a", "b"]], header=["姓名", "单位"]), "bad_header"),
+        (roster_xlsx([]), "empty"),
+        (SimpleUploadedFile("名单.xlsx", b"PK\x03\x04garbage"), "not_xlsx"),  # core.uploads' refusal
+    ],
+)
+def test_reading_a_bad_roster_raises_a_service_error_with_the_rule_s_code(upload, code):
+    with pytest.raises(ServiceError) as excinfo:
+        read_roster_workbook(upload)
+    assert excinfo.value.code == code
+    assert excinfo.value.messages[0]  # the Chinese message shown on the page

@@ -14,7 +14,16 @@ from openpyxl import Workbook
 
 from awards.reminders import collect
 from awards.tests.factories import ApplicationFactory
-from core.calendar import Holiday, MakeUpDay, calendar_year_set, next_year_unknown, year_known
+from core.calendar import (
+    Holiday,
+    MakeUpDay,
+    calendar_year_check,
+    calendar_year_set,
+    next_year_unknown,
+    parse_lines,
+    year_known,
+)
+from core.errors import ServiceError
 from core.models import CalendarDay, CalendarYear, ImportBatch
 from core.templatetags.workdays import unconfirmed
 from core.workdays import add_workdays, is_workday
@@ -204,3 +213,36 @@ def test_review_reminders_counted_in_an_unknown_year_say_so(users):
     )
     (reminder,) = list(collect(dt.date(2027, 2, 1)))
     assert "未确认" not in reminder.body
+
+
+@pytest.mark.parametrize(
+    "year,holidays,workdays,code",
+    [
+        (1999, [Holiday(dt.date(1999, 1, 1), dt.date(1999, 1, 1), "")], [], "bad_year"),
+        (2027, [], [], "no_holidays"),
+        (2027, [Holiday(dt.date(2027, 1, 3), dt.date(2027, 1, 1), "元旦")], [], "end_before_start"),
+        (
+            2027,
+            [Holiday(dt.date(2027, 1, 1), dt.date(2027, 1, 1), "")],
+            [MakeUpDay(dt.date(2027, 1, 4), "")],
+            "not_weekend",
+        ),
+        (
+            2027,
+            [Holiday(dt.date(2027, 1, 1), dt.date(2027, 1, 1), "")],
+            [MakeUpDay(dt.date(2026, 12, 26), "")],
+            "other_year",
+        ),
+    ],
+)
+def test_each_calendar_rule_refuses_with_its_code(year, holidays, workdays, code):
+    with pytest.raises(ServiceError) as excinfo:
+        calendar_year_check(year=year, holidays=holidays, workdays=workdays)
+    assert excinfo.value.code == code
+
+
+def test_an_unreadable_line_is_refused_with_its_code():
+    with pytest.raises(ServiceError) as excinfo:
+        parse_lines("元旦放假三天", ranges=True)
+    assert excinfo.value.code == "bad_line"
+    assert excinfo.value.messages == ["第 1 行“元旦放假三天”看不懂，请写成“2027-01-01 至 2027-01-03 元旦”。"]
