@@ -1,7 +1,9 @@
 """Writes to the committee roster (附件1) and the member units' contact lists."""
 
 import datetime as dt
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -12,14 +14,17 @@ from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
+from core.models import ImportBatch
 
 from .models import Appointment, MemberUnit, Role, Seat, UnitContact
-from .roster_io import read_roster_workbook, roster_import_plan
+from .roster_io import RawRow, read_roster_workbook, roster_import_plan
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _check_no_overlap(appointments: list[Appointment], *, start_date: dt.date, ignore=None) -> None:
+def _check_no_overlap(
+    appointments: list[Appointment], *, start_date: dt.date, ignore: Appointment | None = None
+) -> None:
     for other in appointments:
         if other is ignore:
             continue
@@ -83,15 +88,15 @@ def seat_create(
     title = title.strip()
     if not title:
         raise ServiceError("请填写职务名称。", code="required")
-    role = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
-    if role is None:
+    found = role if isinstance(role, Role) else Role.objects.filter(pk=role).first()
+    if found is None:
         raise ServiceError("请选择委员会职务。", code="required")
-    if Seat.objects.filter(role=role, unit=unit, title=title).exists():
+    if Seat.objects.filter(role=found, unit=unit, title=title).exists():
         raise ServiceError(
-            f"席位“{role.name} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
+            f"席位“{found.name} {unit.name}{title}”已存在，更换人员请使用“人事变动”。",
             code="duplicate",
         )
-    seat = Seat(role=role, unit=unit, title=title, order=order)
+    seat = Seat(role=found, unit=unit, title=title, order=order)
     save_with_history(seat, by)
     save_with_history(Appointment(seat=seat, person_name=person_name.strip(), start_date=start_date), by)
     return seat
@@ -123,7 +128,7 @@ def seat_reorder(*, seat: Seat, order: int, by: User | None = None) -> Seat:
 
 @transaction.atomic
 def unit_contact_save(
-    *, unit: MemberUnit, data: dict, contact: UnitContact | None = None, by: User | None = None
+    *, unit: MemberUnit, data: dict[str, Any], contact: UnitContact | None = None, by: User | None = None
 ) -> UnitContact:
     """Create or update a contact person; at most one is the unit's primary contact."""
     contact = contact or UnitContact(unit=unit)
@@ -146,7 +151,7 @@ def unit_contact_delete(*, contact: UnitContact, by: User | None = None) -> None
 
 
 @transaction.atomic
-def roster_import_apply(*, raw_rows: list[dict], by: User | None = None) -> dict:
+def roster_import_apply(*, raw_rows: list[RawRow], by: User | None = None) -> dict[str, int]:
     """Apply a previewed import in one transaction; any problem refuses the whole file."""
     planned = roster_import_plan(raw_rows)
     problems = [f"第 {r.line} 行：{'；'.join(r.errors)}" for r in planned if r.errors]
@@ -155,6 +160,7 @@ def roster_import_apply(*, raw_rows: list[dict], by: User | None = None) -> dict
     counts = {"new_seat": 0, "replace": 0, "reorder": 0, "unchanged": 0}
     for row in planned:
         if row.action == "new_seat":
+            assert row.unit is not None and row.start_date is not None  # else an error above
             seat_create(
                 role=row.role,
                 unit=row.unit,
@@ -165,10 +171,11 @@ def roster_import_apply(*, raw_rows: list[dict], by: User | None = None) -> dict
                 by=by,
             )
         elif row.action == "replace":
+            assert row.seat is not None and row.start_date is not None  # else an error above
             appointment_replace(
                 seat=row.seat, person_name=row.person, start_date=row.start_date, by=by, note="Excel 导入"
             )
-        if row.action in ("replace", "reorder") and row.order is not None:
+        if row.action in ("replace", "reorder") and row.seat is not None and row.order is not None:
             seat_reorder(seat=row.seat, order=row.order, by=by)
         counts[row.action] += 1
     return counts
@@ -182,7 +189,7 @@ class RosterImporter(Importer):
     rows_template = "committee/_import_rows_roster.html"
     confirm_note = "确认后才按下表更新委员会名单；文件中未列出的席位保持不变。"
 
-    def read(self, uploaded, *, params, by: User):
+    def read(self, uploaded: UploadedFile, *, params: dict[str, Any], by: User) -> Parsed:
         raw_rows = read_roster_workbook(uploaded)
         planned = roster_import_plan(raw_rows)
         rows = [
@@ -203,7 +210,7 @@ class RosterImporter(Importer):
         errors = [row_error("；".join(r.errors), row=r.line) for r in planned if r.errors]
         return Parsed(rows=rows, errors=errors)
 
-    def apply(self, batch, *, by: User):
+    def apply(self, batch: ImportBatch, *, by: User) -> tuple[str, dict[str, int]]:
         counts = roster_import_apply(raw_rows=[row["raw"] for row in batch.rows], by=by)
         message = (
             f"导入完成：新增席位 {counts['new_seat']} 个，人事变动 {counts['replace']} 项，"
@@ -211,11 +218,12 @@ class RosterImporter(Importer):
         )
         return message, counts
 
-    def may_use(self, user):
+    def may_use(self, user: User) -> bool:
         return is_office(user)
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return reverse("committee:roster_import")
 
-    def done_url(self, batch):
+    def done_url(self, batch: ImportBatch) -> str:
+
         return reverse("committee:roster")
