@@ -1,9 +1,11 @@
 """Panels of the targets app on the role home page (bounded queries)."""
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import is_office, is_unit_user
 from core import rhythm as rh
 from core.models import SiteSetting
@@ -12,7 +14,7 @@ from . import selectors
 from .models import Plan, Report, ReportingPeriod
 
 
-def panels(user) -> list[dict]:
+def panels(user: User) -> list[dict[str, Any]]:
     if is_unit_user(user):
         return [_unit_panel(user)]
     if is_office(user):
@@ -20,9 +22,10 @@ def panels(user) -> list[dict]:
     return []
 
 
-def _unit_panel(user) -> dict:
+def _unit_panel(user: User) -> dict[str, Any]:
     today = timezone.localdate()
-    reports = list(
+    # the rows carry what the panel's template reads besides the model: days_left, overdue_days, cell
+    reports: list[Any] = list(
         Report.objects.filter(unit_id=user.member_unit_id, period__status=ReportingPeriod.Status.OPEN)
         .exclude(status=Report.Status.ACCEPTED)
         .select_related("period", "period__plan")
@@ -46,12 +49,13 @@ def _uncovered_periods(today: dt.date, rhythm: str) -> list[str]:
     return [t.name for t in terms if not any(p_start <= t.start <= p_end for p_start, p_end in plans)]
 
 
-def _office_panel() -> dict:
+def _office_panel() -> dict[str, Any]:
     rhythm = SiteSetting.get().reporting_rhythm
     plan = selectors.current_plan()
     rows = selectors.target_progress_rows(plan=plan, series=False) if plan else []
     waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
-    open_periods = list(
+    # the rows carry what the panel's template reads besides the model: counts, unsubmitted
+    open_periods: list[Any] = list(
         ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, backfilled=False)
         .select_related("plan")
         .order_by("-year", "-half")[:4]
