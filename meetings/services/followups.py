@@ -5,8 +5,10 @@ approver closes it (销号), or the office sends it back. Each step is an event 
 """
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
 from core.policy import policy_document
 
-from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, WorkPlan
+from ..models import AgendaItem, FollowUpAssignment, FollowUpEvent, FollowUpItem, Meeting, WorkPlan
 from ._common import (
     ensure_office,
     ensure_unit_user_of,
@@ -30,29 +32,38 @@ from ._common import (
 )
 
 
-def _clean_units(lead_unit: MemberUnit | None, co_units) -> list[MemberUnit]:
+def _clean_units(lead_unit: MemberUnit | None, co_units: Iterable[MemberUnit] | None) -> list[MemberUnit]:
     if lead_unit is None:
         raise ServiceError("请指定牵头单位：每项决定事项都要落实到单位。", code="no_unit")
     co = [u for u in (co_units or []) if u.pk != lead_unit.pk]
     return [lead_unit, *sorted(set(co), key=lambda u: (u.order, u.pk))]
 
 
-def _check_deadline(deadline: dt.date | None, *, history_of=None) -> None:
-    """A deadline for new work is today or later; a decision entered as history (``history_of``
-    its meeting) keeps its real past deadline, which cannot precede the meeting itself."""
+def _check_deadline(deadline: dt.date | None, *, history_held_on: dt.date | None = None) -> dt.date:
+    """A deadline for new work is today or later; a decision entered as history (its meeting held
+    on ``history_held_on``) keeps its real past deadline, which cannot precede the meeting itself."""
     if deadline is None:
         raise ServiceError("请填写办理时限。", code="no_deadline")
-    if history_of is not None:
-        if deadline < history_of.held_on:
+    if history_held_on is not None:
+        if deadline < history_held_on:
             raise ServiceError(
-                f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(history_of.held_on)}。",
+                f"办理时限 {cn_date(deadline)} 早于会议召开日期 {cn_date(history_held_on)}。",
                 code="deadline_before_meeting",
             )
-        return
+        return deadline
     if deadline < today():
         raise ServiceError(
             f"办理时限 {cn_date(deadline)} 已过，请填写今天或以后的日期。", code="past_deadline"
         )
+    return deadline
+
+
+def _history_held_on(meeting: Meeting | None) -> dt.date | None:
+    """The day a meeting entered as history was held; None for any other meeting (or none)."""
+    if meeting is None or not meeting.is_history:
+        return None
+    assert meeting.held_on is not None  # a history meeting has its date (a constraint)
+    return meeting.held_on
 
 
 class HistoryState:
@@ -82,32 +93,37 @@ def check_history_state(state: str, completed_on: dt.date | None, *, held_on: dt
 
 
 def _write_item(
-    item: FollowUpItem, *, by: User, lead_unit, co_units, state: str = "", completed_on: dt.date | None = None
+    item: FollowUpItem,
+    *,
+    by: User,
+    deadline: dt.date | None,
+    lead_unit: MemberUnit | None,
+    co_units: Iterable[MemberUnit] | None,
+    state: str = "",
+    completed_on: dt.date | None = None,
 ) -> FollowUpItem:
+    """Check and save the item with its deadline and its units' assignments."""
     units = _clean_units(lead_unit, co_units)
     item.title = item.title.strip()
     if not item.title:
         raise ServiceError("请填写事项内容。", code="no_title")
-    meeting = item.agenda_item.meeting if item.agenda_item_id else None
-    history_of = meeting if meeting is not None and meeting.is_history else None
-    _check_deadline(item.deadline, history_of=history_of)
-    if history_of is not None:
-        check_history_state(state or HistoryState.SIGNED, completed_on, held_on=history_of.held_on)
+    held_on = _history_held_on(item.agenda_item.meeting if item.agenda_item is not None else None)
+    item.deadline = _check_deadline(deadline, history_held_on=held_on)
+    if held_on is not None:
+        check_history_state(state or HistoryState.SIGNED, completed_on, held_on=held_on)
     save_with_history(item, by)
     item.assignments.all().delete()
     for n, unit in enumerate(units):
         role = FollowUpAssignment.Role.LEAD if n == 0 else FollowUpAssignment.Role.SUPPORT
         a = FollowUpAssignment(item=item, unit=unit, role=role, deadline=item.deadline)
-        if history_of is not None:
-            _apply_history_state(
-                a, state or HistoryState.SIGNED, completed_on, by=by, held_on=history_of.held_on
-            )
+        if held_on is not None:
+            _apply_history_state(a, state or HistoryState.SIGNED, completed_on, by=by, held_on=held_on)
         save_with_history(a, by)
     return item
 
 
 def _apply_history_state(
-    a: FollowUpAssignment, state: str, completed_on, *, by: User, held_on: dt.date
+    a: FollowUpAssignment, state: str, completed_on: dt.date | None, *, by: User, held_on: dt.date
 ) -> None:
     """The assignment as it really stood: signed on the meeting day, closed on ``completed_on``."""
     held_at = timezone.make_aware(dt.datetime.combine(held_on, dt.time(9)))
@@ -115,6 +131,7 @@ def _apply_history_state(
         a.phase = FollowUpAssignment.Phase.SIGNED
         a.signed_at = held_at
     if state == HistoryState.CLOSED:
+        assert completed_on is not None  # check_history_state requires it
         closed_at = timezone.make_aware(dt.datetime.combine(completed_on, dt.time(17)))
         a.phase = FollowUpAssignment.Phase.CLOSED
         a.completed_on = completed_on
@@ -143,7 +160,8 @@ def _release(item: FollowUpItem, by: User) -> None:
 # --- meeting decisions ---------------------------------------------------------------------
 
 
-def _ensure_minutes_editable(agenda_item: AgendaItem) -> None:
+def _ensure_minutes_editable(agenda_item: AgendaItem | None) -> None:
+    assert agenda_item is not None  # a decision is taken on an agenda item
     meeting = agenda_item.meeting
     if not meeting.minutes_editable:
         raise ServiceError("只有已召开且纪要尚未签发的会议才能记录或修改决定事项。", code="locked")
@@ -157,7 +175,7 @@ def decision_create(
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
-    co_units=(),
+    co_units: Iterable[MemberUnit] | None = (),
     content: str = "",
     state: str = "",
     completed_on: dt.date | None = None,
@@ -174,12 +192,17 @@ def decision_create(
         year=agenda_item.meeting.year,
         title=title,
         content=content.strip(),
-        deadline=deadline,
         order=agenda_item.decisions.count() + 1,
         created_by=by,
     )
     return _write_item(
-        item, by=by, lead_unit=lead_unit, co_units=co_units, state=state, completed_on=completed_on
+        item,
+        by=by,
+        deadline=deadline,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        state=state,
+        completed_on=completed_on,
     )
 
 
@@ -191,7 +214,7 @@ def decision_update(
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
-    co_units=(),
+    co_units: Iterable[MemberUnit] | None = (),
     content: str = "",
     state: str = "",
     completed_on: dt.date | None = None,
@@ -203,9 +226,15 @@ def decision_update(
         .get(pk=item.pk)
     )
     _ensure_minutes_editable(item.agenda_item)
-    item.title, item.content, item.deadline = title, content.strip(), deadline
+    item.title, item.content = title, content.strip()
     return _write_item(
-        item, by=by, lead_unit=lead_unit, co_units=co_units, state=state, completed_on=completed_on
+        item,
+        by=by,
+        deadline=deadline,
+        lead_unit=lead_unit,
+        co_units=co_units,
+        state=state,
+        completed_on=completed_on,
     )
 
 
@@ -216,7 +245,7 @@ def decision_delete(*, item: FollowUpItem, by: User) -> None:
     delete_with_history(item, by)
 
 
-def release_meeting_decisions(*, meeting, by: User) -> int:
+def release_meeting_decisions(*, meeting: Meeting, by: User) -> int:
     items = FollowUpItem.objects.filter(agenda_item__meeting=meeting, released_at__isnull=True)
     count = 0
     for item in items.select_related("agenda_item__meeting"):
@@ -264,7 +293,7 @@ def workplan_task_create(
     title: str,
     lead_unit: MemberUnit | None,
     deadline: dt.date | None,
-    co_units=(),
+    co_units: Iterable[MemberUnit] | None = (),
     content: str = "",
 ) -> FollowUpItem:
     """第四条: a task of the annual work plan, assigned to member units and followed like a decision."""
@@ -275,11 +304,10 @@ def workplan_task_create(
         year=work_plan.year,
         title=title,
         content=content.strip(),
-        deadline=deadline,
         order=work_plan.tasks.count() + 1,
         created_by=by,
     )
-    _write_item(item, by=by, lead_unit=lead_unit, co_units=co_units)
+    _write_item(item, by=by, deadline=deadline, lead_unit=lead_unit, co_units=co_units)
     _release(item, by)
     return item
 
@@ -297,10 +325,13 @@ def _lock(assignment: FollowUpAssignment) -> FollowUpAssignment:
     )
 
 
-def _event(assignment, kind, by: User, text: str = "", files=()) -> FollowUpEvent:
+def _event(
+    assignment: FollowUpAssignment, kind: str, by: User, text: str = "", files: Sequence[UploadedFile] = ()
+) -> FollowUpEvent:
+
     event = FollowUpEvent.objects.create(assignment=assignment, kind=kind, by=by, text=text)
     for f in files:
-        event.evidence.create(file=f, name=f.name[:200])
+        event.evidence.create(file=f, name=(f.name or "")[:200])
     return event
 
 
@@ -326,7 +357,9 @@ def followup_sign(*, assignment: FollowUpAssignment, by: User) -> FollowUpAssign
 
 
 @transaction.atomic
-def followup_report(*, assignment: FollowUpAssignment, by: User, text: str, files=()) -> FollowUpEvent:
+def followup_report(
+    *, assignment: FollowUpAssignment, by: User, text: str, files: Sequence[UploadedFile] = ()
+) -> FollowUpEvent:
     """第五条: the unit reports how far it has got, with evidence."""
     ensure_unit_user_of(by, assignment.unit_id)
     a = _lock(assignment)
@@ -343,7 +376,7 @@ def followup_report(*, assignment: FollowUpAssignment, by: User, text: str, file
 
 @transaction.atomic
 def followup_request_closure(
-    *, assignment: FollowUpAssignment, by: User, text: str, files=()
+    *, assignment: FollowUpAssignment, by: User, text: str, files: Sequence[UploadedFile] = ()
 ) -> FollowUpEvent:
     """The unit says the work is done and asks the office to close the item."""
     ensure_unit_user_of(by, assignment.unit_id)
