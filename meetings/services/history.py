@@ -8,9 +8,12 @@ first agenda item (第二条(六)) then reports on them like on any other meetin
 """
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +29,7 @@ from core.errors import ServiceError
 from core.history import delete_with_history, save_with_history
 from core.imports import Importer, Parsed
 from core.imports import error as row_error
+from core.models import ImportBatch
 from core.policy import first_year
 from core.rhythm import MeetingCycle
 from core.uploads import SheetLimits, is_formula_text, open_workbook, sheet_rows
@@ -38,6 +42,9 @@ from .followups import HistoryState, check_history_state, decision_create, relea
 MAX_IMPORT_ROWS = 1000
 # both sheets: the decision sheet is the wider one; a few spare columns for notes the office adds
 LIMITS = SheetLimits(rows=MAX_IMPORT_ROWS + 200, columns=20)
+Term = tuple[int, int]  # (year, half) of a meeting
+RowError = dict[str, Any]  # a core.imports.error entry: sheet, row and the Chinese message
+Columns = list[tuple[str, str]]  # (key, header label) of a sheet's columns
 
 
 def _term_name(half: int, cycle: MeetingCycle | None = None) -> str:
@@ -75,12 +82,12 @@ def check_history_term(*, year: int, half: int, held_on: dt.date | None) -> list
     if held_on is None:
         errors.append("请填写召开日期。")
     else:
-        start, end = _term_range(year, half)
+        term_start, term_end = _term_range(year, half)
         if held_on > today():
             errors.append(f"召开日期 {cn_date(held_on)} 晚于今天：历史补录只录入已经召开的会议。")
-        elif not start <= held_on <= end:
+        elif not term_start <= held_on <= term_end:
             errors.append(
-                f"召开日期 {cn_date(held_on)} 不在{label}（{cn_date(start)} 至 {cn_date(end)}）内。"
+                f"召开日期 {cn_date(held_on)} 不在{label}（{cn_date(term_start)} 至 {cn_date(term_end)}）内。"
             )
     existing = Meeting.objects.filter(year=year, half=half).first()
     if existing is not None and not _replaceable(existing):
@@ -109,7 +116,7 @@ def meeting_history_create(
     attendees: str = "",
     overview: str = "",
     minutes_number: str = "",
-    files=(),
+    files: Sequence[UploadedFile] = (),
 ) -> Meeting:
     """A meeting held before the platform, as 已召开 (history): agenda and decisions are added next,
     then ``meeting_history_finalize`` publishes it."""
@@ -119,6 +126,7 @@ def meeting_history_create(
         errors.append("请填写会议地点。")
     if errors:
         raise ServiceError(errors, code="bad_history")
+    assert held_on is not None  # else an error above
     # race: two history entries for one term; meetings_meeting_one_per_term lets one of them win
     meeting = Meeting.objects.select_for_update().filter(year=year, half=half).first()
     taken_over = meeting is not None
@@ -145,7 +153,7 @@ def meeting_history_create(
         # the member units may read the minutes and follow their decisions, as for any meeting
         Invitation.objects.bulk_create([Invitation(meeting=meeting, unit=u, is_member=True) for u in units])
     for f in files:
-        meeting.minutes_files.create(file=f, name=f.name[:200])
+        meeting.minutes_files.create(file=f, name=(f.name or "")[:200])
     return meeting
 
 
@@ -155,13 +163,13 @@ def _ensure_history_draft(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_history_add_files(*, meeting: Meeting, by: User, files) -> int:
+def meeting_history_add_files(*, meeting: Meeting, by: User, files: Sequence[UploadedFile]) -> int:
     """More scanned minutes (PDF/Word) for a history meeting, also after it was finalised."""
     ensure_office(by)
     if not meeting.is_history:
         raise ServiceError("只有历史补录的会议可以上传纪要原件。", code="not_history")
     for f in files:
-        meeting.minutes_files.create(file=f, name=f.name[:200])
+        meeting.minutes_files.create(file=f, name=(f.name or "")[:200])
     return len(files)
 
 
@@ -263,11 +271,11 @@ class HistoryMeeting:
     def decision_count(self) -> int:
         return sum(len(t.decisions) for t in self.topics)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "HistoryMeeting":
+    def from_json(cls, data: Mapping[str, Any]) -> "HistoryMeeting":
         data = dict(data)
         topics = []
         for t in data.pop("topics"):
@@ -280,14 +288,14 @@ class HistoryMeeting:
 @dataclass
 class HistoryPreview:
     meetings: list[HistoryMeeting]
-    errors: list[dict]  # core.imports.error entries: sheet, row and the Chinese message
+    errors: list[RowError]
 
     @property
     def ok(self) -> bool:
         return bool(self.meetings) and not self.errors
 
 
-def _term(value, errors: list[str]) -> tuple[int, int] | None:
+def _term(value: object, errors: list[str]) -> Term | None:
     text = _text(value).replace(" ", "")
     labels = _term_labels(current_cycle())
     for label, half in labels.items():
@@ -300,7 +308,9 @@ def _term(value, errors: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]]:
+def _sheet_rows(
+    workbook: Any, name: str, columns: Columns, required: set[str]
+) -> list[tuple[int, dict[str, Any]]]:
     if name not in workbook.sheetnames:
         raise ServiceError(f"文件中没有“{name}”工作表，请使用下载的模板填写。", code="no_sheet")
     rows_iter = sheet_rows(workbook[name])
@@ -312,7 +322,7 @@ def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]
         raise ServiceError(
             f"“{name}”工作表表头缺少以下列：{'、'.join(missing)}。请使用下载的模板填写。", code="header"
         )
-    out = []
+    out: list[tuple[int, dict[str, Any]]] = []
     for number, values in enumerate(rows_iter, start=2):
         if values is None or all(v is None or _text(v) == "" for v in values):
             continue
@@ -324,14 +334,14 @@ def _sheet_rows(workbook, name: str, columns, required) -> list[tuple[int, dict]
     return out
 
 
-def _formula_error(cells: dict, columns) -> str:
+def _formula_error(cells: dict[str, Any], columns: Columns) -> str:
     formulas = [label for key, label in columns if is_formula_text(cells.get(key))]
     if formulas:
         return f"“{'、'.join(formulas)}”的内容以 = + - @ 开头，疑似公式，已拒绝导入。"
     return ""
 
 
-def _units(text: str, lookup: dict, label: str, errors: list[str]) -> list[MemberUnit]:
+def _units(text: str, lookup: Mapping[str, MemberUnit], label: str, errors: list[str]) -> list[MemberUnit]:
     units = []
     for name in [n.strip() for n in text.replace("，", "、").replace(",", "、").split("、") if n.strip()]:
         unit = lookup.get(name)
@@ -342,9 +352,9 @@ def _units(text: str, lookup: dict, label: str, errors: list[str]) -> list[Membe
     return units
 
 
-def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], HistoryMeeting], set]:
-    meetings: dict[tuple[int, int], HistoryMeeting] = {}
-    bad_terms: set = set()
+def _read_meetings(workbook: Any, errors: list[RowError]) -> tuple[dict[Term, HistoryMeeting], set[Term]]:
+    meetings: dict[Term, HistoryMeeting] = {}
+    bad_terms: set[Term] = set()
     seen_rows: dict[tuple[int, int], int] = {}
     for number, cells in _sheet_rows(workbook, MEETING_SHEET, MEETING_COLUMNS, MEETING_REQUIRED):
         row_errors: list[str] = []
@@ -373,6 +383,7 @@ def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], H
             if term is not None:
                 bad_terms.add(term)
             continue
+        assert term is not None and held_on is not None  # else a row error above
         meetings[term] = HistoryMeeting(
             row=number,
             year=term[0],
@@ -389,7 +400,7 @@ def _read_meetings(workbook, errors: list[str]) -> tuple[dict[tuple[int, int], H
 
 def _kinds() -> tuple[dict[str, BusinessKind], BusinessKind]:
     """第二条 kinds by name, code and clause; topics without one are filed as 第二条(八) 其他重要事项."""
-    kinds = {}
+    kinds: dict[str, BusinessKind] = {}
     for kind in BusinessKind.objects.all():
         for key in (
             kind.name,
@@ -405,11 +416,13 @@ def _kinds() -> tuple[dict[str, BusinessKind], BusinessKind]:
     return kinds, default
 
 
-def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set) -> set:
+def _read_decisions(
+    workbook: Any, meetings: dict[Term, HistoryMeeting], errors: list[RowError], bad_terms: set[Term]
+) -> set[Term | None]:
     """Adds the rows' topics and decisions to ``meetings``; returns the terms with a wrong row."""
     lookup = unit_lookup()
     kinds, default_kind = _kinds()
-    failed: set = set()
+    failed: set[Term | None] = set()
     for number, cells in _sheet_rows(workbook, DECISION_SHEET, DECISION_COLUMNS, DECISION_REQUIRED):
         row_errors: list[str] = []
         formula = _formula_error(cells, DECISION_COLUMNS)
@@ -457,6 +470,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
             continue
         if meeting is None:
             continue  # its meeting row is wrong; that error is already listed
+        assert kind is not None  # else a row error above
         topic = next((t for t in meeting.topics if t.title == topic_title), None)
         if topic is None:
             topic = HistoryTopic(
@@ -469,6 +483,7 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
         elif _text(cells.get("discussion")) and not topic.discussion:
             topic.discussion = _text(cells.get("discussion"))
         if title:
+            assert deadline is not None and state is not None  # else a row error above
             others = [u for u in co if u.pk != lead[0].pk]
             topic.decisions.append(
                 HistoryDecision(
@@ -487,12 +502,12 @@ def _read_decisions(workbook, meetings: dict, errors: list[str], bad_terms: set)
     return failed
 
 
-def history_import_preview(*, upload) -> HistoryPreview:
+def history_import_preview(*, upload: UploadedFile) -> HistoryPreview:
     """Read and check every row of an uploaded workbook (already size- and type-checked).
 
     Nothing is stored: the preview is shown, and ``history_import_confirm`` writes it."""
     workbook = open_workbook(upload, limits=LIMITS)
-    errors: list[str] = []
+    errors: list[RowError] = []
     # terms whose meeting row is wrong: their decision rows are not reported a second time
     meetings, bad_terms = _read_meetings(workbook, errors)
     failed = _read_decisions(workbook, meetings, errors, bad_terms)
@@ -579,21 +594,22 @@ class HistoryImporter(Importer):
     rows_template = "meetings/_import_rows_history.html"
     confirm_note = "确认后才录入下列会议及其决定事项（按实际办理状态列入督办，不通知任何人）。"
 
-    def read(self, uploaded, *, params, by: User):
+    def read(self, uploaded: UploadedFile, *, params: dict[str, Any], by: User) -> Parsed:
         preview = history_import_preview(upload=uploaded)
         return Parsed(rows=[m.to_json() for m in preview.meetings], errors=preview.errors)
 
-    def apply(self, batch, *, by: User):
+    def apply(self, batch: ImportBatch, *, by: User) -> tuple[str, list[Meeting]]:
         meetings = [HistoryMeeting.from_json(data) for data in batch.rows]
         created = history_import_confirm(meetings=meetings, by=by)
         decisions = sum(m.decision_count for m in meetings)
         return f"已导入 {len(created)} 次历史联席会议、{decisions} 项决定事项。", created
 
-    def may_use(self, user):
+    def may_use(self, user: User) -> bool:
         return is_office(user)
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return reverse("meetings:history_import")
 
-    def done_url(self, batch):
+    def done_url(self, batch: ImportBatch) -> str:
+
         return reverse("meetings:history_create")
