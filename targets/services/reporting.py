@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -52,7 +52,7 @@ class LineInput:
     stat_date: dt.date | None = None
     source: str = ""
     note: str = ""
-    evidence: object = None  # an UploadedFile already validated, or None to keep the current one
+    evidence: UploadedFile | None = None  # already validated; None keeps the current one
     clear_evidence: bool = False
 
 
@@ -192,7 +192,7 @@ def period_open(
     return period, len(new_reports)
 
 
-def _sync_lines(period: ReportingPeriod, *, user) -> None:
+def _sync_lines(period: ReportingPeriod, *, user: User | None) -> None:
     """Give every editable report of ``period`` a line for each target and measure its unit owns."""
     reports = {r.unit_id: r for r in period.reports.filter(status__in=Report.EDITABLE_STATUSES)}
     if not reports:
@@ -272,31 +272,36 @@ def _apply_input(report: Report, *, by: User, data: ReportInput) -> None:
             line.evidence, line.evidence_name = None, ""
             changed = True
         if given.evidence is not None:
-            line.evidence_name = given.evidence.name[:200]
-            line.evidence.save(given.evidence.name, given.evidence, save=False)
+            file_name = given.evidence.name or ""
+            line.evidence_name = file_name[:200]
+            line.evidence.save(file_name, given.evidence, save=False)
             changed = True
         if changed:
             save_with_history(line, by)
     measures = {m.measure_id: m for m in report.measure_lines.all()}
-    for measure_id, given in data.measures.items():
-        line = measures.get(measure_id)
-        if line is None:
+    for measure_id, done in data.measures.items():
+        measure_line = measures.get(measure_id)
+        if measure_line is None:
             raise ReportError("报告中没有该措施，请刷新页面后重试。")
-        if (line.progress, line.problems, line.next_steps) != (
-            given.progress,
-            given.problems,
-            given.next_steps,
+        if (measure_line.progress, measure_line.problems, measure_line.next_steps) != (
+            done.progress,
+            done.problems,
+            done.next_steps,
         ):
-            line.progress, line.problems, line.next_steps = given.progress, given.problems, given.next_steps
-            save_with_history(line, by)
+            measure_line.progress, measure_line.problems, measure_line.next_steps = (
+                done.progress,
+                done.problems,
+                done.next_steps,
+            )
+            save_with_history(measure_line, by)
     goals = {g.goal_id: g for g in report.goal_lines.all()} if data.goals else {}
     for goal_id, progress in data.goals.items():
-        line = goals.get(goal_id)
-        if line is None:
+        goal_line = goals.get(goal_id)
+        if goal_line is None:
             raise ReportError("报告中没有该定性目标，请刷新页面后重试。")
-        if line.progress != progress:
-            line.progress = progress
-            save_with_history(line, by)
+        if goal_line.progress != progress:
+            goal_line.progress = progress
+            save_with_history(goal_line, by)
 
 
 def missing_for_submission(report: Report) -> list[str]:
@@ -307,9 +312,9 @@ def missing_for_submission(report: Report) -> list[str]:
             continue  # 配合单位 may leave the value to the lead unit
         if line.value is None or line.stat_date is None or not line.source:
             gaps.append(f"指标“{line.target.code} {line.target.name}”的实际值、统计日期和数据来源")
-    for line in report.measure_lines.select_related("measure"):
-        if not line.progress.strip():
-            gaps.append(f"措施“{line.measure.code} {line.measure.title}”的工作进展")
+    for measure_line in report.measure_lines.select_related("measure"):
+        if not measure_line.progress.strip():
+            gaps.append(f"措施“{measure_line.measure.code} {measure_line.measure.title}”的工作进展")
     if not report.target_lines.exists() and not report.measure_lines.exists() and not report.summary.strip():
         gaps.append("总体情况及其他工作")
     return gaps
@@ -408,6 +413,7 @@ def _accept(report: Report, *, by: User) -> None:
             recorded_by=by,
         )
         for line in report.target_lines.filter(value__isnull=False)
+        if line.value is not None  # as the query says (for the type checker)
     ]
     if rows:
         bulk_create_with_history(rows, Statistic, default_user=by)
@@ -441,5 +447,5 @@ def _notify_unit(report: Report, milestone: str, *, subject: str, body: str) -> 
     )
 
 
-def _unit_users(unit_id: int):
-    return list(get_user_model().objects.filter(Q(member_unit_id=unit_id) & Q(is_active=True)))
+def _unit_users(unit_id: int) -> list[User]:
+    return list(User.objects.filter(Q(member_unit_id=unit_id) & Q(is_active=True)))
