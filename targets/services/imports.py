@@ -7,9 +7,12 @@ stored), otherwise the pipeline stores a batch with the parsed rows and the orig
 """
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +43,10 @@ STATISTICS = "targets.statistics"
 
 __all__ = ["ImportRefused", "Preview"]
 
+# one row of a file as read: sheet, row, code, errors and the parsed values (JSON-able once stored)
+ParsedRow = dict[str, Any]
+_Line = TypeVar("_Line")
+
 
 def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
@@ -63,7 +70,7 @@ def cumulative_floors(report: Report) -> dict[int, Decimal]:
     return floors
 
 
-def report_template_preview(*, report: Report, uploaded, by: User) -> Preview:
+def report_template_preview(*, report: Report, uploaded: UploadedFile, by: User) -> Preview:
     """Check an uploaded template against ``report``; stores a batch only when every row is right."""
     return import_preview(
         kind=REPORT_TEMPLATE,
@@ -73,7 +80,7 @@ def report_template_preview(*, report: Report, uploaded, by: User) -> Preview:
     )
 
 
-def _read_template(report: Report, uploaded) -> Parsed:
+def _read_template(report: Report, uploaded: UploadedFile) -> Parsed:
     if not report.is_editable_by_unit:
         raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
     try:
@@ -100,8 +107,8 @@ def _read_template(report: Report, uploaded) -> Parsed:
     goals = {line.goal.code: line for line in report.goal_lines.select_related("goal")}
     floors = cumulative_floors(report)
     period = report.period
-    rows: list[dict] = []
-    seen: set[tuple] = set()
+    rows: list[ParsedRow] = []
+    seen: set[tuple[str, str]] = set()
     for row in target_rows:
         parsed, line = _keyed_row(row, excel.TARGET_SHEET, "指标编号", lines, seen)
         if line is not None:
@@ -130,10 +137,10 @@ def _read_template(report: Report, uploaded) -> Parsed:
             _parse_cell(parsed, "note", clean_text, cells.get("说明"), label="说明")
         rows.append(parsed)
     for row in measure_rows:
-        parsed, line = _keyed_row(row, excel.MEASURE_SHEET, "措施编号", measures, seen)
-        if line is not None:
-            parsed["name"] = line.measure.title
-            parsed["measure_id"] = line.measure_id
+        parsed, measure_line = _keyed_row(row, excel.MEASURE_SHEET, "措施编号", measures, seen)
+        if measure_line is not None:
+            parsed["name"] = measure_line.measure.title
+            parsed["measure_id"] = measure_line.measure_id
             for key, header in (
                 ("progress", "工作进展"),
                 ("problems", "存在问题"),
@@ -142,10 +149,10 @@ def _read_template(report: Report, uploaded) -> Parsed:
                 _parse_cell(parsed, key, clean_text, row.cells.get(header), label=header, field=key)
         rows.append(parsed)
     for row in goal_rows:
-        parsed, line = _keyed_row(row, excel.GOAL_SHEET, "目标编号", goals, seen)
-        if line is not None:
-            parsed["name"] = line.goal.text
-            parsed["goal_id"] = line.goal_id
+        parsed, goal_line = _keyed_row(row, excel.GOAL_SHEET, "目标编号", goals, seen)
+        if goal_line is not None:
+            parsed["name"] = goal_line.goal.text
+            parsed["goal_id"] = goal_line.goal_id
             _parse_cell(
                 parsed, "progress", clean_text, row.cells.get("工作情况"), label="工作情况", field="progress"
             )
@@ -154,10 +161,12 @@ def _read_template(report: Report, uploaded) -> Parsed:
     return Parsed(rows=[_jsonable(r) for r in rows], errors=errors, summary=str(report))
 
 
-def _keyed_row(row, sheet: str, key_header: str, lookup: dict, seen: set) -> tuple[dict, object]:
+def _keyed_row(
+    row: excel.SheetRow, sheet: str, key_header: str, lookup: Mapping[str, _Line], seen: set[tuple[str, str]]
+) -> tuple[ParsedRow, _Line | None]:
     """The parsed-row dict of a template row and the report line its code names (None if unknown/repeated)."""
     code = str(row.cells.get(key_header) or "").strip()
-    parsed = {"sheet": sheet, "row": row.number, "code": code, "errors": []}
+    parsed: ParsedRow = {"sheet": sheet, "row": row.number, "code": code, "errors": []}
     line = lookup.get(code)
     if line is None:
         parsed["errors"].append(f"{key_header}“{code}”不在本单位本期报告中。")
@@ -169,7 +178,7 @@ def _keyed_row(row, sheet: str, key_header: str, lookup: dict, seen: set) -> tup
     return parsed, line
 
 
-def _check_identity(report: Report, meta: dict) -> None:
+def _check_identity(report: Report, meta: Mapping[str, Any]) -> None:
     if meta.get("u") != report.unit_id:
         raise excel.TemplateRefused(
             f"该模板属于其他单位，不能导入“{report.unit}”的报告。请下载本单位的模板。"
@@ -178,7 +187,7 @@ def _check_identity(report: Report, meta: dict) -> None:
         raise excel.TemplateRefused(f"该模板属于其他期次，不能导入{report.period}的报告。请下载本期的模板。")
 
 
-def _parse_cell(parsed: dict, key: str, parse, *args, **kwargs) -> None:
+def _parse_cell(parsed: ParsedRow, key: str, parse: Callable[..., object], *args: Any, **kwargs: Any) -> None:
     """``parsed[key] = parse(*args, **kwargs)``, or the error message appended to the row's errors."""
     try:
         parsed[key] = parse(*args, **kwargs)
@@ -186,7 +195,7 @@ def _parse_cell(parsed: dict, key: str, parse, *args, **kwargs) -> None:
         parsed["errors"].append(_error_text(exc))
 
 
-def _jsonable(row: dict) -> dict:
+def _jsonable(row: ParsedRow) -> ParsedRow:
     out = {}
     for key, value in row.items():
         if isinstance(value, Decimal):
@@ -227,7 +236,13 @@ def _apply_template(batch: ImportBatch, by: User) -> Report:
 
 
 def statistics_import_preview(
-    *, plan: Plan, uploaded, source: str, by: User, backfilled: bool = False, today: dt.date | None = None
+    *,
+    plan: Plan,
+    uploaded: UploadedFile,
+    source: str,
+    by: User,
+    backfilled: bool = False,
+    today: dt.date | None = None,
 ) -> Preview:
     """Check a statistics file (指标编号, 数值, 统计日期[, 数据来源, 备注]) for ``plan``."""
     today = today or timezone.localdate()
@@ -235,7 +250,9 @@ def statistics_import_preview(
     return import_preview(kind=STATISTICS, uploaded=uploaded, by=by, params=params)
 
 
-def _read_statistics(plan: Plan, uploaded, *, source: str, backfilled: bool, today: dt.date) -> Parsed:
+def _read_statistics(
+    plan: Plan, uploaded: UploadedFile, *, source: str, backfilled: bool, today: dt.date
+) -> Parsed:
     try:
         wb = excel.open_upload(uploaded, limits=excel.STATISTICS_LIMITS)
         ws = wb[excel.STAT_SHEET] if excel.STAT_SHEET in wb.sheetnames else wb.worksheets[0]
@@ -248,12 +265,12 @@ def _read_statistics(plan: Plan, uploaded, *, source: str, backfilled: bool, tod
         raise ImportRefused("文件中没有数据行。")
     targets = {t.code: t for t in plan.targets.all()}
     last_day = min(plan.end_date, today)
-    out: list[dict] = []
-    errors: list[dict] = []
-    seen: set[tuple] = set()
+    out: list[ParsedRow] = []
+    errors: list[dict[str, Any]] = []
+    seen: set[tuple[str, Any]] = set()
     for row in rows:
         code = str(row.cells.get("指标编号") or "").strip()
-        parsed = {"sheet": ws.title, "row": row.number, "code": code, "errors": []}
+        parsed: ParsedRow = {"sheet": ws.title, "row": row.number, "code": code, "errors": []}
         target = targets.get(code)
         if target is None:
             parsed["errors"].append(f"指标编号“{code}”不是“{plan.name}”的指标。")
@@ -339,29 +356,29 @@ class ReportTemplateImporter(Importer):
     rows_template = "targets/_import_rows_template.html"
     confirm_note = "确认后才会写入报告草稿（导入后仍须在报告页面提交）。"
 
-    def read(self, uploaded, *, params, by: User):
+    def read(self, uploaded: UploadedFile, *, params: dict[str, Any], by: User) -> Parsed:
         return _read_template(
             Report.objects.select_related("period__plan", "unit").get(pk=params["report"]), uploaded
         )
 
-    def apply(self, batch, *, by: User):
+    def apply(self, batch: ImportBatch, *, by: User) -> tuple[str, Report]:
         report = _apply_template(batch, by)
         if is_office(by):
             return "模板内容已导入，请核对后点击“补录并采纳”。", report
         return "模板内容已导入为草稿，请核对后提交。", report
 
-    def may_use(self, user):
+    def may_use(self, user: User) -> bool:
         return is_office(user) or is_unit_user(user)
 
-    def check_confirm(self, batch, user):
+    def check_confirm(self, batch: ImportBatch, user: User) -> None:
         report = Report.objects.get(pk=batch.params["report"])
         if not can_upload_template(user, report):
             raise ImportRefused(f"该报告{report.get_status_display()}，不能再导入模板。")
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return reverse("targets:report_upload", args=[batch.params["report"]])
 
-    def done_url(self, batch):
+    def done_url(self, batch: ImportBatch) -> str:
         return reverse("targets:report_detail", args=[batch.params["report"]])
 
 
@@ -371,7 +388,7 @@ class StatisticsImporter(Importer):
     rows_template = "targets/_import_rows_statistics.html"
     confirm_note = "确认后才会写入统计数据（立即计入目标进度看板）。"
 
-    def read(self, uploaded, *, params, by: User):
+    def read(self, uploaded: UploadedFile, *, params: dict[str, Any], by: User) -> Parsed:
         return _read_statistics(
             Plan.objects.get(pk=params["plan"]),
             uploaded,
@@ -380,15 +397,15 @@ class StatisticsImporter(Importer):
             today=dt.date.fromisoformat(params["today"]),
         )
 
-    def apply(self, batch, *, by: User):
+    def apply(self, batch: ImportBatch, *, by: User) -> tuple[str, int]:
         count = _apply_statistics(batch, by)
         return f"已导入 {count} 条统计数据，看板已更新。", count
 
-    def may_use(self, user):
+    def may_use(self, user: User) -> bool:
         return is_office(user)
 
-    def upload_url(self, batch):
+    def upload_url(self, batch: ImportBatch) -> str:
         return reverse("targets:statistics_import")
 
-    def done_url(self, batch):
+    def done_url(self, batch: ImportBatch) -> str:
         return reverse("targets:dashboard")
