@@ -4,6 +4,7 @@ of periods, meetings and reports)."""
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -27,7 +28,13 @@ from .halves import HalfYear
 from .models import HalfYearReport
 from .schedules import TIMEZONE, crontab_in_words
 
+if TYPE_CHECKING:
+    from django_celery_beat.models import PeriodicTask
+
 logger = logging.getLogger(__name__)
+
+# what a job returns (its Celery result, shown in the task log): plain JSON
+JobResult = dict[str, Any]
 
 
 class JobError(Exception):
@@ -37,7 +44,7 @@ class JobError(Exception):
 # --- 半年周期 --------------------------------------------------------------------------------
 
 
-def _plan_covering(half: HalfYear):
+def _plan_covering(half: HalfYear) -> Plan | None:
     return (
         Plan.objects.filter(start_date__lte=half.start, end_date__gte=half.start)
         .order_by("-is_current", "-start_date")
@@ -51,7 +58,7 @@ def current_term(today: dt.date) -> HalfYear:
     return HalfYear.of(today, reporting_rhythm())
 
 
-def half_year_open(*, today: dt.date) -> dict:
+def half_year_open(*, today: dt.date) -> JobResult:
     """Open the reporting period ``today`` is in, and draft the joint meetings now due.
 
     The period follows the office's reporting rhythm (quarter, half year or year: its first day is
@@ -68,7 +75,7 @@ def half_year_open(*, today: dt.date) -> dict:
     if not is_workday(today):
         return {"workday": False}
     half = current_term(today)
-    result: dict = {"half": half.key}
+    result: JobResult = {"half": half.key}
     errors = []
     try:
         with delivery_batch():
@@ -140,7 +147,7 @@ def _period_open_for(half: HalfYear, *, today: dt.date) -> str:
 # --- 每日提醒 --------------------------------------------------------------------------------
 
 
-def reminders_send(*, today: dt.date) -> dict:
+def reminders_send(*, today: dt.date) -> JobResult:
     """On a working day, turn every reminder the apps report into notifications (each once).
 
     On a non-working day nothing is sent: the collectors return everything still in its window,
@@ -148,14 +155,15 @@ def reminders_send(*, today: dt.date) -> dict:
     """
     if not is_workday(today):
         return {"workday": False}
-    result = {"workday": True, "reminders": 0, "created": 0, "failed_apps": []}
+    failed_apps: list[str] = []
+    result: JobResult = {"workday": True, "reminders": 0, "created": 0, "failed_apps": failed_apps}
     with delivery_batch():
         for app, collect in collectors():
             try:
                 reminders = list(collect(today))
             except Exception:
                 logger.exception("reminder collector of %s failed on %s", app, today)
-                result["failed_apps"].append(app)
+                failed_apps.append(app)
                 continue
             for reminder in reminders:
                 # one transaction per reminder: a failure later in the run keeps what was recorded
@@ -169,12 +177,12 @@ def reminders_send(*, today: dt.date) -> dict:
                     )
                 result["reminders"] += 1
                 result["created"] += len(created)
-    if result["failed_apps"]:
-        raise JobError(f"reminder collectors failed: {', '.join(result['failed_apps'])}")
+    if failed_apps:
+        raise JobError(f"reminder collectors failed: {', '.join(failed_apps)}")
     return result
 
 
-def publicity_advance(*, today: dt.date) -> dict:
+def publicity_advance(*, today: dt.date) -> JobResult:
     """On a working day, move 公示 windows that ended without an open objection on (awards)."""
     if not is_workday(today):
         return {"workday": False}
@@ -186,14 +194,14 @@ def publicity_advance(*, today: dt.date) -> dict:
 # --- 半年进度报告 ----------------------------------------------------------------------------
 
 
-def report_recipients():
+def report_recipients() -> list[User]:
     """Who receives the half-year report: the whole office."""
     return office_users()
 
 
 def _store(
-    document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by: User
-):
+    document: StoredDocument | None, *, half: HalfYear, title: str, name: str, content: bytes, by: User | None
+) -> StoredDocument:
     """Write the file into the report's document, replacing the previous file of the same key."""
     if document is None:
         document = StoredDocument(kind=StoredDocument.Kind.HALF_YEAR_REPORT, key=half.key)
@@ -283,7 +291,7 @@ def _report_build(
     return report, True
 
 
-def half_year_reports_due(*, today: dt.date) -> dict:
+def half_year_reports_due(*, today: dt.date) -> JobResult:
     """On a working day, build the report of every reporting period (of any rhythm) whose due date
     has passed, once.
 
@@ -322,7 +330,7 @@ def buildable_halves(*, today: dt.date) -> list[HalfYear]:
 # --- 计划任务（办公室在平台上查看与修改） ------------------------------------------------------
 
 
-def _describe(task) -> str:
+def _describe(task: "PeriodicTask") -> str:
     state = "启用" if task.enabled else "停用"
     if task.crontab_id:
         return f"{state}；{crontab_in_words(task.crontab)}（{task.crontab.timezone}）"
@@ -332,7 +340,12 @@ def _describe(task) -> str:
 
 
 def schedule_update(
-    *, task, enabled: bool, crontab: dict | None = None, every_seconds: int | None = None, by: User
+    *,
+    task: "PeriodicTask",
+    enabled: bool,
+    crontab: dict[str, str] | None = None,
+    every_seconds: int | None = None,
+    by: User,
 ) -> bool:
     """Change a periodic task's schedule and enabled flag; returns whether anything changed.
 
@@ -369,7 +382,7 @@ def schedule_update(
     return True
 
 
-def schedule_run_now(*, task) -> bool:
+def schedule_run_now(*, task: "PeriodicTask") -> bool:
     """Queue one run of a periodic task now (all tasks are idempotent). False if the broker is down."""
     import json
 
