@@ -17,6 +17,7 @@ schedule and enables every task.
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
@@ -27,14 +28,24 @@ from meetings.rules import current_cycle
 TIMEZONE = "Asia/Shanghai"
 
 
+class Crontab(TypedDict):
+    """The fields of a django-celery-beat CrontabSchedule (its time zone is TIMEZONE)."""
+
+    minute: str
+    hour: str
+    day_of_month: str
+    month_of_year: str
+    day_of_week: str
+
+
 @dataclass(frozen=True)
 class Schedule:
     name: str  # PeriodicTask.name: the stable key, shown in admin
     task: str
     description: str
-    crontab: dict | None = None  # minute, hour, day_of_month, month_of_year, day_of_week
+    crontab: Crontab | None = None  # None for an interval (every_seconds)
     every_seconds: int | None = None
-    kwargs: dict = field(default_factory=dict)
+    kwargs: dict[str, Any] = field(default_factory=dict)
     # the crontab's months and day follow the rhythms (declared_schedules); the time of day stays
     # the office's: installing or syncing brings them to the data's whatever the office edited
     data_owned: bool = False
@@ -46,7 +57,13 @@ class Schedule:
     def when(self) -> str:
         if self.every_seconds:
             return f"每 {self.every_seconds} 秒"
-        return crontab_text(**self.crontab)
+        return crontab_text(**self.crontab_fields)
+
+    @property
+    def crontab_fields(self) -> Crontab:
+        """The crontab of a schedule that has no interval (declared so: SCHEDULES)."""
+        assert self.crontab is not None
+        return self.crontab
 
 
 def crontab_text(*, minute: str, hour: str, day_of_month: str, month_of_year: str, day_of_week: str) -> str:
@@ -64,7 +81,7 @@ def crontab_text(*, minute: str, hour: str, day_of_month: str, month_of_year: st
     return f"{days} {hour} 时 {minute} 分"
 
 
-def crontab_in_words(crontab) -> str:
+def crontab_in_words(crontab: CrontabSchedule) -> str:
     """A django-celery-beat CrontabSchedule in words."""
     return crontab_text(
         minute=crontab.minute,
@@ -75,7 +92,13 @@ def crontab_in_words(crontab) -> str:
     )
 
 
-def _cron(minute="0", hour="*", day_of_month="*", month_of_year="*", day_of_week="*") -> dict:
+def _cron(
+    minute: str = "0",
+    hour: str = "*",
+    day_of_month: str = "*",
+    month_of_year: str = "*",
+    day_of_week: str = "*",
+) -> Crontab:
     return {
         "minute": minute,
         "hour": hour,
@@ -174,7 +197,7 @@ SCHEDULES: tuple[Schedule, ...] = (
 )
 
 
-def period_start_months(reporting_rhythm: str, cycle) -> list[int]:
+def period_start_months(reporting_rhythm: str, cycle: rh.MeetingCycle) -> list[int]:
     """The months whose first day opens a reporting period or a meeting's cycle (the topic call of a
     rule without ``topic_call_lead_days``). Jianli: 1 and 7."""
     months = set(rh.start_months(reporting_rhythm))
@@ -183,7 +206,7 @@ def period_start_months(reporting_rhythm: str, cycle) -> list[int]:
     return sorted(months)
 
 
-def period_start_description(reporting_rhythm: str, cycle) -> str:
+def period_start_description(reporting_rhythm: str, cycle: rh.MeetingCycle) -> str:
     months = period_start_months(reporting_rhythm, cycle)
     days = "、".join(f"{m}月1日" for m in months)
     period = rh.RHYTHM_NAMES[reporting_rhythm]
@@ -222,7 +245,7 @@ def declared_schedules() -> tuple[Schedule, ...]:
         if schedule.data_owned:
             schedule = replace(
                 schedule,
-                crontab={**schedule.crontab, "month_of_year": months, "day_of_month": "1"},
+                crontab={**schedule.crontab_fields, "month_of_year": months, "day_of_month": "1"},
                 description=period_start_description(rhythm_code, cycle),
             )
         elif schedule.name == DAILY_REMINDERS:
@@ -236,7 +259,7 @@ def declared_schedules() -> tuple[Schedule, ...]:
     return tuple(out)
 
 
-def _data_owned_crontab(task, schedule: Schedule):
+def _data_owned_crontab(task: PeriodicTask, schedule: Schedule) -> CrontabSchedule | None:
     """The crontab ``task`` should have: the office's time of day, the data's months and day; None
     when it already has it."""
     current = task.crontab
@@ -246,8 +269,8 @@ def _data_owned_crontab(task, schedule: Schedule):
         "minute": current.minute,
         "hour": current.hour,
         "day_of_week": current.day_of_week,
-        "day_of_month": schedule.crontab["day_of_month"],
-        "month_of_year": schedule.crontab["month_of_year"],
+        "day_of_month": schedule.crontab_fields["day_of_month"],
+        "month_of_year": schedule.crontab_fields["month_of_year"],
     }
     if (current.day_of_month, current.month_of_year) == (wanted["day_of_month"], wanted["month_of_year"]):
         return None
@@ -288,15 +311,16 @@ class InstallResult:
     unknown: list[str] = field(default_factory=list)  # in the database, not declared here
 
 
-def _schedule_object(schedule: Schedule):
+def _schedule_object(schedule: Schedule) -> dict[str, Any]:
     if schedule.every_seconds:
         obj, _ = IntervalSchedule.objects.get_or_create(
             every=schedule.every_seconds, period=IntervalSchedule.SECONDS
         )
         return {"interval": obj, "crontab": None}
-    obj = CrontabSchedule.objects.filter(timezone=TIMEZONE, **schedule.crontab).first()
+    obj = CrontabSchedule.objects.filter(timezone=TIMEZONE, **schedule.crontab_fields).first()
     if obj is None:
-        obj = CrontabSchedule.objects.create(timezone=TIMEZONE, **schedule.crontab)
+        obj = CrontabSchedule.objects.create(timezone=TIMEZONE, **schedule.crontab_fields)
+
     return {"crontab": obj, "interval": None}
 
 
