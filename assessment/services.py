@@ -4,7 +4,7 @@ facts of the year (reports, follow-up items, targets), each deduction with its e
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -209,8 +209,7 @@ def assessment_compute(*, scheme: AssessmentScheme, today: dt.date | None = None
         total = sum((Decimal(s["score"]) for s in scored), Decimal(0))
         rows.append({"unit": unit, "score": total, "items": scored})
     ranked: list[dict[str, Any]] = []
-    for rank, ranked_row in rank_with_ties(rows, key=lambda r: -r["score"]):
-        row = cast(dict[str, Any], ranked_row)
+    for rank, row in rank_with_ties(rows, key=lambda r: -r["score"]):
         row["rank"] = rank
         ranked.append(row)
     return ranked

@@ -10,17 +10,24 @@ import datetime as dt
 import logging
 import re
 from decimal import Decimal
+from typing import Any, Literal
 
 from awards.selectors import paid_between
 from core.dates import cn_date
-from core.documents import add_heading, add_paragraph, add_table, build_workbook, new_document
+from core.documents import Percent, add_heading, add_paragraph, add_table, build_workbook, new_document
 from core.policy import policy_document
 from core.ranking import rank_with_ties
 from core.rhythm import RHYTHM_NAMES
-from meetings.selectors import followup_closure_summary
+from meetings.selectors import ClosureSummary, followup_closure_summary
 from targets.models import Plan, ReportingPeriod
 from targets.progress import MISSED_LABEL, TargetSpec, evaluate
-from targets.selectors import amber_band_of, period_timeliness, target_progress_rows
+from targets.selectors import (
+    ProgressRow,
+    TimelinessRow,
+    amber_band_of,
+    period_timeliness,
+    target_progress_rows,
+)
 
 from .halves import HalfYear
 
@@ -29,7 +36,7 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = "该部分数据暂不可用（相关功能尚未启用）。"
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -62,7 +69,7 @@ def _unavailable(title: str) -> dict:
 # --- 一、目标指标进度 ------------------------------------------------------------------------
 
 
-def _period_for(half: HalfYear):
+def _period_for(half: HalfYear) -> ReportingPeriod | None:
     return (
         ReportingPeriod.objects.filter(rhythm=half.rhythm, year=half.year, half=half.half)
         .select_related("plan")
@@ -71,7 +78,7 @@ def _period_for(half: HalfYear):
     )
 
 
-def _plan_for(half: HalfYear, period):
+def _plan_for(half: HalfYear, period: ReportingPeriod | None) -> Plan | None:
     if period is not None:
         return period.plan
     return (
@@ -81,7 +88,7 @@ def _plan_for(half: HalfYear, period):
     )
 
 
-def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
+def _as_at_half_end(row: ProgressRow, half: HalfYear) -> tuple[Any, ...]:
     """(actual, as_of, progress_pct, rag, rag_label) as at the half's last day.
 
     The selector gives the latest value; a value recorded in a later half year must not change
@@ -109,7 +116,7 @@ def _as_at_half_end(row: dict, half: HalfYear) -> tuple:
     )
 
 
-def targets_section(half: HalfYear, plan) -> dict:
+def targets_section(half: HalfYear, plan: Plan | None) -> dict:
     title = "一、目标指标完成进度"
     if plan is None:
         return _unavailable(title)
@@ -158,12 +165,12 @@ def targets_section(half: HalfYear, plan) -> dict:
 TIMELINESS_ORDER = {"on_time": 0, "backfilled": 1, "late": 2, "pending": 3, "missing": 4}
 
 
-def _stamp(row) -> str:
+def _stamp(row: TimelinessRow) -> str:
     """The first submission as a sortable key; every report never submitted shares the same one."""
     return row["submitted_at"].isoformat() if row["submitted_at"] else "~"
 
 
-def timeliness_section(half: HalfYear, period) -> dict:
+def timeliness_section(half: HalfYear, period: ReportingPeriod | None) -> dict:
     title = "二、成员单位报送及时性排名"
     if period is None:
         section = _unavailable(title)
@@ -212,8 +219,11 @@ def this_period(half: HalfYear) -> str:
     return f"本{RHYTHM_NAMES[half.rhythm]}"
 
 
-def _followup_rows(title: str, data: dict, this: str) -> dict:
-    keys = ("total", "closed_on_time", "closed_late", "open", "overdue")
+ClosureKey = Literal["total", "closed_on_time", "closed_late", "open", "overdue"]
+
+
+def _followup_rows(title: str, data: ClosureSummary, this: str) -> dict:
+    keys: tuple[ClosureKey, ...] = ("total", "closed_on_time", "closed_late", "open", "overdue")
     rows = [[u["unit"], *(u[k] for k in keys)] for u in data["units"]]
     t = data["totals"]
     if t["total"]:
@@ -307,9 +317,8 @@ _STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _PERCENT = re.compile(r"-?\d+(\.\d+)?%")
 
 
-def _cell(value: str, header: str):
+def _cell(value: str, header: str) -> str | int | Decimal | Percent | dt.date:
     """The typed cell of a stored figure (figures keep text, so rebuilds compare exactly)."""
-    from core.documents import Percent
 
     if not isinstance(value, str) or not value or "编号" in header:
         return value
