@@ -99,10 +99,10 @@ def seed_demo_accounts() -> list[tuple[User, bool]]:
         enterprises.append(ent)
     result = []
     for username, role, full_name, owner, email in DEMO_USERS:
-        defaults = {"role": role, "full_name": full_name, "email": email}
-        if role == User.Role.UNIT:
+        defaults: dict[str, object] = {"role": role, "full_name": full_name, "email": email}
+        if role == User.Role.UNIT and isinstance(owner, str):  # a unit user names its demo unit
             defaults.update(member_unit=units[owner], full_name=f"{units[owner].name}联络员")
-        if role == User.Role.ENTERPRISE:
+        if role == User.Role.ENTERPRISE and isinstance(owner, int):  # an enterprise user its index
             defaults["enterprise"] = enterprises[owner]
         if role == User.Role.ADMIN:
             defaults.update(is_staff=True, is_superuser=True)
@@ -258,6 +258,7 @@ def _demo_reward() -> RewardItem:
 
 def _application_to_review(users: dict[str, User], today: dt.date) -> None:
     enterprise = users["ent_rice"].enterprise
+    assert enterprise is not None  # seed_demo_accounts binds it
     if Application.objects.filter(enterprise=enterprise).exists():
         return
     if not enterprise.is_verified:
