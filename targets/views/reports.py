@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import AuthenticatedRequest, is_office, is_unit_user, office_required
 from core.documents import xlsx_response
 from core.errors import show_error
+from core.fields import form_field
 from core.files import serve_protected_file
 from core.markup import url_pattern
 from core.storage import StorageUnavailable
@@ -26,7 +28,7 @@ from ..excel import SOURCE_CHOICES
 from ..filters import PeriodFilter, ReportFilter
 from ..forms import HistoryPeriodForm, OpenPeriodForm, ReportForm, ReturnForm
 from ..history import report_changes
-from ..models import Report, ReportGoalLine, ReportingPeriod, ReportMeasureLine, ReportTargetLine
+from ..models import Plan, Report, ReportGoalLine, ReportingPeriod, ReportMeasureLine, ReportTargetLine
 from ..permissions import (
     can_backfill_report,
     can_edit_report,
@@ -74,6 +76,14 @@ def period_list(request: AuthenticatedRequest) -> HttpResponse:
     periods = _listed(filterset.qs.filter(plan=plan)) if plan else []
     today = timezone.localdate()
     form = OpenPeriodForm(initial={"plan": plan, "year": today.year, "half": 1 if today.month <= 6 else 2})
+    # both plan selects offer every plan: read them once (a ModelChoiceField's select reads its queryset
+    # each time it is rendered, and once more to decide on its required attribute; the queryset still
+    # validates what is posted)
+    plans = [(p.pk, str(p)) for p in Plan.objects.all()]
+    for plan_form in (filterset.form, form):
+        widget = form_field(plan_form, "plan", forms.ModelChoiceField).widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = plans
     return render(
         request,
         "targets/period_list.html",
