@@ -15,6 +15,11 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 
 def esc(value: Any) -> str:
     """``{{ value }}`` under autoescape: str() and HTML-escaped, unless already marked safe."""
+    kind = type(value)
+    if kind is str:  # the common cases first (SafeString is a subclass: not taken here)
+        return _escape(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, SafeData):
         return str(value)
     return _escape(str(value))
