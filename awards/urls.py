@@ -52,6 +52,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/verify/", views.enterprise_verify, name="enterprise_verify"),
     path("enterprises/<int:pk>/refuse/", views.enterprise_refuse, name="enterprise_refuse"),
     path("office/publicity/", views.publicity_manage, name="publicity_manage"),
+    path("office/publicity/new/", views.publicity_publish, name="publicity_publish"),
     path("office/publicity/<int:pk>/list.docx", views.publicity_docx, name="publicity_docx"),
     path("office/money/", views.money, name="money"),
     path("office/money/ledger.xlsx", views.money_xlsx, name="money_xlsx"),

@@ -130,6 +130,7 @@ PAGES: list[Page] = [
     Page("office", "企业管理", "awards:enterprise_list"),
     Page("office", "资金台账", "awards:money"),
     Page("office", "公示管理", "awards:publicity_manage"),
+    Page("office", "发布公示", "awards:publicity_publish"),
     Page("office", "目标总览", "targets:dashboard"),
     Page("office", "指标×单位矩阵", "targets:matrix"),
     Page("office", "指标详情", lambda c: c.reverse("targets:target_detail", c.first_target())),

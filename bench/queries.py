@@ -161,7 +161,10 @@ def measure(profile: str = "", only: str = "") -> list[dict]:
             if os.environ.get("BENCH_PROFILE_CALLERS"):  # who calls the functions matching this
                 stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
             else:
-                stats.print_stats(60)
+                stats.print_stats(
+                    *([os.environ["BENCH_PROFILE_FILTER"]] if os.environ.get("BENCH_PROFILE_FILTER") else []),
+                    int(os.environ.get("BENCH_PROFILE_LINES", "60")),
+                )
             return []
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

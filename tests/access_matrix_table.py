@@ -206,6 +206,7 @@ TABLE: dict[str, Row] = {
     "awards:review_licence": get(OFFICE, pk("review")),
     "awards:enterprise_refuse": post(OFFICE_ACT, lambda w: {"pk": w.enterprise_a.pk}),
     "awards:publicity_manage": get(OFFICE),
+    "awards:publicity_publish": get(OFFICE),
     "awards:publicity_docx": get(OFFICE, pk("publicity_batch")),
     "awards:money": get(OFFICE),
     "awards:budget_set": post(OFFICE_ACT),

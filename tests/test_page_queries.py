@@ -54,6 +54,7 @@ PAGES = [
     # filtered and sorted lists of bench/pages.py (issue 19 point 7)
     ("enterprise_a", lambda u: reverse("awards:my_applications") + "?o=-amount&status=submitted"),
     ("office", lambda u: reverse("awards:publicity_manage") + "?o=-entries&state=open"),
+    ("office", lambda u: reverse("awards:publicity_publish")),
     ("office", lambda u: reverse("meetings:workplan_list") + "?o=-open"),
     ("office", lambda u: reverse("assessment:index") + "?status=draft&o=year"),
     ("unit_a", lambda u: reverse("core:workbench")),

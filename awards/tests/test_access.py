@@ -67,6 +67,7 @@ PAGES = [
     ("awards:office_applications", lambda o: [], OFFICE_ONLY),
     ("awards:enterprise_list", lambda o: [], OFFICE_ONLY),
     ("awards:publicity_manage", lambda o: [], OFFICE_ONLY),
+    ("awards:publicity_publish", lambda o: [], OFFICE_ONLY),
     ("awards:publicity_docx", lambda o: [o["batch"].pk], OFFICE_ONLY),
     ("awards:payment_record", lambda o: [o["awaiting"].pk], OFFICE_ONLY),
     ("awards:money", lambda o: [], OFFICE_ONLY),

@@ -218,7 +218,7 @@ def test_publish_objection_and_payment_from_the_pages(client, users, reviewed):
     client.force_login(users["office"])
     today = dt.date.today()
     response = client.post(
-        reverse("awards:publicity_manage"),
+        reverse("awards:publicity_publish"),
         {
             "applications": [application.pk],
             "start_date": today.isoformat(),
@@ -268,11 +268,23 @@ def test_publish_objection_and_payment_from_the_pages(client, users, reviewed):
     assert application.events.filter(action="pay").count() == 1
 
 
+def test_publicity_manage_counts_what_waits_and_the_publish_page_lists_it(client, users, reviewed):
+    application = reviewed()
+    client.force_login(users["office"])
+    manage = client.get(reverse("awards:publicity_manage")).content.decode()
+    assert "有 <strong>1</strong> 件复核通过的申报待公示" in manage
+    assert reverse("awards:publicity_publish") in manage
+    assert application.code not in manage  # the list of batches does not carry the publish form
+    publish = client.get(reverse("awards:publicity_publish")).content.decode()
+    assert application.code in publish and 'name="applications"' in publish
+    assert Application.objects.get(pk=application.pk).status == "second_passed"  # a GET changes nothing
+
+
 def test_publish_without_selection_is_explained(client, users, reviewed):
     reviewed()
     client.force_login(users["office"])
     response = client.post(
-        reverse("awards:publicity_manage"),
+        reverse("awards:publicity_publish"),
         {"start_date": dt.date.today().isoformat(), "contact_phone": "1", "contact_address": "x"},
     )
     assert "请至少选择一项" in response.content.decode()
@@ -376,6 +388,7 @@ def _many(users, n):
         ("office", "awards:enterprise_list"),
         ("office", "awards:payment_ledger"),
         ("office", "awards:publicity_manage"),
+        ("office", "awards:publicity_publish"),
         ("office", "awards:money"),
         ("anonymous", "awards:publicity"),
     ],

@@ -274,6 +274,27 @@ def _publishable() -> QuerySet[Application]:
 
 @office_required
 def publicity_manage(request: AuthenticatedRequest) -> HttpResponse:
+    """The 公示 batches, filtered and sorted; publishing a new list is its own page."""
+    today = timezone.localdate()
+    batches = PublicityBatchFilter(request.GET or None, queryset=selectors.batches_with_counts(), today=today)
+    page = Paginator(batches.qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/publicity_manage.html",
+        {
+            "page_obj": page,
+            "batch_rows": selectors.batch_rows(page, today=today),
+            "filter": batches,
+            "publishable": Application.objects.filter(status=Status.SECOND_PASSED).count(),
+            "workdays": SiteSetting.get().publicity_workdays,
+        },
+    )
+
+
+@office_required
+def publicity_publish(request: AuthenticatedRequest) -> HttpResponse:
+    """发布公示: choose among the applications that passed the second review, set the contact and the
+    start day; the batch's 公示期 follows from the working-day calendar."""
     today = timezone.localdate()
     last = PublicityBatch.objects.order_by("-id").first()
     initial: dict[str, Any] = {"start_date": today}
@@ -299,21 +320,14 @@ def publicity_manage(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已发布《{batch.title}》，公示期至 {cn_date(batch.end_date)}。")
             return redirect("awards:publicity_batch", pk=batch.pk)
-    batches = PublicityBatchFilter(request.GET or None, queryset=selectors.batches_with_counts(), today=today)
-    page = Paginator(batches.qs, 20).get_page(request.GET.get("page"))
-    setting = SiteSetting.get()
     return render(
         request,
-        "awards/publicity_manage.html",
+        "awards/publicity_publish.html",
         {
             "form": form,
             "candidates": candidates,
-            "page_obj": page,
-            "batch_rows": selectors.batch_rows(page, today=today),
-            "filter": batches,
-            "workdays": setting.publicity_workdays,
+            "workdays": SiteSetting.get().publicity_workdays,
             "window_end": services.publicity_window(today),
-            "today": today,
         },
     )
 

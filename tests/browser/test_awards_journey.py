@@ -132,6 +132,8 @@ def test_enterprise_applies_and_follows_its_reward_to_payment(page, policy, user
     # 7. office publishes the 公示 list
     switch_user(page, login, users["office"])
     page.goto("/awards/office/publicity/")
+    page.click("a:has-text('发布新的公示')")
+    page.wait_for_url(re.compile(r".*/awards/office/publicity/new/$"))
     page.fill("input[name=contact_phone]", "0716-3300000")
     page.fill("input[name=contact_address]", "监利市市场监督管理局 301 室")
     snap(page, shot, "09-publish")

@@ -98,6 +98,7 @@ LISTS = {
         "/awards/office/money/changes/?o=kind",
         "/awards/office/reward-items/?o=-amount&funding_source=city",
         "/awards/office/publicity/?o=-entries",
+        "/awards/office/publicity/new/",
         "/meetings/workplans/?o=year",
         "/assessment/?o=year&status=draft",
     ],
