@@ -10,7 +10,8 @@ from core.dates import table_date
 from core.markup import markup, url_pattern
 from core.templatetags.workdays import unconfirmed
 
-from .models import FollowUpAssignment, Invitation, Meeting, Topic
+from .models import Invitation, Meeting, Topic
+from .selectors import AssignmentRow
 
 _ASSIGNMENT_ROW = (
     "\n        <tr>\n"
@@ -24,9 +25,8 @@ _ASSIGNMENT_ROW = (
 )
 
 
-def assignment_rows(assignments: Iterable[FollowUpAssignment]) -> list[SafeString]:
-    """The 督办事项 table: assignments annotated ``.with_status(today)`` with item (its meeting or work
-    plan) and unit selected."""
+def assignment_rows(assignments: Iterable[AssignmentRow]) -> list[SafeString]:
+    """The 督办事项 table (``selectors.assignment_list_rows``)."""
     detail = url_pattern("meetings:followup_detail")
     return [
         markup(
@@ -36,9 +36,9 @@ def assignment_rows(assignments: Iterable[FollowUpAssignment]) -> list[SafeStrin
             title=Truncator(a.item.title).chars(60),
             source=a.item.source_label,
             unit=a.unit.name,
-            role=a.get_role_display(),
+            role=a.role_label,
             deadline=table_date(a.deadline, with_time=False),
-            phase=a.get_phase_display(),
+            phase=a.phase_label,
         )
         for a in assignments
     ]

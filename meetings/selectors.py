@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting
-from .status import FollowUpStatus
+from .status import FollowUpStatus, followup_status
 
 
 class StatusFields(TypedDict):
@@ -296,3 +296,67 @@ def meeting_decisions(meeting: Meeting) -> dict[int, list[Decision]]:
             )
         )
     return dict(out)
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    title: str
+    source_label: str
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    name: str
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One line of the 督办事项 list: what the table shows, read with ``values_list`` (no models)."""
+
+    pk: int
+    item: ItemRef
+    unit: UnitRef
+    role_label: str
+    phase_label: str
+    deadline: dt.date
+    state: FollowUpStatus
+
+
+def assignment_list_rows(ids: Sequence[int], today: dt.date) -> list[AssignmentRow]:
+    """The assignments ``ids`` (one page of the list, already filtered and sorted) in that order, in
+    one query; their status by the same rules as ``with_status`` (``meetings.status``)."""
+    roles = dict(FollowUpAssignment.Role.choices)
+    phases = dict(FollowUpAssignment.Phase.choices)
+    halves = dict(Meeting.Half.choices)
+    found: dict[int, AssignmentRow] = {}
+    for pk, role, phase, deadline, title, source, year, half, term_name, plan_title, unit_name in (
+        FollowUpAssignment.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "role",
+            "phase",
+            "deadline",
+            "item__title",
+            "item__source",
+            "item__agenda_item__meeting__year",
+            "item__agenda_item__meeting__half",
+            "item__agenda_item__meeting__term_name",
+            "item__work_plan__title",
+            "unit__name",
+        )
+    ):
+        if source == FollowUpItem.Source.MEETING and year is not None:
+            label = f"{year}年{term_name or halves.get(half, half)}联席会议决定"  # Meeting.title + 决定
+        else:
+            label = plan_title or ""
+        found[pk] = AssignmentRow(
+            pk=pk,
+            item=ItemRef(title=title, source_label=label),
+            unit=UnitRef(name=unit_name),
+            role_label=roles.get(role, role),
+            phase_label=phases.get(phase, phase),
+            deadline=deadline,
+            state=followup_status(phase=phase, deadline=deadline, today=today),
+        )
+    return [found[pk] for pk in ids if pk in found]
