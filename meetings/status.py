@@ -12,6 +12,7 @@ An overdue item is shown as 逾期 even when it was never signed: being late is 
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Case, Value, When
@@ -80,6 +81,23 @@ def followup_status(*, phase: str, deadline: dt.date, today: dt.date) -> FollowU
     if deadline <= today + dt.timedelta(days=DUE_SOON_DAYS):
         return FollowUpStatus.DUE_SOON
     return FollowUpStatus.NORMAL
+
+
+def status_counts(groups: Iterable[tuple[str, int, int, int]]) -> dict[str, int]:
+    """Assignments per status from counts per phase — (phase, all, deadline before today, deadline
+    within ``DUE_SOON_DAYS``, overdue included) — by the rules above; every status is a key."""
+    out = dict.fromkeys(FollowUpStatus.values, 0)
+    for phase, n, overdue, soon in groups:
+        if phase == FollowUpPhase.CLOSED:
+            out[FollowUpStatus.DONE] += n
+            continue
+        out[FollowUpStatus.OVERDUE] += overdue
+        if phase == FollowUpPhase.ASSIGNED:
+            out[FollowUpStatus.UNSIGNED] += n - overdue
+        else:
+            out[FollowUpStatus.DUE_SOON] += soon - overdue
+            out[FollowUpStatus.NORMAL] += n - soon
+    return out
 
 
 def status_annotations(today: dt.date) -> dict:

@@ -43,15 +43,10 @@ def panels(user: User) -> list[dict]:
             },
         ]
     if is_office(user):
-        counts = dict(
-            FollowUpAssignment.objects.released()
-            .with_status(today)
-            .order_by()
-            .values_list("computed_status")
-            .annotate(n=Count("id"))
-        )
-        requested = FollowUpAssignment.objects.filter(phase=FollowUpAssignment.Phase.REQUESTED).count()
-        refused = FollowUpAssignment.objects.filter(phase=FollowUpAssignment.Phase.REFUSED).count()
+        # 销号申请 and 拒签 exist only on released items (units act on what they were sent)
+        phases, counts = FollowUpAssignment.objects.released().counts(today)
+        requested = phases.get(FollowUpAssignment.Phase.REQUESTED, 0)
+        refused = phases.get(FollowUpAssignment.Phase.REFUSED, 0)
         extensions = list(
             ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
             .select_related("assignment__item", "assignment__unit")

@@ -5,14 +5,21 @@ from typing import TYPE_CHECKING, Self, TypedDict, cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from committee.models import MemberUnit
 from core.dates import cn_date
 
-from ..status import FollowUpPhase, FollowUpStatus, followup_status, status_annotations
+from ..status import (
+    DUE_SOON_DAYS,
+    FollowUpPhase,
+    FollowUpStatus,
+    followup_status,
+    status_annotations,
+    status_counts,
+)
 from .meeting import AgendaItem, StoredUpload
 
 if TYPE_CHECKING:
@@ -93,6 +100,8 @@ class FollowUpItem(models.Model):
         verbose_name = "督办事项"
         verbose_name_plural = "督办事项"
         ordering = ["deadline", "id"]
+        # ``released()`` looks up the few unreleased items instead of joining every item
+        indexes = [models.Index(fields=["released_at"], name="meetings_fui_released_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(source="meeting") & Q(agenda_item__isnull=False) & Q(work_plan__isnull=True))
@@ -132,10 +141,29 @@ class StatusAnnotations(TypedDict):
 
 class FollowUpAssignmentQuerySet(models.QuerySet["FollowUpAssignment"]):
     def released(self) -> Self:
-        return self.filter(item__released_at__isnull=False)
+        # "not one of the unreleased items": a lookup in the (few) unreleased items by the index on
+        # released_at, where a join would read every item row for every assignment
+        unreleased = FollowUpItem.objects.filter(released_at__isnull=True).values("pk")
+        return self.exclude(item_id__in=unreleased)
 
     def open(self) -> Self:
         return self.exclude(phase=FollowUpAssignment.Phase.CLOSED)
+
+    def counts(self, today: dt.date) -> tuple[dict[str, int], dict[str, int]]:
+        """(assignments per phase, per status) from one query grouped by phase, counting the deadlines
+        before ``today`` and within the 临期 days (``meetings.status.status_counts``); no CASE over
+        every row."""
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        groups = list(
+            self.order_by()
+            .values_list("phase")
+            .annotate(
+                n=Count("id"),
+                overdue=Count("id", filter=Q(deadline__lt=today)),
+                soon=Count("id", filter=Q(deadline__lte=soon)),
+            )
+        )
+        return {phase: n for phase, n, _, _ in groups}, status_counts(groups)
 
     def with_status(self, today: dt.date) -> "WithStatus":
         """Annotate ``computed_status`` (see meetings.status) and ``status_rank`` (overdue first)."""

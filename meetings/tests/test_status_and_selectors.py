@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from committee.models import MemberUnit
 from meetings import services
 from meetings.models import FollowUpAssignment
 from meetings.selectors import (
@@ -94,6 +95,41 @@ def test_sql_status_agrees_with_python_for_every_phase_on_every_boundary(users):
             assert row.status_rank == python.rank
             seen.add(python)
     assert seen == set(FollowUpStatus)
+
+
+def test_grouped_counts_agree_with_the_status_of_every_row(users):
+    """``counts`` (grouped by phase, no CASE) gives per status what ``followup_status`` gives row by row,
+    for every phase on every boundary; and per phase the plain counts."""
+    with on(dt.date(2025, 1, 10)):
+        item = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务"
+        )
+    units = iter(MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id).order_by("id"))
+    cases = [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]
+    for phase, days_left in cases:
+        closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+        FollowUpAssignment.objects.create(
+            item=item,
+            unit=next(units),
+            role=FollowUpAssignment.Role.SUPPORT,
+            phase=phase,
+            deadline=TODAY + dt.timedelta(days=days_left),
+            **closed,
+        )
+
+    def by_rows(qs):
+        out = dict.fromkeys(FollowUpStatus.values, 0)
+        for a in qs:
+            out[followup_status(phase=a.phase, deadline=a.deadline, today=TODAY)] += 1
+        return out
+
+    qs = FollowUpAssignment.objects.all()
+    phases, statuses = qs.counts(TODAY)
+    assert statuses == by_rows(qs) and all(statuses.values())
+    assert phases == {p: qs.filter(phase=p).count() for p in Phase}
+    assert sum(phases.values()) == len(cases) + 1
+    signed = qs.filter(phase=Phase.SIGNED)  # a filtered queryset counts its own rows only
+    assert signed.counts(TODAY)[1] == by_rows(signed)
 
 
 def test_unit_ids_with_open_followups(users, published):

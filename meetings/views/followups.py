@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -67,7 +67,7 @@ def _filtered(
     )
     filterset = FollowUpFilter(request.GET or None, queryset=qs, unit_choice=is_office(request.user))
     qs = filterset.qs
-    counts = dict(qs.order_by().values_list("computed_status").annotate(n=Count("id")))
+    _, counts = qs.counts(today)
     if filterset.status_value:
         qs = qs.filter(computed_status=filterset.status_value)
     return filterset, qs, counts
