@@ -16,6 +16,7 @@ from core.policy import first_year
 
 from .formatting import as_typed, wan
 from .models import (
+    STATUS_BADGES,
     Application,
     ApplicationEvent,
     DuplicateFinding,
@@ -414,6 +415,69 @@ def application_rows(page: "Iterable[WithAnnotations[Application, ReviewFlags]]"
                 badge=a.status_badge,
                 status=a.get_status_display(),
                 objection=_OBJECTION if a.open_objections else "",
+            )
+        )
+    return rows
+
+
+_ENTERPRISE_APPLICATION_ROW = (
+    '<tr><td><a href="{url}">{code}</a></td><td>{item}</td><td>{reference}</td>'
+    '<td class="num">{amount}</td><td><span class="badge {badge}">{status}</span></td></tr>\n'
+)
+
+
+def enterprise_application_rows(applications: QuerySet[Application]) -> list[SafeString]:
+    """The 奖励申报 table of an enterprise's page (read with ``values_list``, no models)."""
+    detail = url_pattern("awards:application_detail")
+    labels = dict(Application.Status.choices)
+    return [
+        markup(
+            _ENTERPRISE_APPLICATION_ROW,
+            url=detail % pk,
+            code=Application.code_for(pk, created_at),
+            item=item,
+            reference=as_typed(reference),
+            amount=wan(amount),
+            badge=STATUS_BADGES.get(status, "badge-gray"),
+            status=labels.get(status, status),
+        )
+        for pk, created_at, item, reference, amount, status in applications.values_list(
+            "pk", "created_at", "reward_item__name", "reference", "amount_yuan", "status"
+        )
+    ]
+
+
+_MY_APPLICATION_ROW = (
+    '<tr>\n<td class="nowrap">{code}</td>\n<td>{item}</td>\n<td class="nowrap">{award_date}</td>\n'
+    '<td>{reference}</td>\n<td class="num">{amount}</td>\n'
+    '<td><span class="badge {badge}">{status}</span></td>\n<td class="nowrap">{updated}</td>\n'
+    '<td class="actions-cell">{edit} <a class="btn btn-sm" href="{url}">查看进度</a></td></tr>\n'
+)
+_EDIT_LINK = '<a class="btn btn-sm" href="{}">{}</a>'
+
+
+def my_application_rows(page: Iterable[Application]) -> list[SafeString]:
+    """A page of 我的申报 (applications with their reward item) as table rows, written at once."""
+    detail, edit = url_pattern("awards:application_detail"), url_pattern("awards:application_edit")
+    rows = []
+    for a in page:
+        rows.append(
+            markup(
+                _MY_APPLICATION_ROW,
+                code=a.code,
+                item=a.reward_item.name,
+                award_date=table_date(a.award_date, with_time=False) or "—",
+                reference=a.reference or "—",
+                amount="—" if a.status == Application.Status.DRAFT else wan(a.amount_yuan),
+                badge=a.status_badge,
+                status=a.get_status_display(),
+                updated=table_date(a.updated_at),
+                edit=markup(
+                    _EDIT_LINK, edit % a.pk, "补正" if a.status == Application.Status.RETURNED else "继续填写"
+                )
+                if a.is_editable
+                else "",
+                url=detail % a.pk,
             )
         )
     return rows

@@ -37,7 +37,12 @@ def my_applications(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "awards/my_applications.html",
-        {"enterprise": enterprise, "page_obj": page, "filter": filterset},
+        {
+            "enterprise": enterprise,
+            "page_obj": page,
+            "rows": selectors.my_application_rows(page.object_list),
+            "filter": filterset,
+        },
     )
 
 

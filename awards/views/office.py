@@ -223,7 +223,7 @@ def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "awards/enterprise_detail.html",
         {
             "enterprise": enterprise,
-            "applications": applications.order_by("-id")[:50],
+            "application_rows": selectors.enterprise_application_rows(applications.order_by("-id")[:50]),
             "users": enterprise.users.all(),
         },
     )
