@@ -13,15 +13,12 @@ from awards.models import RewardItem
 from core import health as health_checks
 from core import history, services
 from core.workbench import workbench_panels
-from targets.models import Measure, Plan, QualitativeGoal, Target, TargetOwner
-
-
-def _current_plan() -> Plan | None:
-    return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_date").first()
+from targets.models import Measure, QualitativeGoal, Target, TargetOwner
+from targets.selectors import current_plan
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    plan = _current_plan()
+    plan = current_plan()
     rewards = RewardItem.objects.filter(active=True).select_related("funding_source").order_by("order")
     targets_count = plan.targets.filter(active=True).count() if plan else 0
     return render(
@@ -30,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def policy(request: HttpRequest) -> HttpResponse:
-    plan = _current_plan()
+    plan = current_plan()
     targets: Iterable[Target] = []
     measures: Iterable[Measure] = []
     goals: Iterable[QualitativeGoal] = []

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from core.dates import table_date
 from core.markup import markup, url_pattern
 
-from .models import Report
+from .models import Report, ReportingPeriod
 from .selectors import matrix_cell
 
 _REPORT_ROW = (
@@ -93,3 +93,30 @@ def timeliness_rows(table: list[dict], *, backfilled: bool) -> list[SafeString]:
             )
         )
     return rows
+
+
+_PERIOD_ROW = (
+    '<tr><td><a href="{url}">{period}</a>{backfilled}</td><td class="nowrap">{due}</td>'
+    '<td class="num">{total}</td><td class="num">{submitted}</td><td class="num">{accepted}</td>'
+    '<td class="num">{returned}</td>'
+    '<td class="actions-cell"><a class="btn btn-sm" href="{export}">导出</a></td></tr>'
+)
+
+
+def period_rows(periods: Iterable[ReportingPeriod]) -> list[SafeString]:
+    """The 报送期次 list: periods with their report counts and links (``views.reports._listed``)."""
+    return [
+        markup(
+            _PERIOD_ROW,
+            url=p.url,
+            period=p,
+            backfilled=_BACKFILLED if p.backfilled else "",
+            due=table_date(p.due_date, with_time=False),
+            total=p.counts.get("total", 0),
+            submitted=p.counts.get("submitted", 0),
+            accepted=p.counts.get("accepted", 0),
+            returned=p.counts.get("returned", 0),
+            export=p.export_url,
+        )
+        for p in periods
+    ]

@@ -99,8 +99,12 @@ class UnitOwned(TypedDict):
 UnitReport = dict[str, Any]
 
 
-def current_plan() -> Plan | None:
-    return Plan.objects.filter(is_current=True).first() or Plan.objects.first()
+def current_plan(plans: Sequence[Plan] | None = None) -> Plan | None:
+    """The plan marked current, else the latest-starting one. From ``plans`` (every plan, in the model's
+    order: latest start first) when the caller has read them anyway; else in one query (a county has a
+    plan every few years, so reading them all is a handful of rows)."""
+    plans = list(Plan.objects.all()) if plans is None else plans
+    return next((p for p in plans if p.is_current), plans[0] if plans else None)
 
 
 LINEAGE_DEPTH = 3  # a target and up to two predecessors (carried over from earlier plans)

@@ -38,20 +38,20 @@ def _unit_panel(user: User) -> dict[str, Any]:
     return {"template": "targets/_workbench_unit.html", "order": 10, "reports": reports}
 
 
-def _uncovered_periods(today: dt.date, rhythm: str) -> list[str]:
+def _uncovered_periods(today: dt.date, rhythm: str, plans: list[Plan]) -> list[str]:
     """This reporting period (of the office's rhythm), and the next one from a month before it
     starts, when no plan covers them."""
     term = rh.Period.of(today, rhythm)
     terms = [term]
     if (term.next.start - today).days <= 31:
         terms.append(term.next)
-    plans = list(Plan.objects.values_list("start_date", "end_date"))
-    return [t.name for t in terms if not any(p_start <= t.start <= p_end for p_start, p_end in plans)]
+    return [t.name for t in terms if not any(p.start_date <= t.start <= p.end_date for p in plans)]
 
 
 def _office_panel() -> dict[str, Any]:
     rhythm = SiteSetting.get().reporting_rhythm
-    plan = selectors.current_plan()
+    plans = list(Plan.objects.all())
+    plan = selectors.current_plan(plans)
     rows = selectors.target_progress_rows(plan=plan, series=False) if plan else []
     waiting = Report.objects.filter(status=Report.Status.SUBMITTED).count()
     # the rows carry what the panel's template reads besides the model: counts, unsubmitted
@@ -71,6 +71,6 @@ def _office_panel() -> dict[str, Any]:
         "rag": selectors.rag_counts(rows),
         "waiting": waiting,
         "periods": open_periods,
-        "uncovered": _uncovered_periods(timezone.localdate(), rhythm),
+        "uncovered": _uncovered_periods(timezone.localdate(), rhythm, plans),
         "rhythm_name": rh.RHYTHM_NAMES[rhythm],
     }

@@ -37,7 +37,7 @@ from ..permissions import (
     report_user_required,
     visible_reports,
 )
-from ..rows import report_rows, timeliness_rows
+from ..rows import period_rows, report_rows, timeliness_rows
 from ..services import (
     ReportError,
     missing_for_submission,
@@ -67,10 +67,11 @@ def _listed(periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
 
 @office_required
 def period_list(request: AuthenticatedRequest) -> HttpResponse:
+    every_plan = list(Plan.objects.all())  # the current one, and the choices of both plan selects
     filterset = PeriodFilter(
         request.GET,
         queryset=ReportingPeriod.objects.order_by("-year", "-half"),
-        default_plan=selectors.current_plan(),
+        default_plan=selectors.current_plan(every_plan),
     )
     plan = filterset.chosen_plan
     periods = _listed(filterset.qs.filter(plan=plan)) if plan else []
@@ -79,7 +80,7 @@ def period_list(request: AuthenticatedRequest) -> HttpResponse:
     # both plan selects offer every plan: read them once (a ModelChoiceField's select reads its queryset
     # each time it is rendered, and once more to decide on its required attribute; the queryset still
     # validates what is posted)
-    plans = [(p.pk, str(p)) for p in Plan.objects.all()]
+    plans = [(p.pk, str(p)) for p in every_plan]
     for plan_form in (filterset.form, form):
         widget = form_field(plan_form, "plan", forms.ModelChoiceField).widget
         assert isinstance(widget, forms.Select)
@@ -87,7 +88,7 @@ def period_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "targets/period_list.html",
-        {"plan": plan, "filter": filterset, "periods": periods, "form": form},
+        {"plan": plan, "filter": filterset, "periods": periods, "rows": period_rows(periods), "form": form},
     )
 
 
@@ -102,7 +103,13 @@ def period_open_view(request: AuthenticatedRequest) -> HttpResponse:
         return render(
             request,
             "targets/period_list.html",
-            {"plan": plan, "filter": filterset, "periods": periods, "form": form},
+            {
+                "plan": plan,
+                "filter": filterset,
+                "periods": periods,
+                "rows": period_rows(periods),
+                "form": form,
+            },
             status=400,
         )
     data = form.cleaned_data
