@@ -150,12 +150,15 @@ class FollowUpAssignmentQuerySet(models.QuerySet["FollowUpAssignment"]):
         return self.exclude(phase=FollowUpAssignment.Phase.CLOSED)
 
     def counts(self, today: dt.date) -> tuple[dict[str, int], dict[str, int]]:
-        """(assignments per phase, per status) from one query grouped by phase, counting the deadlines
-        before ``today`` and within the 临期 days (``meetings.status.status_counts``); no CASE over
-        every row."""
+        """(assignments per phase, per status) by the rules of ``meetings.status.status_counts``: the
+        open ones grouped by phase, counting the deadlines before ``today`` and within the 临期 days,
+        and the closed ones (years of them, most of the table) counted apart, so their deadlines are
+        never looked at; no CASE over every row."""
         soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        closed = FollowUpAssignment.Phase.CLOSED
         groups = list(
-            self.order_by()
+            self.exclude(phase=closed)
+            .order_by()
             .values_list("phase")
             .annotate(
                 n=Count("id"),
@@ -163,7 +166,8 @@ class FollowUpAssignmentQuerySet(models.QuerySet["FollowUpAssignment"]):
                 soon=Count("id", filter=Q(deadline__lte=soon)),
             )
         )
-        return {phase: n for phase, n, _, _ in groups}, status_counts(groups)
+        groups.append((closed, self.filter(phase=closed).order_by().count(), 0, 0))
+        return {phase: n for phase, n, _, _ in groups if n}, status_counts(groups)
 
     def with_status(self, today: dt.date) -> "WithStatus":
         """Annotate ``computed_status`` (see meetings.status) and ``status_rank`` (overdue first)."""
@@ -235,8 +239,8 @@ class FollowUpAssignment(models.Model):
         indexes = [
             # a unit's open items: the unit's home page and unit_ids_with_open_followups()
             models.Index(fields=["unit", "phase"], name="meetings_fua_unit_phase_idx"),
-            # the office's counts of items awaiting 签收 or refused (workbench)
-            models.Index(fields=["phase"], name="meetings_fua_phase_idx"),
+            # the counts per phase and status (workbench, 督办事项): read from the index alone
+            models.Index(fields=["phase", "item", "deadline"], name="meetings_fua_phase_counts_idx"),
         ]
 
     def __str__(self) -> str:
