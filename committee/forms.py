@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
+from core.fields import NamedChoiceField
 from core.uploads import validate_upload
 
 from .models import MemberUnit, Role
@@ -32,7 +33,7 @@ class ReplaceForm(forms.Form):
 
 class SeatCreateForm(forms.Form):
     role = forms.ModelChoiceField(label="职务", queryset=Role.objects.all(), empty_label=None)
-    unit = forms.ModelChoiceField(label="单位", queryset=MemberUnit.objects.filter(active=True))
+    unit = NamedChoiceField(label="单位", queryset=MemberUnit.objects.filter(active=True))
     title = forms.CharField(label="职务名称", max_length=100, help_text="单位内的职务，如“局长”“镇长”。")
     order = forms.IntegerField(
         label="排序", min_value=0, initial=0, help_text="附件1 中的顺序（10、20、30……）。"

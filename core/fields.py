@@ -1,4 +1,5 @@
-"""Fields shared by the apps: a model field for who acted, a form field for a year of the programme."""
+"""Fields shared by the apps: a model field for who acted, a form field for a year of the programme, a
+select of named rows."""
 
 from typing import Any, TypeVar
 
@@ -6,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 
 from .policy import first_year
 
@@ -46,3 +48,43 @@ def form_field(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
     if not isinstance(field, kind):
         raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
     return field
+
+
+class NamedChoiceIterator(ModelChoiceIterator):
+    """The options of a ``NamedChoiceField``: (key, name) rows read once per form with ``values_list``.
+
+    Django's iterator builds a model per option and runs the query each time the select is iterated:
+    once to render it and once more to decide on its ``required`` attribute."""
+
+    def __init__(self, field: Any) -> None:  # a NamedChoiceField or core.filters.NamedChoiceFilterField
+        super().__init__(field)
+        self._rows: list[tuple[Any, str]] | None = None
+
+    def rows(self) -> list[tuple[Any, str]]:
+        if self._rows is None:
+            key, label = self.field.to_field_name or "pk", getattr(self.field, "label_field", "name")
+            self._rows = list(self.queryset.values_list(key, label))
+        return self._rows
+
+    def __iter__(self):  # type: ignore[no-untyped-def]  # as Django's (django-stubs types it loosely)
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.rows()
+
+    def __len__(self) -> int:
+        return len(self.rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.rows())
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` for models shown by one column (``label_field``, ``name`` unless given):
+    the same select and the same validation against the queryset, its options read once per form as
+    plain rows. Only for models whose ``str()`` is that column."""
+
+    iterator = NamedChoiceIterator
+
+    def __init__(self, *args: Any, label_field: str = "name", **kwargs: Any) -> None:
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)

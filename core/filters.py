@@ -5,6 +5,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 
+from .fields import NamedChoiceIterator
+
 
 class Ordering(django_filters.OrderingFilter):
     """``?o=field`` / ``?o=-field``; rows that tie keep the id order, so pages never shuffle."""
@@ -31,3 +33,19 @@ class TextSearch(django_filters.CharFilter):
         for field in self.search_fields:
             match |= Q(**{f"{field}__icontains": value})
         return qs.filter(match)
+
+
+class _NamedFilterIterator(django_filters.fields.ModelChoiceIterator, NamedChoiceIterator):
+    """django-filter's iterator (its optional null choice) over ``NamedChoiceIterator``'s rows."""
+
+
+class NamedChoiceFilterField(django_filters.fields.ModelChoiceField):
+    iterator = _NamedFilterIterator
+    label_field = "name"
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    """``ModelChoiceFilter`` whose select is a ``core.fields.NamedChoiceField``'s (rows read once, no
+    model per option): for models shown by their ``name``."""
+
+    field_class = NamedChoiceFilterField

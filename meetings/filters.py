@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from committee.models import MemberUnit
-from core.filters import Ordering, TextSearch
+from core.filters import NamedChoiceFilter, Ordering, TextSearch
 
 from .models import FollowUpAssignment, Meeting, WorkPlan
 from .status import FollowUpStatus
@@ -22,7 +22,7 @@ def _active_units() -> QuerySet[MemberUnit]:
 class _AssignmentFilter(django_filters.FilterSet):
     """What both 督办 lists share: unit (office only), source, year, free text."""
 
-    unit = django_filters.ModelChoiceFilter(label="单位", queryset=_active_units())
+    unit = NamedChoiceFilter(label="单位", queryset=_active_units())
     source = django_filters.ChoiceFilter(label="来源", method="by_source", choices=[])
     year = django_filters.NumberFilter(label="年度", field_name="item__year", min_value=2000, max_value=2100)
     q = TextSearch(

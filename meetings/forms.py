@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
-from core.fields import ProgrammeYearField, form_field
+from core.fields import NamedChoiceField, ProgrammeYearField, form_field
 from core.uploads import validate_upload
 
 from .models import AgendaItem, BusinessKind, Invitation, Meeting, Topic
@@ -102,7 +102,7 @@ class HeldForm(forms.Form):
 
 
 class GuestForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = NamedChoiceField(
         label="非成员单位",
         queryset=MemberUnit.objects.filter(active=True, is_member=False),
         required=False,
@@ -210,7 +210,7 @@ class AssignmentForm(forms.Form):
 
     title = forms.CharField(label="事项", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     content = forms.CharField(label="具体要求", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    lead_unit = forms.ModelChoiceField(
+    lead_unit = NamedChoiceField(
         label="牵头单位",
         queryset=_active_units(),
         empty_label="请选择",

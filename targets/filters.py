@@ -7,14 +7,14 @@ from django import forms
 from django.http import QueryDict
 
 from committee.models import MemberUnit
-from core.filters import Ordering, TextSearch
+from core.filters import NamedChoiceFilter, Ordering, TextSearch
 
 from .models import Plan, Report, ReportingPeriod
 
 
 class ReportFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=Report.Status.choices)
-    unit = django_filters.ModelChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
+    unit = NamedChoiceFilter(label="单位", queryset=MemberUnit.objects.filter(active=True))
     year = django_filters.NumberFilter(
         label="年度", field_name="period__year", min_value=2000, max_value=2100
     )
@@ -23,9 +23,7 @@ class ReportFilter(django_filters.FilterSet):
         field_name="period__half",
         choices=ReportingPeriod._meta.get_field("half").choices,
     )
-    plan = django_filters.ModelChoiceFilter(
-        label="规划", field_name="period__plan", queryset=Plan.objects.all()
-    )
+    plan = NamedChoiceFilter(label="规划", field_name="period__plan", queryset=Plan.objects.all())
     q = TextSearch(
         label="关键词",
         fields=(
@@ -56,7 +54,7 @@ class ReportFilter(django_filters.FilterSet):
 class PeriodFilter(django_filters.FilterSet):
     """报送期次 of one plan (the current one unless another is chosen), latest first."""
 
-    plan = django_filters.ModelChoiceFilter(
+    plan = NamedChoiceFilter(
         # its own id: the page's 开放期次 form has a plan field too
         widget=forms.Select(attrs={"id": "plan-switch", "data-autosubmit": "", "aria-label": "规划"}),
         label="规划",

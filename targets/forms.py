@@ -15,6 +15,7 @@ from django.utils import timezone
 from committee.fields import UnitMultipleChoiceField
 from committee.models import MemberUnit
 from core import rhythm as rh
+from core.fields import NamedChoiceField
 from core.uploads import ATTACHMENT_KINDS, validate_upload
 
 from .excel import SOURCE_CHOICES, value_basis
@@ -256,7 +257,7 @@ class ReturnForm(forms.Form):
 
 
 class OpenPeriodForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    plan = NamedChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
     due_date = forms.DateField(
@@ -304,7 +305,7 @@ class OpenPeriodForm(forms.Form):
 class HistoryPeriodForm(forms.Form):
     """A past half year opened as a 补录期次: the office fills its reports from the old tables."""
 
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    plan = NamedChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     half = forms.TypedChoiceField(label="半年", choices=ReportingPeriod.Half.choices, coerce=int)
 
@@ -327,7 +328,7 @@ class XlsxUploadForm(forms.Form):
 
 
 class StatisticsImportForm(XlsxUploadForm):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
+    plan = NamedChoiceField(label="规划", queryset=Plan.objects.all(), empty_label=None)
     source = forms.CharField(
         label="数据来源",
         max_length=100,
@@ -696,9 +697,9 @@ class ReopenForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    plan = NamedChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
     category = forms.ChoiceField(label="类别", required=False)
-    unit = forms.ModelChoiceField(
+    unit = NamedChoiceField(
         label="责任单位",
         queryset=MemberUnit.objects.none(),
         required=False,
@@ -727,8 +728,8 @@ class MatrixFilterForm(forms.Form):
         ("returned", "退回"),
         ("pending", "未到期"),
     ]
-    plan = forms.ModelChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
-    unit = forms.ModelChoiceField(
+    plan = NamedChoiceField(label="规划", queryset=Plan.objects.all(), required=False, empty_label=None)
+    unit = NamedChoiceField(
         label="单位",
         queryset=MemberUnit.objects.none(),
         required=False,
