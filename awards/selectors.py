@@ -55,6 +55,18 @@ PENDING_STATUSES = [Status.SECOND_PASSED, Status.PUBLICITY, Status.AWAITING_PAYM
 UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
 
 
+# the 资金台账 columns and the states each one counts (None: every requested application); ``paid`` sums
+# what was paid, the others the assessed amounts
+_MONEY_COLUMNS: list[tuple[str, "list[Status] | None"]] = [
+    ("requested", None),
+    ("approved", APPROVED_STATUSES),
+    ("paid", [Status.PAID]),
+    ("pending", PENDING_STATUSES),
+    ("under_review", UNDER_REVIEW_STATUSES),
+]
+_MONEY_KEYS = [key for column, _ in _MONEY_COLUMNS for key in (column, f"{column}_count")]
+
+
 def money_summary(
     *, year: int | None = None, sources: list[tuple[str, str]] | None = None
 ) -> list[dict[str, Any]]:
@@ -68,22 +80,26 @@ def money_summary(
     qs = Application.objects.filter(REQUESTED).annotate(year=AwardYear("award_date"))
     if year is not None:
         qs = qs.filter(award_date__year=year)
-    rows = (
-        qs.values("funding_source", "year")
+    # grouped by state as well, and folded into the columns here: two sums and a count per row for
+    # the database instead of ten filtered aggregates (a few dozen groups come back)
+    groups = (
+        qs.order_by()
+        .values_list("funding_source", "year", "status")
         .annotate(
-            requested=Sum("amount_yuan", default=0),
-            requested_count=Count("id"),
-            approved=Sum("amount_yuan", filter=Q(status__in=APPROVED_STATUSES), default=0),
-            approved_count=Count("id", filter=Q(status__in=APPROVED_STATUSES)),
-            paid=Sum("paid_amount_yuan", filter=Q(status=Status.PAID), default=0),
-            paid_count=Count("id", filter=Q(status=Status.PAID)),
-            pending=Sum("amount_yuan", filter=Q(status__in=PENDING_STATUSES), default=0),
-            pending_count=Count("id", filter=Q(status__in=PENDING_STATUSES)),
-            under_review=Sum("amount_yuan", filter=Q(status__in=UNDER_REVIEW_STATUSES), default=0),
-            under_review_count=Count("id", filter=Q(status__in=UNDER_REVIEW_STATUSES)),
+            amount=Sum("amount_yuan", default=0), paid=Sum("paid_amount_yuan", default=0), n=Count("id")
         )
-        .order_by("year", "funding_source")
     )
+    summary: dict[tuple[str | None, int | None], dict[str, Any]] = {}
+    for source, award_year, status, amount, paid, n in groups:
+        row = summary.get((source, award_year))
+        if row is None:
+            row = summary[source, award_year] = {"funding_source": source, "year": award_year}
+            row.update(dict.fromkeys(_MONEY_KEYS, 0))
+        for column, states in _MONEY_COLUMNS:
+            if states is None or status in states:
+                row[column] += paid if column == "paid" else amount
+                row[f"{column}_count"] += n
+    rows = summary.values()
     sources = FundingSource.as_choices() if sources is None else sources
     order = {code: index for index, (code, _) in enumerate(sources)}
     names = dict(sources)
@@ -96,19 +112,7 @@ def money_summary(
 
 
 def money_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
-    keys = (
-        "requested",
-        "approved",
-        "paid",
-        "pending",
-        "under_review",
-        "requested_count",
-        "approved_count",
-        "paid_count",
-        "pending_count",
-        "under_review_count",
-    )
-    return {key: sum(r[key] for r in rows) for key in keys}
+    return {key: sum(r[key] for r in rows) for key in _MONEY_KEYS}
 
 
 def money_by_source(

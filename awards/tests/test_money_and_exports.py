@@ -9,7 +9,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from awards.models import RewardItem
+from awards.models import Application, RewardItem
 from awards.selectors import money_summary, paid_between
 from awards.tests.factories import ApplicationFactory, PublicityBatchFactory
 
@@ -56,6 +56,46 @@ def test_money_summary_by_funding_source_and_award_year(ledger):
     assert (jingzhou["requested"], jingzhou["approved"], jingzhou["pending"]) == (2_000_000, 0, 0)
     city_2024 = rows[(2024, "city")]  # rejected counts as requested; drafts and withdrawals do not
     assert (city_2024["requested"], city_2024["approved"]) == (200_000, 0)
+
+
+def test_money_summary_agrees_with_every_application_counted_one_by_one(policy):
+    """Every state, three sources, two years: each column and count as the rule for that column
+    computed over the rows themselves."""
+    codes = ["luban_prize", "china_time_honored_brand", "china_quality_award"]
+    traits = {"draft": "draft", "first_passed": "first_passed", "second_passed": "second_passed"}
+    traits |= {"publicity": "in_publicity", "awaiting_payment": "awaiting_payment", "paid": "paid"}
+    for i, status in enumerate(Application.Status.values):
+        for j, code in enumerate(codes):
+            state = {traits[status]: True} if status in traits else {"status": status}
+            if status == "paid":
+                state["paid_amount_yuan"] = 1000 * (j + 1)
+            ApplicationFactory(reward_item=item(code), award_date=dt.date(2023 + (i + j) % 2, 3, 1), **state)
+    rules = {
+        "requested": lambda a: a.status not in ("draft", "withdrawn"),
+        "approved": lambda a: a.status in ("second_passed", "publicity", "awaiting_payment", "paid"),
+        "paid": lambda a: a.status == "paid",
+        "pending": lambda a: a.status in ("second_passed", "publicity", "awaiting_payment"),
+        "under_review": lambda a: a.status in ("submitted", "returned", "first_passed"),
+    }
+    expected = {}
+    for a in Application.objects.exclude(status__in=["draft", "withdrawn"]):
+        row = expected.setdefault((a.award_date.year, a.funding_source_id), {})
+        for column, rule in rules.items():
+            if rule(a):
+                row[column] = row.get(column, 0) + (
+                    (a.paid_amount_yuan or 0) if column == "paid" else a.amount_yuan
+                )
+                row[f"{column}_count"] = row.get(f"{column}_count", 0) + 1
+    got = {
+        (r["year"], r["funding_source"]): {k: v for k, v in r.items() if k in _keys(rules) and v}
+        for r in money_summary()
+    }
+    assert got == expected
+    assert sum(r["paid_count"] for r in money_summary()) == 3  # one paid application per source
+
+
+def _keys(rules):
+    return {key for column in rules for key in (column, f"{column}_count")}
 
 
 def test_money_summary_for_one_year(ledger):
