@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 SPARK_POINTS = 8
 
 # one point of a target's series: a ``Statistic.values(...)`` row (id, target_id, value, as_of,
-# source, origin, unit__name) and its ``label``
+# source) and its ``label``
 SeriesPoint = dict[str, Any]
 Halves = list[tuple[str, dt.date, dt.date]]
 
@@ -213,9 +213,9 @@ def half_year_series(targets: "Iterable[WithLatest]", halves: Halves) -> dict[in
     ids.discard(None)
     values = {
         row["id"]: row
-        for row in Statistic.objects.filter(pk__in=ids).values(
-            "id", "target_id", "value", "as_of", "source", "origin", "unit__name"
-        )
+        for row in Statistic.objects.filter(pk__in=ids)
+        .order_by()
+        .values("id", "target_id", "value", "as_of", "source")
     }
     out: dict[int, list[SeriesPoint]] = {}
     for target in targets:
