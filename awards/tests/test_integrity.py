@@ -378,3 +378,36 @@ def test_a_finding_against_a_claim_since_withdrawn_no_longer_holds_the_review(su
     Application.objects.filter(pk=other.pk).update(status="withdrawn")
     services.application_second_review(application=application, by=users["approver"], decision="pass")
     assert Application.objects.get(pk=application.pk).status == "second_passed"
+
+
+def test_finding_tables_read_no_more_queries_for_more_findings(client, users, flagged):
+    """Both tables read only the columns their rows show: a column they show and did not read would
+    cost one query per finding (deferred loading), so the count must not grow with the findings."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    later, earlier, finding = flagged
+    services.finding_rule(finding=finding, by=users["approver2"], ruling="not_duplicate", text="合作制定。")
+    client.force_login(users["approver"])
+    pages = [reverse("awards:integrity"), reverse("awards:application_detail", args=[later.pk])]
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        return len(ctx.captured_queries), body
+
+    for url in pages:  # per-process memos (settings rows, content types) filled first
+        count(url)
+    before = [count(url)[0] for url in pages]
+    for n in range(3):  # more findings on the same application, against other enterprises' records
+        other = ApplicationFactory(
+            enterprise=EnterpriseFactory(name=f"丙方{n}公司"), reference=f"X-{n}", paid=True
+        )
+        DuplicateFinding.objects.create(
+            application=later, other=other, kind=finding.kind, reference_canonical=f"x-{n}", found_on="测试"
+        )
+    for url, queries in zip(pages, before, strict=True):
+        after, body = count(url)
+        assert after == queries, url
+        assert all(f"丙方{n}公司" in body and f"X-{n}" in body for n in range(3))
+        assert "吴建林" in body and "合作制定。" in body and earlier.code in body

@@ -32,7 +32,7 @@ def _filtered(request: HttpRequest) -> FindingFilter:
 @office_required
 def integrity(request: AuthenticatedRequest) -> HttpResponse:
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.finding_rows(filterset.qs), 30).get_page(request.GET.get("page"))
     open_count = DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count()
     return render(
         request,
