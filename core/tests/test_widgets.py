@@ -118,3 +118,64 @@ def test_the_project_uses_it(settings):
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), FormRenderer)
+
+
+# partials/form_fields.html as it was written in the template language, before core.widgets took it over
+_FORM_FIELDS_TEMPLATE = """{% if form.non_field_errors %}<div class="form-errors">{% for e in form.non_field_errors %}<div>{{ e }}</div>{% endfor %}</div>{% endif %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}
+  <div class="field{% if field.field.required %} required{% endif %}{% if field.errors %} has-error{% endif %}">
+    {% if field.field.widget.input_type == "checkbox" %}
+      <label>{{ field }} {{ field.label }}</label>
+    {% else %}
+      <label for="{{ field.id_for_label }}">{{ field.label }}</label>
+      {{ field }}
+    {% endif %}
+    {% if field.help_text %}<div class="help">{{ field.help_text|safe }}</div>{% endif %}
+    {% if field.errors %}<ul class="field-error">{% for e in field.errors %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
+  </div>
+{% endfor %}"""
+
+
+class _Layout(forms.Form):
+    name = forms.CharField(label="名称<必填>", max_length=5, help_text="例如<b>监利</b>")
+    count = forms.IntegerField(label="数量", required=False, min_value=1)
+    agree = forms.BooleanField(label="我已阅读 & 同意")
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label="说明", widget=forms.Textarea, required=False)
+
+    def clean(self):
+        if self.data.get("count") == "9":
+            raise forms.ValidationError("数量与名称不符 <请核对>")
+        return super().clean()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"name": "好", "agree": "on", "token": "t&"},
+        {"name": "超过五个字的名称", "count": "0"},
+        {"count": "9"},
+    ],
+    ids=["unbound", "valid", "field errors", "form error"],
+)
+def test_form_fields_writes_what_the_template_wrote(data):
+    from django.template import Context, Template
+
+    from core.widgets import form_fields_html
+
+    form = _Layout(data)
+    if data:
+        form.is_valid()
+    expected = Template(_FORM_FIELDS_TEMPLATE).render(Context({"form": form}))
+    assert parse_html(str(form_fields_html(form))) == parse_html(expected)
+    if data and data.get("count") == "9":
+        assert "&lt;请核对&gt;" in form_fields_html(form)
+
+
+def test_the_form_fields_partial_renders_nothing_for_a_missing_form():
+    from django.template.loader import render_to_string
+
+    assert render_to_string("partials/form_fields.html", {}).strip() == ""
+    assert 'name="name"' in render_to_string("partials/form_fields.html", {"form": _Layout()})
