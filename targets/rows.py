@@ -4,6 +4,7 @@ instead of a template cell by cell, which cost most of a list page."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -11,7 +12,8 @@ from core.dates import table_date
 from core.markup import markup, url_pattern
 
 from .models import Report, ReportingPeriod
-from .selectors import matrix_cell
+from .selectors import ProgressRow, UnitReport, matrix_cell
+from .templatetags.targets_tags import PROGRESS_BAR, dec, rag_badge
 
 _REPORT_ROW = (
     "<tr>\n"
@@ -119,4 +121,60 @@ def period_rows(periods: Iterable[ReportingPeriod]) -> list[SafeString]:
             export=p.export_url,
         )
         for p in periods
+    ]
+
+
+_UNIT_TARGET_ROW = (
+    '<tr><td>{code}</td><td><a href="{url}">{name}</a></td><td>{role}</td><td class="num">{actual}</td>'
+    '<td class="num">{target} {measure_unit}</td><td class="progress-cell"><div class="progress">'
+    '<div class="progress-bar {bar}" style="width: {bar_pct}%"></div></div></td>'
+    '<td><span class="badge {badge}">{status}</span></td></tr>'
+)
+
+
+def unit_target_rows(rows: Iterable[ProgressRow]) -> list[SafeString]:
+    """负责的指标 of a unit's page: progress rows (``target_progress_rows``) with ``role`` and ``url``."""
+    return [
+        markup(
+            _UNIT_TARGET_ROW,
+            code=r["target"].code,
+            url=r["url"],
+            name=r["target"].name,
+            role=r["role"],
+            actual=dec(r["actual"]),
+            target=dec(r["target"].target_value),
+            measure_unit=r["target"].measure_unit,
+            bar=PROGRESS_BAR.get(r["rag"], ""),
+            bar_pct=localize(r["bar_pct"]),
+            badge=rag_badge(r["rag"]),
+            status=r["status_label"],
+        )
+        for r in rows
+    ]
+
+
+_UNIT_REPORT_ROW = (
+    '<tr><td><a href="{url}">{period}</a>{backfilled}</td><td>{status}</td>'
+    '<td><span class="badge badge-{colour}">{timeliness}</span></td><td class="nowrap">{first}</td>'
+    '<td class="num">{returns}</td><td class="nowrap">{accepted}</td></tr>'
+)
+
+
+def unit_report_rows(record: Iterable[UnitReport]) -> list[SafeString]:
+    """报送记录 of a unit's page: ``selectors.unit_reports`` entries, with links and dates."""
+    detail = url_pattern("targets:report_detail")
+    return [
+        markup(
+            _UNIT_REPORT_ROW,
+            url=detail % e["report"].pk,
+            period=e["report"].period,
+            backfilled=_BACKFILLED if e["report"].backfilled else "",
+            status=e["cell"]["status_label"],
+            colour=e["cell"]["colour"],
+            timeliness=e["cell"]["timeliness_label"],
+            first=table_date(e["report"].first_submitted_at) or "—",
+            returns=e["report"].return_count,
+            accepted=table_date(e["report"].accepted_at) or "—",
+        )
+        for e in record
     ]

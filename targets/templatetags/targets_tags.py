@@ -67,7 +67,7 @@ def sparkline(
     )
 
 
-_PROGRESS_BAR = {"amber": "amber", "red": "red", "gray": "gray"}
+PROGRESS_BAR = {"amber": "amber", "red": "red", "gray": "gray"}
 _DASHBOARD_ROW = (
     '\n    <tr>\n      <td class="nowrap">{}</td>\n'
     '      <td><a href="{}">{}</a><div class="muted small">{}{}</div></td>\n'
@@ -108,7 +108,7 @@ def dashboard_row_html(row: dict[str, Any], url: str) -> str:
         target.measure_unit,
         dec(row["expected_by_now"]),
         dec(row["progress_pct"]),
-        _PROGRESS_BAR.get(row["rag"], ""),
+        PROGRESS_BAR.get(row["rag"], ""),
         localize(row["bar_pct"]),
         f"{dec(row['progress_pct'])}%" if row["progress_pct"] is not None else "—",
         rag_badge(row["rag"]),

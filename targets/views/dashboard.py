@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.permissions import AuthenticatedRequest, is_office, office_required, progress_viewer_required
 from committee.models import MemberUnit
-from core.dates import table_date
 from core.markup import url_pattern
 
 from .. import selectors
@@ -17,6 +16,7 @@ from ..charts import history_chart
 from ..forms import DashboardFilterForm, MatrixFilterForm
 from ..models import Plan, Target
 from ..permissions import can_see_unit
+from ..rows import unit_report_rows, unit_target_rows
 from ..templatetags.targets_tags import dashboard_row_html
 
 
@@ -117,8 +117,9 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(MemberUnit, pk=pk)
     if not can_see_unit(request.user, unit.pk):
         raise Http404("单位不存在")
-    form = DashboardFilterForm(request.GET or None)
-    plan = _plan_from(form)
+    plans = list(Plan.objects.all())  # the plan switch and the current plan (an unknown one: the current)
+    asked = request.GET.get("plan", "")
+    plan = next((p for p in plans if str(p.pk) == asked), None) or selectors.current_plan(plans)
     # the page shows no trend line and no owners: the progress without the half-year series (the same
     # latest value, two queries instead of nine subqueries and a prefetch)
     rows = selectors.target_progress_rows(plan=plan, unit_id=unit.pk, series=False) if plan else []
@@ -129,13 +130,8 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         row["role"] = roles.get(row["target"].pk, "")
         row["url"] = target_url % row["target"].pk
     record = selectors.unit_reports(unit_id=unit.pk, plan=plan)
-    report_url = url_pattern("targets:report_detail")
     tally = {"on_time": 0, "late": 0, "missing": 0, "returned": 0}
-    for entry in record:  # links and dates formatted once here, not per row in the template
-        report = entry["report"]
-        entry["url"] = report_url % report.pk
-        entry["first_submitted"] = table_date(report.first_submitted_at) or "—"
-        entry["accepted"] = table_date(report.accepted_at) or "—"
+    for entry in record:
         if entry["timeliness"] in tally:
             tally[entry["timeliness"]] += 1
         if entry["report"].return_count:
@@ -146,10 +142,12 @@ def unit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "unit": unit,
             "plan": plan,
-            "plans": Plan.objects.all(),
+            "plans": plans,
             "rows": rows,
+            "target_rows": unit_target_rows(rows),
             "measures": owned["measures"],
             "record": record,
+            "record_rows": unit_report_rows(record),
             "tally": tally,
             "is_office": is_office(request.user),
         },
