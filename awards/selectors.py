@@ -1,7 +1,7 @@
 """Reads that are more than a one-line query: queues, money, 公示 lists, the timeline."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models
@@ -57,7 +57,7 @@ UNDER_REVIEW_STATUSES = [Status.SUBMITTED, Status.RETURNED, Status.FIRST_PASSED]
 
 # the 资金台账 columns and the states each one counts (None: every requested application); ``paid`` sums
 # what was paid, the others the assessed amounts
-_MONEY_COLUMNS: list[tuple[str, "list[Status] | None"]] = [
+_MONEY_COLUMNS: list[tuple[str, Sequence[str] | None]] = [
     ("requested", None),
     ("approved", APPROVED_STATUSES),
     ("paid", [Status.PAID]),
