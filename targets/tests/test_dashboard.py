@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from targets import selectors
 from targets.models import Report, Statistic
 from targets.services import period_open, report_accept, report_return, report_submit
 from targets.tests.factories import PlanFactory, TargetFactory, TargetOwnerFactory
@@ -242,3 +243,15 @@ def test_units_with_targets_of_a_new_plan_see_it_through_the_switcher(client, us
         reverse("targets:unit_detail", args=[users["unit_a"].member_unit_id]), {"plan": plan.pk}
     )
     assert [r["target"].code for r in response.context["rows"]] == ["N01"]
+
+
+@pytest.mark.parametrize("asked", ["999999", "abc", "1;drop", "", "１"])
+def test_a_unit_page_asked_for_an_unknown_plan_shows_the_current_one(client, users, policy, asked):
+    PlanFactory(code="jl-2026-2030", start_date=dt.date(2026, 1, 1), end_date=dt.date(2030, 12, 31))
+    client.force_login(users["unit_a"])
+    response = client.get(
+        reverse("targets:unit_detail", args=[users["unit_a"].member_unit_id]), {"plan": asked}
+    )
+    assert response.status_code == 200
+    assert response.context["plan"] == selectors.current_plan()
+    assert f'<option value="{response.context["plan"].pk}" selected>' in response.content.decode()
