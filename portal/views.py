@@ -3,9 +3,9 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import AuthenticatedRequest, is_office, is_platform_admin, office_required, require
@@ -13,7 +13,8 @@ from awards.models import RewardItem
 from core import health as health_checks
 from core import history, services
 from core.workbench import workbench_panels
-from targets.models import Measure, QualitativeGoal, Target, TargetOwner
+from targets.models import Measure, QualitativeGoal
+from targets.rows import policy_target_rows
 from targets.selectors import current_plan
 
 
@@ -28,20 +29,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def policy(request: HttpRequest) -> HttpResponse:
     plan = current_plan()
-    targets: Iterable[Target] = []
+    rows: list[SafeString] = []
+    count = 0
     measures: Iterable[Measure] = []
     goals: Iterable[QualitativeGoal] = []
     if plan:
-        owners = TargetOwner.objects.select_related("unit").order_by("role", "id")
-        targets = (
-            Target.objects.filter(plan=plan, active=True)
-            .prefetch_related(Prefetch("owners", queryset=owners))
-            .order_by("order")
-        )
+        rows, count = policy_target_rows(plan)
         measures = Measure.objects.filter(plan=plan).order_by("order")
         goals = plan.goals.order_by("order")
     return render(
-        request, "core/policy.html", {"plan": plan, "targets": targets, "measures": measures, "goals": goals}
+        request,
+        "core/policy.html",
+        {"plan": plan, "target_rows": rows, "target_count": count, "measures": measures, "goals": goals},
     )
 
 

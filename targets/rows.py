@@ -4,14 +4,15 @@ instead of a template cell by cell, which cost most of a list page."""
 import datetime as dt
 from collections.abc import Iterable
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from core.dates import table_date
+from core.dates import cn_date, table_date
 from core.markup import markup, url_pattern
 
-from .models import Report, ReportingPeriod
+from .models import Plan, Report, ReportingPeriod, Target, TargetOwner
 from .selectors import ProgressRow, UnitReport, matrix_cell
 from .templatetags.targets_tags import PROGRESS_BAR, dec, rag_badge
 
@@ -178,3 +179,69 @@ def unit_report_rows(record: Iterable[UnitReport]) -> list[SafeString]:
         )
         for e in record
     ]
+
+
+_POLICY_GROUP = '<tr class="group-row"><td colspan="6">{}</td></tr>'
+_POLICY_ROW = (
+    "\n          <tr>\n"
+    "            <td>{code}</td>\n"
+    "            <td>{kind}</td>\n"
+    "            <td>\n"
+    "              {name}\n"
+    '              <div class="muted">{source}</div>\n'
+    "            </td>\n"
+    '            <td class="num">{value} {unit}</td>\n'
+    '            <td class="nowrap">{deadline}</td>\n'
+    "            <td>{owners}</td></tr>\n        "
+)
+
+
+def policy_target_rows(plan: Plan) -> tuple[list[SafeString], int]:
+    """The public 政策要点 table of a plan's active targets, and how many there are: a group row where
+    the category changes, then one row per target with its owning units (配合 units marked). Three
+    queries: the targets, their owners with the unit names, the plan's category names."""
+    targets = list(
+        Target.objects.filter(plan=plan, active=True)
+        .order_by("order")
+        .values_list(
+            "pk",
+            "code",
+            "category",
+            "kind",
+            "name",
+            "source_text",
+            "target_value",
+            "measure_unit",
+            "deadline",
+        )
+    )
+    owners: dict[int, list[str]] = {}
+    for target_id, unit_name, role in (
+        TargetOwner.objects.filter(target__plan=plan, target__active=True)
+        .order_by("role", "id")
+        .values_list("target_id", "unit__name", "role")
+    ):
+        owners.setdefault(target_id, []).append(
+            unit_name + "（配合）" if role == TargetOwner.Role.SUPPORT else unit_name
+        )
+    categories = plan.category_names() if targets else {}
+    kinds = dict(Target.Kind.choices)
+    rows, category = [], None
+    for pk, code, cat, kind, name, source, value, unit, deadline in targets:
+        if cat != category:
+            category = cat
+            rows.append(markup(_POLICY_GROUP, categories.get(cat, cat)))
+        rows.append(
+            markup(
+                _POLICY_ROW,
+                code=code,
+                kind=kinds.get(kind, kind),
+                name=name,
+                source=source,
+                value=floatformat(value, "-2"),
+                unit=unit,
+                deadline=cn_date(deadline, with_time=False),
+                owners="、".join(owners.get(pk, ())),
+            )
+        )
+    return rows, len(targets)
