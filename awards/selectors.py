@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db import models
+from django.db import connection, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
@@ -24,6 +24,7 @@ from .models import (
     FundBudget,
     FundingRequestItem,
     FundingSource,
+    MoneyChange,
     Objection,
     PublicityBatch,
 )
@@ -190,6 +191,55 @@ def status_counts(statuses: Iterable[str] = WORK_IN_PROGRESS) -> dict[str, int]:
     """Applications per state among ``statuses``: an index range on status, not a scan of every case."""
     qs = Application.objects.filter(status__in=statuses)
     return dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def _count_sql(model: type[models.Model], where: str, *fields: str) -> str:
+    """``SELECT COUNT(*) FROM <model's table> WHERE <where>``, ``where`` naming columns as {0}, {1}, …
+    for ``fields`` (their database columns, quoted)."""
+    quote = connection.ops.quote_name
+    columns = [quote(model._meta.get_field(name).column) for name in fields]
+    table = quote(model._meta.db_table)
+    return f"SELECT COUNT(*) FROM {table} WHERE " + where.format(*columns)  # noqa: S608 (names from _meta)
+
+
+def office_queue(user_id: int, today: dt.date) -> dict[str, int]:
+    """The office workbench's figures in one statement of scalar subqueries (each an index search):
+    applications per state of ``WORK_IN_PROGRESS``, and the queues — ``waiting_second`` (first-passed
+    cases reviewed first by someone other than ``user_id``), ``unverified`` enterprises,
+    ``open_objections``, ``closing`` (publicity batches ending ``today``), ``pending_changes`` (money
+    changes made by others) and ``open_findings`` (suspected duplicates to rule on)."""
+    parts: list[tuple[str, str, list[Any]]] = [
+        (status, _count_sql(Application, "{0} = %s", "status"), [status]) for status in WORK_IN_PROGRESS
+    ]
+    parts += [
+        (
+            "waiting_second",
+            _count_sql(Application, "{0} = %s AND ({1} IS NULL OR {1} <> %s)", "status", "first_reviewed_by"),
+            [Status.FIRST_PASSED, user_id],
+        ),
+        ("unverified", _count_sql(Enterprise, "{0} IS NULL", "verified_at"), []),
+        ("open_objections", _count_sql(Objection, "{0} = %s", "outcome"), [Objection.Outcome.OPEN]),
+        (
+            "closing",
+            _count_sql(PublicityBatch, "{0} = %s", "end_date"),
+            [connection.ops.adapt_datefield_value(today)],
+        ),
+        (
+            "pending_changes",
+            _count_sql(MoneyChange, "{0} = %s AND {1} <> %s", "state", "made_by"),
+            [MoneyChange.State.PENDING, user_id],
+        ),
+        (
+            "open_findings",
+            _count_sql(DuplicateFinding, "{0} = %s", "ruling"),
+            [DuplicateFinding.Ruling.PENDING],
+        ),
+    ]
+    sql = "SELECT " + ", ".join(f"({part})" for _, part, _ in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, _, params in parts for param in params])
+        row = cursor.fetchone()
+    return {name: int(value) for (name, _, _), value in zip(parts, row, strict=True)}
 
 
 def timeline(application: Application) -> QuerySet[ApplicationEvent]:

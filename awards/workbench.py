@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.permissions import is_approver, is_enterprise_user, is_office
 
 from . import selectors
-from .models import Application, DuplicateFinding, Enterprise, MoneyChange, Objection, PublicityBatch
+from .models import Application
 
 Status = Application.Status
 
@@ -39,27 +39,18 @@ def _enterprise_panel(user: User) -> dict[str, Any]:
 
 
 def _office_panel(user: User) -> dict[str, Any]:
-    counts = selectors.status_counts()
-    waiting_second = 0
-    if is_approver(user):
-        waiting_second = (
-            Application.objects.filter(status=Status.FIRST_PASSED).exclude(first_reviewed_by=user).count()
-        )
-    today = timezone.localdate()
+    queue = selectors.office_queue(user.pk, timezone.localdate())
+    approver = is_approver(user)
     return {
         "template": "awards/panels/office.html",
         "order": 20,
-        "counts": counts,
-        "is_approver": is_approver(user),
-        "waiting_second": waiting_second,
-        "unverified": Enterprise.objects.filter(verified_at__isnull=True).count(),
-        "open_objections": Objection.objects.filter(outcome=Objection.Outcome.OPEN).count(),
-        "closing": PublicityBatch.objects.filter(end_date=today).count(),
+        "counts": {status: queue[status] for status in selectors.WORK_IN_PROGRESS},
+        "is_approver": approver,
+        "waiting_second": queue["waiting_second"] if approver else 0,
+        "unverified": queue["unverified"],
+        "open_objections": queue["open_objections"],
+        "closing": queue["closing"],
         # maker-checker: what waits for a second person (approvers confirm others' changes)
-        "pending_changes": MoneyChange.objects.filter(state=MoneyChange.State.PENDING)
-        .exclude(made_by=user)
-        .count()
-        if is_approver(user)
-        else 0,
-        "open_findings": DuplicateFinding.objects.filter(ruling=DuplicateFinding.Ruling.PENDING).count(),
+        "pending_changes": queue["pending_changes"] if approver else 0,
+        "open_findings": queue["open_findings"],
     }

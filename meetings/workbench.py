@@ -47,10 +47,15 @@ def panels(user: User) -> list[dict]:
         phases, counts = FollowUpAssignment.objects.released().counts(today)
         requested = phases.get(FollowUpAssignment.Phase.REQUESTED, 0)
         refused = phases.get(FollowUpAssignment.Phase.REFUSED, 0)
+        # the oldest pending requests picked by their own index first, then joined by primary key (a
+        # join with the filter on the request lets a planner walk every assignment to find them)
+        pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
         extensions = list(
-            ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+            ExtensionRequest.objects.filter(
+                pk__in=pending.order_by("requested_at", "id").values("pk")[:PANEL_ROWS]
+            )
             .select_related("assignment__item", "assignment__unit")
-            .order_by("requested_at")[:PANEL_ROWS]
+            .order_by("requested_at", "id")
         )
         meetings = list(
             _open_meetings(Meeting.objects.all()).annotate(

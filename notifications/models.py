@@ -58,8 +58,13 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            # the unread badge on every page: WHERE recipient=? AND channel='inapp' AND read_at IS NULL
-            models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox_idx"),
+            # the unread badge on every page: WHERE recipient=? AND channel='inapp' AND read_at IS NULL,
+            # and the latest unread on the workbench in index order (no sort of all the unread)
+            models.Index(
+                fields=["recipient", "channel", "read_at", "created_at", "id"], name="notif_unread_idx"
+            ),
+            # the inbox, newest first, a page at a time: read in index order, not sorted
+            models.Index(fields=["recipient", "channel", "created_at", "id"], name="notif_inbox_list_idx"),
             # the outbox sweep: WHERE status='pending' [AND next_attempt_at <= now] / status='sending'
             models.Index(fields=["status", "next_attempt_at"], name="notif_outbox_idx"),
             # the 系统状态 page's counts and list of failed / due mail: the sent rows (nearly all of
