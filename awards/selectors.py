@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.safestring import SafeString, mark_safe
 
+from core import sql
 from core.dates import table_date
 from core.markup import markup, url_pattern
 from core.policy import first_year
@@ -196,10 +197,8 @@ def status_counts(statuses: Iterable[str] = WORK_IN_PROGRESS) -> dict[str, int]:
 def _count_sql(model: type[models.Model], where: str, *fields: str) -> str:
     """``SELECT COUNT(*) FROM <model's table> WHERE <where>``, ``where`` naming columns as {0}, {1}, …
     for ``fields`` (their database columns, quoted)."""
-    quote = connection.ops.quote_name
-    columns = [quote(model._meta.get_field(name).column) for name in fields]
-    table = quote(model._meta.db_table)
-    return f"SELECT COUNT(*) FROM {table} WHERE " + where.format(*columns)  # noqa: S608 (names from _meta)
+    columns = [sql.column(model, name) for name in fields]
+    return f"SELECT COUNT(*) FROM {sql.table(model)} WHERE " + where.format(*columns)  # noqa: S608 (names from _meta)
 
 
 def office_queue(user_id: int, today: dt.date) -> dict[str, int]:
@@ -235,9 +234,9 @@ def office_queue(user_id: int, today: dt.date) -> dict[str, int]:
             [DuplicateFinding.Ruling.PENDING],
         ),
     ]
-    sql = "SELECT " + ", ".join(f"({part})" for _, part, _ in parts)
+    statement = "SELECT " + ", ".join(f"({part})" for _, part, _ in parts)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [param for _, _, params in parts for param in params])
+        cursor.execute(statement, [param for _, _, params in parts for param in params])
         row = cursor.fetchone()
     return {name: int(value) for (name, _, _), value in zip(parts, row, strict=True)}
 

@@ -18,6 +18,7 @@ from committee.models import MemberUnit
 from core import rhythm as rh
 from core.markup import url_pattern
 from core.models import SiteSetting
+from core.sql import column, table
 from meetings.models import FollowUpAssignment
 
 from .models import Measure, Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
@@ -137,13 +138,6 @@ def series_periods(
     return out[-last:]
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    """The quoted column of a concrete field of ``model``."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field) and field.column is not None  # a concrete field
-    return connection.ops.quote_name(field.column)
-
-
 def _with_latest_sql(ids_sql: str, n_halves: int) -> str:
     """The targets whose ids ``ids_sql`` selects, each with the id of its latest value (``stat_latest``)
     and, per half-year, of the value in force then (``stat_h0``…), as correlated subqueries — one index
@@ -153,10 +147,9 @@ def _with_latest_sql(ids_sql: str, n_halves: int) -> str:
 
     A half-year point is the target's own value or its predecessors' (one continuous series)."""
     # only quoted names of the models' tables and columns are formatted in; every value is a parameter
-    qn = connection.ops.quote_name
-    stat, target, setting = (qn(m._meta.db_table) for m in (Statistic, Target, SiteSetting))
-    s_target, as_of, recorded = (_column(Statistic, f) for f in ("target", "as_of", "recorded_at"))
-    pred, order = (_column(Target, f) for f in ("predecessor", "order"))
+    stat, target, setting = (table(m) for m in (Statistic, Target, SiteSetting))
+    s_target, as_of, recorded = (column(Statistic, f) for f in ("target", "as_of", "recorded_at"))
+    pred, order = (column(Target, f) for f in ("predecessor", "order"))
     latest = f"ORDER BY s.{as_of} DESC, s.{recorded} DESC, s.id DESC LIMIT 1"
     in_lineage = f"(s.{s_target} = t.id OR s.{s_target} = t.{pred} OR s.{s_target} = p.{pred})"
     subquery = "(SELECT s.id FROM {} s WHERE {} {}) AS {}"
