@@ -22,13 +22,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import office_users
-from core import broker
+from core import broker, sql
 from core.text import header_safe
 
 from .channels import CHANNELS
@@ -223,9 +223,17 @@ def inbox_mark_read(*, by: User, notification_ids: Iterable[int] | None = None) 
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(
-        recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True
-    ).count()
+    """The unread badge of every page: written out (an index count, notif_unread_idx), as the ORM
+    took several times longer to build the statement than the database to count."""
+    where = "{} = %s AND {} = %s AND {} IS NULL".format(
+        *(sql.column(Notification, name) for name in ("recipient", "channel", "read_at"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {sql.table(Notification)} WHERE {where}",  # noqa: S608 (names from _meta)
+            [user.pk, Notification.Channel.INAPP],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def alert_office_file_problem(*, name: str, state: str, **kwargs: object) -> list[Notification]:

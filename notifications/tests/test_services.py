@@ -270,3 +270,17 @@ def test_the_daily_reminders_count_unknown_state_mail_for_the_office_and_never_r
 
 def test_no_unknown_state_mail_means_no_office_reminder(users):
     assert list(collect(dt.date(2026, 3, 2))) == []
+
+
+def test_unread_count_counts_only_the_users_own_unread_inapp_messages(alice):
+    bob = UserFactory(username="bob")
+    for i in range(4):  # each an in-app message and an e-mail to both
+        _notify([alice, bob], occasion=f"count:{i}")
+    first = Notification.objects.filter(recipient=alice, channel="inapp").order_by("pk").first()
+    services.inbox_mark_read(by=alice, notification_ids=[first.pk])
+    assert Notification.objects.filter(recipient=alice, channel="email").count() == 4
+    assert services.unread_count(alice) == 3
+    assert services.unread_count(bob) == 4
+    assert services.unread_count(alice) == Notification.objects.filter(
+        recipient=alice, channel="inapp", read_at__isnull=True
+    ).count()
