@@ -44,6 +44,34 @@ def assignment_rows(assignments: Iterable[AssignmentRow]) -> list[SafeString]:
     ]
 
 
+_PANEL_ROW = (
+    "\n            <tr>\n"
+    "              <td>{badge}</td>\n"
+    '              <td><a href="{url}">{title}</a></td>\n'
+    "              <td>{source}</td>\n"
+    '              <td class="nowrap">{deadline}</td>\n'
+    '              <td class="nowrap">{phase}</td>\n'
+    "            </tr>\n          "
+)
+
+
+def workbench_assignment_rows(assignments: Iterable[AssignmentRow]) -> list[SafeString]:
+    """The 本单位督办事项 table of a unit's workbench (``selectors.unit_open_rows``)."""
+    detail = url_pattern("meetings:followup_detail")
+    return [
+        markup(
+            _PANEL_ROW,
+            badge=a.state.badge,
+            url=detail % a.pk,
+            title=Truncator(a.item.title).chars(50),
+            source=a.item.source_label,
+            deadline=table_date(a.deadline, with_time=False),
+            phase=a.phase_label,
+        )
+        for a in assignments
+    ]
+
+
 _TOPIC_ROW = (
     "\n        <tr>\n"
     '          <td><a href="{url}">{title}</a>{carried}</td>\n'

@@ -4,12 +4,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict, overload
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting
+from .models.followup import OPEN_PHASES
 from .status import FollowUpStatus, followup_status
 
 
@@ -322,41 +323,93 @@ class AssignmentRow:
     state: FollowUpStatus
 
 
-def assignment_list_rows(ids: Sequence[int], today: dt.date) -> list[AssignmentRow]:
-    """The assignments ``ids`` (one page of the list, already filtered and sorted) in that order, in
-    one query; their status by the same rules as ``with_status`` (``meetings.status``)."""
+_ROW_FIELDS = (
+    "pk",
+    "role",
+    "phase",
+    "deadline",
+    "item__title",
+    "item__source",
+    "item__agenda_item__meeting__year",
+    "item__agenda_item__meeting__half",
+    "item__agenda_item__meeting__term_name",
+    "item__work_plan__title",
+    "unit__name",
+)
+
+
+def _assignment_rows(rows: Iterable[tuple[Any, ...]], today: dt.date) -> list[AssignmentRow]:
+    """``AssignmentRow``s of ``values_list(*_ROW_FIELDS)`` rows, in their order; their status by the
+    same rules as ``with_status`` (``meetings.status``)."""
     roles = dict(FollowUpAssignment.Role.choices)
     phases = dict(FollowUpAssignment.Phase.choices)
     halves = dict(Meeting.Half.choices)
-    found: dict[int, AssignmentRow] = {}
-    for pk, role, phase, deadline, title, source, year, half, term_name, plan_title, unit_name in (
-        FollowUpAssignment.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list(
-            "pk",
-            "role",
-            "phase",
-            "deadline",
-            "item__title",
-            "item__source",
-            "item__agenda_item__meeting__year",
-            "item__agenda_item__meeting__half",
-            "item__agenda_item__meeting__term_name",
-            "item__work_plan__title",
-            "unit__name",
-        )
-    ):
+    out = []
+    for pk, role, phase, deadline, title, source, year, half, term_name, plan_title, unit_name in rows:
         if source == FollowUpItem.Source.MEETING and year is not None:
             label = f"{year}年{term_name or halves.get(half, half)}联席会议决定"  # Meeting.title + 决定
         else:
             label = plan_title or ""
-        found[pk] = AssignmentRow(
-            pk=pk,
-            item=ItemRef(title=title, source_label=label),
-            unit=UnitRef(name=unit_name),
-            role_label=roles.get(role, role),
-            phase_label=phases.get(phase, phase),
-            deadline=deadline,
-            state=followup_status(phase=phase, deadline=deadline, today=today),
+        out.append(
+            AssignmentRow(
+                pk=pk,
+                item=ItemRef(title=title, source_label=label),
+                unit=UnitRef(name=unit_name),
+                role_label=roles.get(role, role),
+                phase_label=phases.get(phase, phase),
+                deadline=deadline,
+                state=followup_status(phase=phase, deadline=deadline, today=today),
+            )
         )
+    return out
+
+
+def assignment_list_rows(ids: Sequence[int], today: dt.date) -> list[AssignmentRow]:
+    """The assignments ``ids`` (one page of the list, already filtered and sorted) in that order, in
+    one query."""
+    rows = FollowUpAssignment.objects.filter(pk__in=ids).order_by().values_list(*_ROW_FIELDS)
+    found = {row.pk: row for row in _assignment_rows(rows, today)}
     return [found[pk] for pk in ids if pk in found]
+
+
+def unit_open_rows(unit_id: int, today: dt.date, *, limit: int) -> list[AssignmentRow]:
+    """A unit's open released assignments, overdue first then by deadline, at most ``limit`` (the
+    unit's workbench), in one query."""
+    qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id).with_status(today)
+    return _assignment_rows(qs.order_by("status_rank", "deadline").values_list(*_ROW_FIELDS)[:limit], today)
+
+
+class OpenFirstIds(Sequence[int]):
+    """The ids of a list of assignments sorted by ``status_rank`` (``with_status``), for a Paginator:
+    已销号 ranks last, so a page before the closed ones is read from the open assignments alone and a
+    page after them from the closed ones — never a sort of years of closed items to show this month's
+    work. ``total`` is how many rows there are and ``open_count`` how many of them are open (both
+    known from the list's status counts). Sorted any other way (a column header), a page is read as
+    it is."""
+
+    ordered = True  # the queryset's order, for the Paginator's check
+
+    def __init__(self, qs: "QuerySet[FollowUpAssignment]", *, total: int, open_count: int):
+        self.qs, self.total, self.open_count = qs, total, open_count
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        bottom, top, split = index.start or 0, index.stop, self.open_count
+        top = self.total if top is None else top
+        ids = self.qs.values_list("pk", flat=True)
+        if self.qs.query.order_by[:1] != ("status_rank",):
+            return list(ids[bottom:top])
+        page: list[int] = []
+        if bottom < split:
+            page += ids.filter(phase__in=OPEN_PHASES)[bottom : min(top, split)]
+        if top > split:
+            page += ids.filter(phase=FollowUpAssignment.Phase.CLOSED)[max(bottom - split, 0) : top - split]
+        return page

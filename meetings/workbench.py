@@ -7,6 +7,8 @@ from accounts.models import User
 from accounts.permissions import is_approver, is_office, is_unit_user
 
 from .models import ExtensionRequest, FollowUpAssignment, Meeting, Topic
+from .rows import workbench_assignment_rows
+from .selectors import unit_open_rows
 from .status import FollowUpStatus
 
 PANEL_ROWS = 8
@@ -19,14 +21,8 @@ def _open_meetings(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
 def panels(user: User) -> list[dict]:
     today = timezone.localdate()
     if is_unit_user(user):
-        items = list(
-            FollowUpAssignment.objects.released()
-            .open()
-            .filter(unit_id=user.member_unit_id)
-            .with_status(today)
-            .select_related("item__agenda_item__meeting", "item__work_plan")
-            .order_by("status_rank", "deadline")[:PANEL_ROWS]
-        )
+        assert user.member_unit_id is not None  # a unit user
+        items = workbench_assignment_rows(unit_open_rows(user.member_unit_id, today, limit=PANEL_ROWS))
         meetings = list(_open_meetings(Meeting.objects.filter(invitations__unit_id=user.member_unit_id)))
         return [
             {

@@ -100,7 +100,7 @@ def test_enterprise_verification_list_filters_by_state_and_text_and_sorts(client
 def test_office_applications_search_by_number_and_sort_by_number(client, users, ledger):
     client.force_login(users["office"])
     found = client.get(reverse("awards:office_applications"), {"q": ledger.code})
-    assert found.status_code == 200 and [a.pk for a in found.context["page_obj"]] == [ledger.pk]
+    assert found.status_code == 200 and [a["pk"] for a in found.context["page_obj"]] == [ledger.pk]
     assert (
         client.get(reverse("awards:office_applications"), {"q": "JL2025-99999"})
         .context["page_obj"]
@@ -108,5 +108,5 @@ def test_office_applications_search_by_number_and_sort_by_number(client, users, 
         == 0
     )
     ordered = client.get(reverse("awards:office_applications"), {"o": "-code"})
-    ids = [a.pk for a in ordered.context["page_obj"]]
+    ids = [a["pk"] for a in ordered.context["page_obj"]]
     assert ids == sorted(ids, reverse=True) and len(ids) >= 2

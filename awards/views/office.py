@@ -59,7 +59,7 @@ def application_filterset(request: HttpRequest) -> ApplicationFilter:
 @office_required
 def office_applications(request: AuthenticatedRequest) -> HttpResponse:
     filterset = application_filterset(request)
-    rows = filterset.qs.only(*selectors.APPLICATION_ROW_FIELDS)
+    rows = filterset.qs.values(*selectors.APPLICATION_ROW_FIELDS)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     counts = selectors.status_counts()
     return render(

@@ -7,6 +7,7 @@ from committee.models import MemberUnit
 from meetings import services
 from meetings.models import FollowUpAssignment
 from meetings.selectors import (
+    OpenFirstIds,
     followup_closure_summary,
     previous_decisions_status,
     unit_ids_with_open_followups,
@@ -208,3 +209,37 @@ def test_earlier_open_decisions_are_listed_too(users):
         status = previous_decisions_status(third)
     assert [e["title"] for e in status["items"]] == [later.title]
     assert [e["meeting"] for e in status["earlier_open"]] == ["2025年上半年联席会议"]
+
+
+def test_open_first_ids_give_every_page_as_sorting_all_the_rows_would(users):
+    """The 督办事项 list's pages read from the open (or the closed) assignments alone are the pages of
+    the whole list sorted overdue first: every window, across the boundary between open and closed,
+    and sorted by another column."""
+    with on(dt.date(2025, 1, 10)):
+        item = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务"
+        )
+    units = iter(MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id).order_by("id"))
+    for phase, days_left in [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]:
+        closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+        FollowUpAssignment.objects.create(
+            item=item,
+            unit=next(units),
+            role=FollowUpAssignment.Role.SUPPORT,
+            phase=phase,
+            deadline=TODAY + dt.timedelta(days=days_left),
+            **closed,
+        )
+    ranked = FollowUpAssignment.objects.with_status(TODAY).order_by(
+        "status_rank", "deadline", "item_id", "unit__order"
+    )
+    by_title = FollowUpAssignment.objects.with_status(TODAY).order_by("-deadline", "pk")
+    for qs in (ranked, by_title):
+        every = list(qs.values_list("pk", flat=True))
+        open_count = qs.exclude(phase=Phase.CLOSED).count()
+        assert 0 < open_count < len(every)
+        ids = OpenFirstIds(qs, total=len(every), open_count=open_count)
+        assert len(ids) == len(every) and list(ids) == every
+        for size in (1, 3, 7):
+            for bottom in range(0, len(every) + size, size):
+                assert ids[bottom : bottom + size] == every[bottom : bottom + size], (size, bottom)

@@ -41,7 +41,7 @@ from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, Fol
 from ..models.followup import FollowUpAssignmentQuerySet
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
 from ..rows import assignment_rows
-from ..selectors import assignment_list_rows
+from ..selectors import OpenFirstIds, assignment_list_rows
 from ..status import FollowUpStatus, urge_round
 from ._helpers import perform, perform_form, perform_in_form
 
@@ -77,12 +77,12 @@ def _filtered(
 def followup_list(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
     filterset, qs, counts = _filtered(request, today)
-    # the page's ids are sorted without the joined rows; its rows are read by id afterwards
-    paginator = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE)
-    # the per-status counts already hold the total: no second COUNT over the same rows
-    paginator.count = (
-        counts.get(filterset.status_value, 0) if filterset.status_value else sum(counts.values())
-    )
+    # the per-status counts already hold the total (no second COUNT over the same rows) and how many
+    # are open; the page's ids are sorted without the joined rows, its rows read by id afterwards
+    done = FollowUpStatus.DONE.value
+    total = counts.get(filterset.status_value, 0) if filterset.status_value else sum(counts.values())
+    open_count = total - (counts.get(done, 0) if filterset.status_value in ("", done) else 0)
+    paginator = Paginator(OpenFirstIds(qs, total=total, open_count=open_count), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     assignments = assignment_list_rows(list(page.object_list), today)
     stats = [{"status": s, "count": counts.get(s.value, 0)} for s in FollowUpStatus]

@@ -281,6 +281,7 @@ def test_unread_count_counts_only_the_users_own_unread_inapp_messages(alice):
     assert Notification.objects.filter(recipient=alice, channel="email").count() == 4
     assert services.unread_count(alice) == 3
     assert services.unread_count(bob) == 4
-    assert services.unread_count(alice) == Notification.objects.filter(
-        recipient=alice, channel="inapp", read_at__isnull=True
-    ).count()
+    assert (
+        services.unread_count(alice)
+        == Notification.objects.filter(recipient=alice, channel="inapp", read_at__isnull=True).count()
+    )
