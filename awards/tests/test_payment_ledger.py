@@ -4,11 +4,14 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from awards import services
 from awards.documents import LEDGER_HEADER
+from awards.models import Application
 from awards.tests.factories import ApplicationFactory, approve_by_reply, item
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +113,20 @@ def test_office_applications_search_by_number_and_sort_by_number(client, users, 
     ordered = client.get(reverse("awards:office_applications"), {"o": "-code"})
     ids = [a["pk"] for a in ordered.context["page_obj"]]
     assert ids == sorted(ids, reverse=True) and len(ids) >= 2
+
+
+def test_office_applications_count_their_rows_without_the_rows_joins(client, users, ledger):
+    """The page's total is a plain count of the cases: not the count of its rows' query, which would
+    join the enterprise, item and source and test the open-objection flags on every case."""
+    client.force_login(users["office"])
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("awards:office_applications"))
+    assert page.status_code == 200 and page.context["page_obj"].paginator.count == (
+        Application.objects.exclude(status=Application.Status.DRAFT).count()
+    )
+    counts = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "awards_application" in q["sql"]
+    ]
+    assert counts and all("JOIN" not in sql and "EXISTS" not in sql for sql in counts), counts
