@@ -6,12 +6,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict, overload
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core import sql
+
 from .models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting
 from .models.followup import OPEN_PHASES
-from .status import FollowUpStatus, followup_status
+from .status import DUE_SOON_DAYS, FollowUpStatus, followup_status, status_counts
 
 
 class StatusFields(TypedDict):
@@ -413,3 +416,26 @@ class OpenFirstIds(Sequence[int]):
         if top > split:
             page += ids.filter(phase=FollowUpAssignment.Phase.CLOSED)[max(bottom - split, 0) : top - split]
         return page
+
+
+def released_counts(today: dt.date) -> tuple[dict[str, int], dict[str, int]]:
+    """``FollowUpAssignment.objects.released().counts(today)`` — the office workbench's figures —
+    written out as one statement: the open assignments of released items grouped by phase with
+    their deadlines before ``today`` and within the 临期 days, and the closed ones counted apart."""
+    fua, fui = sql.table(FollowUpAssignment), sql.table(FollowUpItem)
+    phase, deadline, item = (sql.column(FollowUpAssignment, f) for f in ("phase", "deadline", "item"))
+    item_id, released_at = sql.column(FollowUpItem, "id"), sql.column(FollowUpItem, "released_at")
+    released = f"{item} NOT IN (SELECT {item_id} FROM {fui} WHERE {released_at} IS NULL)"  # noqa: S608
+    statement = (  # names from the models' meta, quoted; every value a parameter
+        f"SELECT {phase}, COUNT(*), COUNT(*) FILTER (WHERE {deadline} < %s), "  # noqa: S608
+        f"COUNT(*) FILTER (WHERE {deadline} <= %s) FROM {fua} "
+        f"WHERE {phase} IN ({', '.join(['%s'] * len(OPEN_PHASES))}) AND {released} GROUP BY {phase} "
+        f"UNION ALL SELECT %s, COUNT(*), 0, 0 FROM {fua} WHERE {phase} = %s AND {released}"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    closed = FollowUpAssignment.Phase.CLOSED
+    params = [adapt(today), adapt(today + dt.timedelta(days=DUE_SOON_DAYS)), *OPEN_PHASES, closed, closed]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        groups = [(str(p), int(n), int(overdue), int(soon)) for p, n, overdue, soon in cursor.fetchall()]
+    return {p: n for p, n, _, _ in groups if n}, status_counts(groups)

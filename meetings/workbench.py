@@ -8,7 +8,7 @@ from accounts.permissions import is_approver, is_office, is_unit_user
 
 from .models import ExtensionRequest, FollowUpAssignment, Meeting, Topic
 from .rows import workbench_assignment_rows
-from .selectors import unit_open_rows
+from .selectors import released_counts, unit_open_rows
 from .status import FollowUpStatus
 
 PANEL_ROWS = 8
@@ -40,7 +40,7 @@ def panels(user: User) -> list[dict]:
         ]
     if is_office(user):
         # 销号申请 and 拒签 exist only on released items (units act on what they were sent)
-        phases, counts = FollowUpAssignment.objects.released().counts(today)
+        phases, counts = released_counts(today)
         requested = phases.get(FollowUpAssignment.Phase.REQUESTED, 0)
         refused = phases.get(FollowUpAssignment.Phase.REFUSED, 0)
         # the oldest pending requests picked by their own index first, then joined by primary key (a

@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from committee.models import MemberUnit
 from meetings import services
-from meetings.models import FollowUpAssignment
+from meetings.models import FollowUpAssignment, FollowUpItem
 from meetings.selectors import (
     OpenFirstIds,
     followup_closure_summary,
     previous_decisions_status,
+    released_counts,
     unit_ids_with_open_followups,
 )
 from meetings.status import DUE_SOON_DAYS, FollowUpStatus, followup_status
@@ -243,3 +244,36 @@ def test_open_first_ids_give_every_page_as_sorting_all_the_rows_would(users):
         for size in (1, 3, 7):
             for bottom in range(0, len(every) + size, size):
                 assert ids[bottom : bottom + size] == every[bottom : bottom + size], (size, bottom)
+
+
+def test_released_counts_are_the_counts_of_the_released_assignments(users):
+    """The office workbench's written-out statement gives what ``released().counts()`` gives: every
+    phase on every deadline boundary, the assignments of an unreleased item left out."""
+    with on(dt.date(2025, 1, 10)):
+        item = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务"
+        )
+        hidden = work_plan_task(
+            users["office"], lead=users["unit_b"].member_unit, deadline=dt.date(2025, 12, 31), title="未下达"
+        )
+    FollowUpItem.objects.filter(pk=hidden.pk).update(released_at=None)
+    others = MemberUnit.objects.exclude(
+        pk__in=[users["unit_a"].member_unit_id, users["unit_b"].member_unit_id]
+    )
+    for target in (item, hidden):
+        units = iter(others.order_by("id"))
+        for phase, days_left in [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]:
+            closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+            FollowUpAssignment.objects.create(
+                item=target,
+                unit=next(units),
+                role=FollowUpAssignment.Role.SUPPORT,
+                phase=phase,
+                deadline=TODAY + dt.timedelta(days=days_left),
+                **closed,
+            )
+    expected = FollowUpAssignment.objects.released().counts(TODAY)
+    assert released_counts(TODAY) == expected
+    phases, statuses = expected
+    assert all(statuses.values()) and set(phases) == set(Phase.values)
+    assert sum(phases.values()) == FollowUpAssignment.objects.filter(item__released_at__isnull=False).count()
