@@ -1,14 +1,14 @@
 """Home-page panels: a unit's follow-up items and meetings; the office's 督办 overview."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_approver, is_office, is_unit_user
 
-from .models import ExtensionRequest, FollowUpAssignment, Meeting, Topic
+from .models import ExtensionRequest, FollowUpAssignment, Meeting
 from .rows import workbench_assignment_rows
-from .selectors import released_counts, unit_open_rows
+from .selectors import pending_topics, released_counts, unit_open_rows
 from .status import FollowUpStatus
 
 PANEL_ROWS = 8
@@ -53,11 +53,7 @@ def panels(user: User) -> list[dict]:
             .select_related("assignment__item", "assignment__unit")
             .order_by("requested_at", "id")
         )
-        meetings = list(
-            _open_meetings(Meeting.objects.all()).annotate(
-                pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
-            )
-        )
+        meetings = list(_open_meetings(Meeting.objects.all()).annotate(pending_topics=pending_topics()))
         to_sign = []
         if is_approver(user):
             to_sign = list(

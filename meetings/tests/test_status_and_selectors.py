@@ -1,14 +1,18 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from committee.models import MemberUnit
 from meetings import services
-from meetings.models import FollowUpAssignment, FollowUpItem
+from meetings.models import FollowUpAssignment, FollowUpItem, Meeting, Topic
 from meetings.selectors import (
     OpenFirstIds,
     followup_closure_summary,
+    pending_topics,
     previous_decisions_status,
     released_counts,
     unit_ids_with_open_followups,
@@ -277,3 +281,65 @@ def test_released_counts_are_the_counts_of_the_released_assignments(users):
     phases, statuses = expected
     assert all(statuses.values()) and set(phases) == set(Phase.values)
     assert sum(phases.values()) == FollowUpAssignment.objects.filter(item__released_at__isnull=False).count()
+
+
+def test_the_list_reads_a_page_in_as_many_queries_wherever_it_falls(client, users):
+    """A page within the open assignments (read from them alone), one across the closed ones and one
+    of the closed only take the same number of queries, and show the rows of the whole sorted list."""
+    with on(dt.date(2025, 1, 10)):
+        items = [
+            work_plan_task(
+                users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title=t
+            )
+            for t in ("任务一", "任务二")
+        ]
+    others = MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id).order_by("id")
+    for n, (item, member) in enumerate((item, member) for item in items for member in others[:24]):
+        closed = n % 3 == 0  # 16 of 48 closed: page 1 within the open ones, page 2 across
+        FollowUpAssignment.objects.create(
+            item=item,
+            unit=member,
+            role=FollowUpAssignment.Role.SUPPORT,
+            phase=Phase.CLOSED if closed else Phase.SIGNED,
+            deadline=TODAY + dt.timedelta(days=n % 20 - 5),
+            **({"completed_on": TODAY, "closed_at": timezone.now()} if closed else {}),
+        )
+    client.force_login(users["office"])
+    url = reverse("meetings:followup_list")
+    every = list(
+        FollowUpAssignment.objects.released()
+        .with_status(dt.date.today())
+        .order_by("status_rank", "deadline", "item_id", "unit__order")
+        .values_list("pk", flat=True)
+    )
+    assert len(every) == 50  # the 48 and the two lead units' own
+    client.get(url, {"page": 2})  # per-process memos (settings rows, content types) filled first
+    counts = []
+    for page in (1, 2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"page": page})
+        counts.append(len(ctx.captured_queries))
+        shown = [a.pk for a in response.context["assignments"]]
+        assert shown == every[(page - 1) * 30 : page * 30]
+    assert counts[0] == counts[1]
+
+
+def test_pending_topics_count_each_meetings_submitted_topics_only(client, users):
+    busy, quiet = draft_meeting(2025, 1), draft_meeting(2025, 2)
+    for n, status in enumerate(["submitted", "submitted", "accepted", "declined", "submitted"]):
+        Topic.objects.create(
+            meeting=busy if n < 4 else quiet,
+            unit=users["unit_a"].member_unit,
+            title=f"议题{n}",
+            background="背景",
+            request="事项",
+            status=status,
+        )
+    counts = dict(Meeting.objects.annotate(n=pending_topics()).values_list("pk", "n"))
+    assert counts[busy.pk] == 2 and counts[quiet.pk] == 1
+    assert counts == {
+        m.pk: m.topics.filter(status=Topic.Status.SUBMITTED).count() for m in Meeting.objects.all()
+    }
+    client.force_login(users["office"])
+    body = client.get(reverse("meetings:meeting_list")).content.decode()
+    assert '<span class="badge badge-amber">2</span>' in body

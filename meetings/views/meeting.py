@@ -3,7 +3,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,22 +16,25 @@ from core.documents import docx_response
 from .. import documents, services
 from ..filters import MeetingFilter
 from ..forms import AgendaItemForm, AttendanceForm, GuestForm, HeldForm, MeetingCreateForm, MeetingForm
-from ..models import Invitation, Meeting, Topic
+from ..models import Invitation, Meeting
 from ..permissions import can_see_agenda, get_meeting_for_user, meetings_user_required, visible_meetings
 from ..rows import invitation_rows, meeting_rows, topic_rows
-from ..selectors import agenda_items, first_item_status
+from ..selectors import agenda_items, first_item_status, pending_topics
 from ._helpers import perform, perform_form, perform_in_form
 
 
 @meetings_user_required
 def meeting_list(request: AuthenticatedRequest) -> HttpResponse:
-    meetings = visible_meetings(request.user).select_related("convener").order_by("-year", "-half")
+    # the columns the rows show (meeting_rows), not the minutes and notice texts
+    meetings = (
+        visible_meetings(request.user)
+        .only("year", "half", "term_name", "status", "planned_date", "topic_deadline", "place", "is_history")
+        .order_by("-year", "-half")
+    )
     filterset = MeetingFilter(request.GET or None, queryset=meetings)
     meetings = filterset.qs
     if is_office(request.user):
-        meetings = meetings.annotate(
-            pending_topics=Count("topics", filter=Q(topics__status=Topic.Status.SUBMITTED), distinct=True)
-        )
+        meetings = meetings.annotate(pending_topics=pending_topics())
     page = Paginator(meetings, 20).get_page(request.GET.get("page"))
     year, half = services.term_of(timezone.localdate())
     return render(
