@@ -103,6 +103,22 @@ def test_sql_status_agrees_with_python_for_every_phase_on_every_boundary(users):
     assert seen == set(FollowUpStatus)
 
 
+def _every_phase_on_every_boundary(item, units):
+    """One support assignment of ``item`` per phase and deadline of DAYS_LEFT, each for another of
+    ``units``."""
+    units = iter(units.order_by("id"))
+    for phase, days_left in [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]:
+        closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+        FollowUpAssignment.objects.create(
+            item=item,
+            unit=next(units),
+            role=FollowUpAssignment.Role.SUPPORT,
+            phase=phase,
+            deadline=TODAY + dt.timedelta(days=days_left),
+            **closed,
+        )
+
+
 def test_grouped_counts_agree_with_the_status_of_every_row(users):
     """``counts`` (grouped by phase, no CASE) gives per status what ``followup_status`` gives row by row,
     for every phase on every boundary; and per phase the plain counts."""
@@ -217,24 +233,14 @@ def test_earlier_open_decisions_are_listed_too(users):
 
 
 def test_open_first_ids_give_every_page_as_sorting_all_the_rows_would(users):
-    """The 督办事项 list's pages read from the open (or the closed) assignments alone are the pages of
-    the whole list sorted overdue first: every window, across the boundary between open and closed,
-    and sorted by another column."""
+    """The 督办事项 list's pages (those within the open assignments read from them alone) are the
+    pages of the whole list sorted overdue first: every window, across the boundary between open and
+    closed, and sorted by another column."""
     with on(dt.date(2025, 1, 10)):
         item = work_plan_task(
             users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务"
         )
-    units = iter(MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id).order_by("id"))
-    for phase, days_left in [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]:
-        closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
-        FollowUpAssignment.objects.create(
-            item=item,
-            unit=next(units),
-            role=FollowUpAssignment.Role.SUPPORT,
-            phase=phase,
-            deadline=TODAY + dt.timedelta(days=days_left),
-            **closed,
-        )
+    _every_phase_on_every_boundary(item, MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id))
     ranked = FollowUpAssignment.objects.with_status(TODAY).order_by(
         "status_rank", "deadline", "item_id", "unit__order"
     )
@@ -265,17 +271,7 @@ def test_released_counts_are_the_counts_of_the_released_assignments(users):
         pk__in=[users["unit_a"].member_unit_id, users["unit_b"].member_unit_id]
     )
     for target in (item, hidden):
-        units = iter(others.order_by("id"))
-        for phase, days_left in [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]:
-            closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
-            FollowUpAssignment.objects.create(
-                item=target,
-                unit=next(units),
-                role=FollowUpAssignment.Role.SUPPORT,
-                phase=phase,
-                deadline=TODAY + dt.timedelta(days=days_left),
-                **closed,
-            )
+        _every_phase_on_every_boundary(target, others)
     expected = FollowUpAssignment.objects.released().counts(TODAY)
     assert released_counts(TODAY) == expected
     phases, statuses = expected
