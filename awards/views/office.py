@@ -56,14 +56,24 @@ def application_filterset(request: HttpRequest) -> ApplicationFilter:
     return ApplicationFilter(request.GET or None, queryset=qs)
 
 
+def _unfiltered(filterset: ApplicationFilter) -> bool:
+    """No filter asked for (a sort order is not one): the list is every filed case."""
+    if not filterset.is_bound:
+        return True
+    return filterset.is_valid() and not any(
+        value not in (None, "") for name, value in filterset.form.cleaned_data.items() if name != "o"
+    )
+
+
 @office_required
 def office_applications(request: AuthenticatedRequest) -> HttpResponse:
     filterset = application_filterset(request)
     paginator = Paginator(filterset.qs.values(*selectors.APPLICATION_ROW_FIELDS), 25)
-    # counted without the rows' joins and flags (the values' count would keep them: an EXISTS per row)
-    paginator.count = filterset.qs.count()
-    page = paginator.get_page(request.GET.get("page"))
     counts = selectors.status_counts()
+    # counted without the rows' joins and flags (the values' count would keep them: an EXISTS per row);
+    # unfiltered, every filed case: the figure read with the counts above
+    paginator.count = counts["filed"] if _unfiltered(filterset) else filterset.qs.count()
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "awards/office_applications.html",
