@@ -710,13 +710,23 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = _units()
-        # every plan's categories (the plan is picked in the same form), the first name of a code
+        # every plan's categories (the plan is picked in the same form), the first name of a code;
+        # kept per plan, so the page names its groups without reading them again (``plan_categories``)
         names: dict[str, str] = {}
-        rows = TargetCategory.objects.order_by("-plan__is_current", "order", "id").values_list("code", "name")
-        for code, name in rows:
+        self._categories: dict[int, dict[str, str]] = {}
+        rows = TargetCategory.objects.order_by("-plan__is_current", "order", "id").values_list(
+            "plan_id", "code", "name"
+        )
+        for plan_id, code, name in rows:
             names.setdefault(code, name)
+            self._categories.setdefault(plan_id, {})[code] = name
         choices = names or dict(Target.Category.choices)
         cast(forms.ChoiceField, self.fields["category"]).choices = [("", "全部类别"), *choices.items()]
+
+    def plan_categories(self, plan: Plan) -> Plan:
+        """``plan`` with its category names (``Plan.category_names``) from the rows read for the choices."""
+        plan.use_category_names(self._categories.get(plan.pk, {}))
+        return plan
 
 
 class MatrixFilterForm(forms.Form):

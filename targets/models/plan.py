@@ -56,6 +56,11 @@ class Plan(models.Model):
             self._category_names = names
         return names
 
+    def use_category_names(self, names: dict[str, str]) -> None:
+        """The plan's categories (code → name, in order) as the caller read them with other plans':
+        ``category_names`` without a query of its own."""
+        self._category_names = names or dict(Target.Category.choices)
+
     @property
     def citation(self) -> str:
         """《title》（number） of the plan's own document, or its name when it has no document."""

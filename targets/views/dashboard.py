@@ -42,6 +42,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     detail = url_pattern("targets:target_detail")
     for row in rows:  # the table's rows formatted at once, not cell by cell in the template
         row["html"] = dashboard_row_html(row, detail % row["target"].pk)
+    form.plan_categories(plan)  # the groups' names, read with the form's choices
     form.initial["plan"] = plan.pk
     return render(
         request,
