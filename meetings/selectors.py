@@ -11,9 +11,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from committee.models import MemberUnit
 from core import sql
+from core.markup import url_pattern
 
-from .models import AgendaItem, FollowUpAssignment, FollowUpItem, Meeting, Topic
+from .models import AgendaItem, ExtensionRequest, FollowUpAssignment, FollowUpItem, Meeting, Topic
 from .models.followup import OPEN_PHASES
 from .status import DUE_SOON_DAYS, FollowUpStatus, followup_status, status_counts
 
@@ -434,6 +436,45 @@ def released_counts(today: dt.date) -> tuple[dict[str, int], dict[str, int]]:
         cursor.execute(statement, params)
         groups = [(str(p), int(n), int(overdue), int(soon)) for p, n, overdue, soon in cursor.fetchall()]
     return {p: n for p, n, _, _ in groups if n}, status_counts(groups)
+
+
+class PendingExtension(TypedDict):
+    """One pending extension request as the office workbench lists it."""
+
+    url: str  # the assignment's page
+    unit: str
+    title: str  # the item's
+    requested_deadline: dt.date
+
+
+def pending_extensions(limit: int) -> list[PendingExtension]:
+    """The ``limit`` oldest pending extension requests with their unit and item, in one statement:
+    the requests picked by their own index first (a join with the filter on the request lets a
+    planner walk every assignment to find them), then joined by primary key; no models."""
+    ext, fua, unit, item = (
+        sql.table(m) for m in (ExtensionRequest, FollowUpAssignment, MemberUnit, FollowUpItem)
+    )
+    e_assignment, e_deadline, e_status, e_at = (
+        sql.column(ExtensionRequest, f)
+        for f in ("assignment", "requested_deadline", "status", "requested_at")
+    )
+    a_unit, a_item = sql.column(FollowUpAssignment, "unit"), sql.column(FollowUpAssignment, "item")
+    u_name, i_title = sql.column(MemberUnit, "name"), sql.column(FollowUpItem, "title")
+    statement = (  # names from the models' meta, quoted; every value a parameter
+        f"SELECT a.id, u.{u_name}, i.{i_title}, e.{e_deadline} FROM {ext} e "  # noqa: S608
+        f"JOIN {fua} a ON a.id = e.{e_assignment} JOIN {unit} u ON u.id = a.{a_unit} "
+        f"JOIN {item} i ON i.id = a.{a_item} "
+        f"WHERE e.id IN (SELECT id FROM {ext} WHERE {e_status} = %s ORDER BY {e_at}, id LIMIT %s) "
+        f"ORDER BY e.{e_at}, e.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [ExtensionRequest.Status.PENDING, limit])
+        found = cursor.fetchall()
+    detail = url_pattern("meetings:followup_detail")
+    return [
+        {"url": detail % pk, "unit": name, "title": title, "requested_deadline": deadline}
+        for pk, name, title, deadline in found
+    ]
 
 
 def pending_topics() -> Coalesce:

@@ -6,9 +6,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import is_approver, is_office, is_unit_user
 
-from .models import ExtensionRequest, FollowUpAssignment, Meeting
+from .models import FollowUpAssignment, Meeting
 from .rows import workbench_assignment_rows
-from .selectors import pending_topics, released_counts, unit_open_rows
+from .selectors import pending_extensions, pending_topics, released_counts, unit_open_rows
 from .status import FollowUpStatus
 
 PANEL_ROWS = 8
@@ -43,16 +43,7 @@ def panels(user: User) -> list[dict]:
         phases, counts = released_counts(today)
         requested = phases.get(FollowUpAssignment.Phase.REQUESTED, 0)
         refused = phases.get(FollowUpAssignment.Phase.REFUSED, 0)
-        # the oldest pending requests picked by their own index first, then joined by primary key (a
-        # join with the filter on the request lets a planner walk every assignment to find them)
-        pending = ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
-        extensions = list(
-            ExtensionRequest.objects.filter(
-                pk__in=pending.order_by("requested_at", "id").values("pk")[:PANEL_ROWS]
-            )
-            .select_related("assignment__item", "assignment__unit")
-            .order_by("requested_at", "id")
-        )
+        extensions = pending_extensions(PANEL_ROWS)
         meetings = list(_open_meetings(Meeting.objects.all()).annotate(pending_topics=pending_topics()))
         to_sign = []
         if is_approver(user):

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from committee.models import MemberUnit
 from meetings import services
-from meetings.models import FollowUpAssignment, FollowUpItem, Meeting, Topic
+from meetings.models import ExtensionRequest, FollowUpAssignment, FollowUpItem, Meeting, Topic
 from meetings.selectors import (
     OpenFirstIds,
     followup_closure_summary,
+    pending_extensions,
     pending_topics,
     previous_decisions_status,
     released_counts,
@@ -339,3 +340,43 @@ def test_pending_topics_count_each_meetings_submitted_topics_only(client, users)
     client.force_login(users["office"])
     body = client.get(reverse("meetings:meeting_list")).content.decode()
     assert '<span class="badge badge-amber">2</span>' in body
+
+
+def test_pending_extensions_are_the_oldest_pending_requests_with_their_unit_and_item(users):
+    """The workbench's written-out statement lists what the ORM would: pending requests only, the
+    oldest first (ties by id), at most ``limit``, each with its assignment's page, unit and item."""
+    with on(dt.date(2025, 1, 10)):
+        item = work_plan_task(
+            users["office"], lead=users["unit_a"].member_unit, deadline=dt.date(2025, 12, 31), title="任务甲"
+        )
+    _every_phase_on_every_boundary(item, MemberUnit.objects.exclude(pk=users["unit_a"].member_unit_id))
+    assignments = list(FollowUpAssignment.objects.filter(item=item).order_by("id"))
+    assert len(assignments) > 12
+    start = timezone.now()
+    for n, assignment in enumerate(assignments):
+        request = ExtensionRequest.objects.create(
+            assignment=assignment,
+            old_deadline=assignment.deadline,
+            requested_deadline=assignment.deadline + dt.timedelta(days=30 + n),
+            reason="理由",
+            status=ExtensionRequest.Status.REFUSED if n % 4 == 0 else ExtensionRequest.Status.PENDING,
+        )
+        # requested in reverse order of creation, two at a time at the same instant (ties by id)
+        ExtensionRequest.objects.filter(pk=request.pk).update(
+            requested_at=start - dt.timedelta(minutes=(len(assignments) - n) // 2)
+        )
+    expected = [
+        {
+            "url": reverse("meetings:followup_detail", args=[e.assignment_id]),
+            "unit": e.assignment.unit.name,
+            "title": e.assignment.item.title,
+            "requested_deadline": e.requested_deadline,
+        }
+        for e in ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+        .select_related("assignment__unit", "assignment__item")
+        .order_by("requested_at", "id")
+    ]
+    assert len(expected) > 8
+    assert pending_extensions(8) == expected[:8]
+    assert pending_extensions(100) == expected
+    assert isinstance(pending_extensions(1)[0]["requested_deadline"], dt.date)
