@@ -138,7 +138,9 @@ def _detail_page(
     phase = assignment.phase
     Phase = FollowUpAssignment.Phase
     released = item.released_at is not None
-    pending = assignment.extensions.filter(status=ExtensionRequest.Status.PENDING).first()
+    # every request of this assignment (a few), the pending one among them (at most one: a constraint)
+    extensions = list(assignment.extensions.select_related("decided_by", "requested_by"))
+    pending = next((e for e in extensions if e.status == ExtensionRequest.Status.PENDING), None)
     return render(
         request,
         "meetings/followup_detail.html",
@@ -170,7 +172,7 @@ def _detail_page(
                 ),
                 "pending_extension": pending,
                 "decision_form": ExtensionDecisionForm() if pending and is_approver(request.user) else None,
-                "extensions": assignment.extensions.select_related("decided_by", "requested_by"),
+                "extensions": extensions,
                 "days_overdue": assignment.days_overdue(today),
             },
             bound,
