@@ -15,9 +15,9 @@ from committee.models import MemberUnit
 from core import sql
 from core.markup import url_pattern
 
-from .models import AgendaItem, ExtensionRequest, FollowUpAssignment, FollowUpItem, Meeting, Topic
+from .models import AgendaItem, ExtensionRequest, FollowUpAssignment, FollowUpItem, Meeting, Topic, WorkPlan
 from .models.followup import OPEN_PHASES
-from .status import DUE_SOON_DAYS, FollowUpStatus, followup_status, status_counts
+from .status import DUE_SOON_DAYS, FollowUpStatus, followup_status, status_counts, status_rank_sql
 
 
 class StatusFields(TypedDict):
@@ -379,10 +379,35 @@ def assignment_list_rows(ids: Sequence[int], today: dt.date) -> list[AssignmentR
 
 
 def unit_open_rows(unit_id: int, today: dt.date, *, limit: int) -> list[AssignmentRow]:
-    """A unit's open released assignments, overdue first then by deadline, at most ``limit`` (the
-    unit's workbench), in one query."""
-    qs = FollowUpAssignment.objects.released().open().filter(unit_id=unit_id).with_status(today)
-    return _assignment_rows(qs.order_by("status_rank", "deadline").values_list(*_ROW_FIELDS)[:limit], today)
+    """A unit's open released assignments, overdue first then by deadline (then id), at most ``limit``
+    (the unit's workbench): the rows of ``released().open().with_status()`` sorted by
+    ``status_rank``, in one statement written out in SQL — the ORM spent ten times longer building
+    it than the database running it."""
+    fua, fui, agenda, meeting, plan, unit = (
+        sql.table(m) for m in (FollowUpAssignment, FollowUpItem, AgendaItem, Meeting, WorkPlan, MemberUnit)
+    )
+    a_role, a_phase, a_deadline, a_item, a_unit = (
+        sql.column(FollowUpAssignment, f) for f in ("role", "phase", "deadline", "item", "unit")
+    )
+    i_title, i_source, i_agenda, i_plan, i_released = (
+        sql.column(FollowUpItem, f) for f in ("title", "source", "agenda_item", "work_plan", "released_at")
+    )
+    m_year, m_half, m_term = (sql.column(Meeting, f) for f in ("year", "half", "term_name"))
+    rank, rank_params = status_rank_sql(today, {"phase": f"a.{a_phase}", "deadline": f"a.{a_deadline}"})
+    statement = (  # names from the models' meta, quoted; every value a parameter
+        f"SELECT a.id, a.{a_role}, a.{a_phase}, a.{a_deadline}, i.{i_title}, i.{i_source}, "  # noqa: S608
+        f"m.{m_year}, m.{m_half}, m.{m_term}, w.{sql.column(WorkPlan, 'title')}, u.{sql.column(MemberUnit, 'name')} "
+        f"FROM {fua} a JOIN {fui} i ON i.id = a.{a_item} JOIN {unit} u ON u.id = a.{a_unit} "
+        f"LEFT JOIN {agenda} g ON g.id = i.{i_agenda} "
+        f"LEFT JOIN {meeting} m ON m.id = g.{sql.column(AgendaItem, 'meeting')} "
+        f"LEFT JOIN {plan} w ON w.id = i.{i_plan} "
+        f"WHERE a.{a_unit} = %s AND a.{a_phase} IN ({', '.join(['%s'] * len(OPEN_PHASES))}) "
+        f"AND a.{a_item} NOT IN (SELECT id FROM {fui} WHERE {i_released} IS NULL) "
+        f"ORDER BY {rank}, a.{a_deadline}, a.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [unit_id, *OPEN_PHASES, *rank_params, limit])
+        return _assignment_rows(cursor.fetchall(), today)
 
 
 class OpenFirstIds(Sequence[int]):

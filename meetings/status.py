@@ -1,6 +1,7 @@
 """The computed status of a follow-up assignment (督办事项状态) and its three-colour marking.
 
-Rules, first match wins (the same rules in Python and in SQL, see ``status_annotations``):
+Rules, first match wins (the same rules in Python and in SQL: ``_rules`` feeds ``status_annotations``
+and ``status_rank_sql``):
 
 1. the office has closed it (销号)                  → 已办结 (done)
 2. its deadline has passed                          → 逾期 (red)
@@ -13,6 +14,7 @@ An overdue item is shown as 逾期 even when it was never signed: being late is 
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.db.models import Case, Value, When
@@ -100,15 +102,36 @@ def status_counts(groups: Iterable[tuple[str, int, int, int]]) -> dict[str, int]
     return out
 
 
+_LOOKUPS = {"=": "", "<": "__lt", "<=": "__lte"}
+
+
+def _rules(today: dt.date) -> list[tuple[str, str, object, FollowUpStatus]]:
+    """The rules of the module docstring as data, first match wins: (field, operator, value, status);
+    read by both SQL forms below, so they cannot drift apart."""
+    return [
+        ("phase", "=", FollowUpPhase.CLOSED, FollowUpStatus.DONE),
+        ("deadline", "<", today, FollowUpStatus.OVERDUE),
+        ("phase", "=", FollowUpPhase.ASSIGNED, FollowUpStatus.UNSIGNED),
+        ("deadline", "<=", today + dt.timedelta(days=DUE_SOON_DAYS), FollowUpStatus.DUE_SOON),
+    ]
+
+
+def status_rank_sql(today: dt.date, columns: dict[str, str]) -> tuple[str, list[Any]]:
+    """``status_rank`` as an SQL ``CASE`` over ``columns`` (``phase`` and ``deadline``: quoted column
+    references) and its parameters, for a statement written out in SQL."""
+    from django.db import connection
+
+    whens: list[str] = []
+    params: list[Any] = []
+    for field, operator, value, status in _rules(today):
+        whens.append(f"WHEN {columns[field]} {operator} %s THEN {status.rank:d}")
+        params.append(connection.ops.adapt_datefield_value(value) if isinstance(value, dt.date) else value)
+    return f"CASE {' '.join(whens)} ELSE {FollowUpStatus.NORMAL.rank:d} END", params
+
+
 def status_annotations(today: dt.date) -> dict:
     """``computed_status`` and ``status_rank`` annotations for a FollowUpAssignment queryset."""
-    deadline, phase = "deadline", "phase"
-    rules: list[tuple[dict[str, object], FollowUpStatus]] = [
-        ({phase: FollowUpPhase.CLOSED}, FollowUpStatus.DONE),
-        ({f"{deadline}__lt": today}, FollowUpStatus.OVERDUE),
-        ({phase: FollowUpPhase.ASSIGNED}, FollowUpStatus.UNSIGNED),
-        ({f"{deadline}__lte": today + dt.timedelta(days=DUE_SOON_DAYS)}, FollowUpStatus.DUE_SOON),
-    ]
+    rules = [({f"{field}{_LOOKUPS[op]}": value}, status) for field, op, value, status in _rules(today)]
     status = Case(
         *[When(**cond, then=Value(s.value)) for cond, s in rules],
         default=Value(FollowUpStatus.NORMAL.value),

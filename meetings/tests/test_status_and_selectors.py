@@ -17,6 +17,7 @@ from meetings.selectors import (
     previous_decisions_status,
     released_counts,
     unit_ids_with_open_followups,
+    unit_open_rows,
 )
 from meetings.status import DUE_SOON_DAYS, FollowUpStatus, followup_status
 
@@ -380,3 +381,39 @@ def test_pending_extensions_are_the_oldest_pending_requests_with_their_unit_and_
     assert pending_extensions(8) == expected[:8]
     assert pending_extensions(100) == expected
     assert isinstance(pending_extensions(1)[0]["requested_deadline"], dt.date)
+
+
+def test_unit_open_rows_are_the_orms_rows_by_status_rank_for_every_phase_on_every_boundary(users, published):
+    """The unit workbench's written-out statement gives the rows of ``released().open().with_status()``
+    in ``status_rank`` order, for every phase on every deadline boundary: closed ones, an unreleased
+    item's and another unit's left out, a meeting decision labelled with its meeting."""
+    unit = users["unit_a"].member_unit
+    cases = [(phase, days_left) for phase in Phase for days_left in DAYS_LEFT]
+    with on(dt.date(2025, 1, 10)):
+        items = [
+            work_plan_task(users["office"], lead=unit, deadline=dt.date(2025, 12, 31), title=f"任务{n}")
+            for n in range(len(cases) + 1)
+        ]
+        work_plan_task(users["office"], lead=users["unit_b"].member_unit, deadline=TODAY, title="他单位")
+    for item, (phase, days_left) in zip(items, cases, strict=False):
+        closed = {"completed_on": TODAY, "closed_at": timezone.now()} if phase == Phase.CLOSED else {}
+        FollowUpAssignment.objects.filter(item=item, unit=unit).update(
+            phase=phase, deadline=TODAY + dt.timedelta(days=days_left), **closed
+        )
+    FollowUpItem.objects.filter(pk=items[-1].pk).update(released_at=None)  # never sent: not listed
+    expected = list(
+        FollowUpAssignment.objects.released()
+        .open()
+        .filter(unit=unit)
+        .with_status(TODAY)
+        .order_by("status_rank", "deadline", "pk")
+        .select_related("item__agenda_item__meeting", "item__work_plan")
+    )
+    rows = unit_open_rows(unit.pk, TODAY, limit=100)
+    assert [r.pk for r in rows] == [a.pk for a in expected]
+    assert len(rows) == sum(1 for phase, _ in cases if phase != Phase.CLOSED) + 1  # + the decision
+    assert [r.state.value for r in rows] == [a.computed_status for a in expected]
+    assert [r.item.source_label for r in rows] == [a.item.source_label for a in expected]
+    assert any(r.item.source_label.endswith("联席会议决定") for r in rows)
+    assert {r.unit.name for r in rows} == {unit.name}
+    assert [r.pk for r in unit_open_rows(unit.pk, TODAY, limit=5)] == [a.pk for a in expected[:5]]
