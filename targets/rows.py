@@ -3,16 +3,20 @@ instead of a template cell by cell, which cost most of a list page."""
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from accounts.models import User
+from core import rhythm as rh
 from core.dates import cn_date, table_date
 from core.markup import markup, url_pattern
 
-from .models import Plan, Report, ReportingPeriod, Target, TargetOwner
+from .models import Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
+from .permissions import can_see_unit
 from .selectors import ProgressRow, UnitReport, matrix_cell
 from .templatetags.targets_tags import PROGRESS_BAR, dec, rag_badge
 
@@ -245,3 +249,64 @@ def policy_target_rows(plan: Plan) -> tuple[list[SafeString], int]:
             )
         )
     return rows, len(targets)
+
+
+_STATISTIC_ROW = (
+    "\n            <tr>\n"
+    '              <td class="nowrap">{as_of}</td><td class="num">{value} {measure_unit}</td>'
+    "<td>{source}{note}</td>\n"
+    "              <td>{origin}{backfilled}</td>\n"
+    "              <td>{basis}</td>\n"
+    '              <td class="nowrap">{recorded}{by}</td>\n'
+    "            </tr>"
+)
+
+
+def statistic_rows(
+    stats: Iterable[dict[str, Any]], *, measure_unit: str, user: User, is_office: bool
+) -> list[SafeString]:
+    """A page of a target's values (``selectors.target_statistics`` rows): each with its report (a link
+    where the user may see that unit's reports) or its import file (a link for the office)."""
+    report_url, file_url = url_pattern("targets:report_detail"), url_pattern("targets:import_file")
+    origins = dict(Statistic.Origin.choices)
+    rows = []
+    for s in stats:
+        if s["report_line_id"] is not None:
+            period = rh.Period(
+                s["report_line__report__period__year"],
+                s["report_line__report__period__half"],
+                s["report_line__report__period__rhythm"],
+            ).name
+            text = markup("{} {}报告", s["unit__name"], period)
+            visible = can_see_unit(user, s["report_line__report__unit_id"])
+            basis = (
+                markup('<a href="{}">{}</a>', report_url % s["report_line__report_id"], text)
+                if visible
+                else text
+            )
+        elif s["batch_id"] is not None:
+            name = s["batch__original_name"]
+            basis = (
+                markup('<a href="{}">{}</a>', file_url % s["batch_id"], name)
+                if is_office
+                else markup("{}", name)
+            )
+        else:
+            basis = mark_safe("")  # noqa: S308 (constant)
+        by = s["recorded_by__full_name"] or s["recorded_by__username"]  # User.__str__
+        rows.append(
+            markup(
+                _STATISTIC_ROW,
+                as_of=table_date(s["as_of"], with_time=False),
+                value=dec(s["value"]),
+                measure_unit=measure_unit,
+                source=s["source"],
+                note=markup('<div class="muted small">{}</div>', s["note"]) if s["note"] else "",
+                origin=origins.get(s["origin"], s["origin"]),
+                backfilled=_BACKFILLED if s["backfilled"] else "",
+                basis=basis,
+                recorded=table_date(s["recorded_at"]),
+                by=markup(" · {}", by) if s["recorded_by_id"] is not None else "",
+            )
+        )
+    return rows

@@ -555,13 +555,40 @@ def target_history(
     return sorted(by_date.items())[-limit:]
 
 
-def target_statistics(target: Target) -> QuerySet[Statistic]:
-    """Every accepted value with where it came from (report, import batch), newest first; paginate."""
-    return (
+# what a row of a target's values shows (``rows.statistic_rows``): the value, where it came from
+# (the report's unit and period, or the import file) and who recorded it
+STATISTIC_ROW_FIELDS = (
+    "as_of",
+    "value",
+    "source",
+    "note",
+    "origin",
+    "backfilled",
+    "recorded_at",
+    "report_line_id",
+    "report_line__report_id",
+    "report_line__report__unit_id",
+    "report_line__report__period__year",
+    "report_line__report__period__half",
+    "report_line__report__period__rhythm",
+    "unit__name",
+    "batch_id",
+    "batch__original_name",
+    "recorded_by_id",
+    "recorded_by__full_name",
+    "recorded_by__username",
+)
+
+
+def target_statistics(target: Target) -> "QuerySet[Statistic, dict[str, Any]]":
+    """Every accepted value with where it came from (report, import batch), newest first, as the
+    rows of ``STATISTIC_ROW_FIELDS`` (no models); paginate."""
+    rows: QuerySet[Statistic, dict[str, Any]] = (
         Statistic.objects.filter(target=target)
-        .select_related("unit", "report_line__report__period", "batch", "recorded_by")
         .order_by("-as_of", "-recorded_at", "-id")
+        .values(*STATISTIC_ROW_FIELDS)
     )
+    return rows
 
 
 def unit_reports(*, unit_id: int, plan: Plan | None = None, today: dt.date | None = None) -> list[UnitReport]:

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from core.models import ImportBatch
 from targets.models import Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
 from tests.factories import MemberUnitFactory
 
@@ -84,3 +85,14 @@ class StatisticFactory(DjangoModelFactory):
     as_of = dt.date(2026, 6, 30)
     source = "测试来源"
     origin = Statistic.Origin.IMPORT
+
+
+def statistics_batch(plan: Plan, by, name: str = "x.xlsx") -> ImportBatch:
+    """An import batch of statistics for ``plan`` (its file is not stored: the rows refer to it)."""
+    return ImportBatch.objects.create(
+        kind="targets.statistics",
+        file="targets/imports/x.xlsx",
+        original_name=name,
+        params={"plan": plan.pk, "source": ""},
+        uploaded_by=by,
+    )

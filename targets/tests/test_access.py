@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.models import ImportBatch
+from targets.tests.factories import statistics_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +40,7 @@ VIEWERS = [("dashboard", None), ("target_detail", "target"), ("report_list", Non
 
 @pytest.fixture
 def objects(period, report_a, policy, users):
-    batch = ImportBatch.objects.create(
-        kind="targets.statistics",
-        file="targets/imports/x.xlsx",
-        original_name="x.xlsx",
-        params={"plan": policy.pk, "source": ""},
-        uploaded_by=users["office"],
-    )
+    batch = statistics_batch(policy, users["office"])
     return {
         "period": period.pk,
         "report": report_a.pk,

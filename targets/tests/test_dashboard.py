@@ -11,7 +11,7 @@ from django.urls import reverse
 from targets import selectors
 from targets.models import Report, Statistic
 from targets.services import period_open, report_accept, report_return, report_submit
-from targets.tests.factories import PlanFactory, TargetFactory, TargetOwnerFactory
+from targets.tests.factories import PlanFactory, TargetFactory, TargetOwnerFactory, statistics_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +255,34 @@ def test_a_unit_page_asked_for_an_unknown_plan_shows_the_current_one(client, use
     assert response.status_code == 200
     assert response.context["plan"] == selectors.current_plan()
     assert f'<option value="{response.context["plan"].pk}" selected>' in response.content.decode()
+
+
+def test_target_page_names_the_import_file_behind_a_value_and_links_it_for_the_office(
+    client, policy, users, market_user
+):
+    """A value from an import shows its file (a link to the import for the office, the name alone for
+    a unit), its note, the 补录 mark and who recorded it; a value without an origin shows no basis."""
+    target = policy.targets.get(code="T04")
+    batch = statistics_batch(policy, users["office"], "2025年统计<公报>.xlsx")
+    common = {"target": target, "source": "市统计局", "origin": Statistic.Origin.IMPORT}
+    Statistic.objects.create(
+        **common,
+        value=Decimal("12.50"),
+        as_of=dt.date(2025, 6, 30),
+        batch=batch,
+        recorded_by=users["office"],
+        note="年报修订",
+        backfilled=True,
+    )
+    Statistic.objects.create(**common, value=Decimal("11"), as_of=dt.date(2025, 3, 31))
+    url = reverse("targets:target_detail", args=[target.pk])
+    file_url = reverse("targets:import_file", args=[batch.pk])
+    client.force_login(users["office"])
+    body = client.get(url).content.decode()
+    assert f'<a href="{file_url}">2025年统计&lt;公报&gt;.xlsx</a>' in body
+    assert '<div class="muted small">年报修订</div>' in body and "补录" in body
+    assert f" · {users['office'].full_name or users['office'].username}</td>" in body
+    assert '<td class="num">12.5 ' in body and '<td class="num">11 ' in body
+    client.force_login(market_user)
+    body = client.get(url).content.decode()
+    assert file_url not in body and "<td>2025年统计&lt;公报&gt;.xlsx</td>" in body

@@ -1,7 +1,5 @@
 """The overall dashboard (office; member units read-only), target and unit pages, the status matrix."""
 
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +14,7 @@ from ..charts import history_chart
 from ..forms import DashboardFilterForm, MatrixFilterForm
 from ..models import Plan, Target
 from ..permissions import can_see_unit
-from ..rows import unit_report_rows, unit_target_rows
+from ..rows import statistic_rows, unit_report_rows, unit_target_rows
 from ..templatetags.targets_tags import dashboard_row_html
 
 
@@ -88,14 +86,9 @@ def target_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     annotated, halves = selectors.with_latest(Target.objects.filter(pk=target.pk), target.plan, today)
     points = selectors.half_year_series(annotated, halves)[target.pk]
     row = selectors.progress_row(annotated[0], points, today, selectors.owners_of([target.pk])[target.pk])
-    # the rows carry what the template reads besides the model: report_visible
-    page: Any = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.target_statistics(target), 20).get_page(request.GET.get("page"))
     lineage = selectors.target_lineage(target)
     user = request.user
-    for stat in page:
-        stat.report_visible = stat.report_line_id is not None and can_see_unit(
-            user, stat.report_line.report.unit_id
-        )
     return render(
         request,
         "targets/target_detail.html",
@@ -103,6 +96,9 @@ def target_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "target": target,
             "row": row,
             "page_obj": page,
+            "stat_rows": statistic_rows(
+                page, measure_unit=target.measure_unit, user=user, is_office=is_office(user)
+            ),
             "chart": history_chart(
                 target, selectors.target_history(target, lineage=lineage), lineage=lineage
             ),
