@@ -17,7 +17,7 @@ from core.markup import markup, url_pattern
 
 from .models import Plan, Report, ReportingPeriod, Statistic, Target, TargetOwner
 from .permissions import can_see_unit
-from .selectors import ProgressRow, UnitReport, matrix_cell
+from .selectors import ProgressRow, UnitReport, badge_of
 from .templatetags.targets_tags import PROGRESS_BAR, dec, rag_badge
 
 _REPORT_ROW = (
@@ -31,27 +31,46 @@ _REPORT_ROW = (
 _BACKFILLED = mark_safe(' <span class="badge badge-gray">补录</span>')  # noqa: S308 (constant markup)
 
 
-def report_rows(reports: Iterable[Report], today: dt.date, *, is_office: bool) -> list[SafeString]:
-    """The 进度报告 list: reports with period, plan and unit selected, each with its colour and
-    timeliness of ``selectors.matrix_cell``; the office sees the unit column, a unit its 填报 button."""
+# what a row of the 进度报告 list shows (``report_rows``)
+REPORT_ROW_FIELDS = (
+    "pk",
+    "status",
+    "backfilled",
+    "first_submitted_at",
+    "period__year",
+    "period__half",
+    "period__rhythm",
+    "period__due_date",
+    "period__plan__name",
+    "unit__name",
+)
+
+
+def report_rows(reports: Iterable[dict[str, Any]], today: dt.date, *, is_office: bool) -> list[SafeString]:
+    """The 进度报告 list: ``REPORT_ROW_FIELDS`` rows, each with its colour and timeliness
+    (``selectors.badge_of``); the office sees the unit column, a unit its 填报 button."""
     detail = url_pattern("targets:report_detail")
     rows = []
     for r in reports:
-        cell = matrix_cell(r, today)
+        due = r["period__due_date"]
+        timeliness = Report.timeliness_of(
+            backfilled=r["backfilled"], due=due, first_submitted_at=r["first_submitted_at"], today=today
+        )
+        badge = badge_of(r["status"], timeliness)
         rows.append(
             markup(
                 _REPORT_ROW,
-                period=r.period,
-                backfilled=_BACKFILLED if r.backfilled else "",
-                plan=Truncator(r.period.plan.name).chars(22),
-                unit=markup("<td>{}</td>", r.unit) if is_office else "",
-                status=r.get_status_display(),
-                colour=cell["colour"],
-                timeliness=cell["timeliness_label"],
-                due=table_date(r.period.due_date, with_time=False),
-                submitted=table_date(r.first_submitted_at) or "—",
-                url=detail % r.pk,
-                action="填报" if not is_office and r.is_editable_by_unit else "查看",
+                period=rh.Period(r["period__year"], r["period__half"], r["period__rhythm"]).name,
+                backfilled=_BACKFILLED if r["backfilled"] else "",
+                plan=Truncator(r["period__plan__name"]).chars(22),
+                unit=markup("<td>{}</td>", r["unit__name"]) if is_office else "",
+                status=badge["status_label"],
+                colour=badge["colour"],
+                timeliness=badge["timeliness_label"],
+                due=table_date(due, with_time=False),
+                submitted=table_date(r["first_submitted_at"]) or "—",
+                url=detail % r["pk"],
+                action="填报" if not is_office and r["status"] in Report.EDITABLE_STATUSES else "查看",
             )
         )
     return rows

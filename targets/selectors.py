@@ -57,15 +57,20 @@ ProgressRow = dict[str, Any]
 TimelinessRow = dict[str, Any]
 
 
-class MatrixCell(TypedDict):
-    """A report's badge (``matrix_cell``)."""
+class Badge(TypedDict):
+    """A report's badge by its status and timeliness (``badge_of``)."""
 
-    report: Report
     key: str
     colour: str
     label: str
     status_label: str
     timeliness_label: str
+
+
+class MatrixCell(Badge):
+    """A report's badge with the report (``matrix_cell``)."""
+
+    report: Report
 
 
 class GridCell(TypedDict):
@@ -404,15 +409,19 @@ MATRIX_CELL = {
 
 
 def matrix_cell(report: Report, today: dt.date) -> MatrixCell:
-    timeliness = report.timeliness(today)
-    key = "returned" if report.status == Report.Status.RETURNED else timeliness
+    return {"report": report, **badge_of(report.status, report.timeliness(today))}
+
+
+def badge_of(status: str, timeliness: str) -> Badge:
+    """The badge of a report in ``status`` with ``timeliness`` (``Report.timeliness``): 退回 shows as
+    such, any other status by its timeliness."""
+    key = "returned" if status == Report.Status.RETURNED else timeliness
     colour, label = MATRIX_CELL[key]
     return {
-        "report": report,
         "key": key,
         "colour": colour,
         "label": label,
-        "status_label": report.get_status_display(),
+        "status_label": Report.Status(status).label,
         "timeliness_label": Report.Timeliness(timeliness).label,
     }
 

@@ -162,14 +162,25 @@ class Report(models.Model):
 
     def timeliness(self, today: dt.date | None = None) -> str:
         """On time / late from the FIRST submission's local date against the due date; missing once overdue."""
-        if self.backfilled:
-            return self.Timeliness.BACKFILLED
-        due = self.period.due_date
-        if self.first_submitted_at:
-            submitted_on = timezone.localdate(self.first_submitted_at)
-            return self.Timeliness.ON_TIME if submitted_on <= due else self.Timeliness.LATE
+        return self.timeliness_of(
+            backfilled=self.backfilled,
+            due=self.period.due_date,
+            first_submitted_at=self.first_submitted_at,
+            today=today,
+        )
+
+    @classmethod
+    def timeliness_of(
+        cls, *, backfilled: bool, due: dt.date, first_submitted_at: dt.datetime | None, today: dt.date | None
+    ) -> str:
+        """``timeliness`` of a report's values (a list read as rows, not models)."""
+        if backfilled:
+            return cls.Timeliness.BACKFILLED
+        if first_submitted_at:
+            submitted_on = timezone.localdate(first_submitted_at)
+            return cls.Timeliness.ON_TIME if submitted_on <= due else cls.Timeliness.LATE
         today = today or timezone.localdate()
-        return self.Timeliness.MISSING if today > due else self.Timeliness.PENDING
+        return cls.Timeliness.MISSING if today > due else cls.Timeliness.PENDING
 
 
 def evidence_upload_to(instance: "ReportTargetLine", filename: str) -> str:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _units_on_page(response):
-    return [r.unit.name for r in response.context["page_obj"]]
+    return [r["unit__name"] for r in response.context["page_obj"]]
 
 
 def test_office_filters_reports_by_unit_and_free_text(client, period, users):
@@ -55,3 +55,40 @@ def test_a_unit_sees_only_its_own_reports_whatever_it_asks(client, period, users
     response = client.get(reverse("targets:report_list"), {"unit": other.pk})
     assert set(_units_on_page(response)) <= {users["unit_a"].member_unit.name}
     assert client.get(reverse("targets:report_list_export")).status_code == 403
+
+
+def test_the_list_rows_say_what_the_reports_say_in_every_state(period, users):
+    """The list's rows (values, no models) show each report's status, badge and timeliness as the
+    report's own ``timeliness`` and the matrix badge give them, and 填报 only where the unit may edit."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from targets.models import Report
+    from targets.rows import REPORT_ROW_FIELDS, report_rows
+    from targets.selectors import matrix_cell
+
+    due = period.due_date
+    late = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)))
+    in_time = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 30)))
+    states = [
+        {"status": Report.Status.ACCEPTED, "first_submitted_at": in_time},
+        {"status": Report.Status.SUBMITTED, "first_submitted_at": late},
+        {"status": Report.Status.RETURNED, "first_submitted_at": in_time},
+        {"status": Report.Status.DRAFT, "first_submitted_at": None},
+        {"status": Report.Status.ACCEPTED, "first_submitted_at": late, "backfilled": True},
+    ]
+    reports = list(Report.objects.filter(period=period).order_by("id")[: len(states)])
+    for report, state in zip(reports, states, strict=True):
+        Report.objects.filter(pk=report.pk).update(**state)
+    ids = [r.pk for r in reports]
+    for today in (due, due + dt.timedelta(days=3)):  # before and after the due date
+        values = list(Report.objects.filter(pk__in=ids).order_by("id").values(*REPORT_ROW_FIELDS))
+        models = list(Report.objects.filter(pk__in=ids).order_by("id").select_related("period", "unit"))
+        for is_office in (True, False):
+            for row, report in zip(report_rows(values, today, is_office=is_office), models, strict=True):
+                cell = matrix_cell(report, today)
+                assert f'<span class="badge badge-{cell["colour"]}">{cell["timeliness_label"]}</span>' in row
+                assert f"<td>{report.get_status_display()}</td>" in row and str(report.period) in row
+                assert (">填报<" in row) is (not is_office and report.is_editable_by_unit)
+                assert (f"<td>{report.unit.name}</td>" in row) is is_office

@@ -84,7 +84,7 @@ def test_office_review_urls_refuse_member_units_and_enterprises(client, report_a
 def test_unit_sees_only_its_own_reports_in_the_list(client, report_a, report_market, users):
     client.force_login(users["unit_a"])
     response = client.get(reverse("targets:report_list"))
-    assert list(response.context["page_obj"]) == [report_a]
+    assert [r["pk"] for r in response.context["page_obj"]] == [report_a.pk]
 
 
 # --- fill, save, submit ---------------------------------------------------------------------------
