@@ -551,9 +551,11 @@ class Application(models.Model):
     def funding_source_label(self) -> str:
         return self.funding_source.name if self.funding_source_id else ""
 
+    EDITABLE_STATUSES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)  # the enterprise may edit
+
     @property
     def is_editable(self) -> bool:
-        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
+        return self.status in self.EDITABLE_STATUSES
 
     @property
     def is_withdrawable(self) -> bool:

@@ -46,6 +46,30 @@ def mine(users):
     return draft, submitted
 
 
+def test_my_applications_rows_show_each_cases_number_state_and_what_the_enterprise_may_do(
+    client, users, mine
+):
+    """The rows (read without models) as the cases are: number, item, amount (none for a draft), the
+    state's badge, and 继续填写 for a draft, 补正 for a returned case, nothing to edit otherwise."""
+    from awards.models import Application
+
+    draft, submitted = mine
+    returned = ApplicationFactory(enterprise=draft.enterprise, status=Application.Status.RETURNED)
+    client.force_login(users["enterprise_a"])
+    rows = {
+        r.split('class="nowrap">')[1].split("<")[0]: r
+        for r in client.get(reverse("awards:my_applications")).context["rows"]
+    }
+    assert set(rows) == {draft.code, submitted.code, returned.code}
+    assert ">继续填写</a>" in rows[draft.code] and '<td class="num">—</td>' in rows[draft.code]
+    assert ">补正</a>" in rows[returned.code]
+    assert "继续填写" not in rows[submitted.code] and "补正" not in rows[submitted.code]
+    assert submitted.reward_item.name in rows[submitted.code] and "T/JL 002-2024" in rows[submitted.code]
+    for case in (draft, submitted, returned):
+        assert f'badge {case.status_badge}">{case.get_status_display()}</span>' in rows[case.code]
+        assert reverse("awards:application_detail", args=[case.pk]) in rows[case.code]
+
+
 def test_my_applications_filter_by_status_reward_year_and_number(client, users, mine):
     draft, submitted = mine
     client.force_login(users["enterprise_a"])

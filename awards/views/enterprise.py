@@ -33,7 +33,9 @@ def my_applications(request: AuthenticatedRequest) -> HttpResponse:
     filterset = MyApplicationFilter(
         request.GET or None, queryset=selectors.enterprise_applications(enterprise)
     )
-    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.values(*selectors.MY_APPLICATION_ROW_FIELDS), 20).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "awards/my_applications.html",
