@@ -1,6 +1,7 @@
 """Table rows of the meetings lists written in Python (``core.markup``): one formatted string per row
 instead of a template cell by cell, which cost most of a list page."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
@@ -10,7 +11,7 @@ from core.dates import table_date
 from core.markup import markup, url_pattern
 from core.templatetags.workdays import unconfirmed
 
-from .models import Invitation, Meeting, Topic
+from .models import FollowUpAssignment, Invitation, Meeting, Topic
 from .selectors import AssignmentRow
 
 _ASSIGNMENT_ROW = (
@@ -187,3 +188,17 @@ def meeting_rows(meetings: Iterable[Meeting], *, is_office: bool) -> list[SafeSt
             )
         )
     return rows
+
+
+def sibling_rows(assignments: Iterable[FollowUpAssignment], today: dt.date) -> list[SafeString]:
+    """各单位办理情况 of an item's page: each unit's part (its unit selected) with its status badge."""
+    return [
+        markup(
+            '<li>{}（{}）{} <span class="muted">{}</span></li>',
+            a.unit.name,
+            a.get_role_display(),
+            a.status_on(today).badge,
+            a.get_phase_display(),
+        )
+        for a in assignments
+    ]

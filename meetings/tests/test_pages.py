@@ -245,3 +245,23 @@ def test_published_minutes_page_for_units(client, users):
     body = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
     assert "决定0" in body and "牵头单位：市农业农村局；配合单位：容城镇" in body
     assert "签发纪要" not in body and "编辑纪要" not in body
+
+
+def test_the_item_page_lists_every_units_part_with_its_status(client, users, published):
+    """各单位办理情况: each unit of the item, 牵头 first, with its role, the badge of its status on the
+    day (overdue, unsigned, done) and its phase."""
+    from meetings.status import FollowUpStatus
+
+    lead = FollowUpAssignment.objects.get(item=published, unit=users["unit_a"].member_unit)
+    co = FollowUpAssignment.objects.get(item=published, unit=users["unit_b"].member_unit)
+    FollowUpAssignment.objects.filter(pk=co.pk).update(deadline=dt.date(2025, 9, 1))
+    client.force_login(users["office"])
+    with on(dt.date(2025, 9, 10)):
+        html = client.get(reverse("meetings:followup_detail", args=[lead.pk])).content.decode()
+    part = html[html.index("各单位办理情况") :]
+    part = part[: part.index("</ul>")]
+    lead_text = f"<li>{lead.unit.name}（牵头）{FollowUpStatus.UNSIGNED.badge}"
+    co_text = f"<li>{co.unit.name}（配合）{FollowUpStatus.OVERDUE.badge}"
+    assert lead_text in part and co_text in part and part.index(lead_text) < part.index(co_text)
+    assert part.count("<li>") == FollowUpAssignment.objects.filter(item=published).count()
+    assert f'<span class="muted">{lead.get_phase_display()}</span>' in part

@@ -40,7 +40,7 @@ from ..forms import (
 from ..models import ExtensionRequest, FollowUpAssignment, FollowUpEvidence, FollowUpSetting
 from ..models.followup import FollowUpAssignmentQuerySet
 from ..permissions import get_assignment_for_user, meetings_user_required, visible_assignments
-from ..rows import assignment_rows
+from ..rows import assignment_rows, sibling_rows
 from ..selectors import OpenFirstIds, assignment_list_rows
 from ..status import FollowUpStatus, urge_round
 from ._helpers import perform, perform_form, perform_in_form
@@ -149,9 +149,9 @@ def _detail_page(
                 "a": assignment,
                 "item": item,
                 "status": assignment.status_on(today),
-                "siblings": item.assignments.with_status(today)
-                .select_related("unit")
-                .order_by("role", "unit__order"),
+                "sibling_rows": sibling_rows(
+                    item.assignments.select_related("unit").order_by("role", "unit__order"), today
+                ),
                 "events": assignment.events.select_related("by").prefetch_related("evidence"),
                 "can_sign": own and released and phase == Phase.ASSIGNED,
                 "report_form": ReportForm() if own and phase in (Phase.SIGNED, Phase.REQUESTED) else None,
