@@ -70,7 +70,12 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.username
+        return self.name_of(self.full_name, self.username)
+
+    @staticmethod
+    def name_of(full_name: str, username: str) -> str:
+        """How a user is named on pages (``str(user)``), for lists read with ``values()``."""
+        return full_name or username
 
     @property
     def display_name(self) -> str:

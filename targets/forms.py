@@ -723,10 +723,9 @@ class DashboardFilterForm(forms.Form):
         choices = names or dict(Target.Category.choices)
         cast(forms.ChoiceField, self.fields["category"]).choices = [("", "全部类别"), *choices.items()]
 
-    def plan_categories(self, plan: Plan) -> Plan:
-        """``plan`` with its category names (``Plan.category_names``) from the rows read for the choices."""
+    def plan_categories(self, plan: Plan) -> None:
+        """Give ``plan`` its category names (``Plan.category_names``) from the rows read for the choices."""
         plan.use_category_names(self._categories.get(plan.pk, {}))
-        return plan
 
 
 class MatrixFilterForm(forms.Form):

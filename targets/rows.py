@@ -31,23 +31,8 @@ _REPORT_ROW = (
 _BACKFILLED = mark_safe(' <span class="badge badge-gray">补录</span>')  # noqa: S308 (constant markup)
 
 
-# what a row of the 进度报告 list shows (``report_rows``)
-REPORT_ROW_FIELDS = (
-    "pk",
-    "status",
-    "backfilled",
-    "first_submitted_at",
-    "period__year",
-    "period__half",
-    "period__rhythm",
-    "period__due_date",
-    "period__plan__name",
-    "unit__name",
-)
-
-
 def report_rows(reports: Iterable[dict[str, Any]], today: dt.date, *, is_office: bool) -> list[SafeString]:
-    """The 进度报告 list: ``REPORT_ROW_FIELDS`` rows, each with its colour and timeliness
+    """The 进度报告 list: ``selectors.REPORT_ROW_FIELDS`` rows, each with its colour and timeliness
     (``selectors.badge_of``); the office sees the unit column, a unit its 填报 button."""
     detail = url_pattern("targets:report_detail")
     rows = []
@@ -312,7 +297,7 @@ def statistic_rows(
             )
         else:
             basis = mark_safe("")  # noqa: S308 (constant)
-        by = s["recorded_by__full_name"] or s["recorded_by__username"]  # User.__str__
+        by = User.name_of(s["recorded_by__full_name"], s["recorded_by__username"])
         rows.append(
             markup(
                 _STATISTIC_ROW,

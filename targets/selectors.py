@@ -204,18 +204,17 @@ def half_year_series(targets: "Iterable[WithLatest]", halves: Halves) -> dict[in
 
     One query for all the values. The point of the half-year holding the latest value is that value.
     """
-    ids: set[int | None] = set()
+    ids: set[int] = set()
     for target in targets:
-        ids.add(target.stat_latest)
-        ids.update(getattr(target, f"stat_h{i}") for i in range(len(halves)))
-    ids.discard(None)
+        found_ids = [target.stat_latest, *(getattr(target, f"stat_h{i}") for i in range(len(halves)))]
+        ids.update(pk for pk in found_ids if pk is not None)
     # written out: the ORM spent more on a few hundred ids in ``pk__in`` than the database on the rows
     found = (
         select_values(
             Statistic,
             ("id", "target_id", "value", "as_of", "source"),
             "id IN ({})".format(", ".join(["%s"] * len(ids))),
-            sorted(i for i in ids if i is not None),
+            sorted(ids),
         )
         if ids
         else []
@@ -562,6 +561,21 @@ def target_history(
     for as_of, value in rows:
         by_date.setdefault(as_of, value)
     return sorted(by_date.items())[-limit:]
+
+
+# what a row of the 进度报告 list shows (``report_rows``)
+REPORT_ROW_FIELDS = (
+    "pk",
+    "status",
+    "backfilled",
+    "first_submitted_at",
+    "period__year",
+    "period__half",
+    "period__rhythm",
+    "period__due_date",
+    "period__plan__name",
+    "unit__name",
+)
 
 
 # what a row of a target's values shows (``rows.statistic_rows``): the value, where it came from

@@ -65,8 +65,8 @@ def test_the_list_rows_say_what_the_reports_say_in_every_state(period, users):
     from django.utils import timezone
 
     from targets.models import Report
-    from targets.rows import REPORT_ROW_FIELDS, report_rows
-    from targets.selectors import matrix_cell
+    from targets.rows import report_rows
+    from targets.selectors import REPORT_ROW_FIELDS, matrix_cell
 
     due = period.due_date
     late = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)))

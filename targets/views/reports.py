@@ -37,7 +37,7 @@ from ..permissions import (
     report_user_required,
     visible_reports,
 )
-from ..rows import REPORT_ROW_FIELDS, period_rows, report_rows, timeliness_rows
+from ..rows import period_rows, report_rows, timeliness_rows
 from ..services import (
     ReportError,
     missing_for_submission,
@@ -212,7 +212,7 @@ def report_list_export(request: AuthenticatedRequest) -> HttpResponse:
 def report_list(request: AuthenticatedRequest) -> HttpResponse:
     """Member units: their own reports. The office: every report, filterable, paginated."""
     filterset = report_filterset(request)
-    page = Paginator(filterset.qs.values(*REPORT_ROW_FIELDS), 30).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.values(*selectors.REPORT_ROW_FIELDS), 30).get_page(request.GET.get("page"))
     office = is_office(request.user)
     return render(
         request,
